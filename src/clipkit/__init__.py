@@ -1,0 +1,37 @@
+"""clipkit: clips, GIFs, stills and thumbnail strips from TV episodes, with paste-ready embeds.
+
+The Python API has one function per command, with the same options::
+
+    import clipkit
+    facts = clipkit.info("ep07.mkv")
+    shot = clipkit.still("ep07.mkv", "12:31", best=True)
+"""
+
+__version__ = "0.1.0"
+
+from .artifact import Artifact  # noqa: E402
+from .errors import ClipkitError, InputError, MediaError, OutputError, TimecodeError, UsageError  # noqa: E402
+from .media.probe import MediaInfo  # noqa: E402
+from .pipeline import info, still  # noqa: E402
+from .pipeline.demo import demo  # noqa: E402
+from .sample import make_sample  # noqa: E402
+from .timecode import format_time, parse_range, parse_time  # noqa: E402
+
+__all__ = [
+    "__version__",
+    "Artifact",
+    "ClipkitError",
+    "InputError",
+    "MediaError",
+    "OutputError",
+    "TimecodeError",
+    "UsageError",
+    "MediaInfo",
+    "info",
+    "still",
+    "demo",
+    "make_sample",
+    "format_time",
+    "parse_range",
+    "parse_time",
+]

@@ -1,0 +1,6 @@
+"""``python -m clipkit``."""
+
+from .cli import main
+
+if __name__ == "__main__":
+    main(prog_name="clipkit")

@@ -1,0 +1,53 @@
+"""What a job made: one file and the facts an embed snippet or manifest needs."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, replace
+from fractions import Fraction
+from pathlib import Path
+
+__all__ = ["Artifact", "sha256_of"]
+
+
+@dataclass(frozen=True)
+class Artifact:
+    path: Path
+    kind: str  # "gif", "still", "strip", "mp4", "webp"
+    width: int
+    height: int
+    bytes: int
+    source: Path | None = None
+    start: Fraction | None = None  # time range of the source it shows
+    end: Fraction | None = None
+    duration: Fraction | None = None  # play time (animations)
+    frame_count: int | None = None
+    captions: tuple[str, ...] = ()  # text burned in or spoken in the range (for alt text)
+    sha256: str | None = None
+    notes: tuple[str, ...] = ()  # what the job chose or warned about, for the user
+    siblings: tuple["Artifact", ...] = field(default_factory=tuple)  # same clip in other formats
+
+    def with_(self, **changes) -> "Artifact":
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        def conv(v):
+            if isinstance(v, Fraction):
+                return float(v)
+            if isinstance(v, Path):
+                return str(v)
+            if isinstance(v, dict):
+                return {k: conv(x) for k, x in v.items()}
+            if isinstance(v, (list, tuple)):
+                return [conv(x) for x in v]
+            return v
+
+        return conv(asdict(self))
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -1,0 +1,11 @@
+"""The command line: click commands, each a thin shell over one pipeline function.
+
+Every command module registers itself on :data:`main` when imported below.
+"""
+
+from .main import main
+from . import info as _info  # noqa: F401,E402
+from . import still as _still  # noqa: F401,E402
+from . import demo as _demo  # noqa: F401,E402
+
+__all__ = ["main"]

@@ -1,0 +1,87 @@
+"""The ``clipkit`` command group: global flags and how errors reach the user."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import ClipkitError
+
+__all__ = ["main", "debug_enabled"]
+
+
+def debug_enabled() -> bool:
+    return os.environ.get("CLIPKIT_DEBUG", "") not in ("", "0")
+
+
+class ClipkitGroup(click.Group):
+    """Turns library errors into one line on stderr and an exit code.
+
+    ``ClipkitError``: exit 2 for usage mistakes, 1 for failures.  Anything
+    unexpected: exit 1 with a one-line summary.  ``--debug`` shows tracebacks.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ClipkitError as exc:
+            if debug_enabled():
+                raise
+            click.echo(f"clipkit: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            if debug_enabled():
+                raise
+            click.echo("clipkit: interrupted — nothing half-written was left behind", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except OSError as exc:
+            if debug_enabled():
+                raise
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            click.echo(f"clipkit: error: {exc.strerror or exc}{where} — run with --debug for details", err=True)
+            ctx.exit(1)
+        except Exception as exc:  # a bug: say so in one line, traceback with --debug
+            if debug_enabled():
+                raise
+            click.echo(f"clipkit: internal error: {type(exc).__name__}: {exc} — rerun with --debug and report it", err=True)
+            ctx.exit(1)
+
+
+def _set_debug(ctx: click.Context, _param, value: bool) -> bool:
+    if value:
+        os.environ["CLIPKIT_DEBUG"] = "1"
+    return value
+
+
+@click.group(cls=ClipkitGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="clipkit")
+@click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=_set_debug,
+              help="Show full tracebacks and ffmpeg's messages on errors.")
+def main() -> None:
+    """Clips, GIFs, stills and thumbnail strips from TV episodes, with paste-ready embeds.
+
+    \b
+    Examples:
+      clipkit demo                          make the sample episode and a GIF from it
+      clipkit info ep07.mkv                 streams, duration, subtitle tracks
+      clipkit still ep07.mkv 12:31 --best   sharpest frame near 12:31
+
+    Times may be written 12:30, 1:02:03.5, 750, 90s, 750ms, 00:12:30,500 or
+    f1500 (a frame number); an end may be relative: +6.
+
+    Shell completion (bash): eval "$(_CLIPKIT_COMPLETE=bash_source clipkit)"
+    """
+
+
+def echo_notes(notes) -> None:
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+
+
+def is_tty() -> bool:
+    return sys.stderr.isatty()

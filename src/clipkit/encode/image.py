@@ -1,0 +1,43 @@
+"""Still images (PNG, JPEG, WebP) written atomically with Pillow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from ..errors import UsageError
+from .atomic import atomic_path
+
+__all__ = ["IMAGE_FORMATS", "image_format_for", "write_image"]
+
+IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
+
+
+def image_format_for(path: Path) -> str:
+    fmt = IMAGE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise UsageError(
+            f"cannot write a still image as '{path.suffix or path.name}'",
+            "end the output name with .png, .jpg or .webp",
+        )
+    return fmt
+
+
+def write_image(image: np.ndarray | Image.Image, path: Path, *, quality: int = 90) -> Path:
+    """Write an RGB image to ``path`` (format from the extension), atomically."""
+    fmt = image_format_for(path)
+    pil = image if isinstance(image, Image.Image) else Image.fromarray(image)
+    if fmt == "JPEG" and pil.mode not in ("RGB", "L"):
+        pil = pil.convert("RGB")
+    options: dict = {}
+    if fmt == "JPEG":
+        options = {"quality": quality, "optimize": True, "progressive": True}
+    elif fmt == "WEBP":
+        options = {"quality": quality, "method": 4}
+    elif fmt == "PNG":
+        options = {"optimize": False, "compress_level": 6}
+    with atomic_path(path) as tmp:
+        pil.save(tmp, format=fmt, **options)
+    return path

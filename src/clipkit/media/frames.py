@@ -1,0 +1,246 @@
+"""Decoded frames of a time range, streamed, with their exact timestamps.
+
+One ffmpeg process decodes the range (seeking from the keyframe before it and
+dropping what comes before, so the cut is frame-accurate, not keyframe-snapped),
+scales inside ffmpeg to the size the caller needs, and pipes raw frames out.
+The ``showinfo`` filter reports each frame's own timestamp on stderr, so times
+are the stream's (right on variable-frame-rate files), never ``index / fps``.
+Memory stays flat: frames are yielded one at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import subprocess
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from ..errors import Cancelled, MediaError
+from .ffmpeg import ffmpeg_exe
+from .probe import MediaInfo, probe, snap_to_grid
+
+__all__ = ["Frame", "read_frames", "frame_at", "fit_size", "resample", "PIX_FMTS"]
+
+PIX_FMTS = {"rgb24": 3, "bgr24": 3, "gray": 1}
+
+#: How far before the asked start decoding begins, so the frame on screen at the
+#: start (which began earlier) is known.
+_LEAD_IN = Fraction(1, 4)
+
+_SHOWINFO_RE = re.compile(r"\bn:\s*(\d+)\s+pts:\s*(-?\d+)\s+pts_time:\S+\s+duration:\s*(-?\d+)")
+_TIMEBASE_RE = re.compile(r"config in time_base: (\d+)/(\d+)")
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """A decoded picture and the time (seconds from the file's start) it appears."""
+
+    time: Fraction
+    index: int  # order within this read, from 0
+    image: np.ndarray  # H×W×3 uint8 (rgb24/bgr24) or H×W (gray)
+    duration: Fraction | None = None  # how long it stays on screen, when known
+
+
+def fit_size(display: tuple[int, int], width: int | None = None, height: int | None = None, *, even: bool = True) -> tuple[int, int]:
+    """The output size for a frame shown at ``display`` size.
+
+    Only ``width`` (or only ``height``) keeps the aspect ratio; both give that
+    exact size; neither gives the display size.  ``even`` rounds to even sizes
+    (H.264 needs them; harmless elsewhere).
+    """
+    dw, dh = display
+    if width and height:
+        w, h = width, height
+    elif width:
+        w, h = width, width * dh / dw
+    elif height:
+        w, h = height * dw / dh, height
+    else:
+        w, h = dw, dh
+    if even:
+        return max(2, int(round(w / 2)) * 2), max(2, int(round(h / 2)) * 2)
+    return max(1, int(round(w))), max(1, int(round(h)))
+
+
+def _ffmpeg_time(t: Fraction) -> str:
+    """A time ffmpeg parses exactly enough (microseconds, rounded down)."""
+    us = int(t * 1_000_000)
+    return f"{us // 1_000_000}.{us % 1_000_000:06d}"
+
+
+def read_frames(
+    source: str | os.PathLike | MediaInfo,
+    *,
+    start: Fraction = Fraction(0),
+    end: Fraction | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    pix_fmt: str = "rgb24",
+    pre_filters: Sequence[str] = (),
+    scale_flags: str = "area",
+    warnings: list[str] | None = None,
+    threads: int | None = None,
+) -> Iterator[Frame]:
+    """Yield every frame on screen during ``[start, end)``, in order.
+
+    The first frame is the one showing at ``start`` (it may have begun
+    earlier), the last is the one showing just before ``end``.  Frames are
+    scaled inside ffmpeg to ``width``/``height`` (see :func:`fit_size`),
+    after ``pre_filters`` (ffmpeg filter strings such as a crop).  Messages
+    about damaged frames are appended to ``warnings`` if given; decoding
+    goes on past them.  Closing the generator stops ffmpeg.
+    """
+    info = source if isinstance(source, MediaInfo) else probe(source)
+    video = info.require_video()
+    if pix_fmt not in PIX_FMTS:
+        raise ValueError(f"pix_fmt must be one of {sorted(PIX_FMTS)}")
+    start = Fraction(start)
+    end = info.duration if end is None else Fraction(end)
+    out_w, out_h = fit_size(video.display_size, width, height, even=False)
+    if pre_filters and not (width or height):
+        out_w, out_h = -2, -2  # let ffmpeg keep the pre-filtered size
+    seek = max(Fraction(0), start - _LEAD_IN)
+
+    filters = list(pre_filters)
+    if out_w > 0:
+        filters.append(f"scale={out_w}:{out_h}:flags={scale_flags}")
+        filters.append("setsar=1")
+    filters.append("showinfo")
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "info"]
+    if threads:
+        cmd += ["-threads", str(threads)]
+    cmd += ["-ss", _ffmpeg_time(seek), "-copyts", "-t", _ffmpeg_time(end - seek + Fraction(1, 2)),
+            "-i", str(info.path), "-map", f"0:{video.index}", "-an", "-sn", "-dn",
+            "-vf", ",".join(filters), "-fps_mode", "passthrough",
+            "-f", "rawvideo", "-pix_fmt", pix_fmt, "pipe:1"]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    times: queue.Queue = queue.Queue()
+    tail: deque[str] = deque(maxlen=30)
+    size_box: list[tuple[int, int]] = []
+
+    def read_stderr() -> None:
+        tb = Fraction(1, 1000)
+        assert proc.stderr is not None
+        for raw in iter(proc.stderr.readline, b""):
+            line = raw.decode("utf-8", "replace").rstrip()
+            m = _SHOWINFO_RE.search(line)
+            if m:
+                times.put((int(m.group(2)) * tb, int(m.group(3)) * tb if int(m.group(3)) > 0 else None))
+                if not size_box:
+                    s = re.search(r"\bs:(\d+)x(\d+)", line)
+                    if s:
+                        size_box.append((int(s.group(1)), int(s.group(2))))
+                continue
+            m = _TIMEBASE_RE.search(line)
+            if m and "showinfo" in line:
+                tb = Fraction(int(m.group(1)), int(m.group(2)))
+                continue
+            if "Parsed_showinfo" in line:
+                continue
+            tail.append(line)
+            if warnings is not None and ("error" in line.lower() or "corrupt" in line.lower()) and "Stream mapping" not in line:
+                warnings.append(line)
+        times.put(None)
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    channels = PIX_FMTS[pix_fmt]
+    rate = video.frame_rate if not video.variable_frame_rate else None
+    held: Frame | None = None
+    n_out = 0
+    try:
+        assert proc.stdout is not None
+        while True:
+            item = times.get()
+            if item is None:
+                break
+            pts, dur = item
+            w, h = size_box[0]
+            nbytes = w * h * channels
+            buf = bytearray(nbytes)
+            view = memoryview(buf)
+            got = 0
+            while got < nbytes:
+                n = proc.stdout.readinto(view[got:])
+                if not n:
+                    break
+                got += n
+            if got < nbytes:
+                break
+            t = pts - info.start_time
+            if rate:
+                t = snap_to_grid(t, rate, Fraction(1, 1000))
+            shape = (h, w) if channels == 1 else (h, w, channels)
+            frame = Frame(t, 0, np.frombuffer(buf, np.uint8).reshape(shape), dur)
+            if t <= start:
+                held = frame
+                continue
+            if t >= end:
+                break
+            if held is not None:
+                yield Frame(held.time, n_out, held.image, held.duration)
+                n_out += 1
+                held = None
+            yield Frame(frame.time, n_out, frame.image, frame.duration)
+            n_out += 1
+        if held is not None:  # the range lies inside one frame
+            yield Frame(held.time, n_out, held.image, held.duration)
+            n_out += 1
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        reader.join(timeout=5)
+        if proc.stdout:
+            proc.stdout.close()
+        if proc.stderr:
+            proc.stderr.close()
+    if n_out == 0:
+        detail = next((ln for ln in reversed(tail) if ln.strip()), "no frames decoded")
+        raise MediaError(f"no frames could be decoded from {info.path} between {float(start):.3f}s and {float(end):.3f}s ({detail})",
+                         "the file may be damaged there; try another range")
+
+
+def frame_at(source: str | os.PathLike | MediaInfo, t: Fraction, **kwargs) -> Frame:
+    """The frame on screen at time ``t`` (frame-accurate)."""
+    info = source if isinstance(source, MediaInfo) else probe(source)
+    rate = info.require_video().frame_rate or Fraction(25)
+    end = min(info.duration, Fraction(t) + 1 / rate)
+    frames = read_frames(info, start=Fraction(t), end=end if end > t else info.duration, **kwargs)
+    try:
+        return next(frames)
+    finally:
+        frames.close()
+
+
+def resample(frames: Iterable[Frame], start: Fraction, end: Fraction, fps: Fraction,
+             progress=None) -> Iterator[tuple[Fraction, Frame]]:
+    """Sample a frame stream at a fixed rate: for each tick ``start + k/fps``
+    (k = 0, 1, … while the tick is before ``end``), the frame on screen then.
+
+    Exact on variable-frame-rate input: the frame chosen is the last whose own
+    timestamp is at or before the tick.
+    """
+    fps = Fraction(fps)
+    total = int((end - start) * fps) + (1 if (end - start) * fps % 1 else 0)
+    k = 0
+    current: Frame | None = None
+    for frame in frames:
+        while k < total and current is not None and start + k / fps < frame.time:
+            yield start + k / fps, current
+            k += 1
+            if progress is not None and progress(k, total) is False:
+                raise Cancelled()
+        current = frame
+    while current is not None and k < total:
+        yield start + k / fps, current
+        k += 1
+        if progress is not None and progress(k, total) is False:
+            raise Cancelled()

@@ -1,0 +1,400 @@
+"""What is inside a media file: container, duration, streams, subtitle tracks.
+
+The bundled ffmpeg has no ffprobe beside it, so probing reads what ``ffmpeg -i``
+reports about the file, and reads packet timestamps (``-c copy`` to the
+``framemd5`` muxer: demuxing only, no decoding) for what the header cannot be
+trusted with: the exact frame rate, whether it is variable, and where the last
+video frame ends.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from ..errors import InputError, MediaError
+from .ffmpeg import ffmpeg_exe
+
+__all__ = ["snap_to_grid", "MediaInfo", "VideoStream", "AudioStream", "SubtitleTrack", "probe", "TEXT_SUBTITLE_CODECS"]
+
+TEXT_SUBTITLE_CODECS = frozenset(
+    {"subrip", "srt", "ass", "ssa", "webvtt", "mov_text", "text", "subviewer", "subviewer1", "microdvd",
+     "sami", "realtext", "jacosub", "mpl2", "pjs", "stl", "vplayer", "ttml", "eia_608"}
+)
+BITMAP_SUBTITLE_CODECS = frozenset({"hdmv_pgs_subtitle", "dvd_subtitle", "dvb_subtitle", "xsub", "dvb_teletext", "arib_caption"})
+
+#: Frame rates that files really use; a measured rate this close to one is that one.
+_COMMON_RATES = [Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),
+                 Fraction(48), Fraction(50), Fraction(60000, 1001), Fraction(60), Fraction(120),
+                 Fraction(15), Fraction(12), Fraction(10), Fraction(25, 2), Fraction(20)]
+
+
+@dataclass(frozen=True)
+class VideoStream:
+    index: int  # stream index in the file (ffmpeg's 0:N)
+    codec: str
+    width: int  # coded size, before aspect and rotation
+    height: int
+    pixel_aspect: Fraction  # SAR: 1 for square pixels
+    rotation: int  # degrees clockwise the picture is turned for display (0, 90, 180, 270)
+    frame_rate: Fraction | None  # exact average rate (None if unknown)
+    variable_frame_rate: bool
+    pix_fmt: str | None = None
+
+    @property
+    def display_size(self) -> tuple[int, int]:
+        """The size a player shows: pixel aspect applied, then rotation."""
+        w = round(self.width * self.pixel_aspect)
+        h = self.height
+        if self.rotation in (90, 270):
+            w, h = h, w
+        return w, h
+
+    @property
+    def display_aspect(self) -> Fraction:
+        w, h = self.display_size
+        return Fraction(w, h)
+
+
+@dataclass(frozen=True)
+class AudioStream:
+    index: int
+    codec: str
+    language: str | None
+    channels: str | None
+    sample_rate: int | None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class SubtitleTrack:
+    index: int  # N in ffmpeg's 0:s:N and in ``--subs track:N``
+    stream_index: int
+    codec: str
+    language: str | None
+    title: str | None
+    is_text: bool  # False for bitmap tracks (PGS, DVD), which cannot be read as text
+    default: bool = False
+    forced: bool = False
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    path: Path
+    container: str
+    duration: Fraction  # seconds, from the start of the file to the end of its last video frame
+    start_time: Fraction  # the container's first timestamp (0 for most mkv/mp4)
+    bitrate: int | None  # bits per second
+    size_bytes: int
+    title: str | None
+    video: VideoStream | None
+    audio: tuple[AudioStream, ...] = field(default_factory=tuple)
+    subtitles: tuple[SubtitleTrack, ...] = field(default_factory=tuple)
+
+    def require_video(self) -> VideoStream:
+        if self.video is None:
+            raise InputError(f"{self.path} has no video stream", "give a video file (run `clipkit info` on it to see what it holds)")
+        return self.video
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict (Fractions as floats, plus exact rates as strings)."""
+
+        def conv(value):
+            if isinstance(value, Fraction):
+                return float(value)
+            if isinstance(value, Path):
+                return str(value)
+            if isinstance(value, dict):
+                return {k: conv(v) for k, v in value.items()}
+            if isinstance(value, (list, tuple)):
+                return [conv(v) for v in value]
+            return value
+
+        data = conv(asdict(self))
+        if self.video is not None:
+            data["video"]["display_width"], data["video"]["display_height"] = self.video.display_size
+            data["video"]["frame_rate_exact"] = str(self.video.frame_rate) if self.video.frame_rate else None
+        return data
+
+
+_STREAM_RE = re.compile(r"^\s*Stream #0:(\d+)(?:\[0x[0-9a-fA-F]+\])?(?:\(([^)]*)\))?(?:\[[^\]]*\])?: (Video|Audio|Subtitle|Data|Attachment): (.*)$")
+_INPUT_RE = re.compile(r"^Input #0, ([^,]+(?:,[^,\s]+)*), from ")
+_DURATION_RE = re.compile(r"^\s*Duration: (\S+), start: (-?[\d.]+), bitrate: (\S+)")
+_META_RE = re.compile(r"^\s+(\w+)\s*: (.*)$")
+_ROTATION_RE = re.compile(r"rotation of (-?[\d.]+) degrees")
+
+
+def _split_top(text: str) -> list[str]:
+    """Split on commas that are not inside parentheses or brackets."""
+    out, depth, cur = [], 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+    if cur:
+        out.append("".join(cur).strip())
+    return out
+
+
+def _clock_to_fraction(text: str) -> Fraction | None:
+    m = re.match(r"^(\d+):(\d\d):(\d\d(?:\.\d+)?)$", text)
+    if not m:
+        return None
+    return int(m.group(1)) * 3600 + int(m.group(2)) * 60 + Fraction(m.group(3))
+
+
+def snap_to_grid(t: Fraction, rate: Fraction, tick: Fraction) -> Fraction:
+    """``t`` moved onto the frame grid ``k / rate`` when it is within one timestamp tick of it.
+
+    Containers store times in their own units (mkv: milliseconds), so frame 1439
+    at 24 fps is stored as 59.958 s; the exact time is 1439/24 s.
+    """
+    k = round(t * rate)
+    exact = k / rate
+    return exact if abs(exact - t) <= tick else t
+
+
+def _snap_rate(rate: Fraction) -> Fraction:
+    for common in _COMMON_RATES:
+        if abs(rate - common) / common < Fraction(1, 1000):
+            return common
+    return rate.limit_denominator(1001)
+
+
+@dataclass
+class _RawStream:
+    index: int
+    kind: str
+    language: str | None
+    desc: str
+    meta: dict[str, str] = field(default_factory=dict)
+    rotation: int = 0
+
+
+def _parse_header(text: str) -> tuple[dict, list[_RawStream]]:
+    head: dict = {"meta": {}}
+    streams: list[_RawStream] = []
+    current: _RawStream | None = None
+    in_input = False
+    for line in text.splitlines():
+        m = _INPUT_RE.match(line)
+        if m:
+            head["container"] = m.group(1)
+            in_input = True
+            continue
+        if not in_input:
+            continue
+        if line.startswith("Output #") or line.startswith("Stream mapping"):
+            break
+        m = _DURATION_RE.match(line)
+        if m:
+            head["duration"] = _clock_to_fraction(m.group(1))
+            head["start"] = Fraction(m.group(2))
+            br = m.group(3)
+            head["bitrate"] = int(br) * 1000 if br.isdigit() else None
+            current = None
+            continue
+        m = _STREAM_RE.match(line)
+        if m:
+            lang = m.group(2)
+            current = _RawStream(int(m.group(1)), m.group(3), None if lang in (None, "und") else lang, m.group(4))
+            streams.append(current)
+            continue
+        m = _ROTATION_RE.search(line)
+        if m and current is not None:
+            # ffmpeg prints the display matrix angle counter-clockwise; players turn the picture clockwise by -angle.
+            current.rotation = int(round(-float(m.group(1)))) % 360
+            continue
+        m = _META_RE.match(line)
+        if m:
+            key, value = m.group(1).lower(), m.group(2).strip()
+            if current is None:
+                head["meta"].setdefault(key, value)
+            else:
+                current.meta.setdefault(key, value)
+    return head, streams
+
+
+def _video(raw: _RawStream) -> VideoStream:
+    parts = _split_top(raw.desc)
+    codec = parts[0].split()[0] if parts else "unknown"
+    pix_fmt = parts[1].split("(")[0].strip() if len(parts) > 1 and not re.search(r"(?<!\w)\d{2,5}x\d{2,5}(?!\w)", parts[1]) else None
+    m = re.search(r"(?<!\w)(\d{2,5})x(\d{2,5})(?=[\s,\[]|$)", raw.desc)
+    if not m:
+        raise MediaError(f"cannot read the picture size of video stream {raw.index}", "the file may be damaged")
+    width, height = int(m.group(1)), int(m.group(2))
+    sar = Fraction(1)
+    m = re.search(r"SAR (\d+):(\d+)", raw.desc)
+    if m and int(m.group(1)) > 0 and int(m.group(2)) > 0:
+        sar = Fraction(int(m.group(1)), int(m.group(2)))
+    rate = None
+    m = re.search(r"([\d.]+)(k?) fps", raw.desc) or re.search(r"([\d.]+)(k?) tbr", raw.desc)
+    if m:
+        value = Fraction(m.group(1)) * (1000 if m.group(2) else 1)
+        if value > 0:
+            rate = _snap_rate(value)
+    return VideoStream(raw.index, codec, width, height, sar, raw.rotation, rate, False, pix_fmt)
+
+
+def _audio(raw: _RawStream) -> AudioStream:
+    parts = _split_top(raw.desc)
+    codec = parts[0].split()[0] if parts else "unknown"
+    m = re.search(r"(\d+) Hz", raw.desc)
+    rate = int(m.group(1)) if m else None
+    channels = parts[2] if len(parts) > 2 else None
+    return AudioStream(raw.index, codec, raw.language, channels, rate, raw.meta.get("title"))
+
+
+def _subtitle(raw: _RawStream, n: int) -> SubtitleTrack:
+    codec = raw.desc.split()[0].rstrip(",") if raw.desc else "unknown"
+    is_text = codec in TEXT_SUBTITLE_CODECS or (codec not in BITMAP_SUBTITLE_CODECS and "pgs" not in codec and "dvd" not in codec)
+    return SubtitleTrack(
+        index=n,
+        stream_index=raw.index,
+        codec=codec,
+        language=raw.language,
+        title=raw.meta.get("title"),
+        is_text=is_text,
+        default="(default)" in raw.desc,
+        forced="(forced)" in raw.desc,
+    )
+
+
+def _packet_times(path: Path, stream_index: int, *, from_end: bool) -> list[tuple[int, int, Fraction]]:
+    """(pts, duration, time base) of video packets, demuxed without decoding.
+
+    From the start (the first 600 packets) or, with ``from_end``, the last few seconds.
+    """
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
+    if from_end:
+        cmd += ["-sseof", "-4", "-copyts"]
+    cmd += ["-i", str(path), "-map", f"0:{stream_index}", "-c", "copy"]
+    if not from_end:
+        cmd += ["-frames:v", "600"]
+    cmd += ["-f", "framemd5", "-"]
+    proc = subprocess.run(cmd, capture_output=True, check=False)
+    tb = Fraction(1, 1000)
+    rows = []
+    for line in proc.stdout.decode("ascii", "replace").splitlines():
+        if line.startswith("#tb"):
+            num, den = line.split(":")[1].strip().split("/")
+            tb = Fraction(int(num), int(den))
+            continue
+        if line.startswith("#") or not line.strip():
+            continue
+        cols = [c.strip() for c in line.split(",")]
+        if len(cols) >= 4:
+            try:
+                rows.append((int(cols[2]), int(cols[3]), tb))
+            except ValueError:
+                continue
+    return rows
+
+
+def _timing(path: Path, video: VideoStream, header_duration: Fraction | None, start: Fraction) -> tuple[VideoStream, Fraction | None]:
+    """Refine the frame rate, detect variable frame rate, and find where the video ends."""
+    head = _packet_times(path, video.index, from_end=False)
+    rate, vfr = video.frame_rate, False
+    if len(head) >= 3:
+        tb = head[0][2]
+        pts = sorted(p for p, _, _ in head)
+        steps = [b - a for a, b in zip(pts, pts[1:]) if b > a]
+        if steps:
+            steps_sorted = sorted(steps)
+            median = steps_sorted[len(steps_sorted) // 2]
+            tolerance = max(1, median // 10)
+            vfr = (steps_sorted[-1] - steps_sorted[0]) > 2 * tolerance
+            mean = Fraction(pts[-1] - pts[0], len(pts) - 1) * tb
+            if mean > 0 and not vfr:
+                rate = _snap_rate(1 / mean)
+            elif mean > 0:
+                rate = (1 / mean).limit_denominator(1001)
+    end = None
+    tail = _packet_times(path, video.index, from_end=True)
+    if tail:
+        last_pts, last_dur, tb = max(tail, key=lambda r: r[0])
+        last = last_pts * tb - start
+        if rate and not vfr:
+            # Constant rate: the container's rounded timestamps (mkv counts ms) sit on the frame grid.
+            end = snap_to_grid(last, rate, tb) + 1 / rate
+        else:
+            # Variable rate: the last frame lasts as long as its packet says, unless
+            # the container lost that (mkv often stores 1 tick): then as long as the one before.
+            pts = sorted(r[0] for r in tail)
+            step = (pts[-1] - pts[-2]) if len(pts) > 1 else 0
+            ticks = last_dur if last_dur * 2 >= step else step
+            end = last + (ticks * tb if ticks else (1 / rate if rate else 0))
+    refined = VideoStream(video.index, video.codec, video.width, video.height, video.pixel_aspect,
+                          video.rotation, rate, vfr, video.pix_fmt)
+    return refined, end
+
+
+@functools.lru_cache(maxsize=64)
+def _probe_cached(path: str, mtime_ns: int, size: int) -> MediaInfo:
+    p = Path(path)
+    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", path], capture_output=True, check=False)
+    text = proc.stderr.decode("utf-8", "replace")
+    head, streams = _parse_header(text)
+    if "container" not in head:
+        reason = text.strip().splitlines()[-1] if text.strip() else "unknown error"
+        if "Invalid data" in reason or "could not find codec" in reason.lower() or "End of file" in reason:
+            raise InputError(f"{p} is not a media file ffmpeg can read ({reason.split(': ')[-1]})",
+                             "check that it is a video file (mkv, mp4, …) and that it downloaded completely")
+        raise InputError(f"cannot read {p}: {reason}", "check that it is a video file and that you can read it")
+    videos = [s for s in streams if s.kind == "Video" and "attached pic" not in s.desc]
+    video = _video(videos[0]) if videos else None
+    duration = head.get("duration")
+    start = head.get("start", Fraction(0))
+    if video is not None:
+        video, video_end = _timing(p, video, duration, start)
+        if video_end is not None and video_end > 0:
+            duration = video_end
+    if duration is None or duration <= 0:
+        if video is not None:
+            raise InputError(f"{p} has a video stream but no frames could be read", "the file may be empty or truncated")
+        duration = Fraction(0)
+    subs = [s for s in streams if s.kind == "Subtitle"]
+    return MediaInfo(
+        path=p,
+        container=head["container"],
+        duration=duration,
+        start_time=start,
+        bitrate=head.get("bitrate"),
+        size_bytes=size,
+        title=head["meta"].get("title"),
+        video=video,
+        audio=tuple(_audio(s) for s in streams if s.kind == "Audio"),
+        subtitles=tuple(_subtitle(s, n) for n, s in enumerate(subs)),
+    )
+
+
+def probe(path: str | os.PathLike) -> MediaInfo:
+    """Read a media file's facts; raise :class:`InputError` if it is not media.
+
+    Results are cached per (path, modification time, size).
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p} does not exist", "check the path (tab completion helps)")
+    if p.is_dir():
+        raise InputError(f"{p} is a folder, not a video file", "give the path of a video file inside it")
+    try:
+        st = p.stat()
+        with open(p, "rb"):
+            pass
+    except PermissionError as exc:
+        raise InputError(f"cannot read {p}: permission denied", "check the file's permissions") from exc
+    if st.st_size == 0:
+        raise InputError(f"{p} is empty (0 bytes)", "the download or copy may have failed; get the file again")
+    return _probe_cached(str(p.resolve()), st.st_mtime_ns, st.st_size)

@@ -1,0 +1,23 @@
+"""``demo``: the sample episode and the main jobs run on it, for a first look."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..artifact import Artifact
+from ..sample import make_sample
+from .still import still
+
+__all__ = ["demo"]
+
+
+def demo(folder: str | os.PathLike = "clipkit-demo") -> tuple[Path, list[Artifact]]:
+    """Make the sample episode in ``folder`` (once) and the demo outputs beside it.
+
+    Returns the sample's path and what was made.
+    """
+    folder = Path(folder)
+    sample = make_sample(folder)
+    made = [still(sample, "24.5", folder / "still-24.5s.png", best=True)]
+    return sample, made

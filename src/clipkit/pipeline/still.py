@@ -1,0 +1,94 @@
+"""``still``: one frame of a video to an image file, frame-accurate."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+
+from ..artifact import Artifact, sha256_of
+from ..encode.image import image_format_for, write_image
+from ..errors import TimecodeError
+from ..media.frames import Frame, read_frames
+from ..media.probe import MediaInfo, probe
+from ..scenes.score import score_frame
+from ..settings import DEFAULT_STILL, StillSettings
+from ..timecode import format_time, parse_time, slug_time
+from .naming import output_path
+
+__all__ = ["still", "pick_best_frame"]
+
+
+def pick_best_frame(frames: list[Frame], target: Fraction, window: Fraction) -> tuple[Frame, bool]:
+    """The sharpest usable (not black, not blank) frame, preferring those near ``target``.
+
+    Returns the frame and whether a usable one was found (if not, the frame
+    on screen at ``target``).
+    """
+    exact = max((f for f in frames if f.time <= target), key=lambda f: f.time, default=frames[0])
+    best, best_value = None, -1.0
+    for frame in frames:
+        score = score_frame(frame.image)
+        if not score.usable:
+            continue
+        distance = abs(frame.time - target) / window if window else 0
+        value = score.sharpness * (1 - 0.5 * float(min(distance, 1)))
+        if value > best_value:
+            best, best_value = frame, value
+    return (best, True) if best is not None else (exact, False)
+
+
+def still(
+    source: str | os.PathLike | MediaInfo,
+    at: str | Fraction,
+    output: str | os.PathLike | None = None,
+    *,
+    settings: StillSettings | None = None,
+    **overrides,
+) -> Artifact:
+    """Write the frame on screen at ``at`` as an image; return what was made.
+
+    ``output`` may be a file (its extension picks PNG/JPEG/WebP) or a folder;
+    by default ``<video stem>_<time>.png`` in the current folder.
+    ``overrides`` are :class:`~clipkit.settings.StillSettings` fields
+    (``width``, ``best``, ``best_window``, …).
+    """
+    s = replace(settings or DEFAULT_STILL, **overrides)
+    info = source if isinstance(source, MediaInfo) else probe(source)
+    video = info.require_video()
+    t = parse_time(at, frame_rate=video.frame_rate) if isinstance(at, str) else Fraction(at)
+    if t >= info.duration:
+        raise TimecodeError(
+            f"{format_time(t)} is past the end of {info.path.name} ({format_time(info.duration)})",
+            f"give a time before {format_time(info.duration)}",
+        )
+    if t < 0:
+        raise TimecodeError(f"{format_time(-t)} before the start is not a time in the file", "times count from 0")
+    path = output_path(output, info.path, f"{slug_time(t)}", s.format)
+    image_format_for(path)  # refuse an unknown extension before decoding anything
+    notes: list[str] = []
+    if s.best:
+        lo = max(Fraction(0), t - s.best_window)
+        hi = min(info.duration, t + s.best_window)
+        frames = list(read_frames(info, start=lo, end=hi, width=s.width))
+        frame, found = pick_best_frame(frames, t, s.best_window)
+        if found:
+            notes.append(f"sharpest usable frame near {format_time(t)}: {format_time(frame.time)}")
+        else:
+            notes.append(f"no sharp, non-black frame within ±{float(s.best_window):g}s; used the frame at {format_time(t)}")
+    else:
+        frames_iter = read_frames(info, start=t, end=min(info.duration, t + Fraction(1, 1000)), width=s.width)
+        try:
+            frame = next(frames_iter)
+        finally:
+            frames_iter.close()
+    if s.width and video.display_size[0] < s.width:
+        notes.append(f"upscaled from {video.display_size[0]} px wide to {s.width} px")
+    quality = s.jpeg_quality if path.suffix.lower() in (".jpg", ".jpeg") else s.webp_quality
+    write_image(frame.image, path, quality=quality)
+    h, w = frame.image.shape[:2]
+    return Artifact(
+        path=path, kind="still", width=w, height=h, bytes=path.stat().st_size, source=info.path,
+        start=frame.time, end=frame.time, sha256=sha256_of(path), notes=tuple(notes),
+    )

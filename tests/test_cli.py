@@ -1,0 +1,83 @@
+"""The command line as a user meets it: a real subprocess, real exit codes, no tracebacks."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+COMMANDS = ["info", "still", "demo"]
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "clipkit", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def test_version_and_help_for_every_command():
+    assert run("--version").stdout.startswith("clipkit, version")
+    top = run("--help")
+    assert top.returncode == 0
+    for name in COMMANDS:
+        assert name in top.stdout
+        res = run(name, "--help")
+        assert res.returncode == 0 and "Usage: clipkit " + name in res.stdout
+
+
+def test_info_human_and_json(sample, truth):
+    res = run("info", sample)
+    assert res.returncode == 0
+    assert "24 fps constant" in res.stdout and "track:1  jpn" in res.stdout
+    data = json.loads(run("info", sample, "--json").stdout)
+    assert data["duration"] == truth["duration"]
+    assert [s["language"] for s in data["subtitles"]] == ["eng", "jpn"]
+
+
+def test_still_prints_snippet_to_stdout_and_writes(sample, tmp_path):
+    res = run("still", sample, "12:00" if False else "0:12", "-o", tmp_path / "s.png", "--width", "320")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith('<img src="') and 'width="320" height="180"' in res.stdout
+    assert Image.open(tmp_path / "s.png").size == (320, 180)
+    assert "wrote" in res.stderr
+
+
+@pytest.mark.parametrize(
+    "args, code, words",
+    [
+        (["still", "{missing}", "3"], 2, "does not exist"),
+        (["still", "{text}", "3"], 2, "not a media file"),
+        (["still", "{sample}", "12:75"], 2, "seconds must be below 60"),
+        (["still", "{sample}", "5:00"], 2, "past the end"),
+        (["still", "{sample}", "3", "-o", "{blocked}/x.png"], 1, "cannot"),
+        (["info", "{empty}"], 2, "empty"),
+        (["nonsense"], 2, "No such command"),
+    ],
+)
+def test_bad_input_is_one_clear_line(args, code, words, sample, tmp_path):
+    text = tmp_path / "renamed.mkv"
+    text.write_text("not a video")
+    empty = tmp_path / "empty.mkv"
+    empty.write_bytes(b"")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("a file where a folder should be")
+    subs = {"missing": tmp_path / "nope.mkv", "text": text, "sample": sample, "empty": empty, "blocked": blocked}
+    res = run(*[a.format(**subs) for a in args], cwd=tmp_path)
+    assert res.returncode == code, res.stderr
+    assert words in res.stderr
+    assert "Traceback" not in res.stderr
+    if args[0] != "nonsense":
+        assert len(res.stderr.strip().splitlines()) == 1
+    assert not list(tmp_path.glob("*.png")) and not list(tmp_path.glob(".*part*"))
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    res = run("--debug", "info", tmp_path / "nope.mkv")
+    assert res.returncode != 0 and "Traceback" in res.stderr
+
+
+def test_demo_makes_the_sample_and_outputs(tmp_path):
+    res = run("demo", "-o", tmp_path / "demo")
+    assert res.returncode == 0, res.stderr
+    made = {p.suffix for p in (tmp_path / "demo").iterdir()}
+    assert {".mkv", ".json", ".png"} <= made
