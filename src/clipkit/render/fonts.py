@@ -1,0 +1,367 @@
+"""Fonts for any script: find one that really covers a text, and load it.
+
+A caption must never be drawn with missing glyphs (the empty "tofu" boxes of
+Pillow's built-in font).  :func:`find_font` therefore checks coverage against
+the font's real character map (read with fontTools), not against its name:
+
+* ``font=`` a path: that file (for a ``.ttc`` collection, the face that suits
+  the text: JP/KR/SC/TC/HK for Noto Sans CJK), or a fontconfig family name
+  such as ``"DejaVu Sans"``;
+* no ``font``: fontconfig's ranked list (``fc-match -s``) for ``sans-serif``
+  in the text's language, the first face whose cmap covers every character.
+  With ``fonts-noto-cjk`` installed, Japanese, Korean and Chinese text gets
+  Noto Sans CJK with the right face index.
+
+When nothing covers the text, a :class:`~clipkit.errors.UsageError` names the
+characters and how to install a font.  Nothing here draws or writes files.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import UsageError
+
+__all__ = [
+    "FontChoice",
+    "find_font",
+    "load_font",
+    "missing_chars",
+    "text_language",
+    "FONT_INSTALL_HINT",
+]
+
+FONT_INSTALL_HINT = (
+    "install a font that has them, e.g. Noto Sans CJK for Japanese/Korean/Chinese "
+    "(Debian/Ubuntu: sudo apt-get install fonts-noto-cjk; other systems: fonts.google.com/noto), "
+    "or pass --font PATH"
+)
+
+# How many of fontconfig's ranked fonts are checked before giving up.
+_MAX_CANDIDATES = 60
+_FONT_SUFFIXES = {".ttf", ".otf", ".ttc", ".otc"}
+_SEARCH_DIRS = (
+    "/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts",
+    "/Library/Fonts", "/System/Library/Fonts", "~/Library/Fonts", "C:/Windows/Fonts",
+)
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    """A font face: the file, the face index inside a collection, and its names."""
+
+    path: Path
+    index: int = 0
+    family: str = ""
+    style: str = ""
+
+    def __str__(self) -> str:
+        name = f"{self.family} {self.style}".strip() or self.path.name
+        return f"{name} ({self.path}{'#' + str(self.index) if self.index else ''})"
+
+
+# ---------------------------------------------------------------- text → language
+
+
+def _needs_glyph(ch: str) -> bool:
+    """Whitespace, controls and format characters are laid out, not drawn."""
+    o = ord(ch)
+    if 0xFE00 <= o <= 0xFE0F or 0xE0100 <= o <= 0xE01EF:  # variation selectors
+        return False
+    return not (ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"))
+
+
+def _lang_from_locale() -> str | None:
+    for var in ("LC_ALL", "LC_CTYPE", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            break
+    else:
+        value = (locale.getlocale()[0] or "") if hasattr(locale, "getlocale") else ""
+    value = (value or "").lower().replace("-", "_")
+    if value.startswith("zh"):
+        return "zh-tw" if any(r in value for r in ("_tw", "_hk", "_mo", "hant")) else "zh-cn"
+    if value[:2] in ("ja", "ko"):
+        return value[:2]
+    return None
+
+
+_LANG_ALIASES = {
+    "ja": "ja", "jp": "ja", "jpn": "ja",
+    "ko": "ko", "kor": "ko",
+    "zh": "zh-cn", "chi": "zh-cn", "zho": "zh-cn", "zh-cn": "zh-cn", "zh-hans": "zh-cn", "chs": "zh-cn",
+    "zh-tw": "zh-tw", "zh-hant": "zh-tw", "cht": "zh-tw", "zh-hk": "zh-hk",
+}
+
+
+def text_language(text: str, lang: str | None = None) -> str | None:
+    """The fontconfig language a CJK text needs (``ja``, ``ko``, ``zh-cn``, ``zh-tw``), or None.
+
+    Kana means Japanese and Hangul Korean whatever the hint says; Han
+    characters alone follow ``lang`` (a subtitle track's ``jpn``/``chi``/…),
+    then the user's locale, then Japanese.  Text without CJK gives None.
+    """
+    has_han = False
+    for ch in text:
+        o = ord(ch)
+        if 0x3040 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF or 0xFF66 <= o <= 0xFF9D:
+            return "ja"
+        if 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F:
+            return "ko"
+        if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3FFFF or 0x3000 <= o <= 0x303F:
+            has_han = True
+    if not has_han:
+        return None
+    if lang:
+        key = lang.strip().lower().replace("_", "-")
+        if key in _LANG_ALIASES:
+            return _LANG_ALIASES[key]
+    return _lang_from_locale() or "ja"
+
+
+# ---------------------------------------------------------------- real coverage
+
+
+@lru_cache(maxsize=64)
+def _cmap(path: str, index: int) -> frozenset[int]:
+    """The code points a face maps to glyphs (its best Unicode cmap)."""
+    from fontTools.ttLib import TTFont  # lazy: only needed when text is checked
+
+    try:
+        font = TTFont(path, fontNumber=index, lazy=True)
+    except OSError as exc:
+        raise UsageError(f"cannot read the font {path}: {exc.strerror or exc}", "check the --font path") from None
+    except Exception as exc:  # fontTools raises many kinds for a non-font file
+        raise UsageError(
+            f"{path} is not a font file ({type(exc).__name__})",
+            "give a .ttf, .otf or .ttc font with --font, or leave --font out",
+        ) from None
+    try:
+        return frozenset(font.getBestCmap() or {})
+    except Exception as exc:
+        raise UsageError(f"{path} has no readable character map ({type(exc).__name__})", "give another font with --font") from None
+    finally:
+        font.close()
+
+
+def missing_chars(choice: FontChoice, text: str) -> list[str]:
+    """The distinct characters of ``text`` the face has no glyph for (in order)."""
+    cmap = _cmap(str(choice.path), choice.index)
+    seen: list[str] = []
+    for ch in text:
+        if _needs_glyph(ch) and ord(ch) not in cmap and ch not in seen:
+            seen.append(ch)
+    return seen
+
+
+def _describe(chars: list[str], limit: int = 8) -> str:
+    shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars[:limit])
+    more = f" and {len(chars) - limit} more" if len(chars) > limit else ""
+    return shown + more
+
+
+# ---------------------------------------------------------------- faces in a file
+
+
+@lru_cache(maxsize=32)
+def _faces(path: str) -> tuple[tuple[int, str, str], ...]:
+    """``(index, family, style)`` of each face of a font file; UsageError if not a font."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    def names(font) -> tuple[str, str]:
+        table = font["name"]
+        family = table.getDebugName(16) or table.getDebugName(1) or ""
+        style = table.getDebugName(17) or table.getDebugName(2) or ""
+        return family, style
+
+    try:
+        with open(path, "rb") as fh:
+            tag = fh.read(4)
+        if tag == b"ttcf":
+            coll = TTCollection(path, lazy=True)
+            out = tuple((i, *names(f)) for i, f in enumerate(coll.fonts))
+            coll.close()
+            return out
+        font = TTFont(path, lazy=True)
+        out = ((0, *names(font)),)
+        font.close()
+        return out
+    except OSError as exc:
+        raise UsageError(f"cannot read the font {path}: {exc.strerror or exc}", "check the --font path") from None
+    except Exception as exc:
+        raise UsageError(
+            f"{path} is not a font file ({type(exc).__name__}: {exc})",
+            "give a .ttf, .otf or .ttc font with --font, or leave --font out to use an installed font",
+        ) from None
+
+
+_FACE_TAGS = {"ja": ("JP", "Japanese"), "ko": ("KR", "Korean"), "zh-cn": ("SC", "Simplified"),
+              "zh-tw": ("TC", "Traditional"), "zh-hk": ("HK",)}
+
+
+def _pick_face(path: Path, text: str, lang: str | None, bold: bool) -> FontChoice:
+    """The face of a (possibly multi-face) file that suits ``text``."""
+    faces = _faces(str(path))
+    want = text_language(text, lang)
+
+    def rank(face: tuple[int, str, str]) -> tuple:
+        index, family, style = face
+        lang_ok = bool(want) and any(tag in family.split() or tag in family for tag in _FACE_TAGS.get(want, ()))
+        mono = "mono" in family.lower()
+        is_bold = "bold" in style.lower()
+        return (not lang_ok, mono, is_bold != bold, index)
+
+    for index, family, style in sorted(faces, key=rank):
+        choice = FontChoice(path, index, family, style)
+        if not missing_chars(choice, text):
+            return choice
+    index, family, style = sorted(faces, key=rank)[0]
+    return FontChoice(path, index, family, style)
+
+
+# ---------------------------------------------------------------- fontconfig
+
+
+def _fc_candidates(pattern: str) -> list[FontChoice]:
+    """fontconfig's ranked fonts for ``pattern`` (empty if fontconfig is absent)."""
+    exe = shutil.which("fc-match")
+    if not exe:
+        return []
+    try:
+        out = subprocess.run(
+            [exe, "-s", "--format", "%{file}\t%{index}\t%{family[0]}\t%{style[0]}\n", pattern],
+            capture_output=True, text=True, timeout=20, check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    result: list[FontChoice] = []
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) < 4 or not parts[0]:
+            continue
+        path = Path(parts[0])
+        if path.suffix.lower() not in _FONT_SUFFIXES:  # skip Type 1 / bitmap fonts Pillow cannot size
+            continue
+        try:
+            index = int(parts[1] or 0)
+        except ValueError:
+            index = 0
+        result.append(FontChoice(path, index, parts[2], parts[3]))
+        if len(result) >= _MAX_CANDIDATES:
+            break
+    return result
+
+
+def _scan_candidates() -> list[FontChoice]:
+    """Without fontconfig: font files in the usual folders (sans first)."""
+    files: list[Path] = []
+    for d in _SEARCH_DIRS:
+        root = Path(d).expanduser()
+        if root.is_dir():
+            files.extend(p for p in root.rglob("*") if p.suffix.lower() in _FONT_SUFFIXES)
+    files.sort(key=lambda p: ("sans" not in p.name.lower(), "cjk" not in p.name.lower(), p.name))
+    return [FontChoice(p, 0, "", "") for p in files[:_MAX_CANDIDATES * 4]]
+
+
+@lru_cache(maxsize=256)
+def _find_installed(text: str, lang: str | None, bold: bool) -> FontChoice:
+    want = text_language(text, lang)
+    pattern = "sans-serif" + (f":lang={want}" if want else "") + (":weight=bold" if bold else "")
+    candidates = _fc_candidates(pattern) or _scan_candidates()
+    if not candidates:
+        raise UsageError("no fonts were found on this system to draw the caption", FONT_INSTALL_HINT)
+    readable: list[FontChoice] = []
+    for cand in candidates:
+        try:
+            if not cand.family and cand.path.suffix.lower() in (".ttc", ".otc"):
+                cand = _pick_face(cand.path, text, lang, bold)  # scanned file: choose the face
+            missing = missing_chars(cand, text)
+        except UsageError:
+            continue  # an unreadable file in the font folders: try the next
+        if not missing:
+            return cand
+        readable.append(cand)
+    needed = [c for c in dict.fromkeys(text) if _needs_glyph(c)]
+    covered: set[str] = set()
+    for cand in readable:
+        covered.update(c for c in needed if c not in missing_chars(cand, text))
+    uncovered = [c for c in needed if c not in covered]
+    if uncovered:
+        raise UsageError(f"no installed font has the characters {_describe(uncovered)}", FONT_INSTALL_HINT)
+    raise UsageError(
+        "no single installed font has every character of this text (it mixes scripts)",
+        "pass --font with a font that covers them all, or " + FONT_INSTALL_HINT.split(", or pass")[0],
+    )
+
+
+# ---------------------------------------------------------------- public
+
+
+def find_font(
+    text: str,
+    *,
+    font: str | os.PathLike | FontChoice | None = None,
+    bold: bool = False,
+    lang: str | None = None,
+) -> FontChoice:
+    """A font face that has a glyph for every character of ``text``.
+
+    ``font`` is a path (``.ttf``/``.otf``/``.ttc``), a fontconfig family name,
+    a :class:`FontChoice`, or None to search the installed fonts.  ``lang``
+    (``"jpn"``, ``"ko"``, ``"zh-tw"``, …) chooses among CJK faces when the
+    text is Han characters only.  Raises :class:`UsageError` naming the
+    characters no font covers, or when ``font`` is not a font.
+    """
+    if isinstance(font, FontChoice):
+        choice = font
+    elif font is not None and str(font).strip():
+        given = Path(os.fspath(font)).expanduser()
+        looks_like_path = given.suffix.lower() in _FONT_SUFFIXES or os.sep in str(font) or given.exists()
+        if looks_like_path:
+            if not given.is_file():
+                raise UsageError(f"font file not found: {given}", "check the --font path, or give a family name like 'Noto Sans CJK JP'")
+            choice = _pick_face(given, text, lang, bold)
+        else:
+            name = str(font).strip()
+            matches = [c for c in _fc_candidates(name + (":weight=bold" if bold else "")) if c.family.lower() == name.lower()]
+            if not matches:
+                raise UsageError(
+                    f"no installed font is called {name!r}",
+                    "give a font file path, or a family from `fc-list : family`",
+                )
+            choice = matches[0]
+    else:
+        return _find_installed(text, lang, bold)
+    missing = missing_chars(choice, text)
+    if missing:
+        raise UsageError(
+            f"the font {choice} has no glyphs for {_describe(missing)}",
+            "choose a font that has them, or leave --font out to pick an installed one that does",
+        )
+    return choice
+
+
+@lru_cache(maxsize=64)
+def _load(path: str, index: int, size: int):
+    from PIL import ImageFont, features
+
+    engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
+    try:
+        return ImageFont.truetype(path, size, index=index, layout_engine=engine)
+    except OSError as exc:
+        raise UsageError(f"{path} is not a font FreeType can open ({exc})", "give a .ttf, .otf or .ttc font with --font") from None
+
+
+def load_font(choice: FontChoice, size: int):
+    """The face as a ``PIL.ImageFont.FreeTypeFont`` at ``size`` pixels (cached).
+
+    Uses Raqm layout when Pillow has it (right-to-left and complex scripts).
+    """
+    return _load(str(choice.path), choice.index, max(1, int(size)))
