@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-__all__ = ["StillSettings", "DEFAULT_STILL"]
+__all__ = ["StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES"]
 
 
 @dataclass(frozen=True)
@@ -27,3 +27,25 @@ class StillSettings:
 
 
 DEFAULT_STILL = StillSettings()
+
+
+@dataclass(frozen=True)
+class SeriesSettings:
+    """A series preset's own keys (the ``[series]`` table): where the episodes
+    are, where a batch writes, how its files are named, what the post credits.
+
+    Relative folders are relative to the preset file that set them.
+    """
+
+    title: str = ""  # shown at the top of a batch's post index
+    platform: str = ""  # the built-in platform preset this series builds on (tumblr, wordpress, …)
+    episodes: str = "."  # folder holding the episode files
+    episode_pattern: str = "*e{ep:02d}.*"  # file name of episode N ({ep} formatted, then matched as a glob)
+    output: str = "clipkit-out"  # folder a batch writes to
+    naming: str = "{stem}_{tag}"  # batch output names: {series} {ep} {stem} {kind} {tag} {name} {index}
+    subtitle_language: str = ""  # preferred subtitle track language (ISO 639-2, e.g. "eng"); "" = the first
+    base_url: str = ""  # where the files will live once uploaded (URLs in snippets and the index)
+    credit: str = ""  # credit line under the post index (e.g. the broadcaster)
+
+
+DEFAULT_SERIES = SeriesSettings()
