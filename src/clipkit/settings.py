@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-__all__ = ["StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES"]
+__all__ = ["StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED"]
 
 
 @dataclass(frozen=True)
@@ -49,3 +49,22 @@ class SeriesSettings:
 
 
 DEFAULT_SERIES = SeriesSettings()
+
+
+@dataclass(frozen=True)
+class EmbedSettings:
+    """Embed snippets (``--embed``, ``clipkit embed``): format, URLs, credit, spoiler."""
+
+    format: str = "html"  # html, wordpress, wordpress-classic, blogger, ghost, hugo, markdown, bbcode, video, picture, none
+    base_url: str = ""  # where the files will be once uploaded ("" = relative paths)
+    credit: str = ""  # who to credit under each image, e.g. the broadcaster ("" = no credit line)
+    credit_format: str = "Credit: {credit}"  # how the credit line reads
+    spoiler: bool = False  # wrap snippets in the platform's spoiler form
+    spoiler_label: str = "Spoiler"  # the text on the spoiler's summary / BBCode title
+    bbcode_dialect: str = "generic"  # generic, xenforo, phpbb
+    alt_max_chars: int = 125  # screen readers cut long alt text
+    video_controls: str = "auto"  # auto (controls when the loop is over 5 s: WCAG 2.2.2), always, never
+    lazy: bool = True  # loading="lazy" decoding="async" on <img>
+
+
+DEFAULT_EMBED = EmbedSettings()
