@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-__all__ = ["StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED"]
+__all__ = ["StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION"]
 
 
 @dataclass(frozen=True)
@@ -68,3 +68,21 @@ class EmbedSettings:
 
 
 DEFAULT_EMBED = EmbedSettings()
+
+
+@dataclass(frozen=True)
+class CaptionSettings:
+    """Burned-in captions (GIFs and stills): where the text comes from and how it looks."""
+
+    subs: str = "auto"  # auto | off | FILE | track:N | lang:xxx (still: only when asked)
+    subs_language: str | None = None  # preferred track language for auto; None: the locale's
+    caption_style: str = "classic"  # classic (white, black outline, shadow) | yellow | boxed
+    font: str | None = None  # a font file or fontconfig family; None: an installed font covering the text
+    caption_size: float = 0.05  # text height as a fraction of the frame width (27 px at 540)
+    caption_min_size: float = 0.035  # long lines shrink down to this before they are cut
+    caption_position: str = "bottom"  # bottom | top ({\an8} in a subtitle still puts a line on top)
+    caption_margin: float = 0.05  # safe margin, fraction of the frame width (sides) and height (top/bottom)
+    caption_max_lines: int = 2  # lines per event; longer text shrinks, then is cut (and a note says so)
+
+
+DEFAULT_CAPTION = CaptionSettings()

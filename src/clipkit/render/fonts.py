@@ -35,6 +35,8 @@ __all__ = [
     "load_font",
     "missing_chars",
     "text_language",
+    "is_bold",
+    "is_italic",
     "FONT_INSTALL_HINT",
 ]
 
@@ -206,7 +208,7 @@ _FACE_TAGS = {"ja": ("JP", "Japanese"), "ko": ("KR", "Korean"), "zh-cn": ("SC", 
               "zh-tw": ("TC", "Traditional"), "zh-hk": ("HK",)}
 
 
-def _pick_face(path: Path, text: str, lang: str | None, bold: bool) -> FontChoice:
+def _pick_face(path: Path, text: str, lang: str | None, bold: bool, italic: bool = False) -> FontChoice:
     """The face of a (possibly multi-face) file that suits ``text``."""
     faces = _faces(str(path))
     want = text_language(text, lang)
@@ -216,7 +218,8 @@ def _pick_face(path: Path, text: str, lang: str | None, bold: bool) -> FontChoic
         lang_ok = bool(want) and any(tag in family.split() or tag in family for tag in _FACE_TAGS.get(want, ()))
         mono = "mono" in family.lower()
         is_bold = "bold" in style.lower()
-        return (not lang_ok, mono, is_bold != bold, index)
+        is_italic = "italic" in style.lower() or "oblique" in style.lower()
+        return (not lang_ok, mono, is_bold != bold, is_italic != italic, index)
 
     for index, family, style in sorted(faces, key=rank):
         choice = FontChoice(path, index, family, style)
@@ -271,9 +274,9 @@ def _scan_candidates() -> list[FontChoice]:
 
 
 @lru_cache(maxsize=256)
-def _find_installed(text: str, lang: str | None, bold: bool) -> FontChoice:
+def _find_installed(text: str, lang: str | None, bold: bool, italic: bool = False) -> FontChoice:
     want = text_language(text, lang)
-    pattern = "sans-serif" + (f":lang={want}" if want else "") + (":weight=bold" if bold else "")
+    pattern = "sans-serif" + (f":lang={want}" if want else "") + (":weight=bold" if bold else "") + (":slant=italic" if italic else "")
     candidates = _fc_candidates(pattern) or _scan_candidates()
     if not candidates:
         raise UsageError("no fonts were found on this system to draw the caption", FONT_INSTALL_HINT)
@@ -281,7 +284,7 @@ def _find_installed(text: str, lang: str | None, bold: bool) -> FontChoice:
     for cand in candidates:
         try:
             if not cand.family and cand.path.suffix.lower() in (".ttc", ".otc"):
-                cand = _pick_face(cand.path, text, lang, bold)  # scanned file: choose the face
+                cand = _pick_face(cand.path, text, lang, bold, italic)  # scanned file: choose the face
             missing = missing_chars(cand, text)
         except UsageError:
             continue  # an unreadable file in the font folders: try the next
@@ -309,6 +312,7 @@ def find_font(
     *,
     font: str | os.PathLike | FontChoice | None = None,
     bold: bool = False,
+    italic: bool = False,
     lang: str | None = None,
 ) -> FontChoice:
     """A font face that has a glyph for every character of ``text``.
@@ -316,7 +320,9 @@ def find_font(
     ``font`` is a path (``.ttf``/``.otf``/``.ttc``), a fontconfig family name,
     a :class:`FontChoice`, or None to search the installed fonts.  ``lang``
     (``"jpn"``, ``"ko"``, ``"zh-tw"``, …) chooses among CJK faces when the
-    text is Han characters only.  Raises :class:`UsageError` naming the
+    text is Han characters only.  ``bold``/``italic`` prefer such a face
+    (:func:`is_bold`/:func:`is_italic` tell whether one was found, so the
+    caller can synthesise the style).  Raises :class:`UsageError` naming the
     characters no font covers, or when ``font`` is not a font.
     """
     if isinstance(font, FontChoice):
@@ -327,7 +333,7 @@ def find_font(
         if looks_like_path:
             if not given.is_file():
                 raise UsageError(f"font file not found: {given}", "check the --font path, or give a family name like 'Noto Sans CJK JP'")
-            choice = _pick_face(given, text, lang, bold)
+            choice = _pick_face(given, text, lang, bold, italic)
         else:
             name = str(font).strip()
             matches = [c for c in _fc_candidates(name + (":weight=bold" if bold else "")) if c.family.lower() == name.lower()]
@@ -338,7 +344,7 @@ def find_font(
                 )
             choice = matches[0]
     else:
-        return _find_installed(text, lang, bold)
+        return _find_installed(text, lang, bold, italic)
     missing = missing_chars(choice, text)
     if missing:
         raise UsageError(
@@ -357,6 +363,16 @@ def _load(path: str, index: int, size: int):
         return ImageFont.truetype(path, size, index=index, layout_engine=engine)
     except OSError as exc:
         raise UsageError(f"{path} is not a font FreeType can open ({exc})", "give a .ttf, .otf or .ttc font with --font") from None
+
+
+def is_bold(choice: FontChoice) -> bool:
+    """Whether the face is a bold one (by its style name)."""
+    return any(w in choice.style.lower() for w in ("bold", "black", "heavy"))
+
+
+def is_italic(choice: FontChoice) -> bool:
+    """Whether the face is italic/oblique (by its style name)."""
+    return any(w in choice.style.lower() for w in ("italic", "oblique"))
 
 
 def load_font(choice: FontChoice, size: int):
