@@ -42,10 +42,8 @@ class SeriesSettings:
     episodes: str = "."  # folder holding the episode files
     episode_pattern: str = "*e{ep:02d}.*"  # file name of episode N ({ep} formatted, then matched as a glob)
     output: str = "clipkit-out"  # folder a batch writes to
-    naming: str = "{stem}_{tag}"  # batch output names: {series} {ep} {stem} {kind} {tag} {name} {index}
-    subtitle_language: str = ""  # preferred subtitle track language (ISO 639-2, e.g. "eng"); "" = the first
-    base_url: str = ""  # where the files will live once uploaded (URLs in snippets and the index)
-    credit: str = ""  # credit line under the post index (e.g. the broadcaster)
+    naming: str = "{stem}_{tag}"  # batch output names: {series} {ep} {stem} {kind} {tag} {index}
+    # (subtitle language, base URL and credit are [caption] subs_language, [embed] base_url and credit)
 
 
 DEFAULT_SERIES = SeriesSettings()
