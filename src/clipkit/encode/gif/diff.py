@@ -1,0 +1,77 @@
+"""Between frames: what changed, the rectangle to write, and transparency for the rest.
+
+The encoder tracks what the viewer sees (the *canvas*) and the source colours
+each canvas pixel was written from (the *basis*).  A pixel is rewritten only
+when the source moved more than ``tolerance`` (0–255 per channel) away from
+its basis; every other pixel is written as the transparent index, which keeps
+the canvas showing.  That stops dither shimmer on static areas and sensor
+noise from being re-encoded every frame, and makes the unchanged part almost
+free for LZW.  Only the bounding rectangle of rewritten pixels is stored; a
+frame with nothing rewritten is merged into the one before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+__all__ = ["Change", "Canvas"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One frame to write: indices for the rectangle at (x, y), and whether it uses transparency."""
+
+    x: int
+    y: int
+    indices: np.ndarray  # h×w uint8
+    transparent: bool
+
+
+def _packed(palette: np.ndarray) -> np.ndarray:
+    p = palette.astype(np.int32)
+    return (p[:, 0] << 16) | (p[:, 1] << 8) | p[:, 2]
+
+
+def _max_abs_diff(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    d = cv2.absdiff(a, b)
+    return np.maximum(np.maximum(d[..., 0], d[..., 1]), d[..., 2])
+
+
+class Canvas:
+    """What has been shown so far; turns each new frame into a :class:`Change`."""
+
+    def __init__(self, tolerance: float = 0.0) -> None:
+        self.tolerance = float(tolerance)
+        self.shown: np.ndarray | None = None  # the colour the viewer sees, packed 0xRRGGBB
+        self.basis: np.ndarray | None = None  # source RGB each shown pixel was made from
+        self._packed_cache: tuple[int, np.ndarray] | None = None
+
+    def _pack(self, palette: np.ndarray) -> np.ndarray:
+        if self._packed_cache is None or self._packed_cache[0] != id(palette):
+            self._packed_cache = (id(palette), _packed(palette))
+        return self._packed_cache[1]
+
+    def update(self, source: np.ndarray, indices: np.ndarray, palette: np.ndarray, transparent_index: int) -> Change | None:
+        """The change that shows ``indices`` (a remap of ``source``), or None if nothing would change."""
+        new = self._pack(palette)[indices]
+        if self.shown is None:
+            self.shown, self.basis = new, source.copy()
+            return Change(0, 0, indices, False)
+        moved = _max_abs_diff(source, self.basis) > self.tolerance
+        write = moved & (new != self.shown)
+        np.copyto(self.basis, source, where=moved[..., None])
+        rows = np.flatnonzero(write.any(axis=1))
+        if rows.size == 0:
+            return None
+        cols = np.flatnonzero(write.any(axis=0))
+        y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+        np.copyto(self.shown, new, where=write)
+        box = write[y0:y1, x0:x1]
+        out = indices[y0:y1, x0:x1].copy()
+        transparent = not box.all()
+        if transparent:
+            out[~box] = transparent_index
+        return Change(int(x0), int(y0), out, transparent)
