@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-__all__ = ["StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION"]
+__all__ = ["StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION", "GifSettings", "DEFAULT_GIF"]
 
 
 @dataclass(frozen=True)
@@ -84,3 +84,30 @@ class CaptionSettings:
 
 
 DEFAULT_CAPTION = CaptionSettings()
+
+
+@dataclass(frozen=True)
+class GifSettings:
+    """``clipkit gif``: a time range to an optimised animated GIF (and MP4/WebP siblings)."""
+
+    width: int | None = 540  # pixels (Tumblr/blog full width); None: the source's width
+    height: int | None = None  # pixels; with width too, the exact size (crop first to avoid stretching)
+    fps: Fraction = Fraction(20)  # output frames per second; at most 50. 20 = exactly 5 cs per frame
+    colors: int = 256  # palette size, 2–256 (one entry is the transparent "unchanged" colour)
+    dither: str = "ordered"  # none | ordered (stable, small) | diffusion (Floyd–Steinberg: smoother, bigger)
+    quality: int = 80  # 1–100: lower leaves more small changes unwritten (smaller); 100 writes every change
+    crop: str | None = None  # None | "auto" (remove letterbox bars) | "W:H:X:Y" in display pixels
+    speed: Fraction = Fraction(1)  # playback speed (2 = twice as fast)
+    loop: str = "forever"  # forever | once | N (plays N times in all)
+    bounce: bool = False  # play forward, then backward
+    reverse: bool = False  # play backward
+    max_size: int | None = None  # bytes; the GIF is made to fit (fewer colours, frames, pixels)
+    max_tries: int = 6  # encodes tried at most to fit max_size
+    also: tuple[str, ...] = ()  # sibling formats of the same clip: "mp4", "webp"
+    mp4_crf: int = 23  # H.264 quality of the MP4 sibling (lower is better)
+    webp_quality: int = 75  # quality of the animated WebP sibling
+    per_scene_palette: bool = True  # a palette per shot when the clip crosses a cut
+    naming: str = "{stem}_{start}_{end}"  # default output name: {stem} {start} {end}
+
+
+DEFAULT_GIF = GifSettings()
