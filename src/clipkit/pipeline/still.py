@@ -13,7 +13,9 @@ from ..errors import TimecodeError
 from ..media.frames import Frame, read_frames
 from ..media.probe import MediaInfo, probe
 from ..scenes.score import score_frame
-from ..settings import DEFAULT_STILL, StillSettings
+from ..render.captions import burn_captions, split_caption_overrides
+from ..settings import DEFAULT_STILL, CaptionSettings, StillSettings
+from ..subtitles import gather_captions
 from ..timecode import format_time, parse_time, slug_time
 from .naming import output_path
 
@@ -45,6 +47,10 @@ def still(
     output: str | os.PathLike | None = None,
     *,
     settings: StillSettings | None = None,
+    caption: str | list[str] | tuple[str, ...] = (),
+    caption_at=(),
+    subs: str | os.PathLike | None = None,
+    caption_settings: CaptionSettings | None = None,
     **overrides,
 ) -> Artifact:
     """Write the frame on screen at ``at`` as an image; return what was made.
@@ -52,8 +58,14 @@ def still(
     ``output`` may be a file (its extension picks PNG/JPEG/WebP) or a folder;
     by default ``<video stem>_<time>.png`` in the current folder.
     ``overrides`` are :class:`~clipkit.settings.StillSettings` fields
-    (``width``, ``best``, ``best_window``, …).
+    (``width``, ``best``, ``best_window``, …) or
+    :class:`~clipkit.settings.CaptionSettings` fields (``caption_style``,
+    ``font``, ``caption_size``, …).  ``caption`` text(s), ``caption_at``
+    ``(span, text)`` pairs and the dialogue of ``subs`` (``auto``, a file,
+    ``track:N``, ``lang:xxx``; default none) are burned into the image.
     """
+    caption_overrides, overrides = split_caption_overrides(overrides)
+    cs = replace(caption_settings or CaptionSettings(subs="off"), **caption_overrides)
     s = replace(settings or DEFAULT_STILL, **overrides)
     info = source if isinstance(source, MediaInfo) else probe(source)
     video = info.require_video()
@@ -68,9 +80,15 @@ def still(
     path = output_path(output, info.path, f"{slug_time(t)}", s.format)
     image_format_for(path)  # refuse an unknown extension before decoding anything
     notes: list[str] = []
+    lo = max(Fraction(0), t - s.best_window) if s.best else t
+    hi = min(info.duration, t + s.best_window) if s.best else min(info.duration, t + Fraction(1, 1000))
+    job_captions = None
+    if caption or caption_at or (subs if subs is not None else cs.subs) not in (None, "off"):
+        job_captions = gather_captions(
+            info, lo, max(hi, t + Fraction(1, 1000)), subs=subs if subs is not None else cs.subs,
+            captions=caption, caption_at=caption_at, subs_language=cs.subs_language,
+        )
     if s.best:
-        lo = max(Fraction(0), t - s.best_window)
-        hi = min(info.duration, t + s.best_window)
         frames = list(read_frames(info, start=lo, end=hi, width=s.width))
         frame, found = pick_best_frame(frames, t, s.best_window)
         if found:
@@ -85,10 +103,19 @@ def still(
             frames_iter.close()
     if s.width and video.display_size[0] < s.width:
         notes.append(f"upscaled from {video.display_size[0]} px wide to {s.width} px")
+    image = frame.image
+    burned: tuple[str, ...] = ()
+    if job_captions is not None:
+        notes.extend(job_captions.notes)
+        image, caption_notes = burn_captions(
+            image, frame.time, job_captions.cues, cs, lang=job_captions.language, strict_cues=job_captions.typed,
+        )
+        notes.extend(caption_notes)
+        burned = tuple(c.text for c in job_captions.cues if c.shown_at(frame.time))
     quality = s.jpeg_quality if path.suffix.lower() in (".jpg", ".jpeg") else s.webp_quality
-    write_image(frame.image, path, quality=quality)
-    h, w = frame.image.shape[:2]
+    write_image(image, path, quality=quality)
+    h, w = image.shape[:2]
     return Artifact(
         path=path, kind="still", width=w, height=h, bytes=path.stat().st_size, source=info.path,
-        start=frame.time, end=frame.time, sha256=sha256_of(path), notes=tuple(notes),
+        start=frame.time, end=frame.time, sha256=sha256_of(path), notes=tuple(notes), captions=burned,
     )
