@@ -13,6 +13,7 @@ from .artifact import Artifact  # noqa: E402
 from .errors import ClipkitError, InputError, MediaError, OutputError, TimecodeError, UsageError  # noqa: E402
 from .media.probe import MediaInfo  # noqa: E402
 from .pipeline import info, still  # noqa: E402
+from .pipeline.gif import make_gif  # noqa: E402
 from .pipeline.demo import demo  # noqa: E402
 from .sample import make_sample  # noqa: E402
 from .timecode import format_time, parse_range, parse_time  # noqa: E402
@@ -29,6 +30,7 @@ __all__ = [
     "MediaInfo",
     "info",
     "still",
+    "make_gif",
     "demo",
     "make_sample",
     "format_time",

@@ -2,5 +2,6 @@
 
 from ..media.probe import probe as info
 from .still import still
+from .gif import make_gif
 
-__all__ = ["info", "still"]
+__all__ = ["info", "still", "make_gif"]

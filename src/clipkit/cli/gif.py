@@ -1,0 +1,69 @@
+"""``clipkit gif``."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import click
+
+from ..embed import html_img
+from ..encode.gif.dither import DITHER_METHODS
+from ..pipeline.gif import make_gif
+from .main import echo_notes, main
+from .params import MEDIA_FILE, OUTPUT
+from .progress import ProgressBar
+
+
+def _fraction(_ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return Fraction(value.strip())
+    except (ValueError, ZeroDivisionError):
+        raise click.BadParameter(f"{value!r} is not a number (e.g. 15, 12.5, 0.5)", param=param) from None
+
+
+@main.command()
+@click.argument("video", type=MEDIA_FILE)
+@click.argument("start")
+@click.argument("end")
+@click.option("-o", "--output", type=OUTPUT, help="GIF file or folder (created if missing). Default: VIDEO-STEM_START_END.gif here.")
+@click.option("--width", type=click.IntRange(16, 4096), help="Width in pixels; the height keeps the aspect. Default 540.")
+@click.option("--height", type=click.IntRange(16, 4096), help="Height in pixels (with --width: exactly that size).")
+@click.option("--fps", callback=_fraction, help="Frames per second, at most 50. Default 20 (exactly 5 cs per frame); 12.5 and 25 are exact too.")
+@click.option("--colors", type=click.IntRange(2, 256), help="Palette size. Default 256.")
+@click.option("--dither", type=click.Choice(DITHER_METHODS), help="none, ordered (default: stable, small) or diffusion (smoother gradients, bigger).")
+@click.option("--quality", type=click.IntRange(1, 100), help="1–100 (default 80): lower leaves small changes unwritten for a smaller file.")
+@click.option("--crop", help="W:H:X:Y in display pixels, W:H (centred), or auto (remove letterbox/pillarbox bars).")
+@click.option("--speed", callback=_fraction, help="Playback speed: 2 is twice as fast, 0.5 slow motion.")
+@click.option("--loop", help="forever (default), once, or N (plays N times).")
+@click.option("--bounce", is_flag=True, help="Play forward, then backward.")
+@click.option("--reverse", is_flag=True, help="Play backward.")
+@click.option("--max-size", help="Fit under this size (e.g. 3MB, 500KB; 1000-based): fewer colours, then fps, then pixels.")
+@click.option("--also", help="Also write the clip as mp4 and/or webp beside the GIF, e.g. --also mp4,webp.")
+def gif(video: str, start: str, end: str, output: str | None, **opts) -> None:
+    """Make an optimised GIF of VIDEO from START to END (END may be +6 for six seconds).
+
+    \b
+    Examples:
+      clipkit gif ep07.mkv 12:30 12:36
+      clipkit gif ep07.mkv 12:30 +6 --max-size 3MB --also mp4,webp -o gifs/
+      clipkit gif ep07.mkv 1:02:03.5 +4 --crop auto --width 480 --fps 15
+
+    The first frame is the one on screen at START, frame-accurate (decoded
+    from the keyframe before it, never snapped to a keyframe); then one frame
+    every 1/FPS of playing time. Delays are whole centiseconds with the
+    rounding carried forward, so a 6.00 s clip plays 6.00 s.
+    The embed snippet goes to stdout; what was written goes to stderr.
+    """
+    overrides: dict = {k: v for k, v in opts.items() if v not in (None, False)}
+    if "also" in overrides:
+        overrides["also"] = tuple(x.strip().lower() for x in overrides["also"].split(",") if x.strip())
+    with ProgressBar("gif") as bar:
+        art = make_gif(video, start, end, output, progress=bar, **overrides)
+    echo_notes(art.notes)
+    click.echo(f"wrote {art.path} ({art.width}×{art.height}, {art.frame_count} frames, "
+               f"{float(art.duration):.2f} s, {art.bytes / 1000:.0f} KB)", err=True)
+    for sib in art.siblings:
+        click.echo(f"wrote {sib.path} ({sib.kind}, {sib.bytes / 1000:.0f} KB)", err=True)
+    click.echo(html_img(art))
