@@ -6,9 +6,10 @@ from fractions import Fraction
 
 import click
 
-from ..embed import html_img
 from ..pipeline import still as run_still
 from ..timecode import parse_time
+from .embed_options import EmbedChoice, emit_embed, embed_options
+from .captions import caption_options, pop_caption_params
 from .main import echo_notes, main
 from .params import MEDIA_FILE, OUTPUT
 
@@ -20,13 +21,18 @@ from .params import MEDIA_FILE, OUTPUT
 @click.option("--width", type=click.IntRange(16, 8192), help="Width in pixels (height keeps the aspect). Default: the video's.")
 @click.option("--best", is_flag=True, help="Pick the sharpest non-black frame within ±0.5 s of AT.")
 @click.option("--window", type=str, default=None, help="How far --best looks either side of AT (e.g. 1s, 250ms).")
-def still(video: str, at: str, output: str | None, width: int | None, best: bool, window: str | None) -> None:
+@embed_options
+@caption_options(subs_default="off")
+def still(video: str, at: str, output: str | None, width: int | None, best: bool, window: str | None,
+          embed: EmbedChoice, **caption_params) -> None:
     """Save the frame of VIDEO on screen at AT as an image (frame-accurate).
 
     \b
     Examples:
       clipkit still ep07.mkv 12:31
       clipkit still ep07.mkv 12:31 --best --width 1280 -o shots/
+      clipkit still ep07.mkv 12:31 --subs lang:jpn      # the dialogue line burned in
+      clipkit still ep07.mkv 12:31 --caption "He knew."
     The embed snippet goes to stdout; what was written goes to stderr.
     """
     overrides: dict = {"best": best}
@@ -34,7 +40,8 @@ def still(video: str, at: str, output: str | None, width: int | None, best: bool
         overrides["width"] = width
     if window:
         overrides["best_window"] = Fraction(parse_time(window))
+    overrides.update(pop_caption_params(caption_params))
     art = run_still(video, at, output, **overrides)
     echo_notes(art.notes)
     click.echo(f"wrote {art.path} ({art.width}×{art.height}, {art.bytes / 1000:.0f} KB)", err=True)
-    click.echo(html_img(art))
+    emit_embed(art, embed)

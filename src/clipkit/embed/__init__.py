@@ -1,5 +1,11 @@
-"""Paste-ready snippets for the files clipkit makes; every piece of user text escaped."""
+"""Paste-ready snippets for the files clipkit makes; every piece of user text escaped.
+
+``snippet(artifacts, format, …)`` is the entry point; :data:`FORMATS` lists the
+formats.  One module per platform family holds its templates.
+"""
 
 from .html import html_img
+from .snippet import FORMATS, HTML_FORMATS, check_format, describe, snippet
+from .urls import check_base_url, url_for
 
-__all__ = ["html_img"]
+__all__ = ["FORMATS", "HTML_FORMATS", "snippet", "check_format", "describe", "html_img", "url_for", "check_base_url"]

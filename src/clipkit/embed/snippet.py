@@ -1,0 +1,98 @@
+"""``snippet()``: the one entry point from artifacts to paste-ready text, and the list of formats."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from ..artifact import Artifact
+from ..errors import UsageError
+from ..settings import DEFAULT_EMBED, EmbedSettings
+from . import bbcode, blogger, ghost, hugo, html, markdown, picture, video, wordpress
+from .item import EmbedItem, prepare
+from .urls import check_base_url
+
+__all__ = ["FORMATS", "HTML_FORMATS", "snippet", "check_format"]
+
+Render = Callable[[EmbedItem], str]
+Wrap = Callable[[str, str], str]
+
+# name -> (render one item, wrap the whole snippet as a spoiler, what it is for)
+_TABLE: dict[str, tuple[Render, Wrap, str]] = {
+    "html": (html.render, html.details, "<figure> with a sized, lazy <img> (or <video>) and <figcaption>"),
+    "wordpress": (wordpress.render_block, wordpress.spoiler_block, "block editor markup (image / video block)"),
+    "wordpress-classic": (wordpress.render_classic, wordpress.spoiler_classic, "classic editor: [caption] / [video] shortcodes"),
+    "blogger": (blogger.render, html.details, "Blogger's separator div / caption table"),
+    "ghost": (ghost.render, html.details, "Ghost kg-image-card / kg-video-card (for an HTML card)"),
+    "hugo": (hugo.render, hugo.spoiler, "Hugo {{< figure >}} shortcode"),
+    "markdown": (markdown.render, markdown.spoiler, "![alt](url) and an italic caption"),
+    "bbcode": (lambda i: bbcode.render(i, "generic"), lambda b, l: bbcode.spoiler(b, l, "generic"), "[img] for forums (dialect: --bbcode-dialect)"),
+    "bbcode-xenforo": (lambda i: bbcode.render(i, "xenforo"), lambda b, l: bbcode.spoiler(b, l, "xenforo"), "BBCode, XenForo spoilers"),
+    "bbcode-phpbb": (lambda i: bbcode.render(i, "phpbb"), lambda b, l: bbcode.spoiler(b, l, "phpbb"), "BBCode, phpBB spoilers"),
+    "video": (video.render, html.details, "<video autoplay loop muted playsinline> with the MP4, GIF as fallback"),
+    "picture": (picture.render, html.details, "<picture>: animated WebP, GIF as fallback"),
+}
+
+#: Every format name ``snippet`` accepts (``none`` prints nothing).
+FORMATS: tuple[str, ...] = tuple(_TABLE)
+#: The formats that are HTML a browser renders as is.
+HTML_FORMATS: tuple[str, ...] = ("html", "wordpress", "blogger", "ghost", "video", "picture")
+
+
+def describe(name: str) -> str:
+    return _TABLE[name][2]
+
+
+def check_format(name: str | None) -> str:
+    fmt = (name or "").strip().lower()
+    if fmt == "none" or fmt in _TABLE:
+        return fmt
+    raise UsageError(f"unknown embed format {name!r}", f"use one of: {', '.join(FORMATS)}, none")
+
+
+def snippet(
+    artifacts: Artifact | Iterable[Artifact],
+    format: str | None = None,
+    *,
+    base_url: str | None = None,
+    alt: str | None = None,
+    title: str | None = None,
+    credit: str | None = None,
+    spoiler: bool | None = None,
+    dialect: str | None = None,
+    settings: EmbedSettings | None = None,
+) -> str:
+    """Paste-ready text for ``artifacts`` in ``format`` (see :data:`FORMATS`).
+
+    Several artifacts give one snippet each, separated by blank lines (in one
+    spoiler if ``spoiler``).  ``None`` arguments take their value from
+    ``settings`` (default :data:`~clipkit.settings.DEFAULT_EMBED`).  ``alt``
+    defaults to the dialogue in the clip; ``title`` and ``credit`` make the
+    visible caption.  ``dialect`` (generic, xenforo, phpbb) picks the BBCode
+    spoiler form for ``bbcode``.  All text and URLs are escaped for the format.
+    """
+    s = settings or DEFAULT_EMBED
+    changes: dict = {}
+    if base_url is not None:
+        changes["base_url"] = base_url
+    if credit is not None:
+        changes["credit"] = credit
+    if spoiler is not None:
+        changes["spoiler"] = spoiler
+    if dialect is not None:
+        changes["bbcode_dialect"] = dialect
+    s = replace(s, **changes)
+    fmt = check_format(format or s.format)
+    if fmt == "bbcode":
+        fmt = {"generic": "bbcode"}.get(bbcode.check_dialect(s.bbcode_dialect), f"bbcode-{s.bbcode_dialect.lower()}")
+    s = replace(s, base_url=check_base_url(s.base_url) or "")
+    if s.video_controls not in ("auto", "always", "never"):
+        raise UsageError(f"video_controls must be auto, always or never, not {s.video_controls!r}", "fix the preset")
+    if fmt == "none":
+        return ""
+    items = [artifacts] if isinstance(artifacts, Artifact) else list(artifacts)
+    render, wrap, _ = _TABLE[fmt]
+    body = "\n\n".join(render(prepare(a, s, alt=alt, title=title)) for a in items)
+    if s.spoiler and body:
+        body = wrap(body, s.spoiler_label)
+    return body
