@@ -254,11 +254,15 @@ def load_subtitle_file(path: str | os.PathLike) -> list[Cue]:
     suffix = p.suffix.lower()
     fmt = {".srt": "srt", ".ass": "ass", ".ssa": "ssa", ".vtt": "vtt"}.get(suffix)
     try:
-        return _parse_text(text, p.name, fmt)
+        cues = _parse_text(text, p.name, fmt)
     except InputError:
         if fmt is None:
             raise
-        return _parse_text(text, p.name, None)  # a misnamed file: let pysubs2 detect the format
+        cues = _parse_text(text, p.name, None)  # a misnamed file: let pysubs2 detect the format
+    if not cues:
+        raise InputError(f"{p} has no subtitle lines clipkit can read (not a subtitle file, or only empty lines)",
+                         "give an .srt, .ass/.ssa or .vtt file with dialogue")
+    return cues
 
 
 # ---------------------------------------------------------------- tracks

@@ -19,7 +19,7 @@ files are written here.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, NamedTuple
 
@@ -457,38 +457,54 @@ def _place(image: np.ndarray, active: list[RenderedCaption], margin: float) -> N
 # ---------------------------------------------------------------- overlay for a clip
 
 
-@dataclass
 class CaptionOverlay:
     """``overlay(time, image) -> image``: draws the cues on screen at ``time``.
 
-    ``time`` is in the clip's time base (0 = the clip's first frame) when
-    ``relative`` is true, else seconds from the start of the file.  The image
-    (H×W×3 uint8 RGB) is copied only when something is drawn on it.
+    ``time`` is seconds from the start of the file (the GIF engine's time
+    base), or from the clip's first frame when ``relative`` is true.  Cues are
+    laid out once per frame size (a GIF fitted to a byte budget may shrink);
+    the image (H×W×3 uint8 RGB) is copied only when something is drawn on it.
     """
 
-    captions: list[RenderedCaption]
-    clip_start: Fraction
-    margin: float
-    relative: bool = False
-    reserve_colors: list[RGB] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    def __init__(self, cues: list[tuple[Cue, bool]], clip_start: Fraction, settings: CaptionSettings,
+                 lang: str | None, relative: bool = False):
+        self.cues = cues  # (cue retimed to the clip, strict)
+        self.clip_start = Fraction(clip_start)
+        self.settings = settings
+        self.lang = lang
+        self.relative = relative
+        style = STYLES[settings.caption_style]
+        self.reserve_colors: list[RGB] = [style.fill] + ([style.outline] if style.outline else [])
+        self.notes: list[str] = []
+        self._by_size: dict[tuple[int, int], list[RenderedCaption]] = {}
 
-    def active(self, time: Fraction) -> list[RenderedCaption]:
+    def rendered(self, frame_size: tuple[int, int]) -> list[RenderedCaption]:
+        """The cues laid out for frames of ``frame_size`` (width, height), cached."""
+        key = (int(frame_size[0]), int(frame_size[1]))
+        if key not in self._by_size:
+            out = [render_cue(c, key, self.settings, lang=self.lang, strict=strict) for c, strict in self.cues]
+            for rc in out:
+                self.notes.extend(n for n in rc.notes if n not in self.notes)
+            self._by_size[key] = out
+        return self._by_size[key]
+
+    def active(self, time: Fraction, frame_size: tuple[int, int]) -> list[RenderedCaption]:
         t = Fraction(time) if self.relative else Fraction(time) - self.clip_start
-        return [rc for rc in self.captions if rc.cue.start <= t < rc.cue.end]
+        return [rc for rc in self.rendered(frame_size) if rc.cue.start <= t < rc.cue.end]
 
     def __call__(self, time, image):
-        active = self.active(time)
+        was_pil = isinstance(image, Image.Image)
+        size = image.size if was_pil else (image.shape[1], image.shape[0])
+        active = self.active(time, size)
         if not active:
             return image
-        was_pil = isinstance(image, Image.Image)
         arr = np.array(image.convert("RGB") if was_pil else image, dtype=np.uint8, copy=True)
-        _place(arr, active, self.margin)
+        _place(arr, active, self.settings.caption_margin)
         return Image.fromarray(arr) if was_pil else arr
 
     @property
     def texts(self) -> list[str]:
-        return [rc.cue.text for rc in self.captions]
+        return [c.text for c, _ in self.cues]
 
 
 class CaptionPlan(NamedTuple):
@@ -500,7 +516,7 @@ class CaptionPlan(NamedTuple):
 def caption_overlay(
     cues,
     clip_start: Fraction,
-    frame_size: tuple[int, int],
+    frame_size: tuple[int, int] | None,
     settings: CaptionSettings | None = None,
     *,
     clip_end: Fraction | None = None,
@@ -511,29 +527,28 @@ def caption_overlay(
     """The overlay that burns ``cues`` into a clip's frames, with the colours to reserve.
 
     ``cues`` carry times from the start of the file; those shown inside
-    ``[clip_start, clip_end)`` are retimed to the clip and pre-rendered for
-    ``frame_size`` (width, height) once.  Cues in ``strict_cues`` (typed
-    captions) raise :class:`UsageError` when they cannot fit; subtitle lines
-    are cut instead, with a note in ``plan.overlay.notes``.
+    ``[clip_start, clip_end)`` are retimed to the clip.  They are laid out for
+    ``frame_size`` (width, height) now, so a typed caption that cannot fit
+    (``strict_cues``) raises :class:`UsageError` before any encoding; other
+    sizes are laid out when first seen.  Subtitle lines that do not fit are
+    cut instead, with a note in ``plan.overlay.notes``.
     Returns ``(overlay, reserve_colors, texts)``.
     """
     s = settings or DEFAULT_CAPTION
-    style = _check_settings(s)
+    _check_settings(s)
     start = Fraction(clip_start)
     end = Fraction(clip_end) if clip_end is not None else Fraction(10**9)
     strict_ids = {id(c) for c in strict_cues}
-    rendered: list[RenderedCaption] = []
-    notes: list[str] = []
+    chosen: list[tuple[Cue, bool]] = []
     for original in sorted(cues, key=lambda c: (c.start, c.end)):
         if original.end <= start or original.start >= end:
             continue
         (cue,) = clip_cues([original], start, end)
-        rc = render_cue(cue, frame_size, s, lang=lang, strict=id(original) in strict_ids)
-        rendered.append(rc)
-        notes.extend(rc.notes)
-    reserve = [style.fill] + ([style.outline] if style.outline else [])
-    overlay = CaptionOverlay(rendered, start, s.caption_margin, relative, reserve, notes)
-    return CaptionPlan(overlay, reserve, overlay.texts)
+        chosen.append((cue, id(original) in strict_ids))
+    overlay = CaptionOverlay(chosen, start, s, lang, relative)
+    if frame_size is not None:
+        overlay.rendered(frame_size)
+    return CaptionPlan(overlay, overlay.reserve_colors, overlay.texts)
 
 
 def burn_captions(

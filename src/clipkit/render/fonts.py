@@ -349,7 +349,8 @@ def find_font(
     if missing:
         raise UsageError(
             f"the font {choice} has no glyphs for {_describe(missing)}",
-            "choose a font that has them, or leave --font out to pick an installed one that does",
+            "choose a font that has them, or leave --font out to pick an installed one that does "
+            "(for Japanese/Korean/Chinese: Noto Sans CJK, Debian package fonts-noto-cjk)",
         )
     return choice
 

@@ -1,0 +1,260 @@
+"""Subtitle sources: files in any encoding, embedded text tracks, choosing, retiming, refusing bitmaps."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+from fractions import Fraction as F
+from pathlib import Path
+
+import pytest
+
+from clipkit.errors import InputError, TimecodeError, UsageError
+from clipkit.media.probe import probe
+from clipkit.subtitles import (
+    clip_cues,
+    cues_at,
+    extract_track,
+    find_sidecar,
+    gather_captions,
+    load_subtitle_file,
+    parse_ass_text,
+    parse_span,
+    select_subtitles,
+)
+from media import ffmpeg
+
+
+def _plain(text: str) -> str:
+    return text.replace("<i>", "").replace("</i>", "")
+
+
+# ---------------------------------------------------------------- embedded tracks
+
+
+@pytest.mark.parametrize("index, lang", [(0, "eng"), (1, "jpn")])
+def test_embedded_track_lines_and_times_match_the_truth(sample, truth, index, lang):
+    cues = extract_track(probe(sample), index)
+    expected = truth["subtitles"]
+    assert [c.text for c in cues] == [_plain(s[lang]) for s in expected]
+    assert [(float(c.start), float(c.end)) for c in cues] == [(s["start"], s["end"]) for s in expected]
+
+
+def test_srt_italics_become_an_italic_run(sample):
+    cues = extract_track(probe(sample), 0)
+    italic = [c for c in cues if "look back" in c.text]
+    assert italic and all(r.italic for line in italic[0].lines for r in line)
+    assert not any(r.italic for line in cues[0].lines for r in line)
+
+
+def test_select_by_track_lang_and_auto(sample):
+    info = probe(sample)
+    assert select_subtitles(info, "track:1").cues[0].text == "昨夜はどこにいたの？"
+    jp = select_subtitles(info, "lang:ja")  # two-letter code matches the file's "jpn"
+    assert jp.language == "jpn" and "天文台" in jp.cues[1].text
+    assert select_subtitles(info, "auto", language="jpn").language == "jpn"
+    assert select_subtitles(info, "auto", language="eng").cues[0].text == "Where were you last night?"
+    # no track in the preferred language: the default track
+    assert select_subtitles(info, "auto", language="fra").language == "eng"
+    assert select_subtitles(info, "off") is None
+
+
+def test_track_that_does_not_exist_lists_the_tracks(sample):
+    with pytest.raises(InputError) as err:
+        select_subtitles(probe(sample), "track:5")
+    msg = str(err.value)
+    assert "no subtitle track 5" in msg and "track:0 (eng" in msg and "track:1 (jpn" in msg
+    with pytest.raises(InputError, match="no subtitle track in fra"):
+        select_subtitles(probe(sample), "lang:fr")
+    with pytest.raises(UsageError, match="must be a number"):
+        select_subtitles(probe(sample), "track:two")
+
+
+# ---------------------------------------------------------------- bitmap tracks
+
+
+def _pgs_display_set(pts: int, show: bool) -> bytes:
+    """A minimal PGS (Blu-ray) display set: a 2×2 white object, or a clear."""
+
+    def seg(typ: int, payload: bytes) -> bytes:
+        return b"PG" + struct.pack(">IIBH", pts, 0, typ, len(payload)) + payload
+
+    out = seg(0x16, struct.pack(">HHBHBBBB", 160, 90, 0x10, 0 if show else 1, 0x80 if show else 0, 0, 0, 1 if show else 0)
+              + (struct.pack(">HBBHH", 0, 0, 0, 10, 10) if show else b""))
+    out += seg(0x17, struct.pack(">BBHHHH", 1, 0, 10, 10, 2, 2))
+    if show:
+        out += seg(0x14, bytes([0, 0, 1, 235, 128, 128, 255]))
+        rle = bytes([1, 1, 0, 0, 1, 1, 0, 0])
+        out += seg(0x15, struct.pack(">HBB", 0, 0, 0xC0) + (len(rle) + 4).to_bytes(3, "big") + struct.pack(">HH", 2, 2) + rle)
+    return out + seg(0x80, b"")
+
+
+@pytest.fixture(scope="module")
+def bitmap_clip(tmp_path_factory) -> Path:
+    """A 2 s clip whose only subtitle track is PGS (bitmap)."""
+    d = tmp_path_factory.mktemp("pgs")
+    sup = d / "subs.sup"
+    sup.write_bytes(_pgs_display_set(45000, True) + _pgs_display_set(135000, False))
+    out = d / "bitmap.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=160x90:d=2:r=10", "-i", sup, "-map", "0", "-map", "1",
+           "-c:v", "libx264", "-c:s", "copy", "-metadata:s:s:0", "language=eng", out)
+    return out
+
+
+def test_bitmap_track_is_refused_clearly(bitmap_clip):
+    info = probe(bitmap_clip)
+    assert info.subtitles and not info.subtitles[0].is_text
+    for spec in ("track:0", "lang:eng"):
+        with pytest.raises(InputError) as err:
+            select_subtitles(info, spec)
+        assert "bitmap track (hdmv_pgs_subtitle)" in str(err.value) and "pictures, not text" in str(err.value)
+    # auto skips it quietly: there is simply no text dialogue
+    assert select_subtitles(info, "auto") is None
+
+
+# ---------------------------------------------------------------- files and encodings
+
+SRT = "1\n00:00:01,000 --> 00:00:02,500\nCafé déjà vu, Zoë.\n\n2\n00:00:03,000 --> 00:00:04,000\nSecond line\n"
+
+
+def test_latin1_file(tmp_path):
+    p = tmp_path / "latin1.srt"
+    p.write_bytes(SRT.encode("latin-1"))
+    cues = load_subtitle_file(p)
+    assert cues[0].text == "Café déjà vu, Zoë." and cues[0].start == 1 and cues[0].end == F(5, 2)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_bom_files(tmp_path, encoding):
+    p = tmp_path / f"bom-{encoding}.srt"
+    p.write_bytes(SRT.encode(encoding))
+    cues = load_subtitle_file(p)
+    assert [c.text for c in cues] == ["Café déjà vu, Zoë.", "Second line"]
+    assert not cues[0].text.startswith("\ufeff")
+
+
+def test_empty_and_overlapping_events(tmp_path):
+    p = tmp_path / "odd.srt"
+    p.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\nFirst\n\n"
+        "2\n00:00:02,000 --> 00:00:02,500\n\n\n"          # empty event
+        "3\n00:00:02,000 --> 00:00:04,000\nOverlapping\n\n"
+        "4\n00:00:05,000 --> 00:00:05,000\nzero length\n",
+        encoding="utf-8",
+    )
+    cues = load_subtitle_file(p)
+    assert [c.text for c in cues] == ["First", "Overlapping"]
+    assert [c.text for c in cues_at(cues, F(5, 2))] == ["First", "Overlapping"]
+
+
+ASS = r"""[Script Info]
+ScriptType: v4.00+
+PlayResX: 640
+PlayResY: 360
+
+[V4+ Styles]
+Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding
+Style: Default,Arial,20,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,2,2,2,10,10,10,1
+Style: Sign,Arial,20,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,-1,0,0,0,100,100,0,0,1,2,2,8,10,10,10,1
+
+[Events]
+Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+Dialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,{\an8}On top
+Dialogue: 0,0:00:02.00,0:00:03.00,Default,,0,0,0,,{\fad(200,200)\pos(10,10)\c&H00FFFF&}Plain {\i1}slanted{\i0}\Nsecond line
+Dialogue: 0,0:00:03.00,0:00:04.00,Sign,,0,0,0,,Bold sign
+Comment: 0,0:00:03.00,0:00:04.00,Default,,0,0,0,,not shown
+Dialogue: 0,0:00:04.00,0:00:05.00,Default,,0,0,0,,{\p1}m 0 0 l 100 0 100 100{\p0}
+"""
+
+
+def test_ass_tags(tmp_path):
+    p = tmp_path / "styled.ass"
+    p.write_text(ASS, encoding="utf-8")
+    cues = load_subtitle_file(p)
+    assert [c.text for c in cues] == ["On top", "Plain slanted\nsecond line", "Bold sign"]
+    assert cues[0].top and not cues[1].top
+    assert cues[2].top and cues[2].lines[0][0].bold  # style alignment 8 and bold from the style
+    runs = cues[1].lines[0]
+    assert [(r.text, r.italic) for r in runs] == [("Plain ", False), ("slanted", True)]
+    assert "\\" not in "".join(c.text for c in cues) and "{" not in "".join(c.text for c in cues)
+
+
+def test_vtt_file(tmp_path):
+    p = tmp_path / "web.vtt"
+    p.write_text("WEBVTT\n\n00:01.000 --> 00:02.000 align:start\n<v Anna>Hello <c.yellow>there</c></v>\n", encoding="utf-8")
+    (cue,) = load_subtitle_file(p)
+    assert cue.text == "Hello there" and cue.start == 1 and cue.end == 2
+
+
+def test_unreadable_files(tmp_path):
+    with pytest.raises(InputError, match="subtitle file not found"):
+        load_subtitle_file(tmp_path / "nope.srt")
+    with pytest.raises(InputError, match="is a folder"):
+        load_subtitle_file(tmp_path)
+    empty = tmp_path / "empty.srt"
+    empty.write_bytes(b"")
+    with pytest.raises(InputError, match="is empty"):
+        load_subtitle_file(empty)
+    garbage = tmp_path / "garbage.ass"
+    garbage.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(InputError, match="not a subtitle file|no subtitle lines"):
+        load_subtitle_file(garbage)
+
+
+def test_parse_ass_text_edge_cases():
+    lines, top = parse_ass_text(r"{\an7}a\hb{\b1}c{\r}d\nE")
+    assert top and ["".join(r.text for r in ln) for ln in lines] == ["a\u00a0bcd E"]
+    assert [r.bold for r in lines[0]] == [False, True, False]
+    assert parse_ass_text("{\\an2}  ")[0] == ()
+
+
+# ---------------------------------------------------------------- sidecar files
+
+
+def test_sidecar_beside_the_video_is_found(sample, tmp_path):
+    video = tmp_path / "ep07.mkv"
+    shutil.copyfile(sample, video)
+    assert find_sidecar(video) is None
+    (tmp_path / "ep07.srt").write_text(SRT, encoding="utf-8")
+    (tmp_path / "ep07.ja.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\n日本語の字幕\n", encoding="utf-8")
+    (tmp_path / "other.srt").write_text(SRT, encoding="utf-8")
+    assert find_sidecar(video).name == "ep07.srt"
+    assert find_sidecar(video, "jpn").name == "ep07.ja.srt"
+    src = select_subtitles(probe(video), "auto", language="eng")
+    assert src.description == "ep07.srt" and src.cues[0].text == "Café déjà vu, Zoë."  # beats the embedded track
+    assert select_subtitles(probe(video), "auto", language="jpn").cues[0].text == "日本語の字幕"
+
+
+# ---------------------------------------------------------------- retiming
+
+
+def test_clip_starting_mid_line_is_retimed(sample, truth):
+    cues = extract_track(probe(sample), 0)
+    clip = clip_cues(cues, F(2), F(10))
+    first, second, third = (truth["subtitles"][i] for i in range(3))
+    assert [c.text for c in clip] == [first["eng"], second["eng"], third["eng"]]
+    assert (clip[0].start, clip[0].end) == (0, F(first["end"]).limit_denominator(1000) - 2)
+    assert (clip[1].start, clip[1].end) == (F(second["start"]) - 2, F(second["end"]).limit_denominator(1000) - 2)
+    assert (clip[2].start, clip[2].end) == (F(third["start"]) - 2, 8)  # cut at the clip's end
+
+
+def test_parse_span():
+    assert parse_span("12:32-12:34") == (752, 754)
+    assert parse_span("1.5-+2") == (F(3, 2), F(7, 2))
+    with pytest.raises(TimecodeError):
+        parse_span("12:32")
+    with pytest.raises(TimecodeError):
+        parse_span("5-4")
+
+
+def test_gather_typed_captions_replace_auto_dialogue(sample):
+    info = probe(sample)
+    job = gather_captions(info, F(24), F(27), captions=["He knew."])
+    assert [c.text for c in job.cues] == ["He knew."] and job.typed == job.cues
+    job = gather_captions(info, F(24), F(27), subs="track:0", caption_at=[("25-26", "Look")])
+    assert [c.text for c in job.cues] == ["He knew. He always knew.", "Look"] and len(job.typed) == 1
+    assert job.notes == ("captions from track 0 (eng, English): 1 line in the range",)
+    with pytest.raises(TimecodeError, match="outside the range"):
+        gather_captions(info, F(24), F(27), caption_at=[("30-31", "late")])
+    with pytest.raises(UsageError, match="caption text is empty"):
+        gather_captions(info, F(24), F(27), captions=["   "])
