@@ -9,6 +9,7 @@ import click
 from ..embed import html_img
 from ..encode.gif.dither import DITHER_METHODS
 from ..pipeline.gif import make_gif
+from .captions import caption_options, pop_caption_params
 from .main import echo_notes, main
 from .params import MEDIA_FILE, OUTPUT
 from .progress import ProgressBar
@@ -41,6 +42,7 @@ def _fraction(_ctx, param, value):
 @click.option("--reverse", is_flag=True, help="Play backward.")
 @click.option("--max-size", help="Fit under this size (e.g. 3MB, 500KB; 1000-based): fewer colours, then fps, then pixels.")
 @click.option("--also", help="Also write the clip as mp4 and/or webp beside the GIF, e.g. --also mp4,webp.")
+@caption_options(subs_default="auto")
 def gif(video: str, start: str, end: str, output: str | None, **opts) -> None:
     """Make an optimised GIF of VIDEO from START to END (END may be +6 for six seconds).
 
@@ -49,6 +51,8 @@ def gif(video: str, start: str, end: str, output: str | None, **opts) -> None:
       clipkit gif ep07.mkv 12:30 12:36
       clipkit gif ep07.mkv 12:30 +6 --max-size 3MB --also mp4,webp -o gifs/
       clipkit gif ep07.mkv 1:02:03.5 +4 --crop auto --width 480 --fps 15
+      clipkit gif ep07.mkv 12:30 +6 --subs lang:jpn --caption-style yellow
+      clipkit gif ep07.mkv 12:30 +6 --caption "He knew. He always knew."
 
     The first frame is the one on screen at START, frame-accurate (decoded
     from the keyframe before it, never snapped to a keyframe); then one frame
@@ -56,7 +60,9 @@ def gif(video: str, start: str, end: str, output: str | None, **opts) -> None:
     rounding carried forward, so a 6.00 s clip plays 6.00 s.
     The embed snippet goes to stdout; what was written goes to stderr.
     """
+    caption_kwargs = pop_caption_params(opts)
     overrides: dict = {k: v for k, v in opts.items() if v not in (None, False)}
+    overrides.update(caption_kwargs)
     if "also" in overrides:
         overrides["also"] = tuple(x.strip().lower() for x in overrides["also"].split(",") if x.strip())
     with ProgressBar("gif") as bar:

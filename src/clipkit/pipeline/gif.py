@@ -29,9 +29,11 @@ from ..errors import OutputError, TimecodeError, UsageError
 from ..media.frames import Frame, fit_size, frame_at, read_frames, resample
 from ..media.probe import MediaInfo, probe
 from ..progress import ProgressFn, report
+from ..render.captions import caption_overlay, split_caption_overrides
 from ..render.crop import CropBox, crop_filter, detect_bars, parse_crop
 from ..render.resize import resize
-from ..settings import DEFAULT_GIF, GifSettings
+from ..settings import DEFAULT_CAPTION, DEFAULT_GIF, CaptionSettings, GifSettings
+from ..subtitles import gather_captions
 from ..timecode import TimeRange, format_time, parse_range, slug_time
 from .naming import safe_name
 
@@ -130,6 +132,10 @@ def make_gif(
     overlay: Overlay | None = None,
     reserve_colors: Sequence[tuple[int, int, int]] = (),
     progress: ProgressFn | None = None,
+    caption: str | Sequence[str] = (),
+    caption_at: Sequence = (),
+    subs: str | os.PathLike | None = None,
+    caption_settings: CaptionSettings | None = None,
     **overrides,
 ) -> Artifact:
     """Make an optimised GIF of ``[start, end)`` of ``source``; return what was written.
@@ -140,7 +146,15 @@ def make_gif(
     :class:`~clipkit.settings.GifSettings` fields.  ``overlay(time, rgb)``
     draws on each output frame before quantisation (captions);
     ``reserve_colors`` are RGB colours the palette holds exactly.
+    Captions: the dialogue of ``subs`` (default ``auto``: a same-stem .srt,
+    else the first text track in the preferred language; ``off``, a file,
+    ``track:N``, ``lang:xxx``) on the frames where it is spoken, plus
+    ``caption`` texts over the whole GIF and ``caption_at`` ``(span, text)``
+    pairs; their look comes from :class:`~clipkit.settings.CaptionSettings`
+    fields given as overrides (``caption_style``, ``font``, …).
     """
+    caption_overrides, overrides = split_caption_overrides(overrides)
+    cs = replace(caption_settings or DEFAULT_CAPTION, **caption_overrides)
     s = replace(settings or DEFAULT_GIF, **overrides)
     if isinstance(s.max_size, str):
         s = replace(s, max_size=parse_size(s.max_size))
@@ -164,6 +178,22 @@ def make_gif(
     if path.is_dir():
         raise OutputError(f"{path} is a folder", "give a file name ending in .gif")
     ensure_writable_dir(path.parent if str(path.parent) else Path("."))  # fail before decoding, not after
+
+    # Captions: chosen, laid out and checked before decoding; drawn before quantisation.
+    job_captions = gather_captions(info, rng.start, rng.end, subs=subs if subs is not None else cs.subs,
+                                   captions=caption, caption_at=caption_at, subs_language=cs.subs_language)
+    notes.extend(job_captions.notes)
+    captions_overlay = None
+    if job_captions.cues:
+        plan = caption_overlay(job_captions.cues, rng.start, size, cs, clip_end=rng.end,
+                               lang=job_captions.language, strict_cues=job_captions.typed)
+        captions_overlay = plan.overlay
+        reserve_colors = [*reserve_colors, *plan.reserve_colors]
+        if overlay is None:
+            overlay = captions_overlay
+        else:
+            user_overlay = overlay
+            overlay = lambda t, img: captions_overlay(t, user_overlay(t, img))  # noqa: E731
 
     # Decode once, at the target size.
     pre = [crop_filter(box, video.display_size, _decoded_frame_size(info))] if box else []
@@ -226,10 +256,12 @@ def make_gif(
                                  source=info.path, start=rng.start, end=rng.end,
                                  duration=Fraction(sum(delays), 100), sha256=sha256_of(sib)))
     report(progress, total, total)
+    if captions_overlay is not None:
+        notes.extend(captions_overlay.notes)
     return Artifact(
         path=path, kind="gif", width=w, height=h, bytes=len(data), source=info.path, start=rng.start, end=rng.end,
         duration=Fraction(result.duration_cs, 100), frame_count=result.frames_written, sha256=sha256_of(path),
-        notes=tuple(notes), siblings=tuple(siblings),
+        notes=tuple(notes), siblings=tuple(siblings), captions=job_captions.texts,
     )
 
 
