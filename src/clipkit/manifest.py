@@ -80,7 +80,7 @@ def _rel(path: Path, folder: Path) -> str:
 
 
 def _time(value: Fraction | None) -> float | None:
-    return None if value is None else round(float(value), 6)
+    return None if value is None else float(value)  # read back exactly with limit_denominator
 
 
 def _entry(artifact: Artifact, folder: Path) -> dict:

@@ -30,6 +30,8 @@ def _image(path: Path) -> Artifact | None:
                 total = 0
                 for i in range(frames):
                     im.seek(i)
+                    if fmt == "WEBP":
+                        im.load()  # Pillow sets a WebP frame's duration when it decodes it
                     total += int(im.info.get("duration") or 0)
                 duration = Fraction(total, 1000)
     except UnidentifiedImageError:

@@ -1,0 +1,126 @@
+"""The manifest: what is recorded, read back exactly, safe under concurrent writers;
+and the facts ``clipkit embed`` reads from files made earlier."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from clipkit.artifact import Artifact
+from clipkit.embed.files import artifact_for, describe_file
+from clipkit.errors import InputError
+from clipkit.manifest import MANIFEST_NAME, find_entry, read_manifest, record_artifact
+from embed_media import FRAMES, GIF_SIZE, STILL_SIZE, STRIP_SIZE, make_media
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory):
+    return make_media(tmp_path_factory.mktemp("manifest"))
+
+
+def test_record_and_read_back(media, tmp_path):
+    gif = media["gif"]
+    path = record_artifact(gif, embed={"title": "He knew.", "credit": None, "spoiler": True})
+    assert path == gif.path.parent / MANIFEST_NAME
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    entry = next(e for e in raw["artifacts"] if e["file"] == gif.path.name)
+    assert entry["kind"] == "gif" and (entry["width"], entry["height"]) == GIF_SIZE
+    assert entry["bytes"] == gif.path.stat().st_size and entry["sha256"] == gif.sha256
+    assert entry["frame_count"] == FRAMES and entry["duration"] == 1.2 and entry["start"] == 750 and entry["end"] == 751.2
+    assert entry["captions"] == ["He knew.", "Of course he knew."]
+    assert [s["file"] for s in entry["siblings"]] == [media["mp4"].path.name, media["webp"].path.name]
+    assert entry["embed"] == {"title": "He knew.", "spoiler": True}
+    back = find_entry(gif.path)
+    assert back.artifact == gif.with_(source=gif.source.resolve())  # every field, Fractions exact
+    assert back.embed == {"title": "He knew.", "spoiler": True}
+    assert find_entry(media["mp4"].path).artifact.kind == "mp4"  # a sibling is found too
+
+
+def test_order_is_kept_and_a_file_made_again_replaces_its_entry(tmp_path):
+    arts = [Artifact(tmp_path / f"f{i}.png", "still", 10, 10, 1, start=Fraction(i, 3)) for i in range(4)]
+    for a in arts:
+        record_artifact(a)
+    record_artifact(arts[1].with_(width=20))
+    entries = read_manifest(tmp_path)
+    assert [e.artifact.path.name for e in entries] == ["f0.png", "f2.png", "f3.png", "f1.png"]
+    assert entries[-1].artifact.width == 20
+    assert entries[1].artifact.start == Fraction(2, 3)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".") and "part" in p.name] == []  # no temp files left
+
+
+def _record_many(args):
+    folder, worker, count = args
+    for i in range(count):
+        record_artifact(Artifact(Path(folder) / f"w{worker}_{i}.gif", "gif", 100 + worker, 50 + i, worker * 1000 + i))
+    return worker
+
+
+def test_concurrent_writers_lose_nothing(tmp_path):
+    workers, count = 6, 12
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        assert sorted(pool.map(_record_many, [(str(tmp_path), w, count) for w in range(workers)])) == list(range(workers))
+    entries = read_manifest(tmp_path)
+    assert len(entries) == workers * count
+    assert {e.artifact.path.name for e in entries} == {f"w{w}_{i}.gif" for w in range(workers) for i in range(count)}
+    for e in entries:  # each worker's entries in its own order
+        w, i = map(int, e.artifact.path.stem[1:].split("_"))
+        assert (e.artifact.width, e.artifact.height, e.artifact.bytes) == (100 + w, 50 + i, w * 1000 + i)
+
+
+def test_damaged_manifest_is_one_clear_error(tmp_path):
+    (tmp_path / MANIFEST_NAME).write_text('{"artifacts": [', encoding="utf-8")
+    with pytest.raises(InputError, match="not valid JSON") as err:
+        read_manifest(tmp_path)
+    assert "delete" in err.value.hint
+    with pytest.raises(InputError):
+        record_artifact(Artifact(tmp_path / "x.png", "still", 1, 1, 1))
+    (tmp_path / MANIFEST_NAME).write_text('{"artifacts": [{"file": "x.png"}]}', encoding="utf-8")
+    with pytest.raises(InputError, match="damaged"):
+        read_manifest(tmp_path)
+    (tmp_path / MANIFEST_NAME).write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(InputError, match="not a clipkit manifest"):
+        read_manifest(tmp_path)
+
+
+def test_missing_manifest(tmp_path):
+    with pytest.raises(InputError, match="no clipkit manifest"):
+        read_manifest(tmp_path)
+    assert find_entry(tmp_path / "x.gif") is None
+
+
+def test_facts_read_from_the_files_themselves(media):
+    gif = describe_file(media["gif"].path)
+    assert (gif.kind, gif.width, gif.height, gif.frame_count, gif.duration) == ("gif", *GIF_SIZE, FRAMES, Fraction(6, 5))
+    assert {s.kind for s in gif.siblings} == {"mp4", "webp"}
+    mp4 = next(s for s in gif.siblings if s.kind == "mp4")
+    assert (mp4.width, mp4.height) == GIF_SIZE and abs(mp4.duration - Fraction(6, 5)) <= Fraction(1, 10)
+    webp = next(s for s in gif.siblings if s.kind == "webp")
+    assert webp.frame_count == FRAMES and webp.duration == Fraction(6, 5)
+    assert (describe_file(media["still"].path).width, describe_file(media["still"].path).height) == STILL_SIZE
+    strip = describe_file(media["strip"].path)
+    assert (strip.kind, strip.width, strip.height) == ("strip", *STRIP_SIZE)
+    assert gif.sha256 == media["gif"].sha256
+
+
+def test_describe_file_refuses_what_it_cannot_embed(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    (tmp_path / "empty.gif").write_bytes(b"")
+    for name, words in [("notes.txt", "not an image or video"), ("empty.gif", "empty"), ("missing.gif", "does not exist"), (".", "folder")]:
+        with pytest.raises(InputError, match=words):
+            describe_file(tmp_path / name)
+
+
+def test_artifact_for_prefers_the_manifest_until_the_file_changes(tmp_path):
+    media = make_media(tmp_path, mp4_seconds=0.5)
+    record_artifact(media["still"], embed={"title": "T"})
+    art, embed = artifact_for(media["still"].path)
+    assert embed == {"title": "T"} and art.start == Fraction(751) and art.source is not None
+    media["strip"].path.replace(media["still"].path)  # a different file under the recorded name
+    art, embed = artifact_for(media["still"].path)
+    assert embed == {} and (art.width, art.height) == STRIP_SIZE
+    (tmp_path / MANIFEST_NAME).write_text("{broken", encoding="utf-8")
+    assert artifact_for(media["gif"].path)[0].kind == "gif"  # a damaged manifest: the file still speaks
