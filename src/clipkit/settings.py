@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-__all__ = ["StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION", "GifSettings", "DEFAULT_GIF"]
+__all__ = ["StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION", "GifSettings", "DEFAULT_GIF", "ScenesSettings", "DEFAULT_SCENES"]
 
 
 @dataclass(frozen=True)
@@ -111,3 +111,25 @@ class GifSettings:
 
 
 DEFAULT_GIF = GifSettings()
+
+
+@dataclass(frozen=True)
+class ScenesSettings:
+    """``clipkit scenes``: where the shots change (cuts, fades, dissolves)."""
+
+    threshold: float = 30.0  # cut score a frame must reach (about 100 = unrelated shots); lower finds more cuts
+    adaptive_ratio: float = 2.5  # and this many times its neighbours' scores (fast motion raises them all)
+    min_scene: Fraction = Fraction(1, 2)  # seconds: a cut sooner than this after the last one is ignored
+    flash_window: Fraction = Fraction(1, 4)  # seconds: a change that reverts within this is a flash, not a cut
+    fades: bool = True  # find fades to/from black, white or a flat colour
+    dissolves: bool = True  # find dissolves (one shot blended into the next)
+    dissolve_window: Fraction = Fraction(3, 4)  # seconds either side of a dissolve's middle that are compared
+    max_fade: Fraction = Fraction(3)  # seconds: the longest fade ramp measured
+    analysis_width: int = 128  # pixels: frames are shrunk to this inside ffmpeg before any analysis
+    fast_decode: bool = True  # skip H.264 deblocking while decoding (faster; invisible at analysis size)
+    cache: bool = True  # reuse results for the same file and settings (~/.cache/clipkit/scenes)
+    snap_window: Fraction = Fraction(1, 2)  # seconds: how far --snap moves a GIF's start/end to a shot boundary
+    thumbnail_width: int = 240  # pixels: thumbnails in the HTML report
+
+
+DEFAULT_SCENES = ScenesSettings()
