@@ -353,13 +353,26 @@ def search_dirs(extra: list[Path] | tuple[Path, ...] = ()) -> list[Path]:
     return dirs
 
 
-def user_presets(extra: list[Path] | tuple[Path, ...] = ()) -> dict[str, Path]:
-    """User preset files found in :func:`search_dirs` (first one of a name wins)."""
+_JOB_FILE = re.compile(r"^[ \t]*(\[\[[ \t]*job[ \t]*\]\]|preset[ \t]*=)", re.MULTILINE)
+
+
+def is_job_file(path: Path) -> bool:
+    """A batch job file (``[[job]]`` tables or a ``preset =`` line) kept among the presets."""
+    try:
+        return bool(_JOB_FILE.search(path.read_text(encoding="utf-8-sig", errors="replace")))
+    except OSError:
+        return False
+
+
+def user_presets(extra: list[Path] | tuple[Path, ...] = (), *, job_files: bool = False) -> dict[str, Path]:
+    """User preset files found in :func:`search_dirs` (first one of a name wins);
+    with ``job_files``, the batch job files found there instead."""
     found: dict[str, Path] = {}
     for folder in search_dirs(extra):
         if folder.is_dir():
             for p in sorted(folder.glob("*.toml")):
-                found.setdefault(p.stem, p)
+                if is_job_file(p) == job_files:
+                    found.setdefault(p.stem, p)
     return found
 
 
@@ -368,11 +381,13 @@ def find_preset(name: str, *, extra_dirs: list[Path] | tuple[Path, ...] = ()) ->
     as_path = Path(name).expanduser()
     if name.endswith(".toml") or os.sep in name or "/" in name:
         if as_path.is_file():
+            if is_job_file(as_path):
+                raise PresetError(f"{name} is a batch job file, not a preset", f"run it with: clipkit batch {name}")
             return as_path, "series"
         raise PresetError(f"preset file not found: {name}", "check the path, or give a preset name (clipkit presets list)")
     for folder in search_dirs(extra_dirs):
         candidate = folder / f"{name}.toml"
-        if candidate.is_file():
+        if candidate.is_file() and not is_job_file(candidate):
             return candidate, "series"
     builtin = builtin_presets()
     if name in builtin:
@@ -456,7 +471,8 @@ def _set_dotted(obj: Any, key: str, value: Any) -> Any:
 
 
 def _describe(layer: PresetFile) -> str:
-    return f"{layer.kind} preset {layer.name} ({layer.path})"
+    where = "built-in" if layer.path.parent == BUILTIN_DIR else str(layer.path)
+    return f"{layer.kind} preset {layer.name} ({where})"
 
 
 def parse_overrides(pairs: list[str] | tuple[str, ...], sections: Mapping[str, type] | None = None) -> dict[str, Any]:

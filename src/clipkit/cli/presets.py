@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import ClipkitError
 from ..presets import builtin_presets, load_preset_file, parse_overrides, resolve, user_presets
 from .main import main
 
@@ -32,11 +33,16 @@ def list_() -> None:
     for kind, name, path in rows:
         try:
             description = load_preset_file(path, kind=kind).description
-        except Exception as exc:  # a broken user preset is listed, not fatal
-            description = f"(cannot be read: {exc})"
+        except ClipkitError as exc:  # a broken user preset is listed, not fatal
+            description = f"(cannot be used: {exc.message})"
         click.echo(f"{name:<22} {kind:<9} {description}")
         if kind == "series":
             click.echo(f"{'':<22} {'':<9} {path}")
+    jobs = user_presets(job_files=True)
+    if jobs:
+        click.echo("\nbatch job files (clipkit batch FILE):")
+        for name, path in jobs.items():
+            click.echo(f"  {path}")
 
 
 def _show(value) -> str:
@@ -44,6 +50,8 @@ def _show(value) -> str:
         return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
     if value is None:
         return "none"
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
@@ -79,7 +87,7 @@ def show(name: str, platform: str | None, sets: tuple[str, ...], tables: tuple[s
         click.echo(f"# {layer.kind} preset {layer.name}: {layer.path}" + (f" — {layer.description}" if layer.description else ""), err=True)
         for table in layer.skipped:
             click.echo(f"# note: [{table}] in {Path(layer.path).name} is not used by this build (no such job yet)", err=True)
-    width = max((len(k) for k, _, _ in rows), default=10)
+    width = max((len(k.split(".", 1)[1]) for k, _, _ in rows), default=10)
     section = None
     for key, value, origin in rows:
         table = key.split(".")[0]
@@ -88,4 +96,4 @@ def show(name: str, platform: str | None, sets: tuple[str, ...], tables: tuple[s
                 click.echo()
             click.echo(f"[{table}]")
             section = table
-        click.echo(f"  {key.split('.', 1)[1]:<{width - len(table)}} = {_show(value):<28} # {origin}")
+        click.echo(f"  {key.split('.', 1)[1]:<{width}} = {_show(value):<24} # {origin}")

@@ -424,7 +424,7 @@ def _run_dask(todo: list[PlannedJob], address: Any, timeout: float, on_outcome: 
     try:
         futures = [client.submit(execute, p, key=f"clipkit-{p.key[:16]}-{p.job.index}", pure=False) for p in todo]
         by_future = dict(zip(futures, todo))
-        for fut in as_completed(futures):
+        for fut in as_completed(futures, loop=client.loop):
             p = by_future[fut]
             try:
                 outcome = fut.result()

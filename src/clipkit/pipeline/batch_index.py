@@ -40,21 +40,15 @@ def _url(art: Artifact, out_dir: Path, base_url: str | None) -> str:
     return url_for(path)
 
 
-def _embed_snippet(art: Artifact, fmt: str, base_url: str | None, credit: str | None) -> str | None:
-    """A snippet from clipkit.embed when it has one for ``fmt``, else None."""
+def _embed_snippet(art: Artifact, fmt: str, settings) -> str | None:
+    """A snippet from :func:`clipkit.embed.snippet` (when this build has it), else None."""
     try:
-        from .. import embed
+        from ..embed import snippet  # type: ignore[attr-defined]
     except ImportError:
         return None
-    snippet = getattr(embed, "snippet", None)
-    if snippet is None:
-        return None
-    try:
-        return snippet(art, fmt, base_url=base_url or None)
-    except TypeError:
-        return None
-    except Exception:
-        return None
+    if settings is not None:
+        return snippet(art, fmt, settings=settings)
+    return snippet(art, fmt)
 
 
 def _alt(art: Artifact) -> str:
@@ -62,34 +56,54 @@ def _alt(art: Artifact) -> str:
     return text[:200]
 
 
+def _relative(art: Artifact, out_dir: Path) -> Artifact:
+    """The artifact with its path relative to the index (so links work where the folder is uploaded)."""
+    try:
+        rel = Path(art.path).resolve().relative_to(out_dir.resolve())
+    except ValueError:
+        return art
+    siblings = tuple(_relative(s, out_dir) for s in art.siblings)
+    return art.with_(path=rel, siblings=siblings)
+
+
 def render_html(arts: list[Artifact], out_dir: Path, *, title: str = "", base_url: str = "", credit: str = "",
-                fmt: str = "html") -> str:
+                fmt: str = "html", settings=None) -> str:
     parts = ["<!doctype html>", '<html lang="en">', '<meta charset="utf-8">',
              f"<title>{escape(title or 'clipkit batch')}</title>"]
     if title:
         parts.append(f"<h1>{escape(title)}</h1>")
+    fallback = False
     for art in arts:
-        snippet = _embed_snippet(art, fmt, base_url, credit) if fmt else None
+        snippet = _embed_snippet(_relative(art, out_dir), fmt, settings)
         if snippet is None:
             url = _url(art, out_dir, base_url)
             alt = _alt(art)
             caption = f"<figcaption>{escape(alt)}</figcaption>" if alt else ""
             snippet = (f'<figure><img src="{escape(url)}" width="{art.width}" height="{art.height}" '
                        f'alt="{escape(alt)}" loading="lazy" decoding="async">{caption}</figure>')
-        parts.append(snippet)
-    if credit:
+            parts.append(snippet)
+            fallback = True
+        else:
+            parts.append(snippet)
+    if credit and fallback:  # clipkit.embed credits each image itself
         parts.append(f"<p><small>{escape(credit)}</small></p>")
     return "\n".join(parts) + "\n"
 
 
-def render_markdown(arts: list[Artifact], out_dir: Path, *, title: str = "", base_url: str = "", credit: str = "") -> str:
+def render_markdown(arts: list[Artifact], out_dir: Path, *, title: str = "", base_url: str = "", credit: str = "",
+                    settings=None) -> str:
     lines = []
+    fallback = False
     if title:
         lines += [f"# {md_escape(title)}", ""]
     for art in arts:
-        url = _url(art, out_dir, base_url).replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-        lines += [f"![{md_escape(_alt(art))}]({url})", ""]
-    if credit:
+        snippet = _embed_snippet(_relative(art, out_dir), "markdown", settings)
+        if snippet is None:
+            url = _url(art, out_dir, base_url).replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+            snippet = f"![{md_escape(_alt(art))}]({url})"
+            fallback = True
+        lines += [snippet, ""]
+    if credit and fallback:
         lines += [f"*{md_escape(credit)}*", ""]
     return "\n".join(lines)
 
@@ -99,11 +113,17 @@ def write_index(results, resolved: Resolved, out_dir: Path, *, title: str | None
     arts = [r.artifact for r in results if r.artifact is not None]
     embed_settings = resolved.get("embed")
     fmt = getattr(embed_settings, "format", "html")
+    try:
+        from ..embed import HTML_FORMATS  # type: ignore[attr-defined]
+    except ImportError:
+        HTML_FORMATS = ("html",)
+    if fmt not in HTML_FORMATS:  # a forum/Markdown preset: the .html index still shows the images
+        fmt = "html"
     base_url = getattr(embed_settings, "base_url", "")
     credit = getattr(embed_settings, "credit", "")
     title = title or resolved.series.title
     html_path = atomic_write_text(out_dir / "index.html", render_html(
-        arts, out_dir, title=title, base_url=base_url, credit=credit, fmt=fmt))
+        arts, out_dir, title=title, base_url=base_url, credit=credit, fmt=fmt, settings=embed_settings))
     md_path = atomic_write_text(out_dir / "index.md", render_markdown(
-        arts, out_dir, title=title, base_url=base_url, credit=credit))
+        arts, out_dir, title=title, base_url=base_url, credit=credit, settings=embed_settings))
     return Path(html_path), Path(md_path)

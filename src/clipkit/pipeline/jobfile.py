@@ -33,7 +33,7 @@ from ..presets import PresetError, read_toml
 __all__ = ["Job", "JobFile", "parse_job_file", "TOP_LEVEL_KEYS"]
 
 TOP_LEVEL_KEYS = ("preset", "platform", "output", "title", "defaults", "job")
-_JOB_HEADER = re.compile(r"^\s*\[\[\s*job\s*\]\]", re.MULTILINE)
+_JOB_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*job[ \t]*\]\]", re.MULTILINE)
 
 
 @dataclass(frozen=True)

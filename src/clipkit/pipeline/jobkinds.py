@@ -94,3 +94,29 @@ register(JobKind(
     call=lambda fn, source, output, p, s: fn(source, str(p["at"]), output, settings=s),
     exts=(".png", ".jpg", ".jpeg", ".webp"),
 ))
+
+
+def _range_tag(p: dict) -> str:
+    start = _time_tag(p["start"])
+    end_text = str(p["end"]).strip()
+    if end_text.startswith("+"):
+        try:
+            end = slug_time(parse_time(str(p["start"])) + parse_time(end_text[1:]))
+        except Exception:
+            end = safe_name(end_text)
+    else:
+        end = _time_tag(end_text)
+    return f"{start}_{end}"
+
+
+register(JobKind(
+    name="gif",
+    section="gif",
+    function="clipkit.pipeline.gif:make_gif",
+    required=("start", "end"),
+    optional=(),
+    tag=_range_tag,
+    ext=lambda s: "gif",
+    call=lambda fn, source, output, p, s: fn(source, str(p["start"]), str(p["end"]), output, settings=s),
+    exts=(".gif",),
+))

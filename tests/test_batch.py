@@ -1,0 +1,297 @@
+"""Batch runs on the sample episode: job files, episodes by number, failure isolation, resume,
+safe output names, the post index, the process pool and a Dask LocalCluster."""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from clipkit.errors import Cancelled, ClipkitError, UsageError
+from clipkit.pipeline.batch import STATE_NAME, batch, safe_relative
+from clipkit.presets import PresetError
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "clipkit", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def series(sample, tmp_path_factory) -> Path:
+    """A series preset whose episode 7 is the sample episode."""
+    folder = tmp_path_factory.mktemp("series")
+    preset = folder / "oms.toml"
+    preset.write_text(f"""
+[series]
+title = "One Million Stars <S01E07> & more"
+episodes = "{sample.parent.as_posix()}"
+episode_pattern = "one-million-stars-s01e{{ep:02d}}.mkv"
+output = "out"
+naming = "oms-e{{ep:02d}}-{{tag}}"
+
+[still]
+width = 320
+""", encoding="utf-8")
+    return preset
+
+
+def job_file(folder: Path, series: Path, jobs: list[dict], **top) -> Path:
+    """A TOML job file; returns its path.  Each job starts on a line the test can predict."""
+    lines = [f'preset = "{series.as_posix()}"'] + [f"{k} = {json.dumps(v)}" for k, v in top.items()]
+    for job in jobs:
+        lines += ["", "[[job]]"] + [f"{k} = {json.dumps(v)}" for k, v in job.items()]
+    path = folder / "jobs.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def job_lines(path: Path) -> list[int]:
+    return [i + 1 for i, line in enumerate(path.read_text().splitlines()) if line == "[[job]]"]
+
+
+def mean_level(path: Path) -> float:
+    return float(np.asarray(Image.open(path).convert("L")).mean())
+
+
+def test_mixed_batch_isolates_failures_and_writes_index(series, tmp_path):
+    jobs = [
+        {"kind": "still", "ep": 7, "at": "4", "name": "opening"},
+        {"kind": "still", "ep": 7, "at": "99:00"},  # past the end: this job fails
+        {"kind": "still", "ep": 8, "at": "5"},  # no episode 8
+        {"kind": "still", "ep": 7, "at": "21.5"},  # inside the black gap (truth: black 21–22)
+        {"kind": "still", "ep": 7, "at": "3", "widht": 100},  # a typo'd key: this job fails
+        {"kind": "still", "ep": 7, "at": "50", "name": "closing", "width": 160, "format": "jpg"},
+        {"kind": "sculpture", "ep": 7},
+    ]
+    path = job_file(tmp_path, series, jobs, output="made")
+    lines = job_lines(path)
+    seen = []
+    res = batch(path, workers=2, progress=lambda done, total: seen.append((done, total)))
+    status = [r.status for r in res.results]
+    assert status == ["made", "failed", "failed", "made", "failed", "made", "failed"]
+    assert not res.ok and seen[-1] == (7, 7)
+    by_index = {r.index: r for r in res.results}
+    assert by_index[2].line == lines[1] and "past the end" in by_index[2].error
+    assert by_index[3].line == lines[2] and "episode 8: no file matches" in by_index[3].error
+    assert by_index[5].line == lines[4] and "'widht'" in by_index[5].error and "width" in by_index[5].hint
+    assert by_index[7].line == lines[6] and "unknown job kind 'sculpture'" in by_index[7].error
+    out = tmp_path / "made"
+    assert res.output_dir == out
+    # the images are real, at the preset's width or the job's own
+    opening = out / "opening.png"
+    assert Image.open(opening).size == (320, 180)
+    assert Image.open(out / "closing.jpg").size == (160, 90) and Image.open(out / "closing.jpg").format == "JPEG"
+    black = out / "oms-e07-0-21.5.png"
+    assert black.exists(), sorted(p.name for p in out.iterdir())
+    assert mean_level(black) < 12 < mean_level(opening)
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != STATE_NAME]  # no temp files
+    # the index lists the made files in job order, with the title escaped
+    page = res.index_html.read_text()
+    assert page.index("opening.png") < page.index("oms-e07-0-21.5.png") < page.index("closing.jpg")
+    assert "&lt;S01E07&gt; &amp; more" in page and "<S01E07>" not in page
+    imgs = _img_tags(page)
+    assert [(a["src"], a["width"], a["height"]) for a in imgs] == [
+        ("opening.png", "320", "180"), ("oms-e07-0-21.5.png", "320", "180"), ("closing.jpg", "160", "90")]
+    md = res.index_md.read_text()
+    assert md.index("(opening.png)") < md.index("(closing.jpg)")
+    # exit code and one line per failure on the command line (everything up to date now)
+    cli = run("batch", path, "--json")
+    assert cli.returncode == 1
+    assert f"jobs.toml:{lines[1]}" in cli.stderr and "Traceback" not in cli.stderr
+    data = json.loads(cli.stdout)
+    assert [j["status"] for j in data["jobs"]][:1] in (["skipped"], ["made"])  # made if the code changed meanwhile
+    assert data["failed"] == 4 and data["ok"] is False
+
+
+def _img_tags(page: str) -> list[dict]:
+    found = []
+
+    class P(html.parser.HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                found.append(dict(attrs))
+
+    P().feed(page)
+    return found
+
+
+def test_resume_after_interrupt_redoes_only_the_rest(series, tmp_path):
+    jobs = [{"kind": "still", "ep": 7, "at": str(t)} for t in (2, 10, 17, 25, 33)]
+    path = job_file(tmp_path, series, jobs, output="r")
+
+    def stop_after_two(done, total):
+        return done < 2  # like Ctrl-C once two jobs are finished
+
+    with pytest.raises(Cancelled) as err:
+        batch(path, workers=1, progress=stop_after_two)
+    assert "run the same command again" in err.value.hint
+    out = tmp_path / "r"
+    finished = sorted(p.name for p in out.glob("*.png"))
+    assert len(finished) == 2
+    mtimes = {name: (out / name).stat().st_mtime_ns for name in finished}
+    res = batch(path, workers=1)
+    assert [r.status for r in res.results] == ["skipped", "skipped", "made", "made", "made"]
+    assert {name: (out / name).stat().st_mtime_ns for name in finished} == mtimes  # not rewritten
+    # a changed setting makes the output stale; a deleted output is remade
+    (out / finished[0]).unlink()
+    res = batch(path, workers=1, overrides={"still.jpeg_quality": 50})  # png: quality unused, but settings changed
+    assert all(r.status == "made" for r in res.results)
+    t0 = time.perf_counter()
+    res = batch(path, workers=1, overrides={"still.jpeg_quality": 50})
+    assert all(r.status == "skipped" for r in res.results)
+    assert time.perf_counter() - t0 < 1.0
+
+
+def test_killed_batch_resumes(series, tmp_path):
+    """A batch process killed mid-way (SIGKILL: no clean-up at all) loses nothing that finished."""
+    jobs = [{"kind": "still", "ep": 7, "at": str(t), "best": True} for t in (2, 6, 10, 14, 18, 26, 31, 37)]
+    path = job_file(tmp_path, series, jobs, output="k")
+    out = tmp_path / "k"
+    state = out / STATE_NAME
+    proc = subprocess.Popen([sys.executable, "-m", "clipkit", "batch", path, "-j", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if len(json.loads(state.read_text())["jobs"]) >= 2:
+                    break
+            except (OSError, ValueError, KeyError):
+                pass
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait()
+    recorded = json.loads(state.read_text())["jobs"]  # never half-written: it parses
+    assert 2 <= len(recorded) < len(jobs)
+    res = run("batch", path, "-j", "1", "--json")
+    assert res.returncode == 0, res.stderr
+    statuses = [j["status"] for j in json.loads(res.stdout)["jobs"]]
+    assert statuses.count("made") == len(jobs) - statuses.count("skipped")
+    if statuses.count("made") < len(jobs):  # unless another developer changed the code in between
+        assert statuses.count("skipped") >= len(recorded)
+    assert len(list(out.glob("*.png"))) == len(jobs)
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != STATE_NAME]
+
+
+def test_output_names_cannot_escape(series, tmp_path):
+    assert safe_relative("../../etc/passwd") == (Path("etc/passwd"), True)
+    assert safe_relative("/abs/x.png")[0] == Path("abs/x.png")
+    assert safe_relative("a\\..\\..\\b")[0] == Path("a/b")
+    assert safe_relative("..")[0] == Path("clip")
+    assert safe_relative("gifs/he-knew") == (Path("gifs/he-knew"), False)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "link").symlink_to(outside)
+    jobs = [
+        {"kind": "still", "ep": 7, "at": "4", "name": "../../escaped"},
+        {"kind": "still", "ep": 7, "at": "5", "name": str(tmp_path / "abs")},
+        {"kind": "still", "ep": 7, "at": "6", "name": "shots/../../../up"},
+        {"kind": "still", "ep": 7, "at": "7", "name": "link/through-symlink"},
+        {"kind": "still", "ep": 7, "at": "8", "name": '<b>bold:?*"x'},
+    ]
+    path = job_file(tmp_path, series, jobs, output="o")
+    res = batch(path)
+    out = (tmp_path / "o").resolve()
+    assert [r.status for r in res.results] == ["made", "made", "made", "failed", "made"]
+    for r in res.results:
+        if r.status == "made":
+            assert r.output.resolve().is_relative_to(out)
+            assert r.output.exists()
+    assert "outside" in res.results[3].error
+    assert not list(outside.iterdir())
+    assert not (tmp_path / "escaped.png").exists() and not (tmp_path.parent / "escaped.png").exists()
+    assert res.results[0].output == out / "escaped.png" and any("made safe" in n for n in res.results[0].notes)
+    assert res.results[4].output.name == "b_bold_x.png"
+
+
+def test_duplicate_outputs_and_dry_run(series, tmp_path):
+    jobs = [{"kind": "still", "ep": 7, "at": "4", "name": "same"}, {"kind": "still", "ep": 7, "at": "5", "name": "same"}]
+    path = job_file(tmp_path, series, jobs, output="d")
+    lines = job_lines(path)
+    res = batch(path, dry_run=True)
+    assert [r.status for r in res.results] == ["planned", "failed"]
+    assert f"as job 1 (line {lines[0]}) does" in res.results[1].error
+    assert not (tmp_path / "d").exists()  # a dry run writes nothing
+    cli = run("batch", path, "--dry-run")
+    assert cli.returncode == 1 and "would make" in cli.stderr and not (tmp_path / "d").exists()
+
+
+def test_csv_job_file_and_syntax_errors(series, tmp_path):
+    csv_path = tmp_path / "jobs.csv"
+    csv_path.write_text("kind,ep,at,name\nstill,7,4,a\n# a comment\nstill,7,nonsense,b\nstill,7,6,\n", encoding="utf-8")
+    res = batch(csv_path, preset=str(series), output=tmp_path / "c")
+    assert [r.status for r in res.results] == ["made", "failed", "made"]
+    assert res.results[1].line == 4 and "nonsense" in res.results[1].error
+    assert (tmp_path / "c" / "a.png").exists() and (tmp_path / "c" / "oms-e07-0-06.png").exists()
+    bad = tmp_path / "bad.toml"
+    bad.write_text('preset = "x"\n[[job]]\nkind = "still"\nat = 12:30\n', encoding="utf-8")
+    with pytest.raises(PresetError, match=r"bad\.toml:4:\d+: TOML syntax error"):
+        batch(bad)
+    cli = run("batch", bad)
+    assert cli.returncode == 2 and "bad.toml:4:" in cli.stderr and cli.stderr.count("\n") == 1
+    missing = run("batch", tmp_path / "nope.toml")
+    assert missing.returncode == 2 and "job file not found" in missing.stderr
+    unknown = tmp_path / "u.toml"
+    unknown.write_text('preset = "no-such-show"\n', encoding="utf-8")
+    cli = run("batch", unknown)
+    assert cli.returncode == 2 and "unknown preset 'no-such-show'" in cli.stderr
+
+
+def test_dask_local_cluster(series, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    jobs = [{"kind": "still", "ep": 7, "at": str(t)} for t in (3, 9, 27, 44)]
+    jobs.append({"kind": "still", "ep": 7, "at": "2:00"})  # fails on a worker; reported like locally
+    path = job_file(tmp_path, series, jobs, output="dk")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        res = batch(path, dask=cluster.scheduler_address)
+    assert [r.status for r in res.results] == ["made"] * 4 + ["failed"]
+    assert "past the end" in res.results[4].error
+    for r in res.results[:4]:
+        assert Image.open(r.output).size == (320, 180)
+    again = batch(path)  # the local run sees the cluster's outputs as up to date
+    assert [r.status for r in again.results][:4] == ["skipped"] * 4
+
+
+def test_dask_unreachable_and_missing(series, tmp_path, monkeypatch):
+    pytest.importorskip("distributed")
+    path = job_file(tmp_path, series, [{"kind": "still", "ep": 7, "at": "4"}], output="x")
+    t0 = time.perf_counter()
+    with pytest.raises(ClipkitError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9") as err:
+        batch(path, dask="tcp://127.0.0.1:9", dask_timeout=1.5)
+    assert time.perf_counter() - t0 < 15
+    assert "dask scheduler" in err.value.hint
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if the extra were not installed
+    with pytest.raises(UsageError, match="needs the 'distributed' package") as err:
+        batch(path, dask="tcp://127.0.0.1:9")
+    assert "clipkit[dask]" in err.value.hint
+
+
+def test_shipped_example_makes_the_post(sample, tmp_path):
+    """The shipped series preset and job file make a post's media from the sample with one command."""
+    (tmp_path / "presets").mkdir()
+    for name in ("one-million-stars.toml", "post-ep07.toml"):
+        (tmp_path / "presets" / name).write_bytes((REPO / "presets" / name).read_bytes())
+    (tmp_path / "clipkit-demo").mkdir()
+    (tmp_path / "clipkit-demo" / sample.name).symlink_to(sample)
+    res = run("batch", "presets/post-ep07.toml", "-j", "2", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    post = tmp_path / "clipkit-demo" / "post"
+    imgs = _img_tags((post / "index.html").read_text())
+    assert len(imgs) >= 5
+    for img in imgs:
+        with Image.open(post / img["src"]) as im:
+            assert im.size == (int(img["width"]), int(img["height"]))

@@ -1,0 +1,189 @@
+"""Presets: layering default < platform < series < typed flags, provenance, and the errors users meet."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from clipkit import settings as S
+from clipkit.presets import (
+    PresetError,
+    builtin_presets,
+    load_preset_file,
+    parse_overrides,
+    parse_size,
+    resolve,
+    settings_sections,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*args, cwd=None, env=None):
+    return subprocess.run([sys.executable, "-m", "clipkit", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=env)
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_tables_are_discovered_from_settings_module():
+    sections = settings_sections()
+    assert sections["still"] is S.StillSettings
+    assert sections["series"] is S.SeriesSettings
+    # every frozen *Settings dataclass of settings.py is a table, with no list kept here
+    names = {n for n, o in vars(S).items() if isinstance(o, type) and n.endswith("Settings")}
+    assert {c.__name__ for c in sections.values()} == names
+
+
+def test_layering_and_provenance(tmp_path):
+    series = write(tmp_path / "my-show.toml", """
+description = "test series"
+[series]
+platform = "forum"
+episodes = "eps"
+[still]
+jpeg_quality = 70
+format = "webp"
+""")
+    r = resolve(str(series), overrides={"still.width": "320", "still.best": True})
+    forum = load_preset_file(builtin_presets()["forum"], kind="platform")
+    # default: untouched by any layer
+    assert r["still"].best_window == S.StillSettings().best_window
+    assert r.origins.get("still.best_window") is None
+    assert dict((k, o) for k, _, o in r.rows())["still.best_window"] == "built-in default"
+    # series beats platform (forum sets still.format = "jpg")
+    assert forum.values["still"]["format"] == "jpg"
+    assert r["still"].format == "webp" and "series preset my-show" in r.origins["still.format"]
+    assert r["still"].jpeg_quality == 70
+    # typed flags beat everything and are converted from text
+    assert r["still"].width == 320 and r.origins["still.width"] == "command line"
+    assert r["still"].best is True
+    # the platform layer named by the series preset
+    if "gif" in settings_sections():
+        assert r["gif"].max_size == 2_000_000
+        assert r.origins["gif.max_size"].startswith("platform preset forum")
+    assert r.origins["embed.format"].startswith("platform preset forum") and r["embed"].format == "bbcode"
+    # relative folders are relative to the preset file that set them
+    assert r.path_of("series.episodes") == tmp_path / "eps"
+    assert r.path_of("series.output") == Path("clipkit-out")  # default: the current folder
+
+
+def test_platform_flag_and_name_lookup(tmp_path, monkeypatch):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    write(folder / "show.toml", '[still]\nbest = true\n')
+    monkeypatch.setenv("CLIPKIT_PRESETS", str(folder))
+    r = resolve("show", platform="wordpress")
+    assert r["still"].best is True
+    assert r["embed"].format == "wordpress" and "platform preset wordpress" in r.origins["embed.format"]
+    r2 = resolve("tumblr")  # a built-in name alone is just the platform layer
+    assert [layer.kind for layer in r2.layers] == ["platform"]
+
+
+def test_builtin_presets_match_this_build():
+    names = set(builtin_presets())
+    assert {"tumblr", "twitter", "discord", "wordpress", "forum"} <= names
+    expected_budget = {"tumblr": 3_000_000, "twitter": 15_000_000, "discord": 10_000_000}
+    for name, path in builtin_presets().items():
+        layer = load_preset_file(path, kind="platform")
+        assert layer.description
+        assert layer.skipped == (), f"{name}: tables with no settings dataclass: {layer.skipped}"
+        if name in expected_budget and "gif" in settings_sections():
+            assert resolve(name)["gif"].max_size == expected_budget[name]
+    if "gif" in settings_sections():
+        assert resolve("tumblr")["gif"].width == 540
+
+
+def test_shipped_series_example_resolves():
+    r = resolve(str(REPO / "presets" / "one-million-stars.toml"))
+    assert r.series.platform == "tumblr"
+    assert r.path_of("series.episodes").resolve() == (REPO / "clipkit-demo").resolve()
+    assert r.series.episode_pattern.format(ep=7) == "one-million-stars-s01e07.mkv"
+
+
+def test_typo_names_file_key_and_valid_keys(tmp_path):
+    bad = write(tmp_path / "typo.toml", "[still]\nwidht = 640\n")
+    with pytest.raises(PresetError) as err:
+        resolve(str(bad))
+    text = str(err.value)
+    assert str(bad) in text and "'widht'" in text and "did you mean 'width'" in text
+    assert "valid keys:" in err.value.hint and "width" in err.value.hint and "best_window" in err.value.hint
+    # through the command line: one line, exit 2, no traceback
+    res = run("presets", "show", bad)
+    assert res.returncode == 2
+    assert res.stderr.count("\n") == 1 and "widht" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_wrong_type_and_unknown_table(tmp_path):
+    bad = write(tmp_path / "type.toml", '[still]\nbest = "yes"\n')
+    with pytest.raises(PresetError, match=r"best = 'yes': expected true or false") as err:
+        resolve(str(bad))
+    assert str(bad) in str(err.value)
+    bad2 = write(tmp_path / "table.toml", "[stil]\nbest = true\n")
+    with pytest.raises(PresetError, match=r"unknown table \[stil\]") as err:
+        resolve(str(bad2))
+    assert "[still]" in err.value.hint and "[series]" in err.value.hint
+    bad3 = write(tmp_path / "int.toml", "[still]\njpeg_quality = 9.5\n")
+    with pytest.raises(PresetError, match="expected an integer"):
+        resolve(str(bad3))
+
+
+def test_unknown_preset_lists_known_ones(tmp_path):
+    with pytest.raises(PresetError) as err:
+        resolve("no-such-show")
+    assert "no-such-show" in str(err.value) and "tumblr" in err.value.hint
+    with pytest.raises(PresetError, match="unknown platform preset 'myspace'"):
+        resolve(str(write(tmp_path / "s.toml", '[series]\nplatform = "myspace"\n')))
+    res = run("presets", "show", "no-such-show")
+    assert res.returncode == 2 and "unknown preset 'no-such-show'" in res.stderr
+
+
+def test_syntax_error_has_line_and_column(tmp_path):
+    bad = write(tmp_path / "broken.toml", '[still]\nbest = true\nwidth = = 3\n')
+    with pytest.raises(PresetError) as err:
+        resolve(str(bad))
+    assert f"{bad}:3:" in str(err.value) and "TOML syntax error" in str(err.value)
+    assert "line 3" in err.value.hint
+
+
+def test_typed_overrides_are_checked_and_converted():
+    got = parse_overrides(["still.width=640", "still.best_window=250ms", "series.title=Ep 7"])
+    assert got == {"still.width": 640, "still.best_window": Fraction(1, 4), "series.title": "Ep 7"}
+    if "gif" in settings_sections():
+        assert parse_overrides(["gif.max_size=3MB"]) == {"gif.max_size": 3_000_000}
+        assert parse_overrides(["gif.max_size=none"]) == {"gif.max_size": None}
+    with pytest.raises(PresetError, match="expected an integer"):
+        parse_overrides(["still.width=wide"])
+    with pytest.raises(PresetError, match="unknown key still.widht"):
+        parse_overrides(["still.widht=3"])
+    with pytest.raises(PresetError, match="TABLE.KEY=VALUE"):
+        parse_overrides(["width=3"])
+    assert parse_size("500KB") == 500_000 and parse_size("2MiB") == 2 * 1024 * 1024
+    with pytest.raises(ValueError):
+        parse_size("lots")
+
+
+def test_cli_list_and_show(tmp_path):
+    res = run("presets", "list", cwd=REPO)
+    assert res.returncode == 0, res.stderr
+    for name in ("tumblr", "twitter", "discord", "wordpress", "forum", "one-million-stars"):
+        assert name in res.stdout
+    res = run("presets", "show", "one-million-stars", "--set", "still.width=320", cwd=REPO)
+    assert res.returncode == 0, res.stderr
+    assert "[series]" in res.stdout and "[still]" in res.stdout
+    pattern = next(line for line in res.stdout.splitlines() if line.strip().startswith("episode_pattern"))
+    assert '"one-million-stars-s01e{ep:02d}.mkv"' in pattern and "series preset one-million-stars" in pattern
+    data = json.loads(run("presets", "show", "one-million-stars", "--json", "--set", "still.width=320", cwd=REPO).stdout)
+    assert data["still.width"] == {"value": 320, "origin": "command line"}
+    assert data["series.platform"]["value"] == "tumblr"
+    assert data["embed.format"]["origin"].startswith("platform preset tumblr")
+    assert data["still.best_window"]["origin"] == "built-in default"
+    assert data["still.best"]["value"] is True
