@@ -1,0 +1,247 @@
+"""Captions drawn into frames: the right line on the right frames, any script, styles, wrapping, errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from clipkit import still
+from clipkit.errors import UsageError
+from clipkit.media.probe import probe
+from clipkit.render.captions import STYLES, burn_captions, caption_overlay, render_cue
+from clipkit.render.fonts import find_font, missing_chars
+from clipkit.settings import CaptionSettings
+from clipkit.subtitles import Cue, extract_track, parse_ass_text, typed_cue
+
+from test_fonts import needs_cjk
+
+W, H = 540, 304
+GREY = (90, 100, 110)
+
+
+def grey_frame(w: int = W, h: int = H) -> np.ndarray:
+    return np.full((h, w, 3), GREY, dtype=np.uint8)
+
+
+def changed_rows(img: np.ndarray) -> np.ndarray:
+    """Rows where anything differs from the plain grey frame."""
+    return np.nonzero((img != np.array(GREY, dtype=np.uint8)).any(axis=(1, 2)))[0]
+
+
+def changed_cols(img: np.ndarray) -> np.ndarray:
+    return np.nonzero((img != np.array(GREY, dtype=np.uint8)).any(axis=(0, 2)))[0]
+
+
+@pytest.fixture(scope="module")
+def english(sample):
+    return extract_track(probe(sample), 0)
+
+
+@pytest.fixture(scope="module")
+def japanese(sample):
+    return extract_track(probe(sample), 1)
+
+
+# ---------------------------------------------------------------- timing
+
+
+def test_right_line_on_the_right_frames(english, truth):
+    """Every 1/24 s of the first 20 s: drawn exactly when the truth has a line, and it is that line."""
+    lines = [s for s in truth["subtitles"] if s["start"] < 20]
+    plan = caption_overlay(english, F(0), (W, H), clip_end=F(20))
+    assert plan.texts == [s["eng"] for s in lines]
+    reference = {s["eng"]: burn_captions(grey_frame(), F(0), [typed_cue(s["eng"], F(0), F(1))])[0] for s in lines}
+    for k in range(20 * 24):
+        t = F(k, 24)
+        expected = [s["eng"] for s in lines if F(s["start"]).limit_denominator(1000) <= t < F(s["end"]).limit_denominator(1000)]
+        out = plan.overlay(t, grey_frame())
+        if not expected:
+            assert np.array_equal(out, grey_frame()), f"caption drawn at {float(t):.3f}s outside every line"
+        else:
+            (text,) = expected
+            assert np.array_equal(out, reference[text]), f"wrong caption at {float(t):.3f}s (expected {text!r})"
+
+
+def test_clip_starting_mid_line_keeps_the_line_for_its_remaining_span(english, truth):
+    first = truth["subtitles"][0]  # 1.0–3.5 s
+    clip_start = F(2)
+    plan = caption_overlay(english, clip_start, (W, H), clip_end=F(6))
+    assert plan.texts[0] == first["eng"]
+    assert changed_rows(plan.overlay(clip_start, grey_frame())).size  # on the clip's first frame
+    assert changed_rows(plan.overlay(F(7, 2) - F(1, 24), grey_frame())).size
+    assert not changed_rows(plan.overlay(F(7, 2), grey_frame())).size  # gone at its end
+    # clip-relative time base gives the same pictures
+    rel = caption_overlay(english, clip_start, (W, H), clip_end=F(6), relative=True)
+    assert np.array_equal(rel.overlay(F(1), grey_frame()), plan.overlay(F(3), grey_frame()))
+
+
+def test_still_burns_the_line_spoken_at_that_moment(sample, truth, tmp_path):
+    line = truth["subtitles"][4]  # 24–27 "He knew. He always knew."
+    inside = still(sample, str(line["start"] + 1), tmp_path / "in.png", subs="track:0", width=320)
+    assert inside.captions == (line["eng"],)
+    assert inside.notes[-1].startswith("captions from track 0")
+    plain = still(sample, str(line["start"] + 1), tmp_path / "plain.png", width=320)
+    a = np.asarray(Image.open(inside.path).convert("RGB")).astype(int)
+    b = np.asarray(Image.open(plain.path).convert("RGB")).astype(int)
+    diff_rows = np.nonzero(np.abs(a - b).sum(axis=(1, 2)))[0]
+    assert diff_rows.size and diff_rows.min() > a.shape[0] // 2  # drawn, in the bottom half
+    # pure white text pixels are there
+    assert ((a == 255).all(axis=2) & ~(b == 255).all(axis=2)).sum() > 50
+    after = still(sample, str(line["end"]), tmp_path / "after.png", subs="track:0", width=320)
+    assert after.captions == ()
+
+
+# ---------------------------------------------------------------- any script
+
+
+@needs_cjk
+def test_japanese_renders_with_a_cjk_font(japanese, truth):
+    cue = japanese[4]
+    assert cue.text == truth["subtitles"][4]["jpn"]
+    rc = render_cue(cue, (W, H), lang="jpn")
+    assert "CJK" in rc.font.family and missing_chars(rc.font, cue.text) == []
+    # distinct characters draw distinct glyphs (no identical boxes)
+    ink = []
+    for ch in "彼知":
+        a = render_cue(typed_cue(ch, F(0), F(1)), (W, H), lang="jpn").patch[..., 3]
+        ink.append(a)
+    assert ink[0].shape == ink[1].shape and (ink[0] != ink[1]).sum() > 50
+
+
+@needs_cjk
+def test_japanese_wraps_without_spaces_and_not_before_punctuation():
+    text = "じゃあ、なぜ言ってくれなかったの？ずっと前から知っていたのに、どうして黙っていたの？"
+    rc = render_cue(typed_cue(text, F(0), F(1)), (W, H))
+    assert len(rc.lines) == 2 and "".join(rc.lines) == text
+    assert rc.lines[1][0] not in "、。？！"
+
+
+# ---------------------------------------------------------------- layout
+
+
+def test_long_line_wraps_to_two_lines_inside_the_margins():
+    s = CaptionSettings()
+    text = "Because it's always true, and you know it as well as I do, every single night."
+    rc = render_cue(typed_cue(text, F(0), F(1)), (W, H), s)
+    assert len(rc.lines) == 2 and " ".join(rc.lines) == text
+    out = burn_captions(grey_frame(), F(0), [typed_cue(text, F(0), F(1))], s)[0]
+    cols = changed_cols(out)
+    margin = int(W * s.caption_margin)
+    assert cols.min() >= margin - 6 and cols.max() <= W - margin + 6  # outline/shadow may spill a few px
+
+
+def test_subtitle_too_long_is_cut_with_a_note_but_typed_text_is_an_error():
+    words = " ".join(["starlight"] * 40)
+    cue = Cue(F(0), F(1), ((parse_ass_text(words)[0][0]),))
+    rc = render_cue(cue, (W, H))
+    assert len(rc.lines) == 2 and rc.lines[1].endswith("…")
+    assert rc.notes and "cut to 2 lines" in rc.notes[0] and "starlight" in rc.notes[0]
+    with pytest.raises(UsageError, match="even at the minimum size"):
+        render_cue(typed_cue(words, F(0), F(1)), (W, H), strict=True)
+
+
+def test_an8_goes_to_the_top_and_position_setting(tmp_path):
+    top_cue = Cue(F(0), F(1), *parse_ass_text(r"{\an8}On top"))
+    out = burn_captions(grey_frame(), F(0), [top_cue])[0]
+    assert changed_rows(out).max() < H // 2
+    bottom = burn_captions(grey_frame(), F(0), [typed_cue("Below", F(0), F(1))])[0]
+    assert changed_rows(bottom).min() > H // 2
+    moved = burn_captions(grey_frame(), F(0), [typed_cue("Below", F(0), F(1))], CaptionSettings(caption_position="top"))[0]
+    assert changed_rows(moved).max() < H // 2
+
+
+def test_overlapping_lines_are_stacked_not_drawn_over_each_other():
+    a, b = typed_cue("First speaker", F(0), F(2)), typed_cue("Second speaker", F(1), F(3))
+    one = changed_rows(burn_captions(grey_frame(), F(1, 2), [a, b])[0])
+    both = changed_rows(burn_captions(grey_frame(), F(3, 2), [a, b])[0])
+    assert both.min() < one.min() - 15  # the block grew upward by a line
+
+
+def test_italic_and_bold_runs_change_the_drawing():
+    plain = burn_captions(grey_frame(), F(0), [Cue(F(0), F(1), *parse_ass_text("Counting stars"))])[0]
+    italic = burn_captions(grey_frame(), F(0), [Cue(F(0), F(1), *parse_ass_text(r"{\i1}Counting stars"))])[0]
+    bold = burn_captions(grey_frame(), F(0), [Cue(F(0), F(1), *parse_ass_text(r"{\b1}Counting stars"))])[0]
+    assert not np.array_equal(plain, italic) and not np.array_equal(plain, bold)
+    assert (bold == 255).all(axis=2).sum() > (plain == 255).all(axis=2).sum()  # thicker strokes
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_styles_draw_their_colours(style):
+    s = CaptionSettings(caption_style=style)
+    out = burn_captions(grey_frame(), F(0), [typed_cue("Style check", F(0), F(1))], s)[0]
+    fill = np.array(STYLES[style].fill)
+    assert (out == fill).all(axis=2).sum() > 100  # solid text pixels carry exactly the fill colour
+    band = out[changed_rows(out)][:, changed_cols(out)]
+    if STYLES[style].box:
+        # the translucent band darkens the background around the text
+        assert (band.reshape(-1, 3).astype(int).sum(axis=1) < sum(GREY) - 60).mean() > 0.3
+    else:
+        assert (band == 0).all(axis=2).sum() > 50  # black outline
+
+
+def test_size_is_relative_to_the_width():
+    small = render_cue(typed_cue("Size", F(0), F(1)), (270, 152))
+    large = render_cue(typed_cue("Size", F(0), F(1)), (540, 304))
+    assert abs(large.size - 2 * small.size) <= 1 and large.size == round(0.05 * 540)
+    assert render_cue(typed_cue("Size", F(0), F(1)), (540, 304), CaptionSettings(caption_size=0.08)).size > large.size
+
+
+def test_bad_settings_are_usage_errors():
+    for kw in ({"caption_style": "neon"}, {"caption_position": "middle"}, {"caption_size": 2.0}):
+        with pytest.raises(UsageError):
+            render_cue(typed_cue("x", F(0), F(1)), (W, H), CaptionSettings(**kw))
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "clipkit", *map(str, args)], capture_output=True, text=True)
+
+
+def test_cli_bad_inputs_one_line_exit_2_no_file(sample, tmp_path, latin_font_path):
+    out = tmp_path / "x.png"
+    cases = [
+        (["--subs", "track:7"], "no subtitle track 7"),
+        (["--subs", tmp_path / "missing.srt"], "subtitle file not found"),
+        (["--caption", "彼は知っていた", "--font", latin_font_path], "has no glyphs for '彼'"),
+        (["--caption", "x", "--font", sample.with_suffix(".truth.json")], "is not a font file"),
+        (["--caption", " ".join(["starlight"] * 60)], "even at the minimum size"),
+        (["--caption-at", "0:30-0:31", "text"], "outside the range"),
+    ]
+    from click.testing import CliRunner
+
+    from clipkit.cli import main
+
+    for i, (extra, message) in enumerate(cases):
+        args = ["still", str(sample), "0:05", "-o", str(out), "--width", "320", *map(str, extra)]
+        if i == 0:  # once as a real process, the rest in-process (same code path, faster)
+            res = run(*args)
+        else:
+            r = CliRunner().invoke(main, args)
+            res = subprocess.CompletedProcess(args, r.exit_code, r.stdout, r.stderr)
+        assert res.returncode == 2, (extra, res.stderr)
+        assert message in res.stderr and "Traceback" not in res.stderr
+        assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+        assert not out.exists() and not list(tmp_path.glob("*.png"))
+
+
+def test_cli_still_with_caption(sample, tmp_path):
+    out = tmp_path / "cap.png"
+    res = run("still", sample, "0:05", "-o", out, "--width", "320", "--caption", "He knew.", "--caption-style", "yellow")
+    assert res.returncode == 0, res.stderr
+    img = np.asarray(Image.open(out).convert("RGB"))
+    assert (img == np.array(STYLES["yellow"].fill)).all(axis=2).sum() > 30
+
+
+@pytest.fixture(scope="module")
+def latin_font_path():
+    choice = find_font("Hello")
+    if not missing_chars(choice, "彼"):
+        pytest.skip("the default Latin font also covers Japanese here")
+    return choice.path
