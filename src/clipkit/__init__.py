@@ -15,6 +15,8 @@ from .media.probe import MediaInfo  # noqa: E402
 from .pipeline import info, still  # noqa: E402
 from .pipeline.gif import make_gif  # noqa: E402
 from .pipeline.demo import demo  # noqa: E402
+from .pipeline.batch import BatchResult, JobResult, batch  # noqa: E402
+from .presets import resolve as resolve_presets  # noqa: E402
 from .sample import make_sample  # noqa: E402
 from .timecode import format_time, parse_range, parse_time  # noqa: E402
 
@@ -32,6 +34,10 @@ __all__ = [
     "still",
     "make_gif",
     "demo",
+    "batch",
+    "BatchResult",
+    "JobResult",
+    "resolve_presets",
     "make_sample",
     "format_time",
     "parse_range",

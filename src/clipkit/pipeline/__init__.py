@@ -3,5 +3,6 @@
 from ..media.probe import probe as info
 from .still import still
 from .gif import make_gif
+from .batch import batch
 
-__all__ = ["info", "still", "make_gif"]
+__all__ = ["info", "still", "make_gif", "batch"]
