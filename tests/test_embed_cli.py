@@ -1,0 +1,140 @@
+"""``clipkit embed`` and the ``--embed`` options of ``clipkit still``: stdout is the snippet
+and nothing else; bad input is one clear line with the right exit code and no file left."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from click.testing import CliRunner
+
+from clipkit.cli import main
+from clipkit.manifest import MANIFEST_NAME
+from embed_media import STEM, make_media
+from media import ffmpeg
+
+HOSTILE = '"><script>alert(1)</script> [/spoiler]'
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory):
+    path = tmp_path_factory.mktemp("clip") / "ep 07.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24:duration=2", "-c:v", "libx264", "-pix_fmt", "yuv420p", path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory):
+    return make_media(tmp_path_factory.mktemp("cli_media"), mp4_seconds=0.5)
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+class Tags(HTMLParser):
+    def __init__(self, text):
+        super().__init__()
+        self.tags, self.data = [], []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data):
+        self.data.append(data)
+
+
+def test_still_prints_only_the_snippet_and_records_it(clip, tmp_path):
+    out = tmp_path / "shots"
+    res = run("still", clip, "0.5", "-o", f"{out}/", "--embed", "wordpress", "--title", HOSTILE, "--credit", "Fuji TV",
+              "--base-url", "https://blog.example/up/")
+    assert res.exit_code == 0, res.output
+    assert "wrote" in res.stderr and "wrote" not in res.stdout
+    text = res.stdout.strip()
+    assert text.startswith("<!-- wp:image {") and text.endswith("<!-- /wp:image -->")
+    tree = Tags(re.sub(r"<!--.*?-->", "", text))
+    assert [t for t, _ in tree.tags] == ["figure", "img", "figcaption"]
+    assert "".join(tree.data).strip() == f"{HOSTILE} — Credit: Fuji TV"
+    manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    [entry] = manifest["artifacts"]
+    assert (out / entry["file"]).is_file() and entry["kind"] == "still" and (entry["width"], entry["height"]) == (320, 180)
+    assert entry["embed"] == {"title": HOSTILE, "credit": "Fuji TV"}
+    assert entry["source"] == str(clip.resolve()) and entry["start"] == 0.5
+    assert " " in entry["file"] and tree.tags[1][1]["src"] == "https://blog.example/up/" + entry["file"].replace(" ", "%20")
+
+
+def test_embed_none_prints_nothing_but_records(clip, tmp_path):
+    res = run("still", clip, "1", "-o", tmp_path / "a.jpg", "--embed", "none")
+    assert res.exit_code == 0 and res.stdout == ""
+    assert json.loads((tmp_path / MANIFEST_NAME).read_text())["artifacts"][0]["file"] == "a.jpg"
+
+
+def test_a_broken_manifest_is_a_note_not_a_failure(clip, tmp_path):
+    (tmp_path / MANIFEST_NAME).mkdir()
+    res = run("still", clip, "1", "-o", tmp_path / "b.png")
+    assert res.exit_code == 0 and (tmp_path / "b.png").is_file()
+    assert res.stdout.startswith("<img ") and "note: could not update the manifest" in res.stderr
+
+
+def test_embed_files_made_earlier(media):
+    res = run("embed", media["gif"].path, media["still"].path, "-f", "bbcode-xenforo", "--spoiler", "--title", "T")
+    assert res.exit_code == 0, res.output
+    blocks = res.stdout.strip().split("\n\n")
+    assert len(blocks) == 2 and all(b.startswith('[SPOILER="Spoiler"]\n[IMG]') for b in blocks)
+    assert res.stderr == ""
+
+
+def test_embed_all_regenerates_the_post_in_order_with_recorded_options(clip, tmp_path):
+    out = tmp_path / "post"
+    for at, title in (("1.5", "second?"), ("0.5", "first")):
+        assert run("still", clip, at, "-o", f"{out}/", "--title", title, "--embed", "none").exit_code == 0
+    res = run("embed", "--all", out, "-f", "markdown", "--base-url", "/img/")
+    assert res.exit_code == 0, res.output
+    lines = [l for l in res.stdout.splitlines() if l]
+    assert lines[0].startswith("![Still from ep 07 at 0:01.5](/img/ep%2007_") and lines[1] == "*second?*"
+    assert lines[2].startswith("![Still from ep 07 at 0:00.5](/img/") and lines[3] == "*first*"
+    next(out.glob("*0-00.5*.png")).unlink()
+    res = run("embed", "--all", out)
+    assert res.exit_code == 0 and "no longer exists" in res.stderr and res.stdout.count("<img") == 1
+
+
+@pytest.mark.parametrize(
+    "args, code, words",
+    [
+        (["embed", "{dir}/missing.gif"], 2, "does not exist"),
+        (["embed", "{dir}/notes.txt"], 2, "not an image or video"),
+        (["embed"], 2, "name at least one file"),
+        (["embed", "--all", "{empty}"], 2, "no clipkit manifest"),
+        (["embed", "--all", "{gif}"], 2, "is not a folder"),
+        (["embed", "--all", "{broken}"], 2, "not valid JSON"),
+        (["embed", "{gif}", "-f", "myspace"], 2, "Invalid value"),
+        (["embed", "{gif}", "--base-url", "javascript:alert(1)"], 2, "not a web address"),
+        (["still", "{clip}", "1", "-o", "{dir}/never.png", "--base-url", "data:text/html,x"], 2, "not a web address"),
+        (["still", "{clip}", "1", "-o", "{dir}/never.png", "--embed", "myspace"], 2, "Invalid value"),
+    ],
+)
+def test_bad_input_is_one_clear_line(args, code, words, media, clip, tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / MANIFEST_NAME).write_text("{oops", encoding="utf-8")
+    values = {"dir": tmp_path, "empty": tmp_path / "empty", "broken": tmp_path / "broken", "gif": media["gif"].path, "clip": clip}
+    res = run(*[a.format(**values) for a in args])
+    assert res.exit_code == code, (res.stdout, res.stderr)
+    assert words in res.stderr and res.stdout == ""
+    assert "Traceback" not in res.stderr
+    if args[0] == "embed" and "Invalid value" not in words and "at least" not in words:
+        assert len(res.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "never.png").exists()
+    assert not list(tmp_path.glob(".*part*"))
+
+
+def test_file_names_with_odd_characters_are_encoded(media):
+    res = run("embed", media["gif"].path, "-f", "html", "--base-url", "https://x.example/")
+    src = Tags(res.stdout).tags[0][1]["src"]
+    assert src == "https://x.example/ep07%20it%27s%20%26%20%C3%A4%20%231.gif" and STEM in str(media["gif"].path)
