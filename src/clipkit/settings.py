@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-__all__ = ["StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION", "GifSettings", "DEFAULT_GIF", "ScenesSettings", "DEFAULT_SCENES"]
+__all__ = ["StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION", "GifSettings", "DEFAULT_GIF", "ScenesSettings", "DEFAULT_SCENES", "StripSettings", "DEFAULT_STRIP"]
 
 
 @dataclass(frozen=True)
@@ -133,3 +133,38 @@ class ScenesSettings:
 
 
 DEFAULT_SCENES = ScenesSettings()
+
+
+@dataclass(frozen=True)
+class StripSettings:
+    """``clipkit strip``: a thumbnail strip (row, column) or contact sheet (grid) of chosen frames."""
+
+    layout: str = "grid"  # grid | row | column
+    count: int | None = None  # tiles; None: cols × rows, or 16 (grid) / 5 (row, column)
+    cols: int | None = None  # tiles across (grid); None: from count
+    rows: int | None = None  # tiles down (grid); None: from count
+    width: int = 1000  # pixels: the whole image (a wide blog column); tiles are sized to fit
+    gap: int = 6  # pixels between tiles
+    margin: int | None = None  # pixels around the tiles; None: the gap
+    background: str = "#101010"  # colour behind and between the tiles (any CSS-style name or #rrggbb)
+    radius: int = 0  # pixels: rounded tile corners (0 = square)
+    border: int = 0  # pixels: a frame line around each tile (0 = none)
+    border_color: str = "#ffffff"
+    labels: bool = True  # the frame's time on each tile
+    label_position: str = "bottom-right"  # top-left | top-right | bottom-left | bottom-right
+    label_format: str = "auto"  # auto (12:30, 1:02:03) | precise (12:30.458) | none
+    label_size: int | None = None  # pixels; None: about a tenth of the tile height
+    header: bool = False  # a header with the title and the file's facts
+    title: str | None = None  # header title; None: the file's title tag, else its name
+    font: str | None = None  # font file or family for labels and header; None: an installed one that covers the text
+    skip_start: float = 7.0  # percent of the episode skipped at the start (opening titles)
+    skip_end: float = 7.0  # percent skipped at the end (credits); both ignored for an explicit range
+    window: Fraction = Fraction(1, 2)  # seconds either side of each slot searched for the best frame
+    max_size: int | None = None  # bytes; JPEG/WebP quality is lowered to fit
+    quality: int = 88  # JPEG/WebP quality (the highest tried when max_size is set)
+    min_quality: int = 30  # the lowest quality tried to fit max_size
+    workers: int = 2  # ffmpeg decoders run at once (one per slot)
+    format: str = "png"  # used when the output name has no extension
+
+
+DEFAULT_STRIP = StripSettings()
