@@ -18,6 +18,8 @@ from .pipeline.demo import demo  # noqa: E402
 from .pipeline.batch import BatchResult, JobResult, batch  # noqa: E402
 from .presets import resolve as resolve_presets  # noqa: E402
 from .sample import make_sample  # noqa: E402
+from .embed import FORMATS as EMBED_FORMATS, embed_files, snippet  # noqa: E402
+from .manifest import read_manifest, record_artifact  # noqa: E402
 from .timecode import format_time, parse_range, parse_time  # noqa: E402
 
 __all__ = [
@@ -39,6 +41,11 @@ __all__ = [
     "JobResult",
     "resolve_presets",
     "make_sample",
+    "snippet",
+    "embed_files",
+    "EMBED_FORMATS",
+    "record_artifact",
+    "read_manifest",
     "format_time",
     "parse_range",
     "parse_time",

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from ..embed import FORMATS, describe, snippet
+from ..embed import FORMATS, describe
 from ..embed.bbcode import DIALECTS
-from ..embed.files import artifact_for
-from ..errors import InputError
-from ..manifest import read_manifest
+from ..embed.regenerate import embed_files
 from .embed_options import FORMAT_CHOICE
-from .main import main
+from .main import echo_notes, main
 
 _FORMAT_HELP = "\n".join(f"  {name:<18} {describe(name)}" for name in FORMATS)
 
@@ -44,33 +40,8 @@ def embed(files: tuple[str, ...], fmt: str, all_: bool, base_url: str | None, al
       clipkit embed out/*.png --format bbcode --bbcode-dialect xenforo --spoiler
       clipkit embed --all out/ --format markdown --base-url https://myblog.example/uploads/ > post.md
     """
-    if all_:
-        jobs = []
-        for folder in files or (".",):
-            if not Path(folder).is_dir():
-                raise InputError(f"{folder} is not a folder", "with --all, name the output folders (default: the current one)")
-            for entry in read_manifest(folder):
-                if not entry.artifact.path.is_file():
-                    click.echo(f"note: {entry.artifact.path} is in the manifest but no longer exists; skipped", err=True)
-                    continue
-                jobs.append((entry.artifact, entry.embed))
-        if not jobs:
-            raise InputError("the manifest lists no files that exist", "make some with clipkit gif/still/strip first")
-    else:
-        if not files:
-            raise click.UsageError("name at least one file, or use --all for everything recorded in a folder")
-        jobs = [artifact_for(f) for f in files]
-    out = []
-    for artifact, recorded in jobs:
-        out.append(snippet(
-            artifact, fmt,
-            base_url=base_url,
-            alt=alt if alt is not None else recorded.get("alt"),
-            title=title if title is not None else recorded.get("title"),
-            credit=credit if credit is not None else recorded.get("credit"),
-            spoiler=spoiler if spoiler is not None else recorded.get("spoiler"),
-            dialect=bbcode_dialect,
-        ))
-    text = "\n\n".join(t for t in out if t)
-    if text:
-        click.echo(text)
+    result = embed_files(files, fmt, all=all_, base_url=base_url, alt=alt, title=title, credit=credit,
+                         spoiler=spoiler, dialect=bbcode_dialect)
+    echo_notes(result.notes)
+    if result.text:
+        click.echo(result.text)

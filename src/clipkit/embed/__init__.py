@@ -5,7 +5,8 @@ formats.  One module per platform family holds its templates.
 """
 
 from .html import html_img
+from .regenerate import EmbedResult, embed_files
 from .snippet import FORMATS, HTML_FORMATS, check_format, describe, snippet
 from .urls import check_base_url, url_for
 
-__all__ = ["FORMATS", "HTML_FORMATS", "snippet", "check_format", "describe", "html_img", "url_for", "check_base_url"]
+__all__ = ["embed_files", "EmbedResult", "FORMATS", "HTML_FORMATS", "snippet", "check_format", "describe", "html_img", "url_for", "check_base_url"]
