@@ -382,8 +382,9 @@ def render_cue(
     if style.outline:
         _over(patch, style.outline, np.asarray(outline_mask, dtype=np.float32) / 255)
     _over(patch, style.fill, np.asarray(fill_mask, dtype=np.float32) / 255)
-    # fully covered text pixels get exactly the fill colour (it survives quantisation)
-    solid = np.asarray(fill_mask) >= 250
+    # mostly covered text pixels get exactly the fill colour: crisp edges, and a colour the
+    # GIF palette reserves, so it survives quantisation unchanged
+    solid = np.asarray(fill_mask) >= 192
     patch[solid, :3] = style.fill
     patch[solid, 3] = 1.0
     out = np.empty((H, W, 4), dtype=np.uint8)
