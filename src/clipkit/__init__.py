@@ -21,6 +21,10 @@ from .sample import make_sample  # noqa: E402
 from .embed import FORMATS as EMBED_FORMATS, embed_files, snippet  # noqa: E402
 from .manifest import read_manifest, record_artifact  # noqa: E402
 from .timecode import format_time, parse_range, parse_time  # noqa: E402
+from .settings import CaptionSettings  # noqa: E402
+from .render.fonts import FontChoice, find_font  # noqa: E402
+from .render.captions import burn_captions, caption_overlay  # noqa: E402
+from .subtitles import load_subtitle_file, select_subtitles  # noqa: E402
 
 __all__ = [
     "__version__",
@@ -49,4 +53,11 @@ __all__ = [
     "format_time",
     "parse_range",
     "parse_time",
+    "CaptionSettings",
+    "FontChoice",
+    "find_font",
+    "burn_captions",
+    "caption_overlay",
+    "load_subtitle_file",
+    "select_subtitles",
 ]
