@@ -87,6 +87,7 @@ def read_frames(
     scale_flags: str = "area",
     warnings: list[str] | None = None,
     threads: int | None = None,
+    decoder_options: Sequence[str] = (),
 ) -> Iterator[Frame]:
     """Yield every frame on screen during ``[start, end)``, in order.
 
@@ -95,7 +96,10 @@ def read_frames(
     scaled inside ffmpeg to ``width``/``height`` (see :func:`fit_size`),
     after ``pre_filters`` (ffmpeg filter strings such as a crop).  Messages
     about damaged frames are appended to ``warnings`` if given; decoding
-    goes on past them.  Closing the generator stops ffmpeg.
+    goes on past them.  ``decoder_options`` are ffmpeg input options placed
+    before ``-i`` (e.g. ``("-skip_loop_filter", "all")`` for faster, slightly
+    softer H.264 decoding where only a rough picture is needed).  Closing the
+    generator stops ffmpeg.
     """
     info = source if isinstance(source, MediaInfo) else probe(source)
     video = info.require_video()
@@ -116,6 +120,7 @@ def read_frames(
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "info"]
     if threads:
         cmd += ["-threads", str(threads)]
+    cmd += [*decoder_options]
     cmd += ["-ss", _ffmpeg_time(seek), "-copyts", "-t", _ffmpeg_time(end - seek + Fraction(1, 2)),
             "-i", str(info.path), "-map", f"0:{video.index}", "-an", "-sn", "-dn",
             "-vf", ",".join(filters), "-fps_mode", "passthrough",

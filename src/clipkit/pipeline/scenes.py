@@ -1,0 +1,165 @@
+"""``detect_scenes``: where the shots change; ``scene_range`` and ``snap_range`` for other jobs."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import replace
+from fractions import Fraction
+
+import numpy as np
+
+from ..errors import UsageError
+from ..media.frames import frame_at, read_frames
+from ..media.probe import MediaInfo, probe
+from ..progress import ProgressFn
+from ..scenes import cache
+from ..scenes.cuts import CutDetector
+from ..scenes.detector import Detector
+from ..scenes.dissolves import DissolveDetector
+from ..scenes.fades import FadeDetector
+from ..scenes.manager import build_scenes, scan
+from ..scenes.model import Scene, SceneList
+from ..settings import DEFAULT_SCENES, ScenesSettings
+from ..timecode import TimeRange, format_time, parse_range, parse_time
+
+__all__ = ["detect_scenes", "scene_range", "snap_range", "scene_thumbnails"]
+
+
+def _frames(seconds: Fraction, rate: Fraction) -> int:
+    return max(1, math.ceil(seconds * rate))
+
+
+def _detectors(s: ScenesSettings, rate: Fraction) -> list[Detector]:
+    flash = _frames(s.flash_window, rate)
+    dets: list[Detector] = [CutDetector(s.threshold, s.adaptive_ratio, flash_frames=flash)]
+    if s.fades:
+        dets.append(FadeDetector(max_fade_frames=_frames(s.max_fade, rate), flash_frames=flash))
+    if s.dissolves:
+        dets.append(DissolveDetector(half_window=round(s.dissolve_window * rate)))
+    return dets
+
+
+def _check(s: ScenesSettings) -> None:
+    if not 0 < s.threshold <= 255:
+        raise UsageError(f"threshold {s.threshold:g} is out of range", "use a value between 1 and 255 (default 30; lower finds more cuts)")
+    if s.min_scene < 0:
+        raise UsageError("min_scene cannot be negative", "give seconds, e.g. 0.5")
+    if not 16 <= s.analysis_width <= 1920:
+        raise UsageError(f"analysis_width {s.analysis_width} is out of range", "use 16–1920 pixels (default 128)")
+
+
+def detect_scenes(
+    source: str | os.PathLike | MediaInfo,
+    *,
+    start: str | Fraction | None = None,
+    end: str | Fraction | None = None,
+    settings: ScenesSettings | None = None,
+    progress: ProgressFn | None = None,
+    **overrides,
+) -> SceneList:
+    """Find the shots of ``source`` (or of ``[start, end)`` in it): hard cuts, fades
+    and dissolves, with camera flashes and light changes ignored.
+
+    ``overrides`` are :class:`~clipkit.settings.ScenesSettings` fields
+    (``threshold``, ``min_scene``, ``fades``, ``dissolves``, ``cache``, …).
+    Results are cached per file and settings.  Damaged frames are skipped and
+    named in ``notes``.
+    """
+    s = replace(settings or DEFAULT_SCENES, **overrides)
+    _check(s)
+    info = source if isinstance(source, MediaInfo) else probe(source)
+    video = info.require_video()
+    rate = video.frame_rate or Fraction(25)
+    lo = Fraction(0) if start is None else start
+    hi = info.duration if end is None else end
+    rng = parse_range(lo, hi, duration=info.duration, frame_rate=video.frame_rate)
+
+    key = cache.cache_key(info, rng.start, rng.end, s) if s.cache else None
+    if key is not None:
+        hit = cache.load(key)
+        if hit is not None and hit.source == info.path:
+            return hit
+        if hit is not None:
+            return replace(hit, source=info.path)
+
+    warnings: list[str] = []
+    frames = read_frames(info, start=rng.start, end=rng.end, width=s.analysis_width, pix_fmt="bgr24",
+                         scale_flags="area", warnings=warnings,
+                         decoder_options=("-skip_loop_filter", "all") if s.fast_decode else ())
+    total = int(rng.duration * rate)
+    try:
+        result = scan(frames, _detectors(s, rate), end=rng.end, progress=progress, total=total)
+    finally:
+        frames.close()
+    resolved = build_scenes(result, range_start=rng.start, min_scene=s.min_scene, frame_time=1 / rate)
+
+    scenes = resolved.scenes
+    notes: list[str] = []
+    if rng.start > 0:
+        # Frame numbers count from the file's first frame: exact on a constant rate.
+        if not video.variable_frame_rate and video.frame_rate:
+            scenes = [replace(sc, start_frame=round(sc.start * rate), end_frame=round(sc.end * rate)) for sc in scenes]
+        else:
+            notes.append(f"variable frame rate: frame numbers count from {format_time(rng.start)}, not from the file's start")
+    if resolved.flashes:
+        shown = ", ".join(format_time(f.start) for f in resolved.flashes[:5])
+        more = f" and {len(resolved.flashes) - 5} more" if len(resolved.flashes) > 5 else ""
+        notes.append(f"ignored {len(resolved.flashes)} flash{'es' if len(resolved.flashes) > 1 else ''} (not cuts): {shown}{more}")
+    if warnings:
+        notes.append(f"{len(warnings)} decoding error(s) (damaged frames were skipped, detection went on): {warnings[0][:120]}")
+    out = SceneList(
+        source=info.path, start=rng.start, end=rng.end, frame_rate=video.frame_rate,
+        variable_frame_rate=video.variable_frame_rate, frame_count=result.frame_count,
+        scenes=tuple(scenes), cuts=tuple(resolved.cuts), transitions=tuple(resolved.transitions),
+        flashes=tuple(resolved.flashes), notes=tuple(notes), settings=cache.result_settings(s),
+    )
+    if key is not None and not warnings:
+        cache.save(key, out)
+    return out
+
+
+def scene_range(source: str | os.PathLike | MediaInfo, number: int, *, settings: ScenesSettings | None = None,
+                **overrides) -> TimeRange:
+    """The time range of shot ``number`` (from 1) of the whole file, for ``gif --scene N``."""
+    found = detect_scenes(source, settings=settings, **overrides)
+    if not found.scenes:
+        raise UsageError(f"no shots were found in {found.source.name}", "the file may be blank; run `clipkit scenes` on it")
+    if not 1 <= number <= len(found.scenes):
+        raise UsageError(f"{found.source.name} has {len(found.scenes)} shots; there is no shot {number}",
+                         f"give a number from 1 to {len(found.scenes)} (`clipkit scenes {found.source.name}` lists them)")
+    sc = found.scenes[number - 1]
+    return TimeRange(sc.start, sc.end)
+
+
+def snap_range(source: str | os.PathLike | MediaInfo, start: str | Fraction, end: str | Fraction, *,
+               settings: ScenesSettings | None = None, **overrides) -> TimeRange:
+    """``[start, end)`` with each end moved to the nearest shot boundary within the snap
+    window (``snap_window``, default ½ s), so a clip never begins or ends with a
+    stray frame of another shot.  An end with no boundary near it stays put."""
+    s = replace(settings or DEFAULT_SCENES, **overrides)
+    info = source if isinstance(source, MediaInfo) else probe(source)
+    video = info.require_video()
+    rng = parse_range(start, end, duration=info.duration, frame_rate=video.frame_rate)
+    found = detect_scenes(info, settings=s)
+    starts = [sc.start for sc in found.scenes]
+    ends = [sc.end for sc in found.scenes]
+
+    def nearest(t: Fraction, candidates: list[Fraction]) -> Fraction:
+        near = [c for c in candidates if abs(c - t) <= s.snap_window]
+        return min(near, key=lambda c: (abs(c - t), c)) if near else t
+
+    new_start, new_end = nearest(rng.start, starts), nearest(rng.end, ends)
+    if new_end <= new_start:
+        return rng
+    return TimeRange(new_start, new_end)
+
+
+def scene_thumbnails(found: SceneList, width: int = 240) -> list[np.ndarray]:
+    """One RGB thumbnail per shot: the frame in the middle of it (one short seek each)."""
+    info = probe(found.source)
+    thumbs = []
+    for sc in found.scenes:
+        t = sc.start + (sc.end - sc.start) / 2
+        thumbs.append(frame_at(info, min(t, info.duration - Fraction(1, 1000)), width=width).image)
+    return thumbs

@@ -1,0 +1,141 @@
+"""Generated clips with known shot changes, for the scene tests and ``bench/bench_scenes.py``.
+
+Each maker writes a small clip with the bundled ffmpeg (about a second each)
+and returns its truth: the hard cuts, the gradual transitions (kind, start,
+end), the flashes and light changes that must *not* be cuts.  The truth comes
+from how the clip is built, never from what the detector printed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from clipkit.media.ffmpeg import ffmpeg_exe
+
+SIZE = "320x180"
+FPS = 24
+
+#: lavfi sources of visibly different shots ({S} size, {R} rate).
+SOURCES = {
+    "bars": "testsrc2=size={S}:rate={R}",
+    "zoom": "mandelbrot=size={S}:rate={R}:maxiter=64:start_scale=2:end_scale=0.5",
+    "waves": "gradients=size={S}:rate={R}:c0=#1d2b53:c1=#e08a3c:c2=#7e2553:n=3:speed=0.05:seed=7",
+    "cells": "cellauto=size=80x45:rate={R}:rule=110:random_fill_ratio=0.4,scale={S}:flags=neighbor",
+    "life": "life=size=80x45:rate={R}:mold=10:ratio=0.3:death_color=#202a40:life_color=#ffd060,scale={S}:flags=neighbor",
+}
+
+
+def _run(*args) -> None:
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *map(str, args)]
+    subprocess.run(cmd, check=True, capture_output=True)
+
+
+def _src(name: str, seconds: float, size: str = SIZE, rate: int = FPS, extra: str = "") -> str:
+    chain = SOURCES[name].replace("{S}", size).replace("{R}", str(rate))
+    head, _, rest = chain.partition(",")
+    out = f"{head},trim=duration={seconds},setpts=PTS-STARTPTS"
+    if rest:
+        out += f",{rest}"
+    if extra:
+        out += f",{extra}"
+    return out + ",format=yuv420p,setsar=1"
+
+
+def _encode(path: Path, graph: str, out_label: str = "v", extra: tuple = ()) -> Path:
+    _run("-filter_complex", graph, "-map", f"[{out_label}]", *extra,
+         "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-g", "48", "-pix_fmt", "yuv420p", path)
+    return path
+
+
+def hard_cuts(folder: Path) -> tuple[Path, dict]:
+    """Five unrelated shots, 1.5 s each."""
+    names = ["bars", "zoom", "waves", "life", "cells"]
+    parts = [f"{_src(n, 1.5)}[s{i}]" for i, n in enumerate(names)]
+    graph = ";".join(parts) + ";" + "".join(f"[s{i}]" for i in range(5)) + "concat=n=5:v=1[v]"
+    return _encode(folder / "cuts.mkv", graph), {"cuts": [1.5, 3.0, 4.5, 6.0], "transitions": [], "duration": 7.5}
+
+
+def colour_cuts(folder: Path) -> tuple[Path, dict]:
+    """The same picture in four colour grades: only the hue changes at each cut (luma is identical)."""
+    hues = [0, 90, 180, 270]
+    parts = [f"{_src('bars', 1.5, extra=f'hue=h={h}:s=1.5')}[s{i}]" for i, h in enumerate(hues)]
+    graph = ";".join(parts) + ";" + "".join(f"[s{i}]" for i in range(4)) + "concat=n=4:v=1[v]"
+    return _encode(folder / "colour.mkv", graph), {"cuts": [1.5, 3.0, 4.5], "transitions": [], "duration": 6.0}
+
+
+def fades(folder: Path) -> tuple[Path, dict]:
+    """A fade through black and a fade through white between three shots."""
+    a = _src("bars", 2.0, extra="fade=t=out:st=1.5:d=0.5")
+    black = "color=c=black:size={S}:rate={R}:d=0.5,format=yuv420p,setsar=1".replace("{S}", SIZE).replace("{R}", str(FPS))
+    b = _src("zoom", 2.5, extra="fade=t=in:st=0:d=0.5,fade=t=out:st=2.0:d=0.5:color=white")
+    white = "color=c=white:size={S}:rate={R}:d=0.5,format=yuv420p,setsar=1".replace("{S}", SIZE).replace("{R}", str(FPS))
+    c = _src("waves", 2.0, extra="fade=t=in:st=0:d=0.5:color=white")
+    graph = f"{a}[a];{black}[k];{b}[b];{white}[w];{c}[c];[a][k][b][w][c]concat=n=5:v=1[v]"
+    truth = {"cuts": [], "duration": 7.5, "transitions": [
+        {"kind": "fade", "start": 1.5, "end": 3.0, "blank": [2.0, 2.5]},
+        {"kind": "fade", "start": 4.5, "end": 6.0, "blank": [5.0, 5.5]},
+    ]}
+    return _encode(folder / "fades.mkv", graph), truth
+
+
+def dissolves(folder: Path) -> tuple[Path, dict]:
+    """A 1 s dissolve and a 0.5 s dissolve between three shots (not in the first or last 2.5 s)."""
+    a, b, c = _src("bars", 3.5), _src("waves", 4.0), _src("zoom", 3.5)
+    # xfade: the blend starts at `offset` on the output timeline.
+    graph = (f"{a}[a];{b}[b];{c}[c];[a][b]xfade=transition=fade:duration=1:offset=2.5[ab];"
+             f"[ab][c]xfade=transition=fade:duration=0.5:offset=6.0[v]")
+    truth = {"cuts": [], "duration": 9.5, "transitions": [
+        {"kind": "dissolve", "start": 2.5, "end": 3.5},
+        {"kind": "dissolve", "start": 6.0, "end": 6.5},
+    ]}
+    return _encode(folder / "dissolve.mkv", graph), truth
+
+
+def flashes(folder: Path) -> tuple[Path, dict]:
+    """One shot with a one-frame white flash (1.5 s), a two-frame overexposed flash (3 s)
+    and lights dimmed for good at 4.5 s — none a cut — then a real cut at 6 s."""
+    f1, f2 = int(1.5 * FPS), int(3.0 * FPS)
+    a = _src("bars", 6.0, extra=(f"drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='eq(n\\,{f1})',"
+                                  f"lutyuv=y='min(235\\,val*1.8+60)':enable='between(n\\,{f2}\\,{f2 + 1})',"
+                                  f"lutrgb=r=val*0.55:g=val*0.55:b=val*0.55:enable='gte(t\\,4.5)'"))
+    b = _src("zoom", 1.5)
+    graph = f"{a}[a];{b}[b];[a][b]concat=n=2:v=1[v]"
+    truth = {"cuts": [6.0], "transitions": [], "flashes": [1.5, 3.0], "not_cuts": [1.5, 3.0, 4.5], "duration": 7.5}
+    return _encode(folder / "flashes.mkv", graph), truth
+
+
+def fast_motion(folder: Path) -> tuple[Path, dict]:
+    """A fast, shaky pan across a large picture (about 7% of the width per frame), a cut at 3 s
+    to another fast pan."""
+    pan = "crop=320:180:x='200+t*450':y='450+120*sin(t*7)'"
+    a = _src("bars", 3.0, size="1920x1080", extra=pan)
+    b = _src("zoom", 3.0, size="1920x1080", extra=pan.replace("200+t*450", "1500-t*450"))
+    graph = f"{a}[a];{b}[b];[a][b]concat=n=2:v=1[v]"
+    return _encode(folder / "motion.mkv", graph), {"cuts": [3.0], "transitions": [], "duration": 6.0}
+
+
+def variable_rate(folder: Path) -> tuple[Path, dict]:
+    """Three shots at 24, 30 and 12 fps in one file (variable frame rate); cuts at 2.0 and 3.5 s."""
+    a = _src("bars", 2.0, rate=24)
+    b = _src("zoom", 1.5, rate=30)
+    c = _src("cells", 2.0, rate=12)
+    graph = f"{a}[a];{b}[b];{c}[c];[a][b][c]concat=n=3:v=1,settb=1/1000[v]"
+    path = _encode(folder / "vfr.mkv", graph, extra=("-fps_mode", "vfr"))
+    return path, {"cuts": [2.0, 3.5], "transitions": [], "duration": 5.5}
+
+
+MAKERS = {
+    "cuts": hard_cuts,
+    "colour": colour_cuts,
+    "fades": fades,
+    "dissolve": dissolves,
+    "flashes": flashes,
+    "motion": fast_motion,
+    "vfr": variable_rate,
+}
+
+
+def make_all(folder: Path) -> dict[str, tuple[Path, dict]]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return {name: make(folder) for name, make in MAKERS.items()}
