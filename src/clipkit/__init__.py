@@ -13,6 +13,7 @@ from .artifact import Artifact  # noqa: E402
 from .errors import ClipkitError, InputError, MediaError, OutputError, TimecodeError, UsageError  # noqa: E402
 from .media.probe import MediaInfo  # noqa: E402
 from .pipeline import info, still  # noqa: E402
+from .pipeline.strip import make_strip  # noqa: E402
 from .pipeline.gif import make_gif  # noqa: E402
 from .pipeline.demo import demo  # noqa: E402
 from .pipeline.batch import BatchResult, JobResult, batch  # noqa: E402
@@ -38,6 +39,7 @@ __all__ = [
     "MediaInfo",
     "info",
     "still",
+    "make_strip",
     "make_gif",
     "demo",
     "batch",

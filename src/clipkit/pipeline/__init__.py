@@ -4,5 +4,6 @@ from ..media.probe import probe as info
 from .still import still
 from .gif import make_gif
 from .batch import batch
+from .strip import make_strip
 
-__all__ = ["info", "still", "make_gif", "batch"]
+__all__ = ["info", "still", "make_gif", "batch", "make_strip"]

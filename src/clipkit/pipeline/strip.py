@@ -450,6 +450,12 @@ def make_strip(
     ``cols``, ``rows``, ``width``, ``header``, ``max_size``, …).
     """
     s = replace(settings or DEFAULT_STRIP, **overrides)
+    if isinstance(s.max_size, str):
+        from .gif import parse_size  # the one parser of "500KB"-style sizes
+
+        s = replace(s, max_size=parse_size(s.max_size))
+    if not isinstance(s.window, Fraction):
+        s = replace(s, window=Fraction(str(s.window)))
     _check(s)
     if sum(x is not None and x is not False for x in (at, per_scene or None)) > 1:
         raise UsageError("--at and --per-scene choose frames in different ways", "give only one of them")
