@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import math
 import os
 from dataclasses import replace
 from fractions import Fraction
+from pathlib import Path
 
-import numpy as np
+from PIL import Image
 
+from ..encode.atomic import atomic_write_text
 from ..errors import UsageError
 from ..media.frames import frame_at, read_frames
 from ..media.probe import MediaInfo, probe
-from ..progress import ProgressFn
-from ..scenes import cache
+from ..progress import ProgressFn, report
+from ..scenes import cache, formats
 from ..scenes.cuts import CutDetector
 from ..scenes.detector import Detector
 from ..scenes.dissolves import DissolveDetector
@@ -23,7 +26,7 @@ from ..scenes.model import Scene, SceneList
 from ..settings import DEFAULT_SCENES, ScenesSettings
 from ..timecode import TimeRange, format_time, parse_range, parse_time
 
-__all__ = ["detect_scenes", "scene_range", "snap_range", "scene_thumbnails"]
+__all__ = ["detect_scenes", "scene_range", "snap_range", "scene_thumbnails", "render_scenes", "write_scenes"]
 
 
 def _frames(seconds: Fraction, rate: Fraction) -> int:
@@ -155,11 +158,35 @@ def snap_range(source: str | os.PathLike | MediaInfo, start: str | Fraction, end
     return TimeRange(new_start, new_end)
 
 
-def scene_thumbnails(found: SceneList, width: int = 240) -> list[np.ndarray]:
-    """One RGB thumbnail per shot: the frame in the middle of it (one short seek each)."""
+def scene_thumbnails(found: SceneList, width: int = 240, *, progress: ProgressFn | None = None) -> list[bytes]:
+    """One JPEG thumbnail per shot: the frame in the middle of it (one short seek each)."""
     info = probe(found.source)
     thumbs = []
-    for sc in found.scenes:
+    for n, sc in enumerate(found.scenes):
         t = sc.start + (sc.end - sc.start) / 2
-        thumbs.append(frame_at(info, min(t, info.duration - Fraction(1, 1000)), width=width).image)
+        image = frame_at(info, min(t, info.duration - Fraction(1, 1000)), width=width).image
+        buf = io.BytesIO()
+        Image.fromarray(image).save(buf, format="JPEG", quality=80)
+        thumbs.append(buf.getvalue())
+        report(progress, n + 1, len(found.scenes))
     return thumbs
+
+
+def write_scenes(found: SceneList, output: str | os.PathLike, fmt: str, *, thumbnail_width: int = 240,
+                 progress: ProgressFn | None = None) -> Path:
+    """Write ``found`` as ``fmt`` (table, csv, json, html) to ``output``, atomically."""
+    text = render_scenes(found, fmt, thumbnail_width=thumbnail_width, progress=progress)
+    return atomic_write_text(output, text)
+
+
+def render_scenes(found: SceneList, fmt: str, *, thumbnail_width: int = 240, progress: ProgressFn | None = None) -> str:
+    """``found`` as text in ``fmt``: table, csv, json or html (with thumbnails)."""
+    if fmt == "table":
+        return formats.to_table(found) + "\n"
+    if fmt == "csv":
+        return formats.to_csv(found)
+    if fmt == "json":
+        return formats.to_json(found) + "\n"
+    if fmt == "html":
+        return formats.to_html(found, scene_thumbnails(found, thumbnail_width, progress=progress))
+    raise UsageError(f"unknown scene list format '{fmt}'", "use table, csv, json or html")
