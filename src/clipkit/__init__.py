@@ -26,6 +26,8 @@ from .settings import CaptionSettings  # noqa: E402
 from .render.fonts import FontChoice, find_font  # noqa: E402
 from .render.captions import burn_captions, caption_overlay  # noqa: E402
 from .subtitles import load_subtitle_file, select_subtitles  # noqa: E402
+from .pipeline.scenes import detect_scenes, scene_range, snap_range  # noqa: E402
+from .scenes.model import Scene, SceneList  # noqa: E402
 
 __all__ = [
     "__version__",
@@ -62,4 +64,9 @@ __all__ = [
     "caption_overlay",
     "load_subtitle_file",
     "select_subtitles",
+    "detect_scenes",
+    "scene_range",
+    "snap_range",
+    "Scene",
+    "SceneList",
 ]

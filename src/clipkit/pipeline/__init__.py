@@ -5,5 +5,6 @@ from .still import still
 from .gif import make_gif
 from .batch import batch
 from .strip import make_strip
+from .scenes import detect_scenes, scene_range, snap_range
 
-__all__ = ["info", "still", "make_gif", "batch", "make_strip"]
+__all__ = ["info", "still", "make_gif", "batch", "make_strip", "detect_scenes", "scene_range", "snap_range"]
