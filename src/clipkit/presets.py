@@ -47,6 +47,8 @@ __all__ = [
     "load_preset_file",
     "resolve",
     "coerce",
+    "convert_setting",
+    "parse_overrides",
     "parse_size",
     "BUILTIN_DIR",
 ]
@@ -489,11 +491,13 @@ def parse_overrides(pairs: list[str] | tuple[str, ...], sections: Mapping[str, t
         section = _section_for(table, sections)
         if section is None:
             raise PresetError(f"--set {pair!r}: unknown table {table!r}", "valid tables: " + ", ".join(sections))
-        out[f"{section}.{rest}"] = _convert_typed(section, rest, text.strip(), sections, source=f"--set {pair!r}")
+        out[f"{section}.{rest}"] = convert_setting(section, rest, text.strip(), sections, source=f"--set {pair!r}")
     return out
 
 
-def _convert_typed(section: str, key: str, value: Any, sections: Mapping[str, type], *, source: str) -> Any:
+def convert_setting(section: str, key: str, value: Any, sections: Mapping[str, type], *, source: str) -> Any:
+    """``value`` (TOML-typed, or text) as the type of field ``key`` of table ``section``;
+    a :class:`PresetError` naming ``source`` and the valid keys if it is not one."""
     cls = sections[section]
     obj = cls()
     parts = key.split(".")
@@ -565,7 +569,7 @@ def resolve(
         section = _section_for(table, sections)
         if section is None or not rest:
             raise PresetError(f"unknown setting {key!r}", "valid tables: " + ", ".join(sections))
-        value = _convert_typed(section, rest, value, sections, source=flag_origin)
+        value = convert_setting(section, rest, value, sections, source=flag_origin)
         objs[section] = _set_dotted(objs[section], rest, value)
         origins[f"{section}.{rest}"] = flag_origin
     return Resolved(sections=objs, origins=origins, layers=tuple(layers), name=str(preset) if preset else None)

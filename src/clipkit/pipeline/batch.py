@@ -29,7 +29,7 @@ from .. import __version__
 from ..artifact import Artifact
 from ..encode.atomic import atomic_write_text, ensure_writable_dir
 from ..errors import Cancelled, ClipkitError, InputError, UsageError
-from ..presets import PresetError, Resolved, coerce, resolve, settings_fingerprint
+from ..presets import Resolved, convert_setting, coerce, resolve, settings_fingerprint, settings_sections
 from ..progress import ProgressFn, report
 from .jobfile import Job, JobFile, parse_job_file
 from .jobkinds import COMMON_KEYS, KINDS, run_kind
@@ -51,7 +51,7 @@ class PlannedJob:
     source: Path  # absolute: workers on other machines read the same shared path
     output: Path  # absolute
     params: dict  # the kind's own keys (at, start, end, caption, …)
-    settings: Any  # the kind's settings dataclass, after presets and the job's overrides
+    settings: dict  # table → settings dataclass, after presets and the job's overrides
     key: str  # fingerprint: source identity + kind + params + settings + code version
     notes: tuple[str, ...] = ()
 
@@ -255,31 +255,28 @@ def _plan_one(job: Job, resolved: Resolved, output_dir: Path, series_name: str) 
                        "kind is one of: " + ", ".join(KINDS))
     kind = KINDS[kind_name]
     if not kind.is_available():
-        raise JobError(f"{kind_name} jobs are not available in this build of clipkit", "kinds available: " + ", ".join(k for k in KINDS if KINDS[k].is_available()))
-    base = resolved.get(kind.section)
-    setting_names = [f.name for f in fields(base)] if base is not None else []
+        raise JobError(f"{kind_name} jobs are not available in this build of clipkit",
+                       "kinds available: " + ", ".join(k for k in KINDS if KINDS[k].is_available()))
+    sections = settings_sections()
+    settings = {s: resolved.get(s) for s in kind.sections if resolved.get(s) is not None}
+    names = {s: [f.name for f in fields(obj)] for s, obj in settings.items()}
     params: dict = {}
-    overrides: dict = {}
+    overrides: dict[str, dict] = {s: {} for s in settings}
     for key, value in job.values.items():
         if key in COMMON_KEYS:
             continue
-        if key in kind.required or key in kind.optional:
+        if key in kind.keys:
             params[key] = value
-        elif key in setting_names:
-            overrides[key] = value
-        else:
-            raise JobError(f"unknown key {key!r} for a {kind_name} job",
-                           "valid keys: " + ", ".join(kind.keys() + tuple(setting_names)))
-    missing = [k for k in kind.required if params.get(k) in (None, "")]
-    if missing:
-        raise JobError(f"a {kind_name} job needs {', '.join(missing)}", "valid keys: " + ", ".join(kind.keys()))
-    settings = base
-    if overrides:
-        from ..presets import _convert_typed, settings_sections  # the same checks as presets and --set
-
-        sections = settings_sections()
-        converted = {k: _convert_typed(kind.section, k, v, sections, source=f"job {job.index}") for k, v in overrides.items()}
-        settings = replace(base, **converted)
+            continue
+        section = next((s for s in settings if key in names[s]), None)
+        if section is None:
+            valid = kind.all_keys() + tuple(n for s in settings for n in names[s])
+            raise JobError(f"unknown key {key!r} for a {kind_name} job", "valid keys: " + ", ".join(valid))
+        overrides[section][key] = convert_setting(section, key, value, sections, source=f"{key} in this job")
+    problem = kind.check(params)
+    if problem:
+        raise JobError(f"a {kind_name} job needs {problem}", "its keys: " + ", ".join(kind.all_keys()))
+    settings = {s: replace(obj, **overrides[s]) if overrides[s] else obj for s, obj in settings.items()}
     source, ep = resolve_episode(resolved, job.values, job.from_text)
 
     tag = kind.tag(params)
@@ -311,7 +308,7 @@ def _plan_one(job: Job, resolved: Resolved, output_dir: Path, series_name: str) 
     st = source.stat()
     key_text = json.dumps([
         kind_name, str(source), st.st_size, st.st_mtime_ns, sorted((k, str(v)) for k, v in params.items()),
-        settings_fingerprint(settings), code_version(),
+        {s: settings_fingerprint(obj) for s, obj in sorted(settings.items())}, code_version(),
     ])
     key = hashlib.sha256(key_text.encode()).hexdigest()
     return PlannedJob(job=job, kind=kind_name, source=source, output=output, params=params,

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from ..artifact import Artifact
+from ..errors import UsageError
 from ..timecode import parse_time, slug_time
 from .naming import safe_name
 
@@ -28,14 +29,18 @@ COMMON_KEYS = ("kind", "ep", "episode", "name")
 @dataclass(frozen=True)
 class JobKind:
     name: str
-    section: str  # the settings table ([still], [gif], [strip]) its settings come from
+    sections: tuple[str, ...]  # settings tables it takes, its own first ([gif], then [caption])
     function: str  # "module:function" of the pipeline function, imported lazily
-    required: tuple[str, ...]  # job keys it needs (besides the episode)
-    optional: tuple[str, ...]  # other job keys it takes (besides settings fields)
+    keys: tuple[str, ...]  # job keys of its own (besides the common ones and settings fields)
+    check: Callable[[dict], str | None]  # what is missing from the job's keys, or None
     tag: Callable[[dict], str]  # the default name tag from the job's keys
-    ext: Callable[[Any], str]  # the default extension from the settings
-    call: Callable[[Callable, Path, Path, dict, Any], Artifact]  # (function, source, output, params, settings)
+    ext: Callable[[dict], str]  # the default extension from the settings (table → settings)
+    call: Callable[[Callable, Path, Path, dict, dict], Artifact]  # (function, source, output, params, settings)
     exts: tuple[str, ...] = ()  # extensions a job's name may carry
+
+    @property
+    def section(self) -> str:
+        return self.sections[0]
 
     def load(self) -> Callable:
         module, _, name = self.function.partition(":")
@@ -48,8 +53,8 @@ class JobKind:
             return False
         return True
 
-    def keys(self) -> tuple[str, ...]:
-        return COMMON_KEYS + self.required + self.optional
+    def all_keys(self) -> tuple[str, ...]:
+        return COMMON_KEYS + self.keys
 
 
 KINDS: dict[str, JobKind] = {}
@@ -64,7 +69,7 @@ def available_kinds() -> list[str]:
     return [name for name, kind in KINDS.items() if kind.is_available()]
 
 
-def run_kind(kind_name: str, source: Path, output: Path, params: dict, settings: Any) -> Artifact:
+def run_kind(kind_name: str, source: Path, output: Path, params: dict, settings: dict) -> Artifact:
     """Run one job (in whatever process this is)."""
     kind = KINDS[kind_name]
     return kind.call(kind.load(), source, output, params, settings)
@@ -77,26 +82,51 @@ def _time_tag(text: Any) -> str:
         return safe_name(str(text))
 
 
-def _ext_of_format(settings: Any, default: str) -> str:
-    return str(getattr(settings, "format", None) or default)
+def _needs(*keys: str) -> Callable[[dict], str | None]:
+    def check(p: dict) -> str | None:
+        missing = [k for k in keys if p.get(k) in (None, "")]
+        return ", ".join(missing) if missing else None
+    return check
 
 
-# ---------------------------------------------------------------- the kinds
+def _captions(p: dict) -> dict:
+    """The caption keys of a job as the pipeline functions take them."""
+    out: dict = {}
+    if p.get("caption") not in (None, ""):
+        out["caption"] = tuple(map(str, p["caption"])) if isinstance(p["caption"], (list, tuple)) else str(p["caption"])
+    if p.get("subs") not in (None, ""):
+        out["subs"] = str(p["subs"])
+    return out
+
+
+# ---------------------------------------------------------------- still
+
+def _still_captions(p: dict, caption_settings: Any) -> Any:
+    """Stills carry dialogue only when the job asks (subs = …), as with ``clipkit still``."""
+    if p.get("subs") in (None, ""):
+        return replace(caption_settings, subs="off")
+    return caption_settings
+
 
 register(JobKind(
     name="still",
-    section="still",
+    sections=("still", "caption"),
     function="clipkit.pipeline.still:still",
-    required=("at",),
-    optional=(),
+    keys=("at", "caption", "subs"),
+    check=_needs("at"),
     tag=lambda p: _time_tag(p["at"]),
-    ext=lambda s: _ext_of_format(s, "png"),
-    call=lambda fn, source, output, p, s: fn(source, str(p["at"]), output, settings=s),
+    ext=lambda s: str(s["still"].format or "png"),
+    call=lambda fn, source, output, p, s: fn(source, str(p["at"]), output, settings=s["still"],
+                                             caption_settings=_still_captions(p, s["caption"]), **_captions(p)),
     exts=(".png", ".jpg", ".jpeg", ".webp"),
 ))
 
 
+# ---------------------------------------------------------------- gif
+
 def _range_tag(p: dict) -> str:
+    if p.get("scene") not in (None, ""):
+        return f"scene{safe_name(str(p['scene']))}"
     start = _time_tag(p["start"])
     end_text = str(p["end"]).strip()
     if end_text.startswith("+"):
@@ -109,14 +139,37 @@ def _range_tag(p: dict) -> str:
     return f"{start}_{end}"
 
 
+def _gif_check(p: dict) -> str | None:
+    if p.get("scene") not in (None, ""):
+        if p.get("start") not in (None, "") or p.get("end") not in (None, ""):
+            return "either scene or start and end, not both"
+        return None
+    return _needs("start", "end")(p)
+
+
+def _run_gif(fn: Callable, source: Path, output: Path, p: dict, s: dict) -> Artifact:
+    if p.get("scene") not in (None, ""):
+        from .scenes import scene_range  # only scene jobs need the detector
+
+        try:
+            number = int(p["scene"])
+        except ValueError:
+            raise UsageError(f"scene = {p['scene']!r} is not a shot number", "give a whole number from 1") from None
+        rng = scene_range(source, number)
+        start, end = rng.start, rng.end
+    else:
+        start, end = str(p["start"]), str(p["end"])
+    return fn(source, start, end, output, settings=s["gif"], caption_settings=s["caption"], **_captions(p))
+
+
 register(JobKind(
     name="gif",
-    section="gif",
+    sections=("gif", "caption"),
     function="clipkit.pipeline.gif:make_gif",
-    required=("start", "end"),
-    optional=(),
+    keys=("start", "end", "scene", "caption", "subs"),
+    check=_gif_check,
     tag=_range_tag,
     ext=lambda s: "gif",
-    call=lambda fn, source, output, p, s: fn(source, str(p["start"]), str(p["end"]), output, settings=s),
+    call=_run_gif,
     exts=(".gif",),
 ))
