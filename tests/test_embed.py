@@ -342,3 +342,22 @@ def test_several_artifacts_share_one_spoiler(arts):
 def test_format_none_prints_nothing_and_preset_format_is_used(arts):
     assert snippet(arts["gif"], "none") == ""
     assert snippet(arts["gif"], settings=replace(EmbedSettings(), format="markdown")).startswith("![")
+
+
+def test_blogger_uses_its_separator_and_caption_table(arts):
+    plain = Tree(snippet(arts["still"], "blogger", base_url="/up/"))
+    assert plain.names() == ["div", "a", "img"] and plain.first("div")["class"] == "separator"
+    assert plain.first("a")["href"] == plain.first("img")["src"] == f"/up/{STEM_ENC}%20still.png"
+    captioned = Tree(snippet(arts["still"], "blogger", base_url="/up/", title="He knew."))
+    assert captioned.names() == ["table", "tbody", "tr", "td", "a", "img", "tr", "td"]
+    assert captioned.first("table")["class"] == "tr-caption-container"
+    assert [a.get("class") for t, a in captioned.tags if t == "td"] == [None, "tr-caption"]
+    assert captioned.text["td"] == "He knew."
+
+
+def test_ghost_cards(arts):
+    image = Tree(snippet(arts["still"], "ghost", title="T"))
+    assert image.first("figure")["class"] == "kg-card kg-image-card kg-card-hascaption"
+    assert image.first("img")["class"] == "kg-image"
+    video = Tree(snippet(arts["mp4"], "ghost"))
+    assert video.first("figure")["class"] == "kg-card kg-video-card" and "video" in video.names()

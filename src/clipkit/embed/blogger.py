@@ -29,13 +29,13 @@ def render(item: EmbedItem) -> str:
         return body
     if not item.caption:
         return (
-            f'<div class="separator" style="clear: both; text-align: center;"><a href="{esc(item.url)}" '
+            f'<div class="separator" style="clear: both; text-align: center;"><a href="{esc(item.url)}" imageanchor="1" '
             f'style="margin-left: 1em; margin-right: 1em;">{_img(item)}</a></div>'
         )
     return (
         '<table align="center" cellpadding="0" cellspacing="0" class="tr-caption-container" '
-        'style="margin-left: auto; margin-right: auto;"><tbody>'
-        f'<tr><td style="text-align: center;"><a href="{esc(item.url)}" style="margin-left: auto; margin-right: auto;">{_img(item)}</a></td></tr>'
+        'style="margin-left: auto; margin-right: auto; text-align: center;"><tbody>'
+        f'<tr><td style="text-align: center;"><a href="{esc(item.url)}" imageanchor="1" style="margin-left: auto; margin-right: auto;">{_img(item)}</a></td></tr>'
         f'<tr><td class="tr-caption" style="text-align: center;">{esc(item.caption)}</td></tr>'
         "</tbody></table>"
     )
