@@ -234,16 +234,21 @@ def _pick_face(path: Path, text: str, lang: str | None, bold: bool, italic: bool
 
 def _fc_candidates(pattern: str) -> list[FontChoice]:
     """fontconfig's ranked fonts for ``pattern`` (empty if fontconfig is absent)."""
+    return list(_fc_candidates_cached(pattern))
+
+
+@lru_cache(maxsize=64)
+def _fc_candidates_cached(pattern: str) -> tuple[FontChoice, ...]:
     exe = shutil.which("fc-match")
     if not exe:
-        return []
+        return ()
     try:
         out = subprocess.run(
             [exe, "-s", "--format", "%{file}\t%{index}\t%{family[0]}\t%{style[0]}\n", pattern],
             capture_output=True, text=True, timeout=20, check=False,
         ).stdout
     except (OSError, subprocess.SubprocessError):
-        return []
+        return ()
     result: list[FontChoice] = []
     for line in out.splitlines():
         parts = line.split("\t")
@@ -259,7 +264,7 @@ def _fc_candidates(pattern: str) -> list[FontChoice]:
         result.append(FontChoice(path, index, parts[2], parts[3]))
         if len(result) >= _MAX_CANDIDATES:
             break
-    return result
+    return tuple(result)
 
 
 def _scan_candidates() -> list[FontChoice]:
