@@ -361,3 +361,34 @@ def test_ghost_cards(arts):
     assert image.first("img")["class"] == "kg-image"
     video = Tree(snippet(arts["mp4"], "ghost"))
     assert video.first("figure")["class"] == "kg-card kg-video-card" and "video" in video.names()
+
+
+# ---------------------------------------------------------------- any text at all stays text
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from clipkit.artifact import Artifact  # noqa: E402
+from clipkit.embed.text import clean_text  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+_PLAIN_ART = Artifact(Path("/up/x.png"), "still", 64, 36, 100)
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(lambda t: clean_text(t) != "")
+
+
+@given(text=_TEXT)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_text_comes_back_as_the_same_text(text):
+    want = clean_text(text)
+    html_tree = Tree(snippet(_PLAIN_ART, "html", alt=text, title=text, base_url="/up/"))
+    assert html_tree.names() == ["figure", "img", "figcaption"]
+    assert html_tree.first("img")["alt"] == want and html_tree.text["figcaption"] == want
+    md = render_markdown(snippet(_PLAIN_ART, "markdown", alt=text, title=text, base_url="/up/"))
+    assert md.names() == ["p", "img", "p", "em"]
+    assert md.first("img")["alt"] == want and md.text["em"] == want
+    bb = snippet(_PLAIN_ART, "bbcode", title=text, spoiler=True, base_url="/up/")
+    assert [m.group(1) + m.group(2).lower() for m in BB_TAG.finditer(bb)] == ["spoiler", "img", "/img", "i", "/i", "/spoiler"]
+    assert want in bb.replace("\u200b", "")
+    fig = hugo_shortcodes(snippet(_PLAIN_ART, "hugo", title=text, base_url="/up/"))[0][1]
+    assert render_markdown(fig["caption"]).text["p"] == want
+    wp = Tree(re.sub(r"<!-- /?wp:.*? -->", "", snippet(_PLAIN_ART, "wordpress", alt=text, title=text, base_url="/up/")))
+    assert wp.first("img")["alt"] == want and wp.text["figcaption"] == want
