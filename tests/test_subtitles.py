@@ -108,8 +108,10 @@ def test_bitmap_track_is_refused_clearly(bitmap_clip):
         with pytest.raises(InputError) as err:
             select_subtitles(info, spec)
         assert "bitmap track (hdmv_pgs_subtitle)" in str(err.value) and "pictures, not text" in str(err.value)
-    # auto skips it quietly: there is simply no text dialogue
+    # auto finds no text dialogue, and the job says why there are no captions
     assert select_subtitles(info, "auto") is None
+    job = gather_captions(info, F(0), F(2))
+    assert job.cues == () and "bitmap (hdmv_pgs_subtitle)" in job.notes[0]
 
 
 # ---------------------------------------------------------------- files and encodings

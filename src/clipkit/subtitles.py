@@ -533,6 +533,12 @@ def gather_captions(
     source = select_subtitles(info, spec, language=subs_language) if spec is not None else None
     dialogue: list[Cue] = []
     lang = None
+    if source is None and spec is not None and str(spec).strip().lower() == "auto":
+        bitmaps = [t for t in info.subtitles if not t.is_text]
+        if bitmaps:
+            notes.append(f"no captions: the subtitle track{'s' if len(bitmaps) > 1 else ''} of {info.path.name} "
+                         f"{'are' if len(bitmaps) > 1 else 'is a'} bitmap ({bitmaps[0].codec}), not text; "
+                         "give an .srt with --subs FILE")
     if source is not None:
         lang = source.language
         dialogue = [c for c in source.cues if c.end > start and c.start < end]
