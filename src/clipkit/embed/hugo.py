@@ -25,6 +25,9 @@ def _caption_param(text: str) -> str:
     # '\\', '"' and '&' as entities so no backslash can stand before the closing quote.
     text = text.replace("&", "&amp;").replace("\\", "\0").replace('"', "&quot;")
     text = re.sub(r"([`*_{}\[\]()<>#!|~])", r"\\\1", text)
+    # A line starting "-", "+" or "1." would become a list: escape the marker.
+    text = re.sub(r"^([-+=])", r"\\\1", text)
+    text = re.sub(r"^(\d+)\.", r"\1\\.", text)
     return text.replace("\0", "&#92;")
 
 
