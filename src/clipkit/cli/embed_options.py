@@ -40,8 +40,14 @@ class EmbedChoice:
     spoiler: bool | None = None
 
 
-def embed_options(command):
-    """Add the embed flags to a click command; the command receives them as ``embed: EmbedChoice``."""
+def embed_options(command=None, *, title_flag: str = "--title"):
+    """Add the embed flags to a click command; the command receives them as ``embed: EmbedChoice``.
+
+    Use as ``@embed_options``, or ``@embed_options(title_flag="--embed-title")``
+    for a command whose own ``--title`` means something else (``strip``'s header).
+    """
+    if command is None:
+        return functools.partial(embed_options, title_flag=title_flag)
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -59,7 +65,7 @@ def embed_options(command):
                      help="Where the files will be once uploaded, e.g. https://myblog.example/wp-content/uploads/2026/11/ "
                           "(default: relative paths)."),
         click.option("--alt", "embed_alt", metavar="TEXT", help="Alt text (default: the dialogue in the clip, trimmed)."),
-        click.option("--title", "embed_title", metavar="TEXT", help="Visible caption under the image."),
+        click.option(title_flag, "embed_title", metavar="TEXT", help="Visible caption under the image in the snippet."),
         click.option("--credit", "embed_credit", metavar="TEXT", help='Credit line, e.g. "Fuji TV".'),
         click.option("--spoiler/--no-spoiler", "embed_spoiler", default=None,
                      help="Wrap the snippet in the platform's spoiler form (<details>, [spoiler]…)."),

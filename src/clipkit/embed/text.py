@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from fractions import Fraction
 
 from ..artifact import Artifact
 from ..timecode import format_time
@@ -49,6 +50,11 @@ def default_alt(artifact: Artifact, max_chars: int) -> str:
         return shorten(spoken, max_chars)
     word = _KIND_WORDS.get(artifact.kind, "Image")
     name = clean_text((artifact.source or artifact.path).stem)
+    if artifact.kind == "strip" and artifact.frame_count:
+        text = f"{artifact.frame_count} frames of {name}"
+        if artifact.start is not None and artifact.end is not None:
+            text += f", {format_time(Fraction(int(artifact.start)))} to {format_time(Fraction(int(artifact.end)))}"
+        return shorten(text, max_chars)
     if artifact.start is not None:
         when = format_time(artifact.start)
         if artifact.end is not None and artifact.end != artifact.start:
