@@ -108,9 +108,9 @@ def flashes(folder: Path) -> tuple[Path, dict]:
 def fast_motion(folder: Path) -> tuple[Path, dict]:
     """A fast, shaky pan across a large picture (about 7% of the width per frame), a cut at 3 s
     to another fast pan."""
-    pan = "crop=320:180:x='200+t*450':y='450+120*sin(t*7)'"
-    a = _src("bars", 3.0, size="1920x1080", extra=pan)
-    b = _src("zoom", 3.0, size="1920x1080", extra=pan.replace("200+t*450", "1500-t*450"))
+    pan = "crop=320:180:x='100+t*300':y='250+80*sin(t*7)'"
+    a = _src("bars", 3.0, size="1280x720", extra=pan)
+    b = _src("zoom", 3.0, size="1280x720", extra=pan.replace("100+t*300", "960-t*300"))
     graph = f"{a}[a];{b}[b];[a][b]concat=n=2:v=1[v]"
     return _encode(folder / "motion.mkv", graph), {"cuts": [3.0], "transitions": [], "duration": 6.0}
 
@@ -125,6 +125,23 @@ def variable_rate(folder: Path) -> tuple[Path, dict]:
     return path, {"cuts": [2.0, 3.5], "transitions": [], "duration": 5.5}
 
 
+def corrupt_middle(folder: Path) -> tuple[Path, dict]:
+    """Two shots (cut at 3 s) in MPEG-TS with 4 KB of garbage written over the bytes at 30%
+    (inside the first shot): decoding reports damaged packets and goes on."""
+    import random
+
+    path = folder / "corrupt.ts"
+    graph = f"{_src('bars', 3.0)}[a];{_src('zoom', 3.0)}[b];[a][b]concat=n=2:v=1[v]"
+    _run("-filter_complex", graph, "-map", "[v]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
+         "-g", "24", "-pix_fmt", "yuv420p", "-f", "mpegts", path)
+    data = bytearray(path.read_bytes())
+    rng = random.Random(5)
+    at = int(len(data) * 0.3)
+    data[at:at + 4000] = bytes(rng.randrange(256) for _ in range(4000))
+    path.write_bytes(bytes(data))
+    return path, {"cuts": [3.0], "transitions": [], "duration": 6.0}
+
+
 MAKERS = {
     "cuts": hard_cuts,
     "colour": colour_cuts,
@@ -133,6 +150,7 @@ MAKERS = {
     "flashes": flashes,
     "motion": fast_motion,
     "vfr": variable_rate,
+    "corrupt": corrupt_middle,
 }
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image
 
 from ..encode.atomic import atomic_write_text
-from ..errors import UsageError
+from ..errors import TimecodeError, UsageError
 from ..media.frames import frame_at, read_frames
 from ..media.probe import MediaInfo, probe
 from ..progress import ProgressFn, report
@@ -76,6 +76,11 @@ def detect_scenes(
     rate = video.frame_rate or Fraction(25)
     lo = Fraction(0) if start is None else start
     hi = info.duration if end is None else end
+    if end is None and start is not None:
+        s0 = parse_time(start, frame_rate=video.frame_rate) if isinstance(start, str) else Fraction(start)
+        if s0 >= info.duration:
+            raise TimecodeError(f"the start {format_time(s0)} is past the end of {info.path.name} ({format_time(info.duration)})",
+                                "run `clipkit info FILE` to see its duration")
     rng = parse_range(lo, hi, duration=info.duration, frame_rate=video.frame_rate)
 
     key = cache.cache_key(info, rng.start, rng.end, s) if s.cache else None

@@ -26,7 +26,7 @@ import numpy as np
 __all__ = ["FrameFeatures", "features_of", "content_diff", "BLANK_STD", "TINY_SIZE"]
 
 #: Luma standard deviation (0–255) below which a frame is blank: one flat colour.
-BLANK_STD = 1.2
+BLANK_STD = 0.8
 #: Contrast floor when normalising luma, so flat frames do not turn noise into structure.
 _STD_FLOOR = 8.0
 TINY_SIZE = (64, 36)
@@ -59,7 +59,7 @@ def features_of(image: np.ndarray, time: Fraction, index: int, duration: Fractio
     blank = s < BLANK_STD
     if not blank and (m < 40 or m > 215):
         # Black (or white) but for a channel logo or a caption: 97% of pixels at the level.
-        off = cv2.countNonZero(cv2.inRange(luma, 9, 255) if m < 40 else cv2.inRange(luma, 0, 246))
+        off = cv2.countNonZero(cv2.inRange(luma, 3, 255) if m < 40 else cv2.inRange(luma, 0, 252))
         blank = off < 0.03 * luma.size
     return FrameFeatures(
         time=time, index=index, duration=duration, z=z,

@@ -1,0 +1,216 @@
+"""Scene detection against known truth: the sample episode and generated clips of every
+kind of transition (tests/scenes_media.py).  Times are checked to ±1 frame unless said."""
+
+from __future__ import annotations
+
+import os
+from fractions import Fraction
+
+import pytest
+
+import scenes_media
+from clipkit import detect_scenes, scene_range, snap_range
+from clipkit.errors import Cancelled, InputError, TimecodeError, UsageError
+from clipkit.scenes import cache
+from clipkit.timecode import TimeRange
+
+FRAME = Fraction(1, 24)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def private_cache(tmp_path_factory):
+    """Every test here caches into its own folder, never the user's ~/.cache."""
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory):
+    return scenes_media.make_all(tmp_path_factory.mktemp("scene-clips"))
+
+
+def near(a, b, tol=FRAME) -> bool:
+    return abs(Fraction(a) - Fraction(b).limit_denominator(1000)) <= tol
+
+
+def cut_times(found):
+    return [c.time for c in found.cuts]
+
+
+def assert_cuts(found, truth_cuts):
+    got = cut_times(found)
+    assert len(got) == len(truth_cuts), f"cuts {[float(t) for t in got]} vs truth {truth_cuts}"
+    for g, t in zip(got, truth_cuts):
+        assert near(g, t), f"cut at {float(g)} s, truth {t} s"
+
+
+@pytest.mark.parametrize("name", ["cuts", "colour", "motion", "vfr", "flashes"])
+def test_hard_cuts_match_the_truth(clips, name):
+    path, truth = clips[name]
+    found = detect_scenes(path, cache=False)
+    assert_cuts(found, truth["cuts"])
+    assert not found.transitions
+    # Shots tile the file between the cuts.
+    bounds = [float(s.start) for s in found.scenes[1:]]
+    assert bounds == pytest.approx(truth["cuts"], abs=float(FRAME))
+    assert found.scenes[0].start == 0 and near(found.scenes[-1].end, truth["duration"])
+
+
+def test_colour_only_cuts_have_identical_luma(clips):
+    """The colour clip's shots differ only in hue: a luma-only detector would find nothing."""
+    from clipkit.media.frames import frame_at
+    from clipkit.scenes.score import to_gray
+    path, truth = clips["colour"]
+    a = to_gray(frame_at(path, Fraction(1)).image).astype(float)
+    b = to_gray(frame_at(path, Fraction(2)).image).astype(float)
+    assert abs(a.mean() - b.mean()) < 12
+    found = detect_scenes(path, cache=False)
+    assert len(found.cuts) == 3
+
+
+def test_flashes_and_a_light_change_are_not_cuts(clips):
+    path, truth = clips["flashes"]
+    found = detect_scenes(path, cache=False)
+    for t in truth["not_cuts"]:
+        assert not any(near(c, t, 3 * FRAME) for c in cut_times(found)), f"false cut near {t}"
+    assert [float(f.start) for f in found.flashes] == pytest.approx(truth["flashes"], abs=float(FRAME))
+    assert any("flash" in n for n in found.notes)
+    assert len(found.scenes) == 2
+
+
+def test_fades_through_black_and_white(clips):
+    path, truth = clips["fades"]
+    found = detect_scenes(path, cache=False)
+    assert not found.cuts
+    assert [t.kind for t in found.transitions] == ["fade", "fade"]
+    for got, want in zip(found.transitions, truth["transitions"]):
+        assert near(got.start, want["start"]) and near(got.end, want["end"])
+        assert near(got.blank[0], want["blank"][0]) and near(got.blank[1], want["blank"][1])
+    # The blank holds belong to no shot; shots end where the blank begins.
+    assert len(found.scenes) == 3
+    assert near(found.scenes[0].end, 2.0) and near(found.scenes[1].start, 2.5)
+    assert near(found.scenes[1].end, 5.0) and near(found.scenes[2].start, 5.5)
+
+
+def test_dissolves_are_transitions_not_cuts(clips):
+    path, truth = clips["dissolve"]
+    found = detect_scenes(path, cache=False)
+    assert not found.cuts
+    assert [t.kind for t in found.transitions] == ["dissolve", "dissolve"]
+    for got, want in zip(found.transitions, truth["transitions"]):
+        middle = (want["start"] + want["end"]) / 2
+        assert near(got.start, want["start"], Fraction(1, 4)) and near(got.end, want["end"], Fraction(1, 4))
+        assert near(got.middle, middle, Fraction(1, 5))
+    # The shot boundary is the dissolve's middle.
+    assert len(found.scenes) == 3
+    assert found.scenes[0].end == found.transitions[0].middle == found.scenes[1].start
+
+
+def test_variable_frame_rate_times_and_frame_numbers(clips):
+    path, truth = clips["vfr"]
+    found = detect_scenes(path, cache=False)
+    assert found.variable_frame_rate
+    assert [s.start for s in found.scenes] == [0, 2, Fraction(7, 2)]  # exact: the stream's own timestamps
+    # 2 s at 24 fps, then 1.5 s at 30 fps: decoded frame numbers, not time × average rate.
+    assert [s.start_frame for s in found.scenes] == [0, 48, 93]
+
+
+def test_damaged_frames_are_skipped_and_named(clips):
+    path, truth = clips["corrupt"]
+    found = detect_scenes(path, cache=False)
+    assert_cuts(found, truth["cuts"])
+    assert any("decoding error" in n for n in found.notes)
+
+
+def test_sample_episode(sample, truth):
+    found = detect_scenes(sample, cache=False)
+    assert_cuts(found, truth["cuts"])
+    kinds = {t.kind: t for t in found.transitions}
+    assert set(kinds) == {"fade", "dissolve"}
+    fade, want = kinds["fade"], truth["transitions"][0]
+    assert near(fade.start, want["start"]) and near(fade.end, want["end"])
+    assert near(fade.blank[0], want["black"][0]) and near(fade.blank[1], want["black"][1])
+    dis, want = kinds["dissolve"], truth["transitions"][1]
+    assert near(dis.start, want["start"], Fraction(1, 4)) and near(dis.end, want["end"], Fraction(1, 2))
+    assert [float(f.start) for f in found.flashes] == truth["flashes"]
+    assert len(found.scenes) == len(truth["shots"])
+    for got, (lo, hi) in zip(found.scenes, truth["shots"]):
+        assert near(got.start, lo, Fraction(1, 4)) and near(got.end, hi, Fraction(1, 4))
+    assert found.frame_count == truth["duration"] * truth["fps"]
+
+
+def test_a_range_counts_frames_from_the_file_start(sample, truth):
+    found = detect_scenes(sample, start="10", end="0:30", cache=False)
+    assert found.scenes[0].start == 10 and found.scenes[-1].end == 30
+    assert cut_times(found) == [15]
+    second = found.scenes[1]
+    assert second.start == 15 and second.start_frame == 15 * truth["fps"]
+
+
+@pytest.mark.parametrize("start, end, words", [("59", "70", "past the end"), ("1:05", None, "past the end"),
+                                               ("20", "10", "not after")])
+def test_a_range_outside_the_file(sample, start, end, words):
+    with pytest.raises(TimecodeError, match=words):
+        detect_scenes(sample, start=start, end=end, cache=False)
+
+
+def test_scene_range_and_snap_range(sample, truth):
+    assert scene_range(sample, 2) == TimeRange(Fraction(8), Fraction(15))
+    with pytest.raises(UsageError, match="there is no shot 99"):
+        scene_range(sample, 99)
+    # A GIF typed a few frames off a cut snaps onto it; one far from any boundary stays.
+    assert snap_range(sample, "7.9", "14.8") == TimeRange(Fraction(8), Fraction(15))
+    assert snap_range(sample, "3", "5") == TimeRange(Fraction(3), Fraction(5))
+
+
+def test_results_are_cached_per_file_and_settings(sample, tmp_path):
+    first = detect_scenes(sample, min_scene=Fraction(2, 5))  # settings no other test uses
+    again = detect_scenes(sample, min_scene=Fraction(2, 5))
+    assert not first.from_cache and again.from_cache
+    assert again.scenes == first.scenes and again.transitions == first.transitions and again.cuts == first.cuts
+    assert list(cache.cache_dir().glob("*.json"))
+    assert not detect_scenes(sample, min_scene=Fraction(2, 5), threshold=40).from_cache  # other settings: detected again
+    assert not detect_scenes(sample, cache=False).from_cache
+
+
+def test_a_changed_file_is_not_served_from_the_cache(clips, tmp_path):
+    src, _ = clips["colour"]
+    copy = tmp_path / "ep.mkv"
+    copy.write_bytes(src.read_bytes())
+    assert len(detect_scenes(copy).cuts) == 3
+    assert detect_scenes(copy).from_cache
+    other, _ = clips["motion"]
+    copy.write_bytes(other.read_bytes())  # same name, other content
+    found = detect_scenes(copy)
+    assert not found.from_cache and len(found.cuts) == 1
+
+
+def test_progress_and_cancel(clips):
+    path, _ = clips["cuts"]
+    seen = []
+    detect_scenes(path, cache=False, progress=lambda d, t: seen.append((d, t)))
+    assert seen and seen[-1][0] == seen[-1][1] == 180
+    with pytest.raises(Cancelled):
+        detect_scenes(path, cache=False, progress=lambda d, t: d < 50)
+
+
+def test_bad_sources(tmp_path):
+    text = tmp_path / "notes.mkv"
+    text.write_text("not a video")
+    with pytest.raises(InputError, match="not a media file"):
+        detect_scenes(text)
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    with pytest.raises(InputError, match="empty"):
+        detect_scenes(empty)
+    audio = tmp_path / "tone.m4a"
+    scenes_media._run("-f", "lavfi", "-i", "sine=d=1", "-c:a", "aac", audio)
+    with pytest.raises(InputError, match="no video stream"):
+        detect_scenes(audio)
+    with pytest.raises(UsageError, match="threshold"):
+        detect_scenes(audio, threshold=0)
