@@ -94,8 +94,8 @@ class GifSettings:
     height: int | None = None  # pixels; with width too, the exact size (crop first to avoid stretching)
     fps: Fraction = Fraction(20)  # output frames per second; at most 50. 20 = exactly 5 cs per frame
     colors: int = 256  # palette size, 2–256 (one entry is the transparent "unchanged" colour)
-    dither: str = "ordered"  # none | ordered (stable, small) | diffusion (Floyd–Steinberg: smoother, bigger)
-    quality: int = 80  # 1–100: lower leaves more small changes unwritten (smaller); 100 writes every change
+    dither: str = "none"  # none (smallest, best SSIM in bench/) | ordered (Bayer: stable, for few colours) | diffusion (Floyd–Steinberg)
+    quality: int = 75  # 1–100: lower leaves more small changes unwritten (smaller); 100 writes every change
     crop: str | None = None  # None | "auto" (remove letterbox bars) | "W:H:X:Y" in display pixels
     speed: Fraction = Fraction(1)  # playback speed (2 = twice as fast)
     loop: str = "forever"  # forever | once | N (plays N times in all)

@@ -85,11 +85,11 @@ class _Try:
 
 def _check(s: GifSettings) -> None:
     if s.dither not in DITHER_METHODS:
-        raise UsageError(f"--dither {s.dither} is not one of {', '.join(DITHER_METHODS)}", "the default is ordered")
+        raise UsageError(f"--dither {s.dither} is not one of {', '.join(DITHER_METHODS)}", "the default is none")
     if not 2 <= s.colors <= 256:
         raise UsageError(f"--colors {s.colors} is outside 2–256", "GIF frames hold at most 256 colours")
     if not 1 <= s.quality <= 100:
-        raise UsageError(f"--quality {s.quality} is outside 1–100", "80 is the default")
+        raise UsageError(f"--quality {s.quality} is outside 1–100", "75 is the default")
     if not 0 < Fraction(s.fps) <= MAX_FPS:
         raise UsageError(f"--fps {float(s.fps):g} is not above 0 and at most 50",
                          "browsers play delays under 2 cs as 10 cs; use 50 fps or less (20 is exact)")

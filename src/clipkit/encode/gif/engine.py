@@ -31,8 +31,8 @@ def tolerance_for(quality: int) -> float:
 @dataclass(frozen=True)
 class GifOptions:
     colors: int = 256  # at most 256, the transparent slot included
-    dither: str = "ordered"
-    quality: int = 80  # 100: rewrite any changed pixel; lower: tolerate small changes (smaller file)
+    dither: str = "none"
+    quality: int = 75  # 100: rewrite any changed pixel; lower: tolerate small changes (smaller file)
     loop: int | None = 0  # None: play once (no loop block); 0 forever; N more repeats
     reserve_colors: tuple[tuple[int, int, int], ...] = ()
     per_scene_palette: bool = True
