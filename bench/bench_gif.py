@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""GIF benchmark: clipkit against ffmpeg two-pass, ffmpeg + gifsicle, and gifski, side by side.
+
+    python bench/bench_gif.py                      # the sample episode and a generated noisy clip
+    python bench/bench_gif.py ep07.mkv:750:6       # plus any file (FILE[:START[:SECONDS]])
+    python bench/bench_gif.py --speed              # also: 6 s at 540 px from a generated 45-min episode
+
+Every GIF is compared with the source frames decoded at the same size and
+times (clipkit's frame-accurate decoder, 480 px, 15 fps by default): mean and
+worst-frame SSIM (luma), SSIM after a 2× downscale of both, flicker (mean
+change of pixels that are static in the source, between consecutive frames),
+played duration against the clip's length, file size and encode wall time.
+Ratios are against ffmpeg two-pass (and gifski for the quality-matched row).
+
+Peers: the bundled ffmpeg (always); ``gifsicle`` (``apt-get install
+gifsicle``); ``gifski`` on PATH, in $GIFSKI, or from npm (``npm install
+gifski`` ships a Linux binary in node_modules/gifski/bin/debian/gifski).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from clipkit.media.ffmpeg import ffmpeg_exe
+from clipkit.media.frames import read_frames, resample
+from clipkit.sample import make_sample
+
+CACHE = Path(os.environ.get("CLIPKIT_BENCH_CACHE", Path(tempfile.gettempdir()) / "clipkit-bench"))
+
+
+# ---------------------------------------------------------------- test clips
+
+def _ff(*args) -> None:
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *map(str, args)], check=True)
+
+
+def noisy_clip() -> Path:
+    """A real-looking 6 s 960×540 clip: a textured scene under a slow camera pan, then a cut to a static
+    shot with a moving subject; film grain throughout (changes every frame, like real footage)."""
+    out = CACHE / "noisy.mkv"
+    if out.exists():
+        return out
+    CACHE.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(7)
+
+    def fractal(h, w, tint):
+        acc = np.zeros((h, w), np.float32)
+        for octave in range(1, 7):
+            s = 2 ** octave
+            small = rng.random((h // (h // s) + 1, w // (h // s) + 1)).astype(np.float32)
+            acc += cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC) / octave
+        acc = (acc - acc.min()) / (acc.max() - acc.min())
+        return np.clip(acc[..., None] * np.array(tint, np.float32)[None, None] + 30, 0, 255).astype(np.uint8)
+
+    tex = fractal(720, 1600, (160, 190, 110))  # foliage-like
+    tex[:200] = np.linspace(200, 150, 200)[:, None, None].astype(np.uint8) * np.array([0.7, 0.85, 1.0])[None, None]  # sky
+    room = fractal(540, 960, (120, 90, 70))
+    room[300:, :] = (room[300:, :] * 0.6).astype(np.uint8)  # floor
+    blob = np.zeros((220, 160, 4), np.uint8)
+    cv2.ellipse(blob, (80, 110), (55, 95), 0, 0, 360, (90, 60, 170, 255), -1)
+    cv2.circle(blob, (80, 40), 30, (200, 170, 150, 255), -1)
+    blob = cv2.GaussianBlur(blob, (9, 9), 3)
+    for name, img in (("tex.png", tex), ("room.png", room), ("blob.png", blob)):
+        Image.fromarray(img).save(CACHE / name)
+    _ff("-loop", "1", "-framerate", "24", "-i", CACHE / "tex.png", "-loop", "1", "-framerate", "24", "-i", CACHE / "room.png",
+        "-loop", "1", "-framerate", "24", "-i", CACHE / "blob.png",
+        "-filter_complex",
+        "[0]crop=960:540:x='min(600,t*200)':y='90+20*sin(t)',trim=duration=3,setpts=PTS-STARTPTS[a];"
+        "[1][2]overlay=x='200+t*120':y='260+10*sin(t*6)',trim=duration=3,setpts=PTS-STARTPTS[b];"
+        "[a][b]concat=n=2:v=1,noise=alls=9:allf=t+u,format=yuv420p",
+        "-t", "6", "-c:v", "libx264", "-crf", "20", "-g", "48", out)
+    return out
+
+
+def long_episode() -> Path:
+    """A 45-minute 1280×720 episode (one noisy minute, stream-copied 45 times): for the speed goal."""
+    out = CACHE / "episode45.mkv"
+    if out.exists():
+        return out
+    one = CACHE / "minute.mkv"
+    _ff("-f", "lavfi", "-i", "testsrc2=s=1280x720:r=24000/1001,noise=alls=8:allf=t+u,format=yuv420p", "-t", "60",
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", "22", "-g", "240", one)
+    _ff("-stream_loop", "44", "-i", one, "-c", "copy", out)
+    return out
+
+
+# ---------------------------------------------------------------- quality
+
+def ssim(a: np.ndarray, b: np.ndarray) -> float:
+    a = a.astype(np.float64)
+    b = b.astype(np.float64)
+    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+    g = lambda z: cv2.GaussianBlur(z, (11, 11), 1.5)  # noqa: E731
+    ma, mb = g(a), g(b)
+    saa, sbb, sab = g(a * a) - ma * ma, g(b * b) - mb * mb, g(a * b) - ma * mb
+    return float((((2 * ma * mb + c1) * (2 * sab + c2)) / ((ma * ma + mb * mb + c1) * (saa + sbb + c2))).mean())
+
+
+def luma(rgb: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def gif_timeline(path: Path) -> tuple[list[np.ndarray], list[int], int | None]:
+    """Composited frames (RGB), delays in cs, and the loop value (None: no loop block)."""
+    im = Image.open(path)
+    frames, delays = [], []
+    for i in range(im.n_frames):
+        im.seek(i)
+        frames.append(np.asarray(im.convert("RGB")))
+        delays.append(int(round(im.info.get("duration", 0) / 10)))
+    return frames, delays, im.info.get("loop")
+
+
+def evaluate(path: Path, refs: list[np.ndarray], fps: Fraction) -> dict:
+    frames, delays, loop = gif_timeline(path)
+    starts = np.cumsum([0] + delays[:-1])
+    h, w = refs[0].shape[:2]
+    s_full, s_half, flick = [], [], []
+    prev_ref = prev_out = None
+    for k, ref in enumerate(refs):
+        t_cs = float((k + Fraction(1, 2)) / fps * 100)  # mid-tick: fair to any rounding of delays to cs
+        j = int(np.searchsorted(starts, t_cs, side="right") - 1)
+        out = frames[max(0, min(j, len(frames) - 1))]
+        if out.shape[:2] != (h, w):
+            out = cv2.resize(out, (w, h), interpolation=cv2.INTER_AREA)
+        ry, oy = luma(ref), luma(out)
+        s_full.append(ssim(ry, oy))
+        s_half.append(ssim(cv2.resize(ry, (w // 2, h // 2), interpolation=cv2.INTER_AREA),
+                           cv2.resize(oy, (w // 2, h // 2), interpolation=cv2.INTER_AREA)))
+        if prev_ref is not None:
+            static = np.abs(ry.astype(int) - prev_ref) <= 2
+            if static.any():
+                flick.append(float(np.abs(oy.astype(int) - prev_out)[static].mean()))
+        prev_ref, prev_out = ry.astype(int), oy.astype(int)
+    return {"bytes": path.stat().st_size, "ssim": np.mean(s_full), "worst": np.min(s_full), "ssim_half": np.mean(s_half),
+            "flicker": np.mean(flick) if flick else 0.0, "played": sum(delays) / 100, "frames": len(frames), "loop": loop}
+
+
+# ---------------------------------------------------------------- encoders
+
+def timed(cmd: list) -> float:
+    t = time.perf_counter()
+    subprocess.run([str(c) for c in cmd], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return time.perf_counter() - t
+
+
+def find_gifski() -> str | None:
+    for cand in (os.environ.get("GIFSKI"), shutil.which("gifski"),
+                 *glob.glob(str(Path.cwd() / "node_modules/gifski/bin/debian/gifski")),
+                 *glob.glob("/tmp/**/node_modules/gifski/bin/debian/gifski", recursive=True)):
+        if cand and Path(cand).exists():
+            return cand
+    return None
+
+
+def run_all(src: Path, start: Fraction, secs: Fraction, width: int, fps: Fraction, work: Path, gifski: str | None,
+            quality_args: list[str]) -> list[tuple[str, float, dict]]:
+    ff = ffmpeg_exe()
+    ss, tt = f"{float(start):.3f}", f"{float(secs):.3f}"
+    vf = f"fps={fps.numerator}/{fps.denominator},scale={width}:-2:flags=lanczos"
+    rows = []
+    two = work / "ffmpeg2.gif"
+    t = timed([ff, "-v", "error", "-y", "-ss", ss, "-t", tt, "-i", src, "-vf",
+               f"{vf},split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse", "-loop", "0", two])
+    rows.append(("ffmpeg two-pass", t, two))
+    if shutil.which("gifsicle"):
+        gs = work / "gifsicle.gif"
+        t2 = timed(["gifsicle", "-O3", "--lossy", two, "-o", gs])
+        rows.append(("ffmpeg + gifsicle -O3 --lossy", t + t2, gs))
+    if gifski:
+        pngs = work / "png"
+        shutil.rmtree(pngs, ignore_errors=True)
+        pngs.mkdir()
+        t1 = timed([ff, "-v", "error", "-y", "-ss", ss, "-t", tt, "-i", src, "-vf", vf, pngs / "f%05d.png"])
+        gk = work / "gifski.gif"
+        t2 = timed([gifski, "-q", "--fps", str(float(fps)), "-W", str(width), "-o", gk, *sorted(pngs.glob("*.png"))])
+        rows.append(("gifski (Q90, default)", t1 + t2, gk))
+    ck = work / "clipkit.gif"
+    base = [sys.executable, "-m", "clipkit", "gif", src, ss, f"+{tt}", "--width", str(width), "--fps", str(fps)]
+    rows.append(("clipkit (default)", timed([*base, "-o", ck]), ck))
+    ckq = work / "clipkit-q.gif"
+    rows.append((f"clipkit {' '.join(quality_args)}", timed([*base, *quality_args, "-o", ckq]), ckq))
+    return rows
+
+
+def bench_clip(label: str, src: Path, start: Fraction, secs: Fraction, args, gifski) -> None:
+    fps = Fraction(args.fps)
+    work = CACHE / "out" / label.replace(" ", "_")
+    work.mkdir(parents=True, exist_ok=True)
+    refs = [f.image for _, f in resample(read_frames(src, start=start, end=start + secs, width=args.width),
+                                         start, start + secs, fps)]
+    rows = run_all(src, start, secs, args.width, fps, work, gifski, args.quality_args.split())
+    results = [(name, t, evaluate(p, refs, fps)) for name, t, p in rows]
+    base = results[0][2]
+    ski = next((r for n, _, r in results if n.startswith("gifski")), None)
+    ski_t = next((t for n, t, _ in results if n.startswith("gifski")), None)
+    print(f"\n### {label}: {src.name} {float(start):g}s +{float(secs):g}s, {args.width} px, {float(fps):g} fps "
+          f"({len(refs)} source frames)\n")
+    print("| encoder | size KB | ×ffmpeg2 | ×gifski | time s | ×gifski time | SSIM | worst | SSIM ½ | flicker | played s | frames |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, t, r in results:
+        rs = r["bytes"] / base["bytes"]
+        rg = f"{r['bytes'] / ski['bytes']:.2f}" if ski else "–"
+        tg = f"{t / ski_t:.2f}" if ski_t else "–"
+        print(f"| {name} | {r['bytes'] / 1000:.0f} | {rs:.2f} | {rg} | {t:.2f} | {tg} | {r['ssim']:.4f} | {r['worst']:.4f} | "
+              f"{r['ssim_half']:.4f} | {r['flicker']:.2f} | {r['played']:.2f} | {r['frames']} |")
+    print(f"\nclip length {float(secs):.2f} s; loop values: " + ", ".join(f"{n}={r['loop']}" for n, _, r in results))
+
+
+def bench_speed() -> None:
+    ep = long_episode()
+    out = CACHE / "out" / "speed.gif"
+    cmd = [sys.executable, "-m", "clipkit", "gif", ep, "30:00", "+6", "-o", out]
+    timed(cmd)  # warm the probe cache/disk once
+    best = []
+    for _ in range(3):
+        best.append(timed(cmd))
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"\n### speed: 6 s at 540 px (default 20 fps) from a 45-min 1280×720 episode, seek to 30:00\n")
+    print(f"wall time: best {min(best):.2f} s, median {sorted(best)[1]:.2f} s (goal < 2 s); "
+          f"peak RSS of any child process {rss:.0f} MB (goal < 500 MB); output {out.stat().st_size / 1000:.0f} KB")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("clips", nargs="*", help="extra clips: FILE[:START[:SECONDS]] (default 0 and 6)")
+    ap.add_argument("--width", type=int, default=480)
+    ap.add_argument("--fps", default="15")
+    ap.add_argument("--quality-args", default="--quality 95", help="clipkit flags for the row matched to gifski")
+    ap.add_argument("--speed", action="store_true", help="also time the 45-min-episode case")
+    ap.add_argument("--no-default-clips", action="store_true")
+    args = ap.parse_args()
+    gifski = find_gifski()
+    print(f"peers: ffmpeg {ffmpeg_exe()}; gifsicle {shutil.which('gifsicle') or 'not installed'}; gifski {gifski or 'not found'}")
+    clips = []
+    if not args.no_default_clips:
+        clips.append(("sample", make_sample(CACHE / "sample"), Fraction(24), Fraction(6)))
+        clips.append(("noisy", noisy_clip(), Fraction(0), Fraction(6)))
+    for spec in args.clips:
+        parts = spec.split(":")
+        clips.append((Path(parts[0]).stem, Path(parts[0]), Fraction(parts[1]) if len(parts) > 1 else Fraction(0),
+                      Fraction(parts[2]) if len(parts) > 2 else Fraction(6)))
+    for label, src, start, secs in clips:
+        bench_clip(label, src, start, secs, args, gifski)
+    if args.speed:
+        bench_speed()
+
+
+if __name__ == "__main__":
+    main()
