@@ -22,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from fractions import Fraction
 from functools import cache
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +180,16 @@ def _art_from_state(d: dict) -> Artifact:
     kw["siblings"] = tuple(_art_from_state(s) for s in kw.get("siblings") or ())
     known = {f.name for f in fields(Artifact)}
     return Artifact(**{k: v for k, v in kw.items() if k in known})
+
+
+def _remove_stale_parts(output: Path) -> None:
+    """Remove the temporary files :func:`~clipkit.encode.atomic.atomic_path` left for
+    ``output`` when its process was killed without a chance to clean up."""
+    for part in output.parent.glob(f".{glob_escape(output.stem[:40])}.*.part{glob_escape(output.suffix)}"):
+        try:
+            part.unlink()
+        except OSError:
+            pass
 
 
 def _up_to_date(entry: dict | None, planned: PlannedJob) -> Artifact | None:
@@ -511,6 +522,8 @@ def batch(
         ordered = tuple(results[i] for i in sorted(results))
         return BatchResult(job_file.path, output_dir, ordered, resolved, dry_run=True, seconds=time.perf_counter() - t0)
 
+    for p in todo:  # half-written files of a batch that was killed outright (SIGKILL, power cut)
+        _remove_stale_parts(p.output)
     by_index = {p.job.index: p for p in todo}
     # entries of this batch's outputs are replaced as jobs finish; others' kept
     state = dict(_load_state(output_dir))
@@ -530,8 +543,17 @@ def batch(
                 _save_state(output_dir, state)
             except OSError:
                 pass
+            notes = p.notes + tuple(art.notes)
+            try:  # `clipkit embed --all` and the manifest know the batch's files too
+                from ..manifest import record_artifact
+
+                record_artifact(art)
+            except ImportError:
+                pass
+            except ClipkitError as exc:
+                notes += (f"not recorded in the manifest: {exc.message}",)
             results[outcome.index] = JobResult(outcome.index, p.job.line, p.kind, "made", p.output, art,
-                                               seconds=outcome.seconds, notes=p.notes + tuple(art.notes))
+                                               seconds=outcome.seconds, notes=notes)
         else:
             results[outcome.index] = JobResult(outcome.index, p.job.line, p.kind, "failed", p.output,
                                                error=outcome.error, hint=outcome.hint, seconds=outcome.seconds,
