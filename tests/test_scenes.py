@@ -168,14 +168,16 @@ def test_scene_range_and_snap_range(sample, truth):
     assert snap_range(sample, "3", "5") == TimeRange(Fraction(3), Fraction(5))
 
 
-def test_results_are_cached_per_file_and_settings(sample, tmp_path):
-    first = detect_scenes(sample, min_scene=Fraction(2, 5))  # settings no other test uses
-    again = detect_scenes(sample, min_scene=Fraction(2, 5))
+def test_results_are_cached_per_file_and_settings(clips):
+    path, _ = clips["flashes"]
+    first = detect_scenes(path)
+    again = detect_scenes(path)
     assert not first.from_cache and again.from_cache
-    assert again.scenes == first.scenes and again.transitions == first.transitions and again.cuts == first.cuts
+    assert again.scenes == first.scenes and again.flashes == first.flashes and again.cuts == first.cuts
+    assert again.notes == first.notes
     assert list(cache.cache_dir().glob("*.json"))
-    assert not detect_scenes(sample, min_scene=Fraction(2, 5), threshold=40).from_cache  # other settings: detected again
-    assert not detect_scenes(sample, cache=False).from_cache
+    assert not detect_scenes(path, threshold=40).from_cache  # other settings: detected again
+    assert not detect_scenes(path, cache=False).from_cache
 
 
 def test_a_changed_file_is_not_served_from_the_cache(clips, tmp_path):
