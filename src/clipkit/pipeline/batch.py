@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
+import re
+import signal
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -378,38 +381,71 @@ def execute(planned: PlannedJob) -> Outcome:
 
 
 def _run_local(todo: list[PlannedJob], workers: int, on_outcome: Callable[[Outcome], None]) -> None:
+    """Run ``todo`` in a process pool of ``workers``, at most one job per worker at a time
+    (so a stop interrupts only the jobs running, nothing queued behind them)."""
     if workers <= 1 or len(todo) <= 1:
         for p in todo:
             on_outcome(execute(p))
         return
-    attempts = {p.job.index: 0 for p in todo}
-    remaining = list(todo)
-    while remaining:
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(remaining)))
+    attempts: dict[int, int] = {}
+    queue = list(todo)
+    while queue:
+        size = min(workers, len(queue))
+        pool = ProcessPoolExecutor(max_workers=size)
+        running: dict[Future, PlannedJob] = {}
         broken: list[PlannedJob] = []
         try:
-            futures: dict[Future, PlannedJob] = {pool.submit(execute, p): p for p in remaining}
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    p = futures[fut]
+            while (queue and not broken) or running:
+                while queue and not broken and len(running) < size:
+                    p = queue.pop(0)
                     try:
-                        on_outcome(fut.result())
+                        running[pool.submit(execute, p)] = p
                     except BrokenProcessPool:
                         broken.append(p)
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    p = running.pop(fut)
+                    try:
+                        outcome = fut.result()
+                    except BrokenProcessPool:
+                        broken.append(p)
+                        continue
+                    on_outcome(outcome)
         except BaseException:
+            _stop_workers()
             pool.shutdown(wait=True, cancel_futures=True)
+            for fut in running:  # jobs that finished while stopping are kept too
+                try:
+                    if fut.done() and not fut.cancelled() and fut.exception() is None:
+                        on_outcome(fut.result())
+                except BaseException:
+                    pass
             raise
         pool.shutdown(wait=True)
-        remaining = []
-        for p in broken:  # a worker died (killed, out of memory): try its jobs once more in a fresh pool
-            attempts[p.job.index] += 1
+        retry = []
+        for p in broken:  # a worker died (killed, out of memory): its jobs get one more try in a fresh pool
+            attempts[p.job.index] = attempts.get(p.job.index, 0) + 1
             if attempts[p.job.index] > 1:
-                on_outcome(Outcome(p.job.index, None, "the worker process running this job died",
-                                   "it may have run out of memory; rerun the batch with -j 1"))
+                on_outcome(Outcome(p.job.index, None, "the worker process running this job died twice",
+                                   "it may run out of memory; rerun the batch with -j 1"))
             else:
-                remaining.append(p)
+                retry.append(p)
+        queue = retry + queue
+
+
+def _stop_workers() -> None:
+    """Interrupt this process's pool workers (Ctrl-C reaches them from a terminal, not from `kill`)."""
+    for child in multiprocessing.active_children():
+        try:
+            os.kill(child.pid, signal.SIGINT)
+        except (OSError, TypeError):
+            pass
+
+
+_HOST = r"(?:\[[0-9a-fA-F:.]+\]|[^\s/:\[\]]+)"
+_DASK_ADDRESS = re.compile(rf"^(?:(?:tcp|tls|ucx|ws|wss)://{_HOST}(?::\d+)?|inproc://\S+|{_HOST}:\d+)/?$")
 
 
 def _run_dask(todo: list[PlannedJob], address: Any, timeout: float, on_outcome: Callable[[Outcome], None]) -> None:
@@ -418,6 +454,9 @@ def _run_dask(todo: list[PlannedJob], address: Any, timeout: float, on_outcome: 
     except ImportError:
         raise UsageError("--dask needs the 'distributed' package", "pip install 'clipkit[dask]'") from None
     own_client = not isinstance(address, Client)
+    if own_client and not _DASK_ADDRESS.match(str(address)):
+        raise UsageError(f"--dask {address!r} is not a Dask scheduler address",
+                         "give it as tcp://HOST:PORT (the scheduler prints it when it starts; 8786 by default)")
     if own_client:
         try:
             client = Client(address, timeout=timeout, set_as_default=False)
