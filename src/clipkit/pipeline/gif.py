@@ -210,7 +210,7 @@ def make_gif(
         notes.append(f"{len(warnings)} decoder warning(s); first: {warnings[0]}")
 
     def render(t: _Try) -> tuple[list[np.ndarray], list[Fraction], list[int]]:
-        ticks = list(resample(decoded, rng.start, rng.end, t.fps * s.speed))
+        ticks = list(resample(decoded, rng.start, rng.end, t.fps / s.speed))  # source time runs speed× faster
         times = [tt for tt, _ in ticks]
         images = []
         cache: dict[int, np.ndarray] = {}
@@ -328,31 +328,36 @@ def _fit(s: GifSettings, first: _Try, made, render, encode, notes: list[str], di
 
 
 def _next_try(last: _Try, size: int, budget: int, s: GifSettings) -> _Try | None:
-    """The next settings to try, from how far over budget the last try was (sizes scale about with
-    fps × pixels); None if even the smallest allowed GIF would not fit."""
-    target = budget * 0.92
-    ratio = size / target
+    """The next settings to try, from how far over budget the last try was; None if even the
+    smallest GIF allowed would not come near the budget.
+
+    Order: lossier (quality 55, 128 colours), then fewer frames (15, 12.5, 10 fps), then fewer
+    colours and pixels.  Size shrinks more slowly than the pixel count (headers, palettes, edges),
+    hence the exponent on the width scale.
+    """
+    ratio = size / (budget * 0.9)
     q, c, fps, (w, h) = last.quality, last.colors, last.fps, last.size
-    if q > 50 or c > 128:  # 1. lossier: saves 10–30 %
-        if ratio < 1.35:
+    if q > 55 or c > 128:  # 1. lossier: saves 10–30 %
+        if ratio < 1.4:
             return _Try(min(q, 55), min(c, 128), fps, (w, h))
-        ratio /= 1.25
+        ratio /= 1.3
         q, c = min(q, 55), min(c, 128)
     for step in _FPS_STEPS:  # 2. fewer frames
-        if step < fps:
-            if ratio <= float(fps / step) * 0.95:
-                return _Try(q, c, step, (w, h))
+        if step < fps and ratio <= float(fps / step) * 0.9:
+            return _Try(q, c, step, (w, h))
     if fps > _FPS_STEPS[-1]:
-        ratio /= float(fps / _FPS_STEPS[-1])
+        ratio /= float(fps / _FPS_STEPS[-1]) * 0.9
         fps = _FPS_STEPS[-1]
-    scale = 1 / math.sqrt(ratio) * 0.97  # 3. fewer pixels
-    nw = int(w * scale) // 2 * 2
+    if c > 64 and ratio > 1.5:  # 3. fewer colours and pixels
+        c = 64
+        ratio /= 1.15
+    nw = int(w * ratio ** -0.6 * 0.95) // 2 * 2
     if nw < MIN_FIT_WIDTH:
-        if w <= MIN_FIT_WIDTH or ratio * (MIN_FIT_WIDTH / w) ** 2 > 3:
-            return None  # not even the smallest GIF allowed would come near the budget
+        if w <= MIN_FIT_WIDTH or ratio * (MIN_FIT_WIDTH / w) ** 1.2 > 3:
+            return None
         nw = MIN_FIT_WIDTH
     nh = max(2, round(h * nw / w))
-    if (nw, nh, fps, q, c) == (w, h, last.fps, last.quality, last.colors):
+    if (nw, fps, q, c) == (w, last.fps, last.quality, last.colors):
         return None
     return _Try(q, c, fps, (nw, nh))
 

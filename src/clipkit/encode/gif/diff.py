@@ -56,13 +56,13 @@ class Canvas:
 
     def update(self, source: np.ndarray, indices: np.ndarray, palette: np.ndarray, transparent_index: int) -> Change | None:
         """The change that shows ``indices`` (a remap of ``source``), or None if nothing would change."""
-        new = self._pack(palette)[indices]
+        new = np.take(self._pack(palette), indices)
         if self.shown is None:
             self.shown, self.basis = new, source.copy()
             return Change(0, 0, indices, False)
         moved = _max_abs_diff(source, self.basis) > self.tolerance
         write = moved & (new != self.shown)
-        np.copyto(self.basis, source, where=moved[..., None])
+        cv2.copyTo(source, moved.view(np.uint8), self.basis)  # basis := source where moved (in place)
         rows = np.flatnonzero(write.any(axis=1))
         if rows.size == 0:
             return None
