@@ -352,3 +352,22 @@ def test_gif_jobs(series, tmp_path):
     assert res.results[2].output.name == "oms-e07-0-09_0-10.gif"
     page = res.index_html.read_text()
     assert "<script>" not in page.split("<title>")[1] and "&lt;script&gt;" in page
+
+
+def test_strip_jobs(series, tmp_path):
+    pytest.importorskip("clipkit.pipeline.strip")
+    jobs = [
+        {"kind": "strip", "ep": 7, "at": ["0:04", "0:21.5", "0:44"], "layout": "row", "width": 300, "labels": False},
+        {"kind": "strip", "ep": 7, "range": "0:10-0:20", "count": 0},  # zero tiles: fails alone
+    ]
+    path = job_file(tmp_path, series, jobs, output="s")
+    res = batch(path)
+    assert [r.status for r in res.results] == ["made", "failed"]
+    art = res.results[0].artifact
+    assert res.results[0].output.name == "oms-e07-strip.png" and art.kind == "strip"
+    with Image.open(res.results[0].output) as im:
+        assert im.width == 300
+        # the middle tile is the black gap (truth: black 21–22 s): darker than the others
+        grey = np.asarray(im.convert("L"), dtype=float)
+        thirds = [grey[:, i * 100:(i + 1) * 100].mean() for i in range(3)]
+        assert thirds[1] < min(thirds[0], thirds[2])

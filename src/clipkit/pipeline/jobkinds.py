@@ -173,3 +173,41 @@ register(JobKind(
     call=_run_gif,
     exts=(".gif",),
 ))
+
+
+# ---------------------------------------------------------------- strip
+
+def _strip_tag(p: dict) -> str:
+    if p.get("range") not in (None, ""):
+        return "strip_" + safe_name(str(p["range"]).replace(":", "-"))
+    return "strip-scenes" if _flag(p.get("per_scene")) else "strip"
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "on", "1")
+    return bool(value)
+
+
+def _run_strip(fn: Callable, source: Path, output: Path, p: dict, s: dict) -> Artifact:
+    kw: dict = {}
+    if p.get("at") not in (None, ""):
+        kw["at"] = [str(a) for a in p["at"]] if isinstance(p["at"], (list, tuple)) else str(p["at"])
+    if p.get("range") not in (None, ""):
+        kw["range_"] = str(p["range"])
+    if _flag(p.get("per_scene")):
+        kw["per_scene"] = True
+    return fn(source, output, settings=s["strip"], **kw)
+
+
+register(JobKind(
+    name="strip",
+    sections=("strip",),
+    function="clipkit.pipeline.strip:make_strip",
+    keys=("at", "range", "per_scene"),
+    check=lambda p: None,
+    tag=_strip_tag,
+    ext=lambda s: str(s["strip"].format or "png"),
+    call=_run_strip,
+    exts=(".png", ".jpg", ".jpeg", ".webp"),
+))
