@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 from functools import cache
 from glob import escape as glob_escape
@@ -32,7 +32,7 @@ from typing import Any
 from .. import __version__
 from ..artifact import Artifact
 from ..encode.atomic import atomic_write_text, ensure_writable_dir
-from ..errors import Cancelled, ClipkitError, InputError, UsageError
+from ..errors import Cancelled, ClipkitError, UsageError
 from ..presets import Resolved, convert_setting, coerce, resolve, settings_fingerprint, settings_sections
 from ..progress import ProgressFn, report
 from .jobfile import Job, JobFile, parse_job_file
@@ -517,6 +517,8 @@ def batch(
     Returns a :class:`BatchResult`; failed jobs are in it (the others ran).
     """
     t0 = time.perf_counter()
+    if workers < 1:
+        raise UsageError(f"-j {workers}: needs at least 1 worker", "give -j 1 or more")
     job_file = jobs if isinstance(jobs, JobFile) else parse_job_file(jobs)
     preset_name = preset if preset is not None else job_file.preset
     extra_dirs = (job_file.path.parent, job_file.path.parent / "presets")
@@ -534,8 +536,6 @@ def batch(
     series_name = safe_name(Path(str(preset_name)).stem) if preset_name else "clipkit"
     if not dry_run:
         ensure_writable_dir(output_dir)
-    if workers < 1:
-        raise UsageError(f"-j {workers}: needs at least 1 worker", "give -j 1 or more")
 
     plans = plan_jobs(job_file.jobs, resolved, output_dir, series_name=series_name)
     state = _load_state(output_dir) if not force else {}
