@@ -8,7 +8,9 @@ with transparency (``diff``) → exact centisecond delays (``timing``) → file
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -80,25 +82,51 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
             pending.clear()
 
     k = 0
-    for (a, b), palette in zip(spans, palettes):
-        remapper = Remapper(palette)
-        strength = dither_strength(palette)
-        for frame in frames[a:b]:
-            indices = remap(frame, palette, options.dither, strength, remapper)
-            if len(reserved):
-                _force_reserved(frame, indices, palette, reserved)
-            change = canvas.update(frame, indices, palette, len(palette))
-            if change is None:
-                pending[1] += delays_cs[k]
-            else:
-                flush()
-                pending.extend([change, delays_cs[k], palette])
-            k += 1
-            report(progress, progress_offset + k, total)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        for (a, b), palette in zip(spans, palettes):
+            mapped = _remapped(pool, frames[a:b], palette, options.dither, reserved)
+            for frame, indices in zip(frames[a:b], mapped):
+                change = canvas.update(frame, indices, palette, len(palette))
+                if change is None:
+                    pending[1] += delays_cs[k]
+                else:
+                    flush()
+                    pending.extend([change, delays_cs[k], palette])
+                k += 1
+                report(progress, progress_offset + k, total)
     flush()
     writer.close()
     size = (fp.tell() - start) if fp.seekable() else 0
     return GifResult(size, written, int(sum(delays_cs)), len(palettes))
+
+
+def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: np.ndarray, dither: str,
+              reserved: np.ndarray, ahead: int = 3) -> Iterator[np.ndarray]:
+    """Palette indices of each frame, in order, computed a few frames ahead on ``pool``.
+
+    Remapping is independent per frame and numpy releases the GIL, so the
+    pool's thread maps the next frames while the caller diffs and compresses.
+    """
+    remapper = Remapper(palette)
+    strength = dither_strength(palette)
+
+    def job(frame: np.ndarray) -> np.ndarray:
+        indices = remap(frame, palette, dither, strength, remapper)
+        if len(reserved):
+            _force_reserved(frame, indices, palette, reserved)
+        return indices
+
+    queue: deque[Future] = deque()
+    try:
+        for frame in frames:
+            queue.append(pool.submit(job, frame))
+            if len(queue) > ahead:
+                yield queue.popleft().result()
+        while queue:
+            yield queue.popleft().result()
+    finally:
+        for fut in queue:
+            fut.cancel()
 
 
 def _with_slot(palette: np.ndarray) -> np.ndarray:
