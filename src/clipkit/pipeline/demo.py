@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..artifact import Artifact
 from ..sample import make_sample
+from .gif import make_gif
 from .still import still
 
 __all__ = ["demo"]
@@ -19,5 +20,9 @@ def demo(folder: str | os.PathLike = "clipkit-demo") -> tuple[Path, list[Artifac
     """
     folder = Path(folder)
     sample = make_sample(folder)
-    made = [still(sample, "24.5", folder / "still-24.5s.png", best=True)]
+    made = [
+        # The main job: 0:24–0:27 as a 540 px GIF (the English dialogue burns in when the subtitles are read).
+        make_gif(sample, "0:24", "0:27", folder / "gif-0-24_0-27.gif"),
+        still(sample, "24.5", folder / "still-24.5s.png", best=True),
+    ]
     return sample, made
