@@ -37,7 +37,7 @@ from PIL import Image
 from ..artifact import Artifact, sha256_of
 from ..encode.atomic import atomic_write_bytes
 from ..encode.image import image_format_for
-from ..errors import TimecodeError, UsageError
+from ..errors import MediaError, TimecodeError, UsageError
 from ..media.frames import Frame, read_frames
 from ..media.probe import MediaInfo, probe
 from ..progress import ProgressFn, report
@@ -62,6 +62,19 @@ FLASH_JUMP = 12.0
 DUPLICATE_DISTANCE = 3.0
 #: How many further windows a slot tries when the first holds no clean frame.
 MAX_EXTRA_WINDOWS = 6
+#: Candidates are the frames other frames are predicted from (I, P and reference B frames):
+#: about half the decoding, every other frame still scored, and they are the better-coded ones.
+REFERENCE_FRAMES_ONLY = ("-skip_frame", "noref")
+#: Videos at least this large (pixels) start each slot's window right after a keyframe near it.
+KEYFRAME_ANCHOR_PIXELS = 1280 * 720
+#: Seconds either side of a slot searched for keyframes to start from.
+KEYFRAME_REACH = Fraction(6)
+#: Keyframes are scored at this width.
+KEYFRAME_PROBE_WIDTH = 160
+#: Where a window starts after its keyframe: read_frames seeks a quarter second before the
+#: start it is given, so this makes ffmpeg seek exactly to the keyframe (+1 ms for the
+#: container's rounded timestamps) and decode nothing before it.
+ANCHOR_SKIP = Fraction(1, 4) + Fraction(3, 23) + Fraction(1, 200)
 
 
 @dataclass(frozen=True)
@@ -191,9 +204,8 @@ def _nearest(times: list[Fraction], i: int, direction: int, distance: Fraction) 
     return None
 
 
-def _flags(frames: list[Frame]) -> tuple[list[FrameScore], list[bool], list[bool]]:
-    """Per frame: its score, whether it is mid-transition, whether it is a one-frame flash."""
-    scores = [score_frame(f.image) for f in frames]
+def _flags(frames: list[Frame]) -> tuple[list[bool], list[bool]]:
+    """Per frame: whether it is mid-transition, whether it is a one-frame flash."""
     small = [_thumb(f.image, (64, 36)) for f in frames]
     times = [f.time for f in frames]
     n = len(frames)
@@ -226,23 +238,30 @@ def _flags(frames: list[Frame]) -> tuple[list[FrameScore], list[bool], list[bool
     for i in range(1, n - 1):
         if transition[i - 1] and transition[i + 1]:
             transition[i] = True
-    return scores, transition, flash
+    return transition, flash
 
 
 def _window_candidates(info: MediaInfo, a: Fraction, b: Fraction, target: Fraction, slot: Slot,
-                       size: tuple[int, int], threads: int | None) -> list[Tile]:
-    """Every frame shown in ``[a, b)`` as a candidate tile, best first (clean ones before the rest)."""
+                       size: tuple[int, int], threads: int | None, *, pad_before: bool = True) -> list[Tile]:
+    """Every frame shown in ``[a, b)`` as a candidate tile, best first (clean ones before the rest).
+
+    Frames just outside the window are decoded too (``pad_before`` off: only
+    after it, when ``a`` is placed right after a keyframe), so that fades and
+    dissolves at the window's edges are seen.
+    """
     pad = TRANSITION_SPAN + Fraction(1, 10)
-    frames = list(read_frames(info, start=max(Fraction(0), a - pad), end=min(info.duration, b + pad),
-                              width=size[0], height=size[1], threads=threads))
-    scores, transition, flash = _flags(frames)
+    frames = list(read_frames(info, start=max(Fraction(0), a - pad) if pad_before else a,
+                              end=min(info.duration, b + pad), width=size[0], height=size[1], threads=threads,
+                              decoder_options=REFERENCE_FRAMES_ONLY))
+    transition, flash = _flags(frames)
     reach = max(b - target, target - a, Fraction(1, 100))
     changing = [f.time for f, tr in zip(frames, transition) if tr]
     out = []
-    for f, sc, tr, fl in zip(frames, scores, transition, flash):
+    for f, tr, fl in zip(frames, transition, flash):
         shown_until = f.time + (f.duration or Fraction(1, 100))
         if shown_until <= a or f.time >= b:
             continue
+        sc = score_frame(f.image)
         clean = sc.usable and not tr and not fl
         value = sc.sharpness * (1 - 0.5 * float(min(abs(f.time - target) / reach, 1)))
         if any(abs(f.time - c) <= TRANSITION_SPAN for c in changing):
@@ -270,6 +289,45 @@ def _windows(slot: Slot, half: Fraction):
             return
 
 
+def _keyframes(info: MediaInfo, a: Fraction, b: Fraction, threads: int | None) -> list[Frame]:
+    """The keyframes shown in ``[a, b)``, small (only they are decoded: fast even at 1080p)."""
+    try:
+        return list(read_frames(info, start=a, end=b, width=KEYFRAME_PROBE_WIDTH, height=None, threads=threads,
+                                decoder_options=("-skip_frame", "nokey")))
+    except MediaError:  # none in the span
+        return []
+
+
+def _anchored(info: MediaInfo, slot: Slot, size: tuple[int, int], half: Fraction, threads: int | None) -> Tile | None:
+    """The best frame just after a good keyframe near the slot, or None.
+
+    Decoding from a keyframe costs only the frames wanted; a window anywhere
+    else first decodes everything from the keyframe before it (up to ten
+    seconds of 1080p video in an ordinary episode).  The keyframes near the
+    slot are found by decoding keyframes only, the usable one nearest the
+    slot (and sharp) is chosen, and the window starts right after it.
+    """
+    reach = min(KEYFRAME_REACH, (slot.hi - slot.lo) / 2)
+    keys = [k for k in _keyframes(info, max(slot.lo, slot.target - reach), min(slot.hi, slot.target + reach), threads)
+            if slot.lo <= k.time + ANCHOR_SKIP < slot.hi]
+    ranked = []
+    for k in keys:
+        sc = score_frame(k.image)
+        if sc.usable:
+            ranked.append((sc.sharpness * (1 - 0.5 * float(min(abs(k.time - slot.target) / max(reach, Fraction(1)), 1))), k))
+    ranked.sort(key=lambda item: item[0], reverse=True)
+    for _, k in ranked[:2]:
+        a = k.time + ANCHOR_SKIP
+        b = min(slot.hi, a + 2 * half)
+        if b <= a:
+            continue
+        cands = _window_candidates(info, a, b, a + half, slot, size, threads, pad_before=False)
+        clean = [c for c in cands if c.clean]
+        if clean:
+            return replace(clean[0], alternatives=tuple(clean[1:8]))
+    return None
+
+
 def _choose(info: MediaInfo, slot: Slot, size: tuple[int, int], window: Fraction, threads: int | None) -> Tile:
     if slot.exact:
         frames = read_frames(info, start=slot.target, end=min(info.duration, slot.target + Fraction(1, 1000)),
@@ -281,6 +339,11 @@ def _choose(info: MediaInfo, slot: Slot, size: tuple[int, int], window: Fraction
         sc = score_frame(f.image)
         return Tile(slot, f.time, f.image, sc, sc.usable)
     half = max(Fraction(1, 50), min(window, (slot.hi - slot.lo) / 2))
+    video = info.require_video()
+    if video.width * video.height >= KEYFRAME_ANCHOR_PIXELS and slot.hi - slot.lo > 4 * half:
+        tile = _anchored(info, slot, size, half, threads)
+        if tile is not None:
+            return tile
     fallback: Tile | None = None
     for tries, (a, b) in enumerate(_windows(slot, half)):
         if b <= a:
@@ -302,10 +365,9 @@ def _signature(image: np.ndarray) -> np.ndarray:
     return _thumb(image, (32, 18))
 
 
-def _distinct(tiles: list[Tile]) -> tuple[list[Tile], int]:
-    """Replace tiles that look like the tile before them by a clean alternative; count those left alike."""
+def _distinct(tiles: list[Tile]) -> list[Tile]:
+    """Replace tiles that look like the tile before them by a clean alternative when there is one."""
     out: list[Tile] = []
-    alike = 0
     for tile in tiles:
         if out and not tile.slot.exact:
             prev = _signature(out[-1].image)
@@ -314,10 +376,14 @@ def _distinct(tiles: list[Tile]) -> tuple[list[Tile], int]:
                               if float(np.abs(_signature(alt.image) - prev).mean()) >= DUPLICATE_DISTANCE), None)
                 if other is not None:
                     tile = replace(other, alternatives=())
-                else:
-                    alike += 1
         out.append(tile)
-    return out, alike
+    return out
+
+
+def _alike(tiles: list[Tile]) -> list[int]:
+    """Numbers (from 1) of tiles that look like the tile after them."""
+    sigs = [_signature(t.image) for t in tiles]
+    return [k + 1 for k in range(len(tiles) - 1) if float(np.abs(sigs[k + 1] - sigs[k]).mean()) < DUPLICATE_DISTANCE]
 
 
 def choose_tiles(info: MediaInfo, slots: list[Slot], size: tuple[int, int], *, window: Fraction = Fraction(1, 2),
@@ -340,8 +406,7 @@ def choose_tiles(info: MediaInfo, slots: list[Slot], size: tuple[int, int], *, w
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    tiles, _ = _distinct([t for t in results if t is not None])
-    return tiles
+    return _distinct([t for t in results if t is not None])
 
 
 # ---------------------------------------------------------------- labels, header, encoding
@@ -481,7 +546,7 @@ def make_strip(
 
     header = None
     margin = s.gap if s.margin is None else s.margin
-    if s.header:
+    if s.header or s.title is not None:  # a title asks for the header
         title = s.title if s.title is not None else (info.title or info.path.stem)
         facts = _facts(info)
         title_size = max(14, round(s.width / 36))
@@ -530,6 +595,10 @@ def make_strip(
     unusable = [t for t in tiles if t.slot.exact and not t.clean]
     if unusable:
         notes.append("these exact moments are black or blank: " + ", ".join(tile_label(t.time, "precise") for t in unusable))
+    alike = _alike(tiles)
+    if alike:
+        notes.append("tiles " + ", ".join(f"{k} and {k + 1}" for k in alike) +
+                     " look alike (a still shot: no different frame near them)")
     if quality_note:
         notes.append(quality_note)
     if plan.tile_width > video.display_size[0]:

@@ -1,0 +1,232 @@
+"""``clipkit strip``: layout, frame choice and labels against generated media with known truth.
+
+The sample episode has a fade to black (20–23 s, black 21–22), a dissolve
+(29–30) and a one-frame white flash at 35.0.  ``marked`` is a textured clip
+whose top band's grey level encodes the frame number, so a tile's picture
+tells which frame it really is, and the label must name that frame's time.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from clipkit import make_strip
+from clipkit.cli import main
+from clipkit.errors import TimecodeError, UsageError
+from clipkit.render.strip import grid_shape, plan_layout, render_strip
+from media import ffmpeg
+
+FPS = 24
+BAND = 16  # pixels: the top band that encodes the frame number
+PERIOD = 60  # the band repeats every 60 frames (2.5 s)
+
+
+def band_level(n: int) -> int:
+    """Luma of frame ``n``'s band (limited range)."""
+    return 40 + 3 * (n % PERIOD)
+
+
+@pytest.fixture(scope="module")
+def marked(tmp_path_factory):
+    """8 s, 320×180, 24 fps, keyframe every 12: moving texture under a band whose grey is the frame number."""
+    path = tmp_path_factory.mktemp("strip") / "marked.mkv"
+    ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc2=size=320x180:rate={FPS}:duration=8",
+        "-f", "lavfi", "-i", f"color=c=gray:size=320x{BAND}:rate={FPS}:duration=8",
+        "-filter_complex", "[1]format=yuv444p,geq=lum='40+3*mod(N,60)':cb=128:cr=128[band];[0][band]overlay=0:0:shortest=1,format=yuv420p",
+        "-c:v", "libx264", "-crf", "10", "-g", "12", "-bf", "2", "-pix_fmt", "yuv420p", path,
+    )
+    return path
+
+
+def tile_times(art) -> list[Fraction]:
+    """The tiles' times from the job's first note ("N tiles from …: 0:05.833, …")."""
+    listed = art.notes[0].rsplit(": ", 1)[1].split(", ")
+    out = []
+    for text in listed:
+        minutes, seconds = text.split(":")
+        out.append(int(minutes) * 60 + Fraction(seconds))
+    return out
+
+
+def tiles_of(art, count, cols, rows, **layout):
+    """Cut the tiles back out of the written image (geometry from the same layout function)."""
+    img = np.asarray(Image.open(art.path).convert("RGB"))
+    plan = plan_layout(count, cols, rows, width=art.width, aspect=Fraction(16, 9), **layout)
+    assert (plan.width, plan.height) == (art.width, art.height)
+    return [img[y:y + h, x:x + w] for x, y, w, h in (plan.tile_box(i) for i in range(count))]
+
+
+# ---------------------------------------------------------------- layout
+
+
+def test_grid_shapes():
+    assert grid_shape("grid") == (16, 4, 4)
+    assert grid_shape("grid", 24) == (24, 5, 5)
+    assert grid_shape("grid", None, 6, 4) == (24, 6, 4)
+    assert grid_shape("grid", 10, 4) == (10, 4, 3)
+    assert grid_shape("row", 5) == (5, 5, 1)
+    assert grid_shape("column", 3) == (3, 1, 3)
+    for bad in (dict(count=0), dict(count=-2), dict(cols=0), dict(rows=-1)):
+        with pytest.raises(UsageError):
+            grid_shape("grid", **{"count": None, "cols": None, "rows": None, **bad})
+    with pytest.raises(UsageError):
+        grid_shape("grid", 13, 3, 4)
+    with pytest.raises(UsageError):
+        grid_shape("mosaic", 4)
+
+
+def test_layout_fills_the_width_exactly_and_tiles_do_not_overlap():
+    for width, cols, rows, gap in [(1000, 4, 4, 6), (999, 7, 2, 3), (540, 5, 1, 0), (300, 1, 3, 10)]:
+        plan = plan_layout(cols * rows, cols, rows, width=width, aspect=Fraction(16, 9), gap=gap, header_height=40)
+        assert plan.width == width
+        boxes = [plan.tile_box(i) for i in range(cols * rows)]
+        assert all(w == plan.tile_width and h == plan.tile_height for _, _, w, h in boxes)
+        assert abs(plan.tile_width / plan.tile_height - 16 / 9) < 0.02
+        right = max(x + w for x, _, w, _ in boxes)
+        left = min(x for x, _, _, _ in boxes)
+        assert left >= gap and width - right >= gap and abs((width - right) - left) <= 1
+        assert min(y for _, y, _, _ in boxes) == 40 + gap
+        assert max(y + h for _, y, _, h in boxes) == plan.height - gap
+        for a in range(len(boxes)):
+            for b in range(a + 1, len(boxes)):
+                xa, ya, w, h = boxes[a]
+                xb, yb, _, _ = boxes[b]
+                assert xa + w + gap <= xb or xb + w + gap <= xa or ya + h + gap <= yb or yb + h + gap <= ya
+    with pytest.raises(UsageError):
+        plan_layout(40, 40, 1, width=400, aspect=Fraction(16, 9))
+
+
+def test_render_background_gaps_rounded_corners_and_border():
+    plan = plan_layout(4, 2, 2, width=420, aspect=Fraction(16, 9), gap=10)
+    tiles = [np.full((50, 80, 3), c, np.uint8) for c in (60, 120, 180, 240)]
+    img = np.asarray(render_strip(tiles, plan, background=(255, 0, 0), radius=12, border=3, border_color=(0, 0, 255)))
+    assert img.shape == (plan.height, plan.width, 3)
+    x, y, w, h = plan.tile_box(3)
+    assert tuple(img[y + h // 2, x + w // 2]) == (240, 240, 240)  # the tile itself, resized to fit
+    assert tuple(img[y + h // 2, x - 5]) == (255, 0, 0)  # the gap is background
+    assert tuple(img[y, x]) == (255, 0, 0)  # a rounded corner shows the background
+    assert tuple(img[y + h // 2, x + 1]) == (0, 0, 255)  # the border
+
+
+# ---------------------------------------------------------------- frame choice and labels
+
+
+def test_labels_name_the_frame_really_shown(marked, tmp_path):
+    art = make_strip(marked, tmp_path / "m.png", layout="row", count=6, width=960, gap=4, range_="0.5-7.5",
+                     label_format="precise")
+    times = tile_times(art)
+    assert len(times) == 6 == art.frame_count
+    tiles = tiles_of(art, 6, 6, 1, gap=4)
+    share = Fraction(7, 6)
+    for k, (t, tile) in enumerate(zip(times, tiles)):
+        assert Fraction(1, 2) + k * share - Fraction(1, FPS) <= t < Fraction(1, 2) + (k + 1) * share  # inside its share
+        n = round(t * FPS)  # labels show milliseconds, truncated
+        assert 0 <= Fraction(n, FPS) - t < Fraction(1, 1000), f"{t} is not a frame's time"
+        band = tile[1: tile.shape[0] * BAND // 180 - 1, 4:-4].astype(float).mean()
+        luma = band * 219 / 255 + 16
+        assert abs(luma - band_level(n)) < 1.5, (t, luma, band_level(n))
+
+
+def test_exact_moments_with_at(marked, tmp_path):
+    art = make_strip(marked, tmp_path / "at.png", at="1, 2.5,6.125", label_format="precise", layout="row", width=600)
+    assert tile_times(art) == [Fraction(1), Fraction(5, 2), Fraction(49, 8)]
+    assert (art.width, art.frame_count) == (600, 3)
+
+
+def test_default_sheet_avoids_black_fades_dissolve_and_flash(sample, truth, tmp_path):
+    art = make_strip(sample, tmp_path / "sheet.png", header=True)
+    times = tile_times(art)
+    assert art.frame_count == 16 and len(times) == 16
+    assert times == sorted(times) and len(set(times)) == 16
+    duration = truth["duration"]
+    assert duration * Fraction(7, 100) <= times[0] and times[-1] < duration * Fraction(93, 100)
+    fade, dissolve = truth["transitions"]
+    for t in times:
+        assert not (fade["start"] + 0.2 <= t < fade["end"] - 0.05), f"{t} is in the fade to black"
+        assert not (dissolve["start"] + 0.1 <= t < dissolve["end"] - 0.1), f"{t} is mid-dissolve"
+        assert t != Fraction(truth["flashes"][0]).limit_denominator(1000), "the flash frame"
+    # the slot that falls in the black (21.94 s) moved to the first clean frames after the fade
+    assert any(23 <= t < 23.6 for t in times)
+    for tile in tiles_of(art, 16, 4, 4, header_height=art.height - plan_layout(16, 4, 4, width=1000, aspect=Fraction(16, 9)).height):
+        grey = tile[:, :, :].mean()
+        assert grey > 30, "a dark tile"
+    assert art.width == 1000
+
+
+@pytest.mark.parametrize("rng, bad", [("28.5-30.5", (29.1, 29.9)), ("20-24", (20.2, 23.0)), ("34.9-35.1", (35.0, 35.04))])
+def test_a_slot_inside_a_transition_moves_out_of_it(sample, tmp_path, rng, bad):
+    art = make_strip(sample, tmp_path / "one.png", range_=rng, count=1, layout="row", width=320)
+    (t,) = tile_times(art)
+    lo, hi = (Fraction(x) for x in rng.split("-"))
+    assert lo - Fraction(1, FPS) <= t < hi
+    assert not (bad[0] <= t < bad[1]), t
+
+
+def test_near_duplicates_are_replaced_when_the_window_allows(tmp_path):
+    # A still picture for 4 s, then a different one: two slots in the still part look alike.
+    path = tmp_path / "still.mkv"
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x180:rate=24:duration=1", "-f", "lavfi",
+           "-i", "mandelbrot=size=320x180:rate=24", "-filter_complex",
+           "[0]trim=end_frame=1,loop=95:1,setpts=N/24/TB[a];[1]trim=end_frame=48,setpts=N/24/TB[b];[a][b]concat=n=2:v=1",
+           "-c:v", "libx264", "-crf", "18", "-g", "24", "-pix_fmt", "yuv420p", path)
+    art = make_strip(path, tmp_path / "d.png", range_="0-6", count=3, layout="row", width=600, window=Fraction(1))
+    assert len(tile_times(art)) == 3
+    assert any("alike" in n for n in art.notes)  # told, not hidden: a still shot cannot give two different tiles
+    tiles = tiles_of(art, 3, 3, 1)
+    assert np.abs(tiles[2].astype(int) - tiles[1].astype(int)).mean() > 10  # the last is the other picture
+
+
+# ---------------------------------------------------------------- output, size budget, bad input
+
+
+def test_formats_and_size_budget(sample, tmp_path):
+    plain = make_strip(sample, tmp_path / "plain.jpg", layout="row", count=4, width=800)
+    budget = plain.bytes * 6 // 10
+    art = make_strip(sample, tmp_path / "s.jpg", layout="row", count=4, width=800, max_size=budget)
+    assert Image.open(art.path).format == "JPEG" and art.bytes <= budget
+    assert art.path.stat().st_size == art.bytes
+    assert any("quality" in n for n in art.notes)
+    webp = make_strip(sample, tmp_path / "s.webp", layout="column", count=2, width=300)
+    img = Image.open(webp.path)
+    assert img.format == "WEBP" and img.size == (300, webp.height)
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(count=0), UsageError, "count"),
+    (dict(count=-4), UsageError, "count"),
+    (dict(range_="0:10-0:10.5", count=20), UsageError, "only 12 frames"),
+    (dict(range_="1:30-2:00"), TimecodeError, "past the end"),
+    (dict(range_="50-1:10"), TimecodeError, "past the end"),
+    (dict(at="0:05,2:00"), TimecodeError, "past the end"),
+    (dict(output="sheet.gif"), UsageError, ".gif"),
+    (dict(output="sheet.png", max_size="2KB"), UsageError, "budget"),
+    (dict(title="日本語のタイトル", font="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), UsageError, "glyphs"),
+    (dict(title="\U00010000\U00010001 Linear B"), UsageError, "install"),
+])
+def test_bad_input_is_one_clear_error_and_leaves_no_file(sample, tmp_path, kwargs, error, words):
+    if "font" in kwargs and not __import__("pathlib").Path(kwargs["font"]).exists():
+        pytest.skip("DejaVu Sans is not installed here")
+    out = tmp_path / kwargs.pop("output", "sheet.png")
+    with pytest.raises(error) as info:
+        make_strip(sample, out, **kwargs)
+    assert words in str(info.value) and info.value.hint
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli(sample, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "cli.png"
+    res = runner.invoke(main, ["strip", str(sample), "-o", str(out), "--layout", "row", "--count", "3",
+                               "--width", "600", "--radius", "6"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("<img ") and 'width="600"' in res.stdout and "cli.png" in res.stdout
+    assert Image.open(out).size[0] == 600
+    bad = runner.invoke(main, ["strip", str(sample), "-o", str(tmp_path / "x.png"), "--count", "0"])
+    assert bad.exit_code == 2
+    assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.output
