@@ -21,8 +21,8 @@ SOURCES = {
     "bars": "testsrc2=size={S}:rate={R}",
     "zoom": "mandelbrot=size={S}:rate={R}:maxiter=64:start_scale=2:end_scale=0.5",
     "waves": "gradients=size={S}:rate={R}:c0=#1d2b53:c1=#e08a3c:c2=#7e2553:n=3:speed=0.05:seed=7",
-    "cells": "cellauto=size=80x45:rate={R}:rule=110:random_fill_ratio=0.4,scale={S}:flags=neighbor",
-    "life": "life=size=80x45:rate={R}:mold=10:ratio=0.3:death_color=#202a40:life_color=#ffd060,scale={S}:flags=neighbor",
+    "cells": "cellauto=size=80x45:rate={R}:rule=110:random_fill_ratio=0.4:random_seed=7,scale={S}:flags=neighbor",
+    "life": "life=size=80x45:rate={R}:mold=10:ratio=0.3:seed=7:death_color=#202a40:life_color=#ffd060,scale={S}:flags=neighbor",
 }
 
 
@@ -130,7 +130,7 @@ def corrupt_middle(folder: Path) -> tuple[Path, dict]:
     (inside the first shot): decoding reports damaged packets and goes on."""
     import random
 
-    path = folder / "corrupt.ts"
+    path = folder / "damaged.ts"
     graph = f"{_src('bars', 3.0)}[a];{_src('zoom', 3.0)}[b];[a][b]concat=n=2:v=1[v]"
     _run("-filter_complex", graph, "-map", "[v]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
          "-g", "24", "-pix_fmt", "yuv420p", "-f", "mpegts", path)

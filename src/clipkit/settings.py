@@ -117,7 +117,7 @@ DEFAULT_GIF = GifSettings()
 class ScenesSettings:
     """``clipkit scenes``: where the shots change (cuts, fades, dissolves)."""
 
-    threshold: float = 30.0  # cut score a frame must reach (about 100 = unrelated shots); lower finds more cuts
+    threshold: float = 35.0  # cut score a frame must reach (about 100 = unrelated shots); lower finds more cuts
     adaptive_ratio: float = 2.5  # and this many times its neighbours' scores (fast motion raises them all)
     min_scene: Fraction = Fraction(1, 2)  # seconds: a cut sooner than this after the last one is ignored
     flash_window: Fraction = Fraction(1, 4)  # seconds: a change that reverts within this is a flash, not a cut

@@ -28,7 +28,9 @@ from .probe import MediaInfo, probe, snap_to_grid
 
 __all__ = ["Frame", "read_frames", "frame_at", "fit_size", "resample", "PIX_FMTS"]
 
-PIX_FMTS = {"rgb24": 3, "bgr24": 3, "gray": 1}
+PIX_FMTS = {"rgb24": 3, "bgr24": 3, "gray": 1, "yuv444p": 3}
+#: Planar formats come out as C×H×W (one plane per channel, no colour conversion in ffmpeg).
+PLANAR = frozenset({"yuv444p"})
 
 #: How far before the asked start decoding begins, so the frame on screen at the
 #: start (which began earlier) is known.
@@ -44,7 +46,7 @@ class Frame:
 
     time: Fraction
     index: int  # order within this read, from 0
-    image: np.ndarray  # H×W×3 uint8 (rgb24/bgr24) or H×W (gray)
+    image: np.ndarray  # H×W×3 uint8 (rgb24/bgr24), H×W (gray) or 3×H×W (yuv444p planes)
     duration: Fraction | None = None  # how long it stays on screen, when known
 
 
@@ -182,7 +184,7 @@ def read_frames(
             t = pts - info.start_time
             if rate:
                 t = snap_to_grid(t, rate, Fraction(1, 1000))
-            shape = (h, w) if channels == 1 else (h, w, channels)
+            shape = (h, w) if channels == 1 else (channels, h, w) if pix_fmt in PLANAR else (h, w, channels)
             frame = Frame(t, 0, np.frombuffer(buf, np.uint8).reshape(shape), dur)
             if t <= start:
                 held = frame

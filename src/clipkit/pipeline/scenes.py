@@ -45,7 +45,7 @@ def _detectors(s: ScenesSettings, rate: Fraction) -> list[Detector]:
 
 def _check(s: ScenesSettings) -> None:
     if not 0 < s.threshold <= 255:
-        raise UsageError(f"threshold {s.threshold:g} is out of range", "use a value between 1 and 255 (default 30; lower finds more cuts)")
+        raise UsageError(f"threshold {s.threshold:g} is out of range", "use a value between 1 and 255 (default 35; lower finds more cuts)")
     if s.min_scene < 0:
         raise UsageError("min_scene cannot be negative", "give seconds, e.g. 0.5")
     if not 16 <= s.analysis_width <= 1920:
@@ -92,7 +92,7 @@ def detect_scenes(
             return replace(hit, source=info.path)
 
     warnings: list[str] = []
-    frames = read_frames(info, start=rng.start, end=rng.end, width=s.analysis_width, pix_fmt="bgr24",
+    frames = read_frames(info, start=rng.start, end=rng.end, width=s.analysis_width, pix_fmt="yuv444p",
                          scale_flags="area", warnings=warnings,
                          decoder_options=("-skip_loop_filter", "all") if s.fast_decode else ())
     total = int(rng.duration * rate)
@@ -114,6 +114,8 @@ def detect_scenes(
         shown = ", ".join(format_time(f.start) for f in resolved.flashes[:5])
         more = f" and {len(resolved.flashes) - 5} more" if len(resolved.flashes) > 5 else ""
         notes.append(f"ignored {len(resolved.flashes)} flash{'es' if len(resolved.flashes) > 1 else ''} (not cuts): {shown}{more}")
+    # ffmpeg's own header lines can contain "error"/"corrupt" through a file name: not damage.
+    warnings = [w for w in warnings if not w.lstrip().startswith(("Input #", "Output #", "Stream #", "Duration:"))]
     if warnings:
         notes.append(f"{len(warnings)} decoding error(s) (damaged frames were skipped, detection went on): {warnings[0][:120]}")
     out = SceneList(

@@ -31,7 +31,7 @@ _BUSY_RATIO = 1.4
 
 
 class CutDetector(Detector):
-    def __init__(self, threshold: float = 30.0, ratio: float = 2.5, window: int = 2, flash_frames: int = 6) -> None:
+    def __init__(self, threshold: float = 35.0, ratio: float = 2.5, window: int = 2, flash_frames: int = 6) -> None:
         self.threshold = threshold
         self.ratio = ratio
         self.window = window

@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Scene-detection benchmark: clipkit against PySceneDetect, side by side in one run.
+
+    pip install -e ".[bench]"              # installs scenedetect (the peer)
+    python bench/bench_scenes.py           # sample episode, generated clips, a 3-minute 1080p clip
+    python bench/bench_scenes.py --quick   # without the 1080p clip
+    python bench/bench_scenes.py --minutes 10   # a longer 1080p clip (memory flat with length?)
+
+Files, each with known truth:
+  * the sample episode (``clipkit.sample``: cuts, a fade through black, a dissolve, a flash);
+  * the generated clips of ``tests/scenes_media.py`` (hard cuts, colour-only cuts, fades
+    to black and white, dissolves, flashes and a light change, fast motion, variable frame
+    rate, damaged packets);
+  * a 1080p H.264 clip made by looping the sample episode, scaled up (its truth repeats,
+    plus a cut at every loop point).  Generated once into $TMPDIR/clipkit-bench-scenes.
+
+Per file and tool: precision, recall and F1 of *hard cuts* against the truth (a
+match is within one frame duration; boundaries a tool puts inside a known
+gradual transition are neither right nor wrong for this score), transitions
+found (clipkit: a reported transition overlapping the true one; PySceneDetect
+reports none, only cuts), wall time, frames per second and peak memory (the
+tool's process and the decoder it runs, ru_maxrss).  Each tool runs in its own
+fresh process.  The peer runs with its defaults: ``detect-adaptive``, as
+``scenedetect -i FILE list-scenes`` does.  Ratios are clipkit / PySceneDetect.
+A plain decode of the 1080p clip (ffmpeg to null) is timed too, as the limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from fractions import Fraction
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))  # scenes_media: the generated clips and their truth
+
+WORK = Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / "clipkit-bench-scenes"
+
+
+# ---------------------------------------------------------------- one tool, one file (child process)
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + kids) / 1024
+
+
+def run_clipkit(path: str, variant: str) -> dict:
+    from clipkit import detect_scenes
+
+    options = {"cache": False}
+    if variant == "full-decode":
+        options["fast_decode"] = False
+    t0 = time.perf_counter()
+    found = detect_scenes(path, **options)
+    wall = time.perf_counter() - t0
+    return {
+        "wall": wall, "frames": found.frame_count, "peak_mb": _peak_mb(),
+        "cuts": [float(c.time) for c in found.cuts],
+        "transitions": [[t.kind, float(t.start), float(t.end)] for t in found.transitions],
+    }
+
+
+def run_peer(path: str, variant: str) -> dict:
+    from scenedetect import AdaptiveDetector, SceneManager, open_video
+
+    t0 = time.perf_counter()
+    video = open_video(path)
+    manager = SceneManager()
+    manager.add_detector(AdaptiveDetector())
+    frames = manager.detect_scenes(video)
+    scenes = manager.get_scene_list()
+    wall = time.perf_counter() - t0
+    return {
+        "wall": wall, "frames": frames, "peak_mb": _peak_mb(),
+        "cuts": [s[0].get_seconds() for s in scenes[1:]],
+        "transitions": [],
+    }
+
+
+def child_main(tool: str, path: str, variant: str) -> None:
+    result = run_clipkit(path, variant) if tool == "clipkit" else run_peer(path, variant)
+    print(json.dumps(result))
+
+
+def measure(tool: str, path: Path, variant: str = "") -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", tool, str(path), variant or "-"],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"{tool} failed on {path.name}:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- files and truth
+
+def sample_file() -> tuple[Path, dict]:
+    from clipkit.sample import make_sample
+
+    path = make_sample(WORK / "sample")
+    truth = json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    return path, {"cuts": truth["cuts"], "transitions": truth["transitions"], "fps": truth["fps"]}
+
+
+def long_file(minutes: int) -> tuple[Path, dict]:
+    from clipkit.media.ffmpeg import run_ffmpeg
+
+    sample, truth = sample_file()
+    path = WORK / f"sample-loop-{minutes}min-1080p.mkv"
+    if not path.exists():
+        print(f"generating {path.name} (once; a few minutes) …", file=sys.stderr)
+        part = path.with_suffix(".part.mkv")
+        run_ffmpeg(["-y", "-stream_loop", str(minutes - 1), "-i", sample, "-map", "0:v",
+                    "-vf", "scale=1920:1080:flags=bicubic", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
+                    "-g", "48", "-pix_fmt", "yuv420p", "-an", "-sn", part], what="making the 1080p benchmark clip")
+        part.rename(path)
+    cuts, transitions = [], []
+    for k in range(minutes):
+        off = 60 * k
+        if k:
+            cuts.append(off)  # the loop point: the last shot cuts back to the first
+        cuts += [c + off for c in truth["cuts"]]
+        transitions += [{**t, "start": t["start"] + off, "end": t["end"] + off} for t in truth["transitions"]]
+    return path, {"cuts": cuts, "transitions": transitions, "fps": 24}
+
+
+def generated_files() -> dict[str, tuple[Path, dict]]:
+    import scenes_media
+
+    folder = WORK / "clips"
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {}
+    for name, make in scenes_media.MAKERS.items():
+        marker = folder / f".{name}.json"  # made once; the truth is stored beside
+        if marker.exists():
+            p, t = json.loads(marker.read_text())
+            made[name] = (Path(p), t)
+        else:
+            p, t = make(folder)
+            marker.write_text(json.dumps([str(p), t]))
+            made[name] = (p, t)
+    return made
+
+
+# ---------------------------------------------------------------- scoring
+
+def score(found: dict, truth: dict, fps: float) -> dict:
+    tol = 1 / fps + 1e-3
+    spans = [(t["start"] - tol, t["end"] + tol) for t in truth["transitions"]]
+    cuts = [c for c in found["cuts"] if not any(lo <= c <= hi for lo, hi in spans)]
+    true_cuts = list(truth["cuts"])
+    matched, used = 0, set()
+    for c in cuts:
+        best = min((i for i in range(len(true_cuts)) if i not in used and abs(true_cuts[i] - c) <= tol),
+                   key=lambda i: abs(true_cuts[i] - c), default=None)
+        if best is not None:
+            used.add(best)
+            matched += 1
+    precision = matched / len(cuts) if cuts else (1.0 if not true_cuts else 0.0)
+    recall = matched / len(true_cuts) if true_cuts else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    found_tr = sum(1 for t in truth["transitions"]
+                   if any(s < t["end"] + tol and t["start"] - tol < e for _, s, e in found["transitions"]))
+    return {"P": precision, "R": recall, "F1": f1, "tr": f"{found_tr}/{len(truth['transitions'])}",
+            "inside": len(found["cuts"]) - len(cuts)}
+
+
+def plain_decode_fps(path: Path, frames: int) -> float:
+    from clipkit.media.ffmpeg import ffmpeg_exe
+
+    t0 = time.perf_counter()
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path), "-map", "0:v",
+                    "-f", "null", "-"], check=True)
+    return frames / (time.perf_counter() - t0)
+
+
+# ---------------------------------------------------------------- main
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="skip the 1080p clip")
+    ap.add_argument("--minutes", type=int, default=3, help="length of the 1080p clip (default 3)")
+    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        tool, path, variant = args.child
+        child_main(tool, path, "" if variant == "-" else variant)
+        return
+    try:
+        import scenedetect  # noqa: F401
+    except ImportError:
+        raise SystemExit("the peer is missing: pip install -e '.[bench]' (installs scenedetect)")
+    WORK.mkdir(parents=True, exist_ok=True)
+    files: list[tuple[str, Path, dict]] = [("sample episode", *sample_file())]
+    files += [(name, p, {**t, "fps": 24}) for name, (p, t) in generated_files().items()]
+    if not args.quick:
+        files.append((f"1080p {args.minutes} min", *long_file(args.minutes)))
+
+    header = f"{'file':<16} {'tool':<22} {'P':>5} {'R':>5} {'F1':>5} {'trans.':>6} {'in-tr':>5} {'wall s':>7} {'fps':>7} {'peak MB':>8}"
+    print(header)
+    print("-" * len(header))
+    summary = []
+    for label, path, truth in files:
+        runs = [("clipkit", ""), ("PySceneDetect adaptive", "")]
+        if label.startswith("1080p"):
+            runs.insert(1, ("clipkit full-decode", "full-decode"))
+        rows = {}
+        for name, variant in runs:
+            tool = "clipkit" if name.startswith("clipkit") else "peer"
+            res = measure(tool, path, variant)
+            sc = score(res, truth, truth["fps"])
+            fps = res["frames"] / res["wall"] if res["wall"] else 0.0
+            rows[name] = {**res, **sc, "fps": fps}
+            print(f"{label:<16} {name:<22} {sc['P']:5.2f} {sc['R']:5.2f} {sc['F1']:5.2f} {sc['tr']:>6} {sc['inside']:5d} "
+                  f"{res['wall']:7.2f} {fps:7.0f} {res['peak_mb']:8.0f}", flush=True)
+        ours, peer = rows["clipkit"], rows["PySceneDetect adaptive"]
+        summary.append((label, ours["F1"] - peer["F1"], ours["fps"] / peer["fps"] if peer["fps"] else float("nan"),
+                        ours["peak_mb"] / peer["peak_mb"] if peer["peak_mb"] else float("nan")))
+        if label.startswith("1080p"):
+            limit = plain_decode_fps(path, ours["frames"])
+            print(f"{label:<16} {'ffmpeg decode only':<22} {'':>5} {'':>5} {'':>5} {'':>6} {'':>5} "
+                  f"{ours['frames'] / limit:7.2f} {limit:7.0f}")
+    print()
+    print(f"{'file':<16} {'F1 clipkit − peer':>18} {'fps ratio':>10} {'memory ratio':>13}")
+    for label, df1, fr, mr in summary:
+        print(f"{label:<16} {df1:+18.2f} {fr:9.2f}× {mr:12.2f}×")
+
+
+if __name__ == "__main__":
+    main()
