@@ -230,3 +230,18 @@ def test_cli(sample, tmp_path):
     bad = runner.invoke(main, ["strip", str(sample), "-o", str(tmp_path / "x.png"), "--count", "0"])
     assert bad.exit_code == 2
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.output
+
+
+def test_progress_can_stop_the_job_and_nothing_is_written(sample, tmp_path):
+    from clipkit.errors import Cancelled
+
+    seen = []
+
+    def stop_after_two(done, total):
+        seen.append((done, total))
+        return done < 2
+
+    with pytest.raises(Cancelled):
+        make_strip(sample, tmp_path / "stopped.png", layout="row", count=6, width=600, progress=stop_after_two)
+    assert seen[0] == (0, 6) and seen[-1][0] == 2
+    assert list(tmp_path.iterdir()) == []
