@@ -302,3 +302,33 @@ def test_cancel_leaves_nothing(clips, tmp_path):
     with pytest.raises(Cancelled):
         make_gif(clips["moving"], "0", "4", tmp_path / "c.gif", width=160, fps=25, progress=progress)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_identical_frames_with_the_same_overlay_still_merge(clips, tmp_path):
+    def caption(t, img):
+        img[70:85, 20:140] = 255  # the same caption on every frame
+        return img
+
+    art = make_gif(clips["still"], "0", "4", tmp_path / "s.gif", fps=20, width=160, overlay=caption,
+                   reserve_colors=[(255, 255, 255)])
+    frames, delays, _ = gif_frames(art.path)
+    assert delays == [300, 100]
+    assert (frames[0][70:85, 20:140] == 255).all() and (frames[1][70:85, 20:140] == 255).all()
+
+
+@pytest.mark.parametrize("dither", ["ordered", "diffusion", "none"])
+def test_static_areas_do_not_shimmer(dither):
+    """A static textured background is written once, whatever the dithering; only the moving box after."""
+    rng = np.random.default_rng(3)
+    background = cv2.GaussianBlur((rng.random((90, 160, 3)) * 255).astype(np.uint8), (5, 5), 2)
+    frames = []
+    for k in range(10):
+        img = background.copy()
+        img[30:50, 10 + 8 * k: 30 + 8 * k] = (250, 30, 30)
+        frames.append(img)
+    buf = io.BytesIO()
+    encode_gif(frames, [10] * 10, buf, GifOptions(colors=32, dither=dither, quality=100))
+    rects = frame_rects(buf.getvalue())
+    assert rects[0] == (0, 0, 160, 90) and len(rects) == 10
+    for x, y, w, h in rects[1:]:
+        assert 30 <= y and y + h <= 50 and w <= 28, (dither, x, y, w, h)
