@@ -25,6 +25,10 @@ from .writer import GifWriter
 __all__ = ["GifOptions", "GifResult", "encode_gif", "tolerance_for"]
 
 
+#: Threads remapping frames ahead of the diff/LZW loop (numpy and Pillow release the GIL).
+_WORKERS = 2
+
+
 def tolerance_for(quality: int) -> float:
     """The per-channel change (0–255) below which a pixel is left as shown, for a quality 1–100."""
     return max(0.0, (100 - quality) * 0.3)
@@ -82,7 +86,7 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
             pending.clear()
 
     k = 0
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         for (a, b), palette in zip(spans, palettes):
             mapped = _remapped(pool, frames[a:b], palette, options.dither, reserved)
             for frame, indices in zip(frames[a:b], mapped):
@@ -101,7 +105,7 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
 
 
 def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: np.ndarray, dither: str,
-              reserved: np.ndarray, ahead: int = 3) -> Iterator[np.ndarray]:
+              reserved: np.ndarray, ahead: int = 4) -> Iterator[np.ndarray]:
     """Palette indices of each frame, in order, computed a few frames ahead on ``pool``.
 
     Remapping is independent per frame and numpy releases the GIL, so the
