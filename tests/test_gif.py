@@ -228,6 +228,11 @@ def test_explicit_crop_and_bad_crop(clips, tmp_path):
     assert not (tmp_path / "bad.gif").exists()
 
 
+def test_height_alone_keeps_the_aspect(clips, tmp_path):
+    art = make_gif(clips["moving"], "0", "+0.5", tmp_path / "h.gif", height=90, fps=10)
+    assert (art.width, art.height) == (160, 90)
+
+
 def test_upscaling_is_warned(clips, tmp_path):
     art = make_gif(clips["still"], "0", "+0.5", tmp_path / "up.gif", width=320, fps=10)
     assert art.width == 320 and any("upscaled" in n for n in art.notes)

@@ -155,6 +155,8 @@ def make_gif(
     caption_overrides, overrides = split_caption_overrides(overrides)
     cs = replace(caption_settings or DEFAULT_CAPTION, **caption_overrides)
     s = replace(settings or DEFAULT_GIF, **overrides)
+    if overrides.get("height") and "width" not in overrides:
+        s = replace(s, width=None)  # only a height typed: the width follows the aspect, not the default 540
     if isinstance(s.max_size, str):
         s = replace(s, max_size=parse_size(s.max_size))
     s = replace(s, fps=Fraction(s.fps), speed=Fraction(s.speed), also=tuple(s.also))
