@@ -371,3 +371,27 @@ def test_strip_jobs(series, tmp_path):
         grey = np.asarray(im.convert("L"), dtype=float)
         thirds = [grey[:, i * 100:(i + 1) * 100].mean() for i in range(3)]
         assert thirds[1] < min(thirds[0], thirds[2])
+
+
+def test_code_version_follows_the_imports_of_a_job(tmp_path):
+    """Outputs go stale when code a job runs changes — including imports inside functions and
+    names re-exported by a package — but not when unrelated code changes."""
+    import importlib
+
+    batch_module = importlib.import_module("clipkit.pipeline.batch")
+    root = tmp_path / "clipkit"
+    files = {
+        "__init__.py": "from .a import f\n__version__ = '1'\n",
+        "a.py": "from .b import x\nfrom .. import __version__\nfrom .pkg import z\n\ndef f():\n    from .c import (\n        y,\n    )\n",
+        "b.py": "import os\nx = 1\n", "c.py": "y = 2\n", "unrelated.py": "w = 3\n",
+        "pkg/__init__.py": "from .e import z\nfrom .g import q\n", "pkg/e.py": "z = 4\n", "pkg/g.py": "q = 5\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    closure = batch_module._import_closure(root, ("clipkit.a",))
+    assert sorted(closure) == ["clipkit.a", "clipkit.b", "clipkit.c", "clipkit.pkg.e"]
+    real = batch_module.code_version("clipkit.pipeline.still", "clipkit.pipeline.jobkinds")
+    assert real.startswith(batch_module.__version__ + "+")
+    assert "clipkit.encode.gif.engine" not in batch_module._import_closure(
+        Path(batch_module.__file__).parent.parent, ("clipkit.pipeline.still",))

@@ -18,6 +18,7 @@ from clipkit.presets import (
     parse_overrides,
     parse_size,
     resolve,
+    settings_for,
     settings_sections,
 )
 
@@ -95,7 +96,7 @@ def test_builtin_presets_match_this_build():
     for name, path in builtin_presets().items():
         layer = load_preset_file(path, kind="platform")
         assert layer.description
-        assert layer.skipped == (), f"{name}: tables with no settings dataclass: {layer.skipped}"
+        assert set(layer.values) <= set(settings_sections())
         if name in expected_budget and "gif" in settings_sections():
             assert resolve(name)["gif"].max_size == expected_budget[name]
     if "gif" in settings_sections():
@@ -115,7 +116,8 @@ def test_typo_names_file_key_and_valid_keys(tmp_path):
         resolve(str(bad))
     text = str(err.value)
     assert str(bad) in text and "'widht'" in text and "did you mean 'width'" in text
-    assert "valid keys:" in err.value.hint and "width" in err.value.hint and "best_window" in err.value.hint
+    assert "in [still]" in text
+    assert "valid keys of [still]:" in err.value.hint and "width" in err.value.hint and "best_window" in err.value.hint
     # through the command line: one line, exit 2, no traceback
     res = run("presets", "show", bad)
     assert res.returncode == 2
@@ -187,3 +189,10 @@ def test_cli_list_and_show(tmp_path):
     assert data["embed.format"]["origin"].startswith("platform preset tumblr")
     assert data["still.best_window"]["origin"] == "built-in default"
     assert data["still.best"]["value"] is True
+
+
+def test_settings_for_one_command():
+    """What a single command's --preset gets: one table, typed flags on top, untyped ones ignored."""
+    gif = settings_for("gif", "discord", {"fps": Fraction(15), "width": None})
+    assert gif.max_size == 10_000_000 and gif.fps == 15 and gif.width == S.GifSettings().width
+    assert settings_for("still") == S.StillSettings()

@@ -46,6 +46,7 @@ __all__ = [
     "find_preset",
     "load_preset_file",
     "resolve",
+    "settings_for",
     "coerce",
     "convert_setting",
     "parse_overrides",
@@ -272,10 +273,11 @@ class PresetFile:
     kind: str  # "platform" (built-in) or "series" (a user's file)
     description: str
     values: dict[str, dict[str, Any]]  # table → {dotted key → coerced value}
-    skipped: tuple[str, ...] = ()  # tables of a built-in preset for jobs this build does not have
 
 
-def _check_table(table: Mapping, cls: type, path: Path, prefix: str, out: dict[str, Any]) -> None:
+def _check_table(table: Mapping, cls: type, path: Path, where: str, out: dict[str, Any], prefix: str = "") -> None:
+    """Check the keys and types of TOML table ``[where]`` against ``cls``; store the values in
+    ``out`` under dotted keys (``prefix`` for nested dataclass fields)."""
     hints = _hints(cls)
     names = [f.name for f in fields(cls)]
     defaults = cls()
@@ -283,20 +285,19 @@ def _check_table(table: Mapping, cls: type, path: Path, prefix: str, out: dict[s
         if key not in names:
             close = _close_match(key, names)
             raise PresetError(
-                f"{path}: unknown key {prefix}{key!r} in [{prefix.rstrip('.') or cls.__name__}]"
-                + (f" (did you mean {close!r}?)" if close else ""),
-                "valid keys: " + ", ".join(names),
+                f"{path}: unknown key {key!r} in [{where}]" + (f" (did you mean {close!r}?)" if close else ""),
+                f"valid keys of [{where}]: " + ", ".join(names),
             )
         current = getattr(defaults, key)
         if is_dataclass(current) and isinstance(value, Mapping):
-            _check_table(value, type(current), path, f"{prefix}{key}.", out)
+            _check_table(value, type(current), path, f"{where}.{key}", out, f"{prefix}{key}.")
             continue
         try:
             out[f"{prefix}{key}"] = coerce(value, hints[key])
         except (ValueError, TypeError) as exc:
             raise PresetError(
-                f"{path}: {prefix}{key} = {value!r}: {exc}",
-                f"give {_type_name(hints[key])}; valid keys of this table: " + ", ".join(names),
+                f"{path}: [{where}] {key} = {value!r}: {exc}",
+                f"fix the value in {path.name}; valid keys of [{where}]: " + ", ".join(names),
             ) from None
 
 
@@ -313,7 +314,6 @@ def load_preset_file(path: str | os.PathLike, *, kind: str = "series", name: str
     data = read_toml(path)
     sections = settings_sections()
     values: dict[str, dict[str, Any]] = {}
-    skipped: list[str] = []
     description = ""
     for key, value in data.items():
         if key == "description":
@@ -322,18 +322,13 @@ def load_preset_file(path: str | os.PathLike, *, kind: str = "series", name: str
             description = value
             continue
         section = _section_for(key, sections) if isinstance(value, Mapping) else None
-        if section is None and kind == "platform" and isinstance(value, Mapping) and path.parent == BUILTIN_DIR:
-            skipped.append(key)  # a shipped preset may carry values for jobs not in this build
-            continue
         if section is None:
             valid = ", ".join(f"[{s}]" for s in sections) + ", description"
             what = f"unknown table [{key}]" if isinstance(value, Mapping) else f"unknown top-level key {key!r}"
             raise PresetError(f"{path}: {what}", f"valid tables and keys: {valid}")
         table_values: dict[str, Any] = values.setdefault(section, {})
-        _check_table(value, sections[section], path, "", table_values)
-        # remember which table name the file used, for error messages elsewhere
-    return PresetFile(name=name or path.stem, path=path, kind=kind, description=description, values=values,
-                      skipped=tuple(skipped))
+        _check_table(value, sections[section], path, key, table_values)
+    return PresetFile(name=name or path.stem, path=path, kind=kind, description=description, values=values)
 
 
 # ---------------------------------------------------------------- finding presets
@@ -573,6 +568,17 @@ def resolve(
         objs[section] = _set_dotted(objs[section], rest, value)
         origins[f"{section}.{rest}"] = flag_origin
     return Resolved(sections=objs, origins=origins, layers=tuple(layers), name=str(preset) if preset else None)
+
+
+def settings_for(section: str, preset: str | os.PathLike | None = None, typed: Mapping[str, Any] | None = None,
+                 *, platform: str | None = None) -> Any:
+    """One table's settings after layering, for a single command's ``--preset``: the
+    flags the user typed (``{"width": 480}``; ``None`` values = not typed) on top.
+
+    ``settings_for("gif", "tumblr", {"fps": 15})`` → a ``GifSettings``.
+    """
+    overrides = {f"{section}.{k}": v for k, v in (typed or {}).items() if v is not None}
+    return resolve(preset, platform=platform, overrides=overrides)[section]
 
 
 def settings_fingerprint(obj: Any) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction
-from pathlib import Path
 
 import click
 
@@ -85,8 +84,6 @@ def show(name: str, platform: str | None, sets: tuple[str, ...], tables: tuple[s
         return
     for layer in resolved.layers:
         click.echo(f"# {layer.kind} preset {layer.name}: {layer.path}" + (f" — {layer.description}" if layer.description else ""), err=True)
-        for table in layer.skipped:
-            click.echo(f"# note: [{table}] in {Path(layer.path).name} is not used by this build (no such job yet)", err=True)
     width = max((len(k.split(".", 1)[1]) for k, _, _ in rows), default=10)
     section = None
     for key, value, origin in rows:

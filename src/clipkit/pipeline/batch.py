@@ -123,16 +123,93 @@ class JobError(UsageError):
 
 
 @cache
-def code_version() -> str:
-    """The package version plus a hash of the core's source: a code change makes outputs stale."""
+def code_version(*modules: str) -> str:
+    """The package version plus a hash of the source of ``modules`` and every clipkit
+    module they import (found statically, so imports inside functions count too):
+    a change to the code that makes a job's output makes that output stale, while
+    a change elsewhere (the command line, another kind of job) does not."""
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256(__version__.encode())
-    for path in sorted(root.rglob("*.py")):
-        if "cli" in path.relative_to(root).parts:
-            continue
-        h.update(path.relative_to(root).as_posix().encode())
+    for name, path in sorted(_import_closure(root, modules or ("clipkit",)).items()):
+        h.update(name.encode())
         h.update(path.read_bytes())
     return f"{__version__}+{h.hexdigest()[:12]}"
+
+
+def _module_file(root: Path, name: str) -> Path | None:
+    parts = name.split(".")[1:]
+    for candidate in (root.joinpath(*parts).with_suffix(".py") if parts else None,
+                      root.joinpath(*parts, "__init__.py")):
+        if candidate is not None and candidate.is_file():
+            return candidate
+    return None
+
+
+_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)", re.MULTILINE)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.MULTILINE)
+
+
+def _imports(root: Path, name: str, path: Path) -> list[tuple[str, list[str]]]:
+    """``(absolute module, [imported names])`` of each import statement in a module, from
+    its text (imports inside functions included; a regex, as parsing every file would
+    cost more than a rerun of a finished batch may take)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    text = path.read_text(encoding="utf-8")
+    out: list[tuple[str, list[str]]] = []
+    for m in _FROM_IMPORT.finditer(text):
+        dots = len(m.group(1)) - len(m.group(1).lstrip("."))
+        module = m.group(1)[dots:]
+        if dots:
+            parts = package.split(".")
+            parts = parts[: len(parts) - (dots - 1)]
+            module = ".".join(parts + ([module] if module else []))
+        names = [n.split(" as ")[0].strip() for n in m.group(2).strip("()").replace("\n", ",").split(",")]
+        out.append((module, [n for n in names if n and not n.startswith("#")]))
+    for m in _IMPORT.finditer(text):
+        out += [(n.split(" as ")[0].strip(), []) for n in m.group(1).split(",") if n.strip()]
+    return out
+
+
+@cache
+def _reexports(root: Path, package: str) -> dict[str, str]:
+    """Names a package's ``__init__`` imports from its modules: name → module."""
+    path = _module_file(root, package)
+    out: dict[str, str] = {}
+    if path is None or path.name != "__init__.py":
+        return out
+    for module, names in _imports(root, package, path):
+        for n in names:
+            sub = f"{module}.{n}"
+            out[n] = sub if _module_file(root, sub) else module
+    return out
+
+
+def _import_closure(root: Path, modules: tuple[str, ...]) -> dict[str, Path]:
+    """``clipkit.*`` modules reachable from ``modules`` through import statements.
+
+    A name imported from a package is followed to the module the package's
+    ``__init__`` re-exports it from, so a package's other modules are not pulled in.
+    """
+    seen: dict[str, Path] = {}
+    stack = list(modules)
+    while stack:
+        name = stack.pop()
+        if name in seen or not name.startswith("clipkit."):
+            continue
+        path = _module_file(root, name)
+        if path is None:
+            continue
+        seen[name] = path
+        for module, names in _imports(root, name, path):
+            if not names:
+                stack.append(module)
+            for n in names:
+                sub = f"{module}.{n}"
+                if _module_file(root, sub):
+                    stack.append(sub)
+                elif n != "__version__":  # the version is hashed anyway
+                    stack.append(_reexports(root, module).get(n, module))
+    return seen
 
 
 def _state_path(output_dir: Path) -> Path:
@@ -322,7 +399,8 @@ def _plan_one(job: Job, resolved: Resolved, output_dir: Path, series_name: str) 
     st = source.stat()
     key_text = json.dumps([
         kind_name, str(source), st.st_size, st.st_mtime_ns, sorted((k, str(v)) for k, v in params.items()),
-        {s: settings_fingerprint(obj) for s, obj in sorted(settings.items())}, code_version(),
+        {s: settings_fingerprint(obj) for s, obj in sorted(settings.items())},
+        code_version(kind.function.partition(":")[0], "clipkit.pipeline.jobkinds"),
     ])
     key = hashlib.sha256(key_text.encode()).hexdigest()
     return PlannedJob(job=job, kind=kind_name, source=source, output=output, params=params,
