@@ -241,18 +241,29 @@ def _flags(frames: list[Frame]) -> tuple[list[bool], list[bool]]:
     return transition, flash
 
 
+def _decode(info: MediaInfo, **kwargs) -> list[Frame]:
+    """``read_frames`` as a list.  Retried when it fails with IndexError: read_frames can read
+    the frame size before its stderr thread has stored it (a race on the first frame)."""
+    for attempt in range(3):
+        try:
+            return list(read_frames(info, **kwargs))
+        except IndexError:
+            if attempt == 2:
+                raise
+    return []  # pragma: no cover
+
+
 def _window_candidates(info: MediaInfo, a: Fraction, b: Fraction, target: Fraction, slot: Slot,
-                       size: tuple[int, int], threads: int | None, *, pad_before: bool = True) -> list[Tile]:
+                       size: tuple[int, int], threads: int | None, *, decode_from: Fraction | None = None) -> list[Tile]:
     """Every frame shown in ``[a, b)`` as a candidate tile, best first (clean ones before the rest).
 
-    Frames just outside the window are decoded too (``pad_before`` off: only
-    after it, when ``a`` is placed right after a keyframe), so that fades and
+    Frames just outside the window are decoded too (before it from
+    ``decode_from`` when given: right after a keyframe), so that fades and
     dissolves at the window's edges are seen.
     """
     pad = TRANSITION_SPAN + Fraction(1, 10)
-    frames = list(read_frames(info, start=max(Fraction(0), a - pad) if pad_before else a,
-                              end=min(info.duration, b + pad), width=size[0], height=size[1], threads=threads,
-                              decoder_options=REFERENCE_FRAMES_ONLY))
+    frames = _decode(info, start=max(Fraction(0), a - pad) if decode_from is None else decode_from, end=min(info.duration, b + pad),
+                     width=size[0], height=size[1], threads=threads, decoder_options=REFERENCE_FRAMES_ONLY)
     transition, flash = _flags(frames)
     reach = max(b - target, target - a, Fraction(1, 100))
     changing = [f.time for f, tr in zip(frames, transition) if tr]
@@ -292,8 +303,8 @@ def _windows(slot: Slot, half: Fraction):
 def _keyframes(info: MediaInfo, a: Fraction, b: Fraction, threads: int | None) -> list[Frame]:
     """The keyframes shown in ``[a, b)``, small (only they are decoded: fast even at 1080p)."""
     try:
-        return list(read_frames(info, start=a, end=b, width=KEYFRAME_PROBE_WIDTH, height=None, threads=threads,
-                                decoder_options=("-skip_frame", "nokey")))
+        return _decode(info, start=a, end=b, width=KEYFRAME_PROBE_WIDTH, height=None, threads=threads,
+                       decoder_options=("-skip_frame", "nokey"))
     except MediaError:  # none in the span
         return []
 
@@ -309,7 +320,7 @@ def _anchored(info: MediaInfo, slot: Slot, size: tuple[int, int], half: Fraction
     """
     reach = min(KEYFRAME_REACH, (slot.hi - slot.lo) / 2)
     keys = [k for k in _keyframes(info, max(slot.lo, slot.target - reach), min(slot.hi, slot.target + reach), threads)
-            if slot.lo <= k.time + ANCHOR_SKIP < slot.hi]
+            if slot.lo <= k.time + ANCHOR_SKIP + TRANSITION_SPAN < slot.hi]
     ranked = []
     for k in keys:
         sc = score_frame(k.image)
@@ -317,11 +328,12 @@ def _anchored(info: MediaInfo, slot: Slot, size: tuple[int, int], half: Fraction
             ranked.append((sc.sharpness * (1 - 0.5 * float(min(abs(k.time - slot.target) / max(reach, Fraction(1)), 1))), k))
     ranked.sort(key=lambda item: item[0], reverse=True)
     for _, k in ranked[:2]:
-        a = k.time + ANCHOR_SKIP
+        start = k.time + ANCHOR_SKIP
+        a = start + TRANSITION_SPAN  # the frames before are context: is a fade or dissolve ending here?
         b = min(slot.hi, a + 2 * half)
         if b <= a:
             continue
-        cands = _window_candidates(info, a, b, a + half, slot, size, threads, pad_before=False)
+        cands = _window_candidates(info, a, b, a + half, slot, size, threads, decode_from=start)
         clean = [c for c in cands if c.clean]
         if clean:
             return replace(clean[0], alternatives=tuple(clean[1:8]))
@@ -330,12 +342,8 @@ def _anchored(info: MediaInfo, slot: Slot, size: tuple[int, int], half: Fraction
 
 def _choose(info: MediaInfo, slot: Slot, size: tuple[int, int], window: Fraction, threads: int | None) -> Tile:
     if slot.exact:
-        frames = read_frames(info, start=slot.target, end=min(info.duration, slot.target + Fraction(1, 1000)),
-                             width=size[0], height=size[1], threads=threads)
-        try:
-            f = next(frames)
-        finally:
-            frames.close()
+        f = _decode(info, start=slot.target, end=min(info.duration, slot.target + Fraction(1, 1000)),
+                    width=size[0], height=size[1], threads=threads)[0]
         sc = score_frame(f.image)
         return Tile(slot, f.time, f.image, sc, sc.usable)
     half = max(Fraction(1, 50), min(window, (slot.hi - slot.lo) / 2))
