@@ -395,3 +395,22 @@ def test_code_version_follows_the_imports_of_a_job(tmp_path):
     assert real.startswith(batch_module.__version__ + "+")
     assert "clipkit.encode.gif.engine" not in batch_module._import_closure(
         Path(batch_module.__file__).parent.parent, ("clipkit.pipeline.still",))
+
+
+def test_episode_by_number_with_the_default_pattern(sample, tmp_path):
+    """The default pattern *e{ep:02d}.* finds the video, not its subtitles or notes beside it."""
+    from clipkit.pipeline.batch import resolve_episode
+    from clipkit.presets import resolve
+
+    folder = tmp_path / "eps"
+    folder.mkdir()
+    (folder / sample.name).symlink_to(sample)
+    (folder / sample.with_suffix(".en.srt").name).write_text("1\n00:00:01,000 --> 00:00:02,000\nHi\n")
+    (folder / "show-s01e08.nfo").write_text("no video for episode 8")
+    r = resolve(overrides={"series.episodes": str(folder)})
+    assert resolve_episode(r, {"ep": 7}, False) == (sample.resolve(), 7)
+    assert resolve_episode(r, {"ep": "7"}, True)[1] == 7
+    with pytest.raises(ClipkitError, match="episode 9: no file matches"):
+        resolve_episode(r, {"ep": 9}, False)
+    with pytest.raises(ClipkitError, match="not an episode number"):
+        resolve_episode(r, {"ep": "seven"}, True)

@@ -43,6 +43,7 @@ __all__ = ["batch", "BatchResult", "JobResult", "PlannedJob", "plan_jobs", "exec
 
 STATE_NAME = ".clipkit-batch.json"
 STATE_VERSION = 1
+VIDEO_EXTS = (".mkv", ".mp4", ".m4v", ".mov", ".webm", ".avi", ".ts", ".m2ts", ".mpg", ".mpeg", ".wmv", ".flv", ".ogv")
 _KNOWN_EXTS = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".mp4", ".webm")
 
 
@@ -328,7 +329,10 @@ def resolve_episode(resolved: Resolved, values: dict, from_text: bool) -> tuple[
     except (KeyError, IndexError, ValueError) as exc:
         raise JobError(f"episode_pattern {series.episode_pattern!r} cannot be filled in: {exc}",
                        "use {ep} (or {ep:02d}) for the episode number") from None
-    matches = sorted(p for p in folder.glob(pattern) if p.is_file())
+    matches = sorted(p for p in folder.glob(pattern) if p.is_file() and ".part" not in p.name)
+    if len(matches) > 1:  # "*e07.*" also matches ep07's subtitles and notes: prefer the video
+        videos = [p for p in matches if p.suffix.lower() in VIDEO_EXTS]
+        matches = videos or matches
     if not matches:
         raise JobError(f"episode {ep}: no file matches {pattern!r} in {folder}",
                        "check [series] episodes and episode_pattern in the preset (clipkit presets show NAME)")
