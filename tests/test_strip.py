@@ -245,3 +245,18 @@ def test_progress_can_stop_the_job_and_nothing_is_written(sample, tmp_path):
         make_strip(sample, tmp_path / "stopped.png", layout="row", count=6, width=600, progress=stop_after_two)
     assert seen[0] == (0, 6) and seen[-1][0] == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_large_video_anchored_on_a_keyframe_still_avoids_a_dissolve(tmp_path):
+    # 720p: windows start right after a keyframe near the slot.  The keyframe is forced at the
+    # start of a 1.75 s dissolve (2.5–4.25 s), so the window after it lies inside the dissolve.
+    path = tmp_path / "hd.mkv"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=24:duration=5",
+           "-f", "lavfi", "-i", "testsrc=size=1280x720:rate=24:duration=5", "-filter_complex",
+           "[0][1]xfade=transition=fade:duration=1.75:offset=2.5,format=yuv420p",
+           "-c:v", "libx264", "-preset", "ultrafast", "-g", "240", "-force_key_frames", "2.5", path)
+    art = make_strip(path, tmp_path / "hd.png", range_="1.6-7.4", count=1, layout="row", width=320,
+                     label_format="precise")
+    (t,) = tile_times(art)
+    assert not (Fraction(26, 10) <= t < Fraction(42, 10)), f"{t} is mid-dissolve"
+    assert Fraction(16, 10) - Fraction(1, FPS) <= t < Fraction(74, 10)
