@@ -473,7 +473,8 @@ def _run_local(todo: list[PlannedJob], workers: int, on_outcome: Callable[[Outco
     queue = list(todo)
     while queue:
         size = min(workers, len(queue))
-        pool = ProcessPoolExecutor(max_workers=size)
+        others = {c.pid for c in multiprocessing.active_children()}  # not ours to interrupt
+        pool = ProcessPoolExecutor(max_workers=size, initializer=_worker_init)
         running: dict[Future, PlannedJob] = {}
         broken: list[PlannedJob] = []
         try:
@@ -481,7 +482,7 @@ def _run_local(todo: list[PlannedJob], workers: int, on_outcome: Callable[[Outco
                 while queue and not broken and len(running) < size:
                     p = queue.pop(0)
                     try:
-                        running[pool.submit(execute, p)] = p
+                        running[pool.submit(_execute_in_worker, p)] = p
                     except BrokenProcessPool:
                         broken.append(p)
                 if not running:
@@ -496,8 +497,8 @@ def _run_local(todo: list[PlannedJob], workers: int, on_outcome: Callable[[Outco
                         continue
                     on_outcome(outcome)
         except BaseException:
-            _stop_workers()
-            pool.shutdown(wait=True, cancel_futures=True)
+            _stop_workers(others)
+            pool.shutdown(wait=False, cancel_futures=True)
             for fut in running:  # jobs that finished while stopping are kept too
                 try:
                     if fut.done() and not fut.cancelled() and fut.exception() is None:
@@ -517,13 +518,48 @@ def _run_local(todo: list[PlannedJob], workers: int, on_outcome: Callable[[Outco
         queue = retry + queue
 
 
-def _stop_workers() -> None:
-    """Interrupt this process's pool workers (Ctrl-C reaches them from a terminal, not from `kill`)."""
-    for child in multiprocessing.active_children():
+_IN_JOB = False  # in a pool worker: is a job running?
+
+
+def _worker_init() -> None:
+    signal.signal(signal.SIGINT, _worker_sigint)
+
+
+def _worker_sigint(signum, frame) -> None:
+    """Ctrl-C in a pool worker: stop the job (its temporary file is removed and the parent
+    is told), or, between jobs, leave quietly instead of printing a traceback."""
+    if _IN_JOB:
+        raise KeyboardInterrupt
+    os._exit(130)
+
+
+def _execute_in_worker(planned: PlannedJob) -> Outcome:
+    global _IN_JOB
+    _IN_JOB = True
+    try:
+        return execute(planned)
+    except KeyboardInterrupt:  # stopped: the job's temporary file is already removed
+        os._exit(130)
+    finally:
+        _IN_JOB = False
+
+
+def _stop_workers(others: set[int], grace: float = 5.0) -> None:
+    """Stop the pool's workers (the child processes started since the pool was): each
+    stops its job and removes its temporary file, then exits; any still there after
+    ``grace`` seconds is killed (its temporary file is removed by the next run)."""
+    children = [c for c in multiprocessing.active_children() if c.pid not in others]
+    for child in children:
         try:
             os.kill(child.pid, signal.SIGINT)
-        except (OSError, TypeError):
+        except OSError:
             pass
+    deadline = time.monotonic() + grace
+    for child in children:
+        child.join(max(0.0, deadline - time.monotonic()))
+        if child.is_alive():
+            child.kill()
+            child.join(1.0)
 
 
 _HOST = r"(?:\[[0-9a-fA-F:.]+\]|[^\s/:\[\]]+)"
