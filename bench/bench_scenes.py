@@ -18,8 +18,10 @@ Per file and tool: precision, recall and F1 of *hard cuts* against the truth (a
 match is within one frame duration; boundaries a tool puts inside a known
 gradual transition are neither right nor wrong for this score), transitions
 found (clipkit: a reported transition overlapping the true one; PySceneDetect
-reports none, only cuts), wall time, frames per second and peak memory (the
-tool's process and the decoder it runs, ru_maxrss).  Each tool runs in its own
+reports none, only cuts; "in-tr" counts the cuts a tool put inside one), wall
+time, frames per second, CPU seconds (the tool's process and the decoder it runs
+— steadier than wall time on a shared machine) and peak memory (ru_maxrss of
+the process plus that of its largest child).  Each tool runs in its own
 fresh process.  The peer runs with its defaults: ``detect-adaptive``, as
 ``scenedetect -i FILE list-scenes`` does.  Ratios are clipkit / PySceneDetect.
 A plain decode of the 1080p clip (ffmpeg to null) is timed too, as the limit.
@@ -52,17 +54,24 @@ def _peak_mb() -> float:
     return (own + kids) / 1024
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process and the decoder it ran: steadier than wall time on a busy machine."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def run_clipkit(path: str, variant: str) -> dict:
     from clipkit import detect_scenes
 
     options = {"cache": False}
     if variant == "full-decode":
         options["fast_decode"] = False
+    cpu0 = _cpu_s()
     t0 = time.perf_counter()
     found = detect_scenes(path, **options)
     wall = time.perf_counter() - t0
     return {
-        "wall": wall, "frames": found.frame_count, "peak_mb": _peak_mb(),
+        "wall": wall, "cpu": _cpu_s() - cpu0, "frames": found.frame_count, "peak_mb": _peak_mb(),
         "cuts": [float(c.time) for c in found.cuts],
         "transitions": [[t.kind, float(t.start), float(t.end)] for t in found.transitions],
     }
@@ -71,6 +80,7 @@ def run_clipkit(path: str, variant: str) -> dict:
 def run_peer(path: str, variant: str) -> dict:
     from scenedetect import AdaptiveDetector, SceneManager, open_video
 
+    cpu0 = _cpu_s()
     t0 = time.perf_counter()
     video = open_video(path)
     manager = SceneManager()
@@ -79,10 +89,16 @@ def run_peer(path: str, variant: str) -> dict:
     scenes = manager.get_scene_list()
     wall = time.perf_counter() - t0
     return {
-        "wall": wall, "frames": frames, "peak_mb": _peak_mb(),
-        "cuts": [s[0].get_seconds() for s in scenes[1:]],
+        "wall": wall, "cpu": _cpu_s() - cpu0, "frames": frames, "peak_mb": _peak_mb(),
+        "cuts": [_seconds(s[0]) for s in scenes[1:]],
         "transitions": [],
     }
+
+
+def _seconds(timecode) -> float:
+    """A FrameTimecode in seconds (``.seconds`` from 0.7, ``get_seconds()`` before)."""
+    value = getattr(type(timecode), "seconds", None)
+    return float(timecode.seconds) if isinstance(value, property) else float(timecode.get_seconds())
 
 
 def child_main(tool: str, path: str, variant: str) -> None:
@@ -202,7 +218,8 @@ def main() -> None:
     if not args.quick:
         files.append((f"1080p {args.minutes} min", *long_file(args.minutes)))
 
-    header = f"{'file':<16} {'tool':<22} {'P':>5} {'R':>5} {'F1':>5} {'trans.':>6} {'in-tr':>5} {'wall s':>7} {'fps':>7} {'peak MB':>8}"
+    header = (f"{'file':<16} {'tool':<22} {'P':>5} {'R':>5} {'F1':>5} {'trans.':>6} {'in-tr':>5} {'wall s':>7} {'fps':>7} "
+              f"{'cpu s':>7} {'peak MB':>8}")
     print(header)
     print("-" * len(header))
     summary = []
@@ -218,18 +235,20 @@ def main() -> None:
             fps = res["frames"] / res["wall"] if res["wall"] else 0.0
             rows[name] = {**res, **sc, "fps": fps}
             print(f"{label:<16} {name:<22} {sc['P']:5.2f} {sc['R']:5.2f} {sc['F1']:5.2f} {sc['tr']:>6} {sc['inside']:5d} "
-                  f"{res['wall']:7.2f} {fps:7.0f} {res['peak_mb']:8.0f}", flush=True)
+                  f"{res['wall']:7.2f} {fps:7.0f} {res['cpu']:7.2f} {res['peak_mb']:8.0f}", flush=True)
         ours, peer = rows["clipkit"], rows["PySceneDetect adaptive"]
         summary.append((label, ours["F1"] - peer["F1"], ours["fps"] / peer["fps"] if peer["fps"] else float("nan"),
+                        peer["cpu"] / ours["cpu"] if ours["cpu"] else float("nan"),
                         ours["peak_mb"] / peer["peak_mb"] if peer["peak_mb"] else float("nan")))
         if label.startswith("1080p"):
             limit = plain_decode_fps(path, ours["frames"])
             print(f"{label:<16} {'ffmpeg decode only':<22} {'':>5} {'':>5} {'':>5} {'':>6} {'':>5} "
                   f"{ours['frames'] / limit:7.2f} {limit:7.0f}")
     print()
-    print(f"{'file':<16} {'F1 clipkit − peer':>18} {'fps ratio':>10} {'memory ratio':>13}")
-    for label, df1, fr, mr in summary:
-        print(f"{label:<16} {df1:+18.2f} {fr:9.2f}× {mr:12.2f}×")
+    print("ratios clipkit / PySceneDetect (speed: higher is better for clipkit; memory: lower is)")
+    print(f"{'file':<16} {'F1 clipkit − peer':>18} {'fps ratio':>10} {'cpu-speed ratio':>16} {'memory ratio':>13}")
+    for label, df1, fr, cr, mr in summary:
+        print(f"{label:<16} {df1:+18.2f} {fr:9.2f}× {cr:15.2f}× {mr:12.2f}×")
 
 
 if __name__ == "__main__":
