@@ -260,3 +260,17 @@ def test_large_video_anchored_on_a_keyframe_still_avoids_a_dissolve(tmp_path):
     (t,) = tile_times(art)
     assert not (Fraction(26, 10) <= t < Fraction(42, 10)), f"{t} is mid-dissolve"
     assert Fraction(16, 10) - Fraction(1, FPS) <= t < Fraction(74, 10)
+
+
+def test_per_scene_gives_one_tile_inside_each_shot(sample, truth, tmp_path):
+    art = make_strip(sample, tmp_path / "shots.png", per_scene=True, label_format="precise")
+    times = tile_times(art)
+    shots = truth["shots"]
+    assert len(times) == len(shots) == art.frame_count
+    for t, (start, end) in zip(times, shots):
+        assert start <= t < end, (t, start, end)
+    fade, dissolve = truth["transitions"]
+    assert not any(fade["start"] <= t < fade["end"] or dissolve["start"] <= t < dissolve["end"] for t in times)
+    # 7 tiles in a grid: 3 columns × 3 rows, the last row partly empty
+    plan = plan_layout(7, 3, 3, width=1000, aspect=Fraction(16, 9))
+    assert (art.width, art.height) == (plan.width, plan.height)
