@@ -62,6 +62,8 @@ TRANSITION_TYPICAL = 0.09
 FLASH_JUMP = 12.0
 #: Tiles closer than this (mean grey on a 32×18 thumbnail) are near-duplicates.
 DUPLICATE_DISTANCE = 3.0
+#: Other clean candidates kept per tile (to replace a near-duplicate); each holds a tile-sized picture.
+MAX_ALTERNATIVES = 4
 #: How many further windows a slot tries when the first holds no clean frame.
 MAX_EXTRA_WINDOWS = 6
 #: Candidates are the frames other frames are predicted from (I, P and reference B frames):
@@ -262,6 +264,14 @@ def _decode(info: MediaInfo, **kwargs) -> list[Frame]:
     return []  # pragma: no cover
 
 
+def _best_of(clean: list[Tile]) -> Tile:
+    """The best clean candidate, carrying a few others spread over the rest (ranked by value,
+    so spread in time too) to replace it if it is a near-copy of its neighbour."""
+    rest = clean[1:]
+    step = max(1, len(rest) // MAX_ALTERNATIVES)
+    return replace(clean[0], alternatives=tuple(rest[::step][:MAX_ALTERNATIVES]))
+
+
 def _window_candidates(info: MediaInfo, a: Fraction, b: Fraction, target: Fraction, slot: Slot,
                        size: tuple[int, int], threads: int | None, *, decode_from: Fraction | None = None) -> list[Tile]:
     """Every frame shown in ``[a, b)`` as a candidate tile, best first (clean ones before the rest).
@@ -350,7 +360,7 @@ def _anchored(info: MediaInfo, slot: Slot, size: tuple[int, int], half: Fraction
         cands = _window_candidates(info, a, b, a + half, slot, size, threads, decode_from=start)
         clean = [c for c in cands if c.clean]
         if clean:
-            return replace(clean[0], alternatives=tuple(clean[1:8]))
+            return _best_of(clean)
     return None
 
 
@@ -373,7 +383,7 @@ def _choose(info: MediaInfo, slot: Slot, size: tuple[int, int], window: Fraction
         cands = _window_candidates(info, a, b, slot.target, slot, size, threads)
         if cands and cands[0].clean:
             clean = [c for c in cands if c.clean]
-            return replace(clean[0], alternatives=tuple(clean[1:8]))
+            return _best_of(clean)
         if cands and (fallback is None or (cands[0].score.usable and not fallback.score.usable)):
             fallback = cands[0]
         if tries >= MAX_EXTRA_WINDOWS:
@@ -471,7 +481,7 @@ def _judge(frames: list[Frame], span: tuple, slot: Slot) -> Tile | None:
     """The best clean tile of a slot's first window, or None (then the slot is searched on its own)."""
     cands = _rank(frames, span[0], span[1], slot.target, slot) if frames else []
     clean = [c for c in cands if c.clean]
-    return replace(clean[0], alternatives=tuple(clean[1:8])) if clean else None
+    return _best_of(clean) if clean else None
 
 
 def choose_tiles(info: MediaInfo, slots: list[Slot], size: tuple[int, int], *, window: Fraction = Fraction(1, 2),
