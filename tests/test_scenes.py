@@ -216,3 +216,14 @@ def test_bad_sources(tmp_path):
         detect_scenes(audio)
     with pytest.raises(UsageError, match="threshold"):
         detect_scenes(audio, threshold=0)
+
+
+def test_fast_mode_keeps_the_sample_exact(sample, truth):
+    """--fast decodes reference frames only; x264 starts each shot on one, so cuts stay exact
+    and frame numbers (from time, constant rate) are the file's."""
+    found = detect_scenes(sample, fast=True, cache=False)
+    assert_cuts(found, truth["cuts"])
+    assert found.frame_count < truth["duration"] * truth["fps"] * 0.8  # frames were skipped
+    assert [c.index for c in found.cuts] == [c * truth["fps"] for c in truth["cuts"]]
+    assert {t.kind for t in found.transitions} == {"fade", "dissolve"}
+    assert any("fast mode" in n for n in found.notes)
