@@ -1,0 +1,11 @@
+"""Scene-change detection and frame scoring.
+
+Detectors are small objects fed one frame's features at a time
+(:mod:`.detector`): hard cuts (:mod:`.cuts`, with flash suppression from
+:mod:`.flash`), fades (:mod:`.fades`) and dissolves (:mod:`.dissolves`).
+:mod:`.manager` drives them over a decoded stream and turns their events into
+shots (:mod:`.model`); :mod:`.formats` writes the result, :mod:`.cache` keeps
+it.  The job itself — decoding, caching, notes — is
+:func:`clipkit.pipeline.scenes.detect_scenes`.  :mod:`.score` rates single
+frames (sharpness, black, blank) for stills and strips.
+"""
