@@ -22,7 +22,7 @@ from ..scenes.detector import Detector
 from ..scenes.dissolves import DissolveDetector
 from ..scenes.fades import FadeDetector
 from ..scenes.manager import build_scenes, scan
-from ..scenes.model import Scene, SceneList
+from ..scenes.model import SceneList
 from ..settings import DEFAULT_SCENES, ScenesSettings
 from ..timecode import TimeRange, format_time, parse_range, parse_time
 

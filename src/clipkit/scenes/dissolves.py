@@ -19,7 +19,6 @@ crosses ½.  Works on the 64-px luma copy; memory is the window only.
 
 from __future__ import annotations
 
-from fractions import Fraction
 
 import numpy as np
 
