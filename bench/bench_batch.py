@@ -22,6 +22,7 @@ import argparse
 import hashlib
 import importlib
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -54,6 +55,12 @@ def digests(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.gif"))}
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (pool workers, ffmpeg, `clipkit gif`)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def timed(label: str, fn) -> tuple[float, object]:
     print(f"… {label}", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
@@ -75,18 +82,20 @@ def main() -> int:
     try:
         sample = make_sample(work / "episodes")
         jobs, starts = write_inputs(work, sample, args.jobs, args.seconds)
-        rows: list[tuple[str, float, str]] = []
+        rows: list[tuple[str, float, str, float | None]] = []
         outs: dict[str, Path] = {}
 
         def run_batch(name: str, **kw) -> float:
             out = work / name
+            cpu0 = cpu_seconds()
             seconds, res = timed(name, lambda: batch(jobs, output=out, **kw))
+            cpu = None if "dask" in kw else cpu_seconds() - cpu0  # Dask workers' CPU is not ours to count
             made = res.count("made")
             if not res.ok:
                 for r in res.results:
                     if r.status == "failed":
                         print(f"  job {r.index} failed: {r.error}", file=sys.stderr)
-            rows.append((name, seconds, f"{made} made, {res.count('skipped')} skipped, {res.count('failed')} failed"))
+            rows.append((name, seconds, f"{made} made, {res.count('skipped')} skipped, {res.count('failed')} failed", cpu))
             outs[name] = out
             return seconds
 
@@ -119,6 +128,8 @@ def main() -> int:
             # are rightly stale.  Time the rerun of the batch that has just been remade.
             cli_note = " (code changed meanwhile: timed the second rerun)"
             cli_s, cli = timed("rerun (CLI) again", lambda: subprocess.run(cli_cmd, capture_output=True, text=True))
+        boot_s, _ = timed("start-up alone", lambda: subprocess.run(
+            [sys.executable, "-m", "clipkit", "--version"], capture_output=True, check=True))
         peer_s = None
         if not args.no_peer:
             loop_dir = work / "loop"
@@ -129,7 +140,9 @@ def main() -> int:
                     subprocess.run([sys.executable, "-m", "clipkit", "gif", str(sample), str(start), f"+{args.seconds}",
                                     "-o", str(loop_dir / f"{i:02d}.gif")], check=True, capture_output=True)
 
+            cpu0 = cpu_seconds()
             peer_s, _ = timed("peer: shell loop of `clipkit gif`", loop)
+            peer_cpu = cpu_seconds() - cpu0
             outs["peer loop"] = loop_dir
 
         print()
@@ -137,17 +150,20 @@ def main() -> int:
               f"default GIF settings; {os.cpu_count()} CPUs; load average before {load0:.1f}, "
               f"after {os.getloadavg()[0]:.1f}")
         print()
-        print("| run | wall time | speed-up vs -j 1 | vs the peer loop | jobs |")
-        print("|---|---:|---:|---:|---|")
+        print("| run | wall time | speed-up vs -j 1 | vs the peer loop | CPU s | cores obtained | jobs |")
+        print("|---|---:|---:|---:|---:|---:|---|")
         if peer_s:
-            print(f"| peer: shell loop of `clipkit gif` | {peer_s:.1f} s | {j1 / peer_s:.2f}× | 1.00× | {args.jobs} made |")
-        for name, seconds, what in rows:
+            print(f"| peer: shell loop of `clipkit gif` | {peer_s:.1f} s | {j1 / peer_s:.2f}× | 1.00× | "
+                  f"{peer_cpu:.1f} | {peer_cpu / peer_s:.2f} | {args.jobs} made |")
+        for name, seconds, what, cpu in rows:
             vs_peer = f"{peer_s / seconds:.2f}×" if peer_s else "–"
-            print(f"| {name} | {seconds:.1f} s | {j1 / seconds:.2f}× | {vs_peer} | {what} |")
+            cpu_cols = f"{cpu:.1f} | {cpu / seconds:.2f}" if cpu is not None else "– | –"
+            print(f"| {name} | {seconds:.1f} s | {j1 / seconds:.2f}× | {vs_peer} | {cpu_cols} | {what} |")
         skipped = rerun.count("skipped")
-        print(f"| rerun of the finished batch (API) | {rerun_s:.3f} s | – | – | {skipped} up to date |")
-        print(f"| rerun of the finished batch (CLI, incl. Python start-up){cli_note} | {cli_s:.3f} s | – | – | "
+        print(f"| rerun of the finished batch (API) | {rerun_s:.3f} s | – | – | – | – | {skipped} up to date |")
+        print(f"| rerun of the finished batch (CLI, incl. Python start-up){cli_note} | {cli_s:.3f} s | – | – | – | – | "
               f"exit {cli.returncode} |")
+        print(f"| `clipkit --version` (Python start-up and imports alone) | {boot_s:.3f} s | – | – | – | – | |")
         print()
         base = digests(outs["batch -j 1"])
         for name, folder in outs.items():
@@ -156,6 +172,9 @@ def main() -> int:
             print(f"outputs of {name}: {'identical to -j 1' if same else 'DIFFER from -j 1'}")
         print()
         print(f"goal ≥ 1.7× with 2 workers: -j 2 {j1 / j2:.2f}×" + (f", Dask {j1 / dask_s:.2f}×" if dask_s else ""))
+        (_, _, _, cpu1), (_, _, _, cpu2) = rows[0], rows[1]
+        print(f"  on an idle machine (wall = CPU / cores): -j 1 ≈ {cpu1:.1f} s, -j 2 ≈ {cpu2 / 2:.1f} s → "
+              f"≈ {cpu1 / (cpu2 / 2):.2f}× (the CPU work of -j 2 is {cpu2 / cpu1:.2f}× that of -j 1)")
         print(f"goal rerun < 1 s: API {rerun_s:.3f} s, CLI {cli_s:.2f} s")
         return 0
     finally:
