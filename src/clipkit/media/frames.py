@@ -139,11 +139,12 @@ def read_frames(
             line = raw.decode("utf-8", "replace").rstrip()
             m = _SHOWINFO_RE.search(line)
             if m:
-                times.put((int(m.group(2)) * tb, int(m.group(3)) * tb if int(m.group(3)) > 0 else None))
-                if not size_box:
-                    s = re.search(r"\bs:(\d+)x(\d+)", line)
-                    if s:
-                        size_box.append((int(s.group(1)), int(s.group(2))))
+                # The size travels with each frame's time: the reader never looks at
+                # a size that was not recorded yet, and a mid-stream size change is followed.
+                s = re.search(r"\bs:(\d+)x(\d+)", line)
+                if s:
+                    size_box[:] = [(int(s.group(1)), int(s.group(2)))]
+                times.put((int(m.group(2)) * tb, int(m.group(3)) * tb if int(m.group(3)) > 0 else None, size_box[0] if size_box else None))
                 continue
             m = _TIMEBASE_RE.search(line)
             if m and "showinfo" in line:
@@ -168,8 +169,10 @@ def read_frames(
             item = times.get()
             if item is None:
                 break
-            pts, dur = item
-            w, h = size_box[0]
+            pts, dur, size = item
+            if size is None:
+                raise MediaError(f"ffmpeg did not report the frame size of {info.path}", "run with --debug and report it")
+            w, h = size
             nbytes = w * h * channels
             buf = bytearray(nbytes)
             view = memoryview(buf)

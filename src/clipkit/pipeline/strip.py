@@ -253,15 +253,8 @@ def _flags(frames: list[Frame]) -> tuple[list[bool], list[bool]]:
 
 
 def _decode(info: MediaInfo, **kwargs) -> list[Frame]:
-    """``read_frames`` as a list.  Retried when it fails with IndexError: read_frames can read
-    the frame size before its stderr thread has stored it (a race on the first frame)."""
-    for attempt in range(3):
-        try:
-            return list(read_frames(info, **kwargs))
-        except IndexError:
-            if attempt == 2:
-                raise
-    return []  # pragma: no cover
+    """``read_frames`` as a list."""
+    return list(read_frames(info, **kwargs))
 
 
 def _best_of(clean: list[Tile]) -> Tile:
