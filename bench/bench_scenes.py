@@ -131,12 +131,12 @@ def long_file(minutes: int) -> tuple[Path, dict]:
     from clipkit.media.ffmpeg import run_ffmpeg
 
     sample, truth = sample_file()
-    path = WORK / f"sample-loop-{minutes}min-1080p.mkv"
+    path = WORK / f"sample-loop-{minutes}min-1080p-cfr.mkv"  # -r 24: looping alone left irregular timestamps
     if not path.exists():
         print(f"generating {path.name} (once; a few minutes) …", file=sys.stderr)
         part = path.with_suffix(".part.mkv")
         run_ffmpeg(["-y", "-stream_loop", str(minutes - 1), "-i", sample, "-map", "0:v",
-                    "-vf", "scale=1920:1080:flags=bicubic", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
+                    "-vf", "scale=1920:1080:flags=bicubic", "-r", "24", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
                     "-g", "48", "-pix_fmt", "yuv420p", "-an", "-sn", part], what="making the 1080p benchmark clip")
         part.rename(path)
     cuts, transitions = [], []
