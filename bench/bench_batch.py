@@ -61,6 +61,26 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def _spin(seconds: float) -> float:
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+    return seconds
+
+
+def cores_available(seconds: float = 2.0) -> float:
+    """How many cores two busy processes get right now (the ceiling of any 2-worker
+    speed-up on this machine at this moment: other users' load, the scheduler's
+    per-session fairness)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, [0.05, 0.05]))  # start the workers first
+        t0 = time.perf_counter()
+        cpu = sum(pool.map(_spin, [seconds, seconds]))
+        return cpu / (time.perf_counter() - t0)
+
+
 def timed(label: str, fn) -> tuple[float, object]:
     print(f"… {label}", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
@@ -78,6 +98,7 @@ def main() -> int:
     args = ap.parse_args()
 
     load0 = os.getloadavg()[0]
+    ceiling0 = cores_available()
     work = Path(tempfile.mkdtemp(prefix="clipkit-bench-batch-"))
     try:
         sample = make_sample(work / "episodes")
@@ -148,7 +169,8 @@ def main() -> int:
         print()
         print(f"{args.jobs} GIF jobs of {args.seconds:g} s from the sample episode (640×360, 24 fps) at the "
               f"default GIF settings; {os.cpu_count()} CPUs; load average before {load0:.1f}, "
-              f"after {os.getloadavg()[0]:.1f}")
+              f"after {os.getloadavg()[0]:.1f}; two busy processes got {ceiling0:.2f} cores before the runs, "
+              f"{cores_available():.2f} after")
         print()
         print("| run | wall time | speed-up vs -j 1 | vs the peer loop | CPU s | cores obtained | jobs |")
         print("|---|---:|---:|---:|---:|---:|---|")

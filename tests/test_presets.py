@@ -75,6 +75,8 @@ format = "webp"
     # relative folders are relative to the preset file that set them
     assert r.path_of("series.episodes") == tmp_path / "eps"
     assert r.path_of("series.output") == Path("clipkit-out")  # default: the current folder
+    typed = resolve(str(series), overrides={"series.episodes": "here"})
+    assert typed.path_of("series.episodes") == Path("here")  # typed: from the current folder
 
 
 def test_platform_flag_and_name_lookup(tmp_path, monkeypatch):

@@ -56,7 +56,6 @@ __all__ = [
 
 BUILTIN_DIR = Path(__file__).parent / "builtin_presets"
 DEFAULT_ORIGIN = "built-in default"
-TOP_LEVEL_KEYS = ("description",)
 
 
 class PresetError(UsageError):
@@ -407,6 +406,7 @@ class Resolved:
     origins: Mapping[str, str]  # "gif.width" → "platform preset tumblr (…/tumblr.toml)"
     layers: tuple[PresetFile, ...] = ()
     name: str | None = None  # the preset asked for
+    typed: frozenset[str] = frozenset()  # keys set by flags (relative paths: from the current folder)
 
     def __getitem__(self, section: str) -> Any:
         return self.sections[section]
@@ -421,6 +421,8 @@ class Resolved:
     def base_dir(self, key: str) -> Path:
         """The folder a relative path in ``key`` ("series.episodes") is relative to:
         the preset file that set it, else the current folder."""
+        if key in self.typed:
+            return Path(".")
         for layer in reversed(self.layers):
             section, _, rest = key.partition(".")
             if rest in layer.values.get(section, {}):
@@ -567,7 +569,9 @@ def resolve(
         value = convert_setting(section, rest, value, sections, source=flag_origin)
         objs[section] = _set_dotted(objs[section], rest, value)
         origins[f"{section}.{rest}"] = flag_origin
-    return Resolved(sections=objs, origins=origins, layers=tuple(layers), name=str(preset) if preset else None)
+    typed = frozenset(k for k, o in origins.items() if o == flag_origin)
+    return Resolved(sections=objs, origins=origins, layers=tuple(layers), name=str(preset) if preset else None,
+                    typed=typed)
 
 
 def settings_for(section: str, preset: str | os.PathLike | None = None, typed: Mapping[str, Any] | None = None,
