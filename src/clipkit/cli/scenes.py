@@ -36,8 +36,8 @@ def _seconds(_ctx, param, value):
 @click.option("--min-scene", callback=_seconds, help="Ignore a cut sooner than this after the last one (seconds or 500ms; default 0.5).")
 @click.option("--no-fades", is_flag=True, help="Do not look for fades (faster).")
 @click.option("--no-dissolves", is_flag=True, help="Do not look for dissolves (faster).")
-@click.option("--fast", is_flag=True, help="Decode reference frames only (~1.5× faster). Exact when each shot starts on one "
-              "(x264 encodes do); elsewhere a cut may be found a few frames late.")
+@click.option("--fast", is_flag=True, help="Decode only the frames others are predicted from (about half). Exact when each shot "
+              "starts on one (x264 encodes do); elsewhere a cut may be found a few frames late.")
 @click.option("--no-cache", is_flag=True, help="Detect again even if this file was scanned with these settings before.")
 def scenes(video: str, fmt: str | None, output: str | None, start: str | None, end: str | None, threshold: float | None,
            min_scene: Fraction | None, no_fades: bool, no_dissolves: bool, fast: bool, no_cache: bool) -> None:

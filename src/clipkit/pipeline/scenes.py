@@ -94,12 +94,10 @@ def detect_scenes(
     warnings: list[str] = []
     notes: list[str] = []
     options = ["-skip_loop_filter", "all"] if s.fast_decode else []
-    fast = s.fast and not video.variable_frame_rate and video.frame_rate is not None
+    fast = s.fast
     if fast:
         # Skip frames nothing else is predicted from (most B-frames): about half the decoding.
         options += ["-skip_frame", "noref"]
-    elif s.fast:
-        notes.append("--fast needs a constant frame rate; decoded every frame instead")
     frames = read_frames(info, start=rng.start, end=rng.end, width=s.analysis_width, pix_fmt="yuv444p",
                          scale_flags="area", warnings=warnings, decoder_options=tuple(options))
     total = int(rng.duration * rate)
@@ -121,6 +119,8 @@ def detect_scenes(
                        for t in transitions]
         notes.append("fast mode: reference frames only; a cut on a frame that is not one is found up to "
                      "a few frames late")
+        if video.variable_frame_rate:
+            notes.append("variable frame rate: frame numbers are estimated from the average rate")
     elif rng.start > 0:
         # Frame numbers count from the file's first frame: exact on a constant rate.
         if not video.variable_frame_rate and video.frame_rate:

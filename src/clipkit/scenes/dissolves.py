@@ -20,6 +20,7 @@ crosses ½.  Works on the 64-px luma copy; memory is the window only.
 from __future__ import annotations
 
 
+import cv2
 import numpy as np
 
 from .detector import Detector
@@ -48,7 +49,7 @@ class DissolveDetector(Detector):
         self._miss = 0
 
     def push(self, f: FrameFeatures) -> list[Event]:
-        step = float(np.abs(f.tiny - self._frames[-1].tiny).mean()) if self._frames else 0.0
+        step = cv2.norm(f.tiny, self._frames[-1].tiny, cv2.NORM_L1) / f.tiny.size if self._frames else 0.0
         self._frames.append(f)
         self._steps.append(step)
         total = self._base + len(self._frames)
@@ -90,10 +91,10 @@ class DissolveDetector(Detector):
         k = self.k
         a_f, b_f, m_f = self._at(c - k), self._at(c + k), self._at(c)
         a, b, m = a_f.tiny, b_f.tiny, m_f.tiny
-        d = b - a
-        change = float(np.abs(d).mean())
+        change = cv2.norm(a, b, cv2.NORM_L1) / a.size
         if change < self.min_change:
             return None
+        d = b - a
         steps = self._steps[c - k + 1 - self._base: c + k + 1 - self._base]
         if max(steps) > 0.4 * change:
             return None  # one step does most of it: a cut, not a blend
