@@ -70,3 +70,13 @@ def test_truncated_file_is_refused_or_shorter(sample, tmp_path):
     cut.write_bytes(sample.read_bytes()[:2000])
     with pytest.raises(InputError):
         probe(cut)
+
+
+def test_b_frames_past_the_timing_window_do_not_fake_a_variable_rate(tmp_path):
+    # More than the 600 packets probed, with B-frames: decode order leaves the
+    # window's last shown frames unread; that must not look like a variable rate.
+    path = tmp_path / "long.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25:duration=30", "-c:v", "libx264", "-bf", "3",
+           "-preset", "ultrafast", "-pix_fmt", "yuv420p", path)
+    v = probe(path).video
+    assert v.frame_rate == 25 and not v.variable_frame_rate

@@ -166,9 +166,10 @@ def snap_to_grid(t: Fraction, rate: Fraction, tick: Fraction) -> Fraction:
 
 
 def _snap_rate(rate: Fraction) -> Fraction:
-    for common in _COMMON_RATES:
-        if abs(rate - common) / common < Fraction(1, 1000):
-            return common
+    """The common rate nearest ``rate`` if within 0.02 % (24 and 24000/1001 are 0.1 % apart)."""
+    nearest = min(_COMMON_RATES, key=lambda c: abs(rate - c))
+    if abs(rate - nearest) / nearest < Fraction(1, 5000):
+        return nearest
     return rate.limit_denominator(1001)
 
 
@@ -309,6 +310,10 @@ def _timing(path: Path, video: VideoStream, header_duration: Fraction | None, st
     if len(head) >= 3:
         tb = head[0][2]
         pts = sorted(p for p, _, _ in head)
+        if len(head) >= 600 and len(pts) > 40:
+            # Packets come in decode order: B-frames shown just after the last one
+            # read are not in the window yet, which leaves gaps at its end.
+            pts = pts[:-16]
         steps = [b - a for a, b in zip(pts, pts[1:]) if b > a]
         if steps:
             steps_sorted = sorted(steps)
