@@ -138,3 +138,28 @@ def test_file_names_with_odd_characters_are_encoded(media):
     res = run("embed", media["gif"].path, "-f", "html", "--base-url", "https://x.example/")
     src = Tags(res.stdout).tags[0][1]["src"]
     assert src == "https://x.example/ep07%20it%27s%20%26%20%C3%A4%20%231.gif" and STEM in str(media["gif"].path)
+
+
+def test_gif_and_strip_print_their_snippets_and_record_them(clip, tmp_path):
+    out = tmp_path / "post"
+    res = run("gif", clip, "0", "+1", "--width", "160", "--also", "mp4,webp", "-o", f"{out}/", "--subs", "off",
+              "--embed", "video", "--title", "Run!", "--base-url", "/up/")
+    assert res.exit_code == 0, res.output
+    tree = Tags(res.stdout)
+    names = [t for t, _ in tree.tags]
+    assert names == ["figure", "video", "source", "a", "figcaption"]
+    gif_name = next(out.glob("*.gif")).name
+    assert dict(tree.tags)["source"]["src"] == "/up/" + gif_name.replace(" ", "%20")[:-4] + ".mp4"
+    assert dict(tree.tags)["a"]["href"] == "/up/" + gif_name.replace(" ", "%20")
+    res = run("strip", clip, "--layout", "row", "--count", "3", "--width", "480", "-o", f"{out}/",
+              "--title", "Header text", "--embed-title", "Caption text", "--embed", "html")
+    assert res.exit_code == 0, res.output
+    tree = Tags(res.stdout)
+    assert [t for t, _ in tree.tags] == ["figure", "img", "figcaption"] and "".join(tree.data).strip() == "Caption text"
+    assert dict(tree.tags)["img"]["alt"].startswith("3 frames of ep 07")
+    entries = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["artifacts"]
+    assert [e["kind"] for e in entries] == ["gif", "strip"]
+    assert sorted(s["kind"] for s in entries[0]["siblings"]) == ["mp4", "webp"]
+    assert entries[0]["embed"] == {"title": "Run!"} and entries[1]["embed"] == {"title": "Caption text"}
+    again = run("embed", "--all", out, "-f", "picture")
+    assert again.exit_code == 0 and again.stdout.count("<figcaption>") == 2 and ".webp" in again.stdout

@@ -6,10 +6,10 @@ from fractions import Fraction
 
 import click
 
-from ..embed import html_img
 from ..encode.gif.dither import DITHER_METHODS
 from ..pipeline.gif import make_gif
 from .captions import caption_options, pop_caption_params
+from .embed_options import EmbedChoice, emit_embed, embed_options
 from .main import echo_notes, main
 from .params import MEDIA_FILE, OUTPUT
 from .progress import ProgressBar
@@ -43,7 +43,8 @@ def _fraction(_ctx, param, value):
 @click.option("--max-size", help="Fit under this size (e.g. 3MB, 500KB; 1000-based): fewer colours, then fps, then pixels.")
 @click.option("--also", help="Also write the clip as mp4 and/or webp beside the GIF, e.g. --also mp4,webp.")
 @caption_options(subs_default="auto")
-def gif(video: str, start: str, end: str, output: str | None, **opts) -> None:
+@embed_options
+def gif(video: str, start: str, end: str, output: str | None, embed: EmbedChoice, **opts) -> None:
     """Make an optimised GIF of VIDEO from START to END (END may be +6 for six seconds).
 
     \b
@@ -72,4 +73,4 @@ def gif(video: str, start: str, end: str, output: str | None, **opts) -> None:
                f"{float(art.duration):.2f} s, {art.bytes / 1000:.0f} KB)", err=True)
     for sib in art.siblings:
         click.echo(f"wrote {sib.path} ({sib.kind}, {sib.bytes / 1000:.0f} KB)", err=True)
-    click.echo(html_img(art))
+    emit_embed(art, embed)

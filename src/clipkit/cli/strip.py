@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ..embed import html_img
 from ..pipeline.strip import make_strip
 from ..render.strip import LABEL_POSITIONS, LAYOUTS
-from ..timecode import format_time, parse_time
+from ..timecode import parse_time
+from .embed_options import EmbedChoice, emit_embed, embed_options
 from .main import echo_notes, main
 from .params import MEDIA_FILE, OUTPUT
 from .progress import ProgressBar
@@ -41,8 +41,9 @@ from .progress import ProgressBar
 @click.option("--window", help="How far either side of each slot the best frame is looked for (default 0.5s).")
 @click.option("--max-size", help="Fit under this size (e.g. 500KB): JPEG/WebP quality is lowered to fit.")
 @click.option("--quality", type=int, help="JPEG/WebP quality 1–100 (default 88; the highest tried with --max-size).")
+@embed_options(title_flag="--embed-title")
 def strip(video: str, output: str | None, at: str | None, range_: str | None, per_scene: bool, window: str | None,
-          title: str | None, header: bool | None, max_size: str | None, **opts) -> None:
+          title: str | None, header: bool | None, max_size: str | None, embed: EmbedChoice, **opts) -> None:
     """Make a thumbnail strip or contact sheet of VIDEO: the best frame near each moment.
 
     \b
@@ -74,7 +75,4 @@ def strip(video: str, output: str | None, at: str | None, range_: str | None, pe
         art = make_strip(video, output, at=at, range_=range_, per_scene=per_scene, progress=bar, **overrides)
     echo_notes(art.notes)
     click.echo(f"wrote {art.path} ({art.width}×{art.height}, {art.bytes / 1000:.0f} KB, {art.frame_count} tiles)", err=True)
-    alt = f"{art.frame_count} frames of {art.source.name if art.source else 'the video'}"
-    if art.start is not None and art.end is not None:
-        alt += f", {format_time(int(art.start))} to {format_time(int(art.end))}"
-    click.echo(html_img(art, alt=alt))
+    emit_embed(art, embed)  # default alt: "16 frames of ep07, 0:04 to 0:55"
