@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-COMMANDS = ["info", "still", "demo"]
+COMMANDS = ["info", "still", "gif", "scenes", "strip", "embed", "batch", "presets", "demo"]
 
 
 def run(*args, cwd=None):

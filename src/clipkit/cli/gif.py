@@ -10,6 +10,7 @@ from ..encode.gif.dither import DITHER_METHODS
 from ..pipeline.gif import make_gif
 from .captions import caption_options, pop_caption_params
 from .embed_options import EmbedChoice, emit_embed, embed_options
+from .preset_options import load_layers, preset_kwargs, preset_options
 from .main import echo_notes, main
 from .params import MEDIA_FILE, OUTPUT
 from .progress import ProgressBar
@@ -26,8 +27,10 @@ def _fraction(_ctx, param, value):
 
 @main.command()
 @click.argument("video", type=MEDIA_FILE)
-@click.argument("start")
-@click.argument("end")
+@click.argument("start", required=False)
+@click.argument("end", required=False)
+@click.option("--scene", type=click.IntRange(1), help="Shot N of the episode (numbered as `clipkit scenes` lists them) instead of START END.")
+@click.option("--snap", is_flag=True, help="Move START and END to the nearest cut within 0.5 s, so no stray frame of another shot shows.")
 @click.option("-o", "--output", type=OUTPUT, help="GIF file or folder (created if missing). Default: VIDEO-STEM_START_END.gif here.")
 @click.option("--width", type=click.IntRange(16, 4096), help="Width in pixels; the height keeps the aspect. Default 540.")
 @click.option("--height", type=click.IntRange(16, 4096), help="Height in pixels (with --width: exactly that size).")
@@ -44,12 +47,16 @@ def _fraction(_ctx, param, value):
 @click.option("--also", help="Also write the clip as mp4 and/or webp beside the GIF, e.g. --also mp4,webp.")
 @caption_options(subs_default="auto")
 @embed_options
-def gif(video: str, start: str, end: str, output: str | None, embed: EmbedChoice, **opts) -> None:
-    """Make an optimised GIF of VIDEO from START to END (END may be +6 for six seconds).
+@preset_options
+def gif(video: str, start: str | None, end: str | None, output: str | None, embed: EmbedChoice, **opts) -> None:
+    """Make an optimised GIF of VIDEO from START to END (END may be +6 for six seconds),
+    or of one whole shot with --scene N.
 
     \b
     Examples:
       clipkit gif ep07.mkv 12:30 12:36
+      clipkit gif ep07.mkv --scene 42
+      clipkit gif ep07.mkv 12:29.5 12:36.4 --snap
       clipkit gif ep07.mkv 12:30 +6 --max-size 3MB --also mp4,webp -o gifs/
       clipkit gif ep07.mkv 1:02:03.5 +4 --crop auto --width 480 --fps 15
       clipkit gif ep07.mkv 12:30 +6 --subs lang:jpn --caption-style yellow
@@ -61,16 +68,18 @@ def gif(video: str, start: str, end: str, output: str | None, embed: EmbedChoice
     rounding carried forward, so a 6.00 s clip plays 6.00 s.
     The embed snippet goes to stdout; what was written goes to stderr.
     """
+    layers = load_layers(opts.pop("preset"), opts.pop("platform"))
+    layered, output = preset_kwargs(layers, "gif", output)
     caption_kwargs = pop_caption_params(opts)
     overrides: dict = {k: v for k, v in opts.items() if v not in (None, False)}
     overrides.update(caption_kwargs)
     if "also" in overrides:
         overrides["also"] = tuple(x.strip().lower() for x in overrides["also"].split(",") if x.strip())
     with ProgressBar("gif") as bar:
-        art = make_gif(video, start, end, output, progress=bar, **overrides)
+        art = make_gif(video, start, end, output, progress=bar, **layered, **overrides)
     echo_notes(art.notes)
     click.echo(f"wrote {art.path} ({art.width}×{art.height}, {art.frame_count} frames, "
                f"{float(art.duration):.2f} s, {art.bytes / 1000:.0f} KB)", err=True)
     for sib in art.siblings:
         click.echo(f"wrote {sib.path} ({sib.kind}, {sib.bytes / 1000:.0f} KB)", err=True)
-    emit_embed(art, embed)
+    emit_embed(art, embed, settings=layers["embed"] if layers else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 import click
@@ -9,6 +10,7 @@ import click
 from ..pipeline import still as run_still
 from ..timecode import parse_time
 from .embed_options import EmbedChoice, emit_embed, embed_options
+from .preset_options import load_layers, preset_kwargs, preset_options
 from .captions import caption_options, pop_caption_params
 from .main import echo_notes, main
 from .params import MEDIA_FILE, OUTPUT
@@ -23,8 +25,9 @@ from .params import MEDIA_FILE, OUTPUT
 @click.option("--window", type=str, default=None, help="How far --best looks either side of AT (e.g. 1s, 250ms).")
 @embed_options
 @caption_options(subs_default="off")
+@preset_options
 def still(video: str, at: str, output: str | None, width: int | None, best: bool, window: str | None,
-          embed: EmbedChoice, **caption_params) -> None:
+          embed: EmbedChoice, preset: str | None, platform: str | None, **caption_params) -> None:
     """Save the frame of VIDEO on screen at AT as an image (frame-accurate).
 
     \b
@@ -35,13 +38,18 @@ def still(video: str, at: str, output: str | None, width: int | None, best: bool
       clipkit still ep07.mkv 12:31 --caption "He knew."
     The embed snippet goes to stdout; what was written goes to stderr.
     """
-    overrides: dict = {"best": best}
+    layers = load_layers(preset, platform)
+    layered, output = preset_kwargs(layers, "still", output)
+    if layers is not None and "caption.subs" not in layers.origins:
+        # Stills carry dialogue only when asked for (--subs, or a preset's [caption] subs).
+        layered["caption_settings"] = dataclasses.replace(layered["caption_settings"], subs="off")
+    overrides: dict = {"best": True} if best else {}
     if width:
         overrides["width"] = width
     if window:
         overrides["best_window"] = Fraction(parse_time(window))
     overrides.update(pop_caption_params(caption_params))
-    art = run_still(video, at, output, **overrides)
+    art = run_still(video, at, output, **layered, **overrides)
     echo_notes(art.notes)
     click.echo(f"wrote {art.path} ({art.width}×{art.height}, {art.bytes / 1000:.0f} KB)", err=True)
-    emit_embed(art, embed)
+    emit_embed(art, embed, settings=layers["embed"] if layers else None)

@@ -8,6 +8,7 @@ from ..pipeline.strip import make_strip
 from ..render.strip import LABEL_POSITIONS, LAYOUTS
 from ..timecode import parse_time
 from .embed_options import EmbedChoice, emit_embed, embed_options
+from .preset_options import load_layers, preset_kwargs, preset_options
 from .main import echo_notes, main
 from .params import MEDIA_FILE, OUTPUT
 from .progress import ProgressBar
@@ -42,6 +43,7 @@ from .progress import ProgressBar
 @click.option("--max-size", help="Fit under this size (e.g. 500KB): JPEG/WebP quality is lowered to fit.")
 @click.option("--quality", type=int, help="JPEG/WebP quality 1–100 (default 88; the highest tried with --max-size).")
 @embed_options(title_flag="--embed-title")
+@preset_options
 def strip(video: str, output: str | None, at: str | None, range_: str | None, per_scene: bool, window: str | None,
           title: str | None, header: bool | None, max_size: str | None, embed: EmbedChoice, **opts) -> None:
     """Make a thumbnail strip or contact sheet of VIDEO: the best frame near each moment.
@@ -61,6 +63,8 @@ def strip(video: str, output: str | None, at: str | None, range_: str | None, pe
     exact frame on screen at each time). The embed snippet goes to stdout;
     what was written and which times were used go to stderr.
     """
+    layers = load_layers(opts.pop("preset"), opts.pop("platform"))
+    layered, output = preset_kwargs(layers, "strip", output, captions=False)
     overrides = {k: v for k, v in opts.items() if v is not None}
     if title is not None:
         overrides["title"] = title
@@ -72,7 +76,7 @@ def strip(video: str, output: str | None, at: str | None, range_: str | None, pe
     if max_size is not None:
         overrides["max_size"] = max_size
     with ProgressBar("choosing frames") as bar:
-        art = make_strip(video, output, at=at, range_=range_, per_scene=per_scene, progress=bar, **overrides)
+        art = make_strip(video, output, at=at, range_=range_, per_scene=per_scene, progress=bar, **layered, **overrides)
     echo_notes(art.notes)
     click.echo(f"wrote {art.path} ({art.width}×{art.height}, {art.bytes / 1000:.0f} KB, {art.frame_count} tiles)", err=True)
-    emit_embed(art, embed)  # default alt: "16 frames of ep07, 0:04 to 0:55"
+    emit_embed(art, embed, settings=layers["embed"] if layers else None)  # default alt: "16 frames of ep07, 0:04 to 0:55"

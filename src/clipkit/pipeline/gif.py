@@ -121,12 +121,38 @@ def _decoded_frame_size(info: MediaInfo) -> tuple[int, int]:
     return (v.height, v.width) if v.rotation in (90, 270) else (v.width, v.height)
 
 
+#: How far either side of a range ``snap`` looks for shot boundaries (the scene
+#: detector needs context around the boundary itself).
+_SNAP_CONTEXT = Fraction(5)
+
+
+def _clip_range(info: MediaInfo, start, end, scene: int | None, snap: bool) -> TimeRange:
+    """The range a GIF shows: typed times, or a shot, optionally snapped to cuts."""
+    from .scenes import scene_range, snap_range  # scene detection only when asked for
+
+    if scene is not None:
+        if start is not None or end is not None:
+            raise UsageError("give either START and END or a scene number, not both",
+                             "e.g. `clipkit gif ep07.mkv --scene 12` or `clipkit gif ep07.mkv 12:30 +6`")
+        return scene_range(info, scene)
+    if start is None or end is None:
+        raise UsageError("a GIF needs START and END (or --scene N)", "e.g. `clipkit gif ep07.mkv 12:30 +6`")
+    rng = parse_range(start, end, duration=info.duration, frame_rate=info.require_video().frame_rate)
+    if not snap:
+        return rng
+    lo = max(Fraction(0), rng.start - _SNAP_CONTEXT)
+    hi = min(info.duration, rng.end + _SNAP_CONTEXT)
+    return snap_range(info, rng.start, rng.end, window=(lo, hi))
+
+
 def make_gif(
     source: str | os.PathLike | MediaInfo,
-    start: str | Fraction,
-    end: str | Fraction,
+    start: str | Fraction | None = None,
+    end: str | Fraction | None = None,
     output: str | os.PathLike | None = None,
     *,
+    scene: int | None = None,
+    snap: bool = False,
     settings: GifSettings | None = None,
     overlay: Overlay | None = None,
     reserve_colors: Sequence[tuple[int, int, int]] = (),
@@ -145,6 +171,9 @@ def make_gif(
     :class:`~clipkit.settings.GifSettings` fields.  ``overlay(time, rgb)``
     draws on each output frame before quantisation (captions);
     ``reserve_colors`` are RGB colours the palette holds exactly.
+    ``scene=N`` takes shot N (from 1, as ``clipkit scenes`` numbers them)
+    instead of ``start``/``end``; ``snap`` moves each end to the nearest shot
+    boundary within half a second, so no stray frame of another shot shows.
     Captions: the dialogue of ``subs`` (default ``auto``: a same-stem .srt,
     else the first text track in the preferred language; ``off``, a file,
     ``track:N``, ``lang:xxx``) on the frames where it is spoken, plus
@@ -164,7 +193,7 @@ def make_gif(
     loop = parse_loop(s.loop)
     info = source if isinstance(source, MediaInfo) else probe(source)
     video = info.require_video()
-    rng = parse_range(start, end, duration=info.duration, frame_rate=video.frame_rate)
+    rng = _clip_range(info, start, end, scene, snap)
     play = rng.duration / s.speed
     if play < Fraction(1, 50) or (video.frame_rate and rng.duration < 1 / video.frame_rate and play < 1 / s.fps):
         raise TimecodeError(f"the range {rng} holds no whole frame ({float(rng.duration) * 1000:.0f} ms)",

@@ -160,17 +160,27 @@ def scene_range(source: str | os.PathLike | MediaInfo, number: int, *, settings:
 
 
 def snap_range(source: str | os.PathLike | MediaInfo, start: str | Fraction, end: str | Fraction, *,
-               settings: ScenesSettings | None = None, **overrides) -> TimeRange:
+               settings: ScenesSettings | None = None, window: tuple[Fraction, Fraction] | None = None,
+               **overrides) -> TimeRange:
     """``[start, end)`` with each end moved to the nearest shot boundary within the snap
     window (``snap_window``, default ½ s), so a clip never begins or ends with a
-    stray frame of another shot.  An end with no boundary near it stays put."""
+    stray frame of another shot.  An end with no boundary near it stays put.
+
+    ``window`` limits detection to that part of the file (a GIF of a long
+    episode needs only the seconds around it); its own edges are not boundaries.
+    """
     s = replace(settings or DEFAULT_SCENES, **overrides)
     info = source if isinstance(source, MediaInfo) else probe(source)
     video = info.require_video()
     rng = parse_range(start, end, duration=info.duration, frame_rate=video.frame_rate)
-    found = detect_scenes(info, settings=s)
-    starts = [sc.start for sc in found.scenes]
-    ends = [sc.end for sc in found.scenes]
+    if window is None:
+        found = detect_scenes(info, settings=s)
+        edges: set[Fraction] = set()
+    else:
+        found = detect_scenes(info, start=window[0], end=window[1], settings=s)
+        edges = {window[0], window[1]} - {Fraction(0), info.duration}
+    starts = [sc.start for sc in found.scenes if sc.start not in edges]
+    ends = [sc.end for sc in found.scenes if sc.end not in edges]
 
     def nearest(t: Fraction, candidates: list[Fraction]) -> Fraction:
         near = [c for c in candidates if abs(c - t) <= s.snap_window]
