@@ -1,16 +1,25 @@
 """The command line: click commands, each a thin shell over one pipeline function.
 
-Every command module registers itself on :data:`main` when imported below.
+Each command lives in its own module and registers itself on :data:`main`
+when imported; :class:`~clipkit.cli.main.ClipkitGroup` imports a command's
+module only when that command is asked for.
 """
 
 from .main import main
-from . import info as _info  # noqa: F401,E402
-from . import still as _still  # noqa: F401,E402
-from . import demo as _demo  # noqa: F401,E402
-from . import gif as _gif  # noqa: F401,E402
-from . import embed as _embed  # noqa: F401,E402
-from . import batch as _batch, presets as _presets  # noqa: F401,E402
-from . import scenes as _scenes  # noqa: F401,E402
-from . import strip as _strip  # noqa: F401,E402
+
+main.lazy_commands.update({
+    name: f"clipkit.cli.{module}"
+    for name, module in {
+        "info": "info",
+        "still": "still",
+        "gif": "gif",
+        "scenes": "scenes",
+        "strip": "strip",
+        "embed": "embed",
+        "batch": "batch",
+        "presets": "presets",
+        "demo": "demo",
+    }.items()
+})
 
 __all__ = ["main"]

@@ -7,7 +7,7 @@ import json
 import click
 
 from ..media.probe import MediaInfo
-from ..pipeline import info as run_info
+from ..media.probe import probe as run_info
 from ..timecode import format_time
 from .main import main
 from .params import MEDIA_FILE

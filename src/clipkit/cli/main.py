@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -23,6 +24,18 @@ class ClipkitGroup(click.Group):
     ``ClipkitError``: exit 2 for usage mistakes, 1 for failures.  Anything
     unexpected: exit 1 with a one-line summary.  ``--debug`` shows tracebacks.
     """
+
+    #: command name → module that defines it; imported only when that command runs
+    #: (or for the list in --help), so each command pays only for its own imports.
+    lazy_commands: dict[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy_commands))
+
+    def get_command(self, ctx: click.Context, name: str):
+        if name not in self.commands and name in self.lazy_commands:
+            importlib.import_module(self.lazy_commands[name])  # registers itself on the group
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
         try:

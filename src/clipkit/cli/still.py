@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import click
 
-from ..pipeline import still as run_still
+from ..pipeline.still import still as run_still
 from ..timecode import parse_time
 from .embed_options import EmbedChoice, emit_embed, embed_options
 from .preset_options import load_layers, preset_kwargs, preset_options
