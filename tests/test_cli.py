@@ -79,5 +79,10 @@ def test_debug_shows_the_traceback(tmp_path):
 def test_demo_makes_the_sample_and_outputs(tmp_path):
     res = run("demo", "-o", tmp_path / "demo")
     assert res.returncode == 0, res.stderr
-    made = {p.suffix for p in (tmp_path / "demo").iterdir()}
-    assert {".mkv", ".json", ".png"} <= made
+    folder = tmp_path / "demo"
+    made = {p.suffix for p in folder.iterdir()}
+    assert {".mkv", ".json", ".png", ".gif", ".jpg", ".html"} <= made
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    for out in list(folder.glob("*.gif")) + list(folder.glob("*.png")) + list(folder.glob("*.jpg")):
+        assert f'src="./{out.name}"' in page  # every output shown on the page, beside it
+    assert "天文台で。" in page  # the Japanese GIF's dialogue, as its alt text

@@ -9,6 +9,7 @@ from ..pipeline.demo import demo as run_demo
 from .info import render_info
 from .main import main
 from .params import OUTPUT
+from .progress import ProgressBar
 
 
 @main.command()
@@ -19,11 +20,15 @@ def demo(output: str) -> None:
 
     Needs no media of your own: the sample is generated with the bundled
     ffmpeg in a few seconds (a 60 s 640×360 mkv with cuts, a fade, a dissolve,
-    and English and Japanese subtitle tracks).
+    and English and Japanese subtitle tracks).  Then: a GIF with the English
+    dialogue, one with the Japanese, the sharpest still near 0:24.5, a contact
+    sheet, and index.html showing them all with their embed snippets.
     """
-    click.echo(f"making the sample episode in {output}/ …", err=True)
-    sample, made = run_demo(output)
+    click.echo(f"making the sample episode and the demo outputs in {output}/ …", err=True)
+    with ProgressBar("demo") as bar:
+        sample, made, page = run_demo(output, progress=bar)
     click.echo(render_info(probe(sample)), err=True)
     for art in made:
-        click.echo(f"wrote {art.path} ({art.width}×{art.height}, {art.bytes / 1000:.0f} KB)", err=True)
-    click.echo(f"\nnext: clipkit info {sample}", err=True)
+        click.echo(f"wrote {art.path} ({art.kind}, {art.width}×{art.height}, {art.bytes / 1000:.0f} KB)", err=True)
+    click.echo(f"wrote {page} — open it in a browser to see everything with its embed snippet", err=True)
+    click.echo(f"\nnext: clipkit gif {sample} 0:31 +3.5   (or clipkit scenes {sample})", err=True)

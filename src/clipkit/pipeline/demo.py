@@ -2,27 +2,63 @@
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
 from ..artifact import Artifact
+from ..embed import snippet
+from ..encode.atomic import atomic_write_text
+from ..manifest import record_artifact
+from ..progress import ProgressFn
 from ..sample import make_sample
 from .gif import make_gif
+from .scenes import detect_scenes
 from .still import still
+from .strip import make_strip
 
-__all__ = ["demo"]
+__all__ = ["demo", "DemoResult"]
 
 
-def demo(folder: str | os.PathLike = "clipkit-demo") -> tuple[Path, list[Artifact]]:
-    """Make the sample episode in ``folder`` (once) and the demo outputs beside it.
+class DemoResult(tuple):
+    """``(sample, made, page)``: the sample's path, what was made, the HTML page showing it."""
 
-    Returns the sample's path and what was made.
+    __slots__ = ()
+
+    def __new__(cls, sample: Path, made: list[Artifact], page: Path):
+        return super().__new__(cls, (sample, made, page))
+
+
+def demo(folder: str | os.PathLike = "clipkit-demo", *, progress: ProgressFn | None = None) -> DemoResult:
+    """Make the sample episode in ``folder`` (once) and the demo outputs beside it:
+    a GIF with the English dialogue, a GIF with the Japanese dialogue, the
+    sharpest still near a moment, a contact sheet, and ``index.html`` showing
+    them with their embed snippets.
     """
     folder = Path(folder)
     sample = make_sample(folder)
+    shots = detect_scenes(sample)
     made = [
-        # The main job: 0:24–0:27 as a 540 px GIF (the English dialogue burns in when the subtitles are read).
-        make_gif(sample, "0:24", "0:27", folder / "gif-0-24_0-27.gif"),
+        # The main job: 0:24–0:27 as a 540 px GIF, the English line burned in where it is spoken.
+        make_gif(sample, "0:24", "0:27", folder / "gif-0-24_0-27.gif", progress=progress),
+        make_gif(sample, "0:04", "0:07.5", folder / "gif-ja-0-04_0-07.5.gif", subs="lang:jpn", progress=progress),
         still(sample, "24.5", folder / "still-24.5s.png", best=True),
+        make_strip(sample, folder / "sheet.jpg", header=True, progress=progress),
     ]
-    return sample, made
+    for art in made:
+        record_artifact(art)
+    page = folder / "index.html"
+    atomic_write_text(page, _page(sample, made, len(shots.scenes)))
+    return DemoResult(sample, made, page)
+
+
+def _page(sample: Path, made: list[Artifact], shots: int) -> str:
+    items = []
+    for art in made:
+        code = snippet(art, "html", base_url="./")  # files beside the page
+        items.append(f"<section>{code}<pre><code>{html.escape(code)}</code></pre></section>")
+    title = f"clipkit demo — {html.escape(sample.name)} ({shots} shots found)"
+    return ("<!doctype html><meta charset=utf-8><title>" + title + "</title>"
+            "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+            "pre{white-space:pre-wrap;background:#f4f4f4;padding:.5rem}img{max-width:100%;height:auto}</style>"
+            f"<h1>{title}</h1>" + "".join(items) + "\n")
