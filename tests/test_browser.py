@@ -22,6 +22,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from browser import start_chromium
 
 from clipkit.embed import snippet
 from embed_media import make_media
@@ -31,18 +32,6 @@ pytestmark = pytest.mark.browser
 HOSTILE = ('"><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> '
            "[/spoiler][url=javascript:alert(3)]x[/url] <!-- /wp:image --> ' onload=alert(4) x='")
 RELEASE = threading.Event()  # media requests wait for this: set after the first measurement
-
-
-def _browser_paths() -> tuple[str, str]:
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        pytest.skip("the selenium package is not installed: pip install -e .[test]")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    driver = shutil.which("chromedriver")
-    if not chromium or not driver:
-        pytest.skip("no headless Chromium: install Debian's chromium and chromium-driver (scripts/install-test-deps.sh)")
-    return chromium, driver
 
 
 class _SlowMediaHandler(SimpleHTTPRequestHandler):
@@ -104,23 +93,13 @@ def page(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    chromium, driver_path = _browser_paths()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     profile = tempfile.mkdtemp(prefix="clipkit-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--window-size=1280,8000", f"--user-data-dir={profile}"):
-        options.add_argument(arg)
-    options.page_load_strategy = "eager"  # return at DOMContentLoaded, before the held-back media
     try:
-        drv = webdriver.Chrome(options=options, service=Service(driver_path))
-    except Exception as exc:  # noqa: BLE001 - any start-up failure means: no browser here
+        # "eager": return at DOMContentLoaded, before the held-back media
+        drv = start_chromium(profile, "--window-size=1280,8000", page_load_strategy="eager")
+    except BaseException:
         shutil.rmtree(profile, ignore_errors=True)
-        pytest.skip(f"headless Chromium would not start: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        raise
     try:
         yield drv
     finally:

@@ -7,11 +7,11 @@ Needs Debian's ``chromium`` + ``chromium-driver`` and ``selenium``; skipped with
 from __future__ import annotations
 
 import functools
-import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from browser import start_chromium
 from PIL import Image
 
 from clipkit import make_gif
@@ -43,24 +43,7 @@ const done = arguments[arguments.length - 1];
 
 
 def _driver(profile):
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        pytest.skip("the selenium package is not installed: pip install -e .[test]")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    driver = shutil.which("chromedriver")
-    if not chromium or not driver:
-        pytest.skip("no headless Chromium: install Debian's chromium and chromium-driver (scripts/install-test-deps.sh)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                f"--user-data-dir={profile}"):
-        options.add_argument(arg)
-    try:
-        return webdriver.Chrome(options=options, service=Service(driver))
-    except Exception as exc:  # noqa: BLE001 - any start-up failure means: no browser here
-        pytest.skip(f"headless Chromium would not start: {type(exc).__name__}")
+    return start_chromium(profile)
 
 
 class _Quiet(SimpleHTTPRequestHandler):

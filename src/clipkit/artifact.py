@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
-__all__ = ["Artifact", "sha256_of"]
+__all__ = ["Artifact", "jsonable", "sha256_of"]
 
 
 @dataclass(frozen=True)
@@ -31,18 +31,20 @@ class Artifact:
         return replace(self, **changes)
 
     def to_dict(self) -> dict:
-        def conv(v):
-            if isinstance(v, Fraction):
-                return float(v)
-            if isinstance(v, Path):
-                return str(v)
-            if isinstance(v, dict):
-                return {k: conv(x) for k, x in v.items()}
-            if isinstance(v, (list, tuple)):
-                return [conv(x) for x in v]
-            return v
+        return jsonable(asdict(self))
 
-        return conv(asdict(self))
+
+def jsonable(value):
+    """Plain JSON data from dataclass dicts: Fractions as floats, paths as text, tuples as lists."""
+    if isinstance(value, Fraction):
+        return float(value)
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
 
 
 def sha256_of(path: Path) -> str:

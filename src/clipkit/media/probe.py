@@ -103,19 +103,9 @@ class MediaInfo:
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (Fractions as floats, plus exact rates as strings)."""
+        from ..artifact import jsonable
 
-        def conv(value):
-            if isinstance(value, Fraction):
-                return float(value)
-            if isinstance(value, Path):
-                return str(value)
-            if isinstance(value, dict):
-                return {k: conv(v) for k, v in value.items()}
-            if isinstance(value, (list, tuple)):
-                return [conv(v) for v in value]
-            return value
-
-        data = conv(asdict(self))
+        data = jsonable(asdict(self))
         if self.video is not None:
             data["video"]["display_width"], data["video"]["display_height"] = self.video.display_size
             data["video"]["frame_rate_exact"] = str(self.video.frame_rate) if self.video.frame_rate else None
