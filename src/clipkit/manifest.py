@@ -24,7 +24,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from .artifact import Artifact
-from .encode.atomic import atomic_write_text, ensure_writable_dir
+from .atomic import atomic_write_text, ensure_writable_dir
 from .errors import InputError, OutputError
 
 __all__ = ["MANIFEST_NAME", "manifest_path", "record_artifact", "read_manifest", "find_entry", "ManifestEntry"]

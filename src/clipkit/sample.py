@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from .encode.atomic import atomic_path
+from .atomic import atomic_path
 from .media.ffmpeg import run_ffmpeg
 from .timecode import format_srt
 

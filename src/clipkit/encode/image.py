@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 from ..errors import UsageError
-from .atomic import atomic_path
+from ..atomic import atomic_path
 
 __all__ = ["IMAGE_FORMATS", "image_format_for", "write_image"]
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import MediaError, UsageError
 from ..media.ffmpeg import FFMPEG_QUIET, ffmpeg_exe, last_line
-from .atomic import atomic_path
+from ..atomic import atomic_path
 
 __all__ = ["VIDEO_KINDS", "write_video"]
 

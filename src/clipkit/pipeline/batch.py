@@ -31,7 +31,7 @@ from typing import Any
 
 from .. import __version__
 from ..artifact import Artifact
-from ..encode.atomic import atomic_write_text, ensure_writable_dir
+from ..atomic import atomic_write_text, ensure_writable_dir
 from ..errors import Cancelled, ClipkitError, UsageError
 from ..presets import Resolved, convert_setting, coerce, resolve, settings_fingerprint, settings_sections
 from ..progress import ProgressFn, report
@@ -264,7 +264,7 @@ def _art_from_state(d: dict) -> Artifact:
 
 
 def _remove_stale_parts(output: Path) -> None:
-    """Remove the temporary files :func:`~clipkit.encode.atomic.atomic_path` left for
+    """Remove the temporary files :func:`~clipkit.atomic.atomic_path` left for
     ``output`` when its process was killed without a chance to clean up."""
     for part in output.parent.glob(f".{glob_escape(output.stem[:40])}.*.part{glob_escape(output.suffix)}"):
         try:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..artifact import Artifact
 from ..embed.html import url_for
-from ..encode.atomic import atomic_write_text
+from ..atomic import atomic_write_text
 from ..presets import Resolved
 
 __all__ = ["write_index", "render_html", "render_markdown", "md_escape"]

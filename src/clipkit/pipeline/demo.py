@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..artifact import Artifact
 from ..embed import snippet
-from ..encode.atomic import atomic_write_text
+from ..atomic import atomic_write_text
 from ..manifest import record_artifact
 from ..progress import ProgressFn
 from ..sample import make_sample

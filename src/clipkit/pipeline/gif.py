@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..artifact import Artifact, sha256_of
-from ..encode.atomic import atomic_path, ensure_writable_dir
+from ..atomic import atomic_path, ensure_writable_dir
 from ..encode.gif import MAX_FPS, GifOptions, centisecond_delays, encode_gif, tick_times
 from ..encode.gif.dither import DITHER_METHODS
 from ..encode.video import VIDEO_KINDS, write_video

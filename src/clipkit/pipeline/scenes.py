@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from ..encode.atomic import atomic_write_text
+from ..atomic import atomic_write_text
 from ..errors import TimecodeError, UsageError
 from ..media.frames import frame_at, read_frames
 from ..media.probe import MediaInfo, probe

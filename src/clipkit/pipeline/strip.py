@@ -35,7 +35,7 @@ import numpy as np
 from PIL import Image
 
 from ..artifact import Artifact, sha256_of
-from ..encode.atomic import atomic_write_bytes
+from ..atomic import atomic_write_bytes
 from ..encode.image import image_format_for
 from ..errors import MediaError, TimecodeError, UsageError
 from ..media.frames import Frame, read_frames

@@ -18,7 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from .. import __version__
-from ..encode.atomic import atomic_write_text
+from ..atomic import atomic_write_text
 from ..errors import ClipkitError
 from ..media.probe import MediaInfo
 from .model import Cut, Flash, Scene, SceneList, Transition
