@@ -16,12 +16,11 @@ from clipkit.subtitles import (
     cues_at,
     extract_track,
     find_sidecar,
-    gather_captions,
     load_subtitle_file,
     parse_ass_text,
-    parse_span,
     select_subtitles,
 )
+from clipkit.pipeline.captions import gather_captions, parse_span
 from media import ffmpeg
 
 

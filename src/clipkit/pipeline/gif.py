@@ -32,7 +32,7 @@ from ..render.captions import caption_overlay, split_caption_overrides
 from ..render.crop import CropBox, crop_filter, detect_bars, parse_crop
 from ..render.resize import resize
 from ..settings import DEFAULT_CAPTION, DEFAULT_GIF, CaptionSettings, GifSettings
-from ..subtitles import gather_captions
+from .captions import gather_captions
 from ..timecode import TimeRange, parse_range, slug_time
 from .naming import safe_name
 

@@ -15,7 +15,7 @@ from ..media.probe import MediaInfo, probe
 from ..scenes.score import score_frame
 from ..render.captions import burn_captions, split_caption_overrides
 from ..settings import DEFAULT_STILL, CaptionSettings, StillSettings
-from ..subtitles import gather_captions
+from .captions import gather_captions
 from ..timecode import format_time, parse_time, slug_time
 from .naming import output_path
 

@@ -18,7 +18,6 @@ characters and how to install a font.  Nothing here draws or writes files.
 
 from __future__ import annotations
 
-import locale
 import os
 import shutil
 import subprocess
@@ -28,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import UsageError
+from ..language import text_language
 
 __all__ = [
     "FontChoice",
@@ -78,54 +78,6 @@ def _needs_glyph(ch: str) -> bool:
     if 0xFE00 <= o <= 0xFE0F or 0xE0100 <= o <= 0xE01EF:  # variation selectors
         return False
     return not (ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"))
-
-
-def _lang_from_locale() -> str | None:
-    for var in ("LC_ALL", "LC_CTYPE", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            break
-    else:
-        value = (locale.getlocale()[0] or "") if hasattr(locale, "getlocale") else ""
-    value = (value or "").lower().replace("-", "_")
-    if value.startswith("zh"):
-        return "zh-tw" if any(r in value for r in ("_tw", "_hk", "_mo", "hant")) else "zh-cn"
-    if value[:2] in ("ja", "ko"):
-        return value[:2]
-    return None
-
-
-_LANG_ALIASES = {
-    "ja": "ja", "jp": "ja", "jpn": "ja",
-    "ko": "ko", "kor": "ko",
-    "zh": "zh-cn", "chi": "zh-cn", "zho": "zh-cn", "zh-cn": "zh-cn", "zh-hans": "zh-cn", "chs": "zh-cn",
-    "zh-tw": "zh-tw", "zh-hant": "zh-tw", "cht": "zh-tw", "zh-hk": "zh-hk",
-}
-
-
-def text_language(text: str, lang: str | None = None) -> str | None:
-    """The fontconfig language a CJK text needs (``ja``, ``ko``, ``zh-cn``, ``zh-tw``), or None.
-
-    Kana means Japanese and Hangul Korean whatever the hint says; Han
-    characters alone follow ``lang`` (a subtitle track's ``jpn``/``chi``/…),
-    then the user's locale, then Japanese.  Text without CJK gives None.
-    """
-    has_han = False
-    for ch in text:
-        o = ord(ch)
-        if 0x3040 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF or 0xFF66 <= o <= 0xFF9D:
-            return "ja"
-        if 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F:
-            return "ko"
-        if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3FFFF or 0x3000 <= o <= 0x303F:
-            has_han = True
-    if not has_han:
-        return None
-    if lang:
-        key = lang.strip().lower().replace("_", "-")
-        if key in _LANG_ALIASES:
-            return _LANG_ALIASES[key]
-    return _lang_from_locale() or "ja"
 
 
 # ---------------------------------------------------------------- real coverage

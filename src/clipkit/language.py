@@ -1,0 +1,104 @@
+"""Languages: ISO 639 codes, the user's language from the locale, and which CJK language a text is in.
+
+One place answers "what language?" for the whole package: subtitle track
+choice (``--subs auto``/``lang:xxx``), font faces for Han text (Japanese,
+Korean, Simplified/Traditional Chinese faces of Noto Sans CJK) and line
+breaking between CJK characters.  The order of evidence is always the same:
+the text itself (kana is Japanese, hangul Korean), then the language the
+caller knows (a subtitle track's tag), then the user's locale.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+
+__all__ = ["normalize_language", "locale_code", "preferred_language", "cjk_tag", "text_language", "is_cjk"]
+
+_LANG_EQUIV = {
+    "en": "eng", "ja": "jpn", "jp": "jpn", "ko": "kor", "zh": "zho", "chi": "zho", "fr": "fra", "fre": "fra",
+    "de": "deu", "ger": "deu", "es": "spa", "it": "ita", "pt": "por", "ru": "rus", "ar": "ara",
+    "he": "heb", "iw": "heb", "nl": "nld", "dut": "nld", "sv": "swe", "pl": "pol", "tr": "tur",
+    "th": "tha", "vi": "vie", "id": "ind", "hi": "hin", "el": "ell", "gre": "ell", "fa": "fas", "per": "fas",
+    "cs": "ces", "cze": "ces", "ro": "ron", "rum": "ron", "uk": "ukr", "hu": "hun", "fi": "fin",
+    "da": "dan", "no": "nor", "nb": "nor", "ms": "msa", "may": "msa", "tl": "tgl", "fil": "tgl",
+}
+
+# Chinese tags that say which script: Traditional (Taiwan, Hong Kong, Macau) or Simplified.
+_TRADITIONAL = ("tw", "hant", "cht", "mo")
+
+
+def normalize_language(code: str | None) -> str | None:
+    """An ISO 639 code (``en``, ``eng``, ``en-US``, ``jpn``) → its three-letter form."""
+    if not code:
+        return None
+    c = code.strip().lower().replace("_", "-").split("-")[0]
+    return _LANG_EQUIV.get(c, c) or None
+
+
+def locale_code() -> str | None:
+    """The user's language tag as the locale gives it (``ja_JP``, ``zh_TW``), or None.
+
+    The first of ``LANGUAGE`` (its first entry), ``LC_ALL``, ``LC_MESSAGES``,
+    ``LANG`` that names a language (not ``C``/``POSIX``), else Python's
+    ``locale.getlocale()``.
+    """
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "").split(":")[0]
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return value.split(".")[0].split("@")[0] or None
+    try:
+        value = locale.getlocale()[0]
+    except ValueError:
+        value = None
+    return value or None
+
+
+def preferred_language() -> str | None:
+    """The user's language from the locale, as an ISO 639-2 code (``jpn``, ``eng``)."""
+    return normalize_language(locale_code())
+
+
+def cjk_tag(code: str | None) -> str | None:
+    """The fontconfig language of a CJK code (``jpn``→``ja``, ``ko-KR``→``ko``, ``zh_TW``→``zh-tw``,
+    ``zh-HK``→``zh-hk``, ``chi``→``zh-cn``), or None for any other language."""
+    if not code:
+        return None
+    key = code.strip().lower().replace("_", "-")
+    base, _, region = key.partition("-")
+    if base in ("cht",):
+        return "zh-tw"
+    if base in ("zh", "chi", "zho", "chs"):
+        if "hk" in region.split("-"):
+            return "zh-hk"
+        return "zh-tw" if any(r in region.split("-") for r in _TRADITIONAL) else "zh-cn"
+    three = normalize_language(base)
+    return {"jpn": "ja", "kor": "ko"}.get(three or "")
+
+
+def text_language(text: str, lang: str | None = None) -> str | None:
+    """The fontconfig language a CJK text needs (``ja``, ``ko``, ``zh-cn``, ``zh-tw``, ``zh-hk``), or None.
+
+    Kana means Japanese and Hangul Korean whatever the hint says; Han
+    characters alone follow ``lang`` (a subtitle track's ``jpn``/``chi``/…),
+    then the user's locale, then Japanese.  Text without CJK gives None.
+    """
+    has_han = False
+    for ch in text:
+        o = ord(ch)
+        if 0x3040 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF or 0xFF66 <= o <= 0xFF9D:
+            return "ja"
+        if 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F:
+            return "ko"
+        if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3FFFF or 0x3000 <= o <= 0x303F:
+            has_han = True
+    if not has_han:
+        return None
+    return cjk_tag(lang) or cjk_tag(locale_code()) or "ja"
+
+
+def is_cjk(ch: str) -> bool:
+    """A CJK character (ideographs, kana, hangul, full-width forms): a line may break beside it."""
+    o = ord(ch)
+    return (0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
+            or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x3FFFF)

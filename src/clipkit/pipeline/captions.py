@@ -1,0 +1,98 @@
+"""A job's captions: ``--subs`` dialogue plus the user's ``--caption`` / ``--caption-at`` texts.
+
+Used by the GIF and still jobs; errors here name the command-line flags, so
+this assembly lives in the pipeline, not in :mod:`clipkit.subtitles`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..errors import TimecodeError
+from ..media.probe import MediaInfo
+from ..subtitles.model import Cue, typed_cue
+from ..subtitles.tracks import select_subtitles
+from ..timecode import format_time, parse_end, parse_time
+
+__all__ = ["JobCaptions", "gather_captions", "parse_span"]
+
+
+@dataclass(frozen=True)
+class JobCaptions:
+    """Everything a GIF or still burns in: cues (file time), which are typed, font language, notes."""
+
+    cues: tuple[Cue, ...]
+    typed: tuple[Cue, ...]  # the user's own captions: an error if they cannot fit
+    language: str | None
+    notes: tuple[str, ...]
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(c.text for c in self.cues)
+
+
+def parse_span(span: str, frame_rate: Fraction | None = None) -> tuple[Fraction, Fraction]:
+    """``"12:32-12:34"`` or ``"12:32-+2"`` → (start, end) in seconds; TimecodeError if not a span."""
+    text = span.strip()
+    if "-" not in text:
+        raise TimecodeError(f"--caption-at {span!r} is not a span", 'write START-END, e.g. --caption-at 12:32-12:34 "text"')
+    a, b = text.split("-", 1)
+    start = parse_time(a.strip(), frame_rate=frame_rate)
+    end = parse_end(b.strip(), start, frame_rate=frame_rate) if b.strip().startswith("+") else parse_time(b.strip(), frame_rate=frame_rate)
+    if end <= start:
+        raise TimecodeError(f"--caption-at {span!r} ends before it starts", "give START-END with END after START")
+    return start, end
+
+
+def gather_captions(
+    info: MediaInfo,
+    start: Fraction,
+    end: Fraction,
+    *,
+    subs: str | os.PathLike | None = "auto",
+    captions=(),
+    caption_at=(),
+    subs_language: str | None = None,
+) -> JobCaptions:
+    """The cues a job over ``[start, end)`` of ``info`` burns in.
+
+    ``captions`` are texts shown over the whole range; ``caption_at`` are
+    ``(span, text)`` pairs (span ``"12:32-12:34"`` or a ``(start, end)``
+    pair, in file time).  Typed captions replace ``subs="auto"`` dialogue
+    (an explicit ``subs`` source still adds its lines).  Notes say where the
+    dialogue came from and how many lines fall in the range.
+    """
+    if isinstance(captions, str):
+        captions = [captions]
+    if caption_at and isinstance(caption_at[0], str):
+        caption_at = [caption_at]  # a single (span, text) pair
+    rate = info.video.frame_rate if info.video else None
+    typed: list[Cue] = [typed_cue(text, start, end) for text in captions]
+    for span, text in caption_at:
+        s0, s1 = parse_span(span, rate) if isinstance(span, str) else (Fraction(span[0]), Fraction(span[1]))
+        if s1 <= start or s0 >= end:
+            raise TimecodeError(
+                f"--caption-at {format_time(s0)}-{format_time(s1)} is outside the range {format_time(start)}-{format_time(end)}",
+                "give a span inside the clip (times count from the start of the file)",
+            )
+        typed.append(typed_cue(text, s0, s1))
+    notes: list[str] = []
+    spec = subs
+    if typed and spec is not None and str(spec).strip().lower() == "auto":
+        spec = None
+    source = select_subtitles(info, spec, language=subs_language) if spec is not None else None
+    dialogue: list[Cue] = []
+    lang = None
+    if source is None and spec is not None and str(spec).strip().lower() == "auto":
+        bitmaps = [t for t in info.subtitles if not t.is_text]
+        if bitmaps:
+            notes.append(f"no captions: the subtitle track{'s' if len(bitmaps) > 1 else ''} of {info.path.name} "
+                         f"{'are' if len(bitmaps) > 1 else 'is a'} bitmap ({bitmaps[0].codec}), not text; "
+                         "give an .srt with --subs FILE")
+    if source is not None:
+        lang = source.language
+        dialogue = [c for c in source.cues if c.end > start and c.start < end]
+        notes.append(f"captions from {source.description}: {len(dialogue)} line{'s' if len(dialogue) != 1 else ''} in the range")
+    return JobCaptions(tuple(sorted(typed + dialogue, key=lambda c: (c.start, c.end))), tuple(typed), lang, tuple(notes))

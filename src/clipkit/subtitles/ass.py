@@ -1,0 +1,110 @@
+"""ASS/SSA event text → styled lines, and parsed subtitle events → cues.
+
+pysubs2 gives every format (SRT and VTT too) as ASS events; this module
+reads their override tags: ``\\N`` breaks, ``\\i``/``\\b`` styles, ``\\an``
+placement, ``\\r`` resets, drawings dropped, everything else stripped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from fractions import Fraction
+
+from .model import Cue, Run
+
+__all__ = ["parse_ass_text", "cues_from_events"]
+
+_BLOCK_RE = re.compile(r"\{([^}]*)\}")
+_TAG_RE = re.compile(r"\\(\d?[a-zA-Z]+)(\([^)]*\)|[^\\]*)")
+_HTML_RE = re.compile(r"</?(?:font|i|b|u|s|c|v|lang|ruby|rt)(?:[.\s][^>]*)?>|<\d+:\d+[:.\d]*>", re.IGNORECASE)
+
+
+def _flag(value: str, default_on: bool) -> bool:
+    value = value.strip()
+    if not value:
+        return default_on
+    try:
+        return int(value) != 0 if int(value) in (0, 1) else int(value) >= 600
+    except ValueError:
+        return default_on
+
+
+def parse_ass_text(text: str, *, bold: bool = False, italic: bool = False, top: bool = False) -> tuple[tuple[tuple[Run, ...], ...], bool]:
+    """ASS/SSA event text (as pysubs2 gives it, also for SRT/VTT) → ``(lines, top)``.
+
+    ``\\N`` is a line break, ``\\n`` and ``\\h`` are spaces; ``\\i`` and ``\\b``
+    switch italic/bold; ``\\an7-9`` (or legacy ``\\a5-7``) put it at the top,
+    ``\\an1-3`` at the bottom; ``\\r`` resets; drawings (``\\p1``) are dropped;
+    every other override tag is stripped, as are leftover HTML-like tags.
+    """
+    text = _HTML_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    base_bold, base_italic = bold, italic
+    lines: list[list[Run]] = [[]]
+    drawing = False
+    pos = 0
+
+    def emit(chunk: str) -> None:
+        if drawing or not chunk:
+            return
+        chunk = chunk.replace("\\h", "\u00a0").replace("\\n", " ")
+        parts = re.split(r"\\N|\n", chunk)
+        for i, part in enumerate(parts):
+            if i:
+                lines.append([])
+            if part:
+                line = lines[-1]
+                if line and line[-1].bold == bold and line[-1].italic == italic:
+                    line[-1] = Run(line[-1].text + part, bold, italic)
+                else:
+                    line.append(Run(part, bold, italic))
+
+    for m in _BLOCK_RE.finditer(text):
+        emit(text[pos:m.start()])
+        pos = m.end()
+        for tag, arg in _TAG_RE.findall(m.group(1)):
+            name = tag.lower()
+            if name == "i":
+                italic = _flag(arg, True)
+            elif name == "b":
+                bold = _flag(arg, True)
+            elif name == "an" and arg.strip()[:1].isdigit():
+                top = int(arg.strip()[:1]) >= 7
+            elif name == "a" and arg.strip().isdigit():  # legacy SSA alignment: 5-7 top
+                top = int(arg.strip()) in (5, 6, 7)
+            elif name == "r":
+                bold, italic = base_bold, base_italic
+            elif name == "p" and arg.strip().isdigit():
+                drawing = int(arg.strip()) > 0
+    emit(text[pos:])
+    cleaned: list[tuple[Run, ...]] = []
+    for line in lines:
+        runs = [Run(re.sub(r"[ \t]+", " ", r.text), r.bold, r.italic) for r in line]
+        if runs:
+            runs[0] = replace(runs[0], text=runs[0].text.lstrip())
+            runs[-1] = replace(runs[-1], text=runs[-1].text.rstrip())
+        runs = [r for r in runs if r.text]
+        cleaned.append(tuple(runs))
+    while cleaned and not cleaned[0]:
+        cleaned.pop(0)
+    while cleaned and not cleaned[-1]:
+        cleaned.pop()
+    return tuple(cleaned), top
+
+
+def cues_from_events(subs) -> list[Cue]:
+    """A parsed ``pysubs2.SSAFile`` → cues in time order (comments and empty events left out)."""
+    cues: list[Cue] = []
+    for ev in subs.events:
+        if getattr(ev, "is_comment", False) or ev.end <= ev.start:
+            continue
+        style = subs.styles.get(ev.style) if hasattr(subs, "styles") else None
+        bold = bool(style and style.bold)
+        italic = bool(style and style.italic)
+        top = bool(style and int(getattr(style, "alignment", 2)) >= 7)
+        lines, top = parse_ass_text(ev.text, bold=bold, italic=italic, top=top)
+        if not any(lines):
+            continue  # an empty event: nothing to show
+        cues.append(Cue(Fraction(ev.start, 1000), Fraction(ev.end, 1000), lines, top))
+    cues.sort(key=lambda c: (c.start, c.end))
+    return cues

@@ -1,0 +1,108 @@
+"""Subtitle files: SRT, ASS/SSA and WebVTT in any common encoding, and the sidecar beside a video.
+
+Bytes are decoded by their BOM, else as UTF-8, else cp1252/Latin-1; pysubs2
+parses (by the suffix, else by detection for a misnamed file).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import InputError
+from ..language import normalize_language
+from .ass import cues_from_events
+from .model import Cue
+
+__all__ = ["SUBTITLE_SUFFIXES", "decode_subtitle_bytes", "parse_subtitle_text", "load_subtitle_file", "find_sidecar"]
+
+SUBTITLE_SUFFIXES = (".srt", ".ass", ".ssa", ".vtt")
+_MAX_SUBTITLE_BYTES = 50 * 1024 * 1024
+
+
+def decode_subtitle_bytes(data: bytes) -> str:
+    """Subtitle bytes → text: BOM first, then UTF-8, then cp1252/Latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")  # Windows Western, a superset of Latin-1's printable range
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def parse_subtitle_text(text: str, name: str, fmt: str | None = None) -> list[Cue]:
+    """Subtitle text in ``fmt`` (``srt``/``ass``/``ssa``/``vtt``, None: detect) → cues; InputError if not subtitles."""
+    import pysubs2
+
+    try:
+        subs = pysubs2.SSAFile.from_string(text, format_=fmt)
+    except Exception as exc:  # pysubs2 raises its own FormatAutodetectionError and plain ValueErrors
+        raise InputError(
+            f"{name} is not a subtitle file clipkit can read ({type(exc).__name__}: {exc})",
+            "give an .srt, .ass/.ssa or .vtt file",
+        ) from None
+    return cues_from_events(subs)
+
+
+def load_subtitle_file(path: str | os.PathLike) -> list[Cue]:
+    """All cues of an SRT/ASS/SSA/VTT file, in any common encoding; InputError if unreadable."""
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise InputError(f"subtitle file not found: {p}", "check the path, or use --subs auto / track:N / lang:xxx")
+    if p.is_dir():
+        raise InputError(f"{p} is a folder, not a subtitle file", "give an .srt, .ass or .vtt file")
+    try:
+        size = p.stat().st_size
+        if size > _MAX_SUBTITLE_BYTES:
+            raise InputError(f"{p} is {size // 1_000_000} MB: too big for a subtitle file", "give an .srt, .ass or .vtt file")
+        data = p.read_bytes()
+    except PermissionError:
+        raise InputError(f"cannot read {p}: permission denied", "check the file's permissions") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {p}: {exc.strerror or exc}", "check the path") from None
+    if not data.strip():
+        raise InputError(f"{p} is empty", "give a subtitle file with at least one line")
+    text = decode_subtitle_bytes(data)
+    suffix = p.suffix.lower()
+    fmt = {".srt": "srt", ".ass": "ass", ".ssa": "ssa", ".vtt": "vtt"}.get(suffix)
+    try:
+        cues = parse_subtitle_text(text, p.name, fmt)
+    except InputError:
+        if fmt is None:
+            raise
+        cues = parse_subtitle_text(text, p.name, None)  # a misnamed file: let pysubs2 detect the format
+    if not cues:
+        raise InputError(f"{p} has no subtitle lines clipkit can read (not a subtitle file, or only empty lines)",
+                         "give an .srt, .ass/.ssa or .vtt file with dialogue")
+    return cues
+
+
+def find_sidecar(video: Path, language: str | None = None) -> Path | None:
+    """A subtitle file beside ``video`` with its stem: ``ep07.srt``, ``ep07.en.srt``, ``ep07.ass`` …
+
+    A file tagged with ``language`` wins, then the untagged one, then any tagged one.
+    """
+    try:
+        siblings = [p for p in video.parent.iterdir() if p.is_file() and p.suffix.lower() in SUBTITLE_SUFFIXES]
+    except OSError:
+        return None
+    want = normalize_language(language)
+    stem = video.stem
+    exact, tagged_match, tagged_other = [], [], []
+    for p in siblings:
+        if p.stem == stem:
+            exact.append(p)
+        elif p.stem.startswith(stem + "."):
+            tag = p.stem[len(stem) + 1:].split(".")[0]
+            (tagged_match if want and normalize_language(tag) == want else tagged_other).append(p)
+    order = {s: i for i, s in enumerate(SUBTITLE_SUFFIXES)}
+    for group in (tagged_match, exact, tagged_other):
+        if group:
+            return sorted(group, key=lambda p: (order.get(p.suffix.lower(), 9), p.name))[0]
+    return None

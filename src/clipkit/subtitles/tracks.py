@@ -1,0 +1,136 @@
+"""Embedded subtitle tracks (extracted with the bundled ffmpeg) and ``--subs`` choice.
+
+``select_subtitles(info, spec)`` resolves ``auto`` (same-stem sidecar, else
+the text track in the preferred language, else the default or first text
+track), ``off``, a file, ``track:N`` (``0:s:N``) or ``lang:xxx``.  Bitmap
+tracks are refused by name.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from ..errors import InputError, MediaError, UsageError
+from ..language import normalize_language, preferred_language
+from ..media.ffmpeg import run_ffmpeg
+from ..media.probe import MediaInfo, SubtitleTrack
+from .files import find_sidecar, load_subtitle_file, parse_subtitle_text
+from .model import Cue, SubtitleSource
+
+__all__ = ["extract_track", "select_subtitles", "track_list"]
+
+
+def track_list(info: MediaInfo) -> str:
+    """The subtitle tracks of a file, for a hint: ``its tracks: track:0 (eng, subrip); …``."""
+    if not info.subtitles:
+        return "it has no subtitle tracks"
+    parts = []
+    for t in info.subtitles:
+        bits = [t.language or "und", t.codec]
+        if t.title:
+            bits.append(t.title)
+        if not t.is_text:
+            bits.append("bitmap")
+        parts.append(f"track:{t.index} ({', '.join(bits)})")
+    return "its tracks: " + "; ".join(parts)
+
+
+def _refuse_bitmap(info: MediaInfo, track: SubtitleTrack) -> None:
+    if not track.is_text:
+        raise InputError(
+            f"subtitle track {track.index} of {info.path.name} is a bitmap track ({track.codec}): pictures, not text",
+            "use a text track or an .srt file with --subs (" + track_list(info) + ")",
+        )
+
+
+@functools.lru_cache(maxsize=16)
+def _extract_cached(path: str, mtime_ns: int, index: int, codec: str) -> tuple[Cue, ...]:
+    fmt = "ass" if codec in ("ass", "ssa") else "srt"
+    proc = run_ffmpeg(
+        ["-i", path, "-map", f"0:s:{index}", "-c:s", fmt, "-f", fmt, "pipe:1"],
+        what=f"extracting subtitle track {index}",
+    )
+    text = proc.stdout.decode("utf-8", "replace")
+    if not text.strip():
+        return ()
+    return tuple(parse_subtitle_text(text, f"subtitle track {index}", fmt))
+
+
+def extract_track(info: MediaInfo, index: int) -> list[Cue]:
+    """The cues of text subtitle track ``index`` (``0:s:index``), via the bundled ffmpeg."""
+    tracks = {t.index: t for t in info.subtitles}
+    if index not in tracks:
+        raise InputError(f"{info.path.name} has no subtitle track {index}", track_list(info))
+    track = tracks[index]
+    _refuse_bitmap(info, track)
+    try:
+        mtime = info.path.stat().st_mtime_ns
+    except OSError:
+        mtime = 0
+    try:
+        return list(_extract_cached(str(info.path), mtime, index, track.codec))
+    except MediaError as exc:
+        raise MediaError(f"could not read subtitle track {index} of {info.path.name}: {exc.message}", "try --subs with an .srt file") from None
+
+
+def _describe_track(t: SubtitleTrack) -> str:
+    bits = [b for b in (t.language, t.title) if b]
+    return f"track {t.index}" + (f" ({', '.join(bits)})" if bits else "")
+
+
+def select_subtitles(
+    info: MediaInfo,
+    spec: str | os.PathLike | None = "auto",
+    *,
+    language: str | None = None,
+) -> SubtitleSource | None:
+    """Resolve ``--subs`` for a video: ``auto``, ``off``, a file, ``track:N`` or ``lang:xxx``.
+
+    ``language`` is the preferred language for ``auto`` (default: the
+    locale's).  Returns None when there are no subtitles to use (``off``, or
+    ``auto`` found nothing).  Raises :class:`InputError` for a missing file,
+    a track that does not exist (listing the tracks) or a bitmap track.
+    """
+    if spec is None:
+        return None
+    raw = os.fspath(spec) if isinstance(spec, os.PathLike) else str(spec)
+    key = raw.strip()
+    low = key.lower()
+    if low in ("off", "none", "no", ""):
+        return None
+    if low.startswith("track:"):
+        try:
+            index = int(key.split(":", 1)[1])
+        except ValueError:
+            raise UsageError(f"--subs {key}: the track must be a number", "e.g. --subs track:0 (" + track_list(info) + ")") from None
+        track = next((t for t in info.subtitles if t.index == index), None)
+        cues = extract_track(info, index)
+        return SubtitleSource(tuple(cues), _describe_track(track), normalize_language(track.language))
+    if low.startswith("lang:"):
+        want = normalize_language(key.split(":", 1)[1])
+        if not want:
+            raise UsageError(f"--subs {key}: no language given", "e.g. --subs lang:eng or lang:jpn")
+        matching = [t for t in info.subtitles if normalize_language(t.language) == want]
+        text_tracks = [t for t in matching if t.is_text]
+        if not text_tracks:
+            if matching:
+                _refuse_bitmap(info, matching[0])
+            raise InputError(f"{info.path.name} has no subtitle track in {want}", track_list(info))
+        track = text_tracks[0]
+        return SubtitleSource(tuple(extract_track(info, track.index)), _describe_track(track), want)
+    if low == "auto":
+        want = normalize_language(language) or preferred_language()
+        sidecar = find_sidecar(info.path, want)
+        if sidecar is not None:
+            tag = sidecar.stem[len(info.path.stem) + 1:] if sidecar.stem != info.path.stem else None
+            return SubtitleSource(tuple(load_subtitle_file(sidecar)), sidecar.name, normalize_language(tag) if tag else None)
+        text_tracks = [t for t in info.subtitles if t.is_text]
+        if not text_tracks:
+            return None
+        pick = next((t for t in text_tracks if want and normalize_language(t.language) == want), None)
+        pick = pick or next((t for t in text_tracks if t.default), None) or text_tracks[0]
+        return SubtitleSource(tuple(extract_track(info, pick.index)), _describe_track(pick), normalize_language(pick.language))
+    path = Path(raw).expanduser()
+    return SubtitleSource(tuple(load_subtitle_file(path)), path.name, None)
