@@ -1,0 +1,257 @@
+"""Drawing one caption: styles, the faces it needs, and the RGBA patch of a laid-out cue.
+
+Styles: ``classic`` (white text, black outline, soft shadow), ``yellow`` (the
+same in yellow), ``boxed`` (white text on a translucent dark band).  Faces
+come from :mod:`clipkit.render.fonts` (one that covers the text; bold and
+italic synthesised where the family lacks them); right-to-left runs are
+shaped by Raqm when Pillow has it.  Pure image work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+from ...errors import UsageError
+from ...settings import DEFAULT_CAPTION, CaptionSettings
+from ...subtitles.model import Cue, Run
+from ..fonts import FontChoice, find_font, is_bold, is_italic, load_font
+from .wrap import direction, fit_lines, line_text
+
+__all__ = ["CaptionStyle", "STYLES", "RenderedCaption", "render_cue", "check_caption_settings", "split_caption_overrides"]
+
+RGB = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class CaptionStyle:
+    fill: RGB
+    outline: RGB | None  # None: no outline
+    shadow: bool
+    box: tuple[int, int, int, int] | None = None  # RGBA band behind the text
+
+
+STYLES: dict[str, CaptionStyle] = {
+    "classic": CaptionStyle(fill=(255, 255, 255), outline=(0, 0, 0), shadow=True),
+    "yellow": CaptionStyle(fill=(255, 221, 0), outline=(0, 0, 0), shadow=True),
+    "boxed": CaptionStyle(fill=(255, 255, 255), outline=None, shadow=False, box=(0, 0, 0, 170)),
+}
+
+
+def check_caption_settings(s: CaptionSettings) -> CaptionStyle:
+    """The style of ``s``; :class:`UsageError` for a value out of range."""
+    if s.caption_style not in STYLES:
+        raise UsageError(f"unknown caption style {s.caption_style!r}", "use one of: " + ", ".join(STYLES))
+    if s.caption_position not in ("bottom", "top"):
+        raise UsageError(f"unknown caption position {s.caption_position!r}", "use bottom or top")
+    if not 0.005 <= s.caption_size <= 0.5:
+        raise UsageError(f"caption size {s.caption_size:g} is out of range", "give a fraction of the frame width between 0.005 and 0.5 (e.g. 0.05)")
+    if not 0 <= s.caption_margin < 0.45:
+        raise UsageError(f"caption margin {s.caption_margin:g} is out of range", "give a fraction between 0 and 0.45 (e.g. 0.05)")
+    if s.caption_max_lines < 1:
+        raise UsageError("caption_max_lines must be at least 1", "e.g. 2")
+    return STYLES[s.caption_style]
+
+
+def split_caption_overrides(overrides: dict) -> tuple[dict, dict]:
+    """Split keyword overrides into CaptionSettings fields and the rest."""
+    names = {f.name for f in fields(CaptionSettings)}
+    mine = {k: v for k, v in overrides.items() if k in names}
+    rest = {k: v for k, v in overrides.items() if k not in names}
+    return mine, rest
+
+
+class _Fonts:
+    """The faces one caption needs (regular/bold/italic), all covering its text."""
+
+    def __init__(self, text: str, settings: CaptionSettings, lang: str | None):
+        self.text, self.settings, self.lang = text, settings, lang
+        self.regular = find_font(text, font=settings.font, lang=lang)
+        self._faces: dict[tuple[bool, bool], FontChoice] = {(False, False): self.regular}
+
+    def face(self, bold: bool, italic: bool) -> FontChoice:
+        key = (bold, italic)
+        if key not in self._faces:
+            if self.settings.font:
+                self._faces[key] = self.regular  # a given font: the style is synthesised
+            else:
+                try:
+                    self._faces[key] = find_font(self.text, bold=bold, italic=italic, lang=self.lang)
+                except UsageError:
+                    self._faces[key] = self.regular
+        return self._faces[key]
+
+    def font(self, run: Run, size: int):
+        return load_font(self.face(run.bold, run.italic), size)
+
+    def synth(self, run: Run) -> tuple[bool, bool]:
+        """(fake bold, fake italic) for a run whose face lacks the style."""
+        face = self.face(run.bold, run.italic)
+        return run.bold and not is_bold(face), run.italic and not is_italic(face)
+
+    def measure_at(self, size: int):
+        """``measure(run) -> width in pixels`` at ``size``."""
+        def measure(run: Run) -> float:
+            if not run.text:
+                return 0.0
+            font = self.font(run, size)
+            d = direction(run.text)
+            try:
+                return font.getlength(run.text, direction=d) if d else font.getlength(run.text)
+            except (KeyError, ValueError, OSError):  # no Raqm: direction is not supported
+                return font.getlength(run.text)
+        return measure
+
+
+@dataclass(frozen=True)
+class RenderedCaption:
+    """A cue laid out for one frame size: an RGBA patch and where it goes."""
+
+    cue: Cue
+    patch: np.ndarray  # H×W×4 uint8, straight alpha
+    x: int
+    top: bool  # anchored at the top margin (else the bottom margin)
+    font: FontChoice
+    size: int  # font size in pixels
+    lines: tuple[str, ...]  # the lines as drawn
+    notes: tuple[str, ...] = ()
+
+
+def _draw_run(run: Run, fonts: _Fonts, size: int, stroke: int) -> tuple[Image.Image, Image.Image, int, int]:
+    """Masks (fill, fill+outline) for one run, its advance width, and the padding
+    around the text origin inside the masks."""
+    font = fonts.font(run, size)
+    fake_bold, fake_italic = fonts.synth(run)
+    d = direction(run.text)
+    kwargs = {"direction": d} if d else {}
+    try:
+        advance = int(round(font.getlength(run.text, **kwargs)))
+    except (KeyError, ValueError, OSError):  # no Raqm: direction is not supported
+        kwargs = {}
+        advance = int(round(font.getlength(run.text)))
+    ascent, descent = font.getmetrics()
+    bold_w = max(1, size // 28) if fake_bold else 0
+    pad = stroke + bold_w + 2
+    slant = int(round(0.2 * (ascent + descent))) if fake_italic else 0
+    w, h = advance + 2 * pad + slant, ascent + descent + 2 * pad
+    fill = Image.new("L", (w, h), 0)
+    outline = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(fill).text((pad, pad), run.text, font=font, fill=255, stroke_width=bold_w, stroke_fill=255, **kwargs)
+    if stroke:
+        ImageDraw.Draw(outline).text((pad, pad), run.text, font=font, fill=255, stroke_width=stroke + bold_w, stroke_fill=255, **kwargs)
+    else:
+        outline = fill.copy()
+    if fake_italic:
+        # shear about the baseline: x' = x + k*(baseline - y)
+        k = 0.2
+        baseline = pad + ascent
+        coeffs = (1, k, -k * baseline, 0, 1, 0)
+        fill = fill.transform(fill.size, Image.AFFINE, coeffs, resample=Image.BILINEAR)
+        outline = outline.transform(outline.size, Image.AFFINE, coeffs, resample=Image.BILINEAR)
+    return fill, outline, advance, pad
+
+
+def render_cue(
+    cue: Cue,
+    frame_size: tuple[int, int],
+    settings: CaptionSettings | None = None,
+    *,
+    lang: str | None = None,
+    strict: bool = False,
+) -> RenderedCaption:
+    """Lay out and draw one cue for frames of ``frame_size`` (width, height).
+
+    ``strict`` (typed captions) raises :class:`UsageError` when the text does
+    not fit in the line limit even at the minimum size; otherwise the text is
+    cut with an ellipsis and a note says what was left out.
+    """
+    s = settings or DEFAULT_CAPTION
+    style = check_caption_settings(s)
+    frame_w, frame_h = frame_size
+    fonts = _Fonts(cue.text, s, lang)
+    size, lines, notes = fit_lines(cue, fonts.measure_at, s, frame_w, strict)
+    stroke = max(1, int(round(size * 0.09))) if style.outline else 0
+    ascent, descent = load_font(fonts.regular, size).getmetrics()
+    line_h = int(round(size * 1.3))  # baseline to baseline (the fonts' own ascent+descent is loose for CJK)
+
+    rendered_lines = []
+    for line in lines:
+        pieces = [_draw_run(r, fonts, size, stroke) for r in line]
+        if len(line) > 1 and direction(line_text(line)) == "rtl":
+            pieces = pieces[::-1]  # runs of a right-to-left line go right to left
+        rendered_lines.append(pieces)
+    pad = stroke + max(2, size // 10)
+    widths = [sum(p[2] for p in pieces) for pieces in rendered_lines]
+    text_w = max(widths, default=0)
+    box_pad_x = int(size * 0.45) if style.box else 0
+    box_pad_y = int(size * 0.2) if style.box else 0
+    shadow_off = max(1, size // 16) if style.shadow else 0
+    W = text_w + 2 * (pad + box_pad_x) + shadow_off + int(size * 0.3)
+    H = line_h * (max(1, len(lines)) - 1) + ascent + descent + 2 * (pad + box_pad_y) + shadow_off
+    fill_mask = Image.new("L", (W, H), 0)
+    outline_mask = Image.new("L", (W, H), 0)
+    for i, (pieces, lw) in enumerate(zip(rendered_lines, widths)):
+        x = (W - shadow_off - lw) // 2
+        y = pad + box_pad_y + i * line_h
+        for fmask, omask, adv, run_pad in pieces:
+            _max_into(fill_mask, fmask, x - run_pad, y - run_pad)
+            _max_into(outline_mask, omask, x - run_pad, y - run_pad)
+            x += adv
+
+    patch = np.zeros((H, W, 4), dtype=np.float32)
+    if style.box:
+        ys, xs = np.nonzero(np.asarray(outline_mask))
+        if len(xs):
+            x0, x1 = max(0, xs.min() - box_pad_x), min(W, xs.max() + 1 + box_pad_x)
+            y0, y1 = 0, H
+            r, g, b, a = style.box
+            patch[y0:y1, x0:x1, :3] = (r, g, b)
+            patch[y0:y1, x0:x1, 3] = a / 255
+    if style.shadow:
+        sh = outline_mask.filter(ImageFilter.GaussianBlur(max(1, size / 14)))
+        sh_arr = np.zeros((H, W), dtype=np.float32)
+        src = np.asarray(sh, dtype=np.float32) / 255 * 0.75
+        sh_arr[shadow_off:, shadow_off:] = src[: H - shadow_off, : W - shadow_off]
+        _over(patch, (0, 0, 0), sh_arr)
+    if style.outline:
+        _over(patch, style.outline, np.asarray(outline_mask, dtype=np.float32) / 255)
+    _over(patch, style.fill, np.asarray(fill_mask, dtype=np.float32) / 255)
+    # mostly covered text pixels get exactly the fill colour: crisp edges, and a colour the
+    # GIF palette reserves, so it survives quantisation unchanged
+    solid = np.asarray(fill_mask) >= 192
+    patch[solid, :3] = style.fill
+    patch[solid, 3] = 1.0
+    out = np.empty((H, W, 4), dtype=np.uint8)
+    out[..., :3] = np.clip(np.round(patch[..., :3]), 0, 255)
+    out[..., 3] = np.clip(np.round(patch[..., 3] * 255), 0, 255)
+    top = cue.top or s.caption_position == "top"
+    x = (frame_w - W) // 2
+    return RenderedCaption(
+        cue=cue, patch=out, x=x, top=top, font=fonts.regular, size=size,
+        lines=tuple(line_text(ln) for ln in lines), notes=tuple(notes),
+    )
+
+
+def _max_into(dst: Image.Image, src: Image.Image, x: int, y: int) -> None:
+    """``dst = max(dst, src)`` with ``src`` placed at (x, y), clipped to ``dst``."""
+    d = np.asarray(dst).copy()
+    sarr = np.asarray(src)
+    h, w = d.shape
+    x0, y0 = max(0, x), max(0, y)
+    x1, y1 = min(w, x + sarr.shape[1]), min(h, y + sarr.shape[0])
+    if x1 <= x0 or y1 <= y0:
+        return
+    d[y0:y1, x0:x1] = np.maximum(d[y0:y1, x0:x1], sarr[y0 - y:y1 - y, x0 - x:x1 - x])
+    dst.paste(Image.fromarray(d))
+
+
+def _over(patch: np.ndarray, color: RGB, alpha: np.ndarray) -> None:
+    """Composite a solid colour with per-pixel ``alpha`` over ``patch`` (straight alpha, in place)."""
+    a_dst = patch[..., 3]
+    a_out = alpha + a_dst * (1 - alpha)
+    safe = np.where(a_out > 0, a_out, 1)
+    for c in range(3):
+        patch[..., c] = (color[c] * alpha + patch[..., c] * a_dst * (1 - alpha)) / safe
+    patch[..., 3] = a_out

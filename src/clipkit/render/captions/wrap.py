@@ -1,0 +1,162 @@
+"""Caption layout: breaking styled lines to a width, and fitting a cue in the line limit.
+
+Lines break after spaces and between CJK characters, never before closing
+punctuation; a word wider than the line is broken between characters.
+:func:`fit_lines` shrinks the font down to the minimum size before cutting
+anything, and cuts (with an ellipsis and a note) only subtitle lines — a
+typed caption that cannot fit is an error.  Measuring is the caller's
+(a ``measure_at(size) -> measure(run)`` function), so nothing here draws.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Callable
+
+from ...errors import UsageError
+from ...language import is_cjk
+from ...settings import CaptionSettings
+from ...subtitles.model import Cue, Run
+
+__all__ = ["wrap_runs", "fit_lines", "line_text", "direction", "join_runs"]
+
+Measure = Callable[[Run], float]
+
+# Characters a line must not start with (closing punctuation), CJK and Latin.
+_NO_LINE_START = set("、。，．・：；？！ー）」』】〉》〕｝〙〗”’!?,.:;)]}…ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+
+
+def line_text(line: tuple[Run, ...]) -> str:
+    return "".join(r.text for r in line)
+
+
+def direction(text: str) -> str | None:
+    """``"rtl"`` when the first strong character is right-to-left (Hebrew, Arabic), else None."""
+    for ch in text:
+        bidi = unicodedata.bidirectional(ch)
+        if bidi in ("R", "AL"):
+            return "rtl"
+        if bidi == "L":
+            return None
+    return None
+
+
+def _atoms(line: tuple[Run, ...]) -> list[Run]:
+    """Break units: a word with its trailing spaces, or one CJK character."""
+    out: list[Run] = []
+    for run in line:
+        buf = ""
+        for ch in run.text:
+            if is_cjk(ch) and ch not in _NO_LINE_START:
+                if buf:
+                    out.append(Run(buf, run.bold, run.italic))
+                buf = ch
+                continue
+            if buf and not buf[-1].isspace() and ch not in _NO_LINE_START and (
+                is_cjk(buf[-1]) and not ch.isspace()
+            ):
+                out.append(Run(buf, run.bold, run.italic))
+                buf = ""
+            buf += ch
+            if ch.isspace():
+                out.append(Run(buf, run.bold, run.italic))
+                buf = ""
+        if buf:
+            out.append(Run(buf, run.bold, run.italic))
+    # glue an atom that is only spaces onto the previous one
+    merged: list[Run] = []
+    for a in out:
+        if merged and a.text.isspace() and merged[-1].bold == a.bold and merged[-1].italic == a.italic:
+            merged[-1] = Run(merged[-1].text + a.text, a.bold, a.italic)
+        else:
+            merged.append(a)
+    return merged
+
+
+def join_runs(runs: list[Run]) -> tuple[Run, ...]:
+    """Runs of one line merged where their style is the same, the line's ends stripped."""
+    out: list[Run] = []
+    for r in runs:
+        if out and out[-1].bold == r.bold and out[-1].italic == r.italic:
+            out[-1] = Run(out[-1].text + r.text, r.bold, r.italic)
+        else:
+            out.append(r)
+    if out:
+        out[-1] = Run(out[-1].text.rstrip(), out[-1].bold, out[-1].italic)
+        out[0] = Run(out[0].text.lstrip(), out[0].bold, out[0].italic)
+    return tuple(r for r in out if r.text)
+
+
+def wrap_runs(lines, width: float, measure: Measure) -> list[tuple[Run, ...]]:
+    """Greedy wrapping of styled lines to ``width`` pixels (hard breaks kept).
+
+    Breaks after spaces and between CJK characters, never before closing
+    punctuation; a word wider than the line is broken between characters.
+    """
+    result: list[tuple[Run, ...]] = []
+    for line in lines:
+        if not line:
+            result.append(())
+            continue
+        current: list[Run] = []
+        current_w = 0.0
+        for atom in _atoms(line):
+            w = measure(Run(atom.text.rstrip(), atom.bold, atom.italic))
+            if current and current_w + w > width and atom.text[0] not in _NO_LINE_START:
+                result.append(join_runs(current))
+                current, current_w = [], 0.0
+            if not current and w > width and len(atom.text.strip()) > 1:
+                # a single word wider than the line: split it by characters
+                piece = ""
+                for ch in atom.text:
+                    if piece and measure(Run(piece + ch, atom.bold, atom.italic)) > width:
+                        result.append(join_runs([Run(piece, atom.bold, atom.italic)]))
+                        piece = ""
+                    piece += ch
+                current = [Run(piece, atom.bold, atom.italic)]
+                current_w = measure(current[0])
+                continue
+            current.append(atom)
+            current_w += measure(atom)
+        if current:
+            result.append(join_runs(current))
+    return result
+
+
+def fit_lines(cue: Cue, measure_at: Callable[[int], Measure], settings: CaptionSettings, frame_w: int,
+              strict: bool) -> tuple[int, list[tuple[Run, ...]], list[str]]:
+    """Font size and wrapped lines within the line limit; notes say what was cut."""
+    max_w = max(8, int(frame_w * (1 - 2 * settings.caption_margin)))
+    size = max(6, int(round(settings.caption_size * frame_w)))
+    min_size = max(6, min(size, int(round(settings.caption_min_size * frame_w))))
+    limit = settings.caption_max_lines
+    while True:
+        measure = measure_at(size)
+        lines = wrap_runs(cue.lines, max_w, measure)
+        if len(lines) <= limit:
+            return size, lines, []
+        if size <= min_size:
+            break
+        size = max(min_size, int(size * 0.9))
+    text = cue.text.replace("\n", " / ")
+    if len(text) > 60:
+        text = text[:57] + "…"
+    if strict:
+        raise UsageError(
+            f"the caption {text!r} needs {len(lines)} lines even at the minimum size ({size} px on a {frame_w} px wide frame); "
+            f"at most {limit} fit",
+            "shorten it, split it into spans with --caption-at, or make the output wider",
+        )
+    kept = lines[:limit]
+    cut = " ".join(line_text(ln) for ln in lines[limit:])
+    last = list(kept[-1])
+    ell = Run("…", last[-1].bold if last else False, last[-1].italic if last else False)
+    while last and measure(Run(line_text(tuple(last)) + "…")) > max_w:
+        tail = last[-1]
+        if len(tail.text) <= 1:
+            last.pop()
+        else:
+            last[-1] = Run(tail.text[:-1], tail.bold, tail.italic)
+    kept[-1] = join_runs(last + [ell])
+    note = f"caption at {float(cue.start):.2f}s cut to {limit} lines; left out: {cut!r}"
+    return size, kept, [note]
