@@ -1,10 +1,12 @@
 """``make_gif``: a time range of a video to an optimised GIF (and MP4/WebP siblings).
 
-One decode of the range at the target size (crop inside ffmpeg), frames kept
-in memory, then the GIF engine (``encode.gif``).  To fit ``max_size``, the
-engine is rerun on the same decoded frames with, in this order, more
-tolerance and fewer colours, fewer frames per second, then fewer pixels — a
-bounded number of tries, each chosen from the size the last one gave.
+Named stages, each taking and giving a record: ``_plan`` (range, crop, size,
+file: a :class:`_Job`, all checked before decoding), ``_decode`` (one decode of
+the range at the target size, crop inside ffmpeg, frames kept in memory),
+``_render`` (one try's output frames with the time effects of ``gif_time``:
+a :class:`~.gif_time.Shown`), ``_encode`` (the GIF engine, ``encode.gif``: a
+:class:`_Made`), ``fit`` (``gif_fit``: to fit ``max_size``, more tries on the
+same decoded frames), then the file and ``_siblings`` (MP4/WebP).
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ import numpy as np
 
 from ..artifact import Artifact, sha256_of
 from ..atomic import atomic_path, ensure_writable_dir
-from ..encode.gif import MAX_FPS, GifOptions, centisecond_delays, encode_gif, tick_times
+from ..encode.gif import MAX_FPS, GifOptions, GifResult, centisecond_delays, encode_gif, tick_times
 from ..encode.gif.dither import DITHER_METHODS
 from ..encode.video import VIDEO_KINDS, write_video
 from ..errors import OutputError, TimecodeError, UsageError
-from ..media.frames import Frame, fit_size, frame_at, read_frames, resample
+from ..media.frames import Frame, fit_size, frame_at, read_frames
 from ..media.probe import MediaInfo, probe
 from ..progress import ProgressFn, report
 from ..render.captions import caption_overlay, split_caption_overrides
@@ -34,6 +36,8 @@ from ..render.resize import resize
 from ..settings import DEFAULT_CAPTION, DEFAULT_GIF, CaptionSettings, GifSettings
 from .captions import gather_captions
 from ..timecode import TimeRange, parse_range, slug_time
+from .gif_fit import FPS_STEPS, _Try, fit
+from .gif_time import Shown, at_speed, bounce, constant_rate, frames_on_ticks, reverse
 from .naming import safe_name
 
 __all__ = ["make_gif", "parse_size", "parse_loop", "Overlay"]
@@ -44,9 +48,6 @@ Overlay = Callable[[Fraction, np.ndarray], np.ndarray]
 
 _SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]i?[bB]?|[bB])?\s*$")
 _UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2, "ki": 1024, "kib": 1024, "mi": 1024**2, "mib": 1024**2}
-
-#: The smallest width a fit to ``max_size`` may go down to.
-MIN_FIT_WIDTH = 96
 
 
 def parse_size(text: str | int) -> int:
@@ -69,17 +70,6 @@ def parse_loop(value: str | int | None) -> int | None:
     if text.isdigit() and 1 < int(text) <= 65536:
         return int(text) - 1
     raise UsageError(f"--loop {value} is not forever, once or a number of plays", "e.g. --loop forever, --loop once, --loop 3")
-
-
-@dataclass(frozen=True)
-class _Try:
-    quality: int
-    colors: int
-    fps: Fraction
-    size: tuple[int, int]
-
-    def describe(self) -> str:
-        return f"{self.size[0]}×{self.size[1]}, {float(self.fps):g} fps, {self.colors} colours, quality {self.quality}"
 
 
 def _check(s: GifSettings) -> None:
@@ -145,6 +135,31 @@ def _clip_range(info: MediaInfo, start, end, scene: int | None, snap: bool) -> T
     return snap_range(info, rng.start, rng.end, window=(lo, hi))
 
 
+@dataclass(frozen=True)
+class _Job:
+    """Stage 1, what the GIF will be, fixed before any decoding: range, crop, size, file."""
+
+    info: MediaInfo
+    range: TimeRange
+    play: Fraction  # how long the GIF plays (the range at ``speed``)
+    crop: CropBox | None
+    display: tuple[int, int]  # the picture's size after the crop, before scaling
+    size: tuple[int, int]  # the GIF's size before any fitting
+    path: Path
+    decode_steps: int  # progress: decoding counts for this many steps ...
+    total_steps: int  # ... of this many
+
+
+@dataclass(frozen=True)
+class _Made:
+    """One encoding try: its settings, the frames it encoded, the GIF bytes and the engine's report."""
+
+    attempt: _Try
+    shown: Shown
+    data: bytes
+    result: GifResult
+
+
 def make_gif(
     source: str | os.PathLike | MediaInfo,
     start: str | Fraction | None = None,
@@ -192,13 +207,56 @@ def make_gif(
     _check(s)
     loop = parse_loop(s.loop)
     info = source if isinstance(source, MediaInfo) else probe(source)
+
+    notes: list[str] = []
+    job = _plan(info, start, end, output, scene, snap, s, notes)
+    job_captions = gather_captions(info, job.range.start, job.range.end, subs=subs if subs is not None else cs.subs,
+                                   captions=caption, caption_at=caption_at, subs_language=cs.subs_language)
+    notes.extend(job_captions.notes)
+    captions_overlay = None
+    if job_captions.cues:  # laid out and checked before decoding; drawn before quantisation
+        plan = caption_overlay(job_captions.cues, job.range.start, job.size, cs, clip_end=job.range.end,
+                               lang=job_captions.language, strict_cues=job_captions.typed)
+        captions_overlay = plan.overlay
+        reserve_colors = [*reserve_colors, *plan.reserve_colors]
+        overlay = _then(overlay, captions_overlay)
+    decoded = _decode(job, s, progress, notes)
+    options = GifOptions(colors=s.colors, dither=s.dither, quality=s.quality, loop=loop,
+                         reserve_colors=tuple(map(tuple, reserve_colors)), per_scene_palette=s.per_scene_palette)
+
+    def make(attempt: _Try) -> _Made:
+        return _encode(job, attempt, _render(job, decoded, attempt, s, overlay), options, progress)
+
+    made = make(_Try(s.quality, s.colors, s.fps, job.size))
+    if s.max_size is not None:
+        made = fit(s, made, make, notes)
+    with atomic_path(job.path) as tmp:
+        tmp.write_bytes(made.data)
+    siblings = _siblings(job, made, s, loop)
+    report(progress, job.total_steps, job.total_steps)
+    if captions_overlay is not None:
+        notes.extend(captions_overlay.notes)
+    h, w = made.shown.images[0].shape[:2]
+    return Artifact(
+        path=job.path, kind="gif", width=w, height=h, bytes=len(made.data), source=info.path,
+        start=job.range.start, end=job.range.end, duration=Fraction(made.result.duration_cs, 100),
+        frame_count=made.result.frames_written, sha256=sha256_of(job.path), notes=tuple(notes),
+        siblings=tuple(siblings), captions=job_captions.texts,
+    )
+
+
+# ---------------------------------------------------------------- stages
+
+
+def _plan(info: MediaInfo, start, end, output, scene: int | None, snap: bool, s: GifSettings,
+          notes: list[str]) -> _Job:
+    """Stage 1: the range, the crop, the size and the file, each checked before decoding."""
     video = info.require_video()
     rng = _clip_range(info, start, end, scene, snap)
     play = rng.duration / s.speed
     if play < Fraction(1, 50) or (video.frame_rate and rng.duration < 1 / video.frame_rate and play < 1 / s.fps):
         raise TimecodeError(f"the range {rng} holds no whole frame ({float(rng.duration) * 1000:.0f} ms)",
                             "give a longer range, e.g. an end of +2")
-    notes: list[str] = []
     box = _crop_box(info, s, rng, notes)
     display = (box.width, box.height) if box else video.display_size
     size = fit_size(display, s.width, s.height, even=False)
@@ -208,113 +266,79 @@ def make_gif(
     if path.is_dir():
         raise OutputError(f"{path} is a folder", "give a file name ending in .gif")
     ensure_writable_dir(path.parent if str(path.parent) else Path("."))  # fail before decoding, not after
+    decode_steps = int(rng.duration * (video.frame_rate or 25)) + 1
+    encode_steps = len(tick_times(play, s.fps)) * (2 if s.bounce else 1)
+    return _Job(info, rng, play, box, display, size, path, decode_steps, decode_steps + encode_steps)
 
-    # Captions: chosen, laid out and checked before decoding; drawn before quantisation.
-    job_captions = gather_captions(info, rng.start, rng.end, subs=subs if subs is not None else cs.subs,
-                                   captions=caption, caption_at=caption_at, subs_language=cs.subs_language)
-    notes.extend(job_captions.notes)
-    captions_overlay = None
-    if job_captions.cues:
-        plan = caption_overlay(job_captions.cues, rng.start, size, cs, clip_end=rng.end,
-                               lang=job_captions.language, strict_cues=job_captions.typed)
-        captions_overlay = plan.overlay
-        reserve_colors = [*reserve_colors, *plan.reserve_colors]
-        if overlay is None:
-            overlay = captions_overlay
-        else:
-            user_overlay = overlay
-            overlay = lambda t, img: captions_overlay(t, user_overlay(t, img))  # noqa: E731
 
-    # Decode once, at the target size.
-    pre = [crop_filter(box, video.display_size, _decoded_frame_size(info))] if box else []
-    est_src = int(rng.duration * (video.frame_rate or 25)) + 1
-    est_out = len(tick_times(play, s.fps)) * (2 if s.bounce else 1)
-    total = est_src + est_out
-    rates = [s.fps] + ([r for r in _FPS_STEPS if r < s.fps] if s.max_size is not None else [])
-    decoded: list[Frame] = []
+def _decode(job: _Job, s: GifSettings, progress: ProgressFn | None, notes: list[str]) -> list[Frame]:
+    """Stage 2: decode the range once, at the target size, keeping only frames some try may show."""
+    info, rng = job.info, job.range
+    video = info.require_video()
+    pre = [crop_filter(job.crop, video.display_size, _decoded_frame_size(info))] if job.crop else []
+    rates = [s.fps] + ([r for r in FPS_STEPS if r < s.fps] if s.max_size is not None else [])
     warnings: list[str] = []
-    frames_in = read_frames(info, start=rng.start, end=rng.end, width=size[0], height=size[1], pre_filters=pre,
-                            warnings=warnings)
-    for n, frame in enumerate(_frames_on_ticks(frames_in, rng.start, rng.end, [r / s.speed for r in rates]), 1):
+    frames_in = read_frames(info, start=rng.start, end=rng.end, width=job.size[0], height=job.size[1],
+                            pre_filters=pre, warnings=warnings)
+    decoded: list[Frame] = []
+    for n, frame in enumerate(frames_on_ticks(frames_in, rng.start, rng.end, [r / s.speed for r in rates]), 1):
         decoded.append(frame)
-        report(progress, min(n, est_src), total)
+        report(progress, min(n, job.decode_steps), job.total_steps)
     if warnings:
         notes.append(f"{len(warnings)} decoder warning(s); first: {warnings[0]}")
+    return decoded
 
-    def render(t: _Try) -> tuple[list[np.ndarray], list[Fraction], list[int]]:
-        ticks = list(resample(decoded, rng.start, rng.end, t.fps / s.speed))  # source time runs speed× faster
-        times = [tt for tt, _ in ticks]
-        images = []
-        cache: dict[int, np.ndarray] = {}
-        for tt, fr in ticks:
-            img = cache.get(fr.index)
-            if img is None:  # a source frame shown on several ticks is resized once
-                img = cache[fr.index] = resize(fr.image, *t.size)
-            images.append(_apply_overlay(overlay, tt, img) if overlay is not None else img)
-        delays = centisecond_delays(tick_times(play, t.fps)[: len(images)], play)
-        if s.reverse:
-            images, times, delays = images[::-1], times[::-1], delays[::-1]
-        if s.bounce and len(images) > 2:
-            images = images + images[-2:0:-1]
-            times = times + times[-2:0:-1]
-            delays = delays + delays[-2:0:-1]
-        return images, times, delays
 
-    def encode(t: _Try, images, delays) -> tuple[bytes, object]:
-        buf = io.BytesIO()
-        result = encode_gif(images, delays, buf, GifOptions(colors=t.colors, dither=s.dither, quality=t.quality,
-                            loop=loop, reserve_colors=tuple(map(tuple, reserve_colors)),
-                            per_scene_palette=s.per_scene_palette),
-                            progress=progress, progress_offset=est_src, progress_total=total)
-        return buf.getvalue(), result
+def _render(job: _Job, decoded: list[Frame], attempt: _Try, s: GifSettings, overlay: Overlay | None) -> Shown:
+    """Stage 3: the output frames of one try: sampled at its rate and size, drawn on, time effects applied."""
+    ticks = at_speed(decoded, job.range, attempt.fps, s.speed)
+    images = []
+    cache: dict[int, np.ndarray] = {}
+    for t, frame in ticks:
+        img = cache.get(frame.index)
+        if img is None:  # a source frame shown on several ticks is resized once
+            img = cache[frame.index] = resize(frame.image, *attempt.size)
+        images.append(_apply_overlay(overlay, t, img) if overlay is not None else img)
+    delays = centisecond_delays(tick_times(job.play, attempt.fps)[: len(images)], job.play)
+    shown = Shown(images, [t for t, _ in ticks], delays)
+    if s.reverse:
+        shown = reverse(shown)
+    if s.bounce:
+        shown = bounce(shown)
+    return shown
 
-    attempt = _Try(s.quality, s.colors, s.fps, size)
-    images, times, delays = render(attempt)
-    data, result = encode(attempt, images, delays)
-    if s.max_size is not None:
-        attempt, images, times, delays, data, result = _fit(s, attempt, (images, times, delays, data, result),
-                                                             render, encode, notes, display)
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
-    siblings = []
+
+def _encode(job: _Job, attempt: _Try, shown: Shown, options: GifOptions, progress: ProgressFn | None) -> _Made:
+    """Stage 4: one try through the GIF engine, in memory (nothing is written until a try fits)."""
+    buf = io.BytesIO()
+    result = encode_gif(shown.images, shown.delays, buf,
+                        replace(options, colors=attempt.colors, quality=attempt.quality),
+                        progress=progress, progress_offset=job.decode_steps, progress_total=job.total_steps)
+    return _Made(attempt, shown, buf.getvalue(), result)
+
+
+def _siblings(job: _Job, made: _Made, s: GifSettings, loop: int | None) -> list[Artifact]:
+    """Stage 6: the MP4/WebP files beside the GIF, of the frames and delays it holds."""
+    out = []
+    images, delays = made.shown.images, made.shown.delays
     h, w = images[0].shape[:2]
     for kind in s.also:
-        sib = path.with_suffix(f".{kind}")
-        fps_out = attempt.fps
-        write_video(_constant_rate(images, delays, fps_out), (w, h), fps_out, sib, kind,
+        sib = job.path.with_suffix(f".{kind}")
+        fps_out = made.attempt.fps
+        write_video(constant_rate(images, delays, fps_out), (w, h), fps_out, sib, kind,
                     crf=s.mp4_crf, quality=s.webp_quality, loop=loop)
-        siblings.append(Artifact(path=sib, kind=kind, width=w + (w & 1 if kind == "mp4" else 0),
-                                 height=h + (h & 1 if kind == "mp4" else 0), bytes=sib.stat().st_size,
-                                 source=info.path, start=rng.start, end=rng.end,
-                                 duration=Fraction(sum(delays), 100), sha256=sha256_of(sib)))
-    report(progress, total, total)
-    if captions_overlay is not None:
-        notes.extend(captions_overlay.notes)
-    return Artifact(
-        path=path, kind="gif", width=w, height=h, bytes=len(data), source=info.path, start=rng.start, end=rng.end,
-        duration=Fraction(result.duration_cs, 100), frame_count=result.frames_written, sha256=sha256_of(path),
-        notes=tuple(notes), siblings=tuple(siblings), captions=job_captions.texts,
-    )
+        out.append(Artifact(path=sib, kind=kind, width=w + (w & 1 if kind == "mp4" else 0),
+                            height=h + (h & 1 if kind == "mp4" else 0), bytes=sib.stat().st_size,
+                            source=job.info.path, start=job.range.start, end=job.range.end,
+                            duration=Fraction(sum(delays), 100), sha256=sha256_of(sib)))
+    return out
 
 
-def _frames_on_ticks(frames, start: Fraction, end: Fraction, rates: Sequence[Fraction]):
-    """Only the frames on screen at some tick ``start + k/rate`` of one of ``rates`` (memory:
-    a 24 fps source sampled at 20 fps keeps 20 of every 24 frames)."""
-    ticks = sorted({start + Fraction(k) / r for r in rates for k in range(int((end - start) * r) + 1)
-                    if start + Fraction(k) / r < end})
-    i = 0
-    held = None
-    for frame in frames:
-        if held is not None:
-            # ``held`` is on screen over [held.time, frame.time): keep it if a tick falls there
-            # (the first frame also covers ticks before its own time).
-            if i < len(ticks) and ticks[i] < frame.time:
-                yield held
-                while i < len(ticks) and ticks[i] < frame.time:
-                    i += 1
-        held = frame
-    if held is not None and i < len(ticks):
-        yield held
+def _then(first: Overlay | None, second: Overlay) -> Overlay:
+    """``second`` drawn over what ``first`` drew (the caller's overlay, then the captions)."""
+    if first is None:
+        return second
+    return lambda t, img: second(t, first(t, img))
 
 
 def _gif_path(output: str | os.PathLike | None, name: str) -> Path:
@@ -338,81 +362,3 @@ def _apply_overlay(overlay: Overlay, t: Fraction, img: np.ndarray) -> np.ndarray
     if out.shape != img.shape or out.dtype != np.uint8:
         raise ValueError(f"overlay returned {out.shape} {out.dtype}, expected {img.shape} uint8")
     return out
-
-
-def _constant_rate(images: list[np.ndarray], delays: list[int], fps: Fraction):
-    """The frames repeated so each lasts its delay at a constant ``fps`` (for MP4/WebP)."""
-    clock, shown = Fraction(0), 0
-    for img, d in zip(images, delays):
-        clock += Fraction(d, 100)
-        while Fraction(shown) / fps < clock - Fraction(1, 200):
-            yield img
-            shown += 1
-
-
-_FPS_STEPS = (Fraction(15), Fraction(25, 2), Fraction(10))
-
-
-def _fit(s: GifSettings, first: _Try, made, render, encode, notes: list[str], display) -> tuple:
-    """Retry until the GIF is at most ``s.max_size`` bytes: lossier, then fewer fps, then narrower."""
-    budget = s.max_size
-    best = (first, *made)
-    data = made[3]
-    tries = 1
-    if len(data) <= budget:
-        notes.append(f"fits the {_kb(budget)} budget as asked ({_kb(len(data))})")
-        return best
-    last, last_size = first, len(data)
-    while tries < s.max_tries:
-        nxt = _next_try(last, last_size, budget, s)
-        if nxt is None:
-            break
-        images, times, delays = render(nxt)
-        data, result = encode(nxt, images, delays)
-        tries += 1
-        last, last_size = nxt, len(data)
-        if len(data) <= budget:
-            notes.append(f"fitted under {_kb(budget)} in {tries} tries: {nxt.describe()} → {_kb(len(data))}")
-            return (nxt, images, times, delays, data, result)
-    raise OutputError(
-        f"could not make the GIF fit in {_kb(budget)}: the smallest try ({last.describe()}) was {_kb(last_size)}",
-        "give a shorter range, a larger --max-size, or a smaller --width; nothing was written")
-
-
-def _next_try(last: _Try, size: int, budget: int, s: GifSettings) -> _Try | None:
-    """The next settings to try, from how far over budget the last try was; None if even the
-    smallest GIF allowed would not come near the budget.
-
-    Order: lossier (quality 55, 128 colours), then fewer frames (15, 12.5, 10 fps), then fewer
-    colours and pixels.  Size shrinks more slowly than the pixel count (headers, palettes, edges),
-    hence the exponent on the width scale.
-    """
-    ratio = size / (budget * 0.9)
-    q, c, fps, (w, h) = last.quality, last.colors, last.fps, last.size
-    if q > 55 or c > 128:  # 1. lossier: saves 10–30 %
-        if ratio < 1.4:
-            return _Try(min(q, 55), min(c, 128), fps, (w, h))
-        ratio /= 1.3
-        q, c = min(q, 55), min(c, 128)
-    for step in _FPS_STEPS:  # 2. fewer frames
-        if step < fps and ratio <= float(fps / step) * 0.9:
-            return _Try(q, c, step, (w, h))
-    if fps > _FPS_STEPS[-1]:
-        ratio /= float(fps / _FPS_STEPS[-1]) * 0.9
-        fps = _FPS_STEPS[-1]
-    if c > 64 and ratio > 1.5:  # 3. fewer colours and pixels
-        c = 64
-        ratio /= 1.15
-    nw = int(w * ratio ** -0.6 * 0.95) // 2 * 2
-    if nw < MIN_FIT_WIDTH:
-        if w <= MIN_FIT_WIDTH or ratio * (MIN_FIT_WIDTH / w) ** 1.2 > 3:
-            return None
-        nw = MIN_FIT_WIDTH
-    nh = max(2, round(h * nw / w))
-    if (nw, fps, q, c) == (w, last.fps, last.quality, last.colors):
-        return None
-    return _Try(q, c, fps, (nw, nh))
-
-
-def _kb(n: int) -> str:
-    return f"{n / 1000:.0f} KB" if n < 1_000_000 else f"{n / 1_000_000:.2f} MB"
