@@ -64,7 +64,7 @@ def test_still_prints_only_the_snippet_and_records_it(clip, tmp_path):
     [entry] = manifest["artifacts"]
     assert (out / entry["file"]).is_file() and entry["kind"] == "still" and (entry["width"], entry["height"]) == (320, 180)
     assert entry["embed"] == {"title": HOSTILE, "credit": "Fuji TV"}
-    assert entry["source"] == str(clip.resolve()) and entry["start"] == 0.5
+    assert entry["source"] == str(clip.resolve()) and entry["start"] == "1/2"  # exact (clipkit.artifact codec)
     assert " " in entry["file"] and tree.tags[1][1]["src"] == "https://blog.example/up/" + entry["file"].replace(" ", "%20")
 
 

@@ -30,7 +30,7 @@ def test_record_and_read_back(media, tmp_path):
     entry = next(e for e in raw["artifacts"] if e["file"] == gif.path.name)
     assert entry["kind"] == "gif" and (entry["width"], entry["height"]) == GIF_SIZE
     assert entry["bytes"] == gif.path.stat().st_size and entry["sha256"] == gif.sha256
-    assert entry["frame_count"] == FRAMES and entry["duration"] == 1.2 and entry["start"] == 750 and entry["end"] == 751.2
+    assert entry["frame_count"] == FRAMES and entry["duration"] == "6/5" and entry["start"] == "750" and entry["end"] == "3756/5"
     assert entry["captions"] == ["He knew.", "Of course he knew."]
     assert [s["file"] for s in entry["siblings"]] == [media["mp4"].path.name, media["webp"].path.name]
     assert entry["embed"] == {"title": "He knew.", "spoiler": True}
@@ -50,6 +50,25 @@ def test_order_is_kept_and_a_file_made_again_replaces_its_entry(tmp_path):
     assert entries[-1].artifact.width == 20
     assert entries[1].artifact.start == Fraction(2, 3)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".") and "part" in p.name] == []  # no temp files left
+
+
+def test_times_are_exact_and_old_float_manifests_still_read(tmp_path):
+    """One codec (clipkit.artifact): a 1001/30000-based time survives a round trip as text, and a
+    manifest written by an older clipkit (float times) reads back to the same Fractions."""
+    start, end = Fraction(1001, 30000) * 12345, Fraction(1001, 30000) * 12400
+    art = Artifact(tmp_path / "a.gif", "gif", 10, 10, 1, start=start, end=end, duration=end - start)
+    record_artifact(art)
+    raw = json.loads((tmp_path / MANIFEST_NAME).read_text(encoding="utf-8"))["artifacts"][0]
+    assert raw["start"] == "823823/2000" and raw["duration"] == str(end - start)
+    assert read_manifest(tmp_path)[0].artifact == art
+    old = {"clipkit_manifest": 1, "artifacts": [{
+        "file": "a.gif", "kind": "gif", "width": 10, "height": 10, "bytes": 1, "duration": float(end - start),
+        "frame_count": None, "source": None, "start": float(start), "end": float(end), "captions": [],
+        "sha256": None, "notes": [], "embed": {"alt": "x"}, "recorded": "2026-01-01T00:00:00+00:00"}]}
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps(old), encoding="utf-8")
+    entry = read_manifest(tmp_path)[0]
+    assert (entry.artifact.start, entry.artifact.end, entry.artifact.duration) == (start, end, end - start)
+    assert entry.embed == {"alt": "x"}
 
 
 def _record_many(args):

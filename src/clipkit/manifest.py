@@ -4,7 +4,9 @@
 kind, dimensions, bytes, play time, frame count, source, time range, captions,
 checksum and siblings (the MP4/WebP of a GIF), plus the embed options it was
 made with, so ``clipkit embed --all`` can regenerate every snippet of a post
-and the batch job can write an index from it.
+and the batch job can write an index from it.  Entries are written by
+:func:`clipkit.artifact.artifact_to_json`: times exact, as ``"n/d"`` text
+(older manifests, with float times, are still read).
 
 Writers may run at the same time (a batch over a process pool): each update
 holds an exclusive lock on ``.clipkit-manifest.lock`` beside the manifest while
@@ -20,10 +22,9 @@ import os
 import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
-from fractions import Fraction
 from pathlib import Path
 
-from .artifact import Artifact
+from .artifact import Artifact, artifact_from_json, artifact_to_json
 from .atomic import atomic_write_text, ensure_writable_dir
 from .errors import InputError, OutputError
 
@@ -32,7 +33,6 @@ __all__ = ["MANIFEST_NAME", "manifest_path", "record_artifact", "read_manifest",
 MANIFEST_NAME = "clipkit-manifest.json"
 LOCK_NAME = ".clipkit-manifest.lock"
 VERSION = 1
-_TIME_FIELDS = ("start", "end", "duration")
 
 
 def manifest_path(folder: str | os.PathLike) -> Path:
@@ -72,56 +72,10 @@ def _locked(folder: Path, timeout: float = 60.0) -> Iterator[None]:
             os.unlink(lock)
 
 
-def _rel(path: Path, folder: Path) -> str:
-    try:
-        return Path(os.path.relpath(path, folder)).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _time(value: Fraction | None) -> float | None:
-    return None if value is None else float(value)  # read back exactly with limit_denominator
-
-
-def _entry(artifact: Artifact, folder: Path) -> dict:
-    entry = {
-        "file": _rel(artifact.path, folder),
-        "kind": artifact.kind,
-        "width": artifact.width,
-        "height": artifact.height,
-        "bytes": artifact.bytes,
-        "duration": _time(artifact.duration),
-        "frame_count": artifact.frame_count,
-        "source": str(Path(artifact.source).resolve()) if artifact.source else None,
-        "start": _time(artifact.start),
-        "end": _time(artifact.end),
-        "captions": list(artifact.captions),
-        "sha256": artifact.sha256,
-        "notes": list(artifact.notes),
-    }
-    if artifact.siblings:
-        entry["siblings"] = [_entry(s, folder) for s in artifact.siblings]
-    return entry
-
-
 def _artifact(entry: dict, folder: Path) -> Artifact:
     try:
-        times = {k: (None if entry.get(k) is None else Fraction(str(entry[k])).limit_denominator(1_000_000)) for k in _TIME_FIELDS}
-        return Artifact(
-            path=folder / entry["file"],
-            kind=str(entry["kind"]),
-            width=int(entry["width"]),
-            height=int(entry["height"]),
-            bytes=int(entry.get("bytes") or 0),
-            source=Path(entry["source"]) if entry.get("source") else None,
-            frame_count=entry.get("frame_count"),
-            captions=tuple(entry.get("captions") or ()),
-            sha256=entry.get("sha256"),
-            notes=tuple(entry.get("notes") or ()),
-            siblings=tuple(_artifact(s, folder) for s in entry.get("siblings") or ()),
-            **times,
-        )
-    except (KeyError, TypeError, ValueError) as exc:
+        return artifact_from_json(entry, folder)
+    except (KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
         raise InputError(
             f"an entry of the manifest in {folder} is damaged ({type(exc).__name__}: {exc})",
             f"delete {manifest_path(folder)} and rerun the jobs, or name the files: clipkit embed FILE…",
@@ -165,7 +119,7 @@ def record_artifact(artifact: Artifact, *, embed: dict | None = None) -> Path:
     folder = artifact.path.parent
     ensure_writable_dir(folder if str(folder) else Path("."))
     path = manifest_path(folder)
-    entry = _entry(artifact, folder)
+    entry = artifact_to_json(artifact, folder)
     entry["embed"] = {k: v for k, v in (embed or {}).items() if v not in (None, "")}
     entry["recorded"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     with _locked(folder):
