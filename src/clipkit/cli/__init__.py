@@ -14,6 +14,7 @@ main.lazy_commands.update({
         "still": "still",
         "gif": "gif",
         "scenes": "scenes",
+        "find": "find",
         "strip": "strip",
         "embed": "embed",
         "batch": "batch",

@@ -1,0 +1,242 @@
+"""``clipkit find`` and ``--line``: a moment found by its dialogue.
+
+:func:`find` searches every text subtitle source of one video, a folder of
+episodes or a series preset's episodes, through the season index
+(:mod:`clipkit.dialogue.index`).  :func:`dialogue_range` turns a line (or a
+stretch from one line to another) into the time range a GIF, still, clip or
+strip uses: the lines' span with a little padding, each end moved onto a shot
+boundary when one is that close, so the result never shows a few frames of
+another shot.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from ..dialogue.index import DialogueIndex
+from ..dialogue.search import Match, search
+from ..dialogue.sources import VIDEO_SUFFIXES
+from ..errors import InputError, UsageError
+from ..progress import ProgressFn
+from ..timecode import format_time
+
+__all__ = ["FindResult", "DialogueRange", "find", "dialogue_range", "episodes_of", "DEFAULT_PAD"]
+
+#: Seconds added before and after a line's span (--pad).
+DEFAULT_PAD = Fraction(3, 10)
+
+
+@dataclass(frozen=True)
+class FindResult:
+    """What :func:`find` found: matches best first, the episodes searched, notes."""
+
+    query: str
+    matches: tuple[Match, ...]
+    episodes: tuple[Path, ...]
+    notes: tuple[str, ...] = ()
+
+
+def _videos_in(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES and p.is_file()
+                      and ".part" not in p.name)
+    except OSError as exc:
+        raise InputError(f"cannot list {folder}: {exc.strerror or exc}", "check the folder's path and permissions") from None
+
+
+def episodes_of(source: str | os.PathLike | list | tuple | None = None, *, preset: str | None = None) -> list[Path]:
+    """The videos to search: a file, a folder's videos, several of those, or a series preset's episodes."""
+    found: list[Path] = []
+    if preset:
+        from ..presets import resolve
+
+        layers = resolve(preset)
+        folder = Path(layers.path_of("series.episodes"))
+        glob = re.sub(r"\{(ep|episode)[^}]*\}", "*", layers.series.episode_pattern)
+        found += sorted(p for p in folder.glob(glob) if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES)
+        if not found:
+            raise InputError(f"preset {preset!r} finds no episodes ({folder}/{layers.series.episode_pattern})",
+                             "check [series] episodes and episode_pattern (clipkit presets show NAME)")
+    items = [] if source is None else list(source) if isinstance(source, (list, tuple)) else [source]
+    for item in items:
+        p = Path(item).expanduser()
+        if p.is_dir():
+            vids = _videos_in(p)
+            if not vids:
+                raise InputError(f"{p} holds no video files", "give a folder of episodes, or a video file")
+            found += vids
+        elif p.exists():
+            found.append(p)
+        else:
+            raise InputError(f"file not found: {p}", "check the path")
+    if not found:
+        raise UsageError("nothing to search", "give a video, a folder of episodes, or --preset SERIES")
+    out: list[Path] = []
+    for p in found:
+        rp = p.resolve()
+        if rp not in out:
+            out.append(rp)
+    return out
+
+
+def _subs_filter(track: str | int | None) -> str | None:
+    if track is None or track == "":
+        return None
+    text = str(track).strip()
+    return f"track:{int(text)}" if text.isdigit() else text
+
+
+def find(source: str | os.PathLike | list | tuple | None = None, query: str = "", *, preset: str | None = None,
+         track: str | int | None = None, lang: str | None = None, fuzzy: bool = True, context: int = 1,
+         limit: int | None = None, reindex: bool = False, progress: ProgressFn | None = None,
+         fuzzy_min: float | None = None) -> FindResult:
+    """The lines of dialogue matching ``query`` in ``source`` (a video, a folder, or a list), best first.
+
+    ``track`` narrows to one source (``1`` or ``track:1``, or a sidecar's file
+    name), ``lang`` to one language (``eng``, ``ja``).  The first search of a
+    video reads its subtitles into the index; later ones answer from it.
+    """
+    from ..subtitles import normalize_language
+
+    if not query or not query.strip():
+        raise UsageError("no text to search for", 'give a few words of the line, e.g. clipkit find ep07.mkv "always knew"')
+    if context < 0:
+        raise UsageError(f"--context {context}: must be 0 or more", "e.g. --context 2")
+    videos = episodes_of(source, preset=preset)
+    with DialogueIndex() as index:
+        notes = index.update(videos, reindex=reindex, progress=progress)
+        matches = search(index, videos, query, subs=_subs_filter(track), language=normalize_language(lang),
+                         fuzzy=fuzzy, context=context, limit=limit, fuzzy_min=fuzzy_min)
+        if not notes:
+            notes = [n for n in index.stored_notes(videos) if "picture track" not in n]
+    return FindResult(query, tuple(matches), tuple(videos), tuple(dict.fromkeys(notes)))
+
+
+# ---------------------------------------------------------------- --line ranges
+
+
+@dataclass(frozen=True)
+class DialogueRange:
+    """The range of a line (or lines) of dialogue, ready for a job."""
+
+    start: Fraction
+    end: Fraction
+    text: str  # the chosen line(s) as written: the default caption and alt text
+    subs: str  # the --subs value of the source the line came from
+    first: Match
+    last: Match
+    notes: tuple[str, ...] = ()
+
+
+def _candidates(matches: tuple[Match, ...], flag: str, query: str, video: Path) -> str:
+    shown = []
+    for n, m in enumerate(matches[:8], 1):
+        text = " / ".join(m.text.split("\n"))
+        shown.append(f"{n}) {format_time(m.start)}–{format_time(m.end)} {m.subs} “{text}” → {flag} {query!r} --match {n}")
+    more = f" (and {len(matches) - 8} more)" if len(matches) > 8 else ""
+    return "; ".join(shown) + more
+
+
+def _pick(video: Path, query: str, flag: str, match: int | None, *, track, lang, after: Fraction | None = None) -> Match:
+    result = find(video, query, track=track, lang=lang, context=0)
+    matches = result.matches
+    if after is not None:
+        matches = tuple(m for m in matches if m.start >= after)
+    if not matches:
+        near = _closest(video, query, track, lang)
+        hint = ("closest lines: " + "; ".join(f"{format_time(m.start)} “{' / '.join(m.text.split(chr(10)))}”" for m in near[:3])
+                if near else f"`clipkit find {video.name} WORDS` lists what is said")
+        where = f" after {format_time(after)}" if after is not None else ""
+        raise UsageError(f"no line of {video.name}{where} says {query!r}", hint)
+    if match is not None:
+        if not 1 <= match <= len(matches):
+            raise UsageError(f"--match {match}: {flag} {query!r} has {len(matches)} match{'es' if len(matches) != 1 else ''}",
+                             _candidates(matches, flag, query, video))
+        return matches[match - 1]
+    best = [m for m in matches if m.score == matches[0].score]
+    if len(best) > 1 or (not matches[0].exact and len(matches) > 1):
+        raise UsageError(f"{flag} {query!r} matches {len(matches)} lines of {video.name}: say which",
+                         _candidates(matches, flag, query, video))
+    return matches[0]
+
+
+def _closest(video: Path, query: str, track, lang) -> tuple[Match, ...]:
+    """The lines most like ``query``, however loosely (for the error when nothing matches)."""
+    return find(video, query, track=track, lang=lang, context=0, limit=3, fuzzy_min=0.45).matches
+
+
+def _snap(video: Path, start: Fraction, end: Fraction, first: Match, last: Match, pad_before: Fraction,
+          pad_after: Fraction, duration: Fraction, scenes_settings) -> tuple[Fraction, Fraction, list[str]]:
+    """Move each end onto a shot boundary within the padding of the line's edge."""
+    from .scenes import detect_scenes
+
+    lo = max(Fraction(0), first.start - pad_before - 1)
+    hi = min(duration, last.end + pad_after + 1)
+    found = detect_scenes(video, start=lo, end=hi, settings=scenes_settings)
+    edges = {lo, hi} - {Fraction(0), duration}
+    bounds = sorted({sc.start for sc in found.scenes} - edges)
+    notes = []
+
+    def nearest(edge: Fraction, pad: Fraction) -> Fraction | None:
+        near = [b for b in bounds if abs(b - edge) <= pad]
+        return min(near, key=lambda b: (abs(b - edge), b)) if near else None
+
+    b = nearest(first.start, pad_before)
+    if b is not None:
+        start = b
+        notes.append(f"start moved onto the cut at {format_time(b)}")
+    b = nearest(last.end, pad_after)
+    if b is not None and b > start:
+        end = b
+        notes.append(f"end moved onto the cut at {format_time(b)}")
+    return start, end, notes
+
+
+def dialogue_range(video: str | os.PathLike, line: str | None = None, *, from_: str | None = None,
+                   to: str | None = None, match: int | None = None, pad: str | Fraction | None = None,
+                   pad_before: str | Fraction | None = None, pad_after: str | Fraction | None = None,
+                   snap: bool = True, track: str | int | None = None, lang: str | None = None,
+                   scenes_settings=None) -> DialogueRange:
+    """The time range of the line ``line`` (or from the line ``from_`` to the line ``to``) in ``video``.
+
+    The span is padded (``pad``, default 0.3 s, or ``pad_before``/``pad_after``)
+    and each end moved onto a shot boundary within its padding (``snap``).
+    Several matching lines are an error listing them (pick one with ``match``);
+    no match is an error showing the closest lines.
+    """
+    from ..media.probe import probe
+    from ..timecode import parse_time
+
+    if line and (from_ or to):
+        raise UsageError("--line cannot be combined with --from/--to", "use --line for one line, or --from A --to B")
+    if not line and not (from_ and to):
+        raise UsageError("--from needs --to (and --to needs --from)", 'e.g. --from "Where were you" --to "always knew"')
+
+    def seconds(v, default: Fraction) -> Fraction:
+        if v is None:
+            return default
+        t = v if isinstance(v, Fraction) else Fraction(parse_time(str(v)))
+        if t < 0:
+            raise UsageError(f"padding {v!r} is negative", "give 0 or more, e.g. --pad 0.5s")
+        return t
+
+    base = seconds(pad, DEFAULT_PAD)
+    before, after = seconds(pad_before, base), seconds(pad_after, base)
+    info = probe(video)
+    path = info.path.resolve()
+    if line:
+        first = last = _pick(path, line, "--line", match, track=track, lang=lang)
+    else:
+        first = _pick(path, from_, "--from", match, track=track, lang=lang)
+        last = _pick(path, to, "--to", None, track=track or first.subs, lang=lang, after=first.start)
+    start = max(Fraction(0), first.start - before)
+    end = min(info.duration, last.end + after)
+    notes: list[str] = []
+    if snap:
+        start, end, notes = _snap(path, start, end, first, last, before, after, info.duration, scenes_settings)
+    text = first.text if first is last else "\n".join([first.text, last.text]) if first.end >= last.start else first.text + "\n…\n" + last.text
+    return DialogueRange(start, end, text, first.subs, first, last, tuple(notes))

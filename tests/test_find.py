@@ -1,0 +1,219 @@
+"""Dialogue search (`clipkit find`) and `--line` ranges, on generated episodes with known lines.
+
+Each episode is a few seconds of flat-colour shots with hard cuts at known
+times and two subtitle tracks (English, Japanese) muxed in; some have a
+sidecar .srt.  The lines, their times and the cut times are the truth.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from clipkit.cli import main as cli
+from clipkit.dialogue.fold import fold
+from clipkit.dialogue.index import index_path
+from clipkit.errors import InputError, UsageError
+from clipkit.pipeline.find import dialogue_range, find
+
+from media import ffmpeg
+
+#: One lavfi picture per shot: each unlike the others (flat colours would be blank "cards", not shots).
+SHOTS = ["testsrc2=s=96x54:r=24", "smptebars=s=96x54:r=24", "mandelbrot=s=96x54:r=24", "rgbtestsrc=s=96x54:r=24"]
+
+
+def _srt_time(t: float) -> str:
+    ms = round(t * 1000)
+    return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
+
+
+def write_srt(path: Path, cues: list[tuple[float, float, str]]) -> Path:
+    blocks = [f"{n}\n{_srt_time(a)} --> {_srt_time(b)}\n{text}\n" for n, (a, b, text) in enumerate(cues, 1)]
+    path.write_text("\n".join(blocks), encoding="utf-8")
+    return path
+
+
+def make_episode(path: Path, cuts: list[float], duration: float, eng: list, jpn: list) -> Path:
+    """Shots of different test pictures, cut at ``cuts``; English and Japanese text tracks muxed in."""
+    edges = [0.0, *cuts, duration]
+    inputs, chain = [], ""
+    for k in range(len(edges) - 1):
+        inputs += ["-f", "lavfi", "-i", SHOTS[k % len(SHOTS)]]
+        chain += f"[{k}:v]trim=duration={edges[k + 1] - edges[k]},setpts=PTS-STARTPTS,format=yuv420p,setsar=1[s{k}];"
+    chain += "".join(f"[s{k}]" for k in range(len(edges) - 1))
+    n = len(edges) - 1
+    en = write_srt(path.with_suffix(".en.tmp.srt"), eng)
+    ja = write_srt(path.with_suffix(".ja.tmp.srt"), jpn)
+    ffmpeg(*inputs, "-i", en, "-i", ja, "-filter_complex", f"{chain}concat=n={n}:v=1:a=0[v]",
+           "-map", "[v]", "-map", f"{n}:s", "-map", f"{n + 1}:s", "-c:v", "libx264", "-g", "12", "-pix_fmt", "yuv420p",
+           "-c:s", "srt", "-metadata:s:s:0", "language=eng", "-metadata:s:s:1", "language=jpn", path)
+    en.unlink()
+    ja.unlink()
+    return path
+
+
+EP1_ENG = [(0.5, 2.0, "Where were you last night?"),
+           (2.5, 4.0, "At the observatory.\nCounting stars."),
+           (4.6, 6.0, "He knew. He always knew."),
+           (6.5, 7.4, "I will never"),
+           (7.5, 8.8, "forget what you said."),
+           (9.0, 9.8, "You always say that.")]
+EP1_JPN = [(0.5, 2.0, "昨夜はどこにいたの？"),
+           (2.5, 4.0, "天文台で。\n星を数えていた。"),
+           (4.6, 6.0, "彼は知っていた。ずっと知っていた。"),
+           (6.5, 7.4, "ゼッタイニ"),
+           (7.5, 8.8, "忘れない。"),
+           (9.0, 9.8, "イツモそう言うのね。")]
+EP1_CUTS = [4.5, 8.0]  # 4.5 is 0.1 s before "He knew" starts: within the default 0.3 s padding
+EP2_ENG = [(0.5, 2.0, "Nobody knew where he went."),
+           (3.0, 4.5, "You always say that."),
+           (5.0, 6.5, "Café au lait, please.")]
+EP2_JPN = [(0.5, 2.0, "誰も知らなかった。"),
+           (3.0, 4.5, "いつもそう言うのね。"),
+           (5.0, 6.5, "カフェオレをください。")]
+
+
+@pytest.fixture(scope="module")
+def season(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("season")
+    make_episode(folder / "show-e01.mkv", EP1_CUTS, 10.0, EP1_ENG, EP1_JPN)
+    make_episode(folder / "show-e02.mkv", [3.5], 7.0, EP2_ENG, EP2_JPN)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+def test_fold_ignores_case_accents_width_kana_and_punctuation():
+    assert fold("Café, AU LAIT!") == fold("cafe au lait")
+    assert fold("ＡＢＣ　ｄｅｆ") == "abc def"
+    assert fold("ｶﾌｪｵﾚ") == fold("カフェオレ") == fold("かふぇおれ")
+    assert fold("He's") == "hes"
+    assert fold("が") != fold("か")  # voicing changes the word: kept
+
+
+def test_exact_match_has_the_lines_time_track_and_neighbours(season):
+    ep1 = season / "show-e01.mkv"
+    r = find(ep1, "ALWAYS knew!")
+    assert len(r.matches) == 1
+    m = r.matches[0]
+    assert (m.start, m.end) == (Fraction(46, 10), Fraction(6))
+    assert m.subs == "track:0" and m.language == "eng" and m.exact and m.score == 1.0
+    assert m.text == "He knew. He always knew."
+    assert m.before == ("At the observatory.\nCounting stars.",) and m.after == ("I will never",)
+
+
+def test_multi_line_cue_and_a_sentence_split_over_two_cues(season):
+    ep1 = season / "show-e01.mkv"
+    m = find(ep1, "observatory counting").matches
+    assert [(x.start, x.end) for x in m] == [(Fraction(5, 2), Fraction(4))]
+    m = find(ep1, "never forget what").matches
+    assert len(m) == 1 and (m[0].start, m[0].end) == (Fraction(13, 2), Fraction(44, 5))
+    assert m[0].text == "I will never\nforget what you said."
+
+
+def test_japanese_kana_and_width_folding(season):
+    ep1 = season / "show-e01.mkv"
+    for q in ("知っていた", "ずっと知って"):
+        m = find(ep1, q).matches
+        assert len(m) == 1 and m[0].subs == "track:1" and m[0].language == "jpn" and m[0].start == Fraction(46, 10)
+    # katakana in the line, hiragana / half-width katakana in the query (and the other way round)
+    for q in ("いつもそう", "ｲﾂﾓｿｳ", "ぜったいに"):
+        m = find(ep1, q).matches
+        assert len(m) == 1, q
+    assert find(ep1, "いつもそう").matches[0].start == 9
+
+
+def test_fuzzy_fallback_tolerates_a_misremembered_word(season):
+    ep1 = season / "show-e01.mkv"
+    m = find(ep1, "he always knows").matches
+    assert m and not m[0].exact and m[0].start == Fraction(46, 10) and 0.75 <= m[0].score < 1
+    assert find(ep1, "he always knows", fuzzy=False).matches == ()
+    assert find(ep1, "a completely different sentence").matches == ()
+
+
+def test_season_folder_ranks_and_narrows(season):
+    r = find(season, "you always say that")
+    assert [(p.name, x.start) for p, x in ((m.video, m) for m in r.matches)] == [("show-e01.mkv", 9), ("show-e02.mkv", 3)]
+    assert len(r.episodes) == 2
+    assert [m.video.name for m in find(season, "cafe au lait").matches] == ["show-e02.mkv"]
+    assert all(m.language == "jpn" for m in find(season, "いつも", lang="ja").matches)
+    assert find(season, "you always", lang="jpn").matches == ()
+    assert {m.subs for m in find(season, "知って", track=1).matches} == {"track:1"}
+
+
+def test_sidecar_files_are_searched_and_a_changed_episode_is_reindexed_alone(season, tmp_path):
+    find(season, "anything at all")
+    db = sqlite3.connect(index_path())
+    ids_before = dict(db.execute("SELECT path, id FROM files").fetchall())
+    db.close()
+    ep2 = season / "show-e02.mkv"
+    side = write_srt(season / "show-e02.fr.srt", [(1.0, 2.0, "Personne ne savait où il était allé.")])
+    try:
+        m = find(season, "personne ne savait").matches
+        assert len(m) == 1 and m[0].subs == "show-e02.fr.srt" and m[0].language == "fra" and m[0].start == 1
+        db = sqlite3.connect(index_path())
+        ids_after = dict(db.execute("SELECT path, id FROM files").fetchall())
+        db.close()
+        ep1 = str((season / "show-e01.mkv").resolve())
+        assert ids_after[ep1] == ids_before[ep1]  # untouched episode: not read again
+        assert ids_after[str(ep2.resolve())] != ids_before[str(ep2.resolve())]  # changed: read again
+    finally:
+        side.unlink()
+
+
+def test_line_range_is_padded_and_snapped_to_the_shot(season):
+    ep1 = season / "show-e01.mkv"
+    # "He knew" is 4.6–6.0; a cut at 4.5 lies inside the 0.3 s padding before it: the start moves onto the cut.
+    r = dialogue_range(ep1, "always knew")
+    assert r.start == Fraction(9, 2)
+    assert r.end == Fraction(63, 10)  # no cut near 6.0: padded by 0.3 s
+    assert r.text == "He knew. He always knew." and r.subs == "track:0"
+    # "Where were you" 0.5–2.0: no cut near; padding only
+    r = dialogue_range(ep1, "where were you", pad="0.2s")
+    assert (r.start, r.end) == (Fraction(3, 10), Fraction(11, 5))
+    r = dialogue_range(ep1, "always knew", snap=False)
+    assert r.start == Fraction(43, 10)
+    # a stretch: from one line to another; "forget what you said" ends 8.8, cut at 8.0 is far: padded
+    r = dialogue_range(ep1, from_="where were you", to="forget what you said")
+    assert (r.start, r.end) == (Fraction(1, 5), Fraction(91, 10))
+
+
+def test_ambiguous_and_missing_lines_are_usage_errors(season):
+    ep1 = season / "show-e01.mkv"
+    with pytest.raises(UsageError) as exc:
+        dialogue_range(ep1, "you")
+    assert "--match 1" in str(exc.value) and "--match 2" in str(exc.value)
+    r = dialogue_range(ep1, "you", match=3, snap=False)
+    assert r.first.start == Fraction(9)  # "You always say that." (after "Where were you", "forget what you said")
+    with pytest.raises(UsageError) as exc:
+        dialogue_range(ep1, "the zebra crossing at midnight")
+    assert "no line of show-e01.mkv says" in str(exc.value)
+    with pytest.raises(UsageError):
+        dialogue_range(ep1, "you", match=9)
+    with pytest.raises(UsageError):
+        find(ep1, "  ?! ")
+    with pytest.raises(InputError):
+        find(season / "nope.mkv", "x")
+
+
+def test_cli_find_prints_matches_commands_and_json(season):
+    runner = CliRunner()
+    res = runner.invoke(cli, ["find", str(season), "you always say that"])
+    assert res.exit_code == 0, res.output
+    assert "0:09–0:09.8 " in res.output and "0:03–0:04.5 " in res.output
+    assert "--line 'you always say that'" in res.output
+    res = runner.invoke(cli, ["find", str(season / "show-e01.mkv"), "知っていた", "--json"])
+    data = json.loads(res.stdout)
+    assert data["matches"][0]["start"] == "23/5" and data["matches"][0]["subs"] == "track:1"
+    res = runner.invoke(cli, ["find", str(season), "zebra crossing"])
+    assert res.exit_code == 1
+    res = runner.invoke(cli, ["find", str(season / "missing.mkv"), "x"])
+    assert res.exit_code == 2 and "not found" in res.output
