@@ -16,12 +16,12 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import ClipkitError
+from ..subtitles.files import SUBTITLE_SUFFIXES
 
 __all__ = ["DialogueLine", "SourceLines", "sidecar_files", "read_sources", "VIDEO_SUFFIXES"]
 
 #: File names taken as episodes when a folder is searched.
 VIDEO_SUFFIXES = (".mkv", ".mp4", ".m4v", ".mov", ".webm", ".avi", ".ts", ".m2ts", ".mts", ".wmv", ".flv", ".mpg", ".mpeg")
-_SUBTITLE_SUFFIXES = (".srt", ".ass", ".ssa", ".vtt")
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class SourceLines:
 def sidecar_files(video: Path) -> list[Path]:
     """Subtitle files beside ``video`` named after it (``STEM.srt``, ``STEM.LANG.srt`` …), sorted."""
     try:
-        siblings = [p for p in video.parent.iterdir() if p.suffix.lower() in _SUBTITLE_SUFFIXES and p.is_file()]
+        siblings = [p for p in video.parent.iterdir() if p.suffix.lower() in SUBTITLE_SUFFIXES and p.is_file()]
     except OSError:
         return []
     stem = video.stem
@@ -64,8 +64,10 @@ def _lines(cues) -> tuple[DialogueLine, ...]:
 
 def read_sources(video: str | os.PathLike, *, notes: list[str] | None = None) -> list[SourceLines]:
     """All text subtitle sources of ``video``.  A source that cannot be read is named in ``notes``, not fatal."""
+    from ..language import normalize_language
     from ..media.probe import probe
-    from ..subtitles import extract_track, load_subtitle_file, normalize_language
+    from ..subtitles.files import load_subtitle_file
+    from ..subtitles.tracks import extract_track
 
     path = Path(video)
     notes = notes if notes is not None else []

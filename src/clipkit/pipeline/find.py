@@ -100,7 +100,7 @@ def find(source: str | os.PathLike | list | tuple | None = None, query: str = ""
     name), ``lang`` to one language (``eng``, ``ja``).  The first search of a
     video reads its subtitles into the index; later ones answer from it.
     """
-    from ..subtitles import normalize_language
+    from ..language import normalize_language
 
     if not query or not query.strip():
         raise UsageError("no text to search for", 'give a few words of the line, e.g. clipkit find ep07.mkv "always knew"')
