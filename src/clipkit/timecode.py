@@ -37,9 +37,12 @@ __all__ = [
 ]
 
 _NUMBER = r"\d+(?:\.\d+)?|\.\d+"
-_UNIT_RE = re.compile(rf"^(?:(?P<h>{_NUMBER})h)?(?:(?P<m>{_NUMBER})m(?!s))?(?:(?P<s>{_NUMBER})s)?(?:(?P<ms>{_NUMBER})ms)?$")
-_PLAIN_RE = re.compile(rf"^(?:{_NUMBER})$")
-_FRAME_RE = re.compile(r"^f(?:rame)?\s*(\d+)$")
+_UNIT_RE = re.compile(rf"^(?:(?P<h>{_NUMBER})h)?(?:(?P<m>{_NUMBER})m(?!s))?(?:(?P<s>{_NUMBER})s)?(?:(?P<ms>{_NUMBER})ms)?$", re.ASCII)
+_PLAIN_RE = re.compile(rf"^(?:{_NUMBER})$", re.ASCII)
+_FRAME_RE = re.compile(r"^f(?:rame)?\s*(\d+)$", re.ASCII)
+#: Longer than any real timestamp ("1:02:03.500" is 11): refused before any number is built
+#: (Python refuses to convert integers of more than 4,300 digits).
+_MAX_CHARS = 32
 
 HINT = "use forms like 12:30, 1:02:03.5, 750, 90s, 750ms, 00:12:30,500 or f1500"
 
@@ -55,8 +58,18 @@ def to_fraction(value: Fraction | int | float | str) -> Fraction:
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise TimecodeError(f"{value!r} is not a time", "give a finite number of seconds")
         return Fraction(repr(value))
     return parse_time(value)
+
+
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def _narrow(text: str) -> str:
+    """Full-width ASCII forms (U+FF01–FF5E, the ideographic space) as plain ASCII."""
+    return text.translate(_FULL_WIDTH)
 
 
 def _bad(text: str, why: str) -> TimecodeError:
@@ -72,7 +85,7 @@ def _clock(text: str, parts: list[str], frame_rate: Fraction | None) -> Fraction
                 "give seconds with a fraction instead (e.g. 00:12:30.5)",
             )
         *hms, ff = parts
-        if not ff.isdigit():
+        if not (ff.isascii() and ff.isdigit()):
             raise _bad(text, "the frame field must be a whole number")
         frames = int(ff)
         if frames >= frame_rate:
@@ -82,7 +95,7 @@ def _clock(text: str, parts: list[str], frame_rate: Fraction | None) -> Fraction
         raise _bad(text, "too many ':' fields")
     *whole, last = parts
     for field in whole:
-        if not field.isdigit():
+        if not (field.isascii() and field.isdigit()):
             raise _bad(text, f"'{field}' is not a whole number")
     if not _PLAIN_RE.match(last):
         raise _bad(text, f"'{last}' is not a number of seconds")
@@ -107,9 +120,15 @@ def parse_time(text: str, *, frame_rate: Fraction | None = None) -> Fraction:
     if not isinstance(text, str):
         return to_fraction(text)
     raw = text
-    text = text.strip().lower()
+    # Full-width digits and colons (１２：３０, typed with a Japanese input method) are read as
+    # ASCII; anything else that is not ASCII (other scripts' digits, ¹) is not a timestamp.
+    text = _narrow(text).strip().lower()
     if not text:
         raise _bad(raw, "it is empty")
+    if len(text) > _MAX_CHARS:
+        raise _bad(raw[:_MAX_CHARS] + "…", "it is far too long")
+    if not text.isascii() or not text.isprintable():
+        raise _bad(raw, "only the digits 0–9, ':', '.', ',' and the units h, m, s, ms may be used")
     if text.startswith("-"):
         raise TimecodeError(f'"{raw}" is not a timestamp: times cannot be negative', "times count from the start of the file, 0 upward")
     if text.startswith("+"):
@@ -122,7 +141,7 @@ def parse_time(text: str, *, frame_rate: Fraction | None = None) -> Fraction:
     if "," in text:
         # SRT: 00:12:30,500 — a comma is the decimal mark of the last field only.
         head, _, frac = text.rpartition(",")
-        if not frac.isdigit() or "," in head or "." in head:
+        if not (frac.isascii() and frac.isdigit()) or "," in head or "." in head:
             raise _bad(raw, "a comma may only separate the milliseconds (00:12:30,500)")
         text = f"{head}.{frac}"
     if ":" in text:
@@ -138,7 +157,7 @@ def parse_time(text: str, *, frame_rate: Fraction | None = None) -> Fraction:
 
 def parse_end(text: str, start: Fraction, *, frame_rate: Fraction | None = None) -> Fraction:
     """Parse an end time; ``+6`` / ``+6s`` / ``+0:06`` count from ``start``."""
-    stripped = text.strip() if isinstance(text, str) else text
+    stripped = _narrow(text).strip() if isinstance(text, str) else text
     if isinstance(stripped, str) and stripped.startswith("+"):
         return start + parse_time(stripped[1:], frame_rate=frame_rate)
     return parse_time(text, frame_rate=frame_rate)
