@@ -64,7 +64,7 @@ def test_hard_cuts_match_the_truth(clips, name):
 def test_colour_only_cuts_have_identical_luma(clips):
     """The colour clip's shots differ only in hue: a luma-only detector would find nothing."""
     from clipkit.media.frames import frame_at
-    from clipkit.scenes.score import to_gray
+    from clipkit.scenes.choice import to_gray
     path, truth = clips["colour"]
     a = to_gray(frame_at(path, Fraction(1)).image).astype(float)
     b = to_gray(frame_at(path, Fraction(2)).image).astype(float)

@@ -9,7 +9,7 @@ from PIL import Image
 from clipkit import still
 from clipkit.errors import TimecodeError, UsageError
 from clipkit.media.frames import read_frames
-from media import level_of, make_counter_clip
+from media import ffmpeg, level_of, make_counter_clip
 
 
 def mean_of(path) -> float:
@@ -71,3 +71,30 @@ def test_bad_requests(sample, tmp_path):
     with pytest.raises(UsageError, match=".gif"):
         still(sample, "3", tmp_path / "x.gif")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_best_takes_the_sharpest_clean_frame_not_the_nearest(tmp_path):
+    """Every frame is slightly soft (about 0.7× the sharpness) but two at 1.375 and 1.417 s;
+    asked for 1.0 s with a ±0.5 s window, the sharp one wins although a soft frame is nearer."""
+    path = tmp_path / "soft.mkv"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24:duration=3",
+           "-vf", "unsharp=5:5:-0.2:5:5:-0.2:enable='not(between(t,1.36,1.42))'",
+           "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", path)
+    art = still(path, "1", tmp_path / "best.png", best=True)
+    assert Fraction(136, 100) <= art.start <= Fraction(142, 100), art.start
+    assert "sharpest clean frame" in art.notes[0]
+    # Outside the window the sharp frames cannot be chosen: then a near-tie, the nearest soft frame.
+    art = still(path, "0:02.5", tmp_path / "late.png", best=True, best_window=Fraction(1, 4))
+    assert abs(art.start - Fraction(5, 2)) <= Fraction(1, 12), art.start
+
+
+def test_choice_orders_sharpness_first_distance_among_near_ties():
+    from clipkit.scenes.choice import Candidate, FrameScore, order
+
+    img = np.zeros((4, 4, 3), np.uint8)
+
+    def cand(t, sharp, clean=True):
+        return Candidate(Fraction(t), img, FrameScore(sharp, 100, 50), clean, sharp, abs(Fraction(t) - 1))
+
+    picks = order([cand(1, 700), cand("1.4", 1000), cand("1.3", 950), cand(1, 5000, clean=False)])
+    assert [float(c.time) for c in picks] == [1.3, 1.4, 1.0, 1.0]  # 950 is within 10% of 1000 and nearer

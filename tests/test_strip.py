@@ -274,3 +274,13 @@ def test_per_scene_gives_one_tile_inside_each_shot(sample, truth, tmp_path):
     # 7 tiles in a grid: 3 columns × 3 rows, the last row partly empty
     plan = plan_layout(7, 3, 3, width=1000, aspect=Fraction(16, 9))
     assert (art.width, art.height) == (plan.width, plan.height)
+
+
+def test_auto_labels_never_repeat():
+    from clipkit.render.strip import tile_labels
+
+    spread = [Fraction(5), Fraction(61, 2), Fraction(62)]
+    assert tile_labels(spread) == ["0:05", "0:30", "1:02"]
+    close = [Fraction(1, 4), Fraction(3, 4), Fraction(5, 4), Fraction(7, 4)]  # a short file: 0.5 s apart
+    labels = tile_labels(close)
+    assert len(set(labels)) == len(labels) and labels[0] == "0:00.250"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ from PIL import Image
 from ..errors import UsageError
 from ..atomic import atomic_path
 
-__all__ = ["IMAGE_FORMATS", "image_format_for", "write_image"]
+__all__ = ["IMAGE_FORMATS", "image_format_for", "write_image", "encode_image"]
 
 IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
 
@@ -25,10 +26,7 @@ def image_format_for(path: Path) -> str:
     return fmt
 
 
-def write_image(image: np.ndarray | Image.Image, path: Path, *, quality: int = 90) -> Path:
-    """Write an RGB image to ``path`` (format from the extension), atomically."""
-    fmt = image_format_for(path)
-    pil = image if isinstance(image, Image.Image) else Image.fromarray(image)
+def _save(pil: Image.Image, out, fmt: str, quality: int) -> None:
     if fmt == "JPEG" and pil.mode not in ("RGB", "L"):
         pil = pil.convert("RGB")
     options: dict = {}
@@ -38,6 +36,20 @@ def write_image(image: np.ndarray | Image.Image, path: Path, *, quality: int = 9
         options = {"quality": quality, "method": 4}
     elif fmt == "PNG":
         options = {"optimize": False, "compress_level": 6}
+    pil.save(out, format=fmt, **options)
+
+
+def encode_image(image: np.ndarray | Image.Image, fmt: str, *, quality: int = 90) -> bytes:
+    """An RGB image as ``fmt`` (``PNG``, ``JPEG``, ``WEBP``) bytes, with the same options as :func:`write_image`."""
+    buf = io.BytesIO()
+    _save(image if isinstance(image, Image.Image) else Image.fromarray(image), buf, fmt, quality)
+    return buf.getvalue()
+
+
+def write_image(image: np.ndarray | Image.Image, path: Path, *, quality: int = 90) -> Path:
+    """Write an RGB image to ``path`` (format from the extension), atomically."""
+    fmt = image_format_for(path)
+    pil = image if isinstance(image, Image.Image) else Image.fromarray(image)
     with atomic_path(path) as tmp:
-        pil.save(tmp, format=fmt, **options)
+        _save(pil, tmp, fmt, quality)
     return path

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from fractions import Fraction
-from pathlib import Path
 
 from ..artifact import Artifact, sha256_of
 from ..encode.image import image_format_for, write_image
 from ..errors import TimecodeError
 from ..media.frames import Frame, read_frames
 from ..media.probe import MediaInfo, probe
-from ..scenes.score import score_frame
+from ..scenes import choice
 from ..render.captions import burn_captions, split_caption_overrides
 from ..settings import DEFAULT_STILL, CaptionSettings, StillSettings
 from .captions import gather_captions
@@ -22,23 +21,24 @@ from .naming import output_path
 __all__ = ["still", "pick_best_frame"]
 
 
-def pick_best_frame(frames: list[Frame], target: Fraction, window: Fraction) -> tuple[Frame, bool]:
-    """The sharpest usable (not black, not blank) frame, preferring those near ``target``.
+def pick_best_frame(frames: list[Frame], target: Fraction, lo: Fraction, hi: Fraction) -> tuple[Frame, str]:
+    """The best frame shown in ``[lo, hi]`` (:func:`clipkit.scenes.choice.rank`: the sharpest
+    clean one, the nearest to ``target`` among near-ties).  ``frames`` may reach beyond the
+    window (context for the fade and flash flags).
 
-    Returns the frame and whether a usable one was found (if not, the frame
-    on screen at ``target``).
+    Returns the frame and how it was found: ``"clean"``; ``"usable"`` (no clean frame: the
+    sharpest that is at least not black or blank, e.g. in a fade); ``"exact"`` (nothing
+    usable: the frame on screen at ``target``).
     """
-    exact = max((f for f in frames if f.time <= target), key=lambda f: f.time, default=frames[0])
-    best, best_value = None, -1.0
-    for frame in frames:
-        score = score_frame(frame.image)
-        if not score.usable:
-            continue
-        distance = abs(frame.time - target) / window if window else 0
-        value = score.sharpness * (1 - 0.5 * float(min(distance, 1)))
-        if value > best_value:
-            best, best_value = frame, value
-    return (best, True) if best is not None else (exact, False)
+    ranked = choice.rank(frames, lo, hi + Fraction(1, 1000), target)
+    pick = next((c for c in ranked if c.clean), None)
+    how = "clean"
+    if pick is None:
+        pick, how = next((c for c in ranked if c.score.usable), None), "usable"
+    if pick is None:
+        exact = max((f for f in frames if f.time <= target), key=lambda f: f.time, default=frames[0])
+        return exact, "exact"
+    return next(f for f in frames if f.time == pick.time), how
 
 
 def still(
@@ -89,12 +89,17 @@ def still(
             captions=caption, caption_at=caption_at, subs_language=cs.subs_language,
         )
     if s.best:
-        frames = list(read_frames(info, start=lo, end=hi, width=s.width))
-        frame, found = pick_best_frame(frames, t, s.best_window)
-        if found:
-            notes.append(f"sharpest usable frame near {format_time(t)}: {format_time(frame.time)}")
+        pad = choice.TRANSITION_SPAN + Fraction(1, 10)  # context: is a fade or dissolve passing through the window?
+        frames = list(read_frames(info, start=max(Fraction(0), lo - pad), end=min(info.duration, hi + pad), width=s.width))
+        frame, how = pick_best_frame(frames, t, lo, hi)
+        within = f"within ±{float(s.best_window):g}s of {format_time(t)}"
+        if how == "clean":
+            notes.append(f"sharpest clean frame {within}: {format_time(frame.time)}")
+        elif how == "usable":
+            notes.append(f"no clean frame {within} (all black, blank, in a fade/dissolve or a flash); "
+                         f"took the sharpest that is not black or blank: {format_time(frame.time)}")
         else:
-            notes.append(f"no sharp, non-black frame within ±{float(s.best_window):g}s; used the frame at {format_time(t)}")
+            notes.append(f"no frame with content {within}; used the frame at {format_time(t)}")
     else:
         frames_iter = read_frames(info, start=t, end=min(info.duration, t + Fraction(1, 1000)), width=s.width)
         try:

@@ -22,6 +22,7 @@ import numpy as np
 from PIL import Image, ImageColor, ImageDraw
 
 from ..errors import UsageError
+from ..timecode import format_time
 
 __all__ = [
     "LAYOUTS",
@@ -33,6 +34,8 @@ __all__ = [
     "header_height",
     "parse_color",
     "render_strip",
+    "tile_label",
+    "tile_labels",
 ]
 
 LAYOUTS = ("grid", "row", "column")
@@ -270,3 +273,22 @@ def render_strip(
             y += _line_height(header.title_font)
             draw.text((x, y), _fit_text(draw, header.facts, header.facts_font, room), font=header.facts_font, fill=facts_colour)
     return canvas
+
+
+def tile_label(t: Fraction, style: str = "auto") -> str:
+    """The label of a tile at time ``t``: ``12:30`` (whole seconds, as a player shows) or ``12:30.458``."""
+    whole = Fraction(math.floor(t))
+    if style == "precise":
+        ms = math.floor((t - whole) * 1000)
+        return f"{format_time(whole)}.{ms:03d}"
+    return format_time(whole)
+
+
+def tile_labels(times: Sequence[Fraction], style: str = "auto") -> list[str]:
+    """One label per tile.  ``auto`` is whole seconds unless two tiles are less than a
+    second apart (a short file, a busy range): then every label is precise, so none repeats."""
+    if style == "auto":
+        ordered = sorted(times)
+        if any(b - a < 1 for a, b in zip(ordered, ordered[1:])):
+            style = "precise"
+    return [tile_label(t, style) for t in times]
