@@ -6,6 +6,6 @@ Detectors are small objects fed one frame's features at a time
 :mod:`.manager` drives them over a decoded stream and turns their events into
 shots (:mod:`.model`); :mod:`.formats` writes the result, :mod:`.cache` keeps
 it.  The job itself — decoding, caching, notes — is
-:func:`clipkit.pipeline.scenes.detect_scenes`.  :mod:`.score` rates single
-frames (sharpness, black, blank) for stills and strips.
+:func:`clipkit.pipeline.scenes.detect_scenes`.  :mod:`.choice` says what a
+good frame is (sharp, not black, blank, mid-fade or a flash) for stills and strips.
 """
