@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-__all__ = ["StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION", "GifSettings", "DEFAULT_GIF", "ScenesSettings", "DEFAULT_SCENES", "StripSettings", "DEFAULT_STRIP"]
+__all__ = ["StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION", "GifSettings", "DEFAULT_GIF", "ScenesSettings", "DEFAULT_SCENES", "StripSettings", "DEFAULT_STRIP", "ClipSettings", "DEFAULT_CLIP"]
 
 
 @dataclass(frozen=True)
@@ -169,3 +169,40 @@ class StripSettings:
 
 
 DEFAULT_STRIP = StripSettings()
+
+
+@dataclass(frozen=True)
+class ClipSettings:
+    """``clipkit clip``: a time range to a video file with its sound (or the sound alone).
+
+    The ``limit_*`` fields are a platform's rules (set by its preset): a clip
+    that breaks one is refused before encoding, with what to change.
+    """
+
+    format: str = "mp4"  # mp4 (H.264 + AAC) | webm (VP9 + Opus) | m4a (sound only, AAC)
+    width: int | None = None  # pixels; None: the source's display width (or what height implies)
+    height: int | None = None  # pixels; with width too, the exact size
+    fps: Fraction | None = None  # output frame rate; None: the source's own frames and timestamps
+    crop: str | None = None  # None | "auto" | "W:H:X:Y" in display pixels (as gif)
+    audio: str = "on"  # on | off (no sound track)
+    crf: int = 20  # H.264 quality (lower is better; 18 looks lossless); VP9 uses crf + 12
+    preset: str = "veryfast"  # x264 speed preset: bench/bench_clip.py measured veryfast as the speed/size balance
+    audio_bitrate: int = 160_000  # bits per second (AAC; Opus gets 3/4 of it)
+    max_size: int | None = None  # bytes: two-pass bitrate chosen so the file fits, never over
+    max_tries: int = 3  # encodes tried at most to fit max_size
+    copy: bool = False  # smart cut: copy the video stream, re-encode only START → next keyframe
+    copy_fallback: str = "ask"  # when the codec cannot be matched: ask (error, say the options) | encode | snap
+    fade_ms: int = 5  # audio fade in/out at the cut points (no click)
+    soft_subs: bool = False  # the dialogue as a selectable subtitle track (mov_text / WebVTT)
+    poster: bool = True  # a JPEG poster (the clip's best frame) beside the clip, for embeds
+    limit_formats: tuple[str, ...] = ()  # formats the platform accepts (empty: any)
+    limit_duration: Fraction | None = None  # seconds, longest clip the platform takes
+    limit_min_duration: Fraction | None = None  # seconds, shortest
+    limit_size: int | None = None  # bytes, largest file
+    limit_width: int | None = None  # pixels
+    limit_height: int | None = None  # pixels
+    limit_fps: Fraction | None = None  # frames per second
+    naming: str = "{stem}_{start}_{end}"  # default output name: {stem} {start} {end}
+
+
+DEFAULT_CLIP = ClipSettings()

@@ -13,6 +13,7 @@ main.lazy_commands.update({
         "info": "info",
         "still": "still",
         "gif": "gif",
+        "clip": "clip",
         "scenes": "scenes",
         "find": "find",
         "strip": "strip",

@@ -1,0 +1,88 @@
+"""``clipkit clip``."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import click
+
+from ..pipeline.clip import make_clip
+from .captions import caption_options, pop_caption_params
+from .embed_options import EmbedChoice, emit_embed, embed_options
+from .main import echo_notes, main
+from .params import MEDIA_FILE, OUTPUT
+from .preset_options import load_layers, preset_kwargs, preset_options
+from .progress import ProgressBar
+
+
+def _fraction(_ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return Fraction(value.strip())
+    except (ValueError, ZeroDivisionError):
+        raise click.BadParameter(f"{value!r} is not a number (e.g. 24, 29.97, 30000/1001)", param=param) from None
+
+
+@main.command()
+@click.argument("video", type=MEDIA_FILE)
+@click.argument("start", required=False)
+@click.argument("end", required=False)
+@click.option("--scene", type=click.IntRange(1), help="Shot N of the episode (numbered as `clipkit scenes` lists them) instead of START END.")
+@click.option("--snap", is_flag=True, help="Move START and END to the nearest cut within 0.5 s.")
+@click.option("-o", "--output", type=OUTPUT, help="Clip file or folder (created if missing). Default: VIDEO-STEM_START_END.mp4 here.")
+@click.option("--format", "format_", type=click.Choice(["mp4", "webm"]), help="mp4 (H.264 + AAC, the default) or webm (VP9 + Opus).")
+@click.option("--audio", type=click.Choice(["on", "off"]), help="off: no sound track.")
+@click.option("--audio-only", type=click.Choice(["m4a"]), help="Only the sound, as AAC in .m4a.")
+@click.option("--width", type=click.IntRange(16, 7680), help="Width in pixels; the height keeps the aspect. Default: the source's.")
+@click.option("--height", type=click.IntRange(16, 4320), help="Height in pixels (with --width: exactly that size).")
+@click.option("--fps", callback=_fraction, help="Frame rate (default: the source's own frames and timestamps).")
+@click.option("--crop", help="W:H:X:Y in display pixels, W:H (centred), or auto (remove black bars).")
+@click.option("--crf", type=click.IntRange(0, 51), help="H.264 quality, lower is better (default 20).")
+@click.option("--max-size", help="Fit under this size (e.g. 10MB; 1000-based): two-pass encode at the bitrate that fits.")
+@click.option("--copy", is_flag=True, help="Lossless smart cut: copy the video, re-encode only START → the next keyframe.")
+@click.option("--copy-fallback", type=click.Choice(["encode", "snap"]),
+              help="When --copy cannot match the source's codec: encode (a normal cut) or snap (copy from the keyframe before START).")
+@click.option("--soft-subs", is_flag=True, help="Dialogue as a selectable subtitle track (mov_text / WebVTT) instead of burned in.")
+@click.option("--no-poster", is_flag=True, help="No JPEG poster beside the clip.")
+@caption_options(subs_default="auto")
+@embed_options
+@preset_options
+def clip(video: str, start: str | None, end: str | None, output: str | None, embed: EmbedChoice, **opts) -> None:
+    """Cut VIDEO from START to END (END may be +6) into a clip with its sound.
+
+    \b
+    Examples:
+      clipkit clip ep07.mkv 12:30 12:36              # ep07_12-30_12-36.mp4: H.264 + AAC
+      clipkit clip ep07.mkv 12:30 +6 --subs lang:jpn  # dialogue burned in
+      clipkit clip ep07.mkv 12:30 +6 --soft-subs       # dialogue as a selectable track
+      clipkit clip ep07.mkv 12:30 +6 --copy           # lossless smart cut
+      clipkit clip ep07.mkv 12:30 +20 --max-size 10MB
+      clipkit clip ep07.mkv 12:30 +6 --platform twitter
+      clipkit clip ep07.mkv 12:30 +6 --format webm | --audio off | --audio-only m4a
+
+    The first frame is the one on screen at START; the sound is cut at the
+    same instants (with 5 ms fades) and stays in sync. The embed snippet goes
+    to stdout; what was written goes to stderr.
+    """
+    layers = load_layers(opts.pop("preset"), opts.pop("platform"))
+    layered, output = preset_kwargs(layers, "clip", output)
+    caption_kwargs = pop_caption_params(opts)
+    fmt = opts.pop("format_")
+    audio_only = opts.pop("audio_only")
+    if audio_only and fmt:
+        raise click.UsageError("give either --format or --audio-only, not both")
+    overrides: dict = {k: v for k, v in opts.items() if v not in (None, False)}
+    if overrides.pop("no_poster", False):
+        overrides["poster"] = False
+    if fmt or audio_only:
+        overrides["format"] = audio_only or fmt
+    overrides.update(caption_kwargs)
+    with ProgressBar("clip") as bar:
+        art = make_clip(video, start, end, output, progress=bar, **layered, **overrides)
+    echo_notes(art.notes)
+    what = f"{art.width}×{art.height}, " if art.kind == "clip" else ""
+    click.echo(f"wrote {art.path} ({what}{float(art.duration):.2f} s, {art.bytes / 1000:.0f} KB)", err=True)
+    for sib in art.siblings:
+        click.echo(f"wrote {sib.path} ({sib.kind}, {sib.bytes / 1000:.0f} KB)", err=True)
+    emit_embed(art, embed, settings=layers["embed"] if layers else None)

@@ -1,0 +1,206 @@
+"""One ffmpeg run that cuts a clip with its sound: the command, and running it.
+
+Timing (exact, in one place): the input is opened at ``first`` — the time of
+the frame on screen at the clip's START (found from the packet timestamps,
+``media/keyframes.py``) — so ffmpeg's accurate seek keeps that frame.  The
+clip's clock starts at START: every video timestamp is moved back by
+``lead = START - first`` (the first frame, which began before START, is shown
+from 0), and the sound is trimmed at ``lead`` and moved the same way, so
+picture and sound keep the source's relation.  Sound that starts later than
+the picture is padded with silence from 0 (``aresample=first_pts=0``) rather
+than left to an edit list some players ignore.  Short fades at both ends stop
+the cut from clicking.  Captions are pictures drawn by clipkit
+(``render/captions.py``) overlaid at their times: no user text ever goes into
+a filter string.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from ..errors import Cancelled, MediaError
+from ..media.ffmpeg import ffmpeg_exe, last_line
+from ..progress import ProgressFn, report
+
+__all__ = ["ClipJob", "CaptionImage", "clip_command", "run_clip", "seconds", "FORMAT_CODECS"]
+
+#: container → (video codec, audio codec, subtitle codec, ffmpeg muxer)
+FORMAT_CODECS = {
+    "mp4": ("h264", "aac", "mov_text", "mp4"),
+    "webm": ("vp9", "opus", "webvtt", "webm"),
+    "m4a": (None, "aac", None, "ipod"),
+}
+
+
+def seconds(t: Fraction) -> str:
+    """A time for ffmpeg: microseconds, rounded down (never after the frame it names)."""
+    us = int(Fraction(t) * 1_000_000)
+    sign = "-" if us < 0 else ""
+    us = abs(us)
+    return f"{sign}{us // 1_000_000}.{us % 1_000_000:06d}"
+
+
+@dataclass(frozen=True)
+class CaptionImage:
+    """A drawn caption layer (RGBA PNG the size of the frame) shown over ``[start, end)`` of the clip."""
+
+    path: Path
+    start: Fraction
+    end: Fraction
+
+
+@dataclass
+class ClipJob:
+    """What one clip encode needs; times in seconds from the file's start unless said otherwise."""
+
+    source: Path
+    video_index: int | None  # None: no picture (sound only)
+    audio_index: int | None  # None: no sound
+    first: Fraction  # time of the first frame (on screen at start)
+    start: Fraction
+    duration: Fraction
+    format: str = "mp4"
+    size: tuple[int, int] | None = None  # scale to (w, h); None: as decoded
+    pre_filters: Sequence[str] = ()  # e.g. a crop
+    fps: Fraction | None = None
+    crf: int = 20
+    preset: str = "veryfast"
+    video_bitrate: int | None = None  # two-pass target (bits/s); None: crf
+    audio_bitrate: int = 160_000
+    fade: Fraction = Fraction(5, 1000)
+    captions: Sequence[CaptionImage] = ()
+    subtitle_file: Path | None = None  # retimed SRT/VTT muxed as a selectable track
+    pass_number: int | None = None  # 1 or 2 for two-pass
+    passlog: Path | None = None
+    extra_video_args: Sequence[str] = field(default_factory=tuple)
+
+
+def _video_codec_args(job: ClipJob) -> list[str]:
+    if job.format == "webm":
+        args = ["-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p", "-row-mt", "1", "-deadline", "good",
+                "-cpu-used", "5" if job.pass_number != 1 else "8", "-tile-columns", "2"]
+        if job.video_bitrate:
+            args += ["-b:v", str(job.video_bitrate)]
+        else:
+            args += ["-b:v", "0", "-crf", str(min(63, job.crf + 12))]
+    else:
+        args = ["-c:v", "libx264", "-preset", job.preset, "-pix_fmt", "yuv420p"]  # x264 picks High for 4:2:0
+        if job.video_bitrate:
+            args += ["-b:v", str(job.video_bitrate), "-maxrate", str(int(job.video_bitrate * 1.5)),
+                     "-bufsize", str(job.video_bitrate * 2)]
+        else:
+            args += ["-crf", str(job.crf)]
+    if job.pass_number:
+        args += ["-pass", str(job.pass_number), "-passlogfile", str(job.passlog)]
+    return args + list(job.extra_video_args)
+
+
+def _audio_codec_args(job: ClipJob) -> list[str]:
+    if job.format == "webm":
+        return ["-c:a", "libopus", "-b:a", str(job.audio_bitrate * 3 // 4)]
+    return ["-c:a", "aac", "-b:a", str(job.audio_bitrate)]
+
+
+def clip_command(job: ClipJob, output: Path) -> list[str]:
+    """The ffmpeg command line for ``job`` (writing ``output``, or discarding it on a first pass)."""
+    lead = job.start - job.first
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    if job.first > 0:
+        cmd += ["-ss", seconds(job.first)]
+    cmd += ["-i", str(job.source)]
+    for cap in job.captions:
+        cmd += ["-i", str(cap.path)]
+    sub_input = None
+    if job.subtitle_file is not None and job.pass_number != 1:
+        sub_input = 1 + len(job.captions)
+        cmd += ["-i", str(job.subtitle_file)]
+    graph: list[str] = []
+    maps: list[str] = []
+    end = seconds(job.duration)
+    if job.video_index is not None:
+        chain = list(job.pre_filters)
+        if job.size is not None:
+            chain += [f"scale={job.size[0]}:{job.size[1]}:flags=bicubic", "setsar=1"]
+        chain += ["settb=1/90000", f"setpts=max(0\\,PTS-{seconds(lead)}/TB)"]
+        if job.fps is not None:
+            chain.append(f"fps={job.fps.numerator}/{job.fps.denominator}")
+        chain.append(f"trim=end={end}")
+        graph.append(f"[0:{job.video_index}]" + ",".join(chain) + "[v0]")
+        label = "v0"
+        for n, cap in enumerate(job.captions, 1):
+            graph.append(f"[{label}][{n}:v]overlay=0:0:eof_action=repeat:"
+                         f"enable='between(t\\,{seconds(cap.start)}\\,{seconds(cap.end - Fraction(1, 1_000_000))})'[v{n}]")
+            label = f"v{n}"
+        maps += ["-map", f"[{label}]"]
+    if job.audio_index is not None:
+        fade = min(job.fade, job.duration / 4)
+        chain = [f"atrim=start={seconds(lead)}", f"asetpts=PTS-{seconds(lead)}/TB",
+                 "aresample=async=1:first_pts=0", f"atrim=end={end}"]
+        if fade > 0:
+            chain += [f"afade=t=in:st=0:d={seconds(fade)}",
+                      f"afade=t=out:st={seconds(job.duration - fade)}:d={seconds(fade)}"]
+        graph.append(f"[0:{job.audio_index}]" + ",".join(chain) + "[a0]")
+        maps += ["-map", "[a0]"]
+    cmd += ["-filter_complex", ";".join(graph), *maps]
+    if sub_input is not None:
+        cmd += ["-map", f"{sub_input}:s", "-c:s", FORMAT_CODECS[job.format][2]]
+    if job.video_index is not None:
+        cmd += _video_codec_args(job) + ["-fps_mode", "vfr" if job.fps is None else "cfr", "-enc_time_base:v", "filter"]
+    if job.audio_index is not None:
+        cmd += _audio_codec_args(job)
+    cmd += ["-t", end, "-map_metadata", "-1", "-map_chapters", "-1"]
+    if job.pass_number == 1:
+        cmd += ["-f", "null", os.devnull]
+        return cmd
+    muxer = FORMAT_CODECS[job.format][3]
+    if muxer in ("mp4", "ipod"):
+        cmd += ["-movflags", "+faststart"]
+    cmd += ["-f", muxer, str(output)]
+    return cmd
+
+
+_TIME_RE = re.compile(r"out_time_us=(\d+)")
+
+
+def run_clip(cmd: Sequence[str], duration: Fraction, *, what: str, progress: ProgressFn | None = None,
+             done: int = 0, total: int = 1000, span: int = 1000) -> str:
+    """Run an encode, reporting progress as ``done + span × fraction`` of ``total``; returns ffmpeg's
+    warnings.  Raises :class:`MediaError` with ffmpeg's last message if it fails."""
+    cmd = list(cmd)
+    cmd[1:1] = ["-progress", "pipe:1", "-stats_period", "0.25"]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err_chunks: list[bytes] = []
+    reader = threading.Thread(target=lambda: err_chunks.append(proc.stderr.read()), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    cancelled = False
+    try:
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            m = _TIME_RE.match(raw.decode("ascii", "replace"))
+            if m and duration > 0:
+                frac = min(1.0, int(m.group(1)) / 1e6 / float(duration))
+                try:
+                    report(progress, done + int(span * frac), total)
+                except Cancelled:
+                    cancelled = True
+                    proc.kill()
+                    break
+        code = proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        reader.join(timeout=10)
+    if cancelled:
+        raise Cancelled()
+    stderr = b"".join(err_chunks)
+    if code != 0:
+        raise MediaError(f"ffmpeg failed while {what}: {last_line(stderr)}", "run with --debug for ffmpeg's messages")
+    return stderr.decode("utf-8", "replace")

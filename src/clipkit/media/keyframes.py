@@ -1,0 +1,86 @@
+"""Where frames and keyframes are, read from packet timestamps (demuxing only, no decoding).
+
+``ffmpeg -c copy -f framemd5`` lists the video packets of a window with their
+presentation times; the ``noise`` bitstream filter with ``drop=not(key)``
+keeps only the keyframes.  Both cost milliseconds even on a 1080p episode,
+so a clip can decide its first frame (the one on screen at START, as
+``media/frames.py`` decides it) and a smart cut its keyframes without
+decoding a picture.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from fractions import Fraction
+
+from ..errors import MediaError
+from .ffmpeg import ffmpeg_exe
+from .probe import MediaInfo, snap_to_grid
+
+__all__ = ["packet_times", "frame_on_screen", "keyframes"]
+
+#: How far before a time the packet window starts: the keyframe before it is found by ffmpeg's seek.
+_LEAD = Fraction(1)
+
+
+def _ts(t: Fraction) -> str:
+    us = int(Fraction(t) * 1_000_000)
+    return f"{us // 1_000_000}.{us % 1_000_000:06d}"
+
+
+def packet_times(info: MediaInfo, start: Fraction, end: Fraction, *, keys_only: bool = False) -> list[Fraction]:
+    """Presentation times (seconds from the file's start, sorted) of the video packets read
+    from the keyframe before ``start`` up to about ``end``; only keyframes if ``keys_only``."""
+    video = info.require_video()
+    seek = max(Fraction(0), Fraction(start) - _LEAD)
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
+    if seek > 0:
+        cmd += ["-ss", _ts(seek)]
+    cmd += ["-copyts", "-i", str(info.path), "-map", f"0:{video.index}", "-c", "copy",
+            "-t", _ts(Fraction(end) - seek + _LEAD)]
+    if keys_only:
+        cmd += ["-bsf:v", "noise=drop=not(key)"]
+    cmd += ["-f", "framemd5", "-"]
+    proc = subprocess.run(cmd, capture_output=True, check=False)
+    if proc.returncode != 0 and not proc.stdout:
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise MediaError(f"cannot read the video packets of {info.path}: {detail[-1] if detail else 'no message'}",
+                         "the file may be damaged; try --debug")
+    tb = Fraction(1, 1000)
+    rate = video.frame_rate if not video.variable_frame_rate else None
+    times: list[Fraction] = []
+    for line in proc.stdout.decode("ascii", "replace").splitlines():
+        if line.startswith("#tb"):
+            num, den = line.split(":")[1].strip().split("/")
+            tb = Fraction(int(num), int(den))
+            continue
+        if line.startswith("#") or not line.strip():
+            continue
+        cols = [c.strip() for c in line.split(",")]
+        if len(cols) < 4:
+            continue
+        try:
+            t = int(cols[2]) * tb - info.start_time
+        except ValueError:
+            continue
+        times.append(snap_to_grid(t, rate, tb) if rate else t)
+    return sorted(set(times))
+
+
+def frame_on_screen(info: MediaInfo, t: Fraction) -> Fraction:
+    """The time of the frame on screen at ``t``: the last frame whose time is at or before ``t``
+    (the first frame of the file if ``t`` is before it)."""
+    t = Fraction(t)
+    rate = info.require_video().frame_rate or Fraction(25)
+    times = packet_times(info, t, t + 2 / rate)
+    before = [x for x in times if x <= t]
+    if before:
+        return before[-1]
+    if times:
+        return times[0]
+    raise MediaError(f"no video frames found near {float(t):.3f} s in {info.path}", "the file may be damaged there")
+
+
+def keyframes(info: MediaInfo, start: Fraction, end: Fraction) -> list[Fraction]:
+    """Times of the keyframes from the one at or before ``start`` to about ``end``."""
+    return packet_times(info, start, end, keys_only=True)

@@ -1,0 +1,292 @@
+"""``make_clip``: a time range of a video to a clip with its sound (MP4, WebM or M4A).
+
+The range is decided as ``gif`` decides it (typed times, ``scene``, ``snap``);
+the first video frame is the one on screen at START, found from packet
+timestamps (``media/keyframes.py``) without decoding.  Platform limits (a
+preset's ``limit_*`` fields) are checked before anything is encoded.  One
+ffmpeg run cuts, crops, scales, overlays captions drawn by clipkit and
+encodes picture and sound (``encode/clip.py``); ``max_size`` makes it a
+two-pass encode at the bitrate that fits, checked after writing and
+retried lower if it does not.  ``copy`` is the smart cut
+(``pipeline/clip_copy.py``).  A JPEG poster (the clip's sharpest frame)
+is made beside it for the embed snippet.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+
+from ..artifact import Artifact, sha256_of
+from ..encode.atomic import atomic_path, ensure_writable_dir
+from ..encode.clip import FORMAT_CODECS, ClipJob, clip_command, run_clip
+from ..errors import InputError, MediaError, OutputError, TimecodeError, UsageError
+from ..media.frames import fit_size
+from ..media.keyframes import frame_on_screen
+from ..media.probe import MediaInfo, probe
+from ..progress import ProgressFn, report
+from ..render.captions import split_caption_overrides
+from ..render.crop import crop_filter
+from ..settings import DEFAULT_CAPTION, DEFAULT_CLIP, CaptionSettings, ClipSettings
+from ..subtitles import gather_captions
+from ..timecode import TimeRange, slug_time
+from .clip_limits import check_limits, describe_size
+from .gif import _clip_range, _crop_box, _decoded_frame_size, parse_size
+from .naming import safe_name
+
+__all__ = ["make_clip", "make_poster", "CLIP_FORMATS"]
+
+CLIP_FORMATS = tuple(FORMAT_CODECS)
+#: Muxing overhead kept free when a bitrate is chosen for a size (MP4/WebM headers and index).
+_OVERHEAD = 0.02
+_MIN_VIDEO_BITRATE = 60_000
+_MAX_VIDEO_BITRATE = 80_000_000  # above any clip's need; x264 refuses absurd rates
+
+
+def _check(s: ClipSettings) -> None:
+    if s.format not in FORMAT_CODECS:
+        raise UsageError(f"--format {s.format} is not one of {', '.join(FORMAT_CODECS)}", "mp4 is the default")
+    if s.audio not in ("on", "off"):
+        raise UsageError(f"--audio {s.audio} is not on or off", "e.g. --audio off for a silent clip")
+    if s.format == "m4a" and s.audio == "off":
+        raise UsageError("--audio-only m4a with --audio off leaves nothing to write", "drop one of them")
+    if not 0 <= s.crf <= 51:
+        raise UsageError(f"--crf {s.crf} is outside 0–51", "20 is the default; lower is better")
+    if s.copy_fallback not in ("ask", "encode", "snap"):
+        raise UsageError(f"--copy-fallback {s.copy_fallback} is not ask, encode or snap", "see `clipkit clip --help`")
+    if s.fps is not None and not 0 < Fraction(s.fps) <= 240:
+        raise UsageError(f"--fps {float(s.fps):g} is not above 0 and at most 240", "leave it out to keep the source's frames")
+
+
+def _clip_path(output: str | os.PathLike | None, name: str, ext: str) -> Path:
+    name = safe_name(name)
+    if output is None:
+        return Path(f"{name}.{ext}")
+    out = Path(output)
+    if out.is_dir() or str(output).endswith(("/", os.sep)):
+        return out / f"{name}.{ext}"
+    if not out.suffix:
+        return out.with_suffix(f".{ext}")
+    if out.suffix.lower() != f".{ext}":
+        raise UsageError(f"{out.name} does not end in .{ext}", f"name the output NAME.{ext} (or choose --format to match)")
+    return out
+
+
+def make_clip(
+    source: str | os.PathLike | MediaInfo,
+    start: str | Fraction | None = None,
+    end: str | Fraction | None = None,
+    output: str | os.PathLike | None = None,
+    *,
+    scene: int | None = None,
+    snap: bool = False,
+    settings: ClipSettings | None = None,
+    progress: ProgressFn | None = None,
+    caption: str | tuple[str, ...] = (),
+    caption_at=(),
+    subs: str | os.PathLike | None = None,
+    caption_settings: CaptionSettings | None = None,
+    **overrides,
+) -> Artifact:
+    """Cut ``[start, end)`` of ``source`` into a clip with its sound; return what was written.
+
+    The first frame is the one on screen at ``start``; sound is cut at the
+    same instants (with ``fade_ms`` fades) and stays in sync.  ``overrides``
+    are :class:`~clipkit.settings.ClipSettings` fields (``format``,
+    ``width``, ``max_size``, ``copy``, ``soft_subs``, …) or caption fields.
+    Captions (``subs``, ``caption``, ``caption_at``, as for ``make_gif``)
+    are burned in, or with ``soft_subs`` muxed as a selectable track.
+    The artifact's kind is ``clip`` (``audio`` for m4a); its poster JPEG is a
+    sibling.
+    """
+    caption_overrides, overrides = split_caption_overrides(overrides)
+    cs = replace(caption_settings or DEFAULT_CAPTION, **caption_overrides)
+    s = replace(settings or DEFAULT_CLIP, **overrides)
+    if overrides.get("height") and "width" not in overrides:
+        s = replace(s, width=None)
+    if isinstance(s.max_size, str):
+        s = replace(s, max_size=parse_size(s.max_size))
+    _check(s)
+    info = source if isinstance(source, MediaInfo) else probe(source)
+    audio_only = s.format == "m4a"
+    if audio_only and info.video is None:
+        rng = _audio_range(info, start, end)
+    else:
+        rng = _clip_range(info, start, end, scene, snap)
+    if rng.duration <= 0:
+        raise TimecodeError(f"the range {rng} is empty", "give an END after START, e.g. +6")
+    audio = info.audio[0] if info.audio and s.audio == "on" else None
+    if audio_only and audio is None:
+        raise InputError(f"{info.path.name} has no sound track to write as m4a", "run `clipkit info` on it to see its streams")
+    notes: list[str] = []
+    if s.audio == "on" and audio is None:
+        notes.append(f"{info.path.name} has no sound track: the clip is silent")
+    video = None if audio_only else info.require_video()
+
+    box = _crop_box(info, s, rng, notes) if video is not None else None
+    size = None
+    out_size = None
+    if video is not None:
+        display = (box.width, box.height) if box else video.display_size
+        out_size = fit_size(display, s.width, s.height, even=True)
+        if out_size[0] > display[0] + 1 or out_size[1] > display[1] + 1:
+            notes.append(f"upscaled from {display[0]}×{display[1]} to {out_size[0]}×{out_size[1]}: bigger, not sharper")
+        needs_scale = (box is not None or out_size != (video.width, video.height) or video.pixel_aspect != 1
+                       or video.rotation in (90, 270))
+        size = out_size if needs_scale else None
+    fps_out = Fraction(s.fps) if s.fps is not None else None
+    check_limits(s, rng.duration, out_size, fps_out or (video.frame_rate if video else None), has_video=video is not None)
+
+    ext = s.format
+    path = _clip_path(output, s.naming.format(stem=info.path.stem, start=slug_time(rng.start), end=slug_time(rng.end)), ext)
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder", f"give a file name ending in .{ext}")
+    ensure_writable_dir(path.parent if str(path.parent) else Path("."))
+
+    if s.copy and not audio_only:
+        from .clip_copy import smart_cut  # only --copy needs the keyframe logic
+
+        return smart_cut(info, rng, path, s, audio, notes, progress=progress)
+
+    first = frame_on_screen(info, rng.start) if video is not None else rng.start
+    if first > rng.start or rng.start - first > 1:
+        first = rng.start  # no frame before START (or a gap): let the seek decide
+    with tempfile.TemporaryDirectory(prefix="clipkit-clip-") as tmpdir:
+        tmp = Path(tmpdir)
+        job_captions = gather_captions(info, rng.start, rng.end, subs=subs if subs is not None else cs.subs,
+                                       captions=caption, caption_at=caption_at, subs_language=cs.subs_language)
+        notes.extend(job_captions.notes)
+        layers = []
+        sub_file = None
+        if job_captions.cues and video is not None:
+            from .clip_captions import caption_layers, write_subtitle_file
+
+            if s.soft_subs:
+                sub_file = write_subtitle_file(job_captions.cues, rng, tmp / "subs.srt")
+                notes.append(f"subtitles as a selectable {FORMAT_CODECS[s.format][2]} track ({len(job_captions.cues)} lines)")
+            else:
+                draw_size = out_size
+                layers, layer_notes = caption_layers(job_captions, rng, draw_size, cs, tmp)
+                notes.extend(layer_notes)
+        pre = [crop_filter(box, video.display_size, _decoded_frame_size(info))] if box else []
+        job = ClipJob(source=info.path, video_index=video.index if video else None,
+                      audio_index=audio.index if audio else None, first=first, start=rng.start,
+                      duration=rng.duration, format=s.format, size=size, pre_filters=pre, fps=fps_out,
+                      crf=s.crf, preset=s.preset, audio_bitrate=s.audio_bitrate,
+                      fade=Fraction(s.fade_ms, 1000), captions=layers, subtitle_file=sub_file)
+        budget = s.max_size
+        if budget is not None:
+            data_path = _encode_to_fit(job, budget, s, path, tmp, notes, progress)
+        else:
+            data_path = tmp / f"clip.{ext}"
+            _encode(job, data_path, notes, progress, 0, 1000, 1000)
+            if s.limit_size is not None and data_path.stat().st_size > s.limit_size:
+                notes.append(f"{describe_size(data_path.stat().st_size)} is over the platform's "
+                             f"{describe_size(s.limit_size)}: encoded again to fit")
+                data_path = _encode_to_fit(job, s.limit_size, s, path, tmp, notes, progress)
+        with atomic_path(path) as out:
+            os.replace(data_path, out)
+    report(progress, 1000, 1000)
+    return _artifact(info, rng, path, s, out_size, notes, job_captions.texts, with_video=video is not None)
+
+
+def _audio_range(info: MediaInfo, start, end) -> TimeRange:
+    from ..timecode import parse_range
+
+    if start is None or end is None:
+        raise UsageError("a clip needs START and END", "e.g. `clipkit clip ep07.mkv 12:30 +6`")
+    return parse_range(start, end, duration=info.duration)
+
+
+def _encode(job: ClipJob, out: Path, notes: list[str], progress, done: int, total: int, span: int) -> None:
+    """One encode; if the sound stream cannot be decoded, retry silent and say so."""
+    try:
+        warnings = run_clip(clip_command(job, out), job.duration, what=f"encoding {out.name}", progress=progress,
+                            done=done, total=total, span=span)
+    except MediaError as exc:
+        if job.audio_index is None or job.video_index is None or job.pass_number == 1:
+            raise
+        silent = replace(job, audio_index=None)
+        try:
+            warnings = run_clip(clip_command(silent, out), job.duration, what=f"encoding {out.name}",
+                                progress=progress, done=done, total=total, span=span)
+        except MediaError:
+            raise exc from None
+        notes.append(f"the sound track could not be decoded ({exc.message if hasattr(exc, 'message') else exc}); "
+                     "the clip is silent")
+        job.audio_index = None
+        return
+    if warnings.strip():
+        first = warnings.strip().splitlines()[0]
+        notes.append(f"ffmpeg reported damaged data while encoding (first: {first}); the clip was made anyway")
+
+
+def _encode_to_fit(job: ClipJob, budget: int, s: ClipSettings, path: Path, tmp: Path, notes: list[str], progress) -> Path:
+    """Two-pass encodes at the bitrate that fits ``budget``; lowered and retried if the file is over."""
+    seconds_ = float(job.duration)
+    audio_bits = (job.audio_bitrate * (3 / 4 if job.format == "webm" else 1)) if job.audio_index is not None else 0
+    usable = budget * 8 * (1 - _OVERHEAD) / seconds_ - audio_bits
+    if job.video_index is None:
+        if audio_bits * seconds_ / 8 > budget * (1 - _OVERHEAD):
+            raise OutputError(f"{seconds_:.1f} s of sound at {job.audio_bitrate // 1000} kb/s does not fit in {describe_size(budget)}",
+                              "give a shorter range or a larger --max-size")
+        out = tmp / f"clip.{job.format}"
+        _encode(job, out, notes, progress, 0, 1000, 1000)
+        return out
+    if usable < _MIN_VIDEO_BITRATE and job.audio_index is not None:
+        # Give the picture room: lower the sound to 64 kb/s before giving up.
+        job.audio_bitrate = 64_000
+        audio_bits = 64_000 * (3 / 4 if job.format == "webm" else 1)
+        usable = budget * 8 * (1 - _OVERHEAD) / seconds_ - audio_bits
+    if usable < _MIN_VIDEO_BITRATE:
+        raise OutputError(f"{seconds_:.1f} s of video cannot fit in {describe_size(budget)} "
+                          f"(it would get {max(0, usable) / 1000:.0f} kb/s)",
+                          "give a shorter range, a larger --max-size, or --audio off; nothing was written")
+    rate = int(min(usable, _MAX_VIDEO_BITRATE))
+    out = tmp / f"clip.{job.format}"
+    passlog = tmp / "pass"
+    for attempt in range(1, s.max_tries + 1):
+        job.video_bitrate = rate
+        step = 1000 // (2 * s.max_tries)
+        base = (attempt - 1) * 2 * step
+        _encode(replace(job, pass_number=1, passlog=passlog), out, notes, progress, base, 1000, step)
+        _encode(replace(job, pass_number=2, passlog=passlog), out, notes, progress, base + step, 1000, step)
+        size = out.stat().st_size
+        if size <= budget:
+            notes.append(f"fits {describe_size(budget)}: two-pass at {rate / 1000:.0f} kb/s video → {describe_size(size)}"
+                         + (f" (try {attempt})" if attempt > 1 else ""))
+            return out
+        rate = int(rate * budget / size * 0.97)
+        if rate < _MIN_VIDEO_BITRATE:
+            break
+    raise OutputError(f"could not make the clip fit in {describe_size(budget)} (last try {describe_size(out.stat().st_size)})",
+                      "give a shorter range, a smaller --width or a larger --max-size; nothing was written")
+
+
+def _artifact(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, size, notes: list[str],
+              captions: tuple[str, ...], *, with_video: bool) -> Artifact:
+    siblings = []
+    kind = "clip" if with_video else "audio"
+    w, h = size if size else (0, 0)
+    if with_video and s.poster:
+        try:
+            siblings.append(make_poster(path, rng.duration, w))
+        except Exception as exc:  # noqa: BLE001 - a poster is a nicety: the clip itself was made
+            notes.append(f"no poster image: {exc}")
+    return Artifact(path=path, kind=kind, width=w, height=h, bytes=path.stat().st_size, source=info.path,
+                    start=rng.start, end=rng.end, duration=rng.duration, sha256=sha256_of(path),
+                    notes=tuple(notes), siblings=tuple(siblings), captions=captions)
+
+
+def make_poster(clip: Path, duration: Fraction, width: int) -> Artifact:
+    """``CLIP.jpg``: the sharpest usable frame of the clip's middle (as ``still --best`` picks it)."""
+    from .still import still
+
+    mid = duration / 2
+    window = min(Fraction(3, 2), duration / 2)
+    art = still(clip, mid, clip.with_suffix(".jpg"), best=True, best_window=window, jpeg_quality=85)
+    return art.with_(kind="poster")
+

@@ -1,0 +1,81 @@
+"""Captions for a clip: the GIF's caption drawing as transparent layers, or a subtitle track.
+
+Burned in: ``render/captions.py``'s overlay draws each caption state (the
+set of lines on screen between two cue boundaries) once on black and once on
+white; the two give back its colours and alpha exactly, saved as an RGBA PNG
+that ffmpeg overlays over that span.  The text reaches ffmpeg only as
+pixels, never inside a filter string.  Soft: the cues retimed to the clip as
+an SRT file, which ffmpeg converts to mov_text (MP4) or WebVTT (WebM).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from ..encode.clip import CaptionImage
+from ..render.captions import caption_overlay
+from ..settings import CaptionSettings
+from ..subtitles import clip_cues
+from ..timecode import TimeRange
+
+__all__ = ["caption_layers", "write_subtitle_file", "srt_time"]
+
+
+def caption_layers(job_captions, rng: TimeRange, size: tuple[int, int], cs: CaptionSettings,
+                   folder: Path) -> tuple[list[CaptionImage], list[str]]:
+    """RGBA layers (one per caption state) of ``size`` and the clip times each shows."""
+    plan = caption_overlay(job_captions.cues, rng.start, size, cs, clip_end=rng.end, lang=job_captions.language,
+                           relative=True, strict_cues=job_captions.typed)
+    overlay = plan.overlay
+    bounds = sorted({Fraction(0), rng.duration} | {t for c, _ in overlay.cues for t in (c.start, c.end)
+                                                    if 0 <= t <= rng.duration})
+    w, h = size
+    black = np.zeros((h, w, 3), np.uint8)
+    white = np.full((h, w, 3), 255, np.uint8)
+    layers: list[CaptionImage] = []
+    for a, b in zip(bounds, bounds[1:]):
+        if b <= a:
+            continue
+        mid = (a + b) / 2
+        if not overlay.active(mid, size):
+            continue
+        on_black = np.asarray(overlay(mid, black), np.int32)
+        on_white = np.asarray(overlay(mid, white), np.int32)
+        alpha = np.clip(255 - (on_white - on_black).max(axis=2), 0, 255)
+        safe = np.maximum(alpha, 1)[..., None]
+        colour = np.clip(on_black * 255 // safe, 0, 255)
+        rgba = np.dstack([colour, alpha]).astype(np.uint8)
+        path = folder / f"caption{len(layers):03d}.png"
+        Image.fromarray(rgba, "RGBA").save(path, compress_level=1)
+        if layers and layers[-1].end == a and np.array_equal(_pixels(layers[-1].path), rgba):
+            layers[-1] = CaptionImage(layers[-1].path, layers[-1].start, b)  # same lines go on: one layer
+            path.unlink()
+            continue
+        layers.append(CaptionImage(path, a, b))
+    return layers, list(overlay.notes)
+
+
+def _pixels(path: Path) -> np.ndarray:
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGBA"))
+
+
+def srt_time(t: Fraction) -> str:
+    ms = int(round(Fraction(t) * 1000))
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
+
+
+def write_subtitle_file(cues, rng: TimeRange, path: Path) -> Path:
+    """The cues shown in ``rng``, retimed to the clip (0 = its start), as SRT."""
+    blocks = []
+    for n, cue in enumerate(sorted(clip_cues(cues, rng.start, rng.end), key=lambda c: (c.start, c.end)), 1):
+        text = cue.text.replace("\r", "").strip()
+        if not text or cue.end <= cue.start:
+            continue
+        blocks.append(f"{n}\n{srt_time(cue.start)} --> {srt_time(cue.end)}\n{text}\n")
+    path.write_text("\n".join(blocks), encoding="utf-8")
+    return path

@@ -1,0 +1,46 @@
+"""A platform's limits for clips (a preset's ``limit_*`` fields), checked before encoding.
+
+Each broken limit is one :class:`UsageError` that names the limit, the
+clip's value and what to type to keep within it.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..errors import UsageError
+from ..settings import ClipSettings
+
+__all__ = ["check_limits", "describe_size"]
+
+
+def describe_size(n: int) -> str:
+    return f"{n / 1000:.0f} KB" if n < 1_000_000 else f"{n / 1_000_000:.2f} MB"
+
+
+def check_limits(s: ClipSettings, duration: Fraction, size: tuple[int, int] | None, fps: Fraction | None,
+                 *, has_video: bool) -> None:
+    """Raise :class:`UsageError` for the first limit of ``s`` the clip would break."""
+    if s.limit_formats and s.format not in s.limit_formats:
+        raise UsageError(f"this platform takes {' or '.join(s.limit_formats)} clips, not {s.format}",
+                         f"use --format {s.limit_formats[0]} (or leave --format out)")
+    if s.limit_duration is not None and duration > Fraction(s.limit_duration):
+        raise UsageError(f"the clip is {float(duration):.2f} s; this platform takes at most {float(s.limit_duration):g} s",
+                         f"give a shorter range, e.g. an END of +{float(s.limit_duration):g}")
+    if s.limit_min_duration is not None and duration < Fraction(s.limit_min_duration):
+        raise UsageError(f"the clip is {float(duration):.2f} s; this platform needs at least {float(s.limit_min_duration):g} s",
+                         f"give a longer range, e.g. an END of +{float(s.limit_min_duration):g}")
+    if s.limit_size is not None and s.max_size is not None and s.max_size > s.limit_size:
+        raise UsageError(f"--max-size {describe_size(s.max_size)} is over this platform's {describe_size(s.limit_size)} limit",
+                         f"give --max-size {describe_size(s.limit_size).replace(' ', '')} or less")
+    if has_video and size is not None:
+        w, h = size
+        if s.limit_width is not None and w > s.limit_width:
+            raise UsageError(f"the clip would be {w}×{h}; this platform takes at most {s.limit_width} px wide",
+                             f"add --width {s.limit_width} (or less)")
+        if s.limit_height is not None and h > s.limit_height:
+            raise UsageError(f"the clip would be {w}×{h}; this platform takes at most {s.limit_height} px high",
+                             f"add --height {s.limit_height} (or less)")
+    if has_video and fps is not None and s.limit_fps is not None and fps > Fraction(s.limit_fps):
+        raise UsageError(f"the clip would play at {float(fps):g} fps; this platform takes at most {float(s.limit_fps):g}",
+                         f"add --fps {float(s.limit_fps):g}")

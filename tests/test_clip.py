@@ -1,0 +1,158 @@
+"""``make_clip``: exact first frame, sound in sync (CFR, VFR, late sound), formats, sizes, limits, bad input."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from clip_media import audio_samples, beep_times, flash_times, make_flash_beep
+from clipkit.errors import InputError, TimecodeError, UsageError
+from clipkit.media.ffmpeg import ffmpeg_exe
+from clipkit.media.frames import read_frames
+from clipkit.media.probe import probe
+from clipkit.pipeline.clip import make_clip
+from media import level_of, make_counter_clip
+
+
+def _streams(path: Path) -> str:
+    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True)
+    return "\n".join(ln for ln in proc.stderr.decode().splitlines() if "Stream #" in ln)
+
+
+def _check_sync(clip: Path, source_flashes: list[Fraction], start: Fraction, end: Fraction, frame: Fraction,
+                audio_start: Fraction = Fraction(0)) -> None:
+    expected = [f - start for f in source_flashes if start <= f < end]
+    flashes = flash_times(clip)
+    beeps = beep_times(clip)
+    # The picture: every flash of the range, at its source time minus START (within a 90 kHz tick).
+    assert [float(f) for f in flashes] == pytest.approx([float(e) for e in expected], abs=0.002)
+    # The sound: a beep with each flash, within one video frame (start, middle and end of the clip).
+    heard = [f for f in flashes if f + start >= audio_start]  # no beep before the sound starts
+    assert len(beeps) == len(heard) and len(heard) >= 3
+    for f, b in zip(heard, beeps):
+        assert abs(float(f) - b) < float(frame), (flashes, beeps)
+
+
+@pytest.mark.parametrize("kind", ["cfr", "vfr", "late-audio"])
+def test_sound_stays_in_sync(tmp_path, kind):
+    src = tmp_path / "src.mkv"
+    if kind == "vfr":
+        flashes = make_flash_beep(src, vfr=True, seconds=6)
+        frame = Fraction(50, 1000)
+        audio_start = Fraction(0)
+    else:
+        audio_start = Fraction(3, 4) if kind == "late-audio" else Fraction(0)
+        flashes = make_flash_beep(src, seconds=6, audio_start=audio_start)
+        frame = Fraction(1, 24)
+    start, end = Fraction("0.4"), Fraction("5.55")  # START mid-frame, just before a flash; END just after one
+    art = make_clip(src, start, end, tmp_path / "c.mp4", poster=False)
+    assert art.kind == "clip" and art.duration == end - start
+    _check_sync(art.path, flashes, start, end, frame, audio_start)
+    if kind == "late-audio":
+        # Nothing before the sound's own start: silence from 0 to 0.35 s (0.75 − 0.4), not shifted sound.
+        pcm = audio_samples(art.path)
+        assert np.abs(pcm[: int(0.34 * 48000)]).max() < 50
+        assert abs(len(pcm) / 48000 - float(end - start)) < 0.03
+
+
+def test_first_frame_is_the_one_on_screen_at_start(tmp_path):
+    src = tmp_path / "counter.mkv"
+    starts = make_counter_clip(src, [40] * 50, gop=25)  # 25 fps, keyframes at 0 and 1 s
+    start = Fraction("0.73")  # frame 18 shows 0.72–0.76: not on a keyframe, not on a frame start
+    art = make_clip(src, start, Fraction("1.33"), tmp_path / "c.mp4", audio="off", poster=False, crf=10)
+    frames = list(read_frames(art.path, pix_fmt="gray", width=16, height=8))
+    k = max(i for i, t in enumerate(starts) if t <= start)
+    assert k == 18
+    assert abs(frames[0].image.mean() - level_of(k)) < 3
+    assert frames[0].time == 0
+    # Then each following frame at its source time minus START.
+    assert abs(float(frames[1].time) - (0.76 - 0.73)) < 0.002
+    assert abs(frames[1].image.mean() - level_of(k + 1)) < 3
+    assert len(frames) == 15 + 1  # 0.73–1.33: frames 18 … 33
+
+
+def test_formats_and_audio_options(tmp_path):
+    src = tmp_path / "src.mkv"
+    make_flash_beep(src, seconds=4)
+    webm = make_clip(src, 1, 3, tmp_path / "c.webm", format="webm", poster=False)
+    info = _streams(webm.path)
+    assert "vp9" in info and "opus" in info
+    silent = make_clip(src, 1, 3, tmp_path / "silent.mp4", audio="off", poster=False)
+    assert "Audio" not in _streams(silent.path) and "h264" in _streams(silent.path)
+    m4a = make_clip(src, Fraction("1.4"), 3, tmp_path / "s.m4a", format="m4a")
+    assert m4a.kind == "audio" and "Video" not in _streams(m4a.path) and "aac" in _streams(m4a.path)
+    assert beep_times(m4a.path) == pytest.approx([0.1, 1.1], abs=0.01)
+    # faststart: the index (moov) comes before the data (mdat).
+    head = (tmp_path / "silent.mp4").read_bytes()[:4096]
+    assert head.find(b"moov") != -1 and (head.find(b"mdat") == -1 or head.find(b"moov") < head.find(b"mdat"))
+
+
+def test_audio_fades_at_the_cuts(tmp_path):
+    src = tmp_path / "tone.mkv"
+    from media import ffmpeg
+
+    ffmpeg("-f", "lavfi", "-i", "color=c=gray:size=64x36:rate=25:d=3", "-f", "lavfi", "-i", "sine=f=440:r=48000:d=3",
+           "-c:v", "libx264", "-c:a", "aac", "-b:a", "192k", src)
+    art = make_clip(src, Fraction("1.013"), Fraction("2.02"), tmp_path / "c.mp4", poster=False)
+    pcm = np.abs(audio_samples(art.path).astype(np.int32))
+    # A full-scale tone cut mid-wave would start and stop at once; the 5 ms fades start and end near silence.
+    assert pcm[:24].max() < pcm[480:2000].max() * 0.2
+    assert pcm[-24:].max() < pcm[480:2000].max() * 0.2
+
+
+def test_max_size_fits_and_never_over(tmp_path):
+    src = tmp_path / "noise.mkv"
+    from media import ffmpeg
+
+    # Noise costs bits: a crf encode of it is far over the budget.
+    ffmpeg("-f", "lavfi", "-i", "nullsrc=s=192x108:r=25:d=4,geq=random(1)*255:128:128", "-f", "lavfi",
+           "-i", "anoisesrc=d=4:r=48000", "-c:v", "libx264", "-crf", "12", "-c:a", "aac", src)
+    budget = 250_000
+    art = make_clip(src, 0, 4, tmp_path / "c.mp4", max_size=budget, poster=False)
+    assert art.bytes <= budget
+    assert art.bytes > budget * 0.6  # the budget was used, not a tiny bitrate
+    assert any("fits" in n for n in art.notes)
+    with pytest.raises(Exception, match="cannot fit"):
+        make_clip(src, 0, 4, tmp_path / "tiny.mp4", max_size="12KB", poster=False)
+    assert not (tmp_path / "tiny.mp4").exists()
+
+
+def test_platform_limits_are_checked_before_encoding(tmp_path):
+    from clipkit.presets import resolve
+
+    src = tmp_path / "src.mkv"
+    make_flash_beep(src, seconds=2, size="1280x720", gop=48)
+    twitter = resolve(None, platform="twitter")["clip"]
+    with pytest.raises(UsageError, match="at most 1920 px wide") as exc:
+        make_clip(src, 0, 1, tmp_path / "big.mp4", settings=twitter, width=2560)
+    assert "--width 1920" in exc.value.hint
+    with pytest.raises(UsageError, match="webm"):
+        make_clip(src, 0, 1, tmp_path / "t.webm", settings=twitter, format="webm")
+    with pytest.raises(UsageError, match="at least 0.5 s"):
+        make_clip(src, 0, Fraction("0.25"), tmp_path / "short.mp4", settings=twitter)
+    discord = resolve(None, platform="discord")["clip"]
+    with pytest.raises(UsageError, match="over this platform"):
+        make_clip(src, 0, 1, tmp_path / "d.mp4", settings=discord, max_size="20MB")
+    assert not list(tmp_path.glob("*.mp4"))
+    art = make_clip(src, 0, 1, tmp_path / "ok.mp4", settings=twitter, poster=False)
+    assert (art.width, art.height) == (1280, 720)
+
+
+def test_bad_input(tmp_path):
+    src = tmp_path / "src.mkv"
+    make_flash_beep(src, seconds=2)
+    with pytest.raises(TimecodeError):
+        make_clip(src, 1, 5, tmp_path / "c.mp4")
+    silent = tmp_path / "silent.mkv"
+    make_counter_clip(silent, [40] * 10)
+    with pytest.raises(InputError, match="no sound"):
+        make_clip(silent, 0, Fraction("0.2"), tmp_path / "s.m4a", format="m4a")
+    with pytest.raises(UsageError, match="does not end in .mp4"):
+        make_clip(src, 0, 1, tmp_path / "c.gif")
+    art = make_clip(silent, 0, Fraction("0.2"), tmp_path / "v.mp4", poster=False)  # a silent source: a note, no error
+    assert any("no sound" in n for n in art.notes)
