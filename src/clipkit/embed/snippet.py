@@ -39,6 +39,15 @@ FORMATS: tuple[str, ...] = tuple(_TABLE)
 HTML_FORMATS: tuple[str, ...] = ("html", "wordpress", "blogger", "ghost", "video", "picture")
 
 
+def _renderer(artifact: Artifact, fmt: str, default: Render) -> Render:
+    """Clips with sound (``clipkit clip``) have their own templates (``embed/clip.py``)."""
+    if artifact.kind in ("clip", "audio"):
+        from .clip import RENDERERS
+
+        return RENDERERS[fmt]
+    return default
+
+
 def describe(name: str) -> str:
     return _TABLE[name][2]
 
@@ -92,7 +101,7 @@ def snippet(
         return ""
     items = [artifacts] if isinstance(artifacts, Artifact) else list(artifacts)
     render, wrap, _ = _TABLE[fmt]
-    body = "\n\n".join(render(prepare(a, s, alt=alt, title=title)) for a in items)
+    body = "\n\n".join(_renderer(a, fmt, render)(prepare(a, s, alt=alt, title=title)) for a in items)
     if s.spoiler and body:
         body = wrap(body, s.spoiler_label)
     return body

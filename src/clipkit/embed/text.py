@@ -20,7 +20,7 @@ __all__ = ["clean_text", "shorten", "default_alt", "caption_text"]
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _SPACE = re.compile(r"\s+")
 
-_KIND_WORDS = {"gif": "GIF", "still": "Still", "strip": "Thumbnail strip", "mp4": "Clip", "webp": "Animation"}
+_KIND_WORDS = {"gif": "GIF", "still": "Still", "strip": "Thumbnail strip", "mp4": "Clip", "webp": "Animation", "clip": "Clip", "audio": "Sound"}
 
 
 def clean_text(text: str | None) -> str:

@@ -1,0 +1,108 @@
+"""``clipkit clip`` on the command line, clip embeds, captions (burned and soft), the batch kind."""
+
+from __future__ import annotations
+
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from clip_media import make_flash_beep
+from clipkit.artifact import Artifact
+from clipkit.cli import main
+from clipkit.embed.snippet import snippet
+from clipkit.media.ffmpeg import ffmpeg_exe
+from clipkit.media.frames import read_frames
+from clipkit.pipeline.clip import make_clip
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("clipsrc")
+    src = folder / "ep07.mkv"
+    make_flash_beep(src, seconds=4, size="320x180")
+    (folder / "ep07.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nHe knew.\n\n"
+                                     "2\n00:00:02,500 --> 00:00:03,500\n<script>alert(1)</script> & [b]x[/b]\n",
+                                     encoding="utf-8")
+    return src
+
+
+def test_cli_writes_clip_poster_and_snippet(source, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["clip", str(source), "0:01", "+2", "--subs", "off"])
+    assert r.exit_code == 0, r.output
+    clip = tmp_path / "ep07_0-01_0-03.mp4"
+    assert clip.exists() and (tmp_path / "ep07_0-01_0-03.jpg").exists()
+    assert '<video controls preload="metadata" poster="ep07_0-01_0-03.jpg" width="320" height="180"' in r.stdout
+    assert (tmp_path / "clipkit-manifest.json").exists()
+
+
+def test_cli_bad_input_is_one_line(source, tmp_path):
+    r = CliRunner().invoke(main, ["clip", str(source), "0:03", "0:09", "-o", f"{tmp_path}/"])
+    assert r.exit_code == 2 and "Traceback" not in r.output and "error:" in r.output
+    r = CliRunner().invoke(main, ["clip", str(source), "0:01", "+1", "--format", "webm", "--audio-only", "m4a"])
+    assert r.exit_code == 2
+    r = CliRunner().invoke(main, ["clip", str(source), "0:01", "+1", "--platform", "twitter", "--width", "4000",
+                                  "-o", f"{tmp_path}/"])
+    assert r.exit_code == 2 and "--width 1920" in r.output
+
+
+def _clip_item(tmp_path, poster=True) -> Artifact:
+    clip = tmp_path / 'a "b" <c>.mp4'
+    clip.write_bytes(b"x")
+    sibs = ()
+    if poster:
+        p = clip.with_suffix(".jpg")
+        p.write_bytes(b"x")
+        sibs = (Artifact(path=p, kind="poster", width=320, height=180, bytes=1),)
+    return Artifact(path=clip, kind="clip", width=320, height=180, bytes=1, duration=Fraction(2),
+                    captions=('"><script>alert(1)</script> [/url][url=evil]',), siblings=sibs)
+
+
+def test_clip_embeds_are_escaped_and_shaped(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    art = _clip_item(Path("."))
+    html = snippet(art, "html", title="T&C")
+    assert html.startswith('<figure><video controls preload="metadata" poster="a%20%22b%22%20%3Cc%3E.jpg" width="320" height="180"')
+    assert "<script>" not in html and "&lt;script&gt;" in html and "T&amp;C" in html
+    wp = snippet(art, "wordpress")
+    assert wp.startswith("<!-- wp:video -->") and "<video controls poster=" in wp and "autoplay" not in wp
+    hugo = snippet(art, "hugo")
+    assert hugo.startswith('{{< figure src="a%20%22b%22%20%3Cc%3E.jpg" link="a%20%22b%22%20%3Cc%3E.mp4"')
+    md = snippet(art, "markdown")
+    assert md.startswith("[![▶ ") and md.endswith("(a%20%22b%22%20%3Cc%3E.mp4)")
+    bb = snippet(art, "bbcode")
+    assert bb.startswith("[url=a%20%22b%22%20%3Cc%3E.mp4][img]") and "[url=evil]" not in bb
+    ghost = snippet(art, "ghost")
+    assert 'class="kg-card kg-video-card"' in ghost and "controls" in ghost
+
+
+def test_captions_burned_in_from_the_gif_overlay(source, tmp_path):
+    art = make_clip(source, Fraction("0.9"), Fraction("2.1"), tmp_path / "c.mp4", subs=str(source.with_suffix(".srt")),
+                    poster=False)
+    assert art.captions and "He knew." in art.captions[0]
+    frames = list(read_frames(art.path, pix_fmt="gray"))
+    before = next(f for f in frames if f.time < Fraction("0.09"))  # 0.9 s: no caption yet
+    during = next(f for f in frames if Fraction("0.3") < f.time < Fraction("0.9") and f.image.mean() < 100)
+    low = slice(int(180 * 0.7), 180)
+    assert before.image[low].max() < 60  # black frame, no text
+    assert during.image[low].max() > 200  # white caption text at the bottom
+    assert during.image[: int(180 * 0.5)].max() < 60  # and nothing in the top half
+
+
+def test_soft_subs_are_a_retimed_track(source, tmp_path):
+    art = make_clip(source, Fraction("0.5"), Fraction("3"), tmp_path / "c.mp4", subs=str(source.with_suffix(".srt")),
+                    soft_subs=True, poster=False)
+    head = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(art.path)], capture_output=True).stderr.decode()
+    assert "mov_text" in head
+    srt = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(art.path), "-map", "0:s",
+                          "-f", "srt", "-"], capture_output=True, check=True).stdout.decode()
+    assert "00:00:00,500 --> 00:00:01,500" in srt and "He knew." in srt
+    assert "00:00:02,000 --> 00:00:02,500" in srt  # cut at the clip's end
+    webm = make_clip(source, Fraction("0.5"), Fraction("3"), tmp_path / "c.webm", format="webm",
+                     subs=str(source.with_suffix(".srt")), soft_subs=True, poster=False)
+    head = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(webm.path)], capture_output=True).stderr.decode()
+    assert "webvtt" in head
