@@ -21,7 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..artifact import Artifact, sha256_of
-from ..encode.atomic import atomic_path, ensure_writable_dir
+from ..atomic import atomic_path, ensure_writable_dir
 from ..encode.clip import FORMAT_CODECS, ClipJob, clip_command, run_clip
 from ..errors import InputError, MediaError, OutputError, TimecodeError, UsageError
 from ..media.frames import fit_size
@@ -31,7 +31,7 @@ from ..progress import ProgressFn, report
 from ..render.captions import split_caption_overrides
 from ..render.crop import crop_filter
 from ..settings import DEFAULT_CAPTION, DEFAULT_CLIP, CaptionSettings, ClipSettings
-from ..subtitles import gather_captions
+from .captions import gather_captions
 from ..timecode import TimeRange, slug_time
 from .clip_limits import check_limits, describe_size
 from .gif import _clip_range, _crop_box, _decoded_frame_size, parse_size

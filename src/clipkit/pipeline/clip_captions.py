@@ -19,7 +19,7 @@ from PIL import Image
 from ..encode.clip import CaptionImage
 from ..render.captions import caption_overlay
 from ..settings import CaptionSettings
-from ..subtitles import clip_cues
+from ..subtitles.model import clip_cues
 from ..timecode import TimeRange
 
 __all__ = ["caption_layers", "write_subtitle_file", "srt_time"]
