@@ -20,14 +20,43 @@ SUBTITLE_SUFFIXES = (".srt", ".ass", ".ssa", ".vtt")
 _MAX_SUBTITLE_BYTES = 50 * 1024 * 1024
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when the bytes look like UTF-16 text without a BOM (ASCII with a zero byte beside each)."""
+    head = data[:4096]
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    zero_odd = sum(1 for i in range(1, 2 * pairs, 2) if head[i] == 0)
+    zero_even = sum(1 for i in range(0, 2 * pairs, 2) if head[i] == 0)
+    if zero_odd > 0.3 * pairs and zero_even < 0.05 * pairs:
+        return "utf-16-le"
+    if zero_even > 0.3 * pairs and zero_odd < 0.05 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _has_kana(text: str) -> bool:
+    return any(0x3040 <= ord(c) <= 0x30FF for c in text)
+
+
 def decode_subtitle_bytes(data: bytes) -> str:
-    """Subtitle bytes → text: BOM first, then UTF-8, then cp1252/Latin-1."""
+    """Subtitle bytes → text: BOM first, then UTF-16 without BOM, UTF-8, Shift-JIS (when it reads as
+    Japanese), then cp1252/Latin-1.  Damaged bytes become U+FFFD, never an exception."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", "replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", "replace")  # an odd byte count or a lone surrogate: replaced
+    bare = _utf16_without_bom(data)
+    if bare:
+        return data.decode(bare, "replace")
     try:
         return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp932")  # Shift-JIS, as Japanese fansubs and old rips are often saved
+        if _has_kana(text):
+            return text
     except UnicodeDecodeError:
         pass
     try:
@@ -57,11 +86,17 @@ def load_subtitle_file(path: str | os.PathLike) -> list[Cue]:
         raise InputError(f"subtitle file not found: {p}", "check the path, or use --subs auto / track:N / lang:xxx")
     if p.is_dir():
         raise InputError(f"{p} is a folder, not a subtitle file", "give an .srt, .ass or .vtt file")
+    if not p.is_file():  # a device (/dev/zero), a FIFO, a socket: unbounded or blocking
+        raise InputError(f"{p} is not a regular file", "give an .srt, .ass or .vtt file")
     try:
         size = p.stat().st_size
         if size > _MAX_SUBTITLE_BYTES:
             raise InputError(f"{p} is {size // 1_000_000} MB: too big for a subtitle file", "give an .srt, .ass or .vtt file")
-        data = p.read_bytes()
+        with open(p, "rb") as fh:
+            data = fh.read(_MAX_SUBTITLE_BYTES + 1)  # bounded even if the file grows while read
+        if len(data) > _MAX_SUBTITLE_BYTES:
+            raise InputError(f"{p} is over {_MAX_SUBTITLE_BYTES // 1_000_000} MB: too big for a subtitle file",
+                             "give an .srt, .ass or .vtt file")
     except PermissionError:
         raise InputError(f"cannot read {p}: permission denied", "check the file's permissions") from None
     except OSError as exc:
