@@ -79,7 +79,8 @@ class ClipJob:
     subtitle_file: Path | None = None  # retimed SRT/VTT muxed as a selectable track
     pass_number: int | None = None  # 1 or 2 for two-pass
     passlog: Path | None = None
-    extra_video_args: Sequence[str] = field(default_factory=tuple)
+    extra_video_args: Sequence[str] = field(default_factory=tuple)  # after the defaults: they win
+    muxer: str | None = None  # None: the format's own (mpegts for a smart cut's re-encoded head)
 
 
 def _video_codec_args(job: ClipJob) -> list[str]:
@@ -159,7 +160,7 @@ def clip_command(job: ClipJob, output: Path) -> list[str]:
     if job.pass_number == 1:
         cmd += ["-f", "null", os.devnull]
         return cmd
-    muxer = FORMAT_CODECS[job.format][3]
+    muxer = job.muxer or FORMAT_CODECS[job.format][3]
     if muxer in ("mp4", "ipod"):
         cmd += ["-movflags", "+faststart"]
     cmd += ["-f", muxer, str(output)]

@@ -17,7 +17,7 @@ from ..errors import MediaError
 from .ffmpeg import ffmpeg_exe
 from .probe import MediaInfo, snap_to_grid
 
-__all__ = ["packet_times", "frame_on_screen", "keyframes"]
+__all__ = ["packet_times", "frame_on_screen", "keyframes", "copy_end"]
 
 #: How far before a time the packet window starts: the keyframe before it is found by ffmpeg's seek.
 _LEAD = Fraction(1)
@@ -28,16 +28,21 @@ def _ts(t: Fraction) -> str:
     return f"{us // 1_000_000}.{us % 1_000_000:06d}"
 
 
-def packet_times(info: MediaInfo, start: Fraction, end: Fraction, *, keys_only: bool = False) -> list[Fraction]:
+def packet_times(info: MediaInfo, start: Fraction, end: Fraction, *, keys_only: bool = False,
+                 decode_order: bool = False) -> list[Fraction]:
     """Presentation times (seconds from the file's start, sorted) of the video packets read
-    from the keyframe before ``start`` up to about ``end``; only keyframes if ``keys_only``."""
+    from the keyframe before ``start`` up to about ``end``; only keyframes if ``keys_only``;
+    in the order they are stored (decode order, B-frames after the frame they refer to)
+    if ``decode_order``."""
     video = info.require_video()
     seek = max(Fraction(0), Fraction(start) - _LEAD)
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
     if seek > 0:
         cmd += ["-ss", _ts(seek)]
-    cmd += ["-copyts", "-i", str(info.path), "-map", f"0:{video.index}", "-c", "copy",
-            "-t", _ts(Fraction(end) - seek + _LEAD)]
+    # -t as an input option: the time read after the seek point (an output -t with -copyts would
+    # count from the file's start).
+    cmd += ["-t", _ts(Fraction(end) - seek + _LEAD), "-copyts", "-i", str(info.path), "-map", f"0:{video.index}",
+            "-c", "copy"]
     if keys_only:
         cmd += ["-bsf:v", "noise=drop=not(key)"]
     cmd += ["-f", "framemd5", "-"]
@@ -64,7 +69,7 @@ def packet_times(info: MediaInfo, start: Fraction, end: Fraction, *, keys_only: 
         except ValueError:
             continue
         times.append(snap_to_grid(t, rate, tb) if rate else t)
-    return sorted(set(times))
+    return times if decode_order else sorted(set(times))
 
 
 def frame_on_screen(info: MediaInfo, t: Fraction) -> Fraction:
@@ -84,3 +89,27 @@ def frame_on_screen(info: MediaInfo, t: Fraction) -> Fraction:
 def keyframes(info: MediaInfo, start: Fraction, end: Fraction) -> list[Fraction]:
     """Times of the keyframes from the one at or before ``start`` to about ``end``."""
     return packet_times(info, start, end, keys_only=True)
+
+
+def copy_end(info: MediaInfo, key: Fraction, end: Fraction) -> tuple[int, Fraction]:
+    """Where a stream copy from keyframe ``key`` can stop at ``end``: (packets to copy, time the copy ends).
+
+    Packets are stored in decode order, so a copy can only stop where every
+    packet before has an earlier time than every packet after (the end of a
+    B-frame group).  The first such point that holds every frame shown before
+    ``end``; the copy then ends when the next frame would start (a frame or
+    two after ``end`` on streams with B-frames, exactly ``end``'s frame without).
+    """
+    order = [t for t in packet_times(info, key, end + 1, decode_order=True) if t >= key]
+    if not order:
+        raise MediaError(f"no video packets after {float(key):.3f} s in {info.path}", "the file may be damaged there")
+    need = {t for t in order if t < end}
+    seen: set[Fraction] = set()
+    highest = None
+    for n, t in enumerate(order, 1):
+        seen.add(t)
+        highest = t if highest is None else max(highest, t)
+        rest = order[n:]
+        if need <= seen and (not rest or min(rest) > highest):
+            return n, (min(rest) if rest else min(info.duration, highest + 1 / (info.require_video().frame_rate or 25)))
+    return len(order), info.duration

@@ -149,6 +149,11 @@ def make_clip(
     if s.copy and not audio_only:
         from .clip_copy import smart_cut  # only --copy needs the keyframe logic
 
+        explicit_subs = subs is not None and str(subs).strip().lower() not in ("auto", "off")
+        if caption or caption_at or explicit_subs or s.soft_subs:
+            raise UsageError("--copy keeps the picture as it is: captions cannot be burned in or added to it",
+                             "drop --copy to have the dialogue in the clip")
+
         return smart_cut(info, rng, path, s, audio, notes, progress=progress)
 
     first = frame_on_screen(info, rng.start) if video is not None else rng.start

@@ -1,0 +1,193 @@
+"""``clip --copy``: the smart cut — the video stream copied, only START → next keyframe re-encoded.
+
+1. The keyframes near the range come from packet flags (``media/keyframes.py``, no decoding).
+2. START on a keyframe: everything is copied.  Otherwise the *head* — from the
+   frame on screen at START up to the next keyframe K — is re-encoded with the
+   source's codec, profile and pixel format (H.264 with x264: the only codec
+   clipkit can match and that MP4 players take), and the *tail* K → END is
+   copied packet for packet.  Both go through MPEG-TS (parameter sets in-band),
+   are joined by ffmpeg's concat demuxer and muxed into the MP4 with the sound,
+   which is cut at START exactly (re-encoded to AAC: an AAC frame is 21 ms, too
+   coarse to cut by copying) with the same fades as a normal clip.
+3. A source clipkit cannot match (not H.264) is an error that names both ways
+   out, unless ``copy_fallback`` chose one: ``encode`` (a normal, exact cut) or
+   ``snap`` (copy from the keyframe before START; the snapped times are noted).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+
+from ..artifact import Artifact
+from ..atomic import atomic_path
+from ..encode.clip import ClipJob, clip_command, run_clip, seconds
+from ..errors import UsageError
+from ..media.ffmpeg import ffmpeg_exe
+from ..media.keyframes import copy_end, frame_on_screen, keyframes
+from ..media.probe import AudioStream, MediaInfo
+from ..progress import ProgressFn, report
+from ..settings import ClipSettings
+from ..timecode import TimeRange, format_time
+
+__all__ = ["smart_cut", "MATCHABLE", "source_profile"]
+
+#: Source codec → (encoder, output formats it can be copied into).
+MATCHABLE = {"h264": ("libx264", ("mp4",))}
+#: Codecs a keyframe-snapped copy can carry, by output format.
+_CONTAINERS = {"h264": ("mp4",), "hevc": ("mp4",), "vp8": ("webm",), "vp9": ("webm", "mp4"), "av1": ("webm", "mp4")}
+_X264_PROFILES = {"high": "high", "main": "main", "baseline": "baseline", "constrained baseline": "baseline",
+                  "high 10": "high10", "high 4:2:2": "high422", "high 4:4:4 predictive": "high444"}
+#: Quality of the re-encoded head: close to the source so the seam does not show.
+_HEAD_CRF = 16
+
+
+def source_profile(info: MediaInfo) -> str | None:
+    """The H.264 profile ffmpeg reports for the video stream (``High``, ``Main``…), lower-cased."""
+    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(info.path)], capture_output=True)
+    video = info.require_video()
+    for line in proc.stderr.decode("utf-8", "replace").splitlines():
+        if f"Stream #0:{video.index}" in line and "Video:" in line:
+            m = re.search(r"Video: \w+ \(([^)]+)\)", line)
+            return m.group(1).strip().lower() if m else None
+    return None
+
+
+def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audio: AudioStream | None,
+              notes: list[str], *, progress: ProgressFn | None = None) -> Artifact:
+    from .clip import _artifact, make_clip  # the normal cut is the fallback
+
+    video = info.require_video()
+    codec = video.codec.lower()
+    blockers = []
+    if codec not in MATCHABLE:
+        blockers.append(f"its video is {video.codec}, and clipkit can match only H.264")
+    elif s.format not in MATCHABLE[codec][1]:
+        blockers.append(f"{video.codec} cannot be copied into {s.format}")
+    changed = [name for name, on in (("--width/--height", s.width or s.height), ("--crop", s.crop), ("--fps", s.fps),
+                                     ("--max-size", s.max_size)) if on]
+    if changed:
+        raise UsageError(f"--copy keeps the picture as it is; it cannot be combined with {', '.join(changed)}",
+                         "drop --copy for a re-encoded clip, or drop those options")
+    if blockers:
+        if s.copy_fallback == "encode":
+            notes.append(f"not copied: {blockers[0]}; made a normal (re-encoded) cut instead")
+            made = make_clip(info, rng.start, rng.end, path, settings=replace(s, copy=False), progress=progress,
+                             subs="off")
+            return made.with_(notes=(*notes, *made.notes))
+        if s.copy_fallback == "snap" and s.format not in _CONTAINERS.get(codec, ()):
+            raise UsageError(f"{video.codec} cannot be copied into {s.format}",
+                             f"use --format {_CONTAINERS[codec][0]}" if codec in _CONTAINERS else
+                             "use --copy-fallback encode")
+        if s.copy_fallback != "snap":
+            raise UsageError(f"cannot smart-cut {info.path.name}: {blockers[0]}",
+                             "add --copy-fallback encode (an exact, re-encoded cut) or --copy-fallback snap "
+                             "(copied from the keyframe before START)")
+    keys = keyframes(info, rng.start, rng.end)
+    before = [k for k in keys if k <= rng.start]
+    after = [k for k in keys if rng.start < k < rng.end]
+    with tempfile.TemporaryDirectory(prefix="clipkit-copy-") as tmpdir:
+        tmp = Path(tmpdir)
+        if blockers or (before and before[-1] == rng.start) or not after:
+            if blockers or not after:
+                if not before:
+                    raise UsageError(f"no keyframe at or before {format_time(rng.start)}", "drop --copy")
+                if not blockers and not after and before[-1] != rng.start:
+                    # The whole range lies before the next keyframe: nothing to copy; a normal cut is exact.
+                    notes.append("no keyframe inside the range: nothing to copy, so it was re-encoded")
+                    made = make_clip(info, rng.start, rng.end, path, settings=replace(s, copy=False),
+                                     progress=progress, subs="off")
+                    return made.with_(notes=(*notes, *made.notes))
+            start = before[-1]
+            if start != rng.start:
+                notes.append(f"snapped to the keyframe before START: the clip runs {format_time(start)}–"
+                             f"{format_time(rng.end)} (asked {format_time(rng.start)}), every frame copied")
+            else:
+                notes.append("START is on a keyframe: every frame copied")
+            video_file = tmp / "all.mkv"  # any codec (VP8, …), nothing to join
+            stop = _copy_tail(info, start, rng.end, video_file)
+            rng = _ended(TimeRange(start, rng.end), stop, notes)
+            concat = None
+        else:
+            k = after[0]
+            head, tail = tmp / "head.ts", tmp / "tail.ts"
+            _encode_head(info, rng.start, k, head, progress)
+            report(progress, 600, 1000)
+            stop = _copy_tail(info, k, rng.end, tail)
+            concat = tmp / "list.txt"
+            concat.write_text(f"file '{head}'\nduration {seconds(k - rng.start)}\nfile '{tail}'\n", encoding="utf-8")
+            notes.append(f"smart cut: {format_time(rng.start)}–{format_time(k)} re-encoded (H.264, crf {_HEAD_CRF}), "
+                         f"{format_time(k)}–{format_time(stop)} copied")
+            rng = _ended(rng, stop, notes)
+            video_file = concat
+        out = tmp / f"clip.{s.format}"
+        _mux(info, video_file, concat is not None, rng, audio, s, out)
+        with atomic_path(path) as final:
+            os.replace(out, final)
+    report(progress, 1000, 1000)
+    w, h = video.display_size
+    return _artifact(info, rng, path, s, (w, h), notes, (), with_video=True)
+
+
+def _ended(rng: TimeRange, stop: Fraction, notes: list[str]) -> TimeRange:
+    if stop != rng.end:
+        notes.append(f"the copy ends at {format_time(stop)}, the end of the B-frame group holding "
+                     f"{format_time(rng.end)} (a copied stream can only stop there); the sound ends there too")
+    return TimeRange(rng.start, stop)
+
+
+def _encode_head(info: MediaInfo, start: Fraction, key: Fraction, out: Path, progress) -> None:
+    video = info.require_video()
+    profile = _X264_PROFILES.get(source_profile(info) or "", None)
+    extra = ["-crf", str(_HEAD_CRF), "-pix_fmt", video.pix_fmt or "yuv420p"]
+    if profile:
+        extra += ["-profile:v", profile]
+    first = frame_on_screen(info, start)
+    job = ClipJob(source=info.path, video_index=video.index, audio_index=None, first=first, start=start,
+                  duration=key - start, crf=_HEAD_CRF, preset="veryfast", extra_video_args=extra, muxer="mpegts")
+    run_clip(clip_command(job, out), key - start, what="re-encoding the start of the smart cut", progress=progress,
+             done=0, total=1000, span=500)
+
+
+def _copy_tail(info: MediaInfo, key: Fraction, end: Fraction, out: Path) -> Fraction:
+    """Copy the packets from keyframe ``key`` to the first clean stop at or after ``end``; return where it ends."""
+    video = info.require_video()
+    count, stop = copy_end(info, key, end)
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    if key > 0:
+        cmd += ["-ss", seconds(key)]
+    cmd += ["-i", str(info.path), "-map", f"0:{video.index}", "-c", "copy", "-frames:v", str(count),
+            "-f", "mpegts" if out.suffix == ".ts" else "matroska", str(out)]
+    run_clip(cmd, stop - key, what="copying the video stream")
+    return stop
+
+
+def _mux(info: MediaInfo, video_file: Path, is_concat: bool, rng: TimeRange, audio: AudioStream | None,
+         s: ClipSettings, out: Path) -> None:
+    """The copied (or joined) video and the sound cut at the range, into the final file."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    if is_concat:
+        cmd += ["-f", "concat", "-safe", "0"]
+    cmd += ["-i", str(video_file)]
+    maps = ["-map", "0:v:0"]
+    graph = []
+    if audio is not None:
+        if rng.start > 0:
+            cmd += ["-ss", seconds(rng.start)]
+        cmd += ["-i", str(info.path)]
+        job = ClipJob(source=info.path, video_index=None, audio_index=audio.index, first=rng.start, start=rng.start,
+                      duration=rng.duration, fade=Fraction(s.fade_ms, 1000))
+        chain = clip_command(job, out)
+        fc = chain[chain.index("-filter_complex") + 1].replace(f"[0:{audio.index}]", f"[1:{audio.index}]")
+        graph = ["-filter_complex", fc]
+        maps += ["-map", "[a0]"] + (["-c:a", "libopus", "-b:a", str(s.audio_bitrate * 3 // 4)] if s.format == "webm"
+                                    else ["-c:a", "aac", "-b:a", str(s.audio_bitrate)])
+    container = ["-f", "webm"] if s.format == "webm" else ["-video_track_timescale", "90000", "-movflags", "+faststart",
+                                                           "-f", "mp4"]
+    cmd += graph + maps + ["-c:v", "copy", "-t", seconds(rng.duration), "-map_metadata", "-1", *container, str(out)]
+    run_clip(cmd, rng.duration, what="joining the smart cut")

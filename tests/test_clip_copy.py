@@ -1,0 +1,83 @@
+"""``clip --copy``: the smart cut.  Copied frames decode bit-identical to the source's; the clip
+still starts at START; codecs that cannot be matched are refused with both ways out."""
+
+from __future__ import annotations
+
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from clip_media import beep_times, flash_times, make_flash_beep
+from clipkit.errors import UsageError
+from clipkit.media.ffmpeg import ffmpeg_exe
+from clipkit.media.frames import read_frames
+from clipkit.pipeline.clip import make_clip
+from media import ffmpeg
+
+
+def _decoded_md5(path: Path) -> list[str]:
+    """MD5 of every decoded picture, in presentation order (framemd5 of the decoded frames)."""
+    out = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(path), "-map", "0:v:0",
+                          "-f", "framemd5", "-"], capture_output=True, check=True).stdout.decode()
+    return [ln.split(",")[-1].strip() for ln in out.splitlines() if ln and not ln.startswith("#")]
+
+
+@pytest.fixture(scope="module")
+def h264(tmp_path_factory) -> Path:
+    src = tmp_path_factory.mktemp("copy") / "src.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x180:r=24:d=8", "-f", "lavfi", "-i", "sine=f=440:r=48000:d=8",
+           "-c:v", "libx264", "-g", "48", "-bf", "2", "-c:a", "aac", src)  # keyframes every 2 s, B-frames
+    return src
+
+
+def test_smart_cut_copies_bit_identical_frames_and_starts_at_start(h264, tmp_path):
+    start, end = Fraction("2.3"), Fraction("6.5")
+    art = make_clip(h264, start, end, tmp_path / "c.mp4", copy=True, poster=False)
+    assert any("smart cut" in n for n in art.notes)
+    source = _decoded_md5(h264)  # frame k of the source is shown at k/24
+    clip = _decoded_md5(art.path)
+    first = 55  # on screen at 2.3 s (2.2917–2.3333)
+    head = 96 - first  # re-encoded: 2.2917 up to the keyframe at 4.0 s
+    # Everything from the keyframe on was copied: each decoded picture is bit-identical.
+    copied = clip[head:]
+    assert len(copied) >= int((end - 4) * 24)
+    assert copied == source[96: 96 + len(copied)]
+    # The re-encoded head is different bits (it is re-encoded) but the right pictures at the right times.
+    assert clip[:head] != source[first:96]
+    times = [f.time for f in read_frames(art.path, width=16, height=8, pix_fmt="gray")]
+    assert times[0] == 0
+    assert abs(float(times[1]) - (56 / 24 - 2.3)) < 0.002
+    assert abs(float(times[head]) - (4.0 - 2.3)) < 0.002  # the seam keeps the source's timing
+
+
+def test_smart_cut_keeps_sound_in_sync(tmp_path):
+    src = tmp_path / "fb.mkv"
+    flashes = make_flash_beep(src, seconds=6, gop=24)
+    start, end = Fraction("1.45"), Fraction("5.6")
+    art = make_clip(src, start, end, tmp_path / "c.mp4", copy=True, poster=False)
+    expected = [float(f - start) for f in flashes if start <= f < art.end]
+    assert [float(f) for f in flash_times(art.path)] == pytest.approx(expected, abs=0.002)
+    assert beep_times(art.path) == pytest.approx(expected, abs=1 / 24)
+
+
+def test_on_a_keyframe_everything_is_copied(h264, tmp_path):
+    art = make_clip(h264, 2, Fraction("3.5"), tmp_path / "k.mp4", copy=True, poster=False)
+    clip = _decoded_md5(art.path)
+    assert clip == _decoded_md5(h264)[48: 48 + len(clip)] and len(clip) >= 36
+
+
+def test_a_codec_that_cannot_be_matched(tmp_path):
+    src = tmp_path / "vp8.webm"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=4", "-f", "lavfi", "-i", "sine=d=4",
+           "-c:v", "libvpx", "-g", "25", "-c:a", "libopus", src)
+    with pytest.raises(UsageError, match="vp8") as exc:
+        make_clip(src, Fraction("1.3"), 3, tmp_path / "c.mp4", copy=True)
+    assert "--copy-fallback encode" in exc.value.hint and "--copy-fallback snap" in exc.value.hint
+    assert not (tmp_path / "c.mp4").exists()
+    enc = make_clip(src, Fraction("1.3"), 3, tmp_path / "e.mp4", copy=True, copy_fallback="encode", poster=False)
+    assert enc.start == Fraction("1.3") and any("normal" in n for n in enc.notes)
+    snap = make_clip(src, Fraction("1.3"), 3, tmp_path / "s.webm", format="webm", copy=True, copy_fallback="snap",
+                     poster=False)
+    assert snap.start == 1 and any("snapped" in n and "0:01" in n for n in snap.notes)
