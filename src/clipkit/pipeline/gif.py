@@ -29,6 +29,7 @@ from ..encode.video import VIDEO_KINDS, write_video
 from ..errors import OutputError, TimecodeError, UsageError
 from ..media.frames import Frame, fit_size, frame_at, read_frames
 from ..media.probe import MediaInfo, probe
+from ..media.sources import takes_frames
 from ..progress import ProgressFn, report
 from ..render.captions import caption_overlay, split_caption_overrides
 from ..render.crop import CropBox, crop_filter, detect_bars, parse_crop
@@ -160,6 +161,7 @@ class _Made:
     result: GifResult
 
 
+@takes_frames(whole=("start", "end"))
 def make_gif(
     source: str | os.PathLike | MediaInfo,
     start: str | Fraction | None = None,

@@ -12,6 +12,7 @@ from ..errors import TimecodeError
 from ..media.frames import Frame, read_frames
 from ..media.probe import MediaInfo, probe
 from ..scenes import choice
+from ..media.sources import takes_frames
 from ..render.captions import burn_captions, split_caption_overrides
 from ..settings import DEFAULT_STILL, CaptionSettings, StillSettings
 from .captions import gather_captions
@@ -41,6 +42,7 @@ def pick_best_frame(frames: list[Frame], target: Fraction, lo: Fraction, hi: Fra
     return next(f for f in frames if f.time == pick.time), how
 
 
+@takes_frames()
 def still(
     source: str | os.PathLike | MediaInfo,
     at: str | Fraction,

@@ -22,6 +22,7 @@ from ..atomic import atomic_write_bytes
 from ..encode.image import encode_image, image_format_for
 from ..errors import UsageError
 from ..media.probe import MediaInfo, probe
+from ..media.sources import takes_frames
 from ..progress import ProgressFn, report
 from ..render import strip as layout_mod
 from ..render.strip import tile_label, tile_labels
@@ -100,6 +101,7 @@ def _check(s: StripSettings) -> None:
 # ---------------------------------------------------------------- the job
 
 
+@takes_frames()
 def make_strip(
     source: str | os.PathLike | MediaInfo,
     output: str | os.PathLike | None = None,
