@@ -110,7 +110,7 @@ def test_mixed_batch_isolates_failures_and_writes_index(series, tmp_path):
     assert cli.returncode == 1
     assert f"jobs.toml:{lines[1]}" in cli.stderr and "Traceback" not in cli.stderr
     data = json.loads(cli.stdout)
-    assert [j["status"] for j in data["jobs"]][:1] in (["skipped"], ["made"])  # made if the code changed meanwhile
+    assert [j["status"] for j in data["jobs"]][:1] == ["skipped"]
     assert data["failed"] == 4 and data["ok"] is False
 
 
@@ -336,7 +336,6 @@ def test_killed_worker_is_retried_and_others_finish(series, tmp_path, monkeypatc
 
 
 def test_gif_jobs(series, tmp_path):
-    pytest.importorskip("clipkit.pipeline.gif")
     jobs = [
         {"kind": "gif", "ep": 7, "start": "24", "end": "+1", "width": 160, "fps": 10, "name": "he-knew"},
         {"kind": "gif", "ep": 7, "start": "5", "end": "4"},  # end before start: fails alone
@@ -355,7 +354,6 @@ def test_gif_jobs(series, tmp_path):
 
 
 def test_strip_jobs(series, tmp_path):
-    pytest.importorskip("clipkit.pipeline.strip")
     jobs = [
         {"kind": "strip", "ep": 7, "at": ["0:04", "0:21.5", "0:44"], "layout": "row", "width": 300, "labels": False},
         {"kind": "strip", "ep": 7, "range": "0:10-0:20", "count": 0},  # zero tiles: fails alone
@@ -373,28 +371,78 @@ def test_strip_jobs(series, tmp_path):
         assert thirds[1] < min(thirds[0], thirds[2])
 
 
-def test_code_version_follows_the_imports_of_a_job(tmp_path):
-    """Outputs go stale when code a job runs changes — including imports inside functions and
-    names re-exported by a package — but not when unrelated code changes."""
-    import importlib
+def test_code_version_is_the_version_and_a_hash_of_every_package_file(tmp_path, monkeypatch):
+    """Any change to any file of clipkit (a module run only inside a function, a built-in preset)
+    changes the code version, so every output made before is stale; a byte cache does not."""
+    import shutil
 
-    batch_module = importlib.import_module("clipkit.pipeline.batch")
-    root = tmp_path / "clipkit"
-    files = {
-        "__init__.py": "from .a import f\n__version__ = '1'\n",
-        "a.py": "from .b import x\nfrom .. import __version__\nfrom .pkg import z\n\ndef f():\n    from .c import (\n        y,\n    )\n",
-        "b.py": "import os\nx = 1\n", "c.py": "y = 2\n", "unrelated.py": "w = 3\n",
-        "pkg/__init__.py": "from .e import z\nfrom .g import q\n", "pkg/e.py": "z = 4\n", "pkg/g.py": "q = 5\n",
-    }
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    closure = batch_module._import_closure(root, ("clipkit.a",))
-    assert sorted(closure) == ["clipkit.a", "clipkit.b", "clipkit.c", "clipkit.pkg.e"]
-    real = batch_module.code_version("clipkit.pipeline.still", "clipkit.pipeline.jobkinds")
-    assert real.startswith(batch_module.__version__ + "+")
-    assert "clipkit.encode.gif.engine" not in batch_module._import_closure(
-        Path(batch_module.__file__).parent.parent, ("clipkit.pipeline.still",))
+    from clipkit import __version__
+    from clipkit.pipeline.batch import freshness
+
+    copy = tmp_path / "clipkit"
+    shutil.copytree(freshness._PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(freshness, "_PACKAGE", copy)
+
+    def version() -> str:
+        freshness.code_version.cache_clear()
+        return freshness.code_version()
+
+    first = version()
+    assert first.startswith(__version__ + "+") and version() == first
+    (copy / "__pycache__").mkdir()
+    (copy / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"cache")
+    assert version() == first
+    for changed in ("encode/gif/dither.py", "builtin_presets/tumblr.toml"):
+        with open(copy / changed, "a", encoding="utf-8") as fh:
+            fh.write("\n# changed\n")
+        assert version() != first
+        first = version()
+    freshness.code_version.cache_clear()
+
+
+def test_explain_says_why_each_job_is_made_or_skipped(series, sample, tmp_path, monkeypatch):
+    import shutil
+
+    from clipkit.pipeline.batch import freshness
+
+    episode = tmp_path / "copy-of-ep07.mkv"
+    shutil.copyfile(sample, episode)
+    jobs = [{"kind": "still", "episode": str(episode), "at": "4"}, {"kind": "still", "ep": 7, "at": "10"}]
+    path = job_file(tmp_path, series, jobs, output="x")
+    out = tmp_path / "x"
+
+    def why(**kw) -> list[tuple[str, str]]:
+        res = batch(path, dry_run=True, **kw)
+        return [(r.status, r.reason) for r in res.results]
+
+    assert [(s, r.split(" (")[0]) for s, r in why()] == [("planned", "not made yet")] * 2
+    assert not out.exists()
+    made = batch(path)
+    assert [r.status for r in made.results] == ["made", "made"]
+    assert all(r.reason.startswith("not made yet") for r in made.results)
+    assert [s for s, _ in why()] == ["skipped", "skipped"]
+    assert all(r.startswith("up to date") for _, r in why())
+    assert [s for s, _ in why(overrides={"still.width": 300})] == ["planned", "planned"]
+    assert "settings changed" in why(overrides={"still.width": 300})[0][1]
+    assert why(force=True)[0] == ("planned", "forced (--force)")
+    os.utime(episode, ns=(time.time_ns(), time.time_ns() + 10**9))
+    assert "episode file changed" in why()[0][1] and why()[1][0] == "skipped"
+    made = batch(path)
+    assert [r.status for r in made.results] == ["made", "skipped"]
+    made.results[1].output.unlink()
+    assert why()[1] == ("planned", f"{made.results[1].output.name} is missing")
+    monkeypatch.setattr(freshness, "code_version", lambda: "0.0.9+0123456789ab")
+    assert "clipkit changed since it was made" in why()[0][1]
+    monkeypatch.undo()
+    state = json.loads((out / STATE_NAME).read_text())
+    for entry in state["jobs"].values():
+        entry["key"] = "an opaque key of state format 1"
+    state["version"] = 1
+    (out / STATE_NAME).write_text(json.dumps(state))
+    assert "older clipkit" in why()[0][1]
+    cli = run("batch", path, "--explain")
+    assert cli.returncode == 0 and cli.stderr.count("why: ") == 2 and "older clipkit" in cli.stderr
+    assert not made.results[1].output.exists()  # --explain writes nothing
 
 
 def test_episode_by_number_with_the_default_pattern(sample, tmp_path):

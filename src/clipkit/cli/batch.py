@@ -17,7 +17,7 @@ def _where(result, job_file) -> str:
     return f"{job_file.name}:{result.line}" if result.line else f"job {result.index}"
 
 
-def _summary(res: BatchResult) -> None:
+def _summary(res: BatchResult, explain: bool = False) -> None:
     job_file = res.job_file
     for r in res.results:
         name = r.output.name if r.output else "-"
@@ -28,6 +28,8 @@ def _summary(res: BatchResult) -> None:
         size = f"  {r.artifact.width}×{r.artifact.height} {r.artifact.bytes / 1000:.0f} KB" if r.artifact else ""
         took = f"  {r.seconds:.1f}s" if r.status == "made" else ""
         click.echo(f"{label:<10}  {_where(r, job_file)}  {r.kind:<5} {name}{size}{took}", err=True)
+        if explain and r.reason:
+            click.echo(f"            why: {r.reason}", err=True)
         for note in r.notes:
             click.echo(f"            note: {note}", err=True)
     parts = [f"{res.count('made')} made", f"{res.count('skipped')} up to date", f"{res.count('failed')} failed"]
@@ -54,11 +56,13 @@ def _summary(res: BatchResult) -> None:
               help="A setting on top of the presets, e.g. --set still.width=640 (repeatable).")
 @click.option("--force", is_flag=True, help="Remake every output, even those up to date.")
 @click.option("-n", "--dry-run", is_flag=True, help="List what would be made; write nothing.")
+@click.option("--explain", is_flag=True,
+              help="For each job, say whether it would be made or skipped as up to date, and why; write nothing.")
 @click.option("--no-index", is_flag=True, help="Do not write index.html / index.md.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
 def batch(job_file: str, preset: str | None, platform: str | None, output: str | None, workers: int | None,
           dask: str | None, dask_timeout: float, sets: tuple[str, ...], force: bool, dry_run: bool,
-          no_index: bool, as_json: bool) -> None:
+          explain: bool, no_index: bool, as_json: bool) -> None:
     """Run the jobs of JOB_FILE (.toml or .csv): GIFs, stills and strips for a post or a season.
 
     \b
@@ -75,8 +79,9 @@ def batch(job_file: str, preset: str | None, platform: str | None, output: str |
     \b
     Episodes given by number (ep = 7) are found through the preset's
     [series] episodes folder and episode_pattern.  Jobs whose output is up
-    to date (same episode file, settings and clipkit version) are skipped,
-    so an interrupted batch resumes where it stopped.  A failing job is
+    to date (same episode file, settings and clipkit code) are skipped,
+    so an interrupted batch resumes where it stopped; --explain says, for
+    each job, whether it would be made or skipped and why.  A failing job is
     reported with its line; the others still run.  Exit code 0 only if
     every job succeeded.  Writes index.html and index.md (every embed in job
     order) in the output folder.
@@ -85,6 +90,7 @@ def batch(job_file: str, preset: str | None, platform: str | None, output: str |
     Examples:
       clipkit batch presets/post-ep07.toml
       clipkit batch season1.csv --preset one-million-stars -j 2
+      clipkit batch presets/post-ep07.toml --explain
       clipkit batch season1.csv --preset one-million-stars --dask tcp://10.0.0.5:8786
     """
     overrides = parse_overrides(sets)
@@ -92,9 +98,9 @@ def batch(job_file: str, preset: str | None, platform: str | None, output: str |
         workers = os.cpu_count() or 1
     with ProgressBar("batch") as bar:
         res = run_batch(job_file, preset=preset, platform=platform, output=output, overrides=overrides,
-                        workers=workers, dask=dask, dask_timeout=dask_timeout, dry_run=dry_run, force=force,
+                        workers=workers, dask=dask, dask_timeout=dask_timeout, dry_run=dry_run or explain, force=force,
                         index=not no_index, progress=bar)
-    _summary(res)
+    _summary(res, explain)
     if as_json:
         click.echo(json.dumps(res.to_dict(), ensure_ascii=False, indent=1))
     if not res.ok:

@@ -2,8 +2,8 @@
 
 A kind runs in a worker process (or on a Dask worker): :func:`run_kind` looks
 the entry up by name and calls its pipeline function with plain, picklable
-arguments.  Pipeline modules are imported lazily, so a kind whose pipeline is
-not in this build is reported as unavailable, not as an import crash.
+arguments.  Pipeline modules are imported lazily (in the worker, when a job of
+that kind runs), so planning a batch does not pay for every pipeline.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ..errors import UsageError
 from ..timecode import parse_time, slug_time
 from .naming import safe_name
 
-__all__ = ["JobKind", "KINDS", "register", "run_kind", "available_kinds", "COMMON_KEYS"]
+__all__ = ["JobKind", "KINDS", "register", "run_kind", "COMMON_KEYS"]
 
 #: Keys every job may have, whatever its kind.
 COMMON_KEYS = ("kind", "ep", "episode", "name")
@@ -45,13 +45,6 @@ class JobKind:
         module, _, name = self.function.partition(":")
         return getattr(importlib.import_module(module), name)
 
-    def is_available(self) -> bool:
-        try:
-            self.load()
-        except (ImportError, AttributeError):
-            return False
-        return True
-
     def all_keys(self) -> tuple[str, ...]:
         return COMMON_KEYS + self.keys
 
@@ -62,10 +55,6 @@ KINDS: dict[str, JobKind] = {}
 def register(kind: JobKind) -> JobKind:
     KINDS[kind.name] = kind
     return kind
-
-
-def available_kinds() -> list[str]:
-    return [name for name, kind in KINDS.items() if kind.is_available()]
 
 
 def run_kind(kind_name: str, source: Path, output: Path, params: dict, settings: dict) -> Artifact:

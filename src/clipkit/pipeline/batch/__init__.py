@@ -1,0 +1,154 @@
+"""``batch``: many jobs under one preset — in a process pool or on a Dask cluster, resumable.
+
+The flow: parse the job file (:mod:`..jobfile`) → resolve the presets
+(:mod:`clipkit.presets`) → plan each job (:mod:`.plan`: episode file,
+settings, a safe output path, its key) → judge each against the output
+folder's state (:mod:`.freshness`: make or skip, and why) → run the rest
+(:mod:`.runners`) → record each finished job in the state file as it lands
+(atomically) → write the post index (:mod:`..batch_index`).
+
+A job that fails (bad time, missing episode, unknown key) is reported with its
+line and the others still run.  A killed batch loses nothing that finished.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from ...atomic import ensure_writable_dir
+from ...errors import Cancelled, ClipkitError, UsageError
+from ...manifest import record_artifact
+from ...presets import resolve
+from ...progress import ProgressFn, report
+from ..batch_index import write_index
+from ..jobfile import JobFile, parse_job_file
+from ..naming import safe_name
+from .freshness import STATE_NAME, State, code_version, judge, remove_stale_parts
+from .plan import JobError, PlannedJob, plan_jobs, resolve_episode, safe_relative
+from .results import BatchResult, JobResult
+from .runners import Outcome, execute, run_dask, run_local
+
+__all__ = ["batch", "BatchResult", "JobResult", "PlannedJob", "JobError", "plan_jobs", "execute", "STATE_NAME",
+           "code_version", "safe_relative", "resolve_episode"]
+
+
+def batch(
+    jobs: str | os.PathLike | JobFile,
+    *,
+    preset: str | os.PathLike | None = None,
+    platform: str | None = None,
+    output: str | os.PathLike | None = None,
+    overrides: dict[str, Any] | None = None,
+    workers: int = 1,
+    dask: Any = None,
+    dask_timeout: float = 10.0,
+    dry_run: bool = False,
+    force: bool = False,
+    index: bool = True,
+    progress: ProgressFn | None = None,
+) -> BatchResult:
+    """Run every job of a job file (``.toml`` or ``.csv``) under one preset.
+
+    ``preset``/``platform``/``output`` override what the job file names.
+    ``overrides`` are typed settings (``{"still.width": 640}``), the top layer.
+    ``workers`` > 1 runs a local process pool; ``dask`` (a scheduler address
+    such as ``"tcp://host:8786"``, or a ``distributed.Client``) runs on a Dask
+    cluster instead.  Jobs whose output is up to date are skipped unless
+    ``force``.  ``dry_run`` plans and reports without writing anything (each
+    result's ``reason`` says why it would be made or skipped: ``--explain``).
+    Returns a :class:`BatchResult`; failed jobs are in it (the others ran).
+    """
+    t0 = time.perf_counter()
+    if workers < 1:
+        raise UsageError(f"-j {workers}: needs at least 1 worker", "give -j 1 or more")
+    job_file = jobs if isinstance(jobs, JobFile) else parse_job_file(jobs)
+    preset_name = preset if preset is not None else job_file.preset
+    extra_dirs = (job_file.path.parent, job_file.path.parent / "presets")
+    if preset is None and job_file.preset and not Path(job_file.preset).is_absolute() and job_file.preset.endswith(".toml"):
+        preset_name = str(job_file.path.parent / job_file.preset)
+    resolved = resolve(preset_name, platform=platform or job_file.platform, overrides=overrides or {},
+                       extra_dirs=extra_dirs)
+    if output is not None:
+        output_dir = Path(output)
+    elif job_file.output is not None:
+        output_dir = job_file.output
+    else:
+        output_dir = resolved.path_of("series.output")
+    output_dir = Path(os.path.normpath(output_dir))
+    series_name = safe_name(Path(str(preset_name)).stem) if preset_name else "clipkit"
+    if not dry_run:
+        ensure_writable_dir(output_dir)
+
+    plans = plan_jobs(job_file.jobs, resolved, output_dir, series_name=series_name)
+    state = State(output_dir)
+    out_root = output_dir.resolve()
+    results: dict[int, JobResult] = {}
+    todo: list[PlannedJob] = []
+    reasons: dict[int, str] = {}
+    total = len(plans)
+    for item in plans:
+        if isinstance(item, JobResult):
+            results[item.index] = item
+            continue
+        verdict = judge(state.get(item.output.relative_to(out_root).as_posix()), item.output, item.key, force=force)
+        if not verdict.make:
+            results[item.job.index] = JobResult(item.job.index, item.job.line, item.kind, "skipped",
+                                                item.output, verdict.artifact, notes=item.notes, reason=verdict.reason)
+        elif dry_run:
+            results[item.job.index] = JobResult(item.job.index, item.job.line, item.kind, "planned",
+                                                item.output, notes=item.notes, reason=verdict.reason)
+        else:
+            todo.append(item)
+            reasons[item.job.index] = verdict.reason
+    report(progress, len(results), total)
+    if dry_run:
+        ordered = tuple(results[i] for i in sorted(results))
+        return BatchResult(job_file.path, output_dir, ordered, resolved, dry_run=True, seconds=time.perf_counter() - t0)
+
+    for p in todo:  # half-written files of a batch that was killed outright (SIGKILL, power cut)
+        remove_stale_parts(p.output)
+    by_index = {p.job.index: p for p in todo}
+
+    def on_outcome(outcome: Outcome) -> None:
+        p = by_index[outcome.index]
+        reason = reasons[outcome.index]
+        if outcome.artifact is None:
+            results[outcome.index] = JobResult(outcome.index, p.job.line, p.kind, "failed", p.output,
+                                               error=outcome.error, hint=outcome.hint, seconds=outcome.seconds,
+                                               notes=p.notes, reason=reason)
+            report(progress, len(results), total)
+            return
+        art = outcome.artifact
+        try:
+            state.record(p.output.relative_to(out_root).as_posix(), p.key, p.output, art, p.job.line)
+        except OSError:
+            pass
+        notes = p.notes + tuple(art.notes)
+        try:  # `clipkit embed --all` and the manifest know the batch's files too
+            record_artifact(art)
+        except ClipkitError as exc:
+            notes += (f"not recorded in the manifest: {exc.message}",)
+        results[outcome.index] = JobResult(outcome.index, p.job.line, p.kind, "made", p.output, art,
+                                           seconds=outcome.seconds, notes=notes, reason=reason)
+        report(progress, len(results), total)
+
+    try:
+        if dask is not None:
+            run_dask(todo, dask, dask_timeout, on_outcome)
+        else:
+            run_local(todo, workers, on_outcome)
+    except KeyboardInterrupt:
+        raise Cancelled("batch stopped", f"{sum(1 for r in results.values() if r.status in ('made', 'skipped'))} "
+                        "finished jobs are kept; run the same command again to do the rest") from None
+    except Cancelled as exc:
+        raise Cancelled("batch stopped", "finished jobs are kept; run the same command again to do the rest") from exc
+
+    ordered = tuple(results[i] for i in sorted(results))
+    index_html = index_md = None
+    if index:
+        index_html, index_md = write_index(ordered, resolved, output_dir, title=job_file.title)
+    return BatchResult(job_file.path, output_dir, ordered, resolved, index_html, index_md,
+                       seconds=time.perf_counter() - t0)

@@ -1,0 +1,163 @@
+"""Planning a batch: each job of the job file → a :class:`PlannedJob` (episode file, settings, a safe
+output path inside the output folder, its freshness key), or a failed :class:`JobResult` naming its line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from ...errors import ClipkitError, UsageError
+from ...presets import Resolved, coerce, convert_setting, settings_sections
+from ..jobfile import Job
+from ..jobkinds import COMMON_KEYS, KINDS
+from ..naming import safe_name
+from .freshness import JobKey, job_key
+from .results import JobResult
+
+__all__ = ["PlannedJob", "JobError", "plan_jobs", "safe_relative", "resolve_episode", "VIDEO_EXTS"]
+
+VIDEO_EXTS = (".mkv", ".mp4", ".m4v", ".mov", ".webm", ".avi", ".ts", ".m2ts", ".mpg", ".mpeg", ".wmv", ".flv", ".ogv")
+_KNOWN_EXTS = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".mp4", ".webm")
+
+
+@dataclass(frozen=True)
+class PlannedJob:
+    """Everything a worker needs to run one job: plain, picklable data."""
+
+    job: Job
+    kind: str
+    source: Path  # absolute: workers on other machines read the same shared path
+    output: Path  # absolute
+    params: dict  # the kind's own keys (at, start, end, caption, …)
+    settings: dict  # table → settings dataclass, after presets and the job's overrides
+    key: JobKey  # what the output depends on (freshness)
+    notes: tuple[str, ...] = ()
+
+
+class JobError(UsageError):
+    """A job that cannot be planned (unknown kind or key, no such episode, unsafe name)."""
+
+
+def safe_relative(name: str) -> tuple[Path, bool]:
+    """A job's output name as a path inside the output folder: no absolute
+    paths, no ``..``, each part a safe file name.  Returns it and whether it changed."""
+    parts = [p for p in name.replace("\\", "/").split("/")]
+    clean = [safe_name(p) for p in parts if p.strip() not in ("", ".", "..")]
+    rel = Path(*clean) if clean else Path("clip")
+    return rel, rel.as_posix() != name
+
+
+def resolve_episode(resolved: Resolved, values: dict, from_text: bool) -> tuple[Path, int | None]:
+    """The episode file of a job: ``ep = 7`` through the series pattern, or ``episode = "file"``."""
+    series = resolved.series
+    folder = resolved.path_of("series.episodes")
+    if values.get("episode") not in (None, ""):
+        path = Path(str(values["episode"])).expanduser()
+        path = path if path.is_absolute() else folder / path
+        if not path.is_file():
+            raise JobError(f"episode file not found: {path}", "check the name, and [series] episodes in the preset")
+        ep = values.get("ep")
+        return path.resolve(), (int(ep) if ep not in (None, "") else None)
+    if values.get("ep") in (None, ""):
+        raise JobError("the job names no episode", "add ep = N (found through the preset's episode_pattern) or episode = \"file\"")
+    try:
+        ep = coerce(values["ep"], int, from_text=from_text)
+    except ValueError:
+        raise JobError(f"ep = {values['ep']!r} is not an episode number", "give a whole number, e.g. ep = 7") from None
+    try:
+        pattern = series.episode_pattern.format(ep=ep, episode=ep)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise JobError(f"episode_pattern {series.episode_pattern!r} cannot be filled in: {exc}",
+                       "use {ep} (or {ep:02d}) for the episode number") from None
+    matches = sorted(p for p in folder.glob(pattern) if p.is_file() and ".part" not in p.name)
+    if len(matches) > 1:  # "*e07.*" also matches ep07's subtitles and notes: prefer the video
+        videos = [p for p in matches if p.suffix.lower() in VIDEO_EXTS]
+        matches = videos or matches
+    if not matches:
+        raise JobError(f"episode {ep}: no file matches {pattern!r} in {folder}",
+                       "check [series] episodes and episode_pattern in the preset (clipkit presets show NAME)")
+    if len(matches) > 1:
+        raise JobError(f"episode {ep}: {len(matches)} files match {pattern!r} in {folder}: "
+                       + ", ".join(p.name for p in matches[:4]),
+                       "make [series] episode_pattern more specific")
+    return matches[0].resolve(), ep
+
+
+def _plan_one(job: Job, resolved: Resolved, output_dir: Path, series_name: str) -> PlannedJob:
+    kind_name = job.kind
+    if kind_name not in KINDS:
+        raise JobError(f"unknown job kind {job.values.get('kind', '')!r}" if job.values.get("kind") else "the job has no kind",
+                       "kind is one of: " + ", ".join(KINDS))
+    kind = KINDS[kind_name]
+    sections = settings_sections()
+    settings = {s: resolved.get(s) for s in kind.sections if resolved.get(s) is not None}
+    names = {s: [f.name for f in fields(obj)] for s, obj in settings.items()}
+    params: dict = {}
+    overrides: dict[str, dict] = {s: {} for s in settings}
+    for key, value in job.values.items():
+        if key in COMMON_KEYS:
+            continue
+        if key in kind.keys:
+            params[key] = value
+            continue
+        section = next((s for s in settings if key in names[s]), None)
+        if section is None:
+            valid = kind.all_keys() + tuple(n for s in settings for n in names[s])
+            raise JobError(f"unknown key {key!r} for a {kind_name} job", "valid keys: " + ", ".join(valid))
+        overrides[section][key] = convert_setting(section, key, value, sections, source=f"{key} in this job")
+    problem = kind.check(params)
+    if problem:
+        raise JobError(f"a {kind_name} job needs {problem}", "its keys: " + ", ".join(kind.all_keys()))
+    settings = {s: replace(obj, **overrides[s]) if overrides[s] else obj for s, obj in settings.items()}
+    source, ep = resolve_episode(resolved, job.values, job.from_text)
+
+    tag = kind.tag(params)
+    notes: list[str] = []
+    if job.values.get("name") not in (None, ""):
+        wanted = str(job.values["name"])
+    else:
+        fields_ = {"series": series_name, "ep": ep, "episode": ep, "stem": source.stem, "kind": kind_name,
+                   "tag": tag, "name": tag, "index": job.index}
+        if ep is None and "{ep" in resolved.series.naming:
+            fields_["ep"] = fields_["episode"] = 0
+        try:
+            wanted = resolved.series.naming.format(**fields_)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise JobError(f"naming pattern {resolved.series.naming!r} cannot be filled in: {exc}",
+                           "use {series} {ep} {stem} {kind} {tag} {index} in [series] naming") from None
+    rel, changed = safe_relative(wanted)
+    if changed:
+        notes.append(f"output name {wanted!r} made safe: {rel.as_posix()}")
+    if rel.suffix.lower() not in _KNOWN_EXTS:
+        rel = rel.with_name(rel.name + "." + kind.ext(settings).lstrip("."))
+    elif kind.exts and rel.suffix.lower() not in kind.exts:
+        raise JobError(f"a {kind_name} cannot be written as {rel.suffix}", "use one of: " + ", ".join(kind.exts))
+    out_root = output_dir.resolve()
+    output = (out_root / rel).resolve()
+    if not output.is_relative_to(out_root):  # a symlinked folder inside the output pointing out of it
+        raise JobError(f"output {rel} would land outside {out_root}", "give a plain name for the job")
+
+    key = job_key(kind_name, source, params, settings)
+    return PlannedJob(job=job, kind=kind_name, source=source, output=output, params=params,
+                      settings=settings, key=key, notes=tuple(notes))
+
+
+def plan_jobs(jobs: Iterable[Job], resolved: Resolved, output_dir: Path, *, series_name: str = "") -> list[PlannedJob | JobResult]:
+    """Plan each job; a job that cannot be planned becomes a failed :class:`JobResult`."""
+    planned: list[PlannedJob | JobResult] = []
+    seen: dict[Path, Job] = {}
+    for job in jobs:
+        try:
+            p = _plan_one(job, resolved, output_dir, series_name)
+            if p.output in seen:
+                other = seen[p.output]
+                raise JobError(f"writes {p.output.name}, as job {other.index}"
+                               + (f" (line {other.line})" if other.line else "") + " does",
+                               "give one of them another name = \"…\"")
+            seen[p.output] = job
+            planned.append(p)
+        except ClipkitError as exc:
+            planned.append(JobResult(index=job.index, line=job.line, kind=job.kind or "?", status="failed",
+                                     error=exc.message, hint=exc.hint))
+    return planned
