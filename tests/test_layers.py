@@ -80,3 +80,12 @@ def _all_imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
             out.add(node.module)
     return out
+
+
+def test_ffmpeg_calls_are_built_in_one_place():
+    """Every ffmpeg argument list starts in media/ffmpeg.py (``ffmpeg_command``), where exit codes are checked."""
+    for path in ROOT.rglob("*.py"):
+        if path.relative_to(ROOT).as_posix() == "media/ffmpeg.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "ffmpeg_exe(" not in text and '"-hide_banner"' not in text, path

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import MediaError, UsageError
-from ..media.ffmpeg import FFMPEG_QUIET, ffmpeg_exe, last_line
+from ..media.ffmpeg import last_line, start_ffmpeg
 from ..atomic import atomic_path
 
 __all__ = ["VIDEO_KINDS", "write_video"]
@@ -45,9 +45,9 @@ def write_video(frames: Iterable[np.ndarray], size: tuple[int, int], fps: Fracti
     w, h = size
     fps = Fraction(fps)
     with atomic_path(path) as tmp:
-        cmd = [ffmpeg_exe(), *FFMPEG_QUIET, "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}",
+        cmd = ["-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}",
                "-r", f"{fps.numerator}/{fps.denominator}", "-i", "pipe:0", "-an", *args, str(tmp)]
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = start_ffmpeg(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
         try:
             assert proc.stdin is not None
             for frame in frames:

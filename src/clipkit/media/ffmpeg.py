@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import MediaError
 
-__all__ = ["ffmpeg_exe", "run_ffmpeg", "FFMPEG_QUIET"]
+__all__ = ["ffmpeg_exe", "ffmpeg_command", "run_ffmpeg", "start_ffmpeg", "check_exit", "last_line", "FFMPEG_QUIET"]
 
 #: Flags every clipkit ffmpeg call starts with.
 FFMPEG_QUIET = ("-hide_banner", "-nostdin", "-loglevel", "error")
@@ -36,17 +36,41 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def run_ffmpeg(args: Sequence[str | os.PathLike], *, what: str, timeout: float | None = None) -> subprocess.CompletedProcess:
-    """Run ffmpeg to completion; raise :class:`MediaError` naming ``what`` on failure."""
-    cmd = [ffmpeg_exe(), *FFMPEG_QUIET, *map(str, args)]
+def ffmpeg_command(args: Sequence[str | os.PathLike], *, loglevel: str = "error") -> list[str]:
+    """The whole argument list of an ffmpeg call: the binary, the flags every call starts
+    with (no banner, no stdin, ``loglevel``), then ``args``.  Every call is built here."""
+    return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", loglevel, *map(str, args)]
+
+
+def check_exit(returncode: int, stderr: bytes, *, what: str) -> None:
+    """Raise :class:`MediaError` naming ``what`` and ffmpeg's last message if it failed."""
+    if returncode != 0:
+        raise MediaError(f"ffmpeg failed while {what}: {last_line(stderr)}", "run with --debug for details")
+
+
+def run_ffmpeg(args: Sequence[str | os.PathLike], *, what: str, timeout: float | None = None,
+               loglevel: str = "error", check: bool = True) -> subprocess.CompletedProcess:
+    """Run ffmpeg to completion; raise :class:`MediaError` naming ``what`` on failure.
+
+    ``check=False`` is for the calls whose exit code is not the answer (``ffmpeg -i FILE``
+    with no output exits 1 by design; its stderr is the file's description): the caller
+    then looks at ``returncode`` itself.
+    """
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+        proc = subprocess.run(ffmpeg_command(args, loglevel=loglevel), capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
         raise MediaError(f"ffmpeg took longer than {timeout:g} s while {what}", "try a shorter range") from exc
-    if proc.returncode != 0:
-        detail = last_line(proc.stderr)
-        raise MediaError(f"ffmpeg failed while {what}: {detail}", "run with --debug for details")
+    if check:
+        check_exit(proc.returncode, proc.stderr, what=what)
     return proc
+
+
+def start_ffmpeg(args: Sequence[str | os.PathLike], *, loglevel: str = "error", stdin=subprocess.DEVNULL,
+                 stdout=subprocess.PIPE, bufsize: int = -1) -> subprocess.Popen:
+    """Start a streaming ffmpeg (frames piped in or out); stderr is a pipe.  The caller
+    waits for it and checks the exit code with :func:`check_exit`."""
+    return subprocess.Popen(ffmpeg_command(args, loglevel=loglevel), stdin=stdin, stdout=stdout,
+                            stderr=subprocess.PIPE, bufsize=bufsize)
 
 
 def last_line(stderr: bytes) -> str:

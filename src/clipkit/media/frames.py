@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import queue
 import re
-import subprocess
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,7 +22,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..errors import Cancelled, MediaError
-from .ffmpeg import ffmpeg_exe
+from .ffmpeg import start_ffmpeg
 from .probe import MediaInfo, probe, snap_to_grid
 
 __all__ = ["Frame", "read_frames", "frame_at", "fit_size", "resample", "PIX_FMTS"]
@@ -119,7 +118,7 @@ def read_frames(
         filters.append(f"scale={out_w}:{out_h}:flags={scale_flags}")
         filters.append("setsar=1")
     filters.append("showinfo")
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "info"]
+    cmd = []
     if threads:
         cmd += ["-threads", str(threads)]
     cmd += [*decoder_options]
@@ -127,7 +126,7 @@ def read_frames(
             "-i", str(info.path), "-map", f"0:{video.index}", "-an", "-sn", "-dn",
             "-vf", ",".join(filters), "-fps_mode", "passthrough",
             "-f", "rawvideo", "-pix_fmt", pix_fmt, "pipe:1"]
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    proc = start_ffmpeg(cmd, loglevel="info", bufsize=0)  # info: showinfo's frame times
     times: queue.Queue = queue.Queue()
     tail: deque[str] = deque(maxlen=30)
     size_box: list[tuple[int, int]] = []

@@ -12,13 +12,12 @@ from __future__ import annotations
 import functools
 import os
 import re
-import subprocess
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 from ..errors import InputError, MediaError
-from .ffmpeg import ffmpeg_exe
+from .ffmpeg import run_ffmpeg
 
 __all__ = ["snap_to_grid", "MediaInfo", "VideoStream", "AudioStream", "SubtitleTrack", "probe", "TEXT_SUBTITLE_CODECS"]
 
@@ -267,14 +266,16 @@ def _packet_times(path: Path, stream_index: int, *, from_end: bool) -> list[tupl
 
     From the start (the first 600 packets) or, with ``from_end``, the last few seconds.
     """
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
+    cmd = []
     if from_end:
         cmd += ["-sseof", "-4", "-copyts"]
     cmd += ["-i", str(path), "-map", f"0:{stream_index}", "-c", "copy"]
     if not from_end:
         cmd += ["-frames:v", "600"]
     cmd += ["-f", "framemd5", "-"]
-    proc = subprocess.run(cmd, capture_output=True, check=False)
+    proc = run_ffmpeg(cmd, what="reading packet times", check=False)
+    if proc.returncode != 0:  # packets that cannot be demuxed: no timing from them, the header's rate stands
+        return []
     tb = Fraction(1, 1000)
     rows = []
     for line in proc.stdout.decode("ascii", "replace").splitlines():
@@ -338,7 +339,8 @@ def _timing(path: Path, video: VideoStream, header_duration: Fraction | None, st
 @functools.lru_cache(maxsize=64)
 def _probe_cached(path: str, mtime_ns: int, size: int) -> MediaInfo:
     p = Path(path)
-    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", path], capture_output=True, check=False)
+    # `ffmpeg -i FILE` names no output, so it exits 1 by design: the header on stderr is the answer
+    proc = run_ffmpeg(["-i", path], what="reading the file's header", loglevel="info", check=False)
     text = proc.stderr.decode("utf-8", "replace")
     head, streams = _parse_header(text)
     if "container" not in head:
