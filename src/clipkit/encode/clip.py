@@ -26,7 +26,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import Cancelled, MediaError
-from ..media.ffmpeg import ffmpeg_exe, last_line
+from ..media.ffmpeg import ffmpeg_command, last_line
 from ..progress import ProgressFn, report
 
 __all__ = ["ClipJob", "CaptionImage", "clip_command", "run_clip", "seconds", "FORMAT_CODECS"]
@@ -112,7 +112,7 @@ def _audio_codec_args(job: ClipJob) -> list[str]:
 def clip_command(job: ClipJob, output: Path) -> list[str]:
     """The ffmpeg command line for ``job`` (writing ``output``, or discarding it on a first pass)."""
     lead = job.start - job.first
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    cmd = ffmpeg_command(["-y"])
     if job.first > 0:
         cmd += ["-ss", seconds(job.first)]
     cmd += ["-i", str(job.source)]

@@ -10,11 +10,10 @@ decoding a picture.
 
 from __future__ import annotations
 
-import subprocess
 from fractions import Fraction
 
 from ..errors import MediaError
-from .ffmpeg import ffmpeg_exe
+from .ffmpeg import run_ffmpeg
 from .probe import MediaInfo, snap_to_grid
 
 __all__ = ["packet_times", "frame_on_screen", "keyframes", "copy_end"]
@@ -36,7 +35,7 @@ def packet_times(info: MediaInfo, start: Fraction, end: Fraction, *, keys_only: 
     if ``decode_order``."""
     video = info.require_video()
     seek = max(Fraction(0), Fraction(start) - _LEAD)
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
+    cmd = []
     if seek > 0:
         cmd += ["-ss", _ts(seek)]
     # -t as an input option: the time read after the seek point (an output -t with -copyts would
@@ -46,7 +45,7 @@ def packet_times(info: MediaInfo, start: Fraction, end: Fraction, *, keys_only: 
     if keys_only:
         cmd += ["-bsf:v", "noise=drop=not(key)"]
     cmd += ["-f", "framemd5", "-"]
-    proc = subprocess.run(cmd, capture_output=True, check=False)
+    proc = run_ffmpeg(cmd, what="reading video packets", check=False)
     if proc.returncode != 0 and not proc.stdout:
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise MediaError(f"cannot read the video packets of {info.path}: {detail[-1] if detail else 'no message'}",
