@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError, MediaError, UsageError
-from .ffmpeg import ffmpeg_exe, last_line
+from .ffmpeg import ffmpeg_command, last_line
 from .probe import MediaInfo, _snap_rate, probe
 
 __all__ = ["Frames", "frame_rate", "is_frame_source", "is_moviepy_clip", "opened", "takes_frames"]
@@ -119,10 +119,10 @@ def _write(frames: Iterable, rate: Fraction, path: Path) -> int:
         raise InputError("the frame source gave no frames", "give at least one frame") from None
     h, w = first.shape[:2]
     gop = max(1, round(rate))  # a keyframe every second, like an ordinary video: seeks stay cheap
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+    cmd = ffmpeg_command(["-y",
            "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-framerate", str(rate), "-i", "pipe:0",
            "-c:v", "libx264rgb", "-qp", "0", "-preset", "ultrafast", "-g", str(gop), "-pix_fmt", "rgb24",
-           "-f", "nut", str(path)]  # NUT: time base 1/rate, so every time is exact
+           "-f", "nut", str(path)])  # NUT: time base 1/rate, so every time is exact
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     n = 0
     try:

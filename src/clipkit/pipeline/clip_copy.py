@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import tempfile
 from dataclasses import replace
 from fractions import Fraction
@@ -28,7 +27,7 @@ from ..artifact import Artifact
 from ..atomic import atomic_path
 from ..encode.clip import ClipJob, clip_command, run_clip, seconds
 from ..errors import UsageError
-from ..media.ffmpeg import ffmpeg_exe
+from ..media.ffmpeg import ffmpeg_command, run_ffmpeg
 from ..media.keyframes import copy_end, frame_on_screen, keyframes
 from ..media.probe import AudioStream, MediaInfo
 from ..progress import ProgressFn, report
@@ -49,7 +48,8 @@ _HEAD_CRF = 16
 
 def source_profile(info: MediaInfo) -> str | None:
     """The H.264 profile ffmpeg reports for the video stream (``High``, ``Main``…), lower-cased."""
-    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(info.path)], capture_output=True)
+    # `ffmpeg -i FILE` names no output, so it exits 1 by design: the header on stderr is the answer
+    proc = run_ffmpeg(["-i", str(info.path)], what="reading the stream's profile", loglevel="info", check=False)
     video = info.require_video()
     for line in proc.stderr.decode("utf-8", "replace").splitlines():
         if f"Stream #0:{video.index}" in line and "Video:" in line:
@@ -158,7 +158,7 @@ def _copy_tail(info: MediaInfo, key: Fraction, end: Fraction, out: Path) -> Frac
     """Copy the packets from keyframe ``key`` to the first clean stop at or after ``end``; return where it ends."""
     video = info.require_video()
     count, stop = copy_end(info, key, end)
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    cmd = ffmpeg_command(["-y"])
     if key > 0:
         cmd += ["-ss", seconds(key)]
     cmd += ["-i", str(info.path), "-map", f"0:{video.index}", "-c", "copy", "-frames:v", str(count),
@@ -170,7 +170,7 @@ def _copy_tail(info: MediaInfo, key: Fraction, end: Fraction, out: Path) -> Frac
 def _mux(info: MediaInfo, video_file: Path, is_concat: bool, rng: TimeRange, audio: AudioStream | None,
          s: ClipSettings, out: Path) -> None:
     """The copied (or joined) video and the sound cut at the range, into the final file."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    cmd = ffmpeg_command(["-y"])
     if is_concat:
         cmd += ["-f", "concat", "-safe", "0"]
     cmd += ["-i", str(video_file)]
