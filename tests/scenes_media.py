@@ -142,6 +142,61 @@ def corrupt_middle(folder: Path) -> tuple[Path, dict]:
     return path, {"cuts": [3.0], "transitions": [], "duration": 6.0}
 
 
+def _card(colour: str, seconds: float, text: str = "") -> str:
+    out = f"color=c={colour}:size={SIZE}:rate={FPS}:d={seconds}"
+    if text:
+        out += f",drawtext=text='{text}':fontcolor=white:fontsize=22:x=(w-tw)/2:y=h-40"
+    return out + ",format=yuv420p,setsar=1"
+
+
+def flat_cards(folder: Path, *, text: bool = False) -> tuple[Path, dict]:
+    """Flat title cards, grey → red → green (1.5 s each, the same caption on each when
+    ``text``), then a shot: three cuts, every card a shot of its own."""
+    cards = [_card(c, 1.5, "EPISODE 7" if text else "") for c in ("gray", "red", "green")]
+    graph = ";".join(f"{c}[c{i}]" for i, c in enumerate(cards)) + f";{_src('bars', 1.5)}[s];[c0][c1][c2][s]concat=n=4:v=1[v]"
+    name = "cards_text.mkv" if text else "cards.mkv"
+    return _encode(folder / name, graph), {"cuts": [1.5, 3.0, 4.5], "transitions": [], "duration": 6.0}
+
+
+def flat_cards_text(folder: Path) -> tuple[Path, dict]:
+    return flat_cards(folder, text=True)
+
+
+def title_overlay(folder: Path) -> tuple[Path, dict]:
+    """One slowly moving shot with a big white title fading in over it (2.5–3.5 s) and out
+    (5–6 s): most of the frame is unchanged, so no dissolve and no cut; a real cut at 7 s."""
+    title = ("drawtext=text='BIG TITLE':fontcolor=white:fontsize=48:x=(w-tw)/2:y=(h-th)/2:"
+             "alpha='if(lt(t\\,2.5)\\,0\\,if(lt(t\\,3.5)\\,t-2.5\\,if(lt(t\\,5)\\,1\\,if(lt(t\\,6)\\,6-t\\,0))))'")
+    a = _src("waves", 7.0, extra=title)
+    b = _src("bars", 2.0)
+    graph = f"{a}[a];{b}[b];[a][b]concat=n=2:v=1[v]"
+    return _encode(folder / "title.mkv", graph), {"cuts": [7.0], "transitions": [], "duration": 9.0}
+
+
+def fast_tilt(folder: Path) -> tuple[Path, dict]:
+    """A still camera that tilts down fast (3.0–3.3 s, a third of the picture per frame: a
+    blur from sky to ground) and rests: one shot, no cut, no dissolve; a real cut at 6 s."""
+    scene = ("color=c=#5a8fd8:size=640x1080:rate={R}:d=6,format=yuv420p,"
+             "drawbox=x=0:y=540:w=640:h=540:color=#3f6a2a:t=fill,"
+             "drawgrid=w=80:h=60:t=2:c=white@0.4").replace("{R}", str(FPS))
+    tilt = "crop=320:180:x=160:y='if(lt(t\\,3)\\,100\\,if(lt(t\\,3.3)\\,100+(t-3)/0.3*700\\,800))'"
+    b = _src("zoom", 2.0)
+    graph = f"{scene},{tilt},gblur=sigma=0.5,setsar=1[a];{b}[b];[a][b]concat=n=2:v=1[v]"
+    return _encode(folder / "tilt.mkv", graph), {"cuts": [6.0], "transitions": [], "duration": 8.0}
+
+
+def faint_then_cut(folder: Path) -> tuple[Path, dict]:
+    """A dark title card (grey title) whose faint copyright line appears 0.4 s before a strong
+    cut to a shot at 3 s, then a cut at 5 s: with ``min_scene`` 0.5 s, if the faint line
+    counts as a boundary at all, the far stronger cut after it is the one kept."""
+    card = ("color=c=#141414:size={S}:rate={R}:d=3,format=yuv420p,"
+            "drawtext=text='EPISODE 7':fontcolor=#a0a0a0:fontsize=30:x=(w-tw)/2:y=(h-th)/2,"
+            "drawtext=text='(c) 2026 Studio':fontcolor=#3a3a3a:fontsize=14:x=10:y=h-24:enable='gte(t\\,2.6)',setsar=1"
+            ).replace("{S}", SIZE).replace("{R}", str(FPS))
+    graph = f"{card}[k];{_src('bars', 2.0)}[a];{_src('zoom', 2.0)}[b];[k][a][b]concat=n=3:v=1[v]"
+    return _encode(folder / "faint.mkv", graph), {"cuts": [3.0, 5.0], "transitions": [], "duration": 7.0}
+
+
 MAKERS = {
     "cuts": hard_cuts,
     "colour": colour_cuts,
@@ -151,6 +206,11 @@ MAKERS = {
     "motion": fast_motion,
     "vfr": variable_rate,
     "corrupt": corrupt_middle,
+    "cards": flat_cards,
+    "cards_text": flat_cards_text,
+    "title": title_overlay,
+    "tilt": fast_tilt,
+    "faint": faint_then_cut,
 }
 
 

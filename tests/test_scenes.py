@@ -49,7 +49,7 @@ def assert_cuts(found, truth_cuts):
         assert near(g, t), f"cut at {float(g)} s, truth {t} s"
 
 
-@pytest.mark.parametrize("name", ["cuts", "colour", "motion", "vfr", "flashes"])
+@pytest.mark.parametrize("name", ["cuts", "colour", "motion", "vfr", "flashes", "cards", "cards_text", "title", "tilt", "faint"])
 def test_hard_cuts_match_the_truth(clips, name):
     path, truth = clips[name]
     found = detect_scenes(path, cache=False)
@@ -59,6 +59,25 @@ def test_hard_cuts_match_the_truth(clips, name):
     bounds = [float(s.start) for s in found.scenes[1:]]
     assert bounds == pytest.approx(truth["cuts"], abs=float(FRAME))
     assert found.scenes[0].start == 0 and near(found.scenes[-1].end, truth["duration"])
+
+
+def test_min_scene_keeps_the_stronger_of_two_close_cuts():
+    from clipkit.scenes.manager import ScanResult, build_scenes
+    from clipkit.scenes.model import Cut
+
+    faint, real, later = Cut(Fraction(26, 10), 62, 40.0), Cut(Fraction(3), 72, 120.0), Cut(Fraction(5), 120, 90.0)
+    result = ScanResult([faint, real, later], 168, Fraction(0), 0, Fraction(7), 168)
+    got = build_scenes(result, range_start=Fraction(0), min_scene=Fraction(1, 2), frame_time=FRAME)
+    assert got.cuts == [real, later]
+    assert [s.start for s in got.scenes] == [0, 3, 5]
+    # The weaker second cut of a pair is the one dropped; with no min_scene both stay.
+    strong_first = [Cut(Fraction(26, 10), 62, 120.0), Cut(Fraction(3), 72, 40.0)]
+    got = build_scenes(ScanResult(strong_first, 168, Fraction(0), 0, Fraction(7), 168),
+                       range_start=Fraction(0), min_scene=Fraction(1, 2), frame_time=FRAME)
+    assert [c.time for c in got.cuts] == [Fraction(26, 10)]
+    got = build_scenes(ScanResult(strong_first, 168, Fraction(0), 0, Fraction(7), 168),
+                       range_start=Fraction(0), min_scene=Fraction(0), frame_time=FRAME)
+    assert len(got.cuts) == 2
 
 
 def test_colour_only_cuts_have_identical_luma(clips):

@@ -10,7 +10,12 @@ the run turns out to be:
 * a ramp on either side, or both: a ``fade``, ``fade-out`` or ``fade-in``
   transition spanning the ramps and the blank hold;
 * no ramp, and no longer than the flash window: a flash (not a cut);
-* no ramp, longer: a ``blank`` transition (hard cut to black and out again).
+* no ramp, longer, black or near-black: a ``blank`` transition (hard cut to
+  black and out again);
+* no ramp, longer, any other flat colour: nothing — a flat card (a grey or
+  coloured title card) is a shot, and the cut detector finds its edges.
+
+A run ends where the colour jumps (grey card → red card): each card is its own run.
 
 Only a few numbers per frame are kept (up to ``max_fade_frames`` of them).
 """
@@ -28,6 +33,13 @@ __all__ = ["FadeDetector"]
 
 #: At least this many frames of steady change make a ramp.
 _MIN_RAMP = 3
+#: A blank run whose level is below this (luma) is black: a hold between shots, not a card.
+_BLACK_LEVEL = 40.0
+
+
+def _colour_jump(a: FrameFeatures, b: FrameFeatures) -> bool:
+    """A cut between two flat frames (another card), not a step of a fade."""
+    return abs(a.mean - b.mean) >= 20 or abs(a.u - b.u) >= 12 or abs(a.v - b.v) >= 12
 
 
 def _step_tolerance(r: float) -> float:
@@ -61,6 +73,10 @@ class FadeDetector(Detector):
                 self._ramp.append(f)
             else:
                 out.extend(self._finish(f.time, f.index, ramp_done=True))
+        if self._state == "blank" and f.blank and self._history and _colour_jump(self._history[-1], f):
+            # Another card: the run so far ends here, with a hard cut out of it.
+            self._run_end = f
+            out.extend(self._finish(f.time, f.index, ramp_done=False))
         if self._state == "content" and f.blank:
             self._start_run(f)
         elif self._state == "blank" and not f.blank:
@@ -117,6 +133,8 @@ class FadeDetector(Detector):
         if not fade_in and not fade_out:
             if blank_end_index - run_start.index <= self.flash_frames:
                 return [Flash(run_start.time, blank_end, run_start.index)]
+            if self._level >= _BLACK_LEVEL:
+                return []  # a flat card held on its own: a shot
             kind = "blank"
         elif fade_in and fade_out:
             kind = "fade"

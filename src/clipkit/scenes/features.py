@@ -33,6 +33,9 @@ BLANK_STD = 0.8
 #: Contrast floor when normalising luma, so flat frames do not turn noise into structure.
 _STD_FLOOR = 7.0
 TINY_SIZE = (64, 36)
+#: Frames with less luma contrast than this are flat (a card); between two, brightness counts.
+_FLAT_STD = 3.0
+_FLAT_LUMA_WEIGHT = 1.5
 #: Video black (limited range); chroma is measured against brightness above it.
 _BLACK = 16.0
 
@@ -49,13 +52,20 @@ class FrameFeatures:
     tiny: np.ndarray  # float32 36×64 luma
     mean: float  # mean luma
     std: float  # luma standard deviation
+    u: float  # mean chroma (Cb, Cr): the colour of a flat card
+    v: float
     blank: bool  # one flat colour, or black/white but for a small logo or caption
+
+    def same_colour(self, other: "FrameFeatures") -> bool:
+        """Whether two flat frames are the same card (brightness and colour within a few levels)."""
+        return abs(self.mean - other.mean) < 6 and abs(self.u - other.u) < 5 and abs(self.v - other.v) < 5
 
 
 def features_of(planes: np.ndarray, time: Fraction, index: int, duration: Fraction | None = None) -> FrameFeatures:
     """Features of one small frame given as yuv444p planes (3×H×W uint8)."""
     y, u, v = planes[0], planes[1], planes[2]
     mean, std = cv2.meanStdDev(y)
+    u_mean, v_mean = cv2.mean(u)[0], cv2.mean(v)[0]
     m, s = float(mean[0, 0]), float(std[0, 0])
     yf = y.astype(np.float32)
     z = (yf - m) * (1.0 / max(s, _STD_FLOOR))
@@ -72,7 +82,7 @@ def features_of(planes: np.ndarray, time: Fraction, index: int, duration: Fracti
         off = cv2.countNonZero(cv2.inRange(y, lo + 4, 255) if m < 60 else cv2.inRange(y, 0, hi - 4))
         blank = off < 0.03 * y.size
     return FrameFeatures(time=time, index=index, duration=duration, z=z, cu=cu, cv=cv, lit=lit, tiny=tiny,
-                         mean=m, std=s, blank=blank)
+                         mean=m, std=s, u=u_mean, v=v_mean, blank=blank)
 
 
 def content_diff(a: FrameFeatures, b: FrameFeatures) -> tuple[float, float]:
@@ -80,10 +90,14 @@ def content_diff(a: FrameFeatures, b: FrameFeatures) -> tuple[float, float]:
 
     Structure is the mean change of normalised luma; colour the mean change of
     brightness-normalised chroma, ignoring near-black pixels (whose colour is
-    noise).  Neither moves when only the brightness changes.
+    noise).  Neither moves when only the brightness changes — except between two
+    flat frames (cards of one colour, with no structure to compare), where a
+    change of brightness is the only sign of a cut and counts as structure.
     """
     n = a.z.size
     structure = cv2.norm(a.z, b.z, cv2.NORM_L1) * (50.0 / n)
     lit = np.minimum(a.lit, b.lit)
     colour = cv2.norm(a.cu * lit, b.cu * lit, cv2.NORM_L1) + cv2.norm(a.cv * lit, b.cv * lit, cv2.NORM_L1)
+    if a.std < _FLAT_STD and b.std < _FLAT_STD:
+        structure += _FLAT_LUMA_WEIGHT * abs(a.mean - b.mean)
     return structure, colour * (60.0 / n)

@@ -72,11 +72,38 @@ def _overlaps(a: Transition, b: Transition, slack: Fraction) -> bool:
     return a.start - slack < b.end and b.start - slack < a.end
 
 
+def _min_scene(bounds: list, start: Fraction, min_scene: Fraction) -> list:
+    """Drop cuts too close to the boundary before them, keeping the *stronger* of two cuts.
+
+    A cut sooner than ``min_scene`` after the range's start or a transition is
+    dropped (transitions stay).  Of two cuts closer than that, the one with the
+    higher score stays: a faint change just before a real cut (a copyright line
+    appearing on a title card) must not remove the cut.
+    """
+    kept: list = []
+    last_end = start
+    for b in bounds:
+        end, next_start, _, _, event = b
+        if isinstance(event, Cut):
+            if end - last_end < min_scene:
+                prev = kept[-1] if kept else None
+                if prev is None or not isinstance(prev[4], Cut) or prev[4].score >= event.score:
+                    continue
+                before = kept[-2][1] if len(kept) > 1 else start
+                if end - before < min_scene:
+                    continue  # taking its place would make the shot before too short
+                kept.pop()
+        kept.append(b)
+        last_end = max(last_end, next_start)
+    return kept
+
+
 def build_scenes(result: ScanResult, *, range_start: Fraction, min_scene: Fraction, frame_time: Fraction) -> Resolved:
     """Shots from the events of a scan.
 
     ``frame_time`` is one frame's duration (for the slack around transitions);
-    ``min_scene``: a cut closer than this to the previous boundary is dropped.
+    ``min_scene``: of a cut and the boundary before it closer than this, the cut
+    is dropped — or, when both are cuts, the weaker one (:func:`_min_scene`).
     """
     cuts = sorted((e for e in result.events if isinstance(e, Cut)), key=lambda c: c.time)
     flashes = sorted((e for e in result.events if isinstance(e, Flash)), key=lambda f: f.start)
@@ -106,12 +133,13 @@ def build_scenes(result: ScanResult, *, range_start: Fraction, min_scene: Fracti
 
     start = result.first_time if result.first_time is not None else range_start
     start = max(start, range_start)
+    bounds = _min_scene(bounds, start, min_scene)
     start_i = result.first_index
     kept_cuts: list[Cut] = []
     scenes: list[Scene] = []
     for end, next_start, end_i, next_i, event in bounds:
         if isinstance(event, Cut):
-            if end - start < min_scene or end <= start:
+            if end <= start:
                 continue
             kept_cuts.append(event)
         if end > start:
