@@ -22,6 +22,7 @@ SOURCES = {
     "zoom": "mandelbrot=size={S}:rate={R}:maxiter=64:start_scale=2:end_scale=0.5",
     "waves": "gradients=size={S}:rate={R}:c0=#1d2b53:c1=#e08a3c:c2=#7e2553:n=3:speed=0.05:seed=7",
     "cells": "cellauto=size=80x45:rate={R}:rule=110:random_fill_ratio=0.4:random_seed=7,scale={S}:flags=neighbor",
+    "still": "gradients=size={S}:rate={R}:c0=#2f5a1d:c1=#c8d060:c2=#406080:n=3:speed=0.0005:seed=3",
     "life": "life=size=80x45:rate={R}:mold=10:ratio=0.3:seed=7:death_color=#202a40:life_color=#ffd060,scale={S}:flags=neighbor",
 }
 
@@ -165,23 +166,25 @@ def flat_cards_text(folder: Path) -> tuple[Path, dict]:
 def title_overlay(folder: Path) -> tuple[Path, dict]:
     """One slowly moving shot with a big white title fading in over it (2.5–3.5 s) and out
     (5–6 s): most of the frame is unchanged, so no dissolve and no cut; a real cut at 7 s."""
-    title = ("drawtext=text='BIG TITLE':fontcolor=white:fontsize=48:x=(w-tw)/2:y=(h-th)/2:"
+    title = ("drawtext=text='TITLE':fontcolor=white:fontsize=100:borderw=5:bordercolor=white:x=(w-tw)/2:y=(h-th)/2:"
              "alpha='if(lt(t\\,2.5)\\,0\\,if(lt(t\\,3.5)\\,t-2.5\\,if(lt(t\\,5)\\,1\\,if(lt(t\\,6)\\,6-t\\,0))))'")
-    a = _src("waves", 7.0, extra=title)
+    a = _src("still", 7.0, extra=title + ",eq=brightness='0.05*clip(t-2.5\\,0\\,1)':eval=frame")
     b = _src("bars", 2.0)
     graph = f"{a}[a];{b}[b];[a][b]concat=n=2:v=1[v]"
     return _encode(folder / "title.mkv", graph), {"cuts": [7.0], "transitions": [], "duration": 9.0}
 
 
 def fast_tilt(folder: Path) -> tuple[Path, dict]:
-    """A still camera that tilts down fast (3.0–3.3 s, a third of the picture per frame: a
-    blur from sky to ground) and rests: one shot, no cut, no dissolve; a real cut at 6 s."""
-    scene = ("color=c=#5a8fd8:size=640x1080:rate={R}:d=6,format=yuv420p,"
-             "drawbox=x=0:y=540:w=640:h=540:color=#3f6a2a:t=fill,"
-             "drawgrid=w=80:h=60:t=2:c=white@0.4").replace("{R}", str(FPS))
-    tilt = "crop=320:180:x=160:y='if(lt(t\\,3)\\,100\\,if(lt(t\\,3.3)\\,100+(t-3)/0.3*700\\,800))'"
+    """A still camera over a soft sky that tilts down fast to a field (3.0–3.3 s, with motion
+    blur, the horizon rising through two thirds of the picture) and rests: one shot, no cut, no dissolve; a real cut at 6 s."""
+    world = ("gradients=size=320x720:rate={R}:c0=#c8d4e0:c1=#dfe6ee:x0=0:y0=0:x1=0:y1=360:speed=0:d=1,"
+             "drawbox=x=0:y=400:w=320:h=320:color=#4a7a30:t=fill,"
+             "drawbox=x=40:y=380:w=60:h=30:color=#2d4a1e:t=fill,drawbox=x=200:y=390:w=80:h=15:color=#30502a:t=fill,"
+             "trim=end_frame=1,noise=alls=18,loop=loop=-1:size=1,trim=duration=6,setpts=N/FRAME_RATE/TB"
+             ).replace("{R}", str(FPS))
+    tilt = "crop=320:180:x=0:y='if(lt(t\\,3)\\,200\\,if(lt(t\\,3.3)\\,200+(t-3)/0.3*120\\,320))'"
     b = _src("zoom", 2.0)
-    graph = f"{scene},{tilt},gblur=sigma=0.5,setsar=1[a];{b}[b];[a][b]concat=n=2:v=1[v]"
+    graph = f"{world},{tilt},tmix=frames=3,format=yuv420p,setsar=1[a];{b}[b];[a][b]concat=n=2:v=1[v]"
     return _encode(folder / "tilt.mkv", graph), {"cuts": [6.0], "transitions": [], "duration": 8.0}
 
 

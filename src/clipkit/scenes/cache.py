@@ -26,7 +26,7 @@ from .model import Cut, Flash, Scene, SceneList, Transition
 __all__ = ["cache_dir", "cache_key", "load", "save", "DETECTOR_VERSION", "result_settings"]
 
 #: Bump when detection changes what it finds: old entries stop matching.
-DETECTOR_VERSION = "1"
+DETECTOR_VERSION = "2"
 #: Settings that do not change what is detected, so are not part of the key.
 _NOT_IN_KEY = {"cache", "snap_window", "thumbnail_width"}
 _BLOCK = 1 << 16

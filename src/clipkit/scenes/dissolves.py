@@ -10,7 +10,14 @@ window of ``2K + 1`` frames from *A* (``K`` frames before) to *B* (``K`` after):
    would be a hard cut, not a blend);
 3. *M* is a blend: ``M ≈ A + α (B − A)`` with ``α`` near the middle and a small
    residual — camera motion fails this (the middle of a pan is not the average
-   of its ends), and ``α`` grows steadily through the window.
+   of its ends), and ``α`` grows steadily through the window;
+4. the change covers most of the picture (:data:`MIN_SPREAD`): a title or logo
+   fading in or out over a continuing shot changes only its own part of it;
+5. the picture does not travel through the blend (:data:`MAX_TRAVEL`) much
+   faster than just before and after it: a fast pan or tilt over a flat sky
+   blurs into something like a blend, but consecutive frames of it are shifted
+   copies of each other (phase correlation); shots that move on their own move
+   as much outside the blend as in it.
 
 A run of centres that pass is one dissolve; its extent is where ``α`` leaves 0
 and reaches 1, and its middle (where the new shot takes over) where ``α``
@@ -24,10 +31,16 @@ import cv2
 import numpy as np
 
 from .detector import Detector
-from .features import FrameFeatures
+from .features import TINY_SIZE, FrameFeatures
 from .model import Event, Transition
 
 __all__ = ["DissolveDetector"]
+
+#: At least this share of the picture must change (by 10 levels more than the picture's typical,
+#: brightness-only change) from A to B.
+MIN_SPREAD = 0.6
+#: Pixels (of the 64-px copy) the picture may travel through a blend, summed frame to frame.
+MAX_TRAVEL = 3.0
 
 
 def _z(img: np.ndarray) -> np.ndarray:
@@ -66,7 +79,6 @@ class DissolveDetector(Detector):
         return out
 
     def flush(self, end, end_index) -> list[Event]:
-        total = self._base + len(self._frames)
         out: list[Event] = []
         if self._run:
             out.extend(self._finish())
@@ -113,6 +125,8 @@ class DissolveDetector(Detector):
             return None  # fades are the fade detector's
         if float(np.abs(_z(a) - _z(b)).mean()) < 0.35:
             return None  # same picture, other brightness: the light changed
+        if float((np.abs(d - np.median(d)) > 10).mean()) < MIN_SPREAD:
+            return None  # only part of the picture changes: an overlay (a title, a logo), not a blend
         dd = d.ravel()
         norm = float(dd @ dd)
         a_flat = a.ravel()
@@ -160,8 +174,37 @@ class DissolveDetector(Detector):
             lo, hi = new_lo, new_hi
         if hi - lo < 2:
             return []
+        if _camera_move(window, lo, hi):
+            return []  # the camera moved (a pan, a tilt): not a blend
         first, end, mid = window[lo + 1], window[hi], window[mid_pos]
         return [Transition("dissolve", first.time, end.time, first.index, end.index, middle=mid.time, middle_index=mid.index)]
+
+
+def _travel(frames: list[FrameFeatures]) -> tuple[float, int]:
+    """How far the picture moves across ``frames`` (pixels of the 64-px copy: the length of
+    the sum of frame-to-frame shifts found by phase correlation) and over how many steps."""
+    if len(frames) < 2:
+        return 0.0, 0
+    window = cv2.createHanningWindow((TINY_SIZE[0], TINY_SIZE[1]), cv2.CV_32F)
+    dx = dy = 0.0
+    for a, b in zip(frames, frames[1:]):
+        # phaseCorrelate may write into its inputs: give it copies.
+        (sx, sy), response = cv2.phaseCorrelate(a.tiny.copy(), b.tiny.copy(), window)
+        if response > 0.3:
+            dx, dy = dx + sx, dy + sy
+    return float(np.hypot(dx, dy)), len(frames) - 1
+
+
+def _camera_move(window: list[FrameFeatures], lo: int, hi: int) -> bool:
+    """The picture travels through the blend (:data:`MAX_TRAVEL`), much faster than just
+    before and after it: a pan or tilt, not a dissolve between shots that move on their own."""
+    inside, n = _travel(window[lo:hi + 1])
+    if inside <= MAX_TRAVEL:
+        return False
+    before, nb = _travel(window[:lo + 1])
+    after, na = _travel(window[hi:])
+    outside = (before + after) / (nb + na) if nb + na else 0.0
+    return inside / n > 3 * outside + 0.1
 
 
 def _alphas(window: list[FrameFeatures], lo: int, hi: int) -> list[float]:
