@@ -90,19 +90,19 @@ def test_concurrent_writers_lose_nothing(tmp_path):
         assert (e.artifact.width, e.artifact.height, e.artifact.bytes) == (100 + w, 50 + i, w * 1000 + i)
 
 
-def test_damaged_manifest_is_one_clear_error(tmp_path):
+def test_damaged_manifest_is_reported_not_raised_and_a_writer_sets_it_aside(tmp_path):
     (tmp_path / MANIFEST_NAME).write_text('{"artifacts": [', encoding="utf-8")
-    with pytest.raises(InputError, match="not valid JSON") as err:
-        read_manifest(tmp_path)
-    assert "delete" in err.value.hint
-    with pytest.raises(InputError):
-        record_artifact(Artifact(tmp_path / "x.png", "still", 1, 1, 1))
+    m = read_manifest(tmp_path)
+    assert list(m) == [] and "not valid JSON" in m.unreadable
+    record_artifact(Artifact(tmp_path / "x.png", "still", 1, 1, 1))  # the damaged file is kept aside, a new one begun
+    kept = list(tmp_path.glob("clipkit-manifest.damaged-*.json"))
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == '{"artifacts": ['
+    assert [e.artifact.path.name for e in read_manifest(tmp_path)] == ["x.png"]
     (tmp_path / MANIFEST_NAME).write_text('{"artifacts": [{"file": "x.png"}]}', encoding="utf-8")
-    with pytest.raises(InputError, match="damaged"):
-        read_manifest(tmp_path)
+    m = read_manifest(tmp_path)
+    assert list(m) == [] and m.damaged[0].index == 1 and m.damaged[0].file == tmp_path / "x.png"
     (tmp_path / MANIFEST_NAME).write_text("[1, 2]", encoding="utf-8")
-    with pytest.raises(InputError, match="not a clipkit manifest"):
-        read_manifest(tmp_path)
+    assert "not a clipkit manifest" in read_manifest(tmp_path).unreadable
 
 
 def test_missing_manifest(tmp_path):

@@ -67,10 +67,16 @@ def time_from_json(value) -> Fraction | None:
     if isinstance(value, dict) and set(value) == {"q"}:
         value = value["q"]
     if isinstance(value, str):
+        if len(value) > 64:
+            raise ValueError("a time far too long")
         return Fraction(value.strip())
     if isinstance(value, int):
+        if abs(value) > 10 ** 12:
+            raise ValueError("a time out of range")
         return Fraction(value)
     if isinstance(value, float):
+        if not abs(value) < 1e12:  # also NaN and infinities
+            raise ValueError(f"{value!r} is not a time")
         return Fraction(str(value)).limit_denominator(1_000_000)
     raise TypeError(f"a time cannot be {type(value).__name__}")
 
@@ -111,24 +117,39 @@ def artifact_to_json(artifact: Artifact, folder: str | os.PathLike | None = None
     return out
 
 
+def _count(value, limit: int) -> int:
+    """A whole number in ``[0, limit)`` from JSON (not a bool, a float like 1e400 or a 5,000-digit number)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError(f"{value!r} is not a number")
+    if isinstance(value, str) and len(value) > 20:
+        raise ValueError("a number far too long")
+    n = int(value) if not isinstance(value, float) else int(value) if value == value and abs(value) < limit else -1
+    if not 0 <= n < limit:
+        raise ValueError(f"{value!r} is out of range")
+    return n
+
+
 def artifact_from_json(data: dict, folder: str | os.PathLike | None = None) -> Artifact:
     """The :class:`Artifact` of :func:`artifact_to_json`'s data (``"file"`` is read relative to
     ``folder``); unknown keys are ignored.  Raises KeyError, TypeError or ValueError when damaged."""
     if not isinstance(data, dict):
         raise TypeError(f"an artifact is a JSON object, not {type(data).__name__}")
     if data.get("file") is not None:
-        path = Path(folder or ".") / str(data["file"])
+        name = data["file"]
+        if not isinstance(name, str) or not name or "/" in name or "\x00" in name or len(name.encode("utf-8", "surrogateescape")) > 255:
+            raise ValueError("its file name is not a file name")
+        path = Path(folder or ".") / name
     else:
         path = Path(str(data["path"]))
     frames = data.get("frame_count")
     return Artifact(
         path=path,
         kind=str(data["kind"]),
-        width=int(data["width"]),
-        height=int(data["height"]),
-        bytes=int(data.get("bytes") or 0),
+        width=_count(data["width"], 1 << 16),
+        height=_count(data["height"], 1 << 16),
+        bytes=_count(data.get("bytes") or 0, 1 << 50),
         source=Path(str(data["source"])) if data.get("source") else None,
-        frame_count=None if frames is None else int(frames),
+        frame_count=None if frames is None else _count(frames, 1 << 32),
         captions=tuple(str(c) for c in data.get("captions") or ()),
         sha256=data.get("sha256"),
         notes=tuple(str(n) for n in data.get("notes") or ()),

@@ -28,7 +28,8 @@ from .artifact import Artifact, artifact_from_json, artifact_to_json
 from .atomic import atomic_write_text, ensure_writable_dir
 from .errors import InputError, OutputError
 
-__all__ = ["MANIFEST_NAME", "manifest_path", "record_artifact", "read_manifest", "find_entry", "ManifestEntry"]
+__all__ = ["MANIFEST_NAME", "manifest_path", "record_artifact", "read_manifest", "find_entry", "ManifestEntry",
+           "Manifest", "DamagedEntry", "rewrite_manifest"]
 
 MANIFEST_NAME = "clipkit-manifest.json"
 LOCK_NAME = ".clipkit-manifest.lock"
@@ -72,14 +73,27 @@ def _locked(folder: Path, timeout: float = 60.0) -> Iterator[None]:
             os.unlink(lock)
 
 
-def _artifact(entry: dict, folder: Path) -> Artifact:
-    try:
-        return artifact_from_json(entry, folder)
-    except (KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
-        raise InputError(
-            f"an entry of the manifest in {folder} is damaged ({type(exc).__name__}: {exc})",
-            f"delete {manifest_path(folder)} and rerun the jobs, or name the files: clipkit embed FILE…",
-        ) from exc
+_DAMAGE = (KeyError, TypeError, ValueError, ZeroDivisionError, OverflowError, RecursionError, AttributeError)
+
+
+class DamagedEntry:
+    """An entry of the manifest that cannot be read: where it is, why, and the file it names (if any)."""
+
+    __slots__ = ("index", "reason", "file")
+
+    def __init__(self, index: int, reason: str, file: Path | None) -> None:
+        self.index, self.reason, self.file = index, reason, file
+
+    def __repr__(self) -> str:
+        return f"DamagedEntry({self.index}, {self.reason!r}, {self.file})"
+
+
+def _named_file(entry, folder: Path) -> Path | None:
+    """The file a damaged entry names, when it names a plain file of ``folder``."""
+    name = entry.get("file") if isinstance(entry, dict) else None
+    if isinstance(name, str) and name and "/" not in name and "\\" not in name and name not in (".", ".."):
+        return folder / name
+    return None
 
 
 class ManifestEntry:
@@ -94,23 +108,54 @@ class ManifestEntry:
         return f"ManifestEntry({self.artifact.path!s}, embed={self.embed!r})"
 
 
+def _int(text: str) -> int | None:
+    """JSON integers; a number too long to be real (Python refuses over 4,300 digits) becomes None (damaged)."""
+    return int(text) if len(text) <= 40 else None
+
+
+class _Unreadable(Exception):
+    """The manifest file exists but is not a manifest (its reason is the message)."""
+
+
 def _load(path: Path) -> dict:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {"clipkit_manifest": VERSION, "artifacts": []}
+    except UnicodeDecodeError as exc:
+        raise _Unreadable(f"it is not UTF-8 text ({exc.reason})") from exc
     except OSError as exc:
         raise InputError(f"cannot read the manifest {path}: {exc.strerror}", "check its permissions") from exc
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_int)
     except json.JSONDecodeError as exc:
-        raise InputError(
-            f"the manifest {path} is not valid JSON (line {exc.lineno}: {exc.msg})",
-            "fix or delete it (the next job starts a new one); `clipkit embed FILE…` reads the files themselves",
-        ) from exc
+        raise _Unreadable(f"it is not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    except RecursionError as exc:
+        raise _Unreadable("it is nested too deeply") from exc
     if not isinstance(data, dict) or not isinstance(data.get("artifacts"), list):
-        raise InputError(f"{path} is not a clipkit manifest", "delete or rename it; clipkit writes its own")
+        raise _Unreadable("it is not a clipkit manifest (no list of artifacts)")
     return data
+
+
+def _keep_damaged(path: Path) -> Path:
+    """Move a damaged manifest aside (never delete what a user may want back); returns where."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    kept = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")
+    n = 1
+    while kept.exists():
+        kept = path.with_name(f"{path.stem}.damaged-{stamp}-{n}{path.suffix}")
+        n += 1
+    os.replace(path, kept)
+    return kept
+
+
+def _load_or_set_aside(path: Path) -> dict:
+    """The manifest's data; a damaged one is moved aside (kept) and a new one begun."""
+    try:
+        return _load(path)
+    except _Unreadable:
+        _keep_damaged(path)
+        return {"clipkit_manifest": VERSION, "artifacts": []}
 
 
 def record_artifact(artifact: Artifact, *, embed: dict | None = None) -> Path:
@@ -123,7 +168,7 @@ def record_artifact(artifact: Artifact, *, embed: dict | None = None) -> Path:
     entry["embed"] = {k: v for k, v in (embed or {}).items() if v not in (None, "")}
     entry["recorded"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     with _locked(folder):
-        data = _load(path)
+        data = _load_or_set_aside(path)
         items = [e for e in data["artifacts"] if not (isinstance(e, dict) and e.get("file") == entry["file"])]
         items.append(entry)
         data["artifacts"] = items
@@ -132,10 +177,27 @@ def record_artifact(artifact: Artifact, *, embed: dict | None = None) -> Path:
     return path
 
 
-def read_manifest(folder: str | os.PathLike) -> list[ManifestEntry]:
-    """Every artifact recorded in ``folder``, in the order they were made.
+class Manifest(list):
+    """The readable entries of a manifest, in the order made, and what could not be read.
 
-    Raises :class:`InputError` if there is no manifest there or it is damaged.
+    ``damaged`` lists entries that are not readable (each with the file it names,
+    when it names one); ``unreadable`` is the reason when the whole file is not
+    a manifest (then the list is empty).  Nothing is changed on disk by reading.
+    """
+
+    def __init__(self, entries=(), damaged=(), unreadable: str | None = None, path: Path | None = None):
+        super().__init__(entries)
+        self.damaged: list[DamagedEntry] = list(damaged)
+        self.unreadable = unreadable
+        self.path = path
+
+
+def read_manifest(folder: str | os.PathLike) -> Manifest:
+    """Every artifact recorded in ``folder``, in the order they were made (a :class:`Manifest`).
+
+    Raises :class:`InputError` if there is no manifest there.  A damaged entry
+    or file never raises: it is listed in ``damaged`` / ``unreadable`` for the
+    caller to report and rebuild from the files (``clipkit embed --all`` does).
     """
     folder = Path(folder)
     path = manifest_path(folder)
@@ -144,8 +206,46 @@ def read_manifest(folder: str | os.PathLike) -> list[ManifestEntry]:
             f"no clipkit manifest in {folder} ({MANIFEST_NAME})",
             "run clipkit gif/still/strip with -o that folder first, or name the files: clipkit embed FILE…",
         )
-    data = _load(path)
-    return [ManifestEntry(_artifact(e, folder), dict(e.get("embed") or {}), e.get("recorded")) for e in data["artifacts"]]
+    try:
+        data = _load(path)
+    except _Unreadable as exc:
+        return Manifest(unreadable=str(exc), path=path)
+    entries, damaged = [], []
+    for n, e in enumerate(data["artifacts"], 1):
+        try:
+            if not isinstance(e, dict):
+                raise TypeError(f"an entry is a JSON object, not {type(e).__name__}")
+            embed = e.get("embed")
+            if embed is not None and not isinstance(embed, dict):
+                raise TypeError(f"its embed options are {type(embed).__name__}, not an object")
+            recorded = e.get("recorded")
+            entries.append(ManifestEntry(artifact_from_json(e, folder), dict(embed or {}),
+                                         recorded if isinstance(recorded, str) else None))
+        except _DAMAGE as exc:
+            damaged.append(DamagedEntry(n, f"{type(exc).__name__}: {str(exc)[:120]}", _named_file(e, folder)))
+    return Manifest(entries, damaged, path=path)
+
+
+def rewrite_manifest(folder: str | os.PathLike, entries: list[tuple[Artifact, dict]]) -> tuple[Path, Path | None]:
+    """Replace a damaged manifest by one listing ``entries`` (artifact, embed options), in order.
+
+    The damaged file is kept beside it (``clipkit-manifest.damaged-TIME.json``);
+    returns (the new manifest, the kept copy).
+    """
+    folder = Path(folder)
+    path = manifest_path(folder)
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    items = []
+    for artifact, embed in entries:
+        item = artifact_to_json(artifact, folder)
+        item["embed"] = {k: v for k, v in (embed or {}).items() if v not in (None, "")}
+        item["recorded"] = now
+        items.append(item)
+    with _locked(folder):
+        kept = _keep_damaged(path) if path.exists() else None
+        atomic_write_text(path, json.dumps({"clipkit_manifest": VERSION, "artifacts": items}, indent=2,
+                                           ensure_ascii=False) + "\n")
+    return path, kept
 
 
 def find_entry(file: str | os.PathLike) -> ManifestEntry | None:
@@ -154,7 +254,7 @@ def find_entry(file: str | os.PathLike) -> ManifestEntry | None:
     folder = file.parent
     if not manifest_path(folder).is_file():
         return None
-    for entry in read_manifest(folder):
+    for entry in read_manifest(folder):  # damaged entries are skipped: the file itself is read instead
         if entry.artifact.path.name == file.name:
             return entry
         for sib in entry.artifact.siblings:

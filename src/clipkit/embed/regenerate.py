@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..artifact import Artifact
-from ..errors import InputError, UsageError
-from ..manifest import read_manifest
+from ..errors import ClipkitError, InputError, UsageError
+from ..manifest import ManifestEntry, read_manifest, rewrite_manifest
 from ..settings import EmbedSettings
-from .files import artifact_for
+from .files import artifact_for, describe_file
 from .snippet import check_format, snippet
 from .urls import check_base_url
 
@@ -22,6 +22,63 @@ class EmbedResult:
     text: str  # the snippets, separated by blank lines
     artifacts: tuple[Artifact, ...]  # what they show, in order
     notes: tuple[str, ...] = ()  # e.g. files in the manifest that no longer exist
+
+
+_MEDIA_SUFFIXES = (".gif", ".png", ".jpg", ".jpeg", ".webp", ".mp4", ".webm")
+
+
+def _readable_manifest(folder: Path, notes: list[str]) -> list[ManifestEntry]:
+    """The folder's manifest; a damaged one is reported and rebuilt from the files themselves.
+
+    Readable entries keep their facts and embed options; a damaged entry that
+    names an existing file is read again from that file; a manifest that is not
+    JSON at all is rebuilt from the media files of the folder, oldest first.
+    The damaged file is kept beside the new one.
+    """
+    manifest = read_manifest(folder)
+    if not manifest.damaged and not manifest.unreadable:
+        return list(manifest)
+    rebuilt: list[tuple[Artifact, dict]] = []
+    if manifest.unreadable:
+        why = manifest.unreadable
+        files = sorted((p for p in folder.iterdir() if p.suffix.lower() in _MEDIA_SUFFIXES and p.is_file()),
+                       key=lambda p: (p.stat().st_mtime_ns, p.name))
+        gifs = {p.stem for p in files if p.suffix.lower() == ".gif"}
+        for p in files:
+            if p.suffix.lower() != ".gif" and p.stem in gifs and p.suffix.lower() in (".mp4", ".webp", ".webm"):
+                continue  # a GIF's sibling: described with it
+            try:
+                rebuilt.append((describe_file(p), {}))
+            except ClipkitError:
+                pass
+    else:
+        why = f"{len(manifest.damaged)} of its entries {'is' if len(manifest.damaged) == 1 else 'are'} damaged " \
+              f"({manifest.damaged[0].reason})"
+        by_index: list[tuple[int, tuple[Artifact, dict]]] = []
+        good = iter(manifest)
+        damaged = {d.index: d for d in manifest.damaged}
+        for n in range(1, len(manifest) + len(manifest.damaged) + 1):
+            if n in damaged:
+                d = damaged[n]
+                if d.file is not None and d.file.is_file():
+                    try:
+                        by_index.append((n, (describe_file(d.file), {})))
+                    except ClipkitError:
+                        notes.append(f"entry {n} of {manifest.path} names {d.file.name}, which cannot be read; left out")
+                else:
+                    notes.append(f"entry {n} of {manifest.path} names no file that exists; left out")
+            else:
+                e = next(good)
+                by_index.append((n, (e.artifact, e.embed)))
+        rebuilt = [item for _, item in by_index]
+    try:
+        path, kept = rewrite_manifest(folder, rebuilt)
+        notes.append(f"the manifest {path} was damaged ({why}): rebuilt from the files ({len(rebuilt)} listed)"
+                     + (f"; the damaged one is kept as {kept.name}" if kept else ""))
+    except (OSError, ClipkitError) as exc:
+        notes.append(f"the manifest {manifest.path} is damaged ({why}) and could not be rewritten "
+                     f"({getattr(exc, 'strerror', None) or exc}): the files themselves were read")
+    return [ManifestEntry(a, e, None) for a, e in rebuilt]
 
 
 def embed_files(
@@ -52,13 +109,14 @@ def embed_files(
         for folder in paths or (".",):
             if not Path(folder).is_dir():
                 raise InputError(f"{folder} is not a folder", "with --all, name the output folders (default: the current one)")
-            for entry in read_manifest(folder):
+            for entry in _readable_manifest(Path(folder), notes):
                 if not entry.artifact.path.is_file():
                     notes.append(f"{entry.artifact.path} is in the manifest but no longer exists; skipped")
                     continue
                 jobs.append((entry.artifact, entry.embed))
         if not jobs:
-            raise InputError("the manifest lists no files that exist", "make some with clipkit gif/still/strip first")
+            why = f" ({notes[-1]})" if notes else ""
+            raise InputError(f"the manifest lists no files that exist{why}", "make some with clipkit gif/still/strip first")
     else:
         if not paths:
             raise UsageError("name at least one file", "or use --all for everything recorded in a folder")
