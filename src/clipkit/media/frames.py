@@ -23,7 +23,8 @@ import numpy as np
 
 from ..errors import Cancelled, MediaError
 from .ffmpeg import start_ffmpeg
-from .probe import MediaInfo, probe, snap_to_grid
+from .probe import MediaInfo, probe, snap_to_grid, ts_offset
+from .tsindex import CLOCK, TsIndex, ts_index
 
 __all__ = ["Frame", "read_frames", "frame_at", "fit_size", "resample", "PIX_FMTS"]
 
@@ -122,9 +123,20 @@ def read_frames(
     if threads:
         cmd += ["-threads", str(threads)]
     cmd += [*decoder_options]
-    cmd += ["-ss", _ffmpeg_time(seek), "-copyts", "-t", _ffmpeg_time(end - seek + Fraction(1, 2)),
-            "-i", str(info.path), "-map", f"0:{video.index}", "-an", "-sn", "-dn",
-            "-vf", ",".join(filters), "-fps_mode", "passthrough",
+    ts = transport_index(info)
+    clock = None
+    if ts is not None:
+        # A transport stream: start at the byte offset of the keyframe the first frame needs
+        # (timestamp seeking lands after it), and read times off the stream's continuous timeline.
+        lead = ts_offset(ts, info.start_time)
+        entry = ts.start_entry(max(Fraction(0), start - lead))
+        clock = ts.clock(entry)
+        cmd += ["-skip_initial_bytes", str(int(ts.offsets[entry])), "-copyts",
+                "-i", str(info.path), "-map", f"0:i:{ts.pid}"]
+    else:
+        cmd += ["-ss", _ffmpeg_time(seek), "-copyts", "-t", _ffmpeg_time(end - seek + Fraction(1, 2)),
+                "-i", str(info.path), "-map", f"0:{video.index}"]
+    cmd += ["-an", "-sn", "-dn", "-vf", ",".join(filters), "-fps_mode", "passthrough",
             "-f", "rawvideo", "-pix_fmt", pix_fmt, "pipe:1"]
     proc = start_ffmpeg(cmd, loglevel="info", bufsize=0)  # info: showinfo's frame times
     times: queue.Queue = queue.Queue()
@@ -143,7 +155,7 @@ def read_frames(
                 s = re.search(r"\bs:(\d+)x(\d+)", line)
                 if s:
                     size_box[:] = [(int(s.group(1)), int(s.group(2)))]
-                times.put((int(m.group(2)) * tb, int(m.group(3)) * tb if int(m.group(3)) > 0 else None, size_box[0] if size_box else None))
+                times.put((int(m.group(2)), tb, int(m.group(3)) * tb if int(m.group(3)) > 0 else None, size_box[0] if size_box else None))
                 continue
             m = _TIMEBASE_RE.search(line)
             if m and "showinfo" in line:
@@ -168,7 +180,7 @@ def read_frames(
             item = times.get()
             if item is None:
                 break
-            pts, dur, size = item
+            ticks, tb, dur, size = item
             if size is None:
                 raise MediaError(f"ffmpeg did not report the frame size of {info.path}", "run with --debug and report it")
             w, h = size
@@ -183,7 +195,10 @@ def read_frames(
                 got += n
             if got < nbytes:
                 break
-            t = pts - info.start_time
+            if clock is not None:
+                t = lead + clock.time(round(ticks * tb * CLOCK))
+            else:
+                t = ticks * tb - info.start_time
             if rate:
                 t = snap_to_grid(t, rate, Fraction(1, 1000))
             shape = (h, w) if channels == 1 else (channels, h, w) if pix_fmt in PLANAR else (h, w, channels)
@@ -215,6 +230,14 @@ def read_frames(
         detail = next((ln for ln in reversed(tail) if ln.strip()), "no frames decoded")
         raise MediaError(f"no frames could be decoded from {info.path} between {float(start):.3f}s and {float(end):.3f}s ({detail})",
                          "the file may be damaged there; try another range")
+
+
+def transport_index(info: MediaInfo) -> TsIndex | None:
+    """The packet index of ``info``'s video when it is an MPEG transport stream (.ts, .m2ts), else None."""
+    video = info.video
+    if video is None or video.pid is None or not info.container.startswith("mpegts"):
+        return None
+    return ts_index(info.path, video.pid)
 
 
 def frame_at(source: str | os.PathLike | MediaInfo, t: Fraction, **kwargs) -> Frame:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -44,6 +44,7 @@ class VideoStream:
     frame_rate: Fraction | None  # exact average rate (None if unknown)
     variable_frame_rate: bool
     pix_fmt: str | None = None
+    pid: int | None = None  # MPEG-TS packet id (``Stream #0:0[0x100]``), for transport streams
 
     @property
     def display_size(self) -> tuple[int, int]:
@@ -111,7 +112,7 @@ class MediaInfo:
         return data
 
 
-_STREAM_RE = re.compile(r"^\s*Stream #0:(\d+)(?:\[0x[0-9a-fA-F]+\])?(?:\(([^)]*)\))?(?:\[[^\]]*\])?: (Video|Audio|Subtitle|Data|Attachment): (.*)$")
+_STREAM_RE = re.compile(r"^\s*Stream #0:(\d+)(?:\[(0x[0-9a-fA-F]+)\])?(?:\(([^)]*)\))?(?:\[[^\]]*\])?: (Video|Audio|Subtitle|Data|Attachment): (.*)$")
 _INPUT_RE = re.compile(r"^Input #0, ([^,]+(?:,[^,\s]+)*), from ")
 _DURATION_RE = re.compile(r"^\s*Duration: (\S+), start: (-?[\d.]+), bitrate: (\S+)")
 _META_RE = re.compile(r"^\s+(\w+)\s*: (.*)$")
@@ -170,6 +171,7 @@ class _RawStream:
     desc: str
     meta: dict[str, str] = field(default_factory=dict)
     rotation: int = 0
+    pid: int | None = None
 
 
 def _parse_header(text: str) -> tuple[dict, list[_RawStream]]:
@@ -197,8 +199,9 @@ def _parse_header(text: str) -> tuple[dict, list[_RawStream]]:
             continue
         m = _STREAM_RE.match(line)
         if m:
-            lang = m.group(2)
-            current = _RawStream(int(m.group(1)), m.group(3), None if lang in (None, "und") else lang, m.group(4))
+            lang = m.group(3)
+            current = _RawStream(int(m.group(1)), m.group(4), None if lang in (None, "und") else lang, m.group(5),
+                                 pid=int(m.group(2), 16) if m.group(2) else None)
             streams.append(current)
             continue
         m = _ROTATION_RE.search(line)
@@ -234,7 +237,7 @@ def _video(raw: _RawStream) -> VideoStream:
         value = Fraction(m.group(1)) * (1000 if m.group(2) else 1)
         if value > 0:
             rate = _snap_rate(value)
-    return VideoStream(raw.index, codec, width, height, sar, raw.rotation, rate, False, pix_fmt)
+    return VideoStream(raw.index, codec, width, height, sar, raw.rotation, rate, False, pix_fmt, raw.pid)
 
 
 def _audio(raw: _RawStream) -> AudioStream:
@@ -294,7 +297,8 @@ def _packet_times(path: Path, stream_index: int, *, from_end: bool) -> list[tupl
     return rows
 
 
-def _timing(path: Path, video: VideoStream, header_duration: Fraction | None, start: Fraction) -> tuple[VideoStream, Fraction | None]:
+def _timing(path: Path, video: VideoStream, header_duration: Fraction | None, start: Fraction,
+            want_end: bool = True) -> tuple[VideoStream, Fraction | None]:
     """Refine the frame rate, detect variable frame rate, and find where the video ends."""
     head = _packet_times(path, video.index, from_end=False)
     rate, vfr = video.frame_rate, False
@@ -317,7 +321,7 @@ def _timing(path: Path, video: VideoStream, header_duration: Fraction | None, st
             elif mean > 0:
                 rate = (1 / mean).limit_denominator(1001)
     end = None
-    tail = _packet_times(path, video.index, from_end=True)
+    tail = _packet_times(path, video.index, from_end=True) if want_end else []
     if tail:
         last_pts, last_dur, tb = max(tail, key=lambda r: r[0])
         last = last_pts * tb - start
@@ -331,8 +335,7 @@ def _timing(path: Path, video: VideoStream, header_duration: Fraction | None, st
             step = (pts[-1] - pts[-2]) if len(pts) > 1 else 0
             ticks = last_dur if last_dur * 2 >= step else step
             end = last + (ticks * tb if ticks else (1 / rate if rate else 0))
-    refined = VideoStream(video.index, video.codec, video.width, video.height, video.pixel_aspect,
-                          video.rotation, rate, vfr, video.pix_fmt)
+    refined = replace(video, frame_rate=rate, variable_frame_rate=vfr)
     return refined, end
 
 
@@ -353,8 +356,18 @@ def _probe_cached(path: str, mtime_ns: int, size: int) -> MediaInfo:
     video = _video(videos[0]) if videos else None
     duration = head.get("duration")
     start = head.get("start", Fraction(0))
+    ts = None
     if video is not None:
-        video, video_end = _timing(p, video, duration, start)
+        if head["container"].startswith("mpegts") and video.pid is not None:
+            from .tsindex import ts_index
+
+            ts = ts_index(p, video.pid)
+        video, video_end = _timing(p, video, duration, start, want_end=ts is None)
+        if ts is not None:
+            # The transport stream's own continuous timeline (clock jumps joined, wraps unwrapped).
+            video_end = ts_offset(ts, start) + ts.duration
+            if video.frame_rate and not video.variable_frame_rate:
+                video_end = snap_to_grid(video_end, video.frame_rate, Fraction(1, 1000))
         if video_end is not None and video_end > 0:
             duration = video_end
     if duration is None or duration <= 0:
@@ -374,6 +387,12 @@ def _probe_cached(path: str, mtime_ns: int, size: int) -> MediaInfo:
         audio=tuple(_audio(s) for s in streams if s.kind == "Audio"),
         subtitles=tuple(_subtitle(s, n) for n, s in enumerate(subs)),
     )
+
+
+def ts_offset(ts, start: Fraction) -> Fraction:
+    """Where a transport stream's first video frame sits after the file's start (another stream may begin first)."""
+    lead = Fraction(ts.segments[0].origin, 90_000) - start if ts.segments else Fraction(0)
+    return lead if 0 <= lead < 5 else Fraction(0)
 
 
 def probe(path: str | os.PathLike) -> MediaInfo:

@@ -1,0 +1,96 @@
+"""Frame-exact seeking in MPEG transport streams (.ts, .m2ts) as broadcast recordings come.
+
+Every frame k of the generated streams is a flat grey of a known level (``level_of(k)``),
+so the picture itself says which frame was decoded; its reported time must be k / rate
+on the file's continuous timeline, across long and short GOPs, MPEG-2 open GOPs, the
+M2TS packet layout, two recordings joined (clock jumps back or forward) and a 33-bit
+clock wrap.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from clipkit import detect_scenes, make_gif, still
+from clipkit.media.frames import frame_at, read_frames
+from clipkit.media.probe import probe
+from tv_media import frame_number, join_files, level_of, make_counter_ts
+
+R25 = Fraction(25)
+NTSC_FILM = Fraction(24000, 1001)
+
+
+@pytest.fixture(scope="module")
+def streams(tmp_path_factory):
+    d = tmp_path_factory.mktemp("ts")
+    a = make_counter_ts(d / "a.ts", frames=125, gop=50)
+    b = make_counter_ts(d / "b.ts", frames=125, gop=50, first=125)
+    far = make_counter_ts(d / "far.ts", frames=125, gop=50, first=125, ts_offset=1000)
+    return {
+        "gop5s": (make_counter_ts(d / "gop5s.ts", frames=300, gop=125), 300, R25),
+        "gop0.5s_film": (make_counter_ts(d / "short.ts", frames=150, gop=12, rate="24000/1001"), 150, NTSC_FILM),
+        "mpeg2_open_gop": (make_counter_ts(d / "mpeg2.ts", frames=200, gop=15, codec="mpeg2video"), 200, R25),
+        "m2ts": (make_counter_ts(d / "disc.m2ts", frames=150, gop=24, m2ts=True), 150, R25),
+        "joined_back": (join_files(d / "joined.ts", a, b), 250, R25),
+        "joined_forward": (join_files(d / "forward.ts", a, far), 250, R25),
+        "pts_wrap": (make_counter_ts(d / "wrap.ts", frames=200, gop=50, ts_offset=95440), 200, R25),
+    }
+
+
+def which(image: np.ndarray) -> int:
+    return frame_number(float(image.mean()))
+
+
+@pytest.mark.parametrize("name", ["gop5s", "gop0.5s_film", "mpeg2_open_gop", "m2ts", "joined_back", "joined_forward", "pts_wrap"])
+def test_every_seek_lands_on_its_frame(streams, name):
+    path, count, rate = streams[name]
+    info = probe(path)
+    assert info.duration == count / rate  # joins and wraps do not stretch the timeline
+    # Times all over the file, including just after every keyframe and the frames either side of a seam.
+    for k in sorted({0, 1, count // 2 - 1, count // 2, count // 2 + 1, count - 1, *range(3, count, 29)}):
+        for t in (k / rate, k / rate + 1 / (3 * rate)):
+            f = frame_at(info, t, pix_fmt="gray")
+            assert (which(f.image), f.time) == (k % 200, k / rate), (name, k, t)
+
+
+@pytest.mark.parametrize("name", ["joined_back", "pts_wrap", "mpeg2_open_gop"])
+def test_a_range_gives_every_frame_once_in_order(streams, name):
+    path, count, rate = streams[name]
+    lo, hi = count // 2 - 30, count // 2 + 20
+    frames = list(read_frames(path, start=lo / rate, end=hi / rate, pix_fmt="gray", width=32))
+    assert [f.time for f in frames] == [k / rate for k in range(lo, hi)]
+    assert [which(f.image) for f in frames] == [k % 200 for k in range(lo, hi)]
+
+
+def test_still_and_gif_on_a_recording_start_on_the_asked_frame(streams, tmp_path):
+    path, _, rate = streams["gop5s"]
+    for k in (7, 61, 130, 199, 251):
+        art = still(path, k / rate + Fraction(1, 100), tmp_path / f"s{k}.png")
+        assert abs(np.asarray(Image.open(art.path).convert("L"), float).mean() - level_of(k)) < 3, k
+    gif = make_gif(path, Fraction(62, 25), Fraction(74, 25), tmp_path / "g.gif", fps=25, width=64)
+    im = Image.open(gif.path)
+    assert im.n_frames == 12
+    for i in range(im.n_frames):  # frame 62 first (not the keyframe after it), then one frame per frame
+        im.seek(i)
+        assert abs(np.asarray(im.convert("L"), float).mean() - level_of(62 + i)) < 3, i
+
+
+def test_scenes_on_a_joined_recording_find_the_cuts_at_their_times(tmp_path):
+    a = make_counter_ts(tmp_path / "a.ts", frames=120, gop=50, shot=40)
+    b = make_counter_ts(tmp_path / "b.ts", frames=120, gop=50, shot=40, first=120)
+    found = detect_scenes(join_files(tmp_path / "j.ts", a, b), cache=False)
+    assert [s.start for s in found.scenes] == [k * 40 / R25 for k in range(6)]
+
+
+def test_the_cli_still_no_longer_fails_on_a_ts(streams, tmp_path):
+    path, _, rate = streams["gop5s"]
+    res = subprocess.run([sys.executable, "-m", "clipkit", "still", str(path), "9.3", "-o", str(tmp_path / "x.png"),
+                          "--embed", "none"], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert abs(np.asarray(Image.open(tmp_path / "x.png").convert("L"), float).mean() - level_of(232)) < 3
