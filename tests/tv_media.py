@@ -12,7 +12,8 @@ from pathlib import Path
 
 from media import ffmpeg, level_of, luma_of
 
-__all__ = ["make_counter_ts", "join_files", "frame_number", "level_of"]
+__all__ = ["make_counter_ts", "join_files", "frame_number", "level_of", "make_interlaced", "make_telecined", "comb",
+           "stripe_shift", "STRIPE_STEP"]
 
 
 def make_counter_ts(path: Path, *, frames: int = 250, rate: str = "25", gop: int = 50, codec: str = "libx264",
@@ -65,3 +66,53 @@ def frame_number(level: float, count: int = 200) -> int:
 
 def exact_time(k: int, rate: Fraction) -> Fraction:
     return k / rate
+
+
+#: Vertical stripes sliding 6 px to the left per source frame: any weave of two moments combs.
+STRIPES = "geq=lum='128+90*sin((X-N*6)/5)':cb=128:cr=128"
+STRIPE_STEP = 6
+
+
+def make_interlaced(path: Path, *, flagged: bool = True, order: str = "tff", seconds: int = 2, codec: str = "libx264") -> Path:
+    """25i from 50p sliding stripes (``interlace`` filter: each frame two fields 1/50 s apart).
+
+    ``flagged`` writes the field order into the stream; without it the stream says progressive.
+    """
+    vf = f"{STRIPES},interlace=scan={order}" + ("" if flagged else ",setfield=prog")
+    args = ["-f", "lavfi", "-i", f"color=c=black:size=320x240:rate=50,trim=end_frame={50 * seconds}", "-vf", vf]
+    if codec == "libx264":
+        args += ["-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p"]
+        if flagged:
+            args += ["-flags", "+ildct+ilme", "-x264opts", f"{'tff' if order == 'tff' else 'bff'}=1"]
+    else:
+        args += ["-c:v", codec, "-q:v", "2", "-pix_fmt", "yuv420p"] + (["-flags", "+ildct+ilme"] if flagged else [])
+    ffmpeg(*args, path)
+    return path
+
+
+def make_telecined(path: Path, *, flagged: bool = True, frames: int = 96) -> Path:
+    """23.976 fps film of sliding stripes, 3:2 pulled down to 29.97 (``telecine``), hard-telecined."""
+    vf = f"{STRIPES},telecine=first_field=top:pattern=23" + ("" if flagged else ",setfield=prog")
+    args = ["-f", "lavfi", "-i", f"color=c=black:size=320x240:rate=24000/1001,trim=end_frame={frames}", "-vf", vf,
+            "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p"]
+    if flagged:
+        args += ["-flags", "+ildct+ilme", "-x264opts", "tff=1"]
+    ffmpeg(*args, path)
+    return path
+
+
+def comb(gray) -> float:
+    """How combed a picture is: mean |2·row − the rows above and below| (0 for clean vertical stripes)."""
+    import numpy as np
+
+    g = gray.astype(np.int32)
+    return float(np.abs(2 * g[1:-1] - g[:-2] - g[2:]).mean())
+
+
+def stripe_shift(a, b) -> int:
+    """How many pixels the stripes moved left from picture ``a`` to ``b`` (middle row, 0–31)."""
+    import numpy as np
+
+    ra = a[a.shape[0] // 2].astype(float) - 128
+    rb = b[b.shape[0] // 2].astype(float) - 128
+    return int(np.argmax([np.dot(ra[s:s + 200], rb[:200]) for s in range(32)]))

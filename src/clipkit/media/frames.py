@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import Cancelled, MediaError
 from .ffmpeg import start_ffmpeg
+from .interlace import decode_filters
 from .probe import MediaInfo, probe, snap_to_grid, ts_offset
 from .tsindex import CLOCK, TsIndex, ts_index
 
@@ -114,7 +115,8 @@ def read_frames(
         out_w, out_h = -2, -2  # let ffmpeg keep the pre-filtered size
     seek = max(Fraction(0), start - _LEAD_IN)
 
-    filters = list(pre_filters)
+    # Clean progressive frames first (deinterlace / inverse telecine), then the caller's crop, then the size.
+    filters = decode_filters(video.scan, info.deinterlace) + list(pre_filters)
     if out_w > 0:
         filters.append(f"scale={out_w}:{out_h}:flags={scale_flags}")
         filters.append("setsar=1")
@@ -199,7 +201,9 @@ def read_frames(
                 t = lead + clock.time(round(ticks * tb * CLOCK))
             else:
                 t = ticks * tb - info.start_time
-            if rate:
+            if rate and video.stream_frame_rate:
+                t = Fraction(round(t * rate)) / rate  # decimated film frames: decimate's own clock is on a coarser grid
+            elif rate:
                 t = snap_to_grid(t, rate, Fraction(1, 1000))
             shape = (h, w) if channels == 1 else (channels, h, w) if pix_fmt in PLANAR else (h, w, channels)
             frame = Frame(t, 0, np.frombuffer(buf, np.uint8).reshape(shape), dur)

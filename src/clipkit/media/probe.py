@@ -16,8 +16,10 @@ from dataclasses import asdict, dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
-from ..errors import InputError, MediaError
+from ..errors import InputError, MediaError, UsageError
 from .ffmpeg import run_ffmpeg
+from .interlace import MODES, Scan, decoded_rate, field_flags
+from .streams import choose_video, sample_scan
 
 __all__ = ["snap_to_grid", "MediaInfo", "VideoStream", "AudioStream", "SubtitleTrack", "probe", "TEXT_SUBTITLE_CODECS"]
 
@@ -45,6 +47,10 @@ class VideoStream:
     variable_frame_rate: bool
     pix_fmt: str | None = None
     pid: int | None = None  # MPEG-TS packet id (``Stream #0:0[0x100]``), for transport streams
+    program: int | None = None  # the MPEG-TS program (service) it belongs to
+    scan: Scan | None = None  # progressive / interlaced / telecined (flags and an idet sample)
+    stream_frame_rate: Fraction | None = None  # the rate as stored, when decoding changes it (telecine: 29.97)
+    colour: str | None = None  # the pixel format's colour part, e.g. "tv, bt2020nc/bt2020/smpte2084"
 
     @property
     def display_size(self) -> tuple[int, int]:
@@ -84,6 +90,14 @@ class SubtitleTrack:
 
 
 @dataclass(frozen=True)
+class Program:
+    number: int
+    name: str | None
+    provider: str | None
+    streams: tuple[int, ...]  # stream indices (ffmpeg's 0:N)
+
+
+@dataclass(frozen=True)
 class MediaInfo:
     path: Path
     container: str
@@ -95,6 +109,9 @@ class MediaInfo:
     video: VideoStream | None
     audio: tuple[AudioStream, ...] = field(default_factory=tuple)
     subtitles: tuple[SubtitleTrack, ...] = field(default_factory=tuple)
+    videos: tuple[VideoStream, ...] = field(default_factory=tuple)  # every video stream; ``video`` is the one used
+    programs: tuple[Program, ...] = field(default_factory=tuple)  # MPEG-TS programs (services)
+    deinterlace: str = "auto"  # how frames are decoded: auto / off / on (see media.interlace)
 
     def require_video(self) -> VideoStream:
         if self.video is None:
@@ -172,12 +189,14 @@ class _RawStream:
     meta: dict[str, str] = field(default_factory=dict)
     rotation: int = 0
     pid: int | None = None
+    program: int | None = None
 
 
 def _parse_header(text: str) -> tuple[dict, list[_RawStream]]:
-    head: dict = {"meta": {}}
+    head: dict = {"meta": {}, "programs": {}}
     streams: list[_RawStream] = []
     current: _RawStream | None = None
+    program: int | None = None
     in_input = False
     for line in text.splitlines():
         m = _INPUT_RE.match(line)
@@ -197,11 +216,16 @@ def _parse_header(text: str) -> tuple[dict, list[_RawStream]]:
             head["bitrate"] = int(br) * 1000 if br.isdigit() else None
             current = None
             continue
+        m = re.match(r"^\s+Program (\d+)", line)
+        if m:
+            program, current = int(m.group(1)), None
+            head["programs"][program] = {}
+            continue
         m = _STREAM_RE.match(line)
         if m:
             lang = m.group(3)
             current = _RawStream(int(m.group(1)), m.group(4), None if lang in (None, "und") else lang, m.group(5),
-                                 pid=int(m.group(2), 16) if m.group(2) else None)
+                                 pid=int(m.group(2), 16) if m.group(2) else None, program=program)
             streams.append(current)
             continue
         m = _ROTATION_RE.search(line)
@@ -212,7 +236,9 @@ def _parse_header(text: str) -> tuple[dict, list[_RawStream]]:
         m = _META_RE.match(line)
         if m:
             key, value = m.group(1).lower(), m.group(2).strip()
-            if current is None:
+            if current is None and program is not None:
+                head["programs"][program].setdefault(key, value)
+            elif current is None:
                 head["meta"].setdefault(key, value)
             else:
                 current.meta.setdefault(key, value)
@@ -237,7 +263,12 @@ def _video(raw: _RawStream) -> VideoStream:
         value = Fraction(m.group(1)) * (1000 if m.group(2) else 1)
         if value > 0:
             rate = _snap_rate(value)
-    return VideoStream(raw.index, codec, width, height, sar, raw.rotation, rate, False, pix_fmt, raw.pid)
+    colour = re.search(r"\((.*)\)", parts[1]) if len(parts) > 1 else None
+    flags = field_flags(colour.group(1)) if colour else "unknown"
+    return VideoStream(raw.index, codec, width, height, sar, raw.rotation, rate, False, pix_fmt, raw.pid, raw.program,
+                       Scan("interlaced" if flags in ("tff", "bff") else "progressive",
+                            flags if flags in ("tff", "bff") else None, flags),
+                       colour=colour.group(1) if colour else None)
 
 
 def _audio(raw: _RawStream) -> AudioStream:
@@ -340,7 +371,7 @@ def _timing(path: Path, video: VideoStream, header_duration: Fraction | None, st
 
 
 @functools.lru_cache(maxsize=64)
-def _probe_cached(path: str, mtime_ns: int, size: int) -> MediaInfo:
+def _probe_cached(path: str, mtime_ns: int, size: int, video_track: int | None) -> MediaInfo:
     p = Path(path)
     # `ffmpeg -i FILE` names no output, so it exits 1 by design: the header on stderr is the answer
     proc = run_ffmpeg(["-i", path], what="reading the file's header", loglevel="info", check=False)
@@ -352,8 +383,8 @@ def _probe_cached(path: str, mtime_ns: int, size: int) -> MediaInfo:
             raise InputError(f"{p} is not a media file ffmpeg can read ({reason.split(': ')[-1]})",
                              "check that it is a video file (mkv, mp4, …) and that it downloaded completely")
         raise InputError(f"cannot read {p}: {reason}", "check that it is a video file and that you can read it")
-    videos = [s for s in streams if s.kind == "Video" and "attached pic" not in s.desc]
-    video = _video(videos[0]) if videos else None
+    videos = [_video(s) for s in streams if s.kind == "Video" and "attached pic" not in s.desc]
+    video = choose_video(videos, video_track, p)
     duration = head.get("duration")
     start = head.get("start", Fraction(0))
     ts = None
@@ -370,6 +401,9 @@ def _probe_cached(path: str, mtime_ns: int, size: int) -> MediaInfo:
                 video_end = snap_to_grid(video_end, video.frame_rate, Fraction(1, 1000))
         if video_end is not None and video_end > 0:
             duration = video_end
+        if duration:
+            video = replace(video, scan=sample_scan(p, video, duration))
+        videos = [video if v.index == video.index else v for v in videos]
     if duration is None or duration <= 0:
         if video is not None:
             raise InputError(f"{p} has a video stream but no frames could be read", "the file may be empty or truncated")
@@ -386,6 +420,10 @@ def _probe_cached(path: str, mtime_ns: int, size: int) -> MediaInfo:
         video=video,
         audio=tuple(_audio(s) for s in streams if s.kind == "Audio"),
         subtitles=tuple(_subtitle(s, n) for n, s in enumerate(subs)),
+        videos=tuple(videos),
+        programs=tuple(Program(n, meta.get("service_name"), meta.get("service_provider"),
+                               tuple(s.index for s in streams if s.program == n))
+                       for n, meta in head["programs"].items()),
     )
 
 
@@ -395,11 +433,16 @@ def ts_offset(ts, start: Fraction) -> Fraction:
     return lead if 0 <= lead < 5 else Fraction(0)
 
 
-def probe(path: str | os.PathLike) -> MediaInfo:
+def probe(path: str | os.PathLike, *, video_track: int | None = None, deinterlace: str = "auto") -> MediaInfo:
     """Read a media file's facts; raise :class:`InputError` if it is not media.
 
-    Results are cached per (path, modification time, size).
+    ``video_track`` N picks the file's N-th video stream (from 0) instead of the
+    main one; ``deinterlace`` (auto / off / on) is how its frames will be decoded,
+    which sets the frame rate telecined film comes out at.  Results are cached per
+    (path, modification time, size).
     """
+    if deinterlace not in MODES:
+        raise UsageError(f"deinterlace must be one of {', '.join(MODES)}, not {deinterlace!r}", "use auto, off or on")
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p} does not exist", "check the path (tab completion helps)")
@@ -413,4 +456,12 @@ def probe(path: str | os.PathLike) -> MediaInfo:
         raise InputError(f"cannot read {p}: permission denied", "check the file's permissions") from exc
     if st.st_size == 0:
         raise InputError(f"{p} is empty (0 bytes)", "the download or copy may have failed; get the file again")
-    return _probe_cached(str(p.resolve()), st.st_mtime_ns, st.st_size)
+    info = _probe_cached(str(p.resolve()), st.st_mtime_ns, st.st_size, video_track)
+    video = info.video
+    if video is None:
+        return info
+    rate = decoded_rate(video.scan, deinterlace, video.frame_rate)
+    if rate == video.frame_rate and deinterlace == "auto":
+        return info
+    video = replace(video, frame_rate=rate, stream_frame_rate=video.frame_rate if rate != video.frame_rate else None)
+    return replace(info, video=video, deinterlace=deinterlace)

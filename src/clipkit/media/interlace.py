@@ -1,0 +1,119 @@
+"""Interlaced and telecined video: what a stream is, and the filters that give clean frames from it.
+
+Broadcast video is often interlaced (two fields 1/50 or 1/60 s apart woven into
+one frame: moving edges "comb"), or film telecined to 29.97 (3:2 pulldown: two
+frames in five combed, one film frame shown for three fields).  The stream's
+flags say what the encoder was told, which is often wrong (progressive-flagged
+but combed, or interlace-flagged 25p film), so clipkit also runs ffmpeg's
+``idet`` on a short sample of frames and trusts a clear measurement over the
+flags:
+
+- *interlaced* → ``bwdif`` in its one-frame-per-frame mode (no doubled rate);
+- *telecined* → ``fieldmatch`` + ``decimate``: the film frames back at 24000/1001,
+  a ``bwdif`` on whatever fieldmatch could not match;
+- *progressive* → nothing.
+
+``deinterlace`` modes: ``auto`` (as detected), ``off`` (never), ``on`` (always
+deinterlace; inverse-telecine what is detected telecined).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from .ffmpeg import run_ffmpeg
+
+__all__ = ["Scan", "MODES", "field_flags", "measure_scan", "decode_filters", "FILM_RATE"]
+
+MODES = ("auto", "off", "on")
+FILM_RATE = Fraction(24000, 1001)
+#: How many frames the idet sample looks at.
+SAMPLE_FRAMES = 90
+
+_SINGLE_RE = re.compile(r"Single frame detection: TFF:\s*(\d+) BFF:\s*(\d+) Progressive:\s*(\d+) Undetermined:\s*(\d+)")
+_REPEAT_RE = re.compile(r"Repeated Fields: Neither:\s*(\d+) Top:\s*(\d+) Bottom:\s*(\d+)")
+
+
+@dataclass(frozen=True)
+class Scan:
+    """How a video stream's frames are made."""
+
+    kind: str  # "progressive" | "interlaced" | "telecined"
+    field_order: str | None  # "tff" | "bff" for interlaced/telecined
+    flagged: str  # what the stream's flags say: "progressive", "tff", "bff" or "unknown"
+    measured: str | None = None  # what idet saw, e.g. "48/60 frames combed, 0% repeated fields"
+
+    def describe(self) -> str:
+        order = {"tff": "top field first", "bff": "bottom field first"}.get(self.field_order or "", "")
+        text = {"progressive": "progressive", "interlaced": f"interlaced ({order})",
+                "telecined": f"telecined film ({order}, 3:2 pulldown → 23.976 fps)"}[self.kind]
+        flags = {"tff": "interlaced, top first", "bff": "interlaced, bottom first"}.get(self.flagged, self.flagged)
+        extra = f"flags: {flags}"
+        if self.measured:
+            extra += f"; idet: {self.measured}"
+        return f"{text} [{extra}]"
+
+
+def field_flags(text: str) -> str:
+    """The field order the pixel-format part of an ``ffmpeg -i`` video line declares (``yuv420p(tv, top first)``)."""
+    if "top first" in text or "top coded first" in text:
+        return "tff"
+    if "bottom first" in text or "bottom coded first" in text:
+        return "bff"
+    if "progressive" in text:
+        return "progressive"
+    return "unknown"
+
+
+def measure_scan(path: Path, stream_index: int, seek: list[str], flagged: str) -> Scan:
+    """Decide progressive / interlaced / telecined from the flags and an ``idet`` sample from ``seek`` (input options)."""
+    cmd = [*seek, "-i", str(path), "-map", f"0:{stream_index}", "-an", "-sn", "-dn", "-vf", "idet",
+           "-frames:v", str(SAMPLE_FRAMES), "-f", "null", "-"]
+    # idet reports at the end, on stderr; a damaged sample is not an error here (the flags then decide)
+    proc = run_ffmpeg(cmd, what="sampling the field order", loglevel="info", check=False)
+    text = proc.stderr.decode("utf-8", "replace")
+    singles = _SINGLE_RE.findall(text)
+    repeats = _REPEAT_RE.findall(text)
+    flag_order = flagged if flagged in ("tff", "bff") else None
+    if not singles or not repeats:
+        return Scan("interlaced" if flag_order else "progressive", flag_order, flagged)
+    tff, bff, prog, _und = map(int, singles[-1])
+    neither, top, bottom = map(int, repeats[-1])
+    decided = tff + bff + prog
+    combed = tff + bff
+    fields = neither + top + bottom
+    repeated = (top + bottom) / fields if fields else 0.0
+    measured = f"{combed}/{decided} frames combed, {repeated:.0%} repeated fields"
+    order = "tff" if tff >= bff else "bff"
+    if decided < 10:  # a still or dark sample: idet cannot tell, the flags decide
+        return Scan("interlaced" if flag_order else "progressive", flag_order, flagged, measured)
+    share = combed / decided
+    if share >= 0.15 and 0.25 <= repeated <= 0.6:
+        return Scan("telecined", order, flagged, measured)
+    if share >= 0.3:
+        return Scan("interlaced", order, flagged, measured)
+    return Scan("progressive", None, flagged, measured)
+
+
+def decode_filters(scan: Scan | None, mode: str = "auto") -> list[str]:
+    """The ffmpeg filters that turn the decoded frames into clean progressive ones."""
+    if mode == "off" or scan is None:
+        return []
+    parity = {"tff": "tff", "bff": "bff"}.get(scan.field_order or "", "auto")
+    if scan.kind == "telecined":
+        order = scan.field_order or "auto"
+        return [f"fieldmatch=order={order}:combmatch=full", f"bwdif=mode=send_frame:parity={parity}:deint=interlaced",
+                "decimate"]
+    if scan.kind == "interlaced" or mode == "on":
+        return [f"bwdif=mode=send_frame:parity={parity}:deint=all"]
+    return []
+
+
+def decoded_rate(scan: Scan | None, mode: str, rate: Fraction | None) -> Fraction | None:
+    """The frame rate frames come out at after :func:`decode_filters`."""
+    if scan is not None and mode != "off" and scan.kind == "telecined" and rate == Fraction(30000, 1001):
+        return FILM_RATE
+    return rate

@@ -1,0 +1,50 @@
+"""Which video stream of a file clipkit uses, and what its frames are like.
+
+A broadcast transport stream can carry several programs (services), each with
+its own video; a disc rip can carry a second angle or a picture-in-picture
+commentary.  By default clipkit takes the *main* one: the largest picture
+(a multi-program TS's main service is its HD one; a shopping or data service
+is small), the first on a tie.  ``--video-track N`` picks the N-th video stream
+(from 0, in file order, as ``clipkit info`` lists them).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import InputError
+from .interlace import SAMPLE_FRAMES, Scan, measure_scan
+from .tsindex import ts_index
+
+if TYPE_CHECKING:
+    from .probe import VideoStream
+
+__all__ = ["choose_video", "sample_scan"]
+
+
+def choose_video(videos: list[VideoStream], track: int | None, path: Path) -> VideoStream | None:
+    """The stream ``track`` names, or the main one."""
+    if track is not None:
+        if not 0 <= track < len(videos):
+            have = f"it has {len(videos)} (0–{len(videos) - 1})" if videos else "it has none"
+            raise InputError(f"{path} has no video track {track}: {have}",
+                             "run `clipkit info` on it to see its video tracks")
+        return videos[track]
+    if not videos:
+        return None
+    return max(videos, key=lambda v: (v.width * v.height, -v.index))
+
+
+def sample_scan(path: Path, video: VideoStream, duration: Fraction) -> Scan:
+    """Flags and a short idet sample, from about 40 % into the file (past openings and ads)."""
+    flagged = video.scan.flagged if video.scan else "unknown"
+    rate = video.frame_rate or Fraction(25)
+    at = max(Fraction(0), min(duration * 2 / 5, duration - SAMPLE_FRAMES / rate))
+    seek = ["-ss", f"{float(at):.3f}"]
+    if video.pid is not None:
+        index = ts_index(path, video.pid)  # a transport stream: timestamp seeking would miss the keyframe
+        if index is not None and len(index.offsets):
+            seek = ["-skip_initial_bytes", str(int(index.offsets[index.start_entry(at)]))]
+    return measure_scan(path, video.index, seek, flagged)

@@ -1,0 +1,91 @@
+"""Interlaced and telecined sources come out as clean progressive frames (a comb metric on every output frame).
+
+The sources are sliding vertical stripes: a clean frame has no vertical detail at all, a
+frame woven from two moments combs at every line (comb ≈ 150), so the metric cannot miss.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from clipkit import make_gif, still
+from clipkit.media.frames import read_frames
+from clipkit.media.probe import probe
+from tv_media import comb, make_interlaced, make_telecined, stripe_shift
+
+CLEAN, COMBED = 10, 100
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory):
+    d = tmp_path_factory.mktemp("interlace")
+    return {
+        "h264_tff_flagged.ts": make_interlaced(d / "a.ts"),
+        "h264_bff_flagged.mkv": make_interlaced(d / "b.mkv", order="bff"),
+        "h264_unflagged.mkv": make_interlaced(d / "c.mkv", flagged=False),
+        "mpeg2_flagged.ts": make_interlaced(d / "d.ts", codec="mpeg2video"),
+        "telecined_flagged.ts": make_telecined(d / "e.ts"),
+        "telecined_unflagged.mkv": make_telecined(d / "f.mkv", flagged=False),
+    }
+
+
+@pytest.mark.parametrize("name,kind,order", [
+    ("h264_tff_flagged.ts", "interlaced", "tff"), ("h264_bff_flagged.mkv", "interlaced", "bff"),
+    ("h264_unflagged.mkv", "interlaced", "tff"), ("mpeg2_flagged.ts", "interlaced", "tff"),
+    ("telecined_flagged.ts", "telecined", "tff"), ("telecined_unflagged.mkv", "telecined", "tff"),
+])
+def test_detected_from_flags_and_idet(sources, name, kind, order):
+    scan = probe(sources[name]).video.scan
+    assert (scan.kind, scan.field_order) == (kind, order)
+    if "unflagged" in name:
+        assert scan.flagged == "progressive"  # the stream lies; idet caught it
+
+
+@pytest.mark.parametrize("name", ["h264_tff_flagged.ts", "h264_bff_flagged.mkv", "h264_unflagged.mkv", "mpeg2_flagged.ts"])
+def test_interlaced_is_deinterlaced_one_frame_per_frame(sources, name):
+    raw = list(read_frames(probe(sources[name], deinterlace="off"), pix_fmt="gray"))
+    assert min(comb(f.image) for f in raw) > COMBED  # the source really is combed
+    frames = list(read_frames(probe(sources[name]), pix_fmt="gray"))
+    assert max(comb(f.image) for f in frames) < CLEAN
+    assert [f.time for f in frames] == [Fraction(k, 25) for k in range(50)]  # bwdif: no doubled rate
+
+
+@pytest.mark.parametrize("name", ["telecined_flagged.ts", "telecined_unflagged.mkv"])
+def test_telecined_film_comes_back_at_23_976_with_every_film_frame_once(sources, name):
+    raw = list(read_frames(probe(sources[name], deinterlace="off"), pix_fmt="gray"))
+    assert len(raw) == 120 and sum(comb(f.image) > COMBED for f in raw) == 48  # 2 of 5 combed
+    info = probe(sources[name])
+    assert info.video.frame_rate == Fraction(24000, 1001)
+    frames = list(read_frames(info, pix_fmt="gray"))
+    assert max(comb(f.image) for f in frames) < CLEAN
+    assert [f.time for f in frames] == [Fraction(1001 * k, 24000) for k in range(96)]
+    # Consecutive frames are consecutive film frames: the stripes moved one step (no repeat, no skip).
+    assert {stripe_shift(a.image, b.image) for a, b in zip(frames, frames[1:])} <= {25, 26}
+
+
+def test_gif_and_still_from_telecined_and_interlaced(sources, tmp_path):
+    gif = make_gif(sources["telecined_flagged.ts"], Fraction(1), Fraction(2), tmp_path / "t.gif", fps=30, width=320)
+    im = Image.open(gif.path)
+    pictures = []
+    for i in range(im.n_frames):
+        im.seek(i)
+        pictures.append(np.asarray(im.convert("L")))
+    assert max(comb(p) for p in pictures) < CLEAN
+    # Ticked at 30 fps, the GIF holds each film frame for its own time: 25 film frames touch [1 s, 2 s),
+    # each shown once, one stripe step apart (the 29.97 stream's repeated fields are gone).
+    assert len(pictures) == 25
+    assert {stripe_shift(a, b) for a, b in zip(pictures, pictures[1:])} <= {25, 26}
+    art = still(sources["h264_unflagged.mkv"], Fraction(7, 10), tmp_path / "s.png")
+    assert comb(np.asarray(Image.open(art.path).convert("L"))) < CLEAN
+
+
+def test_deinterlace_on_forces_and_bad_mode_is_refused(sources):
+    from clipkit.errors import UsageError
+
+    with pytest.raises(UsageError, match="auto, off or on"):
+        probe(sources["h264_tff_flagged.ts"], deinterlace="maybe")
+    assert probe(sources["telecined_flagged.ts"], deinterlace="off").video.frame_rate == Fraction(30000, 1001)
