@@ -11,11 +11,12 @@ import functools
 import os
 import subprocess
 from collections.abc import Sequence
+from fractions import Fraction
 from pathlib import Path
 
 from ..errors import MediaError
 
-__all__ = ["ffmpeg_exe", "ffmpeg_command", "run_ffmpeg", "start_ffmpeg", "check_exit", "last_line", "FFMPEG_QUIET"]
+__all__ = ["ffmpeg_exe", "ffmpeg_command", "run_ffmpeg", "start_ffmpeg", "check_exit", "last_line", "framemd5_packets", "FFMPEG_QUIET"]
 
 #: Flags every clipkit ffmpeg call starts with.
 FFMPEG_QUIET = ("-hide_banner", "-nostdin", "-loglevel", "error")
@@ -29,10 +30,8 @@ def ffmpeg_exe() -> str:
         if not Path(override).exists():
             raise MediaError(f"CLIPKIT_FFMPEG points to {override}, which does not exist", "unset it to use the bundled ffmpeg")
         return override
-    try:
-        import imageio_ffmpeg
-    except ImportError as exc:  # pragma: no cover - a dependency of the package
-        raise MediaError("the imageio-ffmpeg package is missing", "pip install imageio-ffmpeg") from exc
+    import imageio_ffmpeg  # a dependency of the package; imported here, when ffmpeg is first needed
+
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
@@ -77,3 +76,23 @@ def last_line(stderr: bytes) -> str:
     """The last non-empty line of ffmpeg's stderr, for an error message."""
     lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
     return lines[-1] if lines else "no message"
+
+
+def framemd5_packets(stdout: bytes) -> list[tuple[int, int, Fraction]]:
+    """``(pts, duration, time base)`` of each packet in ffmpeg's ``-f framemd5`` output, in file order."""
+    tb = Fraction(1, 1000)
+    rows = []
+    for line in stdout.decode("ascii", "replace").splitlines():
+        if line.startswith("#tb"):
+            num, den = line.split(":")[1].strip().split("/")
+            tb = Fraction(int(num), int(den))
+            continue
+        if line.startswith("#") or not line.strip():
+            continue
+        cols = [c.strip() for c in line.split(",")]
+        if len(cols) >= 4:
+            try:
+                rows.append((int(cols[2]), int(cols[3]), tb))
+            except ValueError:
+                continue
+    return rows

@@ -13,7 +13,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..errors import MediaError
-from .ffmpeg import run_ffmpeg
+from .ffmpeg import framemd5_packets, run_ffmpeg
 from .probe import MediaInfo, snap_to_grid
 
 __all__ = ["packet_times", "frame_on_screen", "keyframes", "copy_end"]
@@ -50,23 +50,10 @@ def packet_times(info: MediaInfo, start: Fraction, end: Fraction, *, keys_only: 
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise MediaError(f"cannot read the video packets of {info.path}: {detail[-1] if detail else 'no message'}",
                          "the file may be damaged; try --debug")
-    tb = Fraction(1, 1000)
     rate = video.frame_rate if not video.variable_frame_rate else None
     times: list[Fraction] = []
-    for line in proc.stdout.decode("ascii", "replace").splitlines():
-        if line.startswith("#tb"):
-            num, den = line.split(":")[1].strip().split("/")
-            tb = Fraction(int(num), int(den))
-            continue
-        if line.startswith("#") or not line.strip():
-            continue
-        cols = [c.strip() for c in line.split(",")]
-        if len(cols) < 4:
-            continue
-        try:
-            t = int(cols[2]) * tb - info.start_time
-        except ValueError:
-            continue
+    for pts, _, tb in framemd5_packets(proc.stdout):
+        t = pts * tb - info.start_time
         times.append(snap_to_grid(t, rate, tb) if rate else t)
     return times if decode_order else sorted(set(times))
 

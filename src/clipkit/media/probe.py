@@ -17,7 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import InputError, MediaError, UsageError
-from .ffmpeg import run_ffmpeg
+from .ffmpeg import framemd5_packets, run_ffmpeg
 from .interlace import MODES, Scan, decoded_rate, field_flags
 from .streams import choose_video, sample_scan
 
@@ -310,25 +310,10 @@ def _packet_times(path: Path, stream_index: int, *, from_end: bool) -> list[tupl
     proc = run_ffmpeg(cmd, what="reading packet times", check=False)
     if proc.returncode != 0:  # packets that cannot be demuxed: no timing from them, the header's rate stands
         return []
-    tb = Fraction(1, 1000)
-    rows = []
-    for line in proc.stdout.decode("ascii", "replace").splitlines():
-        if line.startswith("#tb"):
-            num, den = line.split(":")[1].strip().split("/")
-            tb = Fraction(int(num), int(den))
-            continue
-        if line.startswith("#") or not line.strip():
-            continue
-        cols = [c.strip() for c in line.split(",")]
-        if len(cols) >= 4:
-            try:
-                rows.append((int(cols[2]), int(cols[3]), tb))
-            except ValueError:
-                continue
-    return rows
+    return framemd5_packets(proc.stdout)
 
 
-def _timing(path: Path, video: VideoStream, header_duration: Fraction | None, start: Fraction,
+def _timing(path: Path, video: VideoStream, start: Fraction,
             want_end: bool = True) -> tuple[VideoStream, Fraction | None]:
     """Refine the frame rate, detect variable frame rate, and find where the video ends."""
     head = _packet_times(path, video.index, from_end=False)
@@ -393,7 +378,7 @@ def _probe_cached(path: str, mtime_ns: int, size: int, video_track: int | None) 
             from .tsindex import ts_index
 
             ts = ts_index(p, video.pid)
-        video, video_end = _timing(p, video, duration, start, want_end=ts is None)
+        video, video_end = _timing(p, video, start, want_end=ts is None)
         if ts is not None:
             # The transport stream's own continuous timeline (clock jumps joined, wraps unwrapped).
             video_end = ts_offset(ts, start) + ts.duration

@@ -57,7 +57,7 @@ def fit(s: GifSettings, first: M, make: Callable[[_Try], M], notes: list[str]) -
         return first
     last, tries = first, 1
     while tries < s.max_tries:
-        nxt = _next_try(last.attempt, len(last.data), budget, s)
+        nxt = _next_try(last.attempt, len(last.data), budget)
         if nxt is None:
             break
         last, tries = make(nxt), tries + 1
@@ -70,7 +70,7 @@ def fit(s: GifSettings, first: M, make: Callable[[_Try], M], notes: list[str]) -
         "give a shorter range, a larger --max-size, or a smaller --width; nothing was written")
 
 
-def _next_try(last: _Try, size: int, budget: int, s: GifSettings) -> _Try | None:
+def _next_try(last: _Try, size: int, budget: int) -> _Try | None:
     """The next settings to try, from how far over budget the last try was; None if even the
     smallest GIF allowed would not come near the budget.
 

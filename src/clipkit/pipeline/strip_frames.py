@@ -234,7 +234,7 @@ def _first_windows_in_one_pass(info: MediaInfo, slots: list[Slot], size: tuple[i
                     break
                 if f.time < spans[i][3]:
                     held[i].append(f)
-    except (IndexError, MediaError):  # read_frames' first-frame race, or nothing decoded: slots are read one by one
+    except MediaError:  # nothing decoded: the slots are read one by one
         pass
     finally:
         frames.close()

@@ -92,10 +92,8 @@ def plan_slots(info: MediaInfo, count: int, s: StripSettings, *, range_: str | t
 
 def scene_slots(info: MediaInfo, count: int | None, range_, progress: ProgressFn | None) -> list[Slot]:
     """One slot per shot (the middle of it, away from its edges); the longest ``count`` if fewer are wanted."""
-    try:
-        from .scenes import detect_scenes
-    except ImportError as exc:  # pragma: no cover - the scenes job ships with the package
-        raise UsageError("scene detection is not available in this installation", "leave out --per-scene") from exc
+    from .scenes import detect_scenes  # here: only --per-scene pays for the detectors
+
     kwargs = {}
     if range_ is not None:
         a, b = parse_range_text(range_) if isinstance(range_, str) else range_

@@ -14,6 +14,8 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image
 
+from ...errors import OutputError
+
 __all__ = ["GifWriter"]
 
 
@@ -29,11 +31,26 @@ def _table(palette: np.ndarray, bits: int) -> bytes:
     return data + b"\0" * (3 * (1 << bits) - len(data))
 
 
+def _pillow_lzw_encoder(bits: int):
+    """Pillow's C LZW encoder.  ``Image.core.gif_encoder`` is a private Pillow API (fast,
+    and the only LZW in C at hand); tests/test_gif_writer.py decodes what it makes at
+    every code size, so a Pillow release that changes it fails there, not in users' files."""
+    try:
+        return Image.core.gif_encoder("L", "L", bits, 0)
+    except (AttributeError, TypeError, ValueError) as exc:
+        import PIL
+
+        raise OutputError(
+            f"cannot write GIF frames: Pillow {PIL.__version__} changed its GIF encoder ({type(exc).__name__}: {exc})",
+            "install a Pillow release clipkit supports (see pyproject.toml) and report this",
+        ) from exc
+
+
 def _lzw(indices: np.ndarray, bits: int) -> bytes:
     """LZW-compressed image data in GIF sub-blocks (Pillow's encoder)."""
     h, w = indices.shape
     im = Image.fromarray(np.ascontiguousarray(indices))
-    enc = Image.core.gif_encoder("L", "L", max(2, bits), 0)
+    enc = _pillow_lzw_encoder(max(2, bits))
     enc.setimage(im.im, (0, 0, w, h))
     parts = []
     while True:
