@@ -20,6 +20,7 @@ import contextlib
 import json
 import os
 import time
+from dataclasses import dataclass
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -76,16 +77,13 @@ def _locked(folder: Path, timeout: float = 60.0) -> Iterator[None]:
 _DAMAGE = (KeyError, TypeError, ValueError, ZeroDivisionError, OverflowError, RecursionError, AttributeError)
 
 
+@dataclass(frozen=True)
 class DamagedEntry:
     """An entry of the manifest that cannot be read: where it is, why, and the file it names (if any)."""
 
-    __slots__ = ("index", "reason", "file")
-
-    def __init__(self, index: int, reason: str, file: Path | None) -> None:
-        self.index, self.reason, self.file = index, reason, file
-
-    def __repr__(self) -> str:
-        return f"DamagedEntry({self.index}, {self.reason!r}, {self.file})"
+    index: int
+    reason: str
+    file: Path | None
 
 
 def _named_file(entry, folder: Path) -> Path | None:
@@ -96,13 +94,13 @@ def _named_file(entry, folder: Path) -> Path | None:
     return None
 
 
+@dataclass(frozen=True, eq=False)  # compared by identity, as before
 class ManifestEntry:
     """One recorded artifact and the embed options (alt, title, credit, spoiler) it was made with."""
 
-    __slots__ = ("artifact", "embed", "recorded")
-
-    def __init__(self, artifact: Artifact, embed: dict, recorded: str | None) -> None:
-        self.artifact, self.embed, self.recorded = artifact, embed, recorded
+    artifact: Artifact
+    embed: dict
+    recorded: str | None
 
     def __repr__(self) -> str:
         return f"ManifestEntry({self.artifact.path!s}, embed={self.embed!r})"
