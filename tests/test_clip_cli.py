@@ -106,3 +106,28 @@ def test_soft_subs_are_a_retimed_track(source, tmp_path):
                      subs=str(source.with_suffix(".srt")), soft_subs=True, poster=False)
     head = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(webm.path)], capture_output=True).stderr.decode()
     assert "webvtt" in head
+
+
+def test_batch_job_kind_clip(source, tmp_path):
+    from clipkit.pipeline.batch import batch
+
+    jobs = tmp_path / "jobs.toml"
+    jobs.write_text(f'''
+[[job]]
+kind = "clip"
+episode = "{source.as_posix()}"
+start = "1"
+end = "+1.5"
+name = "line"
+
+[[job]]
+kind = "clip"
+episode = "{source.as_posix()}"
+start = "3"
+end = "9"
+''', encoding="utf-8")
+    res = batch(jobs, workers=1, output=tmp_path / "out")
+    assert [r.status for r in res.results] == ["made", "failed"]
+    made = tmp_path / "out" / "line.mp4"
+    assert made.exists() and (tmp_path / "out" / "line.jpg").exists()
+    assert '<video controls preload="metadata" poster="line.jpg"' in res.index_html.read_text()

@@ -199,3 +199,29 @@ register(JobKind(
     call=_run_strip,
     exts=(".png", ".jpg", ".jpeg", ".webp"),
 ))
+
+
+# ---------------------------------------------------------------- clip
+
+def _run_clip(fn: Callable, source: Path, output: Path, p: dict, s: dict) -> Artifact:
+    kw = _captions(p)
+    if p.get("scene") not in (None, ""):
+        try:
+            kw["scene"] = int(p["scene"])
+        except ValueError:
+            raise UsageError(f"scene = {p['scene']!r} is not a shot number", "give a whole number from 1") from None
+        return fn(source, None, None, output, settings=s["clip"], caption_settings=s["caption"], **kw)
+    return fn(source, str(p["start"]), str(p["end"]), output, settings=s["clip"], caption_settings=s["caption"], **kw)
+
+
+register(JobKind(
+    name="clip",
+    sections=("clip", "caption"),
+    function="clipkit.pipeline.clip:make_clip",
+    keys=("start", "end", "scene", "caption", "subs"),
+    check=_gif_check,
+    tag=_range_tag,
+    ext=lambda s: str(s["clip"].format or "mp4"),
+    call=_run_clip,
+    exts=(".mp4", ".webm", ".m4a"),
+))
