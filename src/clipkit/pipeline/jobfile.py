@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +49,6 @@ class Job:
     def kind(self) -> str:
         return str(self.values.get("kind", "")).strip().lower()
 
-    def where(self, file: Path | None = None) -> str:
-        place = f"{file.name}:" if file else ""
-        return f"{place}{self.line}" if self.line else f"{place}job {self.index}"
-
 
 @dataclass(frozen=True)
 class JobFile:
@@ -62,7 +58,6 @@ class JobFile:
     platform: str | None = None
     output: Path | None = None  # resolved against the file's folder
     title: str | None = None
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 def parse_job_file(path: str | os.PathLike) -> JobFile:
