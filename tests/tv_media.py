@@ -13,7 +13,7 @@ from pathlib import Path
 from media import ffmpeg, level_of, luma_of
 
 __all__ = ["make_counter_ts", "join_files", "frame_number", "level_of", "make_interlaced", "make_telecined", "comb",
-           "stripe_shift", "STRIPE_STEP"]
+           "stripe_shift", "STRIPE_STEP", "BARS", "make_hdr_bars"]
 
 
 def make_counter_ts(path: Path, *, frames: int = 250, rate: str = "25", gop: int = 50, codec: str = "libx264",
@@ -116,3 +116,22 @@ def stripe_shift(a, b) -> int:
     ra = a[a.shape[0] // 2].astype(float) - 128
     rb = b[b.shape[0] // 2].astype(float) - 128
     return int(np.argmax([np.dot(ra[s:s + 200], rb[:200]) for s in range(32)]))
+
+
+#: SDR colour bars: red, green, blue, 75 % grey, white, 75 % yellow (64 px each).
+BARS = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (191, 191, 191), (255, 255, 255), (191, 191, 0)]
+
+
+def make_hdr_bars(path: Path, transfer: str = "smpte2084", *, codec: str = "libx265", frames: int = 12) -> Path:
+    """The SDR bars as an HDR stream: BT.2020 primaries, PQ (``smpte2084``) or HLG (``arib-std-b67``)
+    transfer, SDR white at 203 cd/m², 10-bit HEVC (or H.264 High 10), tagged as such."""
+    bars = ";".join(f"color=c=0x{r:02X}{g:02X}{b:02X}:s=64x64:d=1,format=gbrp[c{k}]" for k, (r, g, b) in enumerate(BARS))
+    graph = (f"{bars};{''.join(f'[c{k}]' for k in range(len(BARS)))}hstack={len(BARS)},loop={frames}:1,"
+             f"setpts=N/24/TB,zscale=rin=full:tin=bt709:min=gbr:pin=bt709:t={transfer}:m=bt2020nc:p=bt2020:r=tv:npl=203,"
+             "format=yuv420p10le[out]")
+    tags = ["-color_primaries", "bt2020", "-color_trc", transfer, "-colorspace", "bt2020nc", "-color_range", "tv"]
+    enc = (["-c:v", "libx265", "-x265-params", f"log-level=error:colorprim=bt2020:transfer={transfer}:colormatrix=bt2020nc"]
+           if codec == "libx265" else ["-c:v", "libx264", "-profile:v", "high10", "-crf", "12"])
+    ffmpeg("-filter_complex", graph, "-map", "[out]", "-frames:v", str(frames), "-r", "24", *enc, *tags,
+           "-pix_fmt", "yuv420p10le", path)
+    return path

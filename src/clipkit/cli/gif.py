@@ -12,6 +12,7 @@ from .captions import caption_options, pop_caption_params
 from .embed_options import EmbedChoice, emit_embed, embed_options
 from .preset_options import load_layers, preset_kwargs, preset_options
 from .main import echo_notes, main
+from .tv_options import tv_options
 from .params import MEDIA_FILE, OUTPUT
 from .progress import ProgressBar
 
@@ -27,6 +28,7 @@ def _fraction(_ctx, param, value):
 
 @main.command()
 @click.argument("video", type=MEDIA_FILE)
+@tv_options
 @click.argument("start", required=False)
 @click.argument("end", required=False)
 @click.option("--scene", type=click.IntRange(1), help="Shot N of the episode (numbered as `clipkit scenes` lists them) instead of START END.")

@@ -11,6 +11,7 @@ from ..media.probe import probe as run_info
 from ..timecode import format_time
 from .main import main
 from .params import MEDIA_FILE
+from .tv_options import tv_options
 
 
 def _size(n: int) -> str:
@@ -28,6 +29,51 @@ def _rate(rate) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".") + " fps"
 
 
+def _video_facts(v) -> str:
+    dw, dh = v.display_size
+    aspect = v.display_aspect.limit_denominator(50)
+    shown = f", shown as {dw}×{dh}" if (dw, dh) != (v.width, v.height) else ""
+    facts = [f"{v.codec} {v.width}×{v.height}{shown} ({aspect.numerator}:{aspect.denominator})"]
+    facts.append(_rate(v.frame_rate) + (" variable" if v.variable_frame_rate else " constant"))
+    if v.stream_frame_rate:
+        facts.append(f"stored as {_rate(v.stream_frame_rate)}")
+    if v.pix_fmt:
+        facts.append(v.pix_fmt)
+    if v.rotation:
+        facts.append(f"rotated {v.rotation}°")
+    if v.pixel_aspect != 1:
+        facts.append(f"pixel aspect {v.pixel_aspect.numerator}:{v.pixel_aspect.denominator}")
+    return ", ".join(facts)
+
+
+def _video_lines(info: MediaInfo) -> list[str]:
+    """The video stream in use (scan type, HDR), every other one, and a transport stream's programs."""
+    from ..media.hdr import hdr_kind
+
+    v = info.video
+    if v is None:
+        return ["video      none"]
+    lines = []
+    others = [o for o in info.videos if o.index != v.index]
+    for n, o in enumerate(info.videos or (v,)):
+        used = o.index == v.index
+        track = f"track:{n} " if others else ""
+        facts = _video_facts(v if used else o) + ("  (used)" if used and others else "")
+        lines.append(f"{'video' if n == 0 else '':<10} {track}{facts}")
+    if v.scan is not None:
+        mode = {"off": "  — deinterlace off", "on": "  — deinterlace on"}.get(info.deinterlace, "")
+        lines.append(f"scan       {v.scan.describe()}{mode}")
+    hdr = hdr_kind(v)
+    if hdr:
+        lines.append(f"HDR        {hdr}, tone-mapped to SDR (BT.709) for stills, GIFs, strips and scenes")
+    for p in info.programs:
+        main = "  (used)" if v.index in p.streams and len(info.programs) > 1 else ""
+        name = f'"{p.name}"' if p.name else ""
+        lines.append(f"{'programs' if p is info.programs[0] else '':<10} {p.number} {name}  streams "
+                     + ", ".join(f"0:{i}" for i in p.streams) + main)
+    return lines
+
+
 def render_info(info: MediaInfo) -> str:
     lines = []
     extra = f", {info.bitrate / 1e6:.1f} Mb/s" if info.bitrate else ""
@@ -35,22 +81,7 @@ def render_info(info: MediaInfo) -> str:
     if info.title:
         lines.append(f"title      {info.title}")
     lines.append(f"duration   {format_time(info.duration)}  ({float(info.duration):.3f} s)")
-    v = info.video
-    if v is None:
-        lines.append("video      none")
-    else:
-        dw, dh = v.display_size
-        aspect = v.display_aspect.limit_denominator(50)
-        shown = f", shown as {dw}×{dh}" if (dw, dh) != (v.width, v.height) else ""
-        facts = [f"{v.codec} {v.width}×{v.height}{shown} ({aspect.numerator}:{aspect.denominator})"]
-        facts.append(_rate(v.frame_rate) + (" variable" if v.variable_frame_rate else " constant"))
-        if v.pix_fmt:
-            facts.append(v.pix_fmt)
-        if v.rotation:
-            facts.append(f"rotated {v.rotation}°")
-        if v.pixel_aspect != 1:
-            facts.append(f"pixel aspect {v.pixel_aspect.numerator}:{v.pixel_aspect.denominator}")
-        lines.append("video      " + ", ".join(facts))
+    lines += _video_lines(info)
     if not info.audio:
         lines.append("audio      none")
     for n, a in enumerate(info.audio):
@@ -61,7 +92,7 @@ def render_info(info: MediaInfo) -> str:
         lines.append("subtitles  none")
     for n, s in enumerate(info.subtitles):
         label = "subtitles" if n == 0 else ""
-        kind = "text" if s.is_text else "bitmap, cannot be used as captions"
+        kind = "text" if s.is_text else "pictures"
         bits = [f"track:{s.index}", s.language or "und", f"{s.codec} ({kind})", f'"{s.title}"' if s.title else "",
                 "default" if s.default else "", "forced" if s.forced else ""]
         lines.append(f"{label:<10} " + "  ".join(b for b in bits if b))
@@ -71,7 +102,8 @@ def render_info(info: MediaInfo) -> str:
 @main.command()
 @click.argument("video", type=MEDIA_FILE)
 @click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON (for scripts).")
-def info(video: str, as_json: bool) -> None:
+@tv_options
+def info(video, as_json: bool) -> None:
     """Show what is inside VIDEO: duration, streams and subtitle tracks.
 
     \b
@@ -79,7 +111,7 @@ def info(video: str, as_json: bool) -> None:
       clipkit info ep07.mkv
       clipkit info ep07.mkv --json | jq .subtitles
     """
-    facts = run_info(video)
+    facts = video if isinstance(video, MediaInfo) else run_info(video)
     if as_json:
         click.echo(json.dumps(facts.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -11,6 +11,7 @@ from ..pipeline.scenes import detect_scenes, render_scenes, write_scenes
 from ..pipeline.naming import safe_name
 from ..timecode import parse_time
 from .main import echo_notes, main
+from .tv_options import tv_options, video_path
 from .params import MEDIA_FILE, OUTPUT
 from .progress import ProgressBar
 
@@ -25,6 +26,7 @@ def _seconds(_ctx, param, value):
 
 @main.command()
 @click.argument("video", type=MEDIA_FILE)
+@tv_options
 @click.option("--csv", "fmt", flag_value="csv", help="CSV with PySceneDetect list-scenes columns (1-based frames).")
 @click.option("--json", "fmt", flag_value="json", help="JSON: shots, cuts, transitions, flashes, notes.")
 @click.option("--html", "fmt", flag_value="html", help="An HTML page with a thumbnail, the times and the gif command per shot.")
@@ -75,7 +77,7 @@ def scenes(video: str, fmt: str | None, output: str | None, start: str | None, e
         found = detect_scenes(video, start=start, end=end, progress=bar, **overrides)
     echo_notes(found.notes)
     if fmt == "html" and not output:
-        output = f"{safe_name(Path(video).stem)}_scenes.html"
+        output = f"{safe_name(Path(video_path(video)).stem)}_scenes.html"
     if output:
         with ProgressBar("thumbnails") as bar:
             path = write_scenes(found, output, fmt, progress=bar)

@@ -13,11 +13,13 @@ from .embed_options import EmbedChoice, emit_embed, embed_options
 from .preset_options import load_layers, preset_kwargs, preset_options
 from .captions import caption_options, pop_caption_params
 from .main import echo_notes, main
+from .tv_options import tv_options
 from .params import MEDIA_FILE, OUTPUT
 
 
 @main.command()
 @click.argument("video", type=MEDIA_FILE)
+@tv_options
 @click.argument("at")
 @click.option("-o", "--output", type=OUTPUT, help="Image file (.png, .jpg, .webp) or folder. Default: VIDEO-STEM_TIME.png here.")
 @click.option("--width", type=click.IntRange(16, 8192), help="Width in pixels (height keeps the aspect). Default: the video's.")

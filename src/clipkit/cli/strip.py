@@ -10,12 +10,14 @@ from ..timecode import parse_time
 from .embed_options import EmbedChoice, emit_embed, embed_options
 from .preset_options import load_layers, preset_kwargs, preset_options
 from .main import echo_notes, main
+from .tv_options import tv_options
 from .params import MEDIA_FILE, OUTPUT
 from .progress import ProgressBar
 
 
 @main.command()
 @click.argument("video", type=MEDIA_FILE)
+@tv_options
 @click.option("-o", "--output", type=OUTPUT, help="Image file (.png, .jpg, .webp) or folder. Default: VIDEO-STEM_strip.png here.")
 @click.option("--layout", type=click.Choice(LAYOUTS), help="grid (default, a contact sheet), row (a strip for the top of a post) or column.")
 @click.option("--count", type=int, help="Number of tiles. Default: cols × rows, else 16 for a grid, 5 for a row or column.")

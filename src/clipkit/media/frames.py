@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import Cancelled, MediaError
 from .ffmpeg import start_ffmpeg
+from .hdr import tonemap_filters
 from .interlace import decode_filters
 from .probe import MediaInfo, probe, snap_to_grid, ts_offset
 from .tsindex import CLOCK, TsIndex, ts_index
@@ -119,6 +120,8 @@ def read_frames(
     filters = decode_filters(video.scan, info.deinterlace) + list(pre_filters)
     if out_w > 0:
         filters.append(f"scale={out_w}:{out_h}:flags={scale_flags}")
+    filters += tonemap_filters(video)  # HDR → SDR on the output size (per pixel, so after scaling is cheap)
+    if out_w > 0:
         filters.append("setsar=1")
     filters.append("showinfo")
     cmd = []

@@ -61,6 +61,8 @@ def cache_key(info: MediaInfo, start: Fraction, end: Fraction, settings) -> str:
         "settings": result_settings(settings),
         "version": [__version__, DETECTOR_VERSION],
     }
+    if info.video is not None and (info.deinterlace != "auto" or len(info.videos) > 1):
+        ident["video"] = [info.video.index, info.deinterlace]  # another track or decoding finds other cuts
     return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:32]
 
 

@@ -1,0 +1,51 @@
+"""HDR (PQ and HLG, BT.2020) sources come out as the SDR picture they stand for.
+
+The sources are SDR colour bars converted to PQ or HLG with SDR white at 203 cd/m²
+(BT.2408) — so the right SDR rendering is the original bars.  Decoded as SDR (the old
+behaviour) the PQ red bar is about 134,82,55: more than 100 away.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from clipkit import make_gif, still
+from clipkit.media.hdr import hdr_kind
+from clipkit.media.probe import probe
+from tv_media import BARS, make_hdr_bars
+
+CLOSE = 30  # RGB distance per bar (the 10-bit codec and 4:2:0 chroma cost a little near black)
+
+
+def bars_of(image: np.ndarray) -> list[np.ndarray]:
+    h, w = image.shape[:2]
+    step = w // len(BARS)
+    return [image[h // 2, step * k + step // 2, :3].astype(float) for k in range(len(BARS))]
+
+
+@pytest.mark.parametrize("transfer,codec,kind", [
+    ("smpte2084", "libx265", "HDR10 (PQ)"), ("smpte2084", "libx264", "HDR10 (PQ)"), ("arib-std-b67", "libx265", "HLG"),
+])
+def test_hdr_bars_come_out_as_the_sdr_bars(tmp_path, transfer, codec, kind):
+    src = make_hdr_bars(tmp_path / "bars.mkv", transfer, codec=codec)
+    assert hdr_kind(probe(src).video) == kind
+    png = np.asarray(Image.open(still(src, Fraction(1, 4), tmp_path / "s.png").path).convert("RGB"))
+    for got, want in zip(bars_of(png), BARS):
+        assert np.linalg.norm(got - want) < CLOSE, (got, want)
+    gif = Image.open(make_gif(src, Fraction(0), Fraction(1, 4), tmp_path / "g.gif", width=384).path)
+    for got, want in zip(bars_of(np.asarray(gif.convert("RGB"))), BARS):
+        assert np.linalg.norm(got - want) < CLOSE, (got, want)
+
+
+def test_sdr_is_left_alone(tmp_path):
+    from tv_media import ffmpeg
+
+    src = tmp_path / "sdr.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=0xBF0000:s=64x64:r=24:d=0.5", "-c:v", "libx264", "-pix_fmt", "yuv420p", src)
+    assert hdr_kind(probe(src).video) is None
+    got = np.asarray(Image.open(still(src, Fraction(1, 4), tmp_path / "s.png").path).convert("RGB"))[32, 32]
+    assert np.linalg.norm(got.astype(float) - (191, 0, 0)) < 12
