@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -43,10 +44,15 @@ def ff(*args) -> None:
     subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *map(str, args)], check=True)
 
 
-def timed(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess]:
+def timed(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Wall seconds, CPU seconds (user + system of the command and its children), result."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
-    return time.perf_counter() - t0, proc
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, proc
 
 
 def episode(work: Path) -> Path:
@@ -91,19 +97,20 @@ def pair(name: str, source: Path, start: str, seconds: str, work: Path, *, copy:
         p.unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "clipkit", "clip", str(source), start, f"+{seconds}", "-o", str(ours),
            "--embed", "none", "--no-poster"] + (["--copy", "--copy-fallback", "encode"] if copy else [])
-    t_ours, proc = timed(cmd)
+    t_ours, c_ours, proc = timed(cmd)
     plain = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-ss", start, "-i", str(source), "-t", seconds]
     plain += ["-c", "copy"] if copy else ["-c:v", "libx264", "-c:a", "aac"]
-    t_theirs, proc2 = timed(plain + [str(theirs)])
+    t_theirs, c_theirs, proc2 = timed(plain + [str(theirs)])
     notes = " / ".join(ln[6:] for ln in proc.stderr.splitlines() if ln.startswith("note:"))
     if proc.returncode != 0:
-        print(f"| {name} | clipkit failed: {proc.stderr.strip().splitlines()[-1]} | | | | | |")
+        print(f"| {name} | clipkit failed: {proc.stderr.strip().splitlines()[-1]} | | | | | | |")
         return
     size_o = ours.stat().st_size / 1e6
     size_t = theirs.stat().st_size / 1e6 if theirs.exists() else float("nan")
     ff_o = first_frame_psnr(ours, source, Fraction(start))
     ff_t = first_frame_psnr(theirs, source, Fraction(start)) if theirs.exists() else "-"
-    print(f"| {name} | {t_ours:.2f} | {t_theirs:.2f} | {t_ours / t_theirs:.2f}× | {size_o:.2f} / {size_t:.2f} | "
+    print(f"| {name} | {t_ours:.2f} | {t_theirs:.2f} | {t_ours / t_theirs:.2f}× | {c_ours:.2f} / {c_theirs:.2f} = "
+          f"{c_ours / max(c_theirs, 1e-3):.2f}× | {size_o:.2f} / {size_t:.2f} | "
           f"{ff_o} / {ff_t} | {notes[:160]} |")
     look(ours, work)
 
@@ -116,8 +123,8 @@ def main() -> None:
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
     print(f"load average at start: {os.getloadavg()[0]:.1f} (2 cores)\n")
-    print("| case | clipkit s | ffmpeg s | ratio | MB clipkit / ffmpeg | first frame PSNR dB clipkit / ffmpeg | clipkit notes |")
-    print("|---|---:|---:|---:|---|---|---|")
+    print("| case | clipkit s | ffmpeg s | wall ratio | CPU s clipkit / ffmpeg | MB clipkit / ffmpeg | first frame PSNR dB clipkit / ffmpeg | clipkit notes |")
+    print("|---|---:|---:|---:|---|---|---|---|")
     if not args.skip_long:
         ep = episode(work)
         pair("45min-1080p 6 s", ep, "1350.5", "6", work)

@@ -156,3 +156,21 @@ def test_bad_input(tmp_path):
         make_clip(src, 0, 1, tmp_path / "c.gif")
     art = make_clip(silent, 0, Fraction("0.2"), tmp_path / "v.mp4", poster=False)  # a silent source: a note, no error
     assert any("no sound" in n for n in art.notes)
+
+
+def test_damaged_data_is_a_note_not_a_crash(tmp_path):
+    import random
+
+    from media import ffmpeg
+
+    src = tmp_path / "damaged.mp4"
+    ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=32x32:r=10:d=6", "-f", "lavfi", "-i", "sine=f=440:r=48000:d=6",
+           "-c:v", "libx264", "-c:a", "aac", "-b:a", "256k", src)
+    data = bytearray(src.read_bytes())
+    rnd = random.Random(1)
+    for i in range(len(data) // 3, len(data) // 3 + 6000):  # the middle of the file, after the index
+        data[i] = rnd.randrange(256)
+    src.write_bytes(bytes(data))
+    art = make_clip(src, 1, 4, tmp_path / "c.mp4", poster=False)
+    assert art.path.exists() and art.bytes > 0
+    assert any("damaged data" in n for n in art.notes)

@@ -131,3 +131,11 @@ end = "9"
     made = tmp_path / "out" / "line.mp4"
     assert made.exists() and (tmp_path / "out" / "line.jpg").exists()
     assert '<video controls preload="metadata" poster="line.jpg"' in res.index_html.read_text()
+
+
+def test_scene_and_japanese_captions_on_the_sample_episode(sample, truth, tmp_path):
+    """`--scene N` is the shot `clipkit scenes` numbers N (the sample's truth), as for gif."""
+    art = make_clip(sample, None, None, tmp_path / "s.mp4", scene=2, subs="lang:jpn", poster=False)
+    a, b = truth["shots"][1]
+    assert abs(float(art.start) - a) < 0.05 and abs(float(art.end) - b) < 0.05
+    assert any("いつもそう言うのね" in c for c in art.captions)

@@ -291,7 +291,7 @@ def make_poster(clip: Path, duration: Fraction, width: int) -> Artifact:
     from .still import still
 
     mid = duration / 2
-    window = min(Fraction(3, 2), duration / 2)
+    window = min(Fraction(1, 2), duration / 2)  # ±0.5 s: 25 frames decoded, not a whole clip
     art = still(clip, mid, clip.with_suffix(".jpg"), best=True, best_window=window, jpeg_quality=85)
     return art.with_(kind="poster")
 
