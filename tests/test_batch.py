@@ -412,7 +412,7 @@ def test_explain_says_why_each_job_is_made_or_skipped(series, sample, tmp_path, 
     out = tmp_path / "x"
 
     def why(**kw) -> list[tuple[str, str]]:
-        res = batch(path, dry_run=True, **kw)
+        res = batch(path, explain=True, **kw)
         return [(r.status, r.reason) for r in res.results]
 
     assert [(s, r.split(" (")[0]) for s, r in why()] == [("planned", "not made yet")] * 2

@@ -98,8 +98,8 @@ def batch(job_file: str, preset: str | None, platform: str | None, output: str |
         workers = os.cpu_count() or 1
     with ProgressBar("batch") as bar:
         res = run_batch(job_file, preset=preset, platform=platform, output=output, overrides=overrides,
-                        workers=workers, dask=dask, dask_timeout=dask_timeout, dry_run=dry_run or explain, force=force,
-                        index=not no_index, progress=bar)
+                        workers=workers, dask=dask, dask_timeout=dask_timeout, dry_run=dry_run, explain=explain,
+                        force=force, index=not no_index, progress=bar)
     _summary(res, explain)
     if as_json:
         click.echo(json.dumps(res.to_dict(), ensure_ascii=False, indent=1))

@@ -1,6 +1,6 @@
 """Captions for a clip: the GIF's caption drawing as transparent layers, or a subtitle track.
 
-Burned in: ``render/captions.py``'s overlay draws each caption state (the
+Burned in: ``render/captions/overlay.py`` draws each caption state (the
 set of lines on screen between two cue boundaries) once on black and once on
 white; the two give back its colours and alpha exactly, saved as an RGBA PNG
 that ffmpeg overlays over that span.  The text reaches ffmpeg only as

@@ -46,6 +46,7 @@ def batch(
     dask: Any = None,
     dask_timeout: float = 10.0,
     dry_run: bool = False,
+    explain: bool = False,
     force: bool = False,
     index: bool = True,
     progress: ProgressFn | None = None,
@@ -57,11 +58,13 @@ def batch(
     ``workers`` > 1 runs a local process pool; ``dask`` (a scheduler address
     such as ``"tcp://host:8786"``, or a ``distributed.Client``) runs on a Dask
     cluster instead.  Jobs whose output is up to date are skipped unless
-    ``force``.  ``dry_run`` plans and reports without writing anything (each
-    result's ``reason`` says why it would be made or skipped: ``--explain``).
+    ``force``.  ``dry_run`` plans and reports without writing anything;
+    ``explain`` is the same (``clipkit batch --explain``): every result's
+    ``reason`` says why the job is (or would be) made or skipped.
     Returns a :class:`BatchResult`; failed jobs are in it (the others ran).
     """
     t0 = time.perf_counter()
+    dry_run = dry_run or explain
     if workers < 1:
         raise UsageError(f"-j {workers}: needs at least 1 worker", "give -j 1 or more")
     job_file = jobs if isinstance(jobs, JobFile) else parse_job_file(jobs)
