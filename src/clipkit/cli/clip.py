@@ -13,6 +13,7 @@ from .main import echo_notes, main
 from .params import MEDIA_FILE, OUTPUT
 from .preset_options import load_layers, preset_kwargs, preset_options
 from .progress import ProgressBar
+from .tv_options import tv_options
 
 
 def _fraction(_ctx, param, value):
@@ -48,6 +49,7 @@ def _fraction(_ctx, param, value):
 @caption_options(subs_default="auto")
 @embed_options
 @preset_options
+@tv_options
 def clip(video: str, start: str | None, end: str | None, output: str | None, embed: EmbedChoice, **opts) -> None:
     """Cut VIDEO from START to END (END may be +6) into a clip with its sound.
 

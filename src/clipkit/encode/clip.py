@@ -68,7 +68,8 @@ class ClipJob:
     duration: Fraction
     format: str = "mp4"
     size: tuple[int, int] | None = None  # scale to (w, h); None: as decoded
-    pre_filters: Sequence[str] = ()  # e.g. a crop
+    pre_filters: Sequence[str] = ()  # before scaling: deinterlace, crop
+    post_filters: Sequence[str] = ()  # after scaling: HDR → SDR tone mapping
     fps: Fraction | None = None
     crf: int = 20
     preset: str = "veryfast"
@@ -129,6 +130,7 @@ def clip_command(job: ClipJob, output: Path) -> list[str]:
         chain = list(job.pre_filters)
         if job.size is not None:
             chain += [f"scale={job.size[0]}:{job.size[1]}:flags=bicubic", "setsar=1"]
+        chain += list(job.post_filters)
         chain += ["settb=1/90000", f"setpts=max(0\\,PTS-{seconds(lead)}/TB)"]
         if job.fps is not None:
             chain.append(f"fps={job.fps.numerator}/{job.fps.denominator}")

@@ -25,6 +25,8 @@ from ..atomic import atomic_path, ensure_writable_dir
 from ..encode.clip import FORMAT_CODECS, ClipJob, clip_command, run_clip
 from ..errors import InputError, MediaError, OutputError, TimecodeError, UsageError
 from ..media.frames import fit_size
+from ..media.hdr import tonemap_filters
+from ..media.interlace import decode_filters
 from ..media.keyframes import frame_on_screen
 from ..media.probe import MediaInfo, probe
 from ..progress import ProgressFn, report
@@ -176,10 +178,15 @@ def make_clip(
                 draw_size = out_size
                 layers, layer_notes = caption_layers(job_captions, rng, draw_size, cs, tmp)
                 notes.extend(layer_notes)
-        pre = [crop_filter(box, video.display_size, _decoded_frame_size(info))] if box else []
+        pre = decode_filters(video.scan, info.deinterlace) if video is not None else []  # progressive frames first
+        pre += [crop_filter(box, video.display_size, _decoded_frame_size(info))] if box else []
+        post = tonemap_filters(video) if video is not None else []  # HDR → BT.709, as gif/still show it
+        if pre or post:
+            size = out_size  # the filters' output goes through the scaler at the size asked
         job = ClipJob(source=info.path, video_index=video.index if video else None,
                       audio_index=audio.index if audio else None, first=first, start=rng.start,
-                      duration=rng.duration, format=s.format, size=size, pre_filters=pre, fps=fps_out,
+                      duration=rng.duration, format=s.format, size=size, pre_filters=pre, post_filters=post,
+                      fps=fps_out,
                       crf=s.crf, preset=s.preset, audio_bitrate=s.audio_bitrate,
                       fade=Fraction(s.fade_ms, 1000), captions=layers, subtitle_file=sub_file)
         budget = s.max_size
