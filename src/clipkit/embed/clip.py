@@ -10,7 +10,7 @@ clip.  Everything goes through the same escaping as the image templates.
 from __future__ import annotations
 
 from . import bbcode, html, markdown, wordpress
-from .hugo import _caption_param, _param
+from .hugo import _markdown_param, _param
 from .html import esc
 from .item import EmbedItem
 
@@ -80,10 +80,10 @@ def render_hugo(item: EmbedItem) -> str:
     # shortcode: the poster, through the built-in figure shortcode, links to the clip.
     if not item.poster_url:
         return markdown.render(item)
-    params = [f'src="{_param(item.poster_url)}"', f'link="{_param(item.url)}"', f'alt="{_param("▶ " + item.alt)}"',
+    params = [f"src={_param(item.poster_url)}", f"link={_param(item.url)}", f"alt={_param('▶ ' + item.alt)}",
               f'width="{item.width}"', f'height="{item.height}"']
     if item.caption:
-        params.append(f'caption="{_caption_param(item.caption)}"')
+        params.append(f'caption="{_markdown_param(item.caption)}"')
     return "{{< figure " + " ".join(params) + " >}}"
 
 

@@ -33,6 +33,9 @@ _TABLE: dict[str, tuple[Render, Wrap, str]] = {
     "picture": (picture.render, html.details, "<picture>: animated WebP, GIF as fallback"),
 }
 
+# Formats whose items take another form inside a spoiler.
+_IN_SPOILER: dict[str, Render] = {"hugo": hugo.render_in_spoiler}
+
 #: Every format name ``snippet`` accepts (``none`` prints nothing).
 FORMATS: tuple[str, ...] = tuple(_TABLE)
 #: The formats that are HTML a browser renders as is.
@@ -101,6 +104,7 @@ def snippet(
         return ""
     items = [artifacts] if isinstance(artifacts, Artifact) else list(artifacts)
     render, wrap, _ = _TABLE[fmt]
+    render = _IN_SPOILER.get(fmt, render) if s.spoiler else render
     body = "\n\n".join(_renderer(a, fmt, render)(prepare(a, s, alt=alt, title=title)) for a in items)
     if s.spoiler and body:
         body = wrap(body, s.spoiler_label)

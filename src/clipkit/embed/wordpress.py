@@ -12,6 +12,7 @@ narrow screens.
 from __future__ import annotations
 
 import json
+import re
 from math import gcd
 
 from .item import EmbedItem
@@ -25,9 +26,21 @@ def attr(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# An "&" that already starts something entity-like is left alone by the editor's escapeAttribute().
+_BARE_AMP = re.compile(r"&(?!(?:[a-z0-9]+|#[0-9]+|#x[a-f0-9]+);)", re.IGNORECASE)
+
+
+def block_attr(text: str) -> str:
+    """An attribute value of a block's HTML as the editor's ``save()`` writes it: ``"``, ``<``, ``>``
+    and every ``&`` that does not start an entity-like ``&name;`` (so typed ``&amp;`` reads as ``&``
+    there: the editor could not keep it either, and a block it would write differently is invalid)."""
+    return _BARE_AMP.sub("&amp;", text).replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def rich_text(text: str) -> str:
-    """Rich-text content (captions, summaries) as the editor escapes plain text: ``&`` and ``<``."""
-    return text.replace("&", "&amp;").replace("<", "&lt;")
+    """Rich-text content (captions, summaries) as the editor saves it: its value is the element's
+    ``innerHTML``, where text has ``&``, ``<`` and ``>`` escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _comment_attrs(attrs: dict) -> str:
@@ -50,8 +63,8 @@ def _image_block(item: EmbedItem) -> str:
     attrs = {"width": f"{item.width}px", "aspectRatio": ratio, "sizeSlug": "full", "linkDestination": "none"}
     return (
         f"<!-- wp:image{_comment_attrs(attrs)} -->\n"
-        f'<figure class="wp-block-image size-full is-resized"><img src="{attr(item.url)}" alt="{attr(item.alt)}" '
-        f'style="aspect-ratio:{ratio};width:{item.width}px"/>{_caption(item.caption)}</figure>\n'
+        f'<figure class="wp-block-image size-full is-resized"><img src="{block_attr(item.url)}" alt="{block_attr(item.alt)}" '
+        f'style="aspect-ratio:{ratio};width:{item.width}px;height:auto"/>{_caption(item.caption)}</figure>\n'
         f"<!-- /wp:image -->"
     )
 
@@ -63,8 +76,8 @@ def _video_block(item: EmbedItem) -> str:
         parts.append("controls")
     parts += ["loop", "muted"]
     if item.poster_url:
-        parts.append(f'poster="{attr(item.poster_url)}"')
-    parts.append(f'src="{attr(item.mp4_url or item.url)}"')
+        parts.append(f'poster="{block_attr(item.poster_url)}"')
+    parts.append(f'src="{block_attr(item.mp4_url or item.url)}"')
     parts.append("playsinline")
     return (
         "<!-- wp:video -->\n"

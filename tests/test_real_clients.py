@@ -1,0 +1,291 @@
+"""Every snippet format checked in the clients that will read it, with hostile text, Japanese
+text and a credit holding a URL:
+
+- ``wordpress``: Gutenberg's own ``parse()`` + ``validateBlock()`` (``@wordpress/blocks`` with
+  ``@wordpress/block-library``, under Node + jsdom): each block valid against today's ``save()``
+  (no deprecation), and ``serialize()`` gives the snippet back (the editor keeps it untouched);
+- ``wordpress-classic``: Gutenberg's ``rawHandler`` ("Convert to blocks", WordPress's shortcode parser);
+- ``markdown``: CommonMark (cmark), GitHub-flavoured Markdown (cmark-gfm with its extensions) and marked;
+- ``hugo``: the real ``hugo`` binary building a default site (raw HTML off, typographer and linkify on);
+- the HTML formats: html5lib (the WHATWG parsing algorithm); headless Chromium is tests/test_browser.py.
+
+What each client shows must be exactly the text given: the alt text, the caption
+("title — Credit: credit"), the spoiler's label; and nothing the text holds may become markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+
+from clipkit.embed import snippet
+from clipkit.settings import EmbedSettings
+from embed_media import GIF_SIZE, STILL_SIZE, make_media
+from real_clients import comments, elements, hugo_site, html_fragment, run_node, text_of
+
+pytestmark = pytest.mark.slow
+
+BASE = "https://blog.example/up/"
+HOSTILE = ('1. - "><script>alert(1)</script><img src=x onerror=alert(2)> [/spoiler][url=http://evil.example]x[/url] '
+           "[/caption] *bold* _u_ ~~s~~ `c` ](javascript:alert(3)) {{< /details >}} {{% x %}} & &amp; "
+           "<!-- /wp:image --> -- ... 'q' \\ \\\" https://evil.example/a_b\\ www.evil.example user@evil.example # x | y")
+TEXTS = {
+    "hostile": {"alt": HOSTILE, "title": HOSTILE, "credit": HOSTILE, "label": HOSTILE},
+    "japanese": {"alt": "台所の窓辺で振り返る健二", "title": "「知ってたんだ」と彼は言った。",
+                 "credit": "フジテレビ（https://www.fujitv.co.jp/）", "label": "ネタバレ注意：第7話"},
+    "url": {"alt": "Kenji (https://www.fujitv.co.jp/) at www.fujitv.co.jp, info@fujitv.co.jp",
+            "title": "He knew.", "credit": "Fuji TV (https://www.fujitv.co.jp/)", "label": "Spoiler (ep. 7)"},
+}
+KINDS = ("gif", "still", "mp4")
+HTML_FORMATS = ("html", "blogger", "ghost", "video", "picture")
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    fmt: str
+    kind: str
+    texts: str
+    spoiler: bool
+    text: str  # the snippet
+    url: str  # what the image (or the video link) points at
+
+    @property
+    def alt(self) -> str:
+        return TEXTS[self.texts]["alt"]
+
+    @property
+    def caption(self) -> str:
+        t = TEXTS[self.texts]
+        return f"{t['title']} — Credit: {t['credit']}"
+
+    @property
+    def label(self) -> str:
+        return TEXTS[self.texts]["label"]
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory) -> dict[str, Case]:
+    arts = make_media(tmp_path_factory.mktemp("clients"), stem="ep07")
+    out = {}
+    for fmt in ("wordpress", "wordpress-classic", "markdown", "hugo", *HTML_FORMATS):
+        for kind in KINDS:
+            for texts, t in TEXTS.items():
+                for spoiler in (False, True):
+                    text = snippet(arts[kind], fmt, base_url=BASE, alt=t["alt"], title=t["title"], credit=t["credit"],
+                                   spoiler=spoiler, settings=EmbedSettings(spoiler_label=t["label"]))
+                    cid = f"{fmt}-{kind}-{texts}-{'spoiler' if spoiler else 'open'}"
+                    url = BASE + ("ep07.mp4" if kind == "mp4" else "ep07 still.png".replace(" ", "%20") if kind == "still" else "ep07.gif")
+                    out[cid] = Case(cid, fmt, kind, texts, spoiler, text, url)
+    return out
+
+
+def of(cases: dict[str, Case], fmt: str) -> list[Case]:
+    return [c for c in cases.values() if c.fmt == fmt]
+
+
+@pytest.fixture(scope="module")
+def node_results(cases) -> dict:
+    return run_node({
+        "wordpress": [{"id": c.id, "text": c.text} for c in of(cases, "wordpress")],
+        "classic": [{"id": c.id, "text": c.text} for c in of(cases, "wordpress-classic") if not c.spoiler],
+        "marked": [{"id": c.id, "text": c.text} for c in of(cases, "markdown")],
+    })
+
+
+def rich_text(html: str) -> str:
+    """What a reader sees of a rich-text attribute (an HTML string)."""
+    return text_of(html_fragment(html))
+
+
+# ---------------------------------------------------------------- WordPress (Gutenberg)
+
+def _flatten(blocks: list[dict]) -> list[dict]:
+    out = []
+    for b in blocks:
+        out.append(b)
+        out += _flatten(b["innerBlocks"])
+    return out
+
+
+def test_wordpress_blocks_are_valid_in_gutenberg_and_keep_the_text(cases, node_results):
+    problems = []
+    for c in of(cases, "wordpress"):
+        r = node_results[c.id]
+        blocks = _flatten(r["blocks"])
+        names = [b["name"] for b in blocks]
+        media = "core/video" if c.kind == "mp4" else "core/image"
+        want_names = (["core/details"] if c.spoiler else []) + [media]
+        if names != want_names:
+            problems.append(f"{c.id}: blocks {names}, wanted {want_names}")
+            continue
+        for b in blocks:
+            if not b["valid"]:
+                problems.append(f"{c.id}: {b['name']} is not what today's save() writes: {b['issues'][:1]}")
+        if r["serialized"] != c.text:
+            problems.append(f"{c.id}: the editor would rewrite the snippet:\n  {c.text!r}\n  {r['serialized']!r}")
+        a = blocks[-1]["attributes"]
+        if c.kind == "mp4":
+            got = {"src": a.get("src"), "caption": rich_text(a.get("caption", ""))}
+            want = {"src": c.url, "caption": c.caption}
+        else:
+            got = {"url": a.get("url"), "alt": a.get("alt"), "caption": rich_text(a.get("caption", "")),
+                   "width": a.get("width"), "aspectRatio": a.get("aspectRatio")}
+            w, h = STILL_SIZE if c.kind == "still" else GIF_SIZE
+            # The editor's escapeAttribute() leaves an entity-like "&amp;" as it is, so typed "&amp;"
+            # reads as "&" in a block's attribute (it cannot keep it either); all else is exact.
+            want = {"url": c.url, "alt": c.alt.replace("&amp;", "&"), "caption": c.caption, "width": f"{w}px", "aspectRatio": "16/9"}
+        if c.spoiler:
+            got["summary"] = rich_text(blocks[0]["attributes"].get("summary", ""))
+            want["summary"] = c.label
+        if got != want:
+            problems.append(f"{c.id}: {got} != {want}")
+    assert not problems, "\n".join(problems)
+
+
+def test_wordpress_classic_shortcodes_hold_the_text(cases, node_results):
+    """WordPress's shortcode parser finds exactly the one [caption] or [video]; "Convert to blocks"
+    makes the image block from the [caption] with the same text.  (It leaves a [video] that opens
+    the content as text in a paragraph, as for any such shortcode; WordPress still renders it.)"""
+    problems = []
+    for c in of(cases, "wordpress-classic"):
+        if c.spoiler:
+            continue
+        r = node_results[c.id]
+        codes = [(s["tag"], s["attrs"].get("src")) for s in r["shortcodes"]]
+        if c.kind == "mp4":
+            body = c.text.split("\n", 1)[1]
+            root = html_fragment(body)
+            got = (codes, [text_of(p) for p in elements(root, "p")])
+            if got != ([("video", c.url)], [c.caption]):
+                problems.append(f"{c.id}: {got}")
+            continue
+        if codes != [("caption", None)]:
+            problems.append(f"{c.id}: shortcodes {codes}")
+        blocks = r["blocks"]
+        a = blocks[0]["attributes"] if blocks else {}
+        got = ([b["name"] for b in blocks], a.get("url"), a.get("alt"), rich_text(a.get("caption", "")))
+        if got != (["core/image"], c.url, c.alt, c.caption):
+            problems.append(f"{c.id}: {got}")
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- Markdown: CommonMark, GFM, marked
+
+def _markdown_clients(cases, node_results):
+    from real_clients import cmark
+
+    cm = cmark()
+    unsafe = cm.Options.CMARK_OPT_UNSAFE  # GitHub renders raw HTML, then keeps what its allow-list permits (details, summary)
+    for c in of(cases, "markdown"):
+        yield "commonmark", c, cm.markdown_to_html(c.text, options=unsafe)
+        yield "gfm", c, cm.github_flavored_markdown_to_html(c.text, options=unsafe)
+        yield "marked", c, node_results[c.id]["html"]
+
+
+def check_markdown_like(client: str, c: Case, html: str) -> list[str]:
+    """The rendered page holds the image (or the video link) with its alt text, the caption in
+    italics, the spoiler's label: each exactly as typed, and no other element."""
+    root = html_fragment(html)
+    if client == "gfm":
+        # cmark-gfm links e-mail addresses after it has resolved escapes and entities, so
+        # nothing can stop it; the link reads exactly as typed, and is the only one allowed.
+        for a in elements(root, "a"):
+            if a.get("href") == "mailto:" + text_of(a) and "@" in text_of(a):
+                a.tag = "span"
+    tags = [e.tag for e in elements(root)][1:]
+    allowed = {"p", "em", "img", "span", "a" if c.kind == "mp4" else "img"} | ({"details", "summary"} if c.spoiler else set())
+    problems = [f"{client} {c.id}: {t} in {html!r}" for t in sorted(set(tags) - allowed)]
+    if comments(root):
+        problems.append(f"{client} {c.id}: parts were dropped: {comments(root)}")
+    if c.kind == "mp4":
+        links = elements(root, "a")
+        got = [(a.get("href"), text_of(a)) for a in links]
+        if got != [(c.url, f"▶ {c.alt} (MP4)")]:
+            problems.append(f"{client} {c.id}: links {got}")
+    else:
+        imgs = [(i.get("src"), i.get("alt")) for i in elements(root, "img")]
+        if imgs != [(c.url, c.alt)]:
+            problems.append(f"{client} {c.id}: images {imgs}, wanted {[(c.url, c.alt)]}")
+        if elements(root, "a"):
+            problems.append(f"{client} {c.id}: a link appeared: {[text_of(a) for a in elements(root, 'a')]}")
+    ems = [text_of(e) for e in elements(root, "em")]
+    if ems != [c.caption]:
+        problems.append(f"{client} {c.id}: caption {ems}\n   wanted {[c.caption]}")
+    if c.spoiler:
+        details = elements(root, "details")
+        summary = [text_of(s) for s in elements(root, "summary")]
+        inside = details and elements(details[0], "a" if c.kind == "mp4" else "img")
+        if summary != [c.label] or not inside:
+            problems.append(f"{client} {c.id}: spoiler label {summary}, media inside: {bool(inside)}")
+    return problems
+
+
+def test_markdown_reads_as_typed_in_commonmark_gfm_and_marked(cases, node_results):
+    problems = []
+    for client, c, html in _markdown_clients(cases, node_results):
+        problems += check_markdown_like(client, c, html)
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- Hugo
+
+def test_hugo_default_site_shows_every_image_and_text_as_typed(cases, tmp_path_factory):
+    hugo = of(cases, "hugo")
+    pages = hugo_site(tmp_path_factory.mktemp("hugo"), {f"p{i}": c.text for i, c in enumerate(hugo)})
+    problems = []
+    for i, c in enumerate(hugo):
+        html = pages[f"p{i}"]
+        root = html_fragment(html)
+        if comments(root):
+            problems.append(f"hugo {c.id}: parts were dropped: {comments(root)}")
+            continue
+        if c.kind == "mp4" or c.spoiler:
+            # a Markdown image (or link) and an italic caption, as the markdown format
+            problems += check_markdown_like("hugo", c, html)
+            continue
+        imgs = elements(root, "img")
+        w, h = STILL_SIZE if c.kind == "still" else GIF_SIZE
+        got = [(i.get("src"), i.get("alt"), i.get("width"), i.get("height")) for i in imgs]
+        alt = c.alt
+        if "`" in alt and '"' in alt:  # Hugo has no way to write a backslash in such a parameter (see embed/hugo.py)
+            alt = alt.replace("\\", "\u29f5")
+        if got != [(c.url, alt, str(w), str(h))]:
+            problems.append(f"hugo {c.id}: images {got}")
+        captions = [text_of(f).strip() for f in elements(root, "figcaption")]
+        if captions != [c.caption]:
+            problems.append(f"hugo {c.id}: caption {captions}\n   wanted {[c.caption]}")
+        extra = {e.tag for e in elements(root)[1:]} - {"figure", "img", "figcaption", "p"}
+        if extra:
+            problems.append(f"hugo {c.id}: elements {extra}")
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- HTML formats (html5lib)
+
+CAPTION_PLACES = ("figcaption", "td")
+
+
+@pytest.mark.parametrize("fmt", HTML_FORMATS)
+def test_html_formats_parse_to_the_text_given(cases, fmt):
+    problems = []
+    for c in of(cases, fmt):
+        root = html_fragment(c.text)
+        for e in elements(root)[1:]:
+            if any(k.startswith("on") for k in e.attrib) or e.tag in ("script", "iframe", "object", "embed", "style"):
+                problems.append(f"{c.id}: {e.tag} {e.attrib}")
+        alts = [i.get("alt") for i in elements(root, "img")] + [v.get("aria-label") for v in elements(root, "video")]
+        if not alts or any(a != c.alt for a in alts):
+            problems.append(f"{c.id}: alt {alts}")
+        captions = [text_of(e) for e in elements(root) if e.tag == "figcaption" or "tr-caption" in (e.get("class") or "").split()]
+        if fmt == "blogger" and c.kind == "mp4":
+            captions = [text_of(e) for e in elements(root, "i")]
+        if captions != [c.caption]:
+            problems.append(f"{c.id}: caption {captions}")
+        if c.spoiler and [text_of(s) for s in elements(root, "summary")] != [c.label]:
+            problems.append(f"{c.id}: label {[text_of(s) for s in elements(root, 'summary')]}")
+        if re.search(r"<(script|img src=x)", "".join(e.tag for e in elements(root))):
+            problems.append(c.id)
+    assert not problems, "\n".join(problems)
