@@ -1,6 +1,7 @@
 """The command line as a user meets it: a real subprocess, real exit codes, no tracebacks."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -74,6 +75,8 @@ def test_bad_input_is_one_clear_line(args, code, words, sample, tmp_path):
 def test_debug_shows_the_traceback(tmp_path):
     res = run("--debug", "info", tmp_path / "nope.mkv")
     assert res.returncode != 0 and "Traceback" in res.stderr
+    res = run("info", "--debug", tmp_path / "nope.mkv")  # after the subcommand too, as the error line suggests
+    assert res.returncode != 0 and "Traceback" in res.stderr
 
 
 def test_demo_makes_the_sample_and_outputs(tmp_path):
@@ -86,3 +89,9 @@ def test_demo_makes_the_sample_and_outputs(tmp_path):
     for out in list(folder.glob("*.gif")) + list(folder.glob("*.png")) + list(folder.glob("*.jpg")):
         assert f'src="./{out.name}"' in page  # every output shown on the page, beside it
     assert "天文台で。" in page  # the Japanese GIF's dialogue, as its alt text
+    # Each output under a heading saying what it is: the English GIF, then the Japanese one.
+    sections = re.findall(r"<section><h2>(.*?)</h2>(.*?)</section>", page, re.S)
+    gifs = [(h, re.search(r'src="\./([^"]+\.gif)"', body).group(1)) for h, body in sections if ".gif" in body]
+    assert [("English" in h, "Japanese" in h, name.startswith("gif-ja")) for h, name in gifs] == [
+        (True, False, False), (False, True, True)], gifs
+    assert not list(folder.glob(".clipkit-manifest.lock"))  # no empty lock file left beside the outputs

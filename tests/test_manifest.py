@@ -84,6 +84,7 @@ def test_concurrent_writers_lose_nothing(tmp_path):
         assert sorted(pool.map(_record_many, [(str(tmp_path), w, count) for w in range(workers)])) == list(range(workers))
     entries = read_manifest(tmp_path)
     assert len(entries) == workers * count
+    assert [p.name for p in tmp_path.iterdir()] == [MANIFEST_NAME]  # the lock file is gone again
     assert {e.artifact.path.name for e in entries} == {f"w{w}_{i}.gif" for w in range(workers) for i in range(count)}
     for e in entries:  # each worker's entries in its own order
         w, i = map(int, e.artifact.path.stem[1:].split("_"))

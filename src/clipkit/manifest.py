@@ -9,7 +9,7 @@ and the batch job can write an index from it.  Entries are written by
 (older manifests, with float times, are still read).
 
 Writers may run at the same time (a batch over a process pool): each update
-holds an exclusive lock on ``.clipkit-manifest.lock`` beside the manifest while
+holds an exclusive lock on ``.clipkit-manifest.lock`` beside the manifest (removed again after) while
 it reads, merges its entry and writes the new manifest atomically, so no
 entry is ever lost and no reader ever sees half a file.
 """
@@ -50,12 +50,30 @@ def _locked(folder: Path, timeout: float = 60.0) -> Iterator[None]:
     except ImportError:  # Windows: a lock file created exclusively
         fcntl = None
     if fcntl is not None:
-        with open(lock, "a+") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
+        # The lock file is removed again while still held (no empty file is left in the output
+        # folder); a waiter that then gets the lock on the removed file sees that the name now
+        # leads elsewhere (or nowhere) and tries again on the new one.
+        while True:
+            fh = open(lock, "a+")
             try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+                fcntl.flock(fh, fcntl.LOCK_EX)
+                held = os.fstat(fh.fileno())
+                try:
+                    now = os.stat(lock)
+                except FileNotFoundError:
+                    now = None
+            except BaseException:
+                fh.close()
+                raise
+            if now is not None and (now.st_ino, now.st_dev) == (held.st_ino, held.st_dev):
+                break
+            fh.close()
+        try:
+            yield
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(lock)
+            fh.close()
         return
     deadline = time.monotonic() + timeout
     while True:

@@ -35,7 +35,8 @@ def _summary(res: BatchResult, explain: bool = False) -> None:
     parts = [f"{res.count('made')} made", f"{res.count('skipped')} up to date", f"{res.count('failed')} failed"]
     if res.dry_run:
         parts = [f"{res.count('planned')} to make", f"{res.count('skipped')} up to date", f"{res.count('failed')} failed"]
-    click.echo(f"{len(res.results)} jobs: " + ", ".join(parts) + f" in {res.seconds:.1f}s → {res.output_dir}", err=True)
+    n = len(res.results)
+    click.echo(f"{n} job{'' if n == 1 else 's'}: " + ", ".join(parts) + f" in {res.seconds:.1f}s → {res.output_dir}", err=True)
     if res.index_html:
         click.echo(f"post index: {res.index_html}  {res.index_md}", err=True)
 

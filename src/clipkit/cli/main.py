@@ -35,7 +35,7 @@ class ClipkitGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str):
         if name not in self.commands and name in self.lazy_commands:
             importlib.import_module(self.lazy_commands[name])  # registers itself on the group
-        return super().get_command(ctx, name)
+        return _with_debug(super().get_command(ctx, name))
 
     def invoke(self, ctx: click.Context):
         try:
@@ -71,10 +71,24 @@ def _set_debug(ctx: click.Context, _param, value: bool) -> bool:
     return value
 
 
+_DEBUG_HELP = "Show full tracebacks and ffmpeg's messages on errors."
+
+
+def _with_debug(cmd):
+    """``cmd`` (and, for a group, its subcommands) also taking ``--debug``, so it may follow the
+    subcommand: ``clipkit gif --debug …`` as well as ``clipkit --debug gif …``."""
+    if cmd is not None and not any(p.name == "debug" for p in cmd.params):
+        cmd.params.append(click.Option(["--debug"], is_flag=True, expose_value=False, is_eager=True,
+                                       callback=_set_debug, help=_DEBUG_HELP))
+        for sub in getattr(cmd, "commands", {}).values():
+            _with_debug(sub)
+    return cmd
+
+
 @click.group(cls=ClipkitGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="clipkit")
 @click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=_set_debug,
-              help="Show full tracebacks and ffmpeg's messages on errors.")
+              help=_DEBUG_HELP)
 def main() -> None:
     """Clips, GIFs, stills and thumbnail strips from TV episodes, with paste-ready embeds.
 

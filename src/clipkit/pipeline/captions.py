@@ -46,6 +46,10 @@ def parse_span(span: str, frame_rate: Fraction | None = None) -> tuple[Fraction,
     return start, end
 
 
+def _lines(n: int, zero: str = "0") -> str:
+    return f"{n if n else zero} line{'' if n == 1 else 's'}"
+
+
 def gather_captions(
     info: MediaInfo,
     start: Fraction,
@@ -60,9 +64,11 @@ def gather_captions(
 
     ``captions`` are texts shown over the whole range; ``caption_at`` are
     ``(span, text)`` pairs (span ``"12:32-12:34"`` or a ``(start, end)``
-    pair, in file time).  Typed captions replace ``subs="auto"`` dialogue
-    (an explicit ``subs`` source still adds its lines).  Notes say where the
-    dialogue came from and how many lines fall in the range.
+    pair, in file time).  ``captions`` over the whole range replace
+    ``subs="auto"`` dialogue (an explicit ``subs`` source still adds its
+    lines); ``caption_at`` lines are shown with the dialogue (stacked where
+    both are on screen).  Notes say where the dialogue came from, how many
+    lines fall in the range, and what the typed captions did to it.
     """
     if isinstance(captions, str):
         captions = [captions]
@@ -80,8 +86,14 @@ def gather_captions(
         typed.append(typed_cue(text, s0, s1))
     notes: list[str] = []
     spec = subs
-    if typed and spec is not None and str(spec).strip().lower() == "auto":
+    auto = spec is not None and str(spec).strip().lower() == "auto"
+    if captions and auto:
         spec = None
+        replaced = select_subtitles(info, "auto", language=subs_language)
+        n = sum(1 for c in replaced.cues if c.end > start and c.start < end) if replaced is not None else 0
+        if n:
+            notes.append(f"--caption replaces the dialogue ({_lines(n)} from {replaced.description} in the range); "
+                         "name the subtitles (--subs FILE or track:N) to show both")
     source = select_subtitles(info, spec, language=subs_language) if spec is not None else None
     dialogue: list[Cue] = []
     lang = None
@@ -94,5 +106,6 @@ def gather_captions(
     if source is not None:
         lang = source.language
         dialogue = [c for c in source.cues if c.end > start and c.start < end]
-        notes.append(f"captions from {source.description}: {len(dialogue)} line{'s' if len(dialogue) != 1 else ''} in the range")
+        with_typed = f", shown with your {_lines(len(typed))} (--subs off shows only yours)" if typed and dialogue else ""
+        notes.append(f"captions from {source.description}: {_lines(len(dialogue), 'no')} in the range{with_typed}")
     return JobCaptions(tuple(sorted(typed + dialogue, key=lambda c: (c.start, c.end))), tuple(typed), lang, tuple(notes))

@@ -173,7 +173,7 @@ def make_clip(
 
             if s.soft_subs:
                 sub_file = write_subtitle_file(job_captions.cues, rng, tmp / "subs.srt")
-                notes.append(f"subtitles as a selectable {FORMAT_CODECS[s.format][2]} track ({len(job_captions.cues)} lines)")
+                notes.append(f"subtitles as a selectable {FORMAT_CODECS[s.format][2]} track ({len(job_captions.cues)} line{'' if len(job_captions.cues) == 1 else 's'})")
             else:
                 draw_size = out_size
                 layers, layer_notes = caption_layers(job_captions, rng, draw_size, cs, tmp)

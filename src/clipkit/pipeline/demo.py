@@ -39,8 +39,9 @@ def demo(folder: str | os.PathLike = "clipkit-demo", *, progress: ProgressFn | N
     sample = make_sample(folder)
     shots = detect_scenes(sample)
     made = [
-        # The main job: 0:24–0:27 as a 540 px GIF, the English line burned in where it is spoken.
-        make_gif(sample, "0:24", "0:27", folder / "gif-0-24_0-27.gif", progress=progress),
+        # The main job: 0:24–0:27 as a 540 px GIF, the English line burned in where it is spoken
+        # (named, so the page's "English" holds whatever the user's LANG is).
+        make_gif(sample, "0:24", "0:27", folder / "gif-0-24_0-27.gif", subs="lang:eng", progress=progress),
         make_gif(sample, "0:04", "0:07.5", folder / "gif-ja-0-04_0-07.5.gif", subs="lang:jpn", progress=progress),
         still(sample, "24.5", folder / "still-24.5s.png", best=True),
         make_strip(sample, folder / "sheet.jpg", header=True, progress=progress),
@@ -48,15 +49,24 @@ def demo(folder: str | os.PathLike = "clipkit-demo", *, progress: ProgressFn | N
     for art in made:
         record_artifact(art)
     page = folder / "index.html"
-    atomic_write_text(page, _page(sample, made, len(shots.scenes)))
+    atomic_write_text(page, _page(sample, made, len(shots.scenes), LABELS))
     return DemoResult(sample, made, page)
 
 
-def _page(sample: Path, made: list[Artifact], shots: int) -> str:
+#: What each demo output is, in the order they are made (the headings of index.html).
+LABELS = (
+    "GIF with the English dialogue (0:24–0:27, --subs lang:eng)",
+    "GIF with the Japanese dialogue (0:04–0:07.5, --subs lang:jpn)",
+    "Still: the sharpest frame near 0:24.5 (--best)",
+    "Contact sheet of the whole episode",
+)
+
+
+def _page(sample: Path, made: list[Artifact], shots: int, labels=LABELS) -> str:
     items = []
-    for art in made:
+    for art, label in zip(made, labels):
         code = snippet(art, "html", base_url="./")  # files beside the page
-        items.append(f"<section>{code}<pre><code>{html.escape(code)}</code></pre></section>")
+        items.append(f"<section><h2>{html.escape(label)}</h2>{code}<pre><code>{html.escape(code)}</code></pre></section>")
     title = f"clipkit demo — {html.escape(sample.name)} ({shots} shots found)"
     return ("<!doctype html><meta charset=utf-8><title>" + title + "</title>"
             "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"

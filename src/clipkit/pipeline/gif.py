@@ -117,8 +117,21 @@ def _decoded_frame_size(info: MediaInfo) -> tuple[int, int]:
 _SNAP_CONTEXT = Fraction(5)
 
 
-def _clip_range(info: MediaInfo, start, end, scene: int | None, snap: bool) -> TimeRange:
-    """The range a GIF shows: typed times, or a shot, optionally snapped to cuts."""
+def _snap_note(typed: TimeRange, snapped: TimeRange) -> str:
+    """Where ``--snap`` moved each end (or that it kept it: no cut near)."""
+    from ..settings import DEFAULT_SCENES
+    from ..timecode import format_time
+
+    def one(name: str, a: Fraction, b: Fraction) -> str:
+        if a == b:
+            return f"{name} {format_time(a)} kept (no cut within {float(DEFAULT_SCENES.snap_window):g} s)"
+        return f"{name} {format_time(a)} → {format_time(b)} ({float(b - a):+.3f} s, to a cut)"
+
+    return f"snap: {one('start', typed.start, snapped.start)}, {one('end', typed.end, snapped.end)}"
+
+
+def _clip_range(info: MediaInfo, start, end, scene: int | None, snap: bool, notes: list[str] | None = None) -> TimeRange:
+    """The range a GIF shows: typed times, or a shot, optionally snapped to cuts (said in ``notes``)."""
     from .scenes import scene_range, snap_range  # scene detection only when asked for
 
     if scene is not None:
@@ -133,7 +146,10 @@ def _clip_range(info: MediaInfo, start, end, scene: int | None, snap: bool) -> T
         return rng
     lo = max(Fraction(0), rng.start - _SNAP_CONTEXT)
     hi = min(info.duration, rng.end + _SNAP_CONTEXT)
-    return snap_range(info, rng.start, rng.end, window=(lo, hi))
+    snapped = snap_range(info, rng.start, rng.end, window=(lo, hi))
+    if notes is not None:
+        notes.append(_snap_note(rng, snapped))
+    return snapped
 
 
 @dataclass(frozen=True)
@@ -254,7 +270,7 @@ def _plan(info: MediaInfo, start, end, output, scene: int | None, snap: bool, s:
           notes: list[str]) -> _Job:
     """Stage 1: the range, the crop, the size and the file, each checked before decoding."""
     video = info.require_video()
-    rng = _clip_range(info, start, end, scene, snap)
+    rng = _clip_range(info, start, end, scene, snap, notes)
     play = rng.duration / s.speed
     if play < Fraction(1, 50) or (video.frame_rate and rng.duration < 1 / video.frame_rate and play < 1 / s.fps):
         raise TimecodeError(f"the range {rng} holds no whole frame ({float(rng.duration) * 1000:.0f} ms)",

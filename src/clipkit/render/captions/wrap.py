@@ -158,5 +158,5 @@ def fit_lines(cue: Cue, measure_at: Callable[[int], Measure], settings: CaptionS
         else:
             last[-1] = Run(tail.text[:-1], tail.bold, tail.italic)
     kept[-1] = join_runs(last + [ell])
-    note = f"caption at {float(cue.start):.2f}s cut to {limit} lines; left out: {cut!r}"
+    note = f"caption at {float(cue.start):.2f}s cut to {limit} line{'' if limit == 1 else 's'}; left out: {cut!r}"
     return size, kept, [note]
