@@ -6,11 +6,12 @@ to the pixel grid, so a static area maps to the same indices in every frame
 (no shimmer, long LZW runs) and the eye averages the pattern away: the choice
 for few ``--colors``.  Error diffusion (Floyd–Steinberg,
 Pillow's C code) is smoother on gradients but its pattern moves with any
-change, which costs size.  The nearest-colour search itself is Pillow's (C).
+change, which costs size.  The nearest-colour search is exact (``Remapper``).
 """
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -49,39 +50,46 @@ def dither_strength(palette: np.ndarray) -> float:
 
 
 class Remapper:
-    """Nearest palette colour for every pixel, through a lookup table filled on demand.
+    """Exact nearest palette colour for every pixel, through a full 24-bit table filled on demand.
 
-    The table has one entry per 6-bit RGB cell (2^18); only cells that occur
-    in the frames are computed (numpy, a few thousand at a time), so mapping a
-    frame is one table gather.  Distances weight green over red over blue.
+    The table has one entry per RGB colour (2^24, allocated zeroed, so the OS
+    maps only the pages touched); only colours not seen before are searched,
+    with an exact k-d tree over the palette (OpenCV's FLANN, single tree,
+    unlimited checks), so mapping a frame is one table gather plus a search
+    of its new colours.  Distances weight green over red over blue.  (The
+    earlier table keyed on 6 bits per channel gave a third of the pixels of
+    real footage another entry than the exact search, and collapsed a grey
+    film's 256 levels to 64.)
     """
 
-    _WEIGHTS = np.array([3.0, 4.0, 2.0], np.float32)
+    _WEIGHTS = np.sqrt(np.array([3.0, 4.0, 2.0], np.float32))
 
     def __init__(self, palette: np.ndarray) -> None:
         self.palette = palette.astype(np.uint8)
-        self._pal = palette.astype(np.float32) * np.sqrt(self._WEIGHTS)
-        self.lut = np.full(1 << 18, -1, np.int16)
+        self._pal = np.ascontiguousarray(palette.astype(np.float32) * self._WEIGHTS)
+        self._tree = cv2.flann_Index(self._pal, {"algorithm": 4, "leaf_max_size": 8})  # KDTREE_SINGLE: exact
+        self.lut = np.zeros(1 << 24, np.uint16)  # palette index + 1; 0: not searched yet
         self._tiles: dict = {}
 
-    def _fill(self, cells: np.ndarray) -> None:
-        centres = np.stack([(cells >> 12) & 63, (cells >> 6) & 63, cells & 63], axis=1).astype(np.float32) * 4 + 1.5
-        centres *= np.sqrt(self._WEIGHTS)
-        for i in range(0, len(cells), 4096):
-            c = centres[i:i + 4096]
-            d = (c * c).sum(1)[:, None] - 2 * c @ self._pal.T + (self._pal * self._pal).sum(1)[None, :]
-            self.lut[cells[i:i + 4096]] = d.argmin(axis=1)
+    def _fill(self, codes: np.ndarray) -> None:
+        """Search the nearest entry of each colour in ``codes`` (0xRRGGBB), exactly."""
+        rgb = np.stack([codes >> 16, (codes >> 8) & 255, codes & 255], axis=1).astype(np.float32)
+        rgb *= self._WEIGHTS
+        if len(self._pal) == 1:
+            self.lut[codes] = 1
+            return
+        idx, _ = self._tree.knnSearch(np.ascontiguousarray(rgb), 1, params={"checks": -1})
+        self.lut[codes] = idx[:, 0] + 1
 
     def nearest(self, rgb: np.ndarray) -> np.ndarray:
-        """Indices (H×W uint8) of the nearest palette colour of each pixel."""
-        c = rgb >> 2
-        codes = (c[..., 0].astype(np.int32) << 12) | (c[..., 1].astype(np.int32) << 6) | c[..., 2]
+        """Indices (H×W uint8) of the nearest palette colour of each pixel (exact)."""
+        codes = (rgb[..., 0].astype(np.int32) << 16) | (rgb[..., 1].astype(np.int32) << 8) | rgb[..., 2]
         idx = self.lut[codes]
-        missing = idx < 0
+        missing = idx == 0
         if missing.any():
             self._fill(np.unique(codes[missing]))
             idx = self.lut[codes]
-        return idx.astype(np.uint8)
+        return (idx - 1).astype(np.uint8)
 
     def ordered(self, rgb: np.ndarray, amplitude: float) -> np.ndarray:
         """Nearest colours after adding an 8×8 Bayer pattern of ``amplitude`` (fixed to the pixel grid)."""
