@@ -190,7 +190,7 @@ def test_variable_frame_rate_source_is_sampled_by_timestamp(clips, tmp_path):
     ticks = [f for f, d in zip(frames, delays) for _ in range(d // 5)]
     assert len(ticks) == 30 and sum(delays) == 150
     for k, frame in enumerate(ticks):
-        t = Fraction(k, 20)
+        t = Fraction(2 * k + 1, 40)  # the middle of tick k: the frame on screen then stands for the tick
         shown = max(i for i, s in enumerate(starts) if s <= t)
         assert abs(float(frame[45, 80].mean()) - level_of(shown)) < 6, (k, shown)
 

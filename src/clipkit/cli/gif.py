@@ -64,9 +64,9 @@ def gif(video: str, start: str | None, end: str | None, output: str | None, embe
       clipkit gif ep07.mkv 12:30 +6 --subs lang:jpn --caption-style yellow
       clipkit gif ep07.mkv 12:30 +6 --caption "He knew. He always knew."
 
-    The first frame is the one on screen at START, frame-accurate (decoded
-    from the keyframe before it, never snapped to a keyframe); then one frame
-    every 1/FPS of playing time. Delays are whole centiseconds with the
+    Cut frame-accurate from START (decoded from the keyframe before it, never
+    snapped to a keyframe): one frame every 1/FPS of playing time, the one on
+    screen at the middle of that tick. Delays are whole centiseconds with the
     rounding carried forward, so a 6.00 s clip plays 6.00 s.
     The embed snippet goes to stdout; what was written goes to stderr.
     """

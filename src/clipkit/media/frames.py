@@ -262,17 +262,23 @@ def frame_at(source: str | os.PathLike | MediaInfo, t: Fraction, **kwargs) -> Fr
 def resample(frames: Iterable[Frame], start: Fraction, end: Fraction, fps: Fraction,
              progress=None) -> Iterator[tuple[Fraction, Frame]]:
     """Sample a frame stream at a fixed rate: for each tick ``start + k/fps``
-    (k = 0, 1, … while the tick is before ``end``), the frame on screen then.
+    (k = 0, 1, … while the tick is before ``end``), the frame on screen at the
+    tick's *middle*, ``start + (k + ½)/fps`` (the last frame before ``end`` if
+    the middle falls past it).
 
-    Exact on variable-frame-rate input: the frame chosen is the last whose own
-    timestamp is at or before the tick.
+    A tick stands for its whole 1/fps of screen time, so the frame at its
+    middle represents it best (ffmpeg's ``fps`` filter does the same; the
+    frame at the tick's start lagged by up to one tick and, on a slow
+    variable-rate source, showed a third of the frames late).  Exact on
+    variable-frame-rate input: the frame chosen is the last whose own
+    timestamp is at or before that middle.
     """
     fps = Fraction(fps)
     total = int((end - start) * fps) + (1 if (end - start) * fps % 1 else 0)
     k = 0
     current: Frame | None = None
     for frame in frames:
-        while k < total and current is not None and start + k / fps < frame.time:
+        while k < total and current is not None and start + (2 * k + 1) / (2 * fps) < frame.time:
             yield start + k / fps, current
             k += 1
             if progress is not None and progress(k, total) is False:

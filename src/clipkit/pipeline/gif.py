@@ -198,9 +198,9 @@ def make_gif(
 ) -> Artifact:
     """Make an optimised GIF of ``[start, end)`` of ``source``; return what was written.
 
-    ``end`` may be relative (``"+6"``).  The first frame is the one on screen
-    at ``start`` (frame-accurate, decoded from the keyframe before); frames
-    are then sampled every 1/fps of output time.  ``overrides`` are
+    ``end`` may be relative (``"+6"``).  Frames are sampled every 1/fps of output
+    time from ``start`` (frame-accurate, decoded from the keyframe before),
+    each the frame on screen at the middle of its tick.  ``overrides`` are
     :class:`~clipkit.settings.GifSettings` fields.  ``overlay(time, rgb)``
     draws on each output frame before quantisation (captions);
     ``reserve_colors`` are RGB colours the palette holds exactly.

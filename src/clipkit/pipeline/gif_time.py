@@ -46,10 +46,11 @@ def bounce(shown: Shown) -> Shown:
 
 
 def frames_on_ticks(frames: Iterable[Frame], start: Fraction, end: Fraction, rates: Sequence[Fraction]) -> Iterator[Frame]:
-    """Only the frames on screen at some tick ``start + k/rate`` of one of ``rates`` (memory:
-    a 24 fps source sampled at 20 fps keeps 20 of every 24 frames)."""
-    ticks = sorted({start + Fraction(k) / r for r in rates for k in range(int((end - start) * r) + 1)
-                    if start + Fraction(k) / r < end})
+    """Only the frames ``resample`` can pick: on screen at the middle of some tick ``start + k/rate``
+    of one of ``rates`` (memory: a 24 fps source sampled at 20 fps keeps 20 of every 24 frames)."""
+    last = end - Fraction(1, 10**6)  # a middle past the end takes the last frame before it
+    ticks = sorted({min(start + (2 * k + 1) / (2 * Fraction(r)), last) for r in rates
+                    for k in range(int((end - start) * r) + 1) if start + Fraction(k) / r < end})
     i = 0
     held = None
     for frame in frames:
