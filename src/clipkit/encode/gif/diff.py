@@ -19,6 +19,12 @@ import numpy as np
 
 __all__ = ["Change", "Canvas"]
 
+#: Side (pixels) of the blocks whose mean change is watched for slow drifts.
+DRIFT_BLOCK = 8
+#: A block is rewritten when its mean moved more than this share of the tolerance (and at least DRIFT_MIN levels).
+DRIFT_SHARE = 0.2
+DRIFT_MIN = 1.0
+
 
 @dataclass(frozen=True)
 class Change:
@@ -45,6 +51,7 @@ class Canvas:
 
     def __init__(self, tolerance: float = 0.0) -> None:
         self.tolerance = float(tolerance)
+        self.drift = max(DRIFT_MIN, self.tolerance * DRIFT_SHARE)
         self.shown: np.ndarray | None = None  # the colour the viewer sees, packed 0xRRGGBB
         self.basis: np.ndarray | None = None  # source RGB each shown pixel was made from
         self._packed_cache: tuple[int, np.ndarray] | None = None
@@ -54,6 +61,21 @@ class Canvas:
             self._packed_cache = (id(palette), _packed(palette))
         return self._packed_cache[1]
 
+    def _drifted(self, source: np.ndarray) -> np.ndarray:
+        """Pixels of blocks whose mean colour moved by more than ``drift`` (H×W bool).
+
+        Noise moves single pixels up and down and averages out over a block;
+        a slow pan or a fade moves a whole block the same way.  Without this,
+        a slow drift over a smooth area crosses ``tolerance`` at a different
+        frame for each column of pixels, and the stale ones show as streaks.
+        """
+        h, w = source.shape[:2]
+        b = DRIFT_BLOCK
+        diff = source.astype(np.float32) - self.basis.astype(np.float32)
+        means = cv2.resize(diff, (-(-w // b), -(-h // b)), interpolation=cv2.INTER_AREA)
+        blocks = np.abs(means).max(axis=2) > self.drift
+        return np.repeat(np.repeat(blocks, b, axis=0), b, axis=1)[:h, :w]
+
     def update(self, source: np.ndarray, indices: np.ndarray, palette: np.ndarray, transparent_index: int) -> Change | None:
         """The change that shows ``indices`` (a remap of ``source``), or None if nothing would change."""
         new = np.take(self._pack(palette), indices)
@@ -61,6 +83,8 @@ class Canvas:
             self.shown, self.basis = new, source.copy()
             return Change(0, 0, indices, False)
         moved = _max_abs_diff(source, self.basis) > self.tolerance
+        if self.tolerance > 0:
+            moved |= self._drifted(source)
         write = moved & (new != self.shown)
         cv2.copyTo(source, moved.view(np.uint8), self.basis)  # basis := source where moved (in place)
         rows = np.flatnonzero(write.any(axis=1))
