@@ -9,13 +9,61 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "ensure_writable_dir"]
+__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "ensure_writable_dir", "remove_leftovers"]
+
+#: A temporary file's name: ``.STEM.PID-RANDOM.partSUFFIX`` (the PID tells whether its writer is alive).
+_PART_RE = re.compile(r"^\..*\.(\d+)-[A-Za-z0-9_]+\.part(\.[^.]*)?$")
+#: Temporary files of the old form (no PID) older than this are a dead run's too.
+_OLD_PART_RE = re.compile(r"^\..*\.[A-Za-z0-9_]{8}\.part(\.[^.]*)?$")
+_OLD_PART_AGE = 6 * 3600
+_cleaned: set[str] = set()
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's live process
+    return True
+
+
+def remove_leftovers(folder: str | os.PathLike) -> list[Path]:
+    """Remove temporary files that dead clipkit processes left in ``folder`` (killed with SIGKILL,
+    a power cut); returns what was removed.  A live writer's files are never touched."""
+    removed = []
+    now = time.time()
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        if not name.startswith(".") or ".part" not in name:
+            continue
+        path = Path(folder) / name
+        m = _PART_RE.match(name)
+        try:
+            if m:
+                dead = not _alive(int(m.group(1))) and now - path.stat().st_mtime > 2
+            else:
+                dead = bool(_OLD_PART_RE.match(name)) and now - path.stat().st_mtime > _OLD_PART_AGE
+            if dead and path.is_file():
+                path.unlink()
+                removed.append(path)
+        except (OSError, ValueError):
+            continue
+    return removed
 
 
 def ensure_writable_dir(folder: Path) -> None:
@@ -39,8 +87,14 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     exception, KeyboardInterrupt included, the temporary file is removed.
     """
     target = Path(target)
-    ensure_writable_dir(target.parent if str(target.parent) else Path("."))
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}.", suffix=f".part{target.suffix}", dir=target.parent)
+    folder = target.parent if str(target.parent) else Path(".")
+    ensure_writable_dir(folder)
+    key = os.path.abspath(folder)
+    if key not in _cleaned:  # once per folder and process: what killed runs left here goes
+        _cleaned.add(key)
+        remove_leftovers(folder)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}.{os.getpid()}-", suffix=f".part{target.suffix}",
+                                    dir=folder)
     os.close(fd)
     tmp = Path(tmp_name)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -103,6 +104,27 @@ def main() -> None:
 
     Shell completion (bash): eval "$(_CLIPKIT_COMPLETE=bash_source clipkit)"
     """
+    _stop_cleanly_on_sigterm()
+
+
+def _stop_cleanly_on_sigterm() -> None:
+    """``kill PID`` (SIGTERM) stops like Ctrl-C: temporary files are removed, nothing half-written stays.
+
+    Only this process: children forked from it (a batch's pool) get the default again.
+    """
+    import signal
+
+    main_pid = os.getpid()
+
+    def stop(signum, _frame):
+        if os.getpid() != main_pid:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(ValueError):  # not the main thread (an embedding application): leave it alone
+        signal.signal(signal.SIGTERM, stop)
 
 
 def echo_notes(notes) -> None:
