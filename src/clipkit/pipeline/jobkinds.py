@@ -127,7 +127,14 @@ def _range_tag(p: dict) -> str:
     return f"{start}_{end}"
 
 
-def _gif_check(p: dict) -> str | None:
+def _scene_number(p: dict) -> int:
+    try:
+        return int(p["scene"])
+    except ValueError:
+        raise UsageError(f"scene = {p['scene']!r} is not a shot number", "give a whole number from 1") from None
+
+
+def _range_check(p: dict) -> str | None:
     if p.get("scene") not in (None, ""):
         if p.get("start") not in (None, "") or p.get("end") not in (None, ""):
             return "either scene or start and end, not both"
@@ -139,28 +146,21 @@ def _run_gif(fn: Callable, source: Path, output: Path, p: dict, s: dict) -> Arti
     if p.get("scene") not in (None, ""):
         from .scenes import scene_range  # only scene jobs need the detector
 
-        try:
-            number = int(p["scene"])
-        except ValueError:
-            raise UsageError(f"scene = {p['scene']!r} is not a shot number", "give a whole number from 1") from None
-        rng = scene_range(source, number)
+        rng = scene_range(source, _scene_number(p))
         start, end = rng.start, rng.end
     else:
         start, end = str(p["start"]), str(p["end"])
     return fn(source, start, end, output, settings=s["gif"], caption_settings=s["caption"], **_captions(p))
 
 
-register(JobKind(
-    name="gif",
-    sections=("gif", "caption"),
-    function="clipkit.pipeline.gif:make_gif",
-    keys=("start", "end", "scene", "caption", "subs"),
-    check=_gif_check,
-    tag=_range_tag,
-    ext=lambda s: "gif",
-    call=_run_gif,
-    exts=(".gif",),
-))
+def _range_kind(name: str, function: str, ext: Callable[[dict], str], call, exts: tuple[str, ...]) -> JobKind:
+    """A kind over a time range or a shot (``gif``, ``clip``): the same keys, check and name tag."""
+    return JobKind(name=name, sections=(name, "caption"), function=function,
+                   keys=("start", "end", "scene", "caption", "subs"), check=_range_check, tag=_range_tag,
+                   ext=ext, call=call, exts=exts)
+
+
+register(_range_kind("gif", "clipkit.pipeline.gif:make_gif", lambda s: "gif", _run_gif, (".gif",)))
 
 
 # ---------------------------------------------------------------- strip
@@ -206,22 +206,10 @@ register(JobKind(
 def _run_clip(fn: Callable, source: Path, output: Path, p: dict, s: dict) -> Artifact:
     kw = _captions(p)
     if p.get("scene") not in (None, ""):
-        try:
-            kw["scene"] = int(p["scene"])
-        except ValueError:
-            raise UsageError(f"scene = {p['scene']!r} is not a shot number", "give a whole number from 1") from None
+        kw["scene"] = _scene_number(p)
         return fn(source, None, None, output, settings=s["clip"], caption_settings=s["caption"], **kw)
     return fn(source, str(p["start"]), str(p["end"]), output, settings=s["clip"], caption_settings=s["caption"], **kw)
 
 
-register(JobKind(
-    name="clip",
-    sections=("clip", "caption"),
-    function="clipkit.pipeline.clip:make_clip",
-    keys=("start", "end", "scene", "caption", "subs"),
-    check=_gif_check,
-    tag=_range_tag,
-    ext=lambda s: str(s["clip"].format or "mp4"),
-    call=_run_clip,
-    exts=(".mp4", ".webm", ".m4a"),
-))
+register(_range_kind("clip", "clipkit.pipeline.clip:make_clip", lambda s: str(s["clip"].format or "mp4"), _run_clip,
+                     (".mp4", ".webm", ".m4a")))
