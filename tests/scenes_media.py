@@ -200,6 +200,21 @@ def faint_then_cut(folder: Path) -> tuple[Path, dict]:
     return _encode(folder / "faint.mkv", graph), {"cuts": [3.0, 5.0], "transitions": [], "duration": 7.0}
 
 
+def cuts_off_keyframes(folder: Path) -> tuple[Path, dict]:
+    """Four shots cut at frames 37, 75 and 110, encoded with x264's scene-cut keyframes off
+    and three non-reference B-frames: most cuts land on a frame nothing is predicted from,
+    which the coarse pass does not decode."""
+    frames = [37, 38, 35, 34]
+    names = ["bars", "zoom", "waves", "life"]
+    parts = [f"{_src(n, k / FPS)}[s{i}]" for i, (n, k) in enumerate(zip(names, frames))]
+    graph = ";".join(parts) + ";" + "".join(f"[s{i}]" for i in range(4)) + "concat=n=4:v=1[v]"
+    path = folder / "offkey.mkv"
+    _run("-filter_complex", graph, "-map", "[v]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-g", "48",
+         "-bf", "3", "-x264-params", "scenecut=0:b-pyramid=none", "-pix_fmt", "yuv420p", path)
+    cuts = [37 / FPS, 75 / FPS, 110 / FPS]
+    return path, {"cuts": cuts, "transitions": [], "duration": 144 / FPS}
+
+
 MAKERS = {
     "cuts": hard_cuts,
     "colour": colour_cuts,
@@ -214,6 +229,7 @@ MAKERS = {
     "title": title_overlay,
     "tilt": fast_tilt,
     "faint": faint_then_cut,
+    "offkey": cuts_off_keyframes,
 }
 
 

@@ -237,12 +237,25 @@ def test_bad_sources(tmp_path):
         detect_scenes(audio, threshold=0)
 
 
-def test_fast_mode_keeps_the_sample_exact(sample, truth):
-    """--fast decodes reference frames only; x264 starts each shot on one, so cuts stay exact
-    and frame numbers (from time, constant rate) are the file's."""
-    found = detect_scenes(sample, fast=True, cache=False)
+def test_default_is_exact_on_cuts_that_are_not_reference_frames(clips):
+    """The coarse pass decodes reference frames only; cuts on skipped frames are placed
+    exactly by decoding a few frames around them (the file has no scene-cut keyframes)."""
+    path, truth = clips["offkey"]
+    found = detect_scenes(path, cache=False)
     assert_cuts(found, truth["cuts"])
-    assert found.frame_count < truth["duration"] * truth["fps"] * 0.8  # frames were skipped
+    assert [c.index for c in found.cuts] == [round(c * 24) for c in truth["cuts"]] == [37, 75, 110]
+    full = detect_scenes(path, cache=False, fast=False)
+    assert cut_times(full) == cut_times(found)
+    assert found.decoded < 0.8 * full.decoded and found.frame_count == full.frame_count == 144
+
+
+def test_default_keeps_the_sample_exact(sample, truth):
+    """Cuts, frame numbers (from time, constant rate) and the fade's blank hold are exact."""
+    found = detect_scenes(sample, cache=False)
+    assert_cuts(found, truth["cuts"])
+    assert found.decoded < truth["duration"] * truth["fps"] * 0.8  # frames were skipped
     assert [c.index for c in found.cuts] == [c * truth["fps"] for c in truth["cuts"]]
     assert {t.kind for t in found.transitions} == {"fade", "dissolve"}
-    assert any("fast mode" in n for n in found.notes)
+    fade = next(t for t in found.transitions if t.kind == "fade")
+    assert fade.blank == tuple(Fraction(x).limit_denominator(1000) for x in truth["black"][0]) or \
+        all(near(a, b) for a, b in zip(fade.blank, truth["black"][0]))

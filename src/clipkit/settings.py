@@ -127,7 +127,7 @@ class ScenesSettings:
     max_fade: Fraction = Fraction(3)  # seconds: the longest fade ramp measured
     analysis_width: int = 128  # pixels: frames are shrunk to this inside ffmpeg before any analysis
     fast_decode: bool = True  # skip H.264 deblocking while decoding (faster; invisible at analysis size)
-    fast: bool = False  # decode reference frames only (less decoding); exact where shots start on one (x264 does)
+    fast: bool = True  # coarse pass on reference frames, then full-rate windows only around cuts and fades (exact, ~half the decoding); False decodes every frame
     cache: bool = True  # reuse results for the same file and settings (~/.cache/clipkit/scenes)
     snap_window: Fraction = Fraction(1, 2)  # seconds: how far --snap moves a GIF's start/end to a shot boundary
     thumbnail_width: int = 240  # pixels: thumbnails in the HTML report

@@ -38,11 +38,12 @@ def _seconds(_ctx, param, value):
 @click.option("--min-scene", callback=_seconds, help="Ignore a cut sooner than this after the last one (seconds or 500ms; default 0.5).")
 @click.option("--no-fades", is_flag=True, help="Do not look for fades (faster).")
 @click.option("--no-dissolves", is_flag=True, help="Do not look for dissolves (faster).")
-@click.option("--fast", is_flag=True, help="Decode only the frames others are predicted from (about half). Exact when each shot "
-              "starts on one (x264 encodes do); elsewhere a cut may be found a few frames late.")
+@click.option("--full-decode", is_flag=True, help="Decode every frame in one pass (slower; the default decodes the frames "
+              "others are predicted from, then only the few frames around each cut and fade — as exact).")
+@click.option("--fast", is_flag=True, hidden=True, help="The default now (kept so old scripts still run).")
 @click.option("--no-cache", is_flag=True, help="Detect again even if this file was scanned with these settings before.")
 def scenes(video: str, fmt: str | None, output: str | None, start: str | None, end: str | None, threshold: float | None,
-           min_scene: Fraction | None, no_fades: bool, no_dissolves: bool, fast: bool, no_cache: bool) -> None:
+           min_scene: Fraction | None, no_fades: bool, no_dissolves: bool, full_decode: bool, fast: bool, no_cache: bool) -> None:
     """List the shots of VIDEO: hard cuts, fades and dissolves (camera flashes ignored).
 
     \b
@@ -69,8 +70,8 @@ def scenes(video: str, fmt: str | None, output: str | None, start: str | None, e
         overrides["fades"] = False
     if no_dissolves:
         overrides["dissolves"] = False
-    if fast:
-        overrides["fast"] = True
+    if full_decode:
+        overrides["fast"] = False
     if no_cache:
         overrides["cache"] = False
     with ProgressBar("scenes") as bar:

@@ -21,8 +21,10 @@ from ..scenes.cuts import CutDetector
 from ..scenes.detector import Detector
 from ..scenes.dissolves import DissolveDetector
 from ..scenes.fades import FadeDetector
-from ..scenes.manager import build_scenes, scan
-from ..scenes.model import SceneList
+from ..scenes import refine
+from ..scenes.features import features_of
+from ..scenes.manager import ScanResult, build_scenes, scan
+from ..scenes.model import Cut, SceneList, Transition
 from ..settings import DEFAULT_SCENES, ScenesSettings
 from ..timecode import TimeRange, format_time, parse_range, parse_time
 
@@ -33,14 +35,74 @@ def _frames(seconds: Fraction, rate: Fraction) -> int:
     return max(1, math.ceil(seconds * rate))
 
 
-def _detectors(s: ScenesSettings, rate: Fraction) -> list[Detector]:
+def _detectors(s: ScenesSettings, rate: Fraction, *, coarse: bool = False) -> list[Detector]:
     flash = _frames(s.flash_window, rate)
-    dets: list[Detector] = [CutDetector(s.threshold, s.adaptive_ratio, flash_frames=flash)]
+    dets: list[Detector] = [CutDetector(s.threshold, s.adaptive_ratio, flash_frames=flash, candidates=coarse)]
     if s.fades:
         dets.append(FadeDetector(max_fade_frames=_frames(s.max_fade, rate), flash_frames=flash))
     if s.dissolves:
-        dets.append(DissolveDetector(half_window=round(s.dissolve_window * rate)))
+        dets.append(DissolveDetector(half_window=round(s.dissolve_window * rate),
+                                     seconds=s.dissolve_window if coarse else None))
     return dets
+
+
+def _exact_pass(info: MediaInfo, result: ScanResult, s: ScenesSettings, rate: Fraction, rng: TimeRange,
+                options: tuple[str, ...], marginal: set) -> tuple[list, int]:
+    """The coarse pass's cuts and fades placed on their true frames (:mod:`clipkit.scenes.refine`):
+    full-rate windows decoded only where frames were skipped.  Cuts the coarse pass found
+    only with its looser test (``marginal``) are checked again at full rate with the usual
+    one and dropped if they fail.  Returns the events and the frames decoded for it."""
+    frame_time = 1 / rate
+    decoded = 0
+
+    def window(a: Fraction, b: Fraction) -> list:
+        nonlocal decoded
+        frames = read_frames(info, start=a, end=b, width=s.analysis_width, pix_fmt="yuv444p", scale_flags="area",
+                             decoder_options=options)
+        try:
+            feats = [features_of(f.image, f.time, f.index, f.duration) for f in frames]
+        finally:
+            frames.close()
+        decoded += len(feats)
+        return feats
+
+    events = []
+    for e in result.events:
+        if isinstance(e, Cut) and e.time in marginal:
+            flash = _frames(s.flash_window, rate)
+            prev = refine.frame_before(result.times, e.time) or e.time
+            a = max(rng.start, prev - 3 * frame_time)
+            b = min(rng.end, e.time + (flash + 3) * frame_time)
+            det = CutDetector(s.threshold, s.adaptive_ratio, flash_frames=flash)
+            found = [c for f in window(a, b) for c in det.push(f)] + det.flush(b, 0)
+            found = [c for c in found if isinstance(c, Cut) and prev < c.time <= e.time]
+            if not found:
+                continue  # not a cut at full rate (busy motion seen with frames skipped)
+            e = Cut(found[0].time, e.index, found[0].score)
+        elif isinstance(e, Cut):
+            prev = refine.frame_before(result.times, e.time)
+            if refine.needs_window(prev, e.time, frame_time):
+                e = refine.place_cut(e, window(prev, e.time + frame_time / 2))
+        elif isinstance(e, Transition) and e.kind == "dissolve":
+            k = round(s.dissolve_window * rate)
+            a, b = refine.window_for_dissolve(e, s.dissolve_window, rng.start, rng.end)
+            det = DissolveDetector(half_window=k)
+            found = [t for f in window(a, b) for t in det.push(f)] + det.flush(b, 0)
+            again = [t for t in found if isinstance(t, Transition) and t.start < e.end and e.start < t.end]
+            if again:
+                e = again[0]
+        elif isinstance(e, Transition) and e.kind in refine.FADE_KINDS:
+            a, b = refine.window_for_fade(e, rng.start, rng.end)
+            det = FadeDetector(max_fade_frames=_frames(s.max_fade, rate), flash_frames=_frames(s.flash_window, rate))
+            found = []
+            for f in window(a, b):
+                found += det.push(f)
+            found += det.flush(b, 0)
+            again = [t for t in found if isinstance(t, Transition) and t.start < e.end and e.start < t.end]
+            if again:
+                e = again[0]
+        events.append(e)
+    return events, decoded
 
 
 def _check(s: ScenesSettings) -> None:
@@ -94,7 +156,8 @@ def detect_scenes(
     warnings: list[str] = []
     notes: list[str] = []
     options = ["-skip_loop_filter", "all"] if s.fast_decode else []
-    fast = s.fast
+    # A coarse pass numbers frames from time × rate: exact only on a constant frame rate.
+    fast = s.fast and not video.variable_frame_rate
     if fast:
         # Skip frames nothing else is predicted from (most B-frames): about half the decoding.
         options += ["-skip_frame", "noref"]
@@ -102,9 +165,16 @@ def detect_scenes(
                          scale_flags="area", warnings=warnings, decoder_options=tuple(options))
     total = int(rng.duration * rate)
     try:
-        result = scan(frames, _detectors(s, rate), end=rng.end, progress=progress, total=total)
+        detectors = _detectors(s, rate, coarse=fast)
+        result = scan(frames, detectors, end=rng.end, progress=progress, total=total,
+                      rate=rate if fast else None, start=rng.start)
     finally:
         frames.close()
+    exact_frames = 0
+    if fast:
+        events, exact_frames = _exact_pass(info, result, s, rate, rng, ("-skip_loop_filter", "all") if s.fast_decode else (),
+                                           detectors[0].marginal)
+        result = replace(result, events=events)
     resolved = build_scenes(result, range_start=rng.start, min_scene=s.min_scene, frame_time=1 / rate)
 
     scenes = resolved.scenes
@@ -117,8 +187,6 @@ def detect_scenes(
                                blank_index=tuple(round(x * rate) for x in t.blank) if t.blank else None,
                                middle_index=round(t.middle * rate) if t.middle is not None else None)
                        for t in transitions]
-        notes.append("fast mode: reference frames only; a cut on a frame that is not one is found up to "
-                     "a few frames late")
         if video.variable_frame_rate:
             notes.append("variable frame rate: frame numbers are estimated from the average rate")
     elif rng.start > 0:
@@ -137,9 +205,10 @@ def detect_scenes(
         notes.append(f"{len(warnings)} decoding error(s) (damaged frames were skipped, detection went on): {warnings[0][:120]}")
     out = SceneList(
         source=info.path, start=rng.start, end=rng.end, frame_rate=video.frame_rate,
-        variable_frame_rate=video.variable_frame_rate, frame_count=result.frame_count,
+        variable_frame_rate=video.variable_frame_rate, frame_count=round(rng.duration * rate) if fast else result.frame_count,
         scenes=tuple(scenes), cuts=tuple(cuts), transitions=tuple(transitions),
         flashes=tuple(resolved.flashes), notes=tuple(notes), settings=cache.result_settings(s),
+        decoded=result.frame_count + exact_frames,
     )
     if key is not None and not warnings:
         cache.save(key, out)

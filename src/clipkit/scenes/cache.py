@@ -26,7 +26,7 @@ from .model import Cut, Flash, Scene, SceneList, Transition
 __all__ = ["cache_dir", "cache_key", "load", "save", "DETECTOR_VERSION", "result_settings"]
 
 #: Bump when detection changes what it finds: old entries stop matching.
-DETECTOR_VERSION = "2"
+DETECTOR_VERSION = "3"
 #: Settings that do not change what is detected, so are not part of the key.
 _NOT_IN_KEY = {"cache", "snap_window", "thumbnail_width"}
 _BLOCK = 1 << 16
@@ -109,7 +109,7 @@ def from_json(text: str) -> SceneList:
         transitions=tuple(Transition(**{**t, "blank": _tuple2(t["blank"]), "blank_index": _tuple2(t["blank_index"])})
                           for t in d["transitions"]),
         flashes=tuple(Flash(**f) for f in d["flashes"]),
-        notes=tuple(d["notes"]), settings=d["settings"], from_cache=True,
+        notes=tuple(d["notes"]), settings=d["settings"], from_cache=True, decoded=d.get("decoded", 0),
     )
 
 

@@ -31,9 +31,16 @@ _BUSY_RATIO = 1.4
 
 
 class CutDetector(Detector):
-    def __init__(self, threshold: float = 35.0, ratio: float = 2.5, window: int = 2, flash_frames: int = 6) -> None:
+    def __init__(self, threshold: float = 35.0, ratio: float = 2.5, window: int = 2, flash_frames: int = 6,
+                 busy_ratio: float = _BUSY_RATIO, candidates: bool = False) -> None:
+        """``candidates``: a coarse pass (frames skipped) — cuts that pass only the looser
+        ``busy_ratio`` given here, not the usual one, are also reported, with their times in
+        :attr:`marginal`, to be confirmed at full rate."""
         self.threshold = threshold
         self.ratio = ratio
+        self.busy_ratio = busy_ratio
+        self.candidates = candidates
+        self.marginal: set = set()
         self.window = window
         self.flash_frames = flash_frames
         self._frames: list[FrameFeatures] = []
@@ -91,8 +98,10 @@ class CutDetector(Detector):
         sides = [max(_FLOOR, sum(v) / len(v)) for v in (ahead, behind) if v] or [_FLOOR]
         # Well above the calmer side, and clearly above the busier one (a cut from a calm
         # shot into a busy one still stands out; steady fast motion does not).
-        if score < self.ratio * min(sides) or score < _BUSY_RATIO * max(sides):
+        busy = self.busy_ratio * (0.8 if self.candidates else 1.0)
+        if score < self.ratio * (0.8 if self.candidates else 1.0) * min(sides) or score < busy * max(sides):
             return []
+        marginal = score < self.ratio * min(sides) or score < self.busy_ratio * max(sides)
         before = self._frames[pos - 1]
         after = self._frames[pos + 1: pos + 1 + self.flash_frames]
         similar = min(0.5 * score, max(self.threshold, 2 * (sum(ahead) / len(ahead) if ahead else 0)))
@@ -101,4 +110,6 @@ class CutDetector(Detector):
             self._absorbed = n + back  # the flash frames and the frame that returns
             return [Flash(self._frames[pos].time, after[back - 1].time, self._frames[pos].index)]
         frame = self._frames[pos]
+        if marginal:
+            self.marginal.add(frame.time)
         return [Cut(frame.time, frame.index, score)]

@@ -26,6 +26,8 @@ crosses ½.  Works on the 64-px luma copy; memory is the window only.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 
 import cv2
 import numpy as np
@@ -49,8 +51,12 @@ def _z(img: np.ndarray) -> np.ndarray:
 
 class DissolveDetector(Detector):
     def __init__(self, *, half_window: int = 18, min_change: float = 12.0, max_residual: float = 0.4,
-                 surge: float = 1.5) -> None:
+                 surge: float = 1.5, seconds: Fraction | None = None) -> None:
+        """``half_window`` frames either side of a centre; or, with ``seconds``, as many frames as
+        span that long, counted from the gaps between the first frames pushed (a coarse pass
+        that skips frames sees fewer per second)."""
         self.k = max(3, half_window)
+        self.seconds = seconds
         self.min_change = min_change
         self.max_residual = max_residual
         self.surge = surge
@@ -61,7 +67,18 @@ class DissolveDetector(Detector):
         self._run: list[tuple[float, float, list[FrameFeatures]]] = []
         self._miss = 0
 
+    def _measure_window(self) -> None:
+        """Set K from the first frames' spacing (once, when ``seconds`` was given)."""
+        gaps = sorted(b.time - a.time for a, b in zip(self._frames, self._frames[1:]))
+        gap = gaps[len(gaps) // 2] if gaps else None
+        if gap:
+            self.k = max(3, round(self.seconds / gap))
+            self._next = 3 * self.k
+        self.seconds = None
+
     def push(self, f: FrameFeatures) -> list[Event]:
+        if self.seconds is not None and len(self._frames) >= 9:
+            self._measure_window()
         step = cv2.norm(f.tiny, self._frames[-1].tiny, cv2.NORM_L1) / f.tiny.size if self._frames else 0.0
         self._frames.append(f)
         self._steps.append(step)
@@ -79,6 +96,8 @@ class DissolveDetector(Detector):
         return out
 
     def flush(self, end, end_index) -> list[Event]:
+        if self.seconds is not None:
+            self._measure_window()
         out: list[Event] = []
         if self._run:
             out.extend(self._finish())

@@ -10,7 +10,7 @@ to no shot.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..media.frames import Frame
@@ -30,21 +30,27 @@ class ScanResult:
     first_index: int
     end: Fraction  # end of the last frame seen
     end_index: int  # one past the last frame seen
+    times: list[Fraction] = field(default_factory=list)  # every decoded frame's time, in order
 
 
 def scan(frames: Iterable[Frame], detectors: Sequence[Detector], *, end: Fraction,
-         progress: ProgressFn | None = None, total: int = 0) -> ScanResult:
+         progress: ProgressFn | None = None, total: int = 0, rate: Fraction | None = None,
+         start: Fraction = Fraction(0)) -> ScanResult:
     """Feed every frame to every detector; collect their events.
 
     ``end`` is where the range stops (the end of the last frame when the
     stream does not say).  ``progress`` is called every few frames with
     ``(frames done, total)``; returning False stops the scan (:class:`Cancelled`).
+    With ``rate`` (a coarse pass that skips frames), "done" counts the frames of
+    the video from ``start``, decoded or not.
     """
     events: list[Event] = []
     count, first_time, first_index = 0, None, 0
     last_index = -1
+    times: list[Fraction] = []
     report(progress, 0, total)
     for frame in frames:
+        times.append(frame.time)
         feats = features_of(frame.image, frame.time, frame.index, frame.duration)
         if first_time is None:
             first_time, first_index = frame.time, frame.index
@@ -53,11 +59,13 @@ def scan(frames: Iterable[Frame], detectors: Sequence[Detector], *, end: Fractio
         count += 1
         last_index = frame.index
         if count % 48 == 0:
-            report(progress, count, max(total, count))
+            done = count if rate is None else max(count, round((frame.time - start) * rate) + 1)
+            report(progress, done, max(total, done))
     for det in detectors:
         events.extend(det.flush(end, last_index + 1))
-    report(progress, count, count)
-    return ScanResult(events, count, first_time, first_index, end, last_index + 1)
+    final = count if rate is None else max(count, total)
+    report(progress, final, final)
+    return ScanResult(events, count, first_time, first_index, end, last_index + 1, times)
 
 
 @dataclass

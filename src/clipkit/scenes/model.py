@@ -88,7 +88,7 @@ class SceneList:
     end: Fraction
     frame_rate: Fraction | None
     variable_frame_rate: bool
-    frame_count: int  # frames decoded
+    frame_count: int  # frames in the range scanned
     scenes: tuple[Scene, ...]
     cuts: tuple[Cut, ...] = ()
     transitions: tuple[Transition, ...] = ()
@@ -96,6 +96,7 @@ class SceneList:
     notes: tuple[str, ...] = ()
     settings: dict = field(default_factory=dict)
     from_cache: bool = False
+    decoded: int = 0  # frames actually decoded (fewer than frame_count after a coarse pass)
 
     def __len__(self) -> int:
         return len(self.scenes)
