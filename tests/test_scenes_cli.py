@@ -80,8 +80,24 @@ def test_html_page_has_working_thumbnails_and_escapes_the_name(clip, env, tmp_pa
         assert img.size == (240, 135)
         colours.append(img.convert("RGB").resize((1, 1)).getpixel((0, 0)))
     assert len(set(colours)) == len(colours)  # a different shot in each
-    # The gif command is shell-quoted, then HTML-escaped.
-    assert "clipkit gif &#x27;Ep &lt;7&gt; &amp; &#x27;" in page and " 0:01.5 0:03</code>" in page
+    # The gif command carries the video's full path, shell-quoted, then HTML-escaped: pasted in
+    # another folder, the shell hands clipkit exactly that path.
+    import html
+    import shlex
+
+    commands = [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>", page)]
+    assert len(commands) == len(truth["cuts"]) + 1 and commands[1].endswith(" 0:01.5 0:03")
+    argv = shlex.split(commands[1])
+    assert argv[:2] == ["clipkit", "gif"] and os.path.samefile(argv[2], path) and os.path.isabs(argv[2])
+    # The timeline: the score as a polyline, the threshold, one red line per cut (at its time).
+    svg = re.search(r"<svg class=\"timeline\".*?</svg>", page, re.S).group(0)
+    assert svg.count('class="cut"') == len(truth["cuts"]) and 'class="threshold"' in svg
+    points = re.search(r'class="score" points="([^"]+)"', svg).group(1).split()
+    assert len(points) > 100
+    xs = [float(m) for m in re.findall(r'class="cut" x1="([\d.]+)"', svg)]
+    plot = (36, 1000 - 10)  # the plot's left and right edges (scenes/plot.py)
+    for x, t in zip(xs, truth["cuts"]):
+        assert abs(plot[0] + (plot[1] - plot[0]) * t / truth["duration"] - x) < 2
 
 
 def test_browser_renders_the_page(clip, env, tmp_path):

@@ -105,6 +105,19 @@ def _exact_pass(info: MediaInfo, result: ScanResult, s: ScenesSettings, rate: Fr
     return events, decoded
 
 
+def _timeline(points: list, most: int = 2000) -> tuple:
+    """At most ``most`` (time, score) points: the highest score of each stretch, so no cut is lost."""
+    if len(points) <= most:
+        return tuple((t, round(v, 1)) for t, v in points)
+    step = -(-len(points) // most)
+    out = []
+    for i in range(0, len(points), step):
+        chunk = points[i:i + step]
+        t, v = max(chunk, key=lambda p: p[1])
+        out.append((t, round(v, 1)))
+    return tuple(out)
+
+
 def _check(s: ScenesSettings) -> None:
     if not 0 < s.threshold <= 255:
         raise UsageError(f"threshold {s.threshold:g} is out of range", "use a value between 1 and 255 (default 35; lower finds more cuts)")
@@ -208,7 +221,7 @@ def detect_scenes(
         variable_frame_rate=video.variable_frame_rate, frame_count=round(rng.duration * rate) if fast else result.frame_count,
         scenes=tuple(scenes), cuts=tuple(cuts), transitions=tuple(transitions),
         flashes=tuple(resolved.flashes), notes=tuple(notes), settings=cache.result_settings(s),
-        decoded=result.frame_count + exact_frames,
+        decoded=result.frame_count + exact_frames, timeline=_timeline(detectors[0].timeline),
     )
     if key is not None and not warnings:
         cache.save(key, out)

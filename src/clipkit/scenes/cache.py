@@ -110,6 +110,7 @@ def from_json(text: str) -> SceneList:
                           for t in d["transitions"]),
         flashes=tuple(Flash(**f) for f in d["flashes"]),
         notes=tuple(d["notes"]), settings=d["settings"], from_cache=True, decoded=d.get("decoded", 0),
+        timeline=tuple((t, v) for t, v in d.get("timeline", ())),
     )
 
 

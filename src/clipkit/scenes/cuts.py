@@ -41,6 +41,7 @@ class CutDetector(Detector):
         self.busy_ratio = busy_ratio
         self.candidates = candidates
         self.marginal: set = set()
+        self.timeline: list = []  # (time, score) of every frame pushed: the HTML report's plot
         self.window = window
         self.flash_frames = flash_frames
         self._frames: list[FrameFeatures] = []
@@ -59,6 +60,7 @@ class CutDetector(Detector):
             self._scores.append(s + c)
         else:
             self._scores.append(0.0)
+        self.timeline.append((frame.time, self._scores[-1]))
         self._frames.append(frame)
         out: list[Event] = []
         total = self._base + len(self._frames)

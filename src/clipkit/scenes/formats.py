@@ -17,6 +17,7 @@ from html import escape
 
 from ..timecode import format_time
 from .model import SceneList
+from .plot import timeline_svg
 
 __all__ = ["to_table", "to_csv", "to_json", "to_html", "smpte_ms"]
 
@@ -95,14 +96,16 @@ def to_json(found: SceneList) -> str:
 
 
 def gif_command(found: SceneList, number: int) -> str:
-    """The ``clipkit gif`` command for one shot, quoted for a POSIX shell."""
+    """The ``clipkit gif`` command for one shot: the video's path as it was given, quoted
+    for a POSIX shell (so it works pasted from another folder too)."""
     sc = found.scenes[number - 1]
-    return f"clipkit gif {shlex.quote(found.source.name)} {format_time(sc.start)} {format_time(sc.end)}"
+    return f"clipkit gif {shlex.quote(str(found.source))} {format_time(sc.start)} {format_time(sc.end)}"
 
 
 def to_html(found: SceneList, thumbnails: list[bytes] | None = None, *, mime: str = "image/jpeg") -> str:
-    """A self-contained page: one card per shot with its thumbnail (a data URI),
-    its times and the ``clipkit gif`` command that renders it."""
+    """A self-contained page: a timeline of the change score (inline SVG, see
+    :mod:`.plot`), then one card per shot with its thumbnail (a data URI), its
+    times and the ``clipkit gif`` command that renders it."""
     name = escape(found.source.name)
     cards = []
     for sc in found.scenes:
@@ -121,6 +124,7 @@ def to_html(found: SceneList, thumbnails: list[bytes] | None = None, *, mime: st
         f"<li>{escape(t.kind)} {escape(format_time(t.start))} – {escape(format_time(t.end))}</li>" for t in found.transitions
     )
     notes = "".join(f"<li>{escape(n)}</li>" for n in found.notes)
+    svg = timeline_svg(found)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -131,11 +135,16 @@ main{{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap
 figure{{margin:0;background:#fff;border:1px solid #ddd;border-radius:6px;overflow:hidden}}
 figure img{{display:block;width:100%;height:auto}}
 figcaption{{padding:6px 8px}} figcaption span{{color:#666;font-size:90%}}
+figure.plot{{margin:0 0 18px;padding:8px;border:1px solid #ddd;border-radius:6px;background:#fff}}
+figure.plot figcaption{{color:#555;font-size:90%}}
 code{{display:block;margin-top:4px;font-size:85%;background:#f1f1f1;padding:3px 4px;word-break:break-all;user-select:all}}
 </style></head>
 <body>
 <h1>{len(found.scenes)} shots in {name}</h1>
 <p>{escape(format_time(found.start))} – {escape(format_time(found.end))}, {found.frame_count} frames. Click a command to select it.</p>
+{f'<figure class="plot">{svg}<figcaption>Change from each frame to the next (black), the cut threshold '
+   f'(dashed), cuts kept (red), fades and dissolves (shaded), flashes (yellow dots). Hover for times.</figcaption></figure>'
+   if svg else ""}
 <main>
 {chr(10).join(cards)}
 </main>

@@ -97,6 +97,9 @@ class SceneList:
     settings: dict = field(default_factory=dict)
     from_cache: bool = False
     decoded: int = 0  # frames actually decoded (fewer than frame_count after a coarse pass)
+    #: (time, change score) along the range, at most ~2000 points (the highest score of each
+    #: stretch): what the HTML report plots against the threshold.
+    timeline: tuple[tuple[Fraction, float], ...] = ()
 
     def __len__(self) -> int:
         return len(self.scenes)
