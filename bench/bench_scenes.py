@@ -2,7 +2,7 @@
 """Scene-detection benchmark: clipkit against PySceneDetect, side by side in one run.
 
     pip install -e ".[bench]"              # installs scenedetect (the peer)
-    python bench/bench_scenes.py           # sample episode, generated clips, a 3-minute 1080p clip
+    python bench/bench_scenes.py           # sample episode, generated clips, real clips, a 3-minute 1080p clip
     python bench/bench_scenes.py --quick   # without the 1080p clip
     python bench/bench_scenes.py --minutes 10   # a longer 1080p clip (memory flat with length?)
 
@@ -10,7 +10,11 @@ Files, each with known truth:
   * the sample episode (``clipkit.sample``: cuts, a fade through black, a dissolve, a flash);
   * the generated clips of ``tests/scenes_media.py`` (hard cuts, colour-only cuts, fades
     to black and white, dissolves, flashes and a light change, fast motion, variable frame
-    rate, damaged packets);
+    rate, damaged packets, flat title cards with and without text, a title fading in over a
+    shot, a fast tilt, a faint line before a cut, cuts off x264's scene-cut keyframes);
+  * the real clips of ``../shared/media`` (``$CLIPKIT_MEDIA``), truth from its README:
+    Big Buck Bunny's opening (a fade-in, three cuts, a title over a continuing shot),
+    handheld footage with a fast tilt and a fade to black, Chaplin, fire2 (one shot each);
   * a 1080p H.264 clip made by looping the sample episode, scaled up (its truth repeats,
     plus a cut at every loop point).  Generated once into $TMPDIR/clipkit-bench-scenes.
 
@@ -18,7 +22,8 @@ Per file and tool: precision, recall and F1 of *hard cuts* against the truth (a
 match is within one frame duration; boundaries a tool puts inside a known
 gradual transition are neither right nor wrong for this score), transitions
 found (clipkit: a reported transition overlapping the true one; PySceneDetect
-reports none, only cuts; "in-tr" counts the cuts a tool put inside one), wall
+reports none, only cuts; "in-tr" counts the cuts a tool put inside one; "false"
+counts reported transitions that overlap no true one), wall
 time, frames per second, CPU seconds (the tool's process and the decoder it runs
 — steadier than wall time on a shared machine) and peak memory (ru_maxrss of
 the process plus that of its largest child).  Each tool runs in its own
@@ -64,18 +69,16 @@ def run_clipkit(path: str, variant: str) -> dict:
 
     options = {"cache": False}
     if variant == "full-decode":
-        options["fast_decode"] = False
-    if variant == "fast":
-        options["fast"] = True
+        options["fast"] = False
     cpu0 = _cpu_s()
     t0 = time.perf_counter()
     found = detect_scenes(path, **options)
     wall = time.perf_counter() - t0
-    # Frames of the file (in fast mode not all are decoded; speed is per frame of video).
-    frames = round((found.end - found.start) * found.frame_rate) if variant == "fast" else found.frame_count
+    # Frames of the file (not all are decoded by default; speed is per frame of video).
+    frames = found.frame_count
     return {
         "wall": wall, "cpu": _cpu_s() - cpu0, "frames": frames, "peak_mb": _peak_mb(),
-        "cuts": [float(c.time) for c in found.cuts],
+        "cuts": [float(c.time) for c in found.cuts], "decoded": found.decoded,
         "transitions": [[t.kind, float(t.start), float(t.end)] for t in found.transitions],
     }
 
@@ -149,6 +152,23 @@ def long_file(minutes: int) -> tuple[Path, dict]:
     return path, {"cuts": cuts, "transitions": transitions, "fps": 24}
 
 
+MEDIA = Path(os.environ.get("CLIPKIT_MEDIA", HERE.parent.parent.parent / "shared" / "media"))
+#: The truth of the real clips, from ../shared/media/README.md (checked by eye on contact sheets).
+REAL = {
+    "big_buck_bunny_0_30.webm": {"cuts": [11.795, 15.67, 22.961], "fps": 24,
+                                 "transitions": [{"kind": "fade-in", "start": 0.0, "end": 2.3}]},
+    "video_with_failing_audio.mp4": {"cuts": [], "fps": 25,
+                                     "transitions": [{"kind": "fade-out", "start": 8.3, "end": 11.3}]},
+    "chaplin.mp4": {"cuts": [], "fps": 25, "transitions": []},
+    "fire2.mp4": {"cuts": [], "fps": 10.5, "transitions": []},
+}
+
+
+def real_files() -> list[tuple[str, Path, dict]]:
+    folder = MEDIA if MEDIA.is_dir() else Path("/work/shared/media")
+    return [(name.split(".")[0][:16], folder / name, truth) for name, truth in REAL.items() if (folder / name).exists()]
+
+
 def generated_files() -> dict[str, tuple[Path, dict]]:
     import scenes_media
 
@@ -186,8 +206,10 @@ def score(found: dict, truth: dict, fps: float) -> dict:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     found_tr = sum(1 for t in truth["transitions"]
                    if any(s < t["end"] + tol and t["start"] - tol < e for _, s, e in found["transitions"]))
+    false_tr = sum(1 for _, s, e in found["transitions"]
+                   if not any(s < t["end"] + tol and t["start"] - tol < e for t in truth["transitions"]))
     return {"P": precision, "R": recall, "F1": f1, "tr": f"{found_tr}/{len(truth['transitions'])}",
-            "inside": len(found["cuts"]) - len(cuts)}
+            "inside": len(found["cuts"]) - len(cuts), "false": false_tr}
 
 
 def plain_decode_fps(path: Path, frames: int) -> float:
@@ -218,11 +240,12 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     files: list[tuple[str, Path, dict]] = [("sample episode", *sample_file())]
     files += [(name, p, {**t, "fps": 24}) for name, (p, t) in generated_files().items()]
+    files += real_files()
     if not args.quick:
         files.append((f"1080p {args.minutes} min", *long_file(args.minutes)))
 
-    header = (f"{'file':<16} {'tool':<22} {'P':>5} {'R':>5} {'F1':>5} {'trans.':>6} {'in-tr':>5} {'wall s':>7} {'fps':>7} "
-              f"{'cpu s':>7} {'peak MB':>8}")
+    header = (f"{'file':<16} {'tool':<22} {'P':>5} {'R':>5} {'F1':>5} {'trans.':>6} {'false':>5} {'in-tr':>5} {'wall s':>7} "
+              f"{'fps':>7} {'cpu s':>7} {'peak MB':>8}")
     print(header)
     print("-" * len(header))
     summary = []
@@ -230,8 +253,8 @@ def main() -> None:
         runs = [("clipkit", ""), ("PySceneDetect adaptive", "")]
         if label.startswith("1080p"):
             runs.insert(1, ("clipkit full-decode", "full-decode"))
-        if label.startswith(("1080p", "sample")):
-            runs.insert(1, ("clipkit --fast", "fast"))
+        if label.startswith("sample"):
+            runs.insert(1, ("clipkit full-decode", "full-decode"))
         rows = {}
         for name, variant in runs:
             tool = "clipkit" if name.startswith("clipkit") else "peer"
@@ -239,8 +262,8 @@ def main() -> None:
             sc = score(res, truth, truth["fps"])
             fps = res["frames"] / res["wall"] if res["wall"] else 0.0
             rows[name] = {**res, **sc, "fps": fps}
-            print(f"{label:<16} {name:<22} {sc['P']:5.2f} {sc['R']:5.2f} {sc['F1']:5.2f} {sc['tr']:>6} {sc['inside']:5d} "
-                  f"{res['wall']:7.2f} {fps:7.0f} {res['cpu']:7.2f} {res['peak_mb']:8.0f}", flush=True)
+            print(f"{label:<16} {name:<22} {sc['P']:5.2f} {sc['R']:5.2f} {sc['F1']:5.2f} {sc['tr']:>6} {sc['false']:5d} "
+                  f"{sc['inside']:5d} {res['wall']:7.2f} {fps:7.0f} {res['cpu']:7.2f} {res['peak_mb']:8.0f}", flush=True)
         peer = rows["PySceneDetect adaptive"]
         for name, ours in rows.items():
             if not name.startswith("clipkit"):
@@ -252,7 +275,7 @@ def main() -> None:
         ours = rows["clipkit"]
         if label.startswith("1080p"):
             limit = plain_decode_fps(path, ours["frames"])
-            print(f"{label:<16} {'ffmpeg decode only':<22} {'':>5} {'':>5} {'':>5} {'':>6} {'':>5} "
+            print(f"{label:<16} {'ffmpeg decode only':<22} {'':>5} {'':>5} {'':>5} {'':>6} {'':>5} {'':>5} "
                   f"{ours['frames'] / limit:7.2f} {limit:7.0f}")
     print()
     print("ratios clipkit / PySceneDetect (speed: higher is better for clipkit; memory: lower is)")
