@@ -35,7 +35,7 @@ def _seconds(_ctx, param, value):
 @click.option("--start", help="Scan from this time (e.g. 12:00). Default: the start.")
 @click.option("--end", help="Scan up to this time (may be +5:00). Default: the end.")
 @click.option("--threshold", type=float, help="Cut score a frame must reach (default 35; ~100 = unrelated shots). Lower finds more cuts.")
-@click.option("--min-scene", callback=_seconds, help="Ignore a cut sooner than this after the last one (seconds or 500ms; default 0.5).")
+@click.option("--min-scene", callback=_seconds, help="Of two cuts closer than this, keep the stronger; drop a cut this soon after a fade (seconds or 500ms; default 0.5).")
 @click.option("--no-fades", is_flag=True, help="Do not look for fades (faster).")
 @click.option("--no-dissolves", is_flag=True, help="Do not look for dissolves (faster).")
 @click.option("--full-decode", is_flag=True, help="Decode every frame in one pass (slower; the default decodes the frames "
