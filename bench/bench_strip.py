@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Contact-sheet benchmark: ``clipkit strip`` against ``vcsi``, side by side in one run.
 
-    python bench/bench_strip.py                  # sample episode + a 10-minute 1080p file
+    python bench/bench_strip.py                  # sample episode + a 2-minute 1080p file
     python bench/bench_strip.py --quick          # sample episode only
     python bench/bench_strip.py --vcsi /path/to/venv/bin/vcsi --repeat 2
 
@@ -19,13 +19,15 @@ the system's ffprobe only reads the file's facts.
 Files (generated once into ``$TMPDIR/clipkit-bench-strip``), each with known truth:
   * the sample episode (``clipkit.sample``: a fade through black 20–23 s, a dissolve
     29–30 s, a one-frame white flash at 35.0 s);
-  * a 10-minute 1080p H.264 file (x264 veryfast, CRF 23, x264's default keyframe
+  * a 2-minute 1080p H.264 file (``--minutes``; x264 veryfast, CRF 23, x264's default keyframe
     interval of up to 250 frames) made by looping the sample and scaling it up: its
     truth repeats every 60 s.
 
 Each tool makes a 4×4 sheet, 1500 px wide, with timestamps and its header,
 as PNG, with its defaults otherwise (7 % skipped at each end for both).
-Measured per file and tool, each run in a fresh process: wall time, and the
+Measured per file and tool, each run in a fresh process: wall time, CPU time
+(the tool and every decoder it ran: steadier than wall time on a shared
+machine), and the
 quality of the 16 chosen frames, scored by this script alone on the frames
 re-decoded at 320 px from the times each tool used: how many are black (mean
 luma < 20), how many lie in a fade, dissolve or the flash frame (from the
@@ -42,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import math
 import os
 import shutil
@@ -63,6 +66,7 @@ from clipkit.sample import make_sample
 
 WORK = Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / "clipkit-bench-strip"
 WIDTH = 1500
+CPU: dict = {}  # output file → CPU seconds of the run that wrote it
 
 
 # ---------------------------------------------------------------- media
@@ -92,12 +96,18 @@ def bad_spans(truth: dict, duration: float) -> list[tuple[float, float]]:
 # ---------------------------------------------------------------- the tools
 
 
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run_clipkit(path: Path, out: Path, count: int = 16, cols: int = 4) -> tuple[float, list[float]]:
     cmd = [sys.executable, "-m", "clipkit", "strip", str(path), "-o", str(out), "--width", str(WIDTH),
            "--count", str(count), "--cols", str(cols), "--header"]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _children_cpu()
     res = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t0
+    CPU[out] = _children_cpu() - c0
     if res.returncode:
         raise SystemExit(f"clipkit failed: {res.stderr}")
     line = next(ln for ln in res.stderr.splitlines() if " tiles from " in ln)
@@ -136,9 +146,10 @@ def run_vcsi(exe: str, path: Path, out: Path) -> tuple[float, list[float]]:
     dejavu = Path("/usr/share/fonts/truetype/dejavu")
     if (dejavu / "DejaVuSans.ttf").exists():
         cmd += ["--metadata-font", str(dejavu / "DejaVuSans-Bold.ttf"), "--timestamp-font", str(dejavu / "DejaVuSans.ttf")]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _children_cpu()
     res = subprocess.run(cmd, capture_output=True, text=True, env=vcsi_env())
     wall = time.perf_counter() - t0
+    CPU[out] = _children_cpu() - c0
     if res.returncode:
         raise SystemExit(f"vcsi failed: {res.stdout[-500:]} {res.stderr[-1500:]}")
     return wall, vcsi_times(float(probe(path).duration))
@@ -173,7 +184,7 @@ def score(path: Path, times: list[float], spans: list[tuple[float, float]], *, a
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="the sample episode only")
-    ap.add_argument("--minutes", type=int, default=10, help="length of the 1080p file (default 10)")
+    ap.add_argument("--minutes", type=int, default=2, help="length of the 1080p file (default 2)")
     ap.add_argument("--vcsi", default=os.environ.get("VCSI") or shutil.which("vcsi"), help="the vcsi executable")
     ap.add_argument("--repeat", type=int, default=1, help="runs per tool and file (the fastest is kept)")
     args = ap.parse_args()
@@ -196,25 +207,27 @@ def main() -> None:
                 out = WORK / f"{tool}-{path.stem}.png"
                 wall, times = run_clipkit(path, out) if tool == "clipkit" else run_vcsi(args.vcsi, path, out)
                 if tool not in best or wall < best[tool][0]:
-                    best[tool] = (wall, times, out)
+                    best[tool] = (wall, times, out, CPU[out])
         for tool in ("clipkit", "vcsi"):
-            wall, times, out = best[tool]
+            wall, times, out, cpu = best[tool]
             q = score(path, times, spans, at_or_after=(tool == "vcsi"))
-            rows.append((label, tool, wall, q, out))
+            rows.append((label, tool, wall, q, out, cpu))
         if not args.quick and path != sample:
             out = WORK / f"clipkit-24-{path.stem}.png"
             wall, times = run_clipkit(path, out, count=24, cols=6)
-            rows.append((label + ", 24 tiles", "clipkit", wall, score(path, times, spans, at_or_after=False), out))
+            rows.append((label + ", 24 tiles", "clipkit", wall, score(path, times, spans, at_or_after=False), out, CPU[out]))
 
     print(f"\n4×4 contact sheet, {WIDTH} px, timestamps and header, PNG ({os.cpu_count()} cores)\n")
-    print("| file | tool | wall s | clipkit/vcsi | black tiles | in fade/dissolve/flash | sharpness mean | sharpness min |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
-    walls = {(r[0], r[1]): r[2] for r in rows}
-    for label, tool, wall, q, _out in rows:
-        ratio = ""
+    print("| file | tool | wall s | clipkit/vcsi | CPU s | clipkit/vcsi | black tiles | in fade/dissolve/flash | "
+          "sharpness mean | sharpness min |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    walls = {(r[0], r[1]): (r[2], r[5]) for r in rows}
+    for label, tool, wall, q, _out, cpu in rows:
+        ratio = cpu_ratio = ""
         if tool == "clipkit" and (label, "vcsi") in walls:
-            ratio = f"{wall / walls[(label, 'vcsi')]:.2f}×"
-        print(f"| {label} | {tool} | {wall:.2f} | {ratio} | {q['black']} | {q['transition']} | "
+            ratio = f"{wall / walls[(label, 'vcsi')][0]:.2f}×"
+            cpu_ratio = f"{cpu / walls[(label, 'vcsi')][1]:.2f}×"
+        print(f"| {label} | {tool} | {wall:.2f} | {ratio} | {cpu:.2f} | {cpu_ratio} | {q['black']} | {q['transition']} | "
               f"{q['sharp_mean']:.0f} | {q['sharp_min']:.0f} |")
     print("\nsheets:", ", ".join(str(r[4]) for r in rows))
 
