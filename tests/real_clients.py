@@ -21,7 +21,7 @@ def run_node(cases: dict[str, list[dict]]) -> dict:
     node = shutil.which("node")
     if not node:
         pytest.skip(f"no Node.js: the Gutenberg and marked checks need it ({INSTALL})")
-    for pkg in ("@wordpress/blocks", "@wordpress/block-library", "jsdom", "marked"):
+    for pkg in ("@wordpress/blocks", "@wordpress/block-library", "jsdom", "marked", "@bbob/parser"):
         if not (CLIENTS / "node_modules" / pkg / "package.json").is_file():
             pytest.skip(f"the npm package {pkg} is not in tests/clients/node_modules ({INSTALL})")
     proc = subprocess.run([node, str(CLIENTS / "check.cjs")], input=json.dumps(cases), capture_output=True,

@@ -31,6 +31,8 @@ pytestmark = pytest.mark.browser
 
 HOSTILE = ('"><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> '
            "[/spoiler][url=javascript:alert(3)]x[/url] <!-- /wp:image --> ' onload=alert(4) x='")
+INTL_TITLE = "「知ってたんだ」と彼は言った。"
+INTL_CREDIT = "Fuji TV (https://www.fujitv.co.jp/)"
 RELEASE = threading.Event()  # media requests wait for this: set after the first measurement
 
 
@@ -64,6 +66,9 @@ def page(tmp_path_factory):
             text = snippet(arts["gif"], fmt, base_url="/", title=HOSTILE, alt=HOSTILE, credit=HOSTILE, spoiler=spoiler)
             cases.append((f"xss-{fmt}-{'spoiler' if spoiler else 'open'}", text,
                           {"w": arts["gif"].width, "h": arts["gif"].height, "sized": not spoiler, "xss": True}))
+    for fmt in ("html", "wordpress", "blogger", "ghost", "video", "picture"):  # Japanese text and a credit with a URL
+        text = snippet(arts["still"], fmt, base_url="/", title=INTL_TITLE, alt=INTL_TITLE, credit=INTL_CREDIT)
+        cases.append((f"intl-{fmt}", text, {"w": arts["still"].width, "h": arts["still"].height, "sized": True}))
     # The WordPress video block declares no size (core's markup has none): last, so it can move nothing else.
     cases.sort(key=lambda c: c[2]["sized"] is False and not c[2].get("xss"))
     sections = "\n".join(
@@ -172,6 +177,12 @@ def test_snippets_load_at_their_declared_size_and_run_nothing(page, browser):
     assert browser.execute_script(
         "return Array.from(document.querySelectorAll('*')).filter(function(e){"
         "return Array.from(e.attributes).some(function(a){return a.name.indexOf('on')===0})}).length") == 0
+    intl = browser.execute_script(
+        "return Array.from(document.querySelectorAll('section[id^=intl-]')).map(function(s){"
+        "var c=s.querySelector('figcaption, td.tr-caption');var i=s.querySelector('img');"
+        "return [s.id, c ? c.textContent : null, i ? i.alt : null, s.querySelectorAll('a[href*=fujitv]').length]})")
+    assert intl and all(c == f"{INTL_TITLE} — Credit: {INTL_CREDIT}" and a == INTL_TITLE and links == 0
+                        for _, c, a, links in intl), intl
     # Opening a spoiler shows the image at its declared size.
     browser.execute_script("document.querySelector('#xss-html-spoiler details').open = true")
     WebDriverWait(browser, 15, poll_frequency=0.2).until(

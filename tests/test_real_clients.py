@@ -7,6 +7,8 @@ text and a credit holding a URL:
 - ``wordpress-classic``: Gutenberg's ``rawHandler`` ("Convert to blocks", WordPress's shortcode parser);
 - ``markdown``: CommonMark (cmark), GitHub-flavoured Markdown (cmark-gfm with its extensions) and marked;
 - ``hugo``: the real ``hugo`` binary building a default site (raw HTML off, typographer and linkify on);
+- ``bbcode`` and its dialects: two BBCode parsers, ``@bbob/parser`` (Node) and the ``bbcode`` package (Python),
+  each knowing the tags a forum knows;
 - the HTML formats: html5lib (the WHATWG parsing algorithm); headless Chromium is tests/test_browser.py.
 
 What each client shows must be exactly the text given: the alt text, the caption
@@ -40,6 +42,8 @@ TEXTS = {
 }
 KINDS = ("gif", "still", "mp4")
 HTML_FORMATS = ("html", "blogger", "ghost", "video", "picture")
+BB_FORMATS = ("bbcode", "bbcode-xenforo", "bbcode-phpbb")
+ZWSP = "\u200b"  # what clipkit puts after each "[" of the text: no parser sees a tag there
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ class Case:
 def cases(tmp_path_factory) -> dict[str, Case]:
     arts = make_media(tmp_path_factory.mktemp("clients"), stem="ep07")
     out = {}
-    for fmt in ("wordpress", "wordpress-classic", "markdown", "hugo", *HTML_FORMATS):
+    for fmt in ("wordpress", "wordpress-classic", "markdown", "hugo", *HTML_FORMATS, *BB_FORMATS):
         for kind in KINDS:
             for texts, t in TEXTS.items():
                 for spoiler in (False, True):
@@ -86,12 +90,33 @@ def of(cases: dict[str, Case], fmt: str) -> list[Case]:
     return [c for c in cases.values() if c.fmt == fmt]
 
 
+def clip_snippets() -> dict[str, str]:
+    """``clipkit clip`` outputs (a video with sound and its poster; an audio clip) as WordPress blocks."""
+    from pathlib import Path
+
+    from clipkit.artifact import Artifact
+
+    poster = Artifact(Path("ep07 clip.jpg"), "poster", 320, 180, 1000)
+    clips = {"clip": Artifact(Path("ep07 clip.mp4"), "clip", 320, 180, 100000, siblings=(poster,)),
+             "audio": Artifact(Path("ep07 clip.m4a"), "audio", 0, 0, 100000)}
+    out = {}
+    for kind, art in clips.items():
+        for texts, t in TEXTS.items():
+            for spoiler in (False, True):
+                out[f"clip-wordpress-{kind}-{texts}-{'spoiler' if spoiler else 'open'}"] = snippet(
+                    art, "wordpress", base_url=BASE, alt=t["alt"], title=t["title"], credit=t["credit"],
+                    spoiler=spoiler, settings=EmbedSettings(spoiler_label=t["label"]))
+    return out
+
+
 @pytest.fixture(scope="module")
 def node_results(cases) -> dict:
     return run_node({
-        "wordpress": [{"id": c.id, "text": c.text} for c in of(cases, "wordpress")],
+        "wordpress": [{"id": c.id, "text": c.text} for c in of(cases, "wordpress")]
+        + [{"id": cid, "text": text} for cid, text in clip_snippets().items()],
         "classic": [{"id": c.id, "text": c.text} for c in of(cases, "wordpress-classic") if not c.spoiler],
         "marked": [{"id": c.id, "text": c.text} for c in of(cases, "markdown")],
+        "bbcode": [{"id": c.id, "text": c.text} for f in BB_FORMATS for c in of(cases, f)],
     })
 
 
@@ -142,6 +167,18 @@ def test_wordpress_blocks_are_valid_in_gutenberg_and_keep_the_text(cases, node_r
             want["summary"] = c.label
         if got != want:
             problems.append(f"{c.id}: {got} != {want}")
+    assert not problems, "\n".join(problems)
+
+
+def test_wordpress_clip_blocks_are_valid_in_gutenberg(node_results):
+    problems = []
+    for cid, text in clip_snippets().items():
+        r = node_results[cid]
+        for b in _flatten(r["blocks"]):
+            if not b["valid"] or b["name"] == "core/freeform":
+                problems.append(f"{cid}: {b['name']} {b['issues'][:1]}")
+        if r["serialized"] != text:
+            problems.append(f"{cid}: the editor would rewrite the snippet:\n  {text!r}\n  {r['serialized']!r}")
     assert not problems, "\n".join(problems)
 
 
@@ -263,6 +300,23 @@ def test_hugo_default_site_shows_every_image_and_text_as_typed(cases, tmp_path_f
     assert not problems, "\n".join(problems)
 
 
+def test_hugo_spoiler_shows_a_clip_poster_linking_to_the_clip(tmp_path):
+    from pathlib import Path
+
+    from clipkit.artifact import Artifact
+
+    poster = Artifact(Path("ep07 clip.jpg"), "poster", 320, 180, 1000)
+    clip = Artifact(Path("ep07 clip.mp4"), "clip", 320, 180, 100000, siblings=(poster,))
+    t = TEXTS["url"]
+    text = snippet(clip, "hugo", base_url=BASE, alt=t["alt"], title=t["title"], credit=t["credit"], spoiler=True)
+    root = html_fragment(hugo_site(tmp_path, {"clip": text})["clip"])
+    assert not comments(root), comments(root)  # nothing dropped
+    links = [(a.get("href"), [(i.get("src"), i.get("alt")) for i in elements(a, "img")]) for a in elements(root, "a")]
+    assert links == [(BASE + "ep07%20clip.mp4", [(BASE + "ep07%20clip.jpg", "▶ " + t["alt"])])]
+    assert [text_of(e) for e in elements(root, "em")] == [f"{t['title']} — Credit: {t['credit']}"]
+    assert elements(elements(root, "details")[0], "img")
+
+
 # ---------------------------------------------------------------- HTML formats (html5lib)
 
 CAPTION_PLACES = ("figcaption", "td")
@@ -288,4 +342,83 @@ def test_html_formats_parse_to_the_text_given(cases, fmt):
             problems.append(f"{c.id}: label {[text_of(s) for s in elements(root, 'summary')]}")
         if re.search(r"<(script|img src=x)", "".join(e.tag for e in elements(root))):
             problems.append(c.id)
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- BBCode: @bbob/parser and the bbcode package
+
+def _bb_walk(nodes, stack, tags: list, text: dict, attrs: dict) -> None:
+    for n in nodes:
+        if isinstance(n, str):
+            for t in stack:
+                text[t] = text.get(t, "") + n
+            continue
+        tag = n["tag"].lower()
+        tags.append(tag)
+        attrs[tag] = n.get("attrs") or {}
+        _bb_walk(n.get("content") or [], [*stack, tag], tags, text, attrs)
+
+
+def bb_expected_tags(c: Case) -> list[str]:
+    return (["spoiler"] if c.spoiler else []) + (["url"] if c.kind == "mp4" else ["img"]) + ["i"]
+
+
+def bbob_reads(text: str) -> str:
+    """What @bbob/parser shows of plain text: a bracket it does not know as a tag keeps only its
+    name (``[url=x]`` → ``[url]``, its own limit: no character can stop it reading a bracket as
+    a tag, and clipkit's zero-width space makes the name one no forum knows)."""
+    return re.sub(r"\[([^\]\s=]+)=[^\]]*\]", r"[\1]", text)
+
+
+def test_bbcode_parses_to_the_forum_tags_and_the_text_given(cases, node_results):
+    problems = []
+    for fmt in BB_FORMATS:
+        for c in of(cases, fmt):
+            tags, text, attrs = [], {}, {}
+            _bb_walk(node_results[c.id]["ast"], [], tags, text, attrs)
+            if tags != bb_expected_tags(c):
+                problems.append(f"@bbob {c.id}: tags {tags}")
+                continue
+            if c.kind == "mp4":
+                got = (list(attrs["url"].values()), text["url"].replace(ZWSP, ""))
+                want = ([c.url], bbob_reads(f"{c.alt} (MP4)"))
+            else:
+                got, want = text["img"], c.url
+            if got != want:
+                problems.append(f"@bbob {c.id}: {got!r} != {want!r}")
+            if text["i"].replace(ZWSP, "") != bbob_reads(c.caption):
+                problems.append(f"@bbob {c.id}: caption {text['i']!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_bbcode_renders_as_given_in_a_python_forum_parser(cases):
+    try:
+        import bbcode
+    except ImportError:
+        pytest.skip("the bbcode package is not installed: pip install -e .[test]")
+    # Its default tags (b, i, u, s, url, quote, code, list…) and links made from bare URLs, as a
+    # forum has them, plus [img] and [spoiler]; no "cosmetic" replacements (-- → –), which forums leave off.
+    parser = bbcode.Parser(replace_cosmetic=False)
+    parser.add_simple_formatter("img", '<img src="%(value)s">', replace_links=False, render_embedded=False)
+    parser.add_simple_formatter("spoiler", "<details>%(value)s</details>")
+    for _render, options in parser.recognized_tags.values():
+        options.replace_cosmetic = False
+    problems = []
+    for fmt in BB_FORMATS:
+        for c in of(cases, fmt):
+            root = html_fragment(parser.format(c.text))
+            imgs = [i.get("src") for i in elements(root, "img")]
+            links = [(a.get("href"), text_of(a)) for a in elements(root, "a")]
+            if c.kind != "mp4" and imgs != [c.url]:
+                problems.append(f"bbcode {c.id}: images {imgs}")
+            if c.kind == "mp4" and links[:1] != [(c.url, f"{c.alt} (MP4)".replace(ZWSP, ""))] and \
+                    (links[:1] and links[0][1].replace(ZWSP, "")) != f"{c.alt} (MP4)":
+                problems.append(f"bbcode {c.id}: link {links[:1]}")
+            if any((h or "").lower().startswith(("javascript:", "data:")) for h, _ in links):
+                problems.append(f"bbcode {c.id}: a script link {links}")
+            ems = [text_of(e).replace(ZWSP, "") for e in elements(root, "em")]
+            if ems != [c.caption]:
+                problems.append(f"bbcode {c.id}: caption {ems}\n   wanted {[c.caption]}")
+            if len(elements(root, "details")) != int(c.spoiler):
+                problems.append(f"bbcode {c.id}: {len(elements(root, 'details'))} spoilers")
     assert not problems, "\n".join(problems)

@@ -8,6 +8,7 @@
 //  classic:   the shortcodes WordPress's own parser (@wordpress/shortcode) finds, and the content
 //             converted to blocks by rawHandler() ("Convert to blocks").
 //  marked:    marked.parse() with its defaults (GitHub-flavoured Markdown).
+//  bbcode:    @bbob/parser's tree, with the tags a forum knows.
 'use strict';
 const path = require('path');
 const { JSDOM } = require('jsdom');
@@ -53,7 +54,7 @@ function main() {
     if (needWp) {
       const api = require('@wordpress/blocks');
       // Only the blocks the snippets use (loading the whole library costs many seconds more).
-      for (const name of ['paragraph', 'image', 'video', 'details', 'freeform', 'html', 'shortcode']) {
+      for (const name of ['paragraph', 'image', 'video', 'audio', 'details', 'freeform', 'html', 'shortcode']) {
         require(path.join(__dirname, 'node_modules/@wordpress/block-library/build', name, 'index.cjs')).init();
       }
       api.setFreeformContentHandlerName && api.setFreeformContentHandlerName('core/freeform');
@@ -75,6 +76,13 @@ function main() {
         }
         out[c.id] = { blocks: describe(blocks, api), shortcodes: found };
       }
+    }
+    if ((cases.bbcode || []).length) {
+      // A forum parses only the tags it knows (anything else in brackets is text).
+      const { parse } = require('@bbob/parser');
+      const known = ['b', 'i', 'u', 's', 'url', 'img', 'quote', 'code', 'spoiler', 'list', '*', 'color', 'size'];
+      const onlyAllowTags = [...known, ...known.map((t) => t.toUpperCase())];
+      for (const c of cases.bbcode) out[c.id] = { ast: parse(c.text, { onlyAllowTags }) };
     }
     if ((cases.marked || []).length) {
       const { marked } = require('marked');

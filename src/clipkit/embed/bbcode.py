@@ -3,7 +3,9 @@
 BBCode has no escape character.  Text is made inert by putting an invisible
 zero-width space after every ``[`` (so ``[/spoiler]`` or ``[url=…]`` in a
 caption is no tag to any parser and still reads the same), and option values
-(the spoiler title) lose the characters that could end them.
+(the spoiler title) lose the characters that could end them.  (A parser that
+reads every bracket as a tag, as @bbob/parser does, shows a bracket it does not
+know as ``[name]`` without its ``=…``; nothing in the text can prevent that.)
 """
 
 from __future__ import annotations

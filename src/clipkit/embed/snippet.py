@@ -42,12 +42,13 @@ FORMATS: tuple[str, ...] = tuple(_TABLE)
 HTML_FORMATS: tuple[str, ...] = ("html", "wordpress", "blogger", "ghost", "video", "picture")
 
 
-def _renderer(artifact: Artifact, fmt: str, default: Render) -> Render:
-    """Clips with sound (``clipkit clip``) have their own templates (``embed/clip.py``)."""
+def _renderer(artifact: Artifact, fmt: str, default: Render, in_spoiler: bool = False) -> Render:
+    """Clips with sound (``clipkit clip``) have their own templates (``embed/clip.py``);
+    inside a spoiler that renders Markdown (``_IN_SPOILER``), their Markdown one."""
     if artifact.kind in ("clip", "audio"):
         from .clip import RENDERERS
 
-        return RENDERERS[fmt]
+        return RENDERERS["markdown" if in_spoiler and fmt in _IN_SPOILER else fmt]
     return default
 
 
@@ -105,7 +106,7 @@ def snippet(
     items = [artifacts] if isinstance(artifacts, Artifact) else list(artifacts)
     render, wrap, _ = _TABLE[fmt]
     render = _IN_SPOILER.get(fmt, render) if s.spoiler else render
-    body = "\n\n".join(_renderer(a, fmt, render)(prepare(a, s, alt=alt, title=title)) for a in items)
+    body = "\n\n".join(_renderer(a, fmt, render, bool(s.spoiler))(prepare(a, s, alt=alt, title=title)) for a in items)
     if s.spoiler and body:
         body = wrap(body, s.spoiler_label)
     return body
