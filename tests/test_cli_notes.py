@@ -64,3 +64,10 @@ def test_a_range_without_dialogue_says_no_lines(cuts):
     path, _ = cuts
     notes = gather_captions(probe(path), Fraction(2), Fraction(4)).notes
     assert any(n.endswith(": no lines in the range") for n in notes), notes
+
+
+def test_one_shot_is_one_shot(tmp_path):
+    path = scenes_media._encode(tmp_path / "one.mkv", f"{scenes_media._src('bars', 2)}[v]")
+    res = run("scenes", path, "-o", tmp_path / "one.csv", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert re.search(r"\(1 shot[,)]", res.stderr), res.stderr

@@ -82,7 +82,8 @@ def scenes(video: str, fmt: str | None, output: str | None, start: str | None, e
     if output:
         with ProgressBar("thumbnails") as bar:
             path = write_scenes(found, output, fmt, progress=bar)
-        what = f"{len(found.scenes)} shots" + (f", {len(found.transitions)} transitions" if found.transitions else "")
+        n, t = len(found.scenes), len(found.transitions)
+        what = f"{n} shot{'' if n == 1 else 's'}" + (f", {t} transition{'' if t == 1 else 's'}" if t else "")
         click.echo(f"wrote {path} ({what}{', from the cache' if found.from_cache else ''})", err=True)
     else:
         click.echo(render_scenes(found, fmt), nl=False)

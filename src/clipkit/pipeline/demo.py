@@ -67,7 +67,7 @@ def _page(sample: Path, made: list[Artifact], shots: int, labels=LABELS) -> str:
     for art, label in zip(made, labels):
         code = snippet(art, "html", base_url="./")  # files beside the page
         items.append(f"<section><h2>{html.escape(label)}</h2>{code}<pre><code>{html.escape(code)}</code></pre></section>")
-    title = f"clipkit demo — {html.escape(sample.name)} ({shots} shots found)"
+    title = f"clipkit demo — {html.escape(sample.name)} ({shots} shot{'' if shots == 1 else 's'} found)"
     return ("<!doctype html><meta charset=utf-8><title>" + title + "</title>"
             "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
             "pre{white-space:pre-wrap;background:#f4f4f4;padding:.5rem}img{max-width:100%;height:auto}</style>"

@@ -54,7 +54,8 @@ def timeline_svg(found: SceneList, threshold: float | None = None) -> str:
     parts = [f'<svg class="timeline" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
              f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="tl-title">',
              f'<title id="tl-title">Change score along {escape(found.source.name)}: threshold {threshold:g}, '
-             f'{len(found.cuts)} cuts, {len(found.transitions)} transitions</title>',
+             f'{len(found.cuts)} cut{"" if len(found.cuts) == 1 else "s"}, '
+             f'{len(found.transitions)} transition{"" if len(found.transitions) == 1 else "s"}</title>',
              f'<rect x="{_LEFT}" y="{_TOP}" width="{plot_w}" height="{plot_h}" fill="#fff" stroke="#ccc"/>']
     for tr in found.transitions:
         colour = _COLOURS.get(tr.kind, "#6b7280")
