@@ -100,17 +100,16 @@ def bitmap_clip(tmp_path_factory) -> Path:
     return out
 
 
-def test_bitmap_track_is_refused_clearly(bitmap_clip):
+def test_bitmap_track_is_chosen_as_pictures(bitmap_clip):
     info = probe(bitmap_clip)
     assert info.subtitles and not info.subtitles[0].is_text
-    for spec in ("track:0", "lang:eng"):
-        with pytest.raises(InputError) as err:
-            select_subtitles(info, spec)
-        assert "bitmap track (hdmv_pgs_subtitle)" in str(err.value) and "pictures, not text" in str(err.value)
-    # auto finds no text dialogue, and the job says why there are no captions
-    assert select_subtitles(info, "auto") is None
+    for spec in ("track:0", "lang:eng", "auto"):  # chosen like a text track; no cues: the decoder draws it
+        source = select_subtitles(info, spec)
+        assert source.cues == () and source.picture_track == 0 and "hdmv_pgs_subtitle pictures" in source.description
     job = gather_captions(info, F(0), F(2))
-    assert job.cues == () and "bitmap (hdmv_pgs_subtitle)" in job.notes[0]
+    assert job.cues == () and job.picture_track == 0 and "burned as the disc/broadcast drew them" in job.notes[0]
+    with pytest.raises(InputError, match="pictures, not text"):  # as text (e.g. for search) it is still refused
+        extract_track(info, 0)
 
 
 # ---------------------------------------------------------------- files and encodings

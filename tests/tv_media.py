@@ -13,7 +13,7 @@ from pathlib import Path
 from media import ffmpeg, level_of, luma_of
 
 __all__ = ["make_counter_ts", "join_files", "frame_number", "level_of", "make_interlaced", "make_telecined", "comb",
-           "stripe_shift", "STRIPE_STEP", "BARS", "make_hdr_bars"]
+           "stripe_shift", "STRIPE_STEP", "BARS", "make_hdr_bars", "write_pgs", "make_with_pictures"]
 
 
 def make_counter_ts(path: Path, *, frames: int = 250, rate: str = "25", gop: int = 50, codec: str = "libx264",
@@ -134,4 +134,66 @@ def make_hdr_bars(path: Path, transfer: str = "smpte2084", *, codec: str = "libx
            if codec == "libx265" else ["-c:v", "libx264", "-profile:v", "high10", "-crf", "12"])
     ffmpeg("-filter_complex", graph, "-map", "[out]", "-frames:v", str(frames), "-r", "24", *enc, *tags,
            "-pix_fmt", "yuv420p10le", path)
+    return path
+
+
+def _pgs_rle(index_rows) -> bytes:
+    """PGS run-length coding of rows of palette indices (0 = transparent)."""
+    out = bytearray()
+    for row in index_rows:
+        x = 0
+        while x < len(row):
+            c = int(row[x])
+            n = 1
+            while x + n < len(row) and int(row[x + n]) == c and n < 16383:
+                n += 1
+            if c != 0 and n < 3:
+                out += bytes([c]) * n
+            elif c == 0:
+                out += bytes([0, n]) if n < 64 else bytes([0, 0x40 | (n >> 8), n & 0xFF])
+            else:
+                out += bytes([0, 0x80 | n, c]) if n < 64 else bytes([0, 0xC0 | (n >> 8), n & 0xFF, c])
+            x += n
+        out += b"\x00\x00"
+    return bytes(out)
+
+
+def write_pgs(path: Path, size: tuple[int, int], events: list[tuple[Fraction, Fraction, tuple[int, int, int, int], tuple[int, int, int]]]) -> Path:
+    """A Blu-ray PGS (.sup) subtitle stream, written by hand (ffmpeg has no PGS encoder).
+
+    Each event ``(start, end, (x, y, w, h), (r, g, b))`` shows an opaque box of that colour
+    at that place from ``start`` to ``end``.  ffmpeg reads the .sup and can turn it into
+    DVD or DVB subtitles (bitmap to bitmap), so all three picture formats come from here.
+    """
+    import struct
+
+    def seg(pts: Fraction, kind: int, payload: bytes) -> bytes:
+        ticks = int(pts * 90000)
+        return b"PG" + struct.pack(">IIBH", ticks, ticks, kind, len(payload)) + payload
+
+    w, h = size
+    data = bytearray()
+    for n, (start, end, (x, y, bw, bh), (r, g, b)) in enumerate(events):
+        yy = int(16 + 0.1826 * r + 0.6142 * g + 0.0620 * b)
+        cb = int(128 - 0.1006 * r - 0.3386 * g + 0.4392 * b)
+        cr = int(128 + 0.4392 * r - 0.3989 * g - 0.0403 * b)
+        rle = _pgs_rle([[1] * bw for _ in range(bh)])
+        pcs = struct.pack(">HHBHBBBB", w, h, 0x10, 2 * n, 0x80, 0, 0, 1) + struct.pack(">HBBHH", 0, 0, 0, x, y)
+        wds = struct.pack(">BBHHHH", 1, 0, x, y, bw, bh)
+        pds = struct.pack(">BB", 0, 0) + struct.pack(">BBBBB", 1, yy, cr, cb, 255)
+        ods = struct.pack(">HBB", 0, 0, 0xC0) + (len(rle) + 4).to_bytes(3, "big") + struct.pack(">HH", bw, bh) + rle
+        data += seg(start, 0x16, pcs) + seg(start, 0x17, wds) + seg(start, 0x14, pds) + seg(start, 0x15, ods) + seg(start, 0x80, b"")
+        clear = struct.pack(">HHBHBBBB", w, h, 0x10, 2 * n + 1, 0x00, 0, 0, 0)
+        data += seg(end, 0x16, clear) + seg(end, 0x17, wds) + seg(end, 0x80, b"")
+    path.write_bytes(bytes(data))
+    return path
+
+
+def make_with_pictures(path: Path, sup: Path, *, kind: str = "pgs", size: str = "320x180", seconds: int = 5) -> Path:
+    """A grey video carrying the picture subtitles of ``sup``: PGS in MKV (``pgs``), PGS in M2TS (``m2ts``),
+    or DVD subtitles in MKV (``dvd``, transcoded from the PGS by ffmpeg: bitmap to bitmap)."""
+    sub = {"pgs": ["-c:s", "copy", "-f", "matroska"], "m2ts": ["-c:s", "copy", "-f", "mpegts", "-mpegts_m2ts_mode", "1"],
+           "dvd": ["-c:s", "dvdsub", "-f", "matroska"]}[kind]
+    ffmpeg("-f", "lavfi", "-i", f"color=c=0x303030:s={size}:r=25:d={seconds}", "-i", sup, "-map", "0", "-map", "1",
+           "-copyts", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-metadata:s:s:0", "language=jpn", *sub, path)
     return path

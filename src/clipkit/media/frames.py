@@ -116,8 +116,9 @@ def read_frames(
         out_w, out_h = -2, -2  # let ffmpeg keep the pre-filtered size
     seek = max(Fraction(0), start - _LEAD_IN)
 
-    # Clean progressive frames first (deinterlace / inverse telecine), then the caller's crop, then the size.
-    filters = decode_filters(video.scan, info.deinterlace) + list(pre_filters)
+    # Clean progressive frames first (deinterlace / inverse telecine), then picture subtitles, the caller's crop, the size.
+    cleaning = decode_filters(video.scan, info.deinterlace)
+    filters = list(pre_filters)
     if out_w > 0:
         filters.append(f"scale={out_w}:{out_h}:flags={scale_flags}")
     filters += tonemap_filters(video)  # HDR → SDR on the output size (per pixel, so after scaling is cheap)
@@ -136,13 +137,18 @@ def read_frames(
         lead = ts_offset(ts, info.start_time)
         entry = ts.start_entry(max(Fraction(0), start - lead))
         clock = ts.clock(entry)
-        cmd += ["-skip_initial_bytes", str(int(ts.offsets[entry])), "-copyts",
-                "-i", str(info.path), "-map", f"0:i:{ts.pid}"]
+        cmd += ["-skip_initial_bytes", str(int(ts.offsets[entry])), "-copyts", "-i", str(info.path)]
+        vspec = f"0:i:{ts.pid}"
     else:
         cmd += ["-ss", _ffmpeg_time(seek), "-copyts", "-t", _ffmpeg_time(end - seek + Fraction(1, 2)),
-                "-i", str(info.path), "-map", f"0:{video.index}"]
-    cmd += ["-an", "-sn", "-dn", "-vf", ",".join(filters), "-fps_mode", "passthrough",
-            "-f", "rawvideo", "-pix_fmt", pix_fmt, "pipe:1"]
+                "-i", str(info.path)]
+        vspec = f"0:{video.index}"
+    if info.burn_subtitles is None:
+        cmd += ["-map", vspec, "-vf", ",".join(cleaning + filters)]
+    else:
+        cmd += _subtitle_input(info, start, ts)
+        cmd += ["-filter_complex", _burn_graph(info, vspec, cleaning, filters), "-map", "[out]"]
+    cmd += ["-an", "-sn", "-dn", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", pix_fmt, "pipe:1"]
     proc = start_ffmpeg(cmd, loglevel="info", bufsize=0)  # info: showinfo's frame times
     times: queue.Queue = queue.Queue()
     tail: deque[str] = deque(maxlen=30)
@@ -237,6 +243,31 @@ def read_frames(
         detail = next((ln for ln in reversed(tail) if ln.strip()), "no frames decoded")
         raise MediaError(f"no frames could be decoded from {info.path} between {float(start):.3f}s and {float(end):.3f}s ({detail})",
                          "the file may be damaged there; try another range")
+
+
+#: How far before the range a picture subtitle may have begun and still be on screen.
+_SUBTITLE_LEAD = Fraction(30)
+
+
+def _subtitle_input(info: MediaInfo, start: Fraction, ts: TsIndex | None) -> list[str]:
+    """The file again as a second input, for its picture subtitle track, from well before ``start``:
+    a subtitle shown at ``start`` began earlier, and its picture is only in the packets where it began."""
+    early = max(Fraction(0), start - _SUBTITLE_LEAD)
+    if ts is not None:
+        return ["-skip_initial_bytes", str(int(ts.offsets[ts.start_entry(early)])), "-i", str(info.path)]
+    return ["-ss", _ffmpeg_time(early), "-i", str(info.path)]
+
+
+def _burn_graph(info: MediaInfo, vspec: str, cleaning: list[str], filters: list[str]) -> str:
+    """Video (cleaned) with the subtitle pictures laid over it at their own times, at the video's size, then the rest."""
+    video = info.require_video()
+    track = next(t for t in info.subtitles if t.index == info.burn_subtitles)
+    sspec = f"1:i:{track.pid}" if track.pid is not None and info.container.startswith("mpegts") else f"1:{track.stream_index}"
+    head = ",".join(cleaning) or "null"
+    # sub2video puts a picture's first frame after the video frame of the same time; 1 ms earlier (a tick
+    # in both 1/1000 and 1/90000 time bases) lands it on the frame where it starts.
+    return (f"[{vspec}]{head}[v];[{sspec}]setpts=PTS-0.001/TB,scale={video.width}:{video.height}[s];"
+            f"[v][s]overlay=eof_action=pass:repeatlast=0[o];[o]{','.join(filters)}[out]")
 
 
 def transport_index(info: MediaInfo) -> TsIndex | None:

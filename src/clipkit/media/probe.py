@@ -87,6 +87,7 @@ class SubtitleTrack:
     is_text: bool  # False for bitmap tracks (PGS, DVD), which cannot be read as text
     default: bool = False
     forced: bool = False
+    pid: int | None = None  # MPEG-TS packet id
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class MediaInfo:
     videos: tuple[VideoStream, ...] = field(default_factory=tuple)  # every video stream; ``video`` is the one used
     programs: tuple[Program, ...] = field(default_factory=tuple)  # MPEG-TS programs (services)
     deinterlace: str = "auto"  # how frames are decoded: auto / off / on (see media.interlace)
+    burn_subtitles: int | None = None  # a picture subtitle track (its 0:s:N) drawn into every decoded frame
 
     def require_video(self) -> VideoStream:
         if self.video is None:
@@ -292,6 +294,7 @@ def _subtitle(raw: _RawStream, n: int) -> SubtitleTrack:
         is_text=is_text,
         default="(default)" in raw.desc,
         forced="(forced)" in raw.desc,
+        pid=raw.pid,
     )
 
 

@@ -27,6 +27,7 @@ class JobCaptions:
     typed: tuple[Cue, ...]  # the user's own captions: an error if they cannot fit
     language: str | None
     notes: tuple[str, ...]
+    picture_track: int | None = None  # a picture subtitle track to burn while decoding (see MediaInfo.burn_subtitles)
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -97,12 +98,10 @@ def gather_captions(
     source = select_subtitles(info, spec, language=subs_language) if spec is not None else None
     dialogue: list[Cue] = []
     lang = None
-    if source is None and spec is not None and str(spec).strip().lower() == "auto":
-        bitmaps = [t for t in info.subtitles if not t.is_text]
-        if bitmaps:
-            notes.append(f"no captions: the subtitle track{'s' if len(bitmaps) > 1 else ''} of {info.path.name} "
-                         f"{'are' if len(bitmaps) > 1 else 'is a'} bitmap ({bitmaps[0].codec}), not text; "
-                         "give an .srt with --subs FILE")
+    if source is not None and source.picture_track is not None:
+        notes.append(f"captions from {source.description}: burned as the disc/broadcast drew them")
+        return JobCaptions(tuple(sorted(typed, key=lambda c: (c.start, c.end))), tuple(typed), source.language,
+                           tuple(notes), source.picture_track)
     if source is not None:
         lang = source.language
         dialogue = [c for c in source.cues if c.end > start and c.start < end]

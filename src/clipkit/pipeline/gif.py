@@ -231,6 +231,8 @@ def make_gif(
     job_captions = gather_captions(info, job.range.start, job.range.end, subs=subs if subs is not None else cs.subs,
                                    captions=caption, caption_at=caption_at, subs_language=cs.subs_language)
     notes.extend(job_captions.notes)
+    if job_captions.picture_track is not None:  # a PGS/DVD/DVB track: drawn into the frames as they decode
+        job = replace(job, info=replace(info, burn_subtitles=job_captions.picture_track))
     captions_overlay = None
     if job_captions.cues:  # laid out and checked before decoding; drawn before quantisation
         plan = caption_overlay(job_captions.cues, job.range.start, job.size, cs, clip_end=job.range.end,

@@ -90,6 +90,8 @@ def still(
             info, lo, max(hi, t + Fraction(1, 1000)), subs=subs if subs is not None else cs.subs,
             captions=caption, caption_at=caption_at, subs_language=cs.subs_language,
         )
+    if job_captions is not None and job_captions.picture_track is not None:
+        info = replace(info, burn_subtitles=job_captions.picture_track)  # PGS/DVD/DVB pictures drawn while decoding
     if s.best:
         pad = choice.TRANSITION_SPAN + Fraction(1, 10)  # context: is a fade or dissolve passing through the window?
         frames = list(read_frames(info, start=max(Fraction(0), lo - pad), end=min(info.duration, hi + pad), width=s.width))

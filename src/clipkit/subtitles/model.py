@@ -51,6 +51,7 @@ class SubtitleSource:
     cues: tuple[Cue, ...]
     description: str  # e.g. "track 1 (jpn, 日本語)" or "ep07.en.srt"
     language: str | None = None  # ISO 639 code when known (chooses CJK font faces)
+    picture_track: int | None = None  # a picture track (PGS, DVD, DVB): N of 0:s:N, burned by the decoder, no cues
 
 
 def typed_cue(text: str, start: Fraction, end: Fraction, *, top: bool = False) -> Cue:

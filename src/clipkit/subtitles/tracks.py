@@ -32,7 +32,7 @@ def track_list(info: MediaInfo) -> str:
         if t.title:
             bits.append(t.title)
         if not t.is_text:
-            bits.append("bitmap")
+            bits.append("pictures")
         parts.append(f"track:{t.index} ({', '.join(bits)})")
     return "its tracks: " + "; ".join(parts)
 
@@ -75,6 +75,12 @@ def extract_track(info: MediaInfo, index: int) -> list[Cue]:
         raise MediaError(f"could not read subtitle track {index} of {info.path.name}: {exc.message}", "try --subs with an .srt file") from None
 
 
+def _pictures(track: SubtitleTrack) -> SubtitleSource:
+    """A picture track (PGS, DVD, DVB…): no text to lay out; the decoder draws its own pictures in."""
+    return SubtitleSource((), _describe_track(track) + f", {track.codec} pictures", normalize_language(track.language),
+                          picture_track=track.index)
+
+
 def _describe_track(t: SubtitleTrack) -> str:
     bits = [b for b in (t.language, t.title) if b]
     return f"track {t.index}" + (f" ({', '.join(bits)})" if bits else "")
@@ -106,6 +112,8 @@ def select_subtitles(
         except ValueError:
             raise UsageError(f"--subs {key}: the track must be a number", "e.g. --subs track:0 (" + track_list(info) + ")") from None
         track = next((t for t in info.subtitles if t.index == index), None)
+        if track is not None and not track.is_text:
+            return _pictures(track)
         cues = extract_track(info, index)
         return SubtitleSource(tuple(cues), _describe_track(track), normalize_language(track.language))
     if low.startswith("lang:"):
@@ -116,7 +124,7 @@ def select_subtitles(
         text_tracks = [t for t in matching if t.is_text]
         if not text_tracks:
             if matching:
-                _refuse_bitmap(info, matching[0])
+                return _pictures(matching[0])
             raise InputError(f"{info.path.name} has no subtitle track in {want}", track_list(info))
         track = text_tracks[0]
         return SubtitleSource(tuple(extract_track(info, track.index)), _describe_track(track), want)
@@ -128,7 +136,11 @@ def select_subtitles(
             return SubtitleSource(tuple(load_subtitle_file(sidecar)), sidecar.name, normalize_language(tag) if tag else None)
         text_tracks = [t for t in info.subtitles if t.is_text]
         if not text_tracks:
-            return None
+            pictures = [t for t in info.subtitles if not t.is_text]
+            if not pictures:
+                return None
+            pick = next((t for t in pictures if want and normalize_language(t.language) == want), None)
+            return _pictures(pick or next((t for t in pictures if t.default), None) or pictures[0])
         pick = next((t for t in text_tracks if want and normalize_language(t.language) == want), None)
         pick = pick or next((t for t in text_tracks if t.default), None) or text_tracks[0]
         return SubtitleSource(tuple(extract_track(info, pick.index)), _describe_track(pick), normalize_language(pick.language))

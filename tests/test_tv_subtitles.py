@@ -1,0 +1,78 @@
+"""Picture subtitles (Blu-ray PGS, DVD) burned into GIFs and stills as their own pictures, at their own times,
+scaled with the frame.
+
+ffmpeg has no PGS encoder, so the tests write PGS by hand (``tv_media.write_pgs``: opaque boxes of known colour,
+place and time); DVD subtitles are ffmpeg's transcoding of that PGS (bitmap to bitmap), which keeps each
+picture's start but not its end (each stays up until the next), so the DVD checks look at starts only.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from clipkit import make_gif, still
+from tv_media import make_with_pictures, write_pgs
+
+YELLOW, CYAN, GREY = (255, 255, 0), (0, 200, 255), (48, 48, 48)
+# Box 1 (yellow, bottom middle) 1.0–2.0 s; box 2 (cyan, top left) 3.0–4.0 s — on a 320×180 canvas.
+EVENTS = [(F(1), F(2), (40, 120, 240, 40), YELLOW), (F(3), F(4), (20, 20, 100, 30), CYAN)]
+
+
+@pytest.fixture(scope="module")
+def discs(tmp_path_factory):
+    d = tmp_path_factory.mktemp("pictures")
+    sup = write_pgs(d / "subs.sup", (320, 180), EVENTS)
+    return {kind: make_with_pictures(d / f"{kind}.{'m2ts' if kind == 'm2ts' else 'mkv'}", sup, kind=kind)
+            for kind in ("pgs", "m2ts", "dvd")}
+
+
+def near(px, colour, tol=40) -> bool:
+    return float(np.linalg.norm(np.asarray(px[:3], float) - colour)) < tol
+
+
+def at(image: np.ndarray, x: float, y: float):
+    """The pixel at a place given on the 320×180 canvas, whatever the image's size."""
+    h, w = image.shape[:2]
+    return image[int(y * h / 180), int(x * w / 320)]
+
+
+@pytest.mark.parametrize("kind", ["pgs", "m2ts"])
+def test_pgs_pictures_at_their_times_in_stills(discs, kind, tmp_path):
+    for t, bottom, top in ((F(1, 2), GREY, GREY), (F(6, 5), YELLOW, GREY), (F(19, 10), YELLOW, GREY),
+                           (F(5, 2), GREY, GREY), (F(7, 2), GREY, CYAN), (F(9, 2), GREY, GREY)):
+        art = still(discs[kind], t, tmp_path / f"{t}.png", subs="track:0", width=640)  # 2× the canvas: scaled too
+        img = np.asarray(Image.open(art.path).convert("RGB"))
+        assert near(at(img, 160, 140), bottom) and near(at(img, 60, 35), top), (kind, t)
+        assert near(at(img, 5, 5), GREY)
+
+
+def test_dvd_pictures_start_on_time(discs, tmp_path):
+    for t, bottom in ((F(1, 2), GREY), (F(6, 5), YELLOW)):
+        img = np.asarray(Image.open(still(discs["dvd"], t, tmp_path / f"d{t}.png", subs="lang:jpn").path).convert("RGB"))
+        assert near(at(img, 160, 140), bottom), t
+    img = np.asarray(Image.open(still(discs["dvd"], F(7, 2), tmp_path / "d2.png", subs="track:0").path).convert("RGB"))
+    assert near(at(img, 60, 35), CYAN, tol=60)  # DVD palettes are coarse: (0, 255, 255)
+
+
+def test_a_gif_from_a_blu_ray_rip_gets_its_dialogue_by_default(discs, tmp_path):
+    art = make_gif(discs["m2ts"], F(1, 2), F(5, 2), tmp_path / "g.gif", width=320, fps=10)
+    assert any("pictures" in n for n in art.notes)
+    im = Image.open(art.path)
+    shown = []
+    for i in range(im.n_frames):
+        im.seek(i)
+        img = np.asarray(im.convert("RGB"))
+        shown += [near(at(img, 160, 140), YELLOW)] * round(im.info["duration"] / 100)
+    # 10 fps from 0.5 s: the box is up on ticks 5..14 (1.0 s to 1.9 s) and on no other.
+    assert shown == [False] * 5 + [True] * 10 + [False] * 5
+
+
+def test_info_says_pictures(discs):
+    res = subprocess.run([sys.executable, "-m", "clipkit", "info", str(discs["m2ts"])], capture_output=True, text=True)
+    assert "hdmv_pgs_subtitle (pictures)" in res.stdout
