@@ -319,9 +319,6 @@ def test_hugo_spoiler_shows_a_clip_poster_linking_to_the_clip(tmp_path):
 
 # ---------------------------------------------------------------- HTML formats (html5lib)
 
-CAPTION_PLACES = ("figcaption", "td")
-
-
 @pytest.mark.parametrize("fmt", HTML_FORMATS)
 def test_html_formats_parse_to_the_text_given(cases, fmt):
     problems = []
@@ -340,8 +337,6 @@ def test_html_formats_parse_to_the_text_given(cases, fmt):
             problems.append(f"{c.id}: caption {captions}")
         if c.spoiler and [text_of(s) for s in elements(root, "summary")] != [c.label]:
             problems.append(f"{c.id}: label {[text_of(s) for s in elements(root, 'summary')]}")
-        if re.search(r"<(script|img src=x)", "".join(e.tag for e in elements(root))):
-            problems.append(c.id)
     assert not problems, "\n".join(problems)
 
 
