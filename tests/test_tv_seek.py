@@ -94,3 +94,19 @@ def test_the_cli_still_no_longer_fails_on_a_ts(streams, tmp_path):
                           "--embed", "none"], capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     assert abs(np.asarray(Image.open(tmp_path / "x.png").convert("L"), float).mean() - level_of(232)) < 3
+
+
+def test_the_index_of_a_big_recording_is_kept_on_disk(streams, tmp_path, monkeypatch):
+    from clipkit.media import tsindex
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(tsindex, "CACHE_FROM_BYTES", 0)  # as if it were gigabytes
+    path, count, rate = streams["joined_back"]
+    tsindex._cached.cache_clear()
+    built = tsindex.ts_index(path, 256)
+    assert len(list((tmp_path / "cache" / "clipkit" / "tsindex").glob("*.npz"))) == 1
+    tsindex._cached.cache_clear()
+    monkeypatch.setattr(tsindex, "_build", lambda *a: pytest.fail("read the file again instead of the cache"))
+    again = tsindex.ts_index(path, 256)
+    assert again.segments == built.segments and (again.offsets == built.offsets).all()
+    tsindex._cached.cache_clear()

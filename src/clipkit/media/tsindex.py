@@ -17,7 +17,11 @@ asked time (``ffmpeg -skip_initial_bytes``), never by timestamp.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import io
+import os
 from bisect import bisect_right
 from collections import defaultdict, deque
 from dataclasses import dataclass
@@ -252,9 +256,52 @@ def _build(path: Path, pid: int) -> TsIndex | None:
     return TsIndex(pid, size, np.array(offsets, np.int64), pts, np.array(keys, bool), tuple(segments))
 
 
+#: Bump when what the index holds changes: old files stop matching.
+_VERSION = 1
+#: Smaller files are quicker to read again than to cache.
+CACHE_FROM_BYTES = 32 << 20
+
+
+def _disk_path(path: str, mtime_ns: int, size: int, pid: int) -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    key = hashlib.sha256(f"{_VERSION}|{path}|{mtime_ns}|{size}|{pid}".encode()).hexdigest()[:32]
+    return Path(base) / "clipkit" / "tsindex" / f"{key}.npz"
+
+
+def _load(file: Path, pid: int) -> TsIndex | None:
+    try:
+        with np.load(file) as data:
+            segs = data["segments"]
+            segments = tuple(Segment(int(a), int(b), int(c), int(d), Fraction(int(e), int(f))) for a, b, c, d, e, f in segs)
+            return TsIndex(pid, int(data["packet_size"]), data["offsets"], data["pts"], data["keyframe"], segments)
+    except (OSError, KeyError, ValueError):
+        return None  # absent or damaged: read the file again
+
+
+def _save(file: Path, index: TsIndex) -> None:
+    from ..atomic import atomic_write_bytes
+
+    segs = np.array([[s.first_entry, s.origin, s.span, s.frame_ticks, s.start.numerator, s.start.denominator]
+                     for s in index.segments], np.int64).reshape(-1, 6)
+    buf = io.BytesIO()
+    np.savez(buf, offsets=index.offsets, pts=index.pts, keyframe=index.keyframe, segments=segs,
+             packet_size=np.int64(index.packet_size))
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        file.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(file, buf.getvalue())
+
+
 @functools.lru_cache(maxsize=16)
 def _cached(path: str, mtime_ns: int, size: int, pid: int) -> TsIndex | None:
-    return _build(Path(path), pid)
+    """In memory per process, on disk (``~/.cache/clipkit/tsindex``) across runs: an hour of
+    broadcast is gigabytes, read once, not once per command."""
+    file = _disk_path(path, mtime_ns, size, pid)
+    index = _load(file, pid) if file.exists() else None
+    if index is None:
+        index = _build(Path(path), pid)
+        if index is not None and size >= CACHE_FROM_BYTES:
+            _save(file, index)
+    return index
 
 
 def ts_index(path: str | Path, pid: int) -> TsIndex | None:
