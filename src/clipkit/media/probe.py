@@ -25,9 +25,12 @@ __all__ = ["snap_to_grid", "MediaInfo", "VideoStream", "AudioStream", "SubtitleT
 
 TEXT_SUBTITLE_CODECS = frozenset(
     {"subrip", "srt", "ass", "ssa", "webvtt", "mov_text", "text", "subviewer", "subviewer1", "microdvd",
-     "sami", "realtext", "jacosub", "mpl2", "pjs", "stl", "vplayer", "ttml", "eia_608"}
+     "sami", "realtext", "jacosub", "mpl2", "pjs", "stl", "vplayer", "ttml", "eia_608",
+     # broadcast captions the bundled ffmpeg decodes to text: ARIB STD-B24 (libaribcaption, ASS by default) and
+     # DVB teletext (libzvbi, asked for text pages; see subtitles.tracks)
+     "arib_caption", "dvb_teletext"}
 )
-BITMAP_SUBTITLE_CODECS = frozenset({"hdmv_pgs_subtitle", "dvd_subtitle", "dvb_subtitle", "xsub", "dvb_teletext", "arib_caption"})
+BITMAP_SUBTITLE_CODECS = frozenset({"hdmv_pgs_subtitle", "dvd_subtitle", "dvb_subtitle", "xsub"})
 
 #: Frame rates that files really use; a measured rate this close to one is that one.
 _COMMON_RATES = [Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),

@@ -48,8 +48,10 @@ def _refuse_bitmap(info: MediaInfo, track: SubtitleTrack) -> None:
 @functools.lru_cache(maxsize=16)
 def _extract_cached(path: str, mtime_ns: int, index: int, codec: str) -> tuple[Cue, ...]:
     fmt = "ass" if codec in ("ass", "ssa") else "srt"
+    # Teletext decodes to pictures unless asked for the text of its subtitle pages.
+    decoder = ["-txt_format", "text", "-txt_page", "subtitle"] if codec == "dvb_teletext" else []
     proc = run_ffmpeg(
-        ["-i", path, "-map", f"0:s:{index}", "-c:s", fmt, "-f", fmt, "pipe:1"],
+        [*decoder, "-i", path, "-map", f"0:s:{index}", "-c:s", fmt, "-f", fmt, "pipe:1"],
         what=f"extracting subtitle track {index}",
     )
     text = proc.stdout.decode("utf-8", "replace")
