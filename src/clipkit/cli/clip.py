@@ -40,6 +40,8 @@ def _fraction(_ctx, param, value):
 @click.option("--fps", callback=_fraction, help="Frame rate (default: the source's own frames and timestamps).")
 @click.option("--crop", help="W:H:X:Y in display pixels, W:H (centred), or auto (remove black bars).")
 @click.option("--crf", type=click.IntRange(0, 51), help="H.264 quality, lower is better (default 20).")
+@click.option("--encoder-preset", "preset", type=click.Choice(["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"]),
+              help="x264 speed preset (default veryfast): faster presets make bigger files.")
 @click.option("--max-size", help="Fit under this size (e.g. 10MB; 1000-based): two-pass encode at the bitrate that fits.")
 @click.option("--copy", is_flag=True, help="Lossless smart cut: copy the video, re-encode only START → the next keyframe.")
 @click.option("--copy-fallback", type=click.Choice(["encode", "snap"]),

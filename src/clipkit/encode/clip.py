@@ -89,7 +89,7 @@ def _video_codec_args(job: ClipJob) -> list[str]:
         args = ["-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p", "-row-mt", "1", "-deadline", "good",
                 "-cpu-used", "5" if job.pass_number != 1 else "8", "-tile-columns", "2"]
         if job.video_bitrate:
-            args += ["-b:v", str(job.video_bitrate)]
+            args += ["-b:v", str(job.video_bitrate), "-undershoot-pct", "0", "-overshoot-pct", "0"]
         else:
             args += ["-b:v", "0", "-crf", str(min(63, job.crf + 12))]
     else:

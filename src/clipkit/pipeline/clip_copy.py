@@ -149,7 +149,7 @@ def _encode_head(info: MediaInfo, start: Fraction, key: Fraction, out: Path, pro
         extra += ["-profile:v", profile]
     first = frame_on_screen(info, start)
     job = ClipJob(source=info.path, video_index=video.index, audio_index=None, first=first, start=start,
-                  duration=key - start, crf=_HEAD_CRF, preset="veryfast", extra_video_args=extra, muxer="mpegts")
+                  duration=key - start, crf=_HEAD_CRF, preset="superfast", extra_video_args=extra, muxer="mpegts")
     run_clip(clip_command(job, out), key - start, what="re-encoding the start of the smart cut", progress=progress,
              done=0, total=1000, span=500)
 
