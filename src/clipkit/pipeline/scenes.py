@@ -19,7 +19,7 @@ from ..progress import ProgressFn, report
 from ..scenes import cache, formats
 from ..scenes.cuts import CutDetector
 from ..scenes.detector import Detector
-from ..scenes.dissolves import DissolveDetector
+from ..scenes.dissolves import DissolveDetector, fit_dissolve
 from ..scenes.fades import FadeDetector
 from ..scenes import refine
 from ..scenes.features import features_of
@@ -84,13 +84,12 @@ def _exact_pass(info: MediaInfo, result: ScanResult, s: ScenesSettings, rate: Fr
             if refine.needs_window(prev, e.time, frame_time):
                 e = refine.place_cut(e, window(prev, e.time + frame_time / 2))
         elif isinstance(e, Transition) and e.kind == "dissolve":
-            k = round(s.dissolve_window * rate)
-            a, b = refine.window_for_dissolve(e, s.dissolve_window, rng.start, rng.end)
-            det = DissolveDetector(half_window=k)
-            found = [t for f in window(a, b) for t in det.push(f)] + det.flush(b, 0)
-            again = [t for t in found if isinstance(t, Transition) and t.start < e.end and e.start < t.end]
-            if again:
-                e = again[0]
+            a, b = refine.window_for_dissolve(e, rng.start, rng.end)
+            frames_ = window(a, b)
+            centre = min(range(len(frames_)), key=lambda i: abs(frames_[i].time - (e.middle or e.start)), default=0)
+            again = fit_dissolve(frames_, centre) if len(frames_) > 4 else None
+            if again is not None:
+                e = again
         elif isinstance(e, Transition) and e.kind in refine.FADE_KINDS:
             a, b = refine.window_for_fade(e, rng.start, rng.end)
             det = FadeDetector(max_fade_frames=_frames(s.max_fade, rate), flash_frames=_frames(s.flash_window, rate))

@@ -36,7 +36,7 @@ from .detector import Detector
 from .features import TINY_SIZE, FrameFeatures
 from .model import Event, Transition
 
-__all__ = ["DissolveDetector"]
+__all__ = ["DissolveDetector", "fit_dissolve"]
 
 #: At least this share of the picture must change (by 10 levels more than the picture's typical,
 #: brightness-only change) from A to B.
@@ -169,34 +169,41 @@ class DissolveDetector(Detector):
         if len(run) < 2 and run[0][1] > 0.15:
             return []
         window = min(run, key=lambda r: r[0])[2]
-        lo, hi = 0, len(window) - 1
-        mid_pos = self.k
-        # α against the window's ends, then against the frames just outside the blend
-        # found (nearer in time: less of the shots' own motion in it).
-        for _ in range(2):
-            profile = _alphas(window, lo, hi)
-            inside = [(p, a) for p, a in enumerate(profile) if 0.15 <= a <= 0.85]
-            if len(inside) < 2:
-                break
-            # A straight line through the blend, extended to α = 0 and α = 1.
-            xs = np.array([p for p, _ in inside], dtype=float)
-            ys = np.array([a for _, a in inside])
-            slope, icept = np.polyfit(xs, ys, 1)
-            if slope <= 0:
-                break
-            new_lo = int(np.clip(np.floor(-icept / slope), 0, self.k))
-            new_hi = int(np.clip(np.ceil((1 - icept) / slope), self.k, len(window) - 1))
-            mid_pos = int(np.clip(np.round((0.5 - icept) / slope), new_lo, new_hi))
-            if new_hi - new_lo < 2 or (new_lo, new_hi) == (lo, hi):
-                lo, hi = new_lo, new_hi
-                break
+        found = fit_dissolve(window, self.k)
+        return [found] if found is not None else []
+
+
+def fit_dissolve(window: list[FrameFeatures], centre: int) -> Transition | None:
+    """The dissolve in ``window`` (frames in order, the blend around ``window[centre]``): its
+    extent from a line fit of α, or None when it is no blend (or the camera moved)."""
+    lo, hi = 0, len(window) - 1
+    mid_pos = centre
+    # α against the window's ends, then against the frames just outside the blend
+    # found (nearer in time: less of the shots' own motion in it).
+    for _ in range(2):
+        profile = _alphas(window, lo, hi)
+        inside = [(p, a) for p, a in enumerate(profile) if 0.15 <= a <= 0.85]
+        if len(inside) < 2:
+            break
+        # A straight line through the blend, extended to α = 0 and α = 1.
+        xs = np.array([p for p, _ in inside], dtype=float)
+        ys = np.array([a for _, a in inside])
+        slope, icept = np.polyfit(xs, ys, 1)
+        if slope <= 0:
+            break
+        new_lo = int(np.clip(np.floor(-icept / slope), 0, centre))
+        new_hi = int(np.clip(np.ceil((1 - icept) / slope), centre, len(window) - 1))
+        mid_pos = int(np.clip(np.round((0.5 - icept) / slope), new_lo, new_hi))
+        if new_hi - new_lo < 2 or (new_lo, new_hi) == (lo, hi):
             lo, hi = new_lo, new_hi
-        if hi - lo < 2:
-            return []
-        if _camera_move(window, lo, hi):
-            return []  # the camera moved (a pan, a tilt): not a blend
-        first, end, mid = window[lo + 1], window[hi], window[mid_pos]
-        return [Transition("dissolve", first.time, end.time, first.index, end.index, middle=mid.time, middle_index=mid.index)]
+            break
+        lo, hi = new_lo, new_hi
+    if hi - lo < 2:
+        return None
+    if _camera_move(window, lo, hi):
+        return None  # the camera moved (a pan, a tilt): not a blend
+    first, end, mid = window[lo + 1], window[hi], window[mid_pos]
+    return Transition("dissolve", first.time, end.time, first.index, end.index, middle=mid.time, middle_index=mid.index)
 
 
 def _travel(frames: list[FrameFeatures]) -> tuple[float, int]:

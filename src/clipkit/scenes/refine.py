@@ -9,9 +9,9 @@ at full rate (one short read per such cut) and the cut goes on the frame with
 the largest change (:func:`place_cut`).  Fades are found again on a full-rate
 window around the coarse fade (:func:`window_for_fade`, then the same
 :class:`~clipkit.scenes.fades.FadeDetector`), so their start, blank hold and
-end are frame-exact too; dissolves likewise (:func:`window_for_dissolve`: the
-dissolve test compares windows either side of each frame, so it needs more
-context).  Cuts the coarse pass found only with its looser test are checked
+end are frame-exact too; a dissolve's blend is fitted again on the full-rate
+frames around it (:func:`window_for_dissolve`,
+:func:`~clipkit.scenes.dissolves.fit_dissolve`).  Cuts the coarse pass found only with its looser test are checked
 again on a full-rate window with the usual one.  Pure logic: the caller decodes.
 """
 
@@ -31,6 +31,8 @@ __all__ = ["frame_before", "needs_window", "place_cut", "window_for_fade", "wind
 FADE_KINDS = ("fade", "fade-out", "fade-in", "blank")
 #: Seconds of content decoded before a coarse fade (its ramp may have been found early or late).
 FADE_MARGIN = Fraction(1)
+#: Seconds of each shot decoded either side of a coarse dissolve.
+DISSOLVE_MARGIN = Fraction(1, 2)
 
 
 def frame_before(times: Sequence[Fraction], t: Fraction) -> Fraction | None:
@@ -63,7 +65,7 @@ def window_for_fade(t: Transition, start: Fraction, end: Fraction) -> tuple[Frac
     return max(start, t.start - FADE_MARGIN), min(end, t.end + Fraction(1, 4))
 
 
-def window_for_dissolve(t: Transition, half: Fraction, start: Fraction, end: Fraction) -> tuple[Fraction, Fraction]:
-    """The span to decode at full rate to find dissolve ``t`` again: the dissolve test at a
-    frame looks ``3 × half`` seconds either side of it."""
-    return max(start, t.start - 3 * half - Fraction(1, 4)), min(end, t.end + 3 * half + Fraction(1, 4))
+def window_for_dissolve(t: Transition, start: Fraction, end: Fraction) -> tuple[Fraction, Fraction]:
+    """The span to decode at full rate to fit dissolve ``t`` again: the coarse blend with
+    :data:`DISSOLVE_MARGIN` of either shot around it (the ends the blend is measured against)."""
+    return max(start, t.start - DISSOLVE_MARGIN), min(end, t.end + DISSOLVE_MARGIN)
