@@ -13,7 +13,7 @@ import pytest
 from clip_media import audio_samples, beep_times, flash_times, make_flash_beep
 from clipkit.errors import InputError, TimecodeError, UsageError
 from clipkit.media.ffmpeg import ffmpeg_exe
-from clipkit.media.frames import read_frames
+from clipkit.media.frames import frame_at, read_frames
 from clipkit.media.probe import probe
 from clipkit.pipeline.clip import make_clip
 from media import level_of, make_counter_clip
@@ -174,3 +174,21 @@ def test_damaged_data_is_a_note_not_a_crash(tmp_path):
     art = make_clip(src, 1, 4, tmp_path / "c.mp4", poster=False)
     assert art.path.exists() and art.bytes > 0
     assert any("damaged data" in n for n in art.notes)
+
+
+def test_transport_stream_source_is_exact_and_in_sync(tmp_path):
+    """A .ts is opened at the keyframe's byte offset (a timestamp seek there may land after it)."""
+    from media import ffmpeg
+
+    mkv = tmp_path / "src.mkv"
+    flashes = make_flash_beep(mkv, seconds=5)
+    ts = tmp_path / "src.ts"
+    ffmpeg("-i", mkv, "-c", "copy", "-f", "mpegts", ts)
+    info = probe(ts)
+    lead = flash_times(ts)[0] - flashes[0]  # where the TS puts the video after the file's start
+    start, end = Fraction("1.3"), Fraction("4.6")
+    art = make_clip(ts, start, end, tmp_path / "c.mp4", poster=False)
+    want = frame_at(info, start, width=16, height=8, pix_fmt="gray")
+    got = next(read_frames(art.path, width=16, height=8, pix_fmt="gray"))
+    assert abs(float(got.image.mean()) - float(want.image.mean())) < 3 and got.time == 0
+    _check_sync(art.path, [f + lead for f in flashes], start, end, Fraction(1, 24))

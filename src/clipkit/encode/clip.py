@@ -82,6 +82,13 @@ class ClipJob:
     passlog: Path | None = None
     extra_video_args: Sequence[str] = field(default_factory=tuple)  # after the defaults: they win
     muxer: str | None = None  # None: the format's own (mpegts for a smart cut's re-encoded head)
+    # How the source is opened.  Default: ``-ss first`` (input timestamp 0 is file time ``first``).
+    # A transport stream is opened at a keyframe's byte offset with -copyts instead: then
+    # ``input_args`` are those options and ``clock_zero`` the file time of input timestamp 0.
+    input_args: Sequence[str] | None = None
+    clock_zero: Fraction | None = None
+    video_map: str | None = None  # e.g. "0:i:256" (a TS pid); default "0:<video_index>"
+    audio_map: str | None = None
 
 
 def _video_codec_args(job: ClipJob) -> list[str]:
@@ -112,9 +119,12 @@ def _audio_codec_args(job: ClipJob) -> list[str]:
 
 def clip_command(job: ClipJob, output: Path) -> list[str]:
     """The ffmpeg command line for ``job`` (writing ``output``, or discarding it on a first pass)."""
-    lead = job.start - job.first
+    zero = job.first if job.clock_zero is None else job.clock_zero
+    lead = job.start - zero  # input time of START
     cmd = ffmpeg_command(["-y"])
-    if job.first > 0:
+    if job.input_args is not None:
+        cmd += list(job.input_args)
+    elif job.first > 0:
         cmd += ["-ss", seconds(job.first)]
     cmd += ["-i", str(job.source)]
     for cap in job.captions:
@@ -127,7 +137,8 @@ def clip_command(job: ClipJob, output: Path) -> list[str]:
     maps: list[str] = []
     end = seconds(job.duration)
     if job.video_index is not None:
-        chain = list(job.pre_filters)
+        chain = [] if job.first == zero else [f"trim=start={seconds(job.first - zero)}"]  # from the first frame
+        chain += list(job.pre_filters)
         if job.size is not None:
             chain += [f"scale={job.size[0]}:{job.size[1]}:flags=bicubic", "setsar=1"]
         chain += list(job.post_filters)
@@ -135,7 +146,7 @@ def clip_command(job: ClipJob, output: Path) -> list[str]:
         if job.fps is not None:
             chain.append(f"fps={job.fps.numerator}/{job.fps.denominator}")
         chain.append(f"trim=end={end}")
-        graph.append(f"[0:{job.video_index}]" + ",".join(chain) + "[v0]")
+        graph.append(f"[{job.video_map or f'0:{job.video_index}'}]" + ",".join(chain) + "[v0]")
         label = "v0"
         for n, cap in enumerate(job.captions, 1):
             graph.append(f"[{label}][{n}:v]overlay=0:0:eof_action=repeat:"
@@ -149,7 +160,7 @@ def clip_command(job: ClipJob, output: Path) -> list[str]:
         if fade > 0:
             chain += [f"afade=t=in:st=0:d={seconds(fade)}",
                       f"afade=t=out:st={seconds(job.duration - fade)}:d={seconds(fade)}"]
-        graph.append(f"[0:{job.audio_index}]" + ",".join(chain) + "[a0]")
+        graph.append(f"[{job.audio_map or f'0:{job.audio_index}'}]" + ",".join(chain) + "[a0]")
         maps += ["-map", "[a0]"]
     cmd += ["-filter_complex", ";".join(graph), *maps]
     if sub_input is not None:
@@ -158,7 +169,9 @@ def clip_command(job: ClipJob, output: Path) -> list[str]:
         cmd += _video_codec_args(job) + ["-fps_mode", "vfr" if job.fps is None else "cfr", "-enc_time_base:v", "filter"]
     if job.audio_index is not None:
         cmd += _audio_codec_args(job)
-    cmd += ["-t", end, "-map_metadata", "-1", "-map_chapters", "-1"]
+    if job.input_args is None:  # (with -copyts an output -t would count from the input's clock; the trims cut)
+        cmd += ["-t", end]
+    cmd += ["-map_metadata", "-1", "-map_chapters", "-1"]
     if job.pass_number == 1:
         cmd += ["-f", "null", os.devnull]
         return cmd

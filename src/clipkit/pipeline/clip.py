@@ -161,6 +161,8 @@ def make_clip(
     first = frame_on_screen(info, rng.start) if video is not None else rng.start
     if first > rng.start or rng.start - first > 1:
         first = rng.start  # no frame before START (or a gap): let the seek decide
+    transport = _transport_input(info, first, rng.start, audio) if video is not None else {}
+    first = transport.pop("first", first)
     with tempfile.TemporaryDirectory(prefix="clipkit-clip-") as tmpdir:
         tmp = Path(tmpdir)
         job_captions = gather_captions(info, rng.start, rng.end, subs=subs if subs is not None else cs.subs,
@@ -188,7 +190,8 @@ def make_clip(
                       duration=rng.duration, format=s.format, size=size, pre_filters=pre, post_filters=post,
                       fps=fps_out,
                       crf=s.crf, preset=s.preset, audio_bitrate=s.audio_bitrate,
-                      fade=Fraction(s.fade_ms, 1000), captions=layers, subtitle_file=sub_file)
+                      fade=Fraction(s.fade_ms, 1000), captions=layers, subtitle_file=sub_file,
+                      **transport)
         budget = s.max_size
         if budget is not None:
             data_path = _encode_to_fit(job, budget, s, path, tmp, notes, progress)
@@ -203,6 +206,28 @@ def make_clip(
             os.replace(data_path, out)
     report(progress, 1000, 1000)
     return _artifact(info, rng, path, s, out_size, notes, job_captions.texts, with_video=video is not None)
+
+
+def _transport_input(info: MediaInfo, first: Fraction, start: Fraction, audio) -> dict:
+    """For an MPEG transport stream: open it at the byte offset of the keyframe the first frame needs
+    (a timestamp seek there may land after it), with the stream's own timestamps (as frames.py reads it)."""
+    from ..media.frames import transport_index
+    from ..media.probe import ts_offset
+
+    ts = transport_index(info) if info.video is not None else None
+    if ts is None or not len(ts.offsets) or len(ts.segments) != 1:
+        return {}  # not a TS (or joined recordings with clock jumps: the seek decides, as before)
+    lead = ts_offset(ts, info.start_time)
+    # The frame on screen at START, on the index's own timeline (as frames.py times TS frames).
+    times = sorted(lead + ts.time_of(i) for i in range(len(ts.pts)) if ts.pts[i] >= 0)
+    before = [t for t in times if t <= start]
+    first = before[-1] if before else first
+    entry = ts.start_entry(max(Fraction(0), first - lead))
+    out = {"first": first, "input_args": ["-skip_initial_bytes", str(int(ts.offsets[entry])), "-copyts"],
+           "clock_zero": -info.start_time, "video_map": f"0:i:{info.video.pid}"}
+    if audio is not None:
+        out["audio_map"] = f"0:a:{info.audio.index(audio)}"
+    return out
 
 
 def _audio_range(info: MediaInfo, start, end) -> TimeRange:
