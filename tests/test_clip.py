@@ -105,6 +105,7 @@ def test_audio_fades_at_the_cuts(tmp_path):
     assert pcm[-24:].max() < pcm[480:2000].max() * 0.2
 
 
+@pytest.mark.slow
 def test_max_size_fits_and_never_over(tmp_path):
     src = tmp_path / "noise.mkv"
     from media import ffmpeg
@@ -122,6 +123,7 @@ def test_max_size_fits_and_never_over(tmp_path):
     assert not (tmp_path / "tiny.mp4").exists()
 
 
+@pytest.mark.slow
 def test_platform_limits_are_checked_before_encoding(tmp_path):
     from clipkit.presets import resolve
 

@@ -133,6 +133,7 @@ end = "9"
     assert '<video controls preload="metadata" poster="line.jpg"' in res.index_html.read_text()
 
 
+@pytest.mark.slow
 def test_scene_and_japanese_captions_on_the_sample_episode(sample, truth, tmp_path):
     """`--scene N` is the shot `clipkit scenes` numbers N (the sample's truth), as for gif."""
     art = make_clip(sample, None, None, tmp_path / "s.mp4", scene=2, subs="lang:jpn", poster=False)
