@@ -65,7 +65,9 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
     video = info.require_video()
     codec = video.codec.lower()
     blockers = []
-    if codec not in MATCHABLE:
+    if info.container.startswith("mpegts"):
+        blockers.append("it is an MPEG transport stream, whose timestamps a copy cannot cut exactly yet")
+    elif codec not in MATCHABLE:
         blockers.append(f"its video is {video.codec}, and clipkit can match only H.264")
     elif s.format not in MATCHABLE[codec][1]:
         blockers.append(f"{video.codec} cannot be copied into {s.format}")
@@ -80,14 +82,17 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
             made = make_clip(info, rng.start, rng.end, path, settings=replace(s, copy=False), progress=progress,
                              subs="off")
             return made.with_(notes=(*notes, *made.notes))
+        if s.copy_fallback == "snap" and info.container.startswith("mpegts"):
+            raise UsageError(f"cannot copy from {info.path.name}: {blockers[0]}", "use --copy-fallback encode")
         if s.copy_fallback == "snap" and s.format not in _CONTAINERS.get(codec, ()):
             raise UsageError(f"{video.codec} cannot be copied into {s.format}",
                              f"use --format {_CONTAINERS[codec][0]}" if codec in _CONTAINERS else
                              "use --copy-fallback encode")
         if s.copy_fallback != "snap":
-            raise UsageError(f"cannot smart-cut {info.path.name}: {blockers[0]}",
-                             "add --copy-fallback encode (an exact, re-encoded cut) or --copy-fallback snap "
-                             "(copied from the keyframe before START)")
+            hint = "add --copy-fallback encode (an exact, re-encoded cut)"
+            if not info.container.startswith("mpegts"):
+                hint += " or --copy-fallback snap (copied from the keyframe before START)"
+            raise UsageError(f"cannot smart-cut {info.path.name}: {blockers[0]}", hint)
     keys = keyframes(info, rng.start, rng.end)
     before = [k for k in keys if k <= rng.start]
     after = [k for k in keys if rng.start < k < rng.end]
