@@ -30,8 +30,8 @@ __all__ = ["Scan", "MODES", "field_flags", "measure_scan", "decode_filters", "FI
 
 MODES = ("auto", "off", "on")
 FILM_RATE = Fraction(24000, 1001)
-#: How many frames the idet sample looks at.
-SAMPLE_FRAMES = 90
+#: How many frames the idet sample looks at (nine 3:2 pulldown cycles; every probe pays for it).
+SAMPLE_FRAMES = 48
 
 _SINGLE_RE = re.compile(r"Single frame detection: TFF:\s*(\d+) BFF:\s*(\d+) Progressive:\s*(\d+) Undetermined:\s*(\d+)")
 _REPEAT_RE = re.compile(r"Repeated Fields: Neither:\s*(\d+) Top:\s*(\d+) Bottom:\s*(\d+)")

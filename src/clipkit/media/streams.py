@@ -37,9 +37,15 @@ def choose_video(videos: list[VideoStream], track: int | None, path: Path) -> Vi
     return max(videos, key=lambda v: (v.width * v.height, -v.index))
 
 
+#: Codecs and pixel formats that never carry broadcast fields: no sample needed.
+_NEVER_INTERLACED_CODECS = frozenset({"vp8", "vp9", "av1", "png", "gif", "webp", "mjpeg", "apng"})
+
+
 def sample_scan(path: Path, video: VideoStream, duration: Fraction) -> Scan:
     """Flags and a short idet sample, from about 40 % into the file (past openings and ads)."""
     flagged = video.scan.flagged if video.scan else "unknown"
+    if video.codec in _NEVER_INTERLACED_CODECS or (video.pix_fmt or "").startswith(("rgb", "bgr", "gbr")):
+        return Scan("progressive", None, flagged)
     rate = video.frame_rate or Fraction(25)
     at = max(Fraction(0), min(duration * 2 / 5, duration - SAMPLE_FRAMES / rate))
     seek = ["-ss", f"{float(at):.3f}"]
