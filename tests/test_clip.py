@@ -194,3 +194,18 @@ def test_transport_stream_source_is_exact_and_in_sync(tmp_path):
     got = next(read_frames(art.path, width=16, height=8, pix_fmt="gray"))
     assert abs(float(got.image.mean()) - float(want.image.mean())) < 3 and got.time == 0
     _check_sync(art.path, [f + lead for f in flashes], start, end, Fraction(1, 24))
+
+
+def test_audio_track_choice(tmp_path):
+    from media import ffmpeg
+
+    src = tmp_path / "two.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=64x36:r=25:d=2", "-f", "lavfi", "-i", "sine=f=440:d=2",
+           "-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono", "-map", "0", "-map", "1", "-map", "2", "-t", "2",
+           "-c:v", "libx264", "-c:a", "aac", src)
+    loud = make_clip(src, 0, 1, tmp_path / "a0.mp4", poster=False)
+    quiet = make_clip(src, 0, 1, tmp_path / "a1.mp4", poster=False, audio_track=1)
+    assert np.abs(audio_samples(loud.path)).max() > 3000
+    assert np.abs(audio_samples(quiet.path)).max() < 10
+    with pytest.raises(InputError, match="no --audio-track 2"):
+        make_clip(src, 0, 1, tmp_path / "a2.mp4", audio_track=2)

@@ -185,6 +185,7 @@ class ClipSettings:
     fps: Fraction | None = None  # output frame rate; None: the source's own frames and timestamps
     crop: str | None = None  # None | "auto" | "W:H:X:Y" in display pixels (as gif)
     audio: str = "on"  # on | off (no sound track)
+    audio_track: int | None = None  # the N-th sound stream (from 0, as `clipkit info` lists them); None: the first
     crf: int = 20  # H.264 quality (lower is better; 18 looks lossless); VP9 uses crf + 12
     preset: str = "veryfast"  # x264 speed preset: bench/bench_clip.py measured veryfast as the speed/size balance
     audio_bitrate: int = 160_000  # bits per second (AAC; Opus gets 3/4 of it)

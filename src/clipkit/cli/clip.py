@@ -34,6 +34,7 @@ def _fraction(_ctx, param, value):
 @click.option("-o", "--output", type=OUTPUT, help="Clip file or folder (created if missing). Default: VIDEO-STEM_START_END.mp4 here.")
 @click.option("--format", "format_", type=click.Choice(["mp4", "webm"]), help="mp4 (H.264 + AAC, the default) or webm (VP9 + Opus).")
 @click.option("--audio", type=click.Choice(["on", "off"]), help="off: no sound track.")
+@click.option("--audio-track", type=click.IntRange(0), metavar="N", help="The N-th sound stream (from 0, as `clipkit info` lists them). Default: the first.")
 @click.option("--audio-only", type=click.Choice(["m4a"]), help="Only the sound, as AAC in .m4a.")
 @click.option("--width", type=click.IntRange(16, 7680), help="Width in pixels; the height keeps the aspect. Default: the source's.")
 @click.option("--height", type=click.IntRange(16, 4320), help="Height in pixels (with --width: exactly that size).")

@@ -120,7 +120,10 @@ def make_clip(
         rng = _clip_range(info, start, end, scene, snap)
     if rng.duration <= 0:
         raise TimecodeError(f"the range {rng} is empty", "give an END after START, e.g. +6")
-    audio = info.audio[0] if info.audio and s.audio == "on" else None
+    if s.audio_track is not None and not 0 <= s.audio_track < len(info.audio):
+        raise InputError(f"{info.path.name} has {len(info.audio)} sound stream{'s' if len(info.audio) != 1 else ''}, "
+                         f"so there is no --audio-track {s.audio_track}", "run `clipkit info` on it to see its streams")
+    audio = info.audio[s.audio_track or 0] if info.audio and s.audio == "on" else None
     if audio_only and audio is None:
         raise InputError(f"{info.path.name} has no sound track to write as m4a", "run `clipkit info` on it to see its streams")
     notes: list[str] = []
