@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from clipkit import settings as S
+from clipkit.errors import UsageError
 from clipkit.presets import (
     PresetError,
     builtin_presets,
@@ -171,8 +172,10 @@ def test_typed_overrides_are_checked_and_converted():
     with pytest.raises(PresetError, match="TABLE.KEY=VALUE"):
         parse_overrides(["width=3"])
     assert parse_size("500KB") == 500_000 and parse_size("2MiB") == 2 * 1024 * 1024
-    with pytest.raises(ValueError):
-        parse_size("lots")
+    assert parse_size("1GB") == 1_000_000_000 and parse_size("2.5M") == 2_500_000 and parse_size("1200") == 1200
+    for bad in ("lots", "0", "-3MB", "3 TB"):
+        with pytest.raises(UsageError, match="not a file size"):
+            parse_size(bad)
 
 
 def test_cli_list_and_show(tmp_path):

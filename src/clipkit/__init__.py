@@ -1,13 +1,21 @@
 """clipkit: clips, GIFs, stills and thumbnail strips from TV episodes, with paste-ready embeds.
 
-The Python API has one function per command, with the same options::
+The Python API has one function per command, named as the command, with the same options
+(a flag ``--max-size`` is the keyword ``max_size``)::
 
     import clipkit
     facts = clipkit.info("ep07.mkv")
+    art = clipkit.gif("ep07.mkv", "12:30", "+6", width=480, max_size="3MB")
     shot = clipkit.still("ep07.mkv", "12:31", best=True)
+    print(clipkit.snippet(art, "markdown"))
+
+Files made are recorded in their folder's manifest (``record=False`` to skip), so
+``clipkit embed --all`` knows them.  A typo'd keyword is a :class:`UsageError` that
+suggests the name meant.
 """
 
 __version__ = "0.1.0"
+
 
 from .artifact import Artifact  # noqa: E402
 from .errors import ClipkitError, InputError, MediaError, OutputError, TimecodeError, UsageError  # noqa: E402
@@ -16,19 +24,27 @@ from .timecode import format_time, parse_range, parse_time  # noqa: E402
 # Everything else loads on first use (PEP 562), so `clipkit gif` does not pay
 # for importing scene detection, batch or embed code it does not run.
 _LAZY = {
-    "MediaInfo": ("clipkit.media.probe", "MediaInfo"),
+    # one function per command, named as the command
     "info": ("clipkit.media.probe", "probe"),
+    "gif": ("clipkit.pipeline.gif", "make_gif"),
     "still": ("clipkit.pipeline.still", "still"),
-    "make_strip": ("clipkit.pipeline.strip", "make_strip"),
+    "strip": ("clipkit.pipeline.strip", "make_strip"),
+    "scenes": ("clipkit.scenes", None),  # the subpackage, callable: runs detect_scenes
+    "embed": ("clipkit.embed", None),  # the subpackage, callable: runs embed_files
+    "batch": ("clipkit.pipeline.batch", "batch"),
+    "find": ("clipkit.pipeline.find", "find"),
+    "clip": ("clipkit.pipeline.clip", "make_clip"),
+    # the older names
     "make_gif": ("clipkit.pipeline.gif", "make_gif"),
     "Frames": ("clipkit.media.sources", "Frames"),
     "make_clip": ("clipkit.pipeline.clip", "make_clip"),
-    "clip": ("clipkit.pipeline.clip", "make_clip"),
     "ClipSettings": ("clipkit.settings", "ClipSettings"),
+    "make_strip": ("clipkit.pipeline.strip", "make_strip"),
+    "MediaInfo": ("clipkit.media.probe", "MediaInfo"),
+    "EmbedOptions": ("clipkit.settings", "EmbedOptions"),
     "demo": ("clipkit.pipeline.demo", "demo"),
     "BatchResult": ("clipkit.pipeline.batch", "BatchResult"),
     "JobResult": ("clipkit.pipeline.batch", "JobResult"),
-    "batch": ("clipkit.pipeline.batch", "batch"),
     "resolve_presets": ("clipkit.presets", "resolve"),
     "make_sample": ("clipkit.sample", "make_sample"),
     "EMBED_FORMATS": ("clipkit.embed", "FORMATS"),
@@ -58,7 +74,8 @@ def __getattr__(name: str):
         raise AttributeError(f"module 'clipkit' has no attribute {name!r}") from None
     import importlib
 
-    value = getattr(importlib.import_module(module), attr)
+    value = importlib.import_module(module)
+    value = getattr(value, attr) if attr else value
     globals()[name] = value
     return value
 
@@ -76,17 +93,23 @@ __all__ = [
     "OutputError",
     "TimecodeError",
     "UsageError",
-    "MediaInfo",
     "info",
+    "gif",
     "still",
-    "make_strip",
+    "strip",
+    "scenes",
+    "embed",
+    "batch",
+    "find",
+    "clip",
     "make_gif",
+    "make_strip",
+    "MediaInfo",
+    "EmbedOptions",
     "Frames",
     "make_clip",
-    "clip",
     "ClipSettings",
     "demo",
-    "batch",
     "BatchResult",
     "JobResult",
     "resolve_presets",

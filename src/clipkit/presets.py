@@ -22,21 +22,17 @@ the file, the key and the valid keys.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import os
 import re
 import tomllib
-import types
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, is_dataclass, replace
-from fractions import Fraction
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from . import settings as settings_module
 from .errors import UsageError
+from .settings_apply import apply, close_match, coerce, convert, parse_size  # coerce, parse_size: re-exported
 
 __all__ = [
     "PresetError",
@@ -91,147 +87,6 @@ def _section_for(name: str, sections: Mapping[str, type]) -> str | None:
     return None
 
 
-# ---------------------------------------------------------------- value types
-
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(i?)b?\s*$", re.IGNORECASE)
-
-
-def parse_size(text: str) -> int:
-    """``"3MB"`` → 3_000_000, ``"500KB"``, ``"2MiB"``, ``"1200"`` (bytes)."""
-    m = _SIZE.match(text)
-    if not m:
-        raise ValueError(f"not a size: {text!r}")
-    number, unit, binary = m.groups()
-    base = 1024 if binary else 1000
-    power = {"": 0, "k": 1, "m": 2, "g": 3}[unit.lower()]
-    return int(float(number) * base**power)
-
-
-def _type_name(tp: Any) -> str:
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        return " or ".join(_type_name(a) for a in typing.get_args(tp))
-    if origin is typing.Literal:
-        return "one of " + ", ".join(repr(a) for a in typing.get_args(tp))
-    if origin in (tuple, list):
-        return "a list"
-    if tp is type(None):
-        return '"none"'
-    if tp is Fraction:
-        return "a number (e.g. 0.5, \"1/2\", \"500ms\")"
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return "one of " + ", ".join(repr(m.value) for m in tp)
-    return {int: "an integer", float: "a number", bool: "true or false", str: "a string",
-            Path: "a path (string)"}.get(tp, getattr(tp, "__name__", str(tp)))
-
-
-def coerce(value: Any, tp: Any, *, from_text: bool = False) -> Any:
-    """``value`` (from TOML, or typed text when ``from_text``) as type ``tp``; ValueError if it is not one."""
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        args = typing.get_args(tp)
-        if type(None) in args and isinstance(value, str) and value.strip().lower() in ("none", "off", "null"):
-            return None
-        errors = []
-        for arg in args:
-            if arg is type(None):
-                continue
-            try:
-                return coerce(value, arg, from_text=from_text)
-            except (ValueError, TypeError) as exc:
-                errors.append(str(exc))
-        raise ValueError(f"expected {_type_name(tp)}")
-    if origin is typing.Literal:
-        allowed = typing.get_args(tp)
-        if value in allowed:
-            return value
-        raise ValueError(f"expected {_type_name(tp)}")
-    if origin in (tuple, list):
-        if from_text and isinstance(value, str):
-            value = [v.strip() for v in value.split(",") if v.strip()]
-        if not isinstance(value, (list, tuple)):
-            raise ValueError("expected a list")
-        args = typing.get_args(tp)
-        if origin is tuple and args and (len(args) != 2 or args[1] is not Ellipsis):
-            if len(value) != len(args):
-                raise ValueError(f"expected a list of {len(args)}")
-            items = [coerce(v, a, from_text=from_text) for v, a in zip(value, args)]
-        else:
-            item_type = args[0] if args else Any
-            items = [coerce(v, item_type, from_text=from_text) for v in value]
-        return tuple(items) if origin is tuple else items
-    if tp is Any:
-        return value
-    if tp is bool:
-        if isinstance(value, bool):
-            return value
-        if from_text and isinstance(value, str) and value.lower() in ("true", "yes", "on", "1", "false", "no", "off", "0"):
-            return value.lower() in ("true", "yes", "on", "1")
-        raise ValueError("expected true or false")
-    if tp is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, str):
-            text = value.strip()
-            if from_text and re.fullmatch(r"[+-]?\d+", text):
-                return int(text)
-            try:
-                return parse_size(text)  # sizes: "3MB"
-            except ValueError:
-                pass
-        raise ValueError("expected an integer")
-    if tp is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        if from_text and isinstance(value, str):
-            return float(value)
-        raise ValueError("expected a number")
-    if tp is Fraction:
-        if isinstance(value, bool):
-            raise ValueError("expected a number")
-        if isinstance(value, (int, Fraction)):
-            return Fraction(value)
-        if isinstance(value, float):
-            return Fraction(str(value))
-        if isinstance(value, str):
-            try:
-                return Fraction(value.strip())
-            except ValueError:
-                from .timecode import parse_time  # "500ms", "1.5s"
-
-                try:
-                    return parse_time(value)
-                except Exception:
-                    raise ValueError(f"expected {_type_name(tp)}") from None
-        raise ValueError(f"expected {_type_name(tp)}")
-    if tp is str:
-        if isinstance(value, str):
-            return value
-        raise ValueError("expected a string")
-    if tp is Path:
-        if isinstance(value, (str, Path)):
-            return Path(value)
-        raise ValueError("expected a path (string)")
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        for member in tp:
-            if value == member.value or value == member.name:
-                return member
-        raise ValueError(f"expected {_type_name(tp)}")
-    if isinstance(tp, type):
-        if isinstance(value, tp):
-            return value
-        try:
-            return tp(value)
-        except Exception:
-            raise ValueError(f"expected {_type_name(tp)}") from None
-    return value
-
-
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls, vars(settings_module))
-
-
 # ---------------------------------------------------------------- files
 
 
@@ -274,37 +129,21 @@ class PresetFile:
     values: dict[str, dict[str, Any]]  # table → {dotted key → coerced value}
 
 
-def _check_table(table: Mapping, cls: type, path: Path, where: str, out: dict[str, Any], prefix: str = "") -> None:
-    """Check the keys and types of TOML table ``[where]`` against ``cls``; store the values in
-    ``out`` under dotted keys (``prefix`` for nested dataclass fields)."""
-    hints = _hints(cls)
+def _check_table(table: Mapping, cls: type, path: Path, where: str, out: dict[str, Any]) -> None:
+    """Check the keys and values of TOML table ``[where]`` against ``cls``; store them in ``out``."""
     names = [f.name for f in fields(cls)]
-    defaults = cls()
     for key, value in table.items():
         if key not in names:
-            close = _close_match(key, names)
+            close = close_match(key, names)
             raise PresetError(
                 f"{path}: unknown key {key!r} in [{where}]" + (f" (did you mean {close!r}?)" if close else ""),
                 f"valid keys of [{where}]: " + ", ".join(names),
             )
-        current = getattr(defaults, key)
-        if is_dataclass(current) and isinstance(value, Mapping):
-            _check_table(value, type(current), path, f"{where}.{key}", out, f"{prefix}{key}.")
-            continue
         try:
-            out[f"{prefix}{key}"] = coerce(value, hints[key])
-        except (ValueError, TypeError) as exc:
-            raise PresetError(
-                f"{path}: [{where}] {key} = {value!r}: {exc}",
-                f"fix the value in {path.name}; valid keys of [{where}]: " + ", ".join(names),
-            ) from None
-
-
-def _close_match(key: str, names: list[str]) -> str | None:
-    import difflib
-
-    found = difflib.get_close_matches(key, names, n=1, cutoff=0.7)
-    return found[0] if found else None
+            out[key] = convert(cls, key, value, from_text=False, error=PresetError)
+        except PresetError as exc:
+            raise PresetError(f"{path}: [{where}] {exc.message}",
+                              f"fix the value in {path.name} ({exc.hint}); valid keys of [{where}]: " + ", ".join(names)) from None
 
 
 def load_preset_file(path: str | os.PathLike, *, kind: str = "series", name: str | None = None) -> PresetFile:
@@ -432,41 +271,18 @@ class Resolved:
     def path_of(self, key: str) -> Path:
         """A folder setting ("series.episodes", "series.output") as a path, resolved against its preset."""
         section, _, rest = key.partition(".")
-        value = Path(_get_dotted(self.sections[section], rest)).expanduser()
+        value = Path(getattr(self.sections[section], rest)).expanduser()
         return value if value.is_absolute() else self.base_dir(key) / value
 
     def rows(self) -> list[tuple[str, Any, str]]:
         """``(key, value, origin)`` for every setting, table by table."""
         out = []
         for section, obj in self.sections.items():
-            for key, value in _flatten(obj):
+            for f in fields(obj):
+                key, value = f.name, getattr(obj, f.name)
                 full = f"{section}.{key}"
                 out.append((full, value, self.origins.get(full, DEFAULT_ORIGIN)))
         return out
-
-
-def _flatten(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    out = []
-    for f in fields(obj):
-        value = getattr(obj, f.name)
-        if is_dataclass(value) and not isinstance(value, type):
-            out += _flatten(value, f"{prefix}{f.name}.")
-        else:
-            out.append((f"{prefix}{f.name}", value))
-    return out
-
-
-def _get_dotted(obj: Any, key: str) -> Any:
-    for part in key.split("."):
-        obj = getattr(obj, part)
-    return obj
-
-
-def _set_dotted(obj: Any, key: str, value: Any) -> Any:
-    head, _, rest = key.partition(".")
-    if rest:
-        return replace(obj, **{head: _set_dotted(getattr(obj, head), rest, value)})
-    return replace(obj, **{head: value})
 
 
 def _describe(layer: PresetFile) -> str:
@@ -493,28 +309,20 @@ def parse_overrides(pairs: list[str] | tuple[str, ...], sections: Mapping[str, t
 
 
 def convert_setting(section: str, key: str, value: Any, sections: Mapping[str, type], *, source: str) -> Any:
-    """``value`` (TOML-typed, or text) as the type of field ``key`` of table ``section``;
-    a :class:`PresetError` naming ``source`` and the valid keys if it is not one."""
+    """``value`` (TOML-typed, or text) as field ``key`` of table ``section``, range-checked;
+    a :class:`PresetError` naming ``source`` (and the key meant, for a typo) if it is not one."""
     cls = sections[section]
-    obj = cls()
-    parts = key.split(".")
-    for part in parts[:-1]:
-        names = [f.name for f in fields(obj)]
-        if part not in names or not is_dataclass(getattr(obj, part)):
-            raise PresetError(f"{source}: unknown key {section}.{key}", "valid keys: " + ", ".join(names))
-        obj = getattr(obj, part)
-    names = [f.name for f in fields(obj)]
-    if parts[-1] not in names:
-        close = _close_match(parts[-1], names)
+    names = [f.name for f in fields(cls)]
+    if key not in names:
+        close = close_match(key, names)
         raise PresetError(
             f"{source}: unknown key {section}.{key}" + (f" (did you mean {close!r}?)" if close else ""),
             "valid keys: " + ", ".join(names),
         )
-    tp = _hints(type(obj))[parts[-1]]
     try:
-        return coerce(value, tp, from_text=isinstance(value, str))
-    except (ValueError, TypeError) as exc:
-        raise PresetError(f"{source}: {section}.{key} = {value!r}: {exc}", f"give {_type_name(tp)}") from None
+        return convert(cls, key, value, error=PresetError)
+    except PresetError as exc:
+        raise PresetError(f"{source}: {section}.{exc.message}", exc.hint) from None
 
 
 def resolve(
@@ -559,7 +367,7 @@ def resolve(
     for layer in layers:
         for section, values in layer.values.items():
             for key, value in values.items():
-                objs[section] = _set_dotted(objs[section], key, value)
+                objs[section] = replace(objs[section], **{key: value})
                 origins[f"{section}.{key}"] = _describe(layer)
     for key, value in (overrides or {}).items():
         table, _, rest = key.partition(".")
@@ -567,8 +375,10 @@ def resolve(
         if section is None or not rest:
             raise PresetError(f"unknown setting {key!r}", "valid tables: " + ", ".join(sections))
         value = convert_setting(section, rest, value, sections, source=flag_origin)
-        objs[section] = _set_dotted(objs[section], rest, value)
+        objs[section] = replace(objs[section], **{rest: value})
         origins[f"{section}.{rest}"] = flag_origin
+    for section, obj in objs.items():  # the rules that span fields (min_quality ≤ quality), once all layers are on
+        apply(obj, error=PresetError, source=f"[{section}] ")
     typed = frozenset(k for k, o in origins.items() if o == flag_origin)
     return Resolved(sections=objs, origins=origins, layers=tuple(layers), name=str(preset) if preset else None,
                     typed=typed)

@@ -1,29 +1,63 @@
-"""The one home of every default.
+"""The one home of every default, with the range each value may take.
 
 Each job has a frozen dataclass of its settings.  Values are layered:
 built-in default (here) < platform preset < series preset < flags the user
-typed.  Presets (``presets.py``) map TOML keys onto these fields by name, so a
-field's name is also its preset key; unknown keys are an error there.
+typed (or keywords of the Python call).  Every layer goes through one door,
+:func:`clipkit.settings_apply.apply`: the same conversion (``"3MB"``,
+``"500ms"``, ``"true"``), the same range checks and the same "did you mean"
+for a typo.  A field's name is its preset key, its ``--set TABLE.KEY`` and its
+keyword in the API; its range sits beside it (``setting(..., min=, max=,
+choices=)``), and a class's ``check()`` holds the rules that span fields.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from typing import Any
 
-__all__ = ["StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION", "GifSettings", "DEFAULT_GIF", "ScenesSettings", "DEFAULT_SCENES", "StripSettings", "DEFAULT_STRIP", "ClipSettings", "DEFAULT_CLIP"]
+
+#: Choices named by other modules too (the encoder, the strip layout): declared here, once.
+GIF_DITHERS = ("none", "ordered", "diffusion")
+GIF_SIBLINGS = ("mp4", "webp")
+BBCODE_DIALECTS = ("generic", "xenforo", "phpbb")
+CLIP_FORMATS = ("mp4", "webm", "m4a")
+STRIP_LAYOUTS = ("grid", "row", "column")
+STRIP_LABEL_POSITIONS = ("top-left", "top-right", "bottom-left", "bottom-right")
+
+
+def _plays(loop: Any) -> bool:
+    text = str(loop).strip().lower()
+    return text in ("forever", "infinite", "once") or (text.isdigit() and int(text) <= 65536)
+
+
+#: Strip tiles when neither a count nor a shape is given, per layout.
+STRIP_DEFAULT_COUNT = {"grid": 16, "row": 5, "column": 5}
+
+
+def setting(default: Any, *, min: Any = None, max: Any = None, above: Any = None, choices: tuple | None = None,
+            size: bool = False, valid: Any = None, hint: str | None = None) -> Any:
+    """A settings field with its allowed values: ``min``/``max`` inclusive, ``above`` exclusive,
+    ``choices`` (for a tuple: of each item), ``size`` (bytes, written ``"3MB"``), ``valid(value)``
+    (what is wrong with it, or None), and the ``hint`` an error about it gives."""
+    meta = {"min": min, "max": max, "above": above, "choices": choices, "size": size or None, "valid": valid,
+            "hint": hint}
+    return field(default=default, metadata={k: v for k, v in meta.items() if v is not None})
+
+
+__all__ = ["setting", "EmbedOptions", "STRIP_DEFAULT_COUNT", "GIF_DITHERS", "GIF_SIBLINGS", "BBCODE_DIALECTS", "CLIP_FORMATS", "STRIP_LAYOUTS", "STRIP_LABEL_POSITIONS", "still_captions", "StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION", "GifSettings", "DEFAULT_GIF", "ScenesSettings", "DEFAULT_SCENES", "StripSettings", "DEFAULT_STRIP", "ClipSettings", "DEFAULT_CLIP"]
 
 
 @dataclass(frozen=True)
 class StillSettings:
     """``clipkit still``: one frame to an image file."""
 
-    width: int | None = None  # None: the display size of the video
+    width: int | None = setting(None, min=16, max=8192)  # None: the display size of the video
     best: bool = False  # pick the sharpest usable frame near the time
-    best_window: Fraction = Fraction(1, 2)  # seconds either side searched by ``best``
-    jpeg_quality: int = 90
-    webp_quality: int = 90
-    format: str = "png"  # used when the output name has no extension
+    best_window: Fraction = setting(Fraction(1, 2), above=0, max=30)  # seconds either side searched by ``best``
+    jpeg_quality: int = setting(90, min=1, max=100)
+    webp_quality: int = setting(90, min=0, max=100)
+    format: str = setting("png", choices=("png", "jpg", "jpeg", "webp"))  # used when the output name has no extension
 
 
 DEFAULT_STILL = StillSettings()
@@ -59,9 +93,9 @@ class EmbedSettings:
     credit_format: str = "Credit: {credit}"  # how the credit line reads
     spoiler: bool = False  # wrap snippets in the platform's spoiler form
     spoiler_label: str = "Spoiler"  # the text on the spoiler's summary / BBCode title
-    bbcode_dialect: str = "generic"  # generic, xenforo, phpbb
-    alt_max_chars: int = 125  # screen readers cut long alt text
-    video_controls: str = "auto"  # auto (controls when the loop is over 5 s: WCAG 2.2.2), always, never
+    bbcode_dialect: str = setting("generic", choices=BBCODE_DIALECTS)  # generic, xenforo, phpbb
+    alt_max_chars: int = setting(125, min=1)  # screen readers cut long alt text
+    video_controls: str = setting("auto", choices=("auto", "always", "never"))  # auto (controls when the loop is over 5 s: WCAG 2.2.2), always, never
     lazy: bool = True  # loading="lazy" decoding="async" on <img>
 
 
@@ -74,40 +108,50 @@ class CaptionSettings:
 
     subs: str = "auto"  # auto | off | FILE | track:N | lang:xxx (still: only when asked)
     subs_language: str | None = None  # preferred track language for auto; None: the locale's
-    caption_style: str = "classic"  # classic (white, black outline, shadow) | yellow | boxed
+    caption_style: str = setting("classic", choices=("classic", "yellow", "boxed"))  # classic (white, black outline, shadow) | yellow | boxed
     font: str | None = None  # a font file or fontconfig family; None: an installed font covering the text
-    caption_size: float = 0.05  # text height as a fraction of the frame width (27 px at 540)
-    caption_min_size: float = 0.035  # long lines shrink down to this before they are cut
-    caption_position: str = "bottom"  # bottom | top ({\an8} in a subtitle still puts a line on top)
-    caption_margin: float = 0.05  # safe margin, fraction of the frame width (sides) and height (top/bottom)
-    caption_max_lines: int = 2  # lines per event; longer text shrinks, then is cut (and a note says so)
+    caption_size: float = setting(0.05, min=0.005, max=0.5)  # text height as a fraction of the frame width (27 px at 540)
+    caption_min_size: float = setting(0.035, min=0.005, max=0.5)  # long lines shrink down to this before they are cut
+    caption_position: str = setting("bottom", choices=("bottom", "top"))  # bottom | top ({\an8} in a subtitle still puts a line on top)
+    caption_margin: float = setting(0.05, min=0, max=0.44)  # safe margin, fraction of the frame width (sides) and height (top/bottom)
+    caption_max_lines: int = setting(2, min=1)  # lines per event; longer text shrinks, then is cut (and a note says so)
 
 
 DEFAULT_CAPTION = CaptionSettings()
+
+
+def still_captions(caption: CaptionSettings | None, *, asked: bool) -> CaptionSettings:
+    """The one home of the stills' rule: a still carries dialogue only when asked (``subs`` given
+    to the call, the flag, the job, or a preset's ``[caption] subs``); otherwise ``subs`` is off."""
+    caption = caption or DEFAULT_CAPTION
+    return caption if asked else replace(caption, subs="off")
 
 
 @dataclass(frozen=True)
 class GifSettings:
     """``clipkit gif``: a time range to an optimised animated GIF (and MP4/WebP siblings)."""
 
-    width: int | None = 540  # pixels (Tumblr/blog full width); None: the source's width
-    height: int | None = None  # pixels; with width too, the exact size (crop first to avoid stretching)
-    fps: Fraction = Fraction(20)  # output frames per second; at most 50. 20 = exactly 5 cs per frame
-    colors: int = 256  # palette size, 2–256 (one entry is the transparent "unchanged" colour)
-    dither: str = "none"  # none (smallest, best SSIM in bench/) | ordered (Bayer: stable, for few colours) | diffusion (Floyd–Steinberg)
-    quality: int = 75  # 1–100: lower leaves more small changes unwritten (smaller); 100 writes every change
+    width: int | None = setting(540, min=16, max=4096)  # pixels (Tumblr/blog full width); None: the source's width
+    height: int | None = setting(None, min=16, max=4096)  # pixels; with width too, the exact size (crop first to avoid stretching)
+    fps: Fraction = setting(Fraction(20), above=0, max=50,  # (encode.gif.MAX_FPS)
+                            hint="browsers play delays under 2 cs as 10 cs; use 50 fps or less (20 is exact)")  # output frames per second; at most 50. 20 = exactly 5 cs per frame
+    colors: int = setting(256, min=2, max=256, hint="GIF frames hold at most 256 colours")  # palette size, 2–256 (one entry is the transparent "unchanged" colour)
+    dither: str = setting("none", choices=GIF_DITHERS)  # none (smallest, best SSIM in bench/) | ordered (Bayer: stable, for few colours) | diffusion (Floyd–Steinberg)
+    quality: int = setting(75, min=1, max=100)  # 1–100: lower leaves more small changes unwritten (smaller); 100 writes every change
     crop: str | None = None  # None | "auto" (remove letterbox bars) | "W:H:X:Y" in display pixels
-    speed: Fraction = Fraction(1)  # playback speed (2 = twice as fast)
-    loop: str = "forever"  # forever | once | N (plays N times in all)
+    speed: Fraction = setting(Fraction(1), min=Fraction(1, 16), max=16, hint="e.g. 0.5 for slow motion, 2 for twice as fast")  # playback speed (2 = twice as fast)
+    loop: str = setting("forever", valid=lambda v: None if _plays(v) else "is not forever, once or a number of plays",
+                        hint="e.g. forever, once, 3")  # forever | once | N (plays N times in all)
     bounce: bool = False  # play forward, then backward
     reverse: bool = False  # play backward
-    max_size: int | None = None  # bytes; the GIF is made to fit (fewer colours, frames, pixels)
-    max_tries: int = 6  # encodes tried at most to fit max_size
-    also: tuple[str, ...] = ()  # sibling formats of the same clip: "mp4", "webp"
-    mp4_crf: int = 23  # H.264 quality of the MP4 sibling (lower is better)
-    webp_quality: int = 75  # quality of the animated WebP sibling
+    max_size: int | None = setting(None, above=0, size=True)  # bytes; the GIF is made to fit (fewer colours, frames, pixels)
+    max_tries: int = setting(6, min=1, max=20)  # encodes tried at most to fit max_size
+    also: tuple[str, ...] = setting((), choices=GIF_SIBLINGS)  # sibling formats of the same clip: "mp4", "webp"
+    mp4_crf: int = setting(23, min=0, max=51)  # H.264 quality of the MP4 sibling (lower is better)
+    webp_quality: int = setting(75, min=0, max=100)  # quality of the animated WebP sibling
     per_scene_palette: bool = True  # a palette per shot when the clip crosses a cut
     naming: str = "{stem}_{start}_{end}"  # default output name: {stem} {start} {end}
+
 
 
 DEFAULT_GIF = GifSettings()
@@ -117,20 +161,20 @@ DEFAULT_GIF = GifSettings()
 class ScenesSettings:
     """``clipkit scenes``: where the shots change (cuts, fades, dissolves)."""
 
-    threshold: float = 35.0  # cut score a frame must reach (about 100 = unrelated shots); lower finds more cuts
-    adaptive_ratio: float = 2.5  # and this many times its neighbours' scores (fast motion raises them all)
-    min_scene: Fraction = Fraction(1, 2)  # seconds: a cut sooner than this after the last one is ignored
-    flash_window: Fraction = Fraction(1, 4)  # seconds: a change that reverts within this is a flash, not a cut
+    threshold: float = setting(35.0, above=0, max=255, hint="default 35; lower finds more cuts")  # cut score a frame must reach (about 100 = unrelated shots); lower finds more cuts
+    adaptive_ratio: float = setting(2.5, min=0)  # and this many times its neighbours' scores (fast motion raises them all)
+    min_scene: Fraction = setting(Fraction(1, 2), min=0)  # seconds: a cut sooner than this after the last one is ignored
+    flash_window: Fraction = setting(Fraction(1, 4), min=0)  # seconds: a change that reverts within this is a flash, not a cut
     fades: bool = True  # find fades to/from black, white or a flat colour
     dissolves: bool = True  # find dissolves (one shot blended into the next)
-    dissolve_window: Fraction = Fraction(3, 4)  # seconds either side of a dissolve's middle that are compared
-    max_fade: Fraction = Fraction(3)  # seconds: the longest fade ramp measured
-    analysis_width: int = 128  # pixels: frames are shrunk to this inside ffmpeg before any analysis
+    dissolve_window: Fraction = setting(Fraction(3, 4), above=0)  # seconds either side of a dissolve's middle that are compared
+    max_fade: Fraction = setting(Fraction(3), above=0)  # seconds: the longest fade ramp measured
+    analysis_width: int = setting(128, min=16, max=1920)  # pixels: frames are shrunk to this inside ffmpeg before any analysis
     fast_decode: bool = True  # skip H.264 deblocking while decoding (faster; invisible at analysis size)
     fast: bool = True  # coarse pass on reference frames, then full-rate windows only around cuts and fades (exact, ~half the decoding); False decodes every frame
     cache: bool = True  # reuse results for the same file and settings (~/.cache/clipkit/scenes)
-    snap_window: Fraction = Fraction(1, 2)  # seconds: how far --snap moves a GIF's start/end to a shot boundary
-    thumbnail_width: int = 240  # pixels: thumbnails in the HTML report
+    snap_window: Fraction = setting(Fraction(1, 2), min=0)  # seconds: how far --snap moves a GIF's start/end to a shot boundary
+    thumbnail_width: int = setting(240, min=16, max=4096)  # pixels: thumbnails in the HTML report
 
 
 DEFAULT_SCENES = ScenesSettings()
@@ -140,32 +184,37 @@ DEFAULT_SCENES = ScenesSettings()
 class StripSettings:
     """``clipkit strip``: a thumbnail strip (row, column) or contact sheet (grid) of chosen frames."""
 
-    layout: str = "grid"  # grid | row | column
-    count: int | None = None  # tiles; None: cols × rows, or 16 (grid) / 5 (row, column)
-    cols: int | None = None  # tiles across (grid); None: from count
-    rows: int | None = None  # tiles down (grid); None: from count
-    width: int = 1000  # pixels: the whole image (a wide blog column); tiles are sized to fit
-    gap: int = 6  # pixels between tiles
-    margin: int | None = None  # pixels around the tiles; None: the gap
+    layout: str = setting("grid", choices=STRIP_LAYOUTS)  # grid | row | column
+    count: int | None = setting(None, min=1)  # tiles; None: cols × rows, or STRIP_DEFAULT_COUNT
+    cols: int | None = setting(None, min=1)  # tiles across (grid); None: from count
+    rows: int | None = setting(None, min=1)  # tiles down (grid); None: from count
+    width: int = setting(1000, min=16, max=20000)  # pixels: the whole image (a wide blog column); tiles are sized to fit
+    gap: int = setting(6, min=0)  # pixels between tiles
+    margin: int | None = setting(None, min=0)  # pixels around the tiles; None: the gap
     background: str = "#101010"  # colour behind and between the tiles (any CSS-style name or #rrggbb)
-    radius: int = 0  # pixels: rounded tile corners (0 = square)
-    border: int = 0  # pixels: a frame line around each tile (0 = none)
+    radius: int = setting(0, min=0)  # pixels: rounded tile corners (0 = square)
+    border: int = setting(0, min=0)  # pixels: a frame line around each tile (0 = none)
     border_color: str = "#ffffff"
     labels: bool = True  # the frame's time on each tile
-    label_position: str = "bottom-right"  # top-left | top-right | bottom-left | bottom-right
-    label_format: str = "auto"  # auto (12:30, 1:02:03) | precise (12:30.458) | none
-    label_size: int | None = None  # pixels; None: about a tenth of the tile height
+    label_position: str = setting("bottom-right", choices=STRIP_LABEL_POSITIONS)  # top-left | top-right | bottom-left | bottom-right
+    label_format: str = setting("auto", choices=("auto", "precise", "none"))  # auto (12:30, 1:02:03) | precise (12:30.458) | none
+    label_size: int | None = setting(None, min=4)  # pixels; None: about a tenth of the tile height
     header: bool = False  # a header with the title and the file's facts
     title: str | None = None  # header title; None: the file's title tag, else its name
     font: str | None = None  # font file or family for labels and header; None: an installed one that covers the text
-    skip_start: float = 7.0  # percent of the episode skipped at the start (opening titles)
-    skip_end: float = 7.0  # percent skipped at the end (credits); both ignored for an explicit range
-    window: Fraction = Fraction(1, 2)  # seconds either side of each slot searched for the best frame
-    max_size: int | None = None  # bytes; JPEG/WebP quality is lowered to fit
-    quality: int = 88  # JPEG/WebP quality (the highest tried when max_size is set)
-    min_quality: int = 30  # the lowest quality tried to fit max_size
-    workers: int = 2  # ffmpeg decoders run at once (one per slot)
-    format: str = "png"  # used when the output name has no extension
+    skip_start: float = setting(7.0, min=0, max=99)  # percent of the episode skipped at the start (opening titles)
+    skip_end: float = setting(7.0, min=0, max=99)  # percent skipped at the end (credits); both ignored for an explicit range
+    window: Fraction = setting(Fraction(1, 2), above=0)  # seconds either side of each slot searched for the best frame
+    max_size: int | None = setting(None, above=0, size=True)  # bytes; JPEG/WebP quality is lowered to fit
+    quality: int = setting(88, min=1, max=100)  # JPEG/WebP quality (the highest tried when max_size is set)
+    min_quality: int = setting(30, min=1, max=100)  # the lowest quality tried to fit max_size
+    workers: int = setting(2, min=1, max=64)  # ffmpeg decoders run at once (one per slot)
+    format: str = setting("png", choices=("png", "jpg", "jpeg", "webp"))  # used when the output name has no extension
+
+    def check(self) -> str | None:
+        if self.min_quality > self.quality:
+            return f"min_quality {self.min_quality} is above quality {self.quality}: use 1 ≤ min_quality ≤ quality ≤ 100"
+        return None
 
 
 DEFAULT_STRIP = StripSettings()
@@ -179,31 +228,58 @@ class ClipSettings:
     that breaks one is refused before encoding, with what to change.
     """
 
-    format: str = "mp4"  # mp4 (H.264 + AAC) | webm (VP9 + Opus) | m4a (sound only, AAC)
-    width: int | None = None  # pixels; None: the source's display width (or what height implies)
-    height: int | None = None  # pixels; with width too, the exact size
-    fps: Fraction | None = None  # output frame rate; None: the source's own frames and timestamps
+    format: str = setting("mp4", choices=CLIP_FORMATS)  # mp4 (H.264 + AAC) | webm (VP9 + Opus) | m4a (sound only, AAC)
+    width: int | None = setting(None, min=16, max=7680)  # pixels; None: the source's display width (or what height implies)
+    height: int | None = setting(None, min=16, max=4320)  # pixels; with width too, the exact size
+    fps: Fraction | None = setting(None, above=0, max=240, hint="leave it out to keep the source's frames")  # output frame rate; None: the source's own frames and timestamps
     crop: str | None = None  # None | "auto" | "W:H:X:Y" in display pixels (as gif)
-    audio: str = "on"  # on | off (no sound track)
-    audio_track: int | None = None  # the N-th sound stream (from 0, as `clipkit info` lists them); None: the first
-    crf: int = 20  # H.264 quality (lower is better; 18 looks lossless); VP9 uses crf + 12
+    audio: str = setting("on", choices=("on", "off"))  # on | off (no sound track)
+    audio_track: int | None = setting(None, min=0)  # the N-th sound stream (from 0, as `clipkit info` lists them); None: the first
+    crf: int = setting(20, min=0, max=51)  # H.264 quality (lower is better; 18 looks lossless); VP9 uses crf + 12
     preset: str = "veryfast"  # x264 speed preset: bench/bench_clip.py measured veryfast as the speed/size balance
-    audio_bitrate: int = 160_000  # bits per second (AAC; Opus gets 3/4 of it)
-    max_size: int | None = None  # bytes: two-pass bitrate chosen so the file fits, never over
-    max_tries: int = 3  # encodes tried at most to fit max_size
+    audio_bitrate: int = setting(160_000, min=8_000, max=1_000_000)  # bits per second (AAC; Opus gets 3/4 of it)
+    max_size: int | None = setting(None, above=0, size=True)  # bytes: two-pass bitrate chosen so the file fits, never over
+    max_tries: int = setting(3, min=1, max=10)  # encodes tried at most to fit max_size
     copy: bool = False  # smart cut: copy the video stream, re-encode only START → next keyframe
-    copy_fallback: str = "ask"  # when the codec cannot be matched: ask (error, say the options) | encode | snap
-    fade_ms: int = 5  # audio fade in/out at the cut points (no click)
+    copy_fallback: str = setting("ask", choices=("ask", "encode", "snap"))  # when the codec cannot be matched: ask (error, say the options) | encode | snap
+    fade_ms: int = setting(5, min=0, max=1000)  # audio fade in/out at the cut points (no click)
     soft_subs: bool = False  # the dialogue as a selectable subtitle track (mov_text / WebVTT)
     poster: bool = True  # a JPEG poster (the clip's best frame) beside the clip, for embeds
     limit_formats: tuple[str, ...] = ()  # formats the platform accepts (empty: any)
     limit_duration: Fraction | None = None  # seconds, longest clip the platform takes
     limit_min_duration: Fraction | None = None  # seconds, shortest
-    limit_size: int | None = None  # bytes, largest file
+    limit_size: int | None = setting(None, above=0, size=True)  # bytes, largest file
     limit_width: int | None = None  # pixels
     limit_height: int | None = None  # pixels
     limit_fps: Fraction | None = None  # frames per second
     naming: str = "{stem}_{start}_{end}"  # default output name: {stem} {start} {end}
 
 
+    def check(self) -> str | None:
+        if self.format == "m4a" and self.audio == "off":
+            return "--audio-only m4a with --audio off leaves nothing to write: drop one of them"
+        return None
+
+
 DEFAULT_CLIP = ClipSettings()
+
+
+@dataclass(frozen=True)
+class EmbedOptions:
+    """What one snippet is asked for, beyond :class:`EmbedSettings` (``None``: not given — the
+    settings, or what the manifest recorded, decide).  One value shared by the ``--embed`` flags of
+    gif/still/strip, ``clipkit embed``, :func:`clipkit.snippet` and :func:`clipkit.embed`."""
+
+    format: str | None = None  # html, wordpress, … (clipkit.EMBED_FORMATS) or none
+    base_url: str | None = None  # where the files will be once uploaded
+    alt: str | None = None  # alt text (default: the dialogue in the clip, trimmed)
+    title: str | None = None  # visible caption under the image
+    credit: str | None = None  # credit line, e.g. "Fuji TV"
+    spoiler: bool | None = None  # wrap in the platform's spoiler form
+    dialect: str | None = None  # BBCode spoiler form: generic, xenforo, phpbb
+
+    #: The choices remembered in the manifest with the file (``clipkit embed --all`` reuses them).
+    RECORDED = ("alt", "title", "credit", "spoiler")
+
+    def recorded(self) -> dict:
+        return {k: getattr(self, k) for k in self.RECORDED if getattr(self, k) is not None}

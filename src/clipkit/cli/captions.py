@@ -11,7 +11,13 @@ from __future__ import annotations
 
 import click
 
-from ..render.captions import STYLES
+from ..settings import DEFAULT_CAPTION, CaptionSettings
+from ..settings_apply import convert, field_of
+from .params import setting_option
+
+
+def _choices(name: str) -> tuple[str, ...]:
+    return field_of(CaptionSettings, name)[1]["choices"]
 
 __all__ = ["caption_options", "caption_kwargs", "pop_caption_params", "CAPTION_PARAMS"]
 
@@ -33,9 +39,7 @@ class _Size(click.ParamType):
             self.fail(f"{value!r} is not a size: give a fraction of the frame width (0.05) or a percentage (5%)", param, ctx)
         if number >= 1 and not text.endswith("%"):
             number = number / 100  # "6" means 6 %
-        if not 0.005 <= number <= 0.5:
-            self.fail(f"{value!r} is out of range: give 0.5%–50% of the frame width", param, ctx)
-        return number
+        return convert(CaptionSettings, "caption_size", number, label=param.opts[0] if param is not None else None)
 
 
 def caption_options(*, subs_default: str):
@@ -50,14 +54,14 @@ def caption_options(*, subs_default: str):
                          help="Text shown over the whole output (repeatable). Replaces --subs auto."),
             click.option("--caption-at", "caption_at", nargs=2, multiple=True, metavar="START-END TEXT",
                          help='Text shown for a span, in file time: --caption-at 12:32-12:34 "He knew." (repeatable).'),
-            click.option("--caption-style", type=click.Choice(sorted(STYLES)), default=None,
-                         help="classic (white, black outline, shadow), yellow, or boxed (translucent band). Default: classic."),
-            click.option("--font", default=None, metavar="FONT",
-                         help="Font file (.ttf/.otf/.ttc) or installed family name. Default: an installed font that covers the text."),
+            setting_option("--caption-style", cls=CaptionSettings, name="caption_style", metavar="|".join(_choices("caption_style")),
+                           help="classic (white, black outline, shadow), yellow, or boxed (translucent band). Default: {default}."),
+            setting_option("--font", cls=CaptionSettings, name="font", metavar="FONT",
+                           help="Font file (.ttf/.otf/.ttc) or installed family name. Default: an installed font that covers the text."),
             click.option("--caption-size", type=_Size(), default=None,
-                         help="Text size as a fraction of the frame width (0.05 or 5%). Default: 5%."),
-            click.option("--caption-position", type=click.Choice(["bottom", "top"]), default=None,
-                         help="Where captions sit. Default: bottom ({\\an8} lines in a subtitle file go on top)."),
+                         help=f"Text size as a fraction of the frame width (0.05 or 5%). Default: {DEFAULT_CAPTION.caption_size:.0%}."),
+            setting_option("--caption-position", cls=CaptionSettings, name="caption_position", metavar="|".join(_choices("caption_position")),
+                           help="Where captions sit. Default: {default} ({\\an8} lines in a subtitle file go on top)."),
         ]
         for opt in reversed(opts):
             func = opt(func)

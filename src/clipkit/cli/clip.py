@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import click
 
 from ..pipeline.clip import make_clip
+from ..settings import DEFAULT_CAPTION, DEFAULT_CLIP, ClipSettings, ScenesSettings
 from .captions import caption_options, pop_caption_params
-from .embed_options import EmbedChoice, emit_embed, embed_options
+from .embed_options import EmbedOptions, emit_embed, embed_options
 from .main import echo_notes, main
-from .params import MEDIA_FILE, OUTPUT
+from .params import MEDIA_FILE, OUTPUT, default_text, setting_option
 from .preset_options import load_layers, preset_kwargs, preset_options
 from .progress import ProgressBar
 from .tv_options import tv_options
-
-
-def _fraction(_ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return Fraction(value.strip())
-    except (ValueError, ZeroDivisionError):
-        raise click.BadParameter(f"{value!r} is not a number (e.g. 24, 29.97, 30000/1001)", param=param) from None
 
 
 @main.command()
@@ -30,30 +20,30 @@ def _fraction(_ctx, param, value):
 @click.argument("start", required=False)
 @click.argument("end", required=False)
 @click.option("--scene", type=click.IntRange(1), help="Shot N of the episode (numbered as `clipkit scenes` lists them) instead of START END.")
-@click.option("--snap", is_flag=True, help="Move START and END to the nearest cut within 0.5 s.")
+@click.option("--snap", is_flag=True, help=f"Move START and END to the nearest cut within {default_text(ScenesSettings, 'snap_window')} s.")
 @click.option("-o", "--output", type=OUTPUT, help="Clip file or folder (created if missing). Default: VIDEO-STEM_START_END.mp4 here.")
-@click.option("--format", "format_", type=click.Choice(["mp4", "webm"]), help="mp4 (H.264 + AAC, the default) or webm (VP9 + Opus).")
-@click.option("--audio", type=click.Choice(["on", "off"]), help="off: no sound track.")
-@click.option("--audio-track", type=click.IntRange(0), metavar="N", help="The N-th sound stream (from 0, as `clipkit info` lists them). Default: the first.")
+@click.option("--format", "format_", type=click.Choice(["mp4", "webm"]), help=f"mp4 (H.264 + AAC) or webm (VP9 + Opus). Default {DEFAULT_CLIP.format}.")
+@setting_option("--audio", cls=ClipSettings, name="audio", metavar="on|off", help="off: no sound track. Default {default}.")
+@setting_option("--audio-track", cls=ClipSettings, name="audio_track", metavar="N", help="The N-th sound stream (from 0, as `clipkit info` lists them). Default: the first.")
 @click.option("--audio-only", type=click.Choice(["m4a"]), help="Only the sound, as AAC in .m4a.")
-@click.option("--width", type=click.IntRange(16, 7680), help="Width in pixels; the height keeps the aspect. Default: the source's.")
-@click.option("--height", type=click.IntRange(16, 4320), help="Height in pixels (with --width: exactly that size).")
-@click.option("--fps", callback=_fraction, help="Frame rate (default: the source's own frames and timestamps).")
-@click.option("--crop", help="W:H:X:Y in display pixels, W:H (centred), or auto (remove black bars).")
-@click.option("--crf", type=click.IntRange(0, 51), help="H.264 quality, lower is better (default 20).")
+@setting_option("--width", cls=ClipSettings, name="width", metavar="PX", help="Width in pixels ({range}); the height keeps the aspect. Default: the source's.")
+@setting_option("--height", cls=ClipSettings, name="height", metavar="PX", help="Height in pixels ({range}; with --width: exactly that size).")
+@setting_option("--fps", cls=ClipSettings, name="fps", metavar="N", help="Frame rate, {range} (default: the source's own frames and timestamps).")
+@setting_option("--crop", cls=ClipSettings, name="crop", metavar="W:H:X:Y|auto", help="W:H:X:Y in display pixels, W:H (centred), or auto (remove black bars).")
+@setting_option("--crf", cls=ClipSettings, name="crf", metavar="0-51", help="H.264 quality {range}, lower is better (default {default}).")
 @click.option("--encoder-preset", "preset", type=click.Choice(["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"]),
-              help="x264 speed preset (default veryfast): faster presets make bigger files.")
-@click.option("--max-size", help="Fit under this size (e.g. 10MB; 1000-based): two-pass encode at the bitrate that fits.")
-@click.option("--copy", is_flag=True, help="Lossless smart cut: copy the video, re-encode only START → the next keyframe.")
+              help=f"x264 speed preset (default {DEFAULT_CLIP.preset}): faster presets make bigger files.")
+@setting_option("--max-size", cls=ClipSettings, name="max_size", metavar="SIZE", help="Fit under this size (e.g. 10MB; 1000-based): two-pass encode at the bitrate that fits.")
+@setting_option("--copy", cls=ClipSettings, name="copy", is_flag=True, help="Lossless smart cut: copy the video, re-encode only START → the next keyframe.")
 @click.option("--copy-fallback", type=click.Choice(["encode", "snap"]),
               help="When --copy cannot match the source's codec: encode (a normal cut) or snap (copy from the keyframe before START).")
 @click.option("--soft-subs", is_flag=True, help="Dialogue as a selectable subtitle track (mov_text / WebVTT) instead of burned in.")
 @click.option("--no-poster", is_flag=True, help="No JPEG poster beside the clip.")
-@caption_options(subs_default="auto")
+@caption_options(subs_default=DEFAULT_CAPTION.subs)
 @embed_options
 @preset_options
 @tv_options
-def clip(video: str, start: str | None, end: str | None, output: str | None, embed: EmbedChoice, **opts) -> None:
+def clip(video: str, start: str | None, end: str | None, output: str | None, embed: EmbedOptions, **opts) -> None:
     """Cut VIDEO from START to END (END may be +6) into a clip with its sound.
 
     \b
@@ -84,7 +74,7 @@ def clip(video: str, start: str | None, end: str | None, output: str | None, emb
         overrides["format"] = audio_only or fmt
     overrides.update(caption_kwargs)
     with ProgressBar("clip") as bar:
-        art = make_clip(video, start, end, output, progress=bar, **layered, **overrides)
+        art = make_clip(video, start, end, output, progress=bar, embed=embed, **layered, **overrides)
     echo_notes(art.notes)
     what = f"{art.width}×{art.height}, " if art.kind == "clip" else ""
     click.echo(f"wrote {art.path} ({what}{float(art.duration):.2f} s, {art.bytes / 1000:.0f} KB)", err=True)

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import click
 
-from ..encode.gif.dither import DITHER_METHODS
 from ..pipeline.gif import make_gif
+from ..settings import DEFAULT_CAPTION, GIF_DITHERS, GifSettings, ScenesSettings
 from .captions import caption_options, pop_caption_params
-from .embed_options import EmbedChoice, emit_embed, embed_options
+from .embed_options import EmbedOptions, emit_embed, embed_options
 from .preset_options import load_layers, preset_kwargs, preset_options
 from .main import echo_notes, main
 from .tv_options import tv_options
-from .params import MEDIA_FILE, OUTPUT
+from .params import MEDIA_FILE, OUTPUT, default_text, setting_option
 from .progress import ProgressBar
-
-
-def _fraction(_ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return Fraction(value.strip())
-    except (ValueError, ZeroDivisionError):
-        raise click.BadParameter(f"{value!r} is not a number (e.g. 15, 12.5, 0.5)", param=param) from None
 
 
 @main.command()
@@ -32,25 +21,26 @@ def _fraction(_ctx, param, value):
 @click.argument("start", required=False)
 @click.argument("end", required=False)
 @click.option("--scene", type=click.IntRange(1), help="Shot N of the episode (numbered as `clipkit scenes` lists them) instead of START END.")
-@click.option("--snap", is_flag=True, help="Move START and END to the nearest cut within 0.5 s, so no stray frame of another shot shows.")
+@click.option("--snap", is_flag=True, help=f"Move START and END to the nearest cut within {default_text(ScenesSettings, 'snap_window')} s, "
+              "so no stray frame of another shot shows.")
 @click.option("-o", "--output", type=OUTPUT, help="GIF file or folder (created if missing). Default: VIDEO-STEM_START_END.gif here.")
-@click.option("--width", type=click.IntRange(16, 4096), help="Width in pixels; the height keeps the aspect. Default 540.")
-@click.option("--height", type=click.IntRange(16, 4096), help="Height in pixels (with --width: exactly that size).")
-@click.option("--fps", callback=_fraction, help="Frames per second, at most 50. Default 20 (exactly 5 cs per frame); 12.5 and 25 are exact too.")
-@click.option("--colors", type=click.IntRange(2, 256), help="Palette size. Default 256.")
-@click.option("--dither", type=click.Choice(DITHER_METHODS), help="none (default: smallest, sharpest), ordered (Bayer: stable, helps with few --colors) or diffusion (Floyd–Steinberg).")
-@click.option("--quality", type=click.IntRange(1, 100), help="1–100 (default 75): lower leaves small changes unwritten for a smaller file; 100 writes every change.")
-@click.option("--crop", help="W:H:X:Y in display pixels, W:H (centred), or auto (remove letterbox/pillarbox bars).")
-@click.option("--speed", callback=_fraction, help="Playback speed: 2 is twice as fast, 0.5 slow motion.")
-@click.option("--loop", help="forever (default), once, or N (plays N times).")
-@click.option("--bounce", is_flag=True, help="Play forward, then backward.")
-@click.option("--reverse", is_flag=True, help="Play backward.")
-@click.option("--max-size", help="Fit under this size (e.g. 3MB, 500KB; 1000-based): fewer colours, then fps, then pixels.")
-@click.option("--also", help="Also write the clip as mp4 and/or webp beside the GIF, e.g. --also mp4,webp.")
-@caption_options(subs_default="auto")
+@setting_option("--width", cls=GifSettings, name="width", metavar="PX", help="Width in pixels; the height keeps the aspect. Default {default}.")
+@setting_option("--height", cls=GifSettings, name="height", metavar="PX", help="Height in pixels (with --width: exactly that size).")
+@setting_option("--fps", cls=GifSettings, name="fps", metavar="N", help="Frames per second ({range}). Default {default} (exactly 5 cs per frame); 12.5 and 25 are exact too.")
+@setting_option("--colors", cls=GifSettings, name="colors", metavar="N", help="Palette size ({range}). Default {default}.")
+@setting_option("--dither", cls=GifSettings, name="dither", metavar="|".join(GIF_DITHERS), help="none (smallest, sharpest), ordered (Bayer: stable, helps with few --colors) or diffusion (Floyd–Steinberg). Default {default}.")
+@setting_option("--quality", cls=GifSettings, name="quality", metavar="1-100", help="Quality {range}: lower leaves small changes unwritten for a smaller file; 100 writes every change. Default {default}.")
+@setting_option("--crop", cls=GifSettings, name="crop", metavar="W:H:X:Y|auto", help="W:H:X:Y in display pixels, W:H (centred), or auto (remove letterbox/pillarbox bars).")
+@setting_option("--speed", cls=GifSettings, name="speed", metavar="X", help="Playback speed: 2 is twice as fast, 0.5 slow motion ({range}). Default {default}.")
+@setting_option("--loop", cls=GifSettings, name="loop", metavar="forever|once|N", help="forever, once, or N (plays N times). Default {default}.")
+@setting_option("--bounce", cls=GifSettings, name="bounce", is_flag=True, help="Play forward, then backward.")
+@setting_option("--reverse", cls=GifSettings, name="reverse", is_flag=True, help="Play backward.")
+@setting_option("--max-size", cls=GifSettings, name="max_size", metavar="SIZE", help="Fit under this size (e.g. 3MB, 500KB; 1000-based): fewer colours, then fps, then pixels.")
+@setting_option("--also", cls=GifSettings, name="also", metavar="mp4,webp", help="Also write the clip as mp4 and/or webp beside the GIF, e.g. --also mp4,webp.")
+@caption_options(subs_default=DEFAULT_CAPTION.subs)
 @embed_options
 @preset_options
-def gif(video: str, start: str | None, end: str | None, output: str | None, embed: EmbedChoice, **opts) -> None:
+def gif(video: str, start: str | None, end: str | None, output: str | None, embed: EmbedOptions, **opts) -> None:
     """Make an optimised GIF of VIDEO from START to END (END may be +6 for six seconds),
     or of one whole shot with --scene N.
 
@@ -75,10 +65,8 @@ def gif(video: str, start: str | None, end: str | None, output: str | None, embe
     caption_kwargs = pop_caption_params(opts)
     overrides: dict = {k: v for k, v in opts.items() if v not in (None, False)}
     overrides.update(caption_kwargs)
-    if "also" in overrides:
-        overrides["also"] = tuple(x.strip().lower() for x in overrides["also"].split(",") if x.strip())
     with ProgressBar("gif") as bar:
-        art = make_gif(video, start, end, output, progress=bar, **layered, **overrides)
+        art = make_gif(video, start, end, output, progress=bar, embed=embed, **layered, **overrides)
     echo_notes(art.notes)
     click.echo(f"wrote {art.path} ({art.width}×{art.height}, {art.frame_count} frames, "
                f"{float(art.duration):.2f} s, {art.bytes / 1000:.0f} KB)", err=True)

@@ -33,6 +33,20 @@ class ClipkitGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.lazy_commands))
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``clipkit --help`` without importing the commands (and numpy):
+        each summary is the first line of the command's docstring, read from its module's source."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max((len(n) for n in names), default=0)  # as click's own listing
+        rows = []
+        for name in names:
+            cmd = self.commands.get(name)
+            text = cmd.get_short_help_str(limit) if cmd is not None else _summary(self.lazy_commands[name], name, limit)
+            rows.append((name, text))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def get_command(self, ctx: click.Context, name: str):
         if name not in self.commands and name in self.lazy_commands:
             importlib.import_module(self.lazy_commands[name])  # registers itself on the group
@@ -64,6 +78,20 @@ class ClipkitGroup(click.Group):
                 raise
             click.echo(f"clipkit: internal error: {type(exc).__name__}: {exc} — rerun with --debug and report it", err=True)
             ctx.exit(1)
+
+
+def _summary(module: str, name: str, limit: int) -> str:
+    """The first sentence of command ``name``'s docstring in ``module``, without importing it."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    tree = ast.parse(open(spec.origin, encoding="utf-8").read())  # noqa: SIM115 - read once
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name.rstrip("_") == name.replace("-", "_"):
+            doc = ast.get_docstring(node) or ""
+            return click.Command(name, help=doc).get_short_help_str(limit)
+    return ""
 
 
 def _set_debug(ctx: click.Context, _param, value: bool) -> bool:

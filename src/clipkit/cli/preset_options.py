@@ -8,7 +8,6 @@ objects, and the typed flags go on top as overrides.
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 import click
 

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
 import click
 
 from ..pipeline.scenes import detect_scenes, render_scenes, write_scenes
 from ..pipeline.naming import safe_name
-from ..timecode import parse_time
+from ..settings import ScenesSettings
 from .main import echo_notes, main
 from .tv_options import tv_options, video_path
-from .params import MEDIA_FILE, OUTPUT
+from .params import MEDIA_FILE, OUTPUT, setting_option
 from .progress import ProgressBar
 
 _BY_SUFFIX = {".csv": "csv", ".json": "json", ".html": "html", ".htm": "html", ".txt": "table"}
-
-
-def _seconds(_ctx, param, value):
-    if value is None:
-        return None
-    return Fraction(parse_time(value))
 
 
 @main.command()
@@ -34,16 +27,14 @@ def _seconds(_ctx, param, value):
               "Default: stdout; for --html, VIDEO-STEM_scenes.html here.")
 @click.option("--start", help="Scan from this time (e.g. 12:00). Default: the start.")
 @click.option("--end", help="Scan up to this time (may be +5:00). Default: the end.")
-@click.option("--threshold", type=float, help="Cut score a frame must reach (default 35; ~100 = unrelated shots). Lower finds more cuts.")
-@click.option("--min-scene", callback=_seconds, help="Of two cuts closer than this, keep the stronger; drop a cut this soon after a fade (seconds or 500ms; default 0.5).")
-@click.option("--no-fades", is_flag=True, help="Do not look for fades (faster).")
-@click.option("--no-dissolves", is_flag=True, help="Do not look for dissolves (faster).")
-@click.option("--full-decode", is_flag=True, help="Decode every frame in one pass (slower; the default decodes the frames "
-              "others are predicted from, then only the few frames around each cut and fade — as exact).")
-@click.option("--fast", is_flag=True, hidden=True, help="The default now (kept so old scripts still run).")
-@click.option("--no-cache", is_flag=True, help="Detect again even if this file was scanned with these settings before.")
-def scenes(video: str, fmt: str | None, output: str | None, start: str | None, end: str | None, threshold: float | None,
-           min_scene: Fraction | None, no_fades: bool, no_dissolves: bool, full_decode: bool, fast: bool, no_cache: bool) -> None:
+@setting_option("--threshold", cls=ScenesSettings, name="threshold", metavar="SCORE", help="Cut score a frame must reach (default {default}; ~100 = unrelated shots). Lower finds more cuts.")
+@setting_option("--min-scene", cls=ScenesSettings, name="min_scene", metavar="SECONDS", help="Of two cuts closer than this, keep the stronger; drop a cut this soon after a fade (seconds or 500ms; default {default}).")
+@setting_option("--fades/--no-fades", cls=ScenesSettings, name="fades", help="Look for fades (default: on; off is faster).")
+@setting_option("--dissolves/--no-dissolves", cls=ScenesSettings, name="dissolves", help="Look for dissolves (default: on; off is faster).")
+@setting_option("--fast/--full-decode", cls=ScenesSettings, name="fast", help="--fast (the default): decode the frames others are predicted "
+                "from, then only the few frames around each cut and fade — as exact; --full-decode: every frame in one pass (slower).")
+@setting_option("--cache/--no-cache", cls=ScenesSettings, name="cache", help="Reuse an earlier scan of this file with these settings (default: on).")
+def scenes(video: str, fmt: str | None, output: str | None, start: str | None, end: str | None, **settings) -> None:
     """List the shots of VIDEO: hard cuts, fades and dissolves (camera flashes ignored).
 
     \b
@@ -61,19 +52,7 @@ def scenes(video: str, fmt: str | None, output: str | None, start: str | None, e
     if output and not fmt:
         fmt = _BY_SUFFIX.get(Path(output).suffix.lower())
     fmt = fmt or "table"
-    overrides: dict = {}
-    if threshold is not None:
-        overrides["threshold"] = threshold
-    if min_scene is not None:
-        overrides["min_scene"] = min_scene
-    if no_fades:
-        overrides["fades"] = False
-    if no_dissolves:
-        overrides["dissolves"] = False
-    if full_decode:
-        overrides["fast"] = False
-    if no_cache:
-        overrides["cache"] = False
+    overrides = {k: v for k, v in settings.items() if v is not None}  # only what was typed
     with ProgressBar("scenes") as bar:
         found = detect_scenes(video, start=start, end=end, progress=bar, **overrides)
     echo_notes(found.notes)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 from fractions import Fraction
 
 import click
 
 from ..pipeline.still import still as run_still
-from ..timecode import parse_time
-from .embed_options import EmbedChoice, emit_embed, embed_options
+from ..settings import StillSettings, still_captions
+from .embed_options import EmbedOptions, emit_embed, embed_options
 from .preset_options import load_layers, preset_kwargs, preset_options
 from .captions import caption_options, pop_caption_params
 from .main import echo_notes, main
 from .tv_options import tv_options
-from .params import MEDIA_FILE, OUTPUT
+from .params import MEDIA_FILE, OUTPUT, default_text, setting_option
 
 
 @main.command()
@@ -22,14 +21,14 @@ from .params import MEDIA_FILE, OUTPUT
 @tv_options
 @click.argument("at")
 @click.option("-o", "--output", type=OUTPUT, help="Image file (.png, .jpg, .webp) or folder. Default: VIDEO-STEM_TIME.png here.")
-@click.option("--width", type=click.IntRange(16, 8192), help="Width in pixels (height keeps the aspect). Default: the video's.")
-@click.option("--best", is_flag=True, help="Pick the sharpest non-black frame within ±0.5 s of AT.")
-@click.option("--window", type=str, default=None, help="How far --best looks either side of AT (e.g. 1s, 250ms).")
+@setting_option("--width", cls=StillSettings, name="width", metavar="PX", help="Width in pixels (height keeps the aspect). Default: the video's.")
+@setting_option("--best", cls=StillSettings, name="best", is_flag=True, help="Pick the sharpest non-black frame within ±{window} s of AT.".replace("{window}", default_text(StillSettings, "best_window")))
+@setting_option("--window", cls=StillSettings, name="best_window", metavar="SECONDS", help="How far --best looks either side of AT (e.g. 1s, 250ms). Default {default} s.")
 @embed_options
-@caption_options(subs_default="off")
+@caption_options(subs_default=still_captions(None, asked=False).subs)
 @preset_options
-def still(video: str, at: str, output: str | None, width: int | None, best: bool, window: str | None,
-          embed: EmbedChoice, preset: str | None, platform: str | None, **caption_params) -> None:
+def still(video: str, at: str, output: str | None, width: int | None, best: bool, best_window: Fraction | None,
+          embed: EmbedOptions, preset: str | None, platform: str | None, **caption_params) -> None:
     """Save the frame of VIDEO on screen at AT as an image (frame-accurate).
 
     \b
@@ -42,16 +41,15 @@ def still(video: str, at: str, output: str | None, width: int | None, best: bool
     """
     layers = load_layers(preset, platform)
     layered, output = preset_kwargs(layers, "still", output)
-    if layers is not None and "caption.subs" not in layers.origins:
-        # Stills carry dialogue only when asked for (--subs, or a preset's [caption] subs).
-        layered["caption_settings"] = dataclasses.replace(layered["caption_settings"], subs="off")
+    if layers is not None:
+        layered["caption_settings"] = still_captions(layered["caption_settings"], asked="caption.subs" in layers.origins)
     overrides: dict = {"best": True} if best else {}
     if width:
         overrides["width"] = width
-    if window:
-        overrides["best_window"] = Fraction(parse_time(window))
+    if best_window:
+        overrides["best_window"] = best_window
     overrides.update(pop_caption_params(caption_params))
-    art = run_still(video, at, output, **layered, **overrides)
+    art = run_still(video, at, output, embed=embed, **layered, **overrides)
     echo_notes(art.notes)
     click.echo(f"wrote {art.path} ({art.width}×{art.height}, {art.bytes / 1000:.0f} KB)", err=True)
     emit_embed(art, embed, settings=layers["embed"] if layers else None)

@@ -10,3 +10,7 @@ from .snippet import FORMATS, HTML_FORMATS, check_format, describe, snippet
 from .urls import check_base_url, url_for
 
 __all__ = ["embed_files", "EmbedResult", "FORMATS", "HTML_FORMATS", "snippet", "check_format", "describe", "html_img", "url_for", "check_base_url"]
+
+from ..command_module import make_callable  # noqa: E402
+
+make_callable(__name__, "clipkit.embed.regenerate:embed_files")  # clipkit.embed(files, ...) is the API's `embed`

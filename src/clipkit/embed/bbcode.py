@@ -15,7 +15,7 @@ from .item import EmbedItem
 
 __all__ = ["DIALECTS", "bb_text", "render", "spoiler", "check_dialect"]
 
-DIALECTS = ("generic", "xenforo", "phpbb")
+from ..settings import BBCODE_DIALECTS as DIALECTS  # noqa: E402 - declared once, in settings
 _ZWSP = "\u200b"
 
 

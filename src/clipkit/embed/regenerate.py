@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..artifact import Artifact
 from ..errors import ClipkitError, InputError, UsageError
 from ..manifest import ManifestEntry, read_manifest, rewrite_manifest
-from ..settings import EmbedSettings
+from ..settings import EmbedOptions, EmbedSettings
 from .files import artifact_for, describe_file
-from .snippet import check_format, snippet
+from .snippet import check_format, options_from, snippet
 from .urls import check_base_url
 
 __all__ = ["EmbedResult", "embed_files"]
@@ -86,23 +86,22 @@ def embed_files(
     format: str | None = None,
     *,
     all: bool = False,  # noqa: A002 - the CLI flag's name
-    base_url: str | None = None,
-    alt: str | None = None,
-    title: str | None = None,
-    credit: str | None = None,
-    spoiler: bool | None = None,
-    dialect: str | None = None,
+    options: EmbedOptions | None = None,
     settings: EmbedSettings | None = None,
+    **given,
 ) -> EmbedResult:
     """Snippets for ``paths`` (files), or with ``all=True`` for every file recorded in the
     manifest of each folder in ``paths`` (default: the current folder), in the order made.
 
-    Facts come from the manifest when it records a file unchanged, else from the
-    file itself.  Options not given fall back to those recorded with each file
-    (alt, title, credit, spoiler), then to ``settings``.
+    The choices are an :class:`~clipkit.settings.EmbedOptions` (``options``) or its fields as
+    keywords (``base_url``, ``alt``, ``title``, ``credit``, ``spoiler``, ``dialect``), as for
+    :func:`~clipkit.embed.snippet`.  Facts come from the manifest when it records a file unchanged,
+    else from the file itself.  Choices not given fall back to those recorded with each file (alt,
+    title, credit, spoiler), then to ``settings``.
     """
-    check_format(format or (settings.format if settings else None) or "html")
-    check_base_url(base_url)  # refuse a bad URL before reading anything
+    o = options_from(options, {"format": format, **given})
+    check_format(o.format or (settings.format if settings else None) or "html")
+    check_base_url(o.base_url)  # refuse a bad URL before reading anything
     notes: list[str] = []
     jobs: list[tuple[Artifact, dict]] = []
     if all:
@@ -122,11 +121,8 @@ def embed_files(
             raise UsageError("name at least one file", "or use --all for everything recorded in a folder")
         jobs = [artifact_for(p) for p in paths]
 
-    def pick(given, key):
-        return given if given is not None else recorded.get(key)
-
     out = []
     for artifact, recorded in jobs:
-        out.append(snippet(artifact, format, base_url=base_url, alt=pick(alt, "alt"), title=pick(title, "title"),
-                           credit=pick(credit, "credit"), spoiler=pick(spoiler, "spoiler"), dialect=dialect, settings=settings))
+        chosen = {k: recorded[k] for k in EmbedOptions.RECORDED if getattr(o, k) is None and recorded.get(k) is not None}
+        out.append(snippet(artifact, options=replace(o, **chosen), settings=settings))
     return EmbedResult("\n\n".join(t for t in out if t), tuple(a for a, _ in jobs), tuple(notes))

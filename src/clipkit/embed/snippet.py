@@ -7,12 +7,12 @@ from dataclasses import replace
 
 from ..artifact import Artifact
 from ..errors import UsageError
-from ..settings import DEFAULT_EMBED, EmbedSettings
+from ..settings import DEFAULT_EMBED, EmbedOptions, EmbedSettings
 from . import bbcode, blogger, ghost, hugo, html, markdown, picture, video, wordpress
 from .item import EmbedItem, prepare
 from .urls import check_base_url
 
-__all__ = ["FORMATS", "HTML_FORMATS", "snippet", "check_format"]
+__all__ = ["FORMATS", "HTML_FORMATS", "snippet", "check_format", "options_from"]
 
 Render = Callable[[EmbedItem], str]
 Wrap = Callable[[str, str], str]
@@ -63,50 +63,64 @@ def check_format(name: str | None) -> str:
     raise UsageError(f"unknown embed format {name!r}", f"use one of: {', '.join(FORMATS)}, none")
 
 
+def options_from(options: EmbedOptions | None, given: dict) -> EmbedOptions:
+    """``options`` with the keywords ``given`` (:class:`EmbedOptions` fields; ``None``: not given) on top;
+    a typo'd keyword is a :class:`UsageError` with the name meant.  The values are the caller's own
+    (an alt text "none" stays text), so they are not converted like settings."""
+    from dataclasses import fields
+
+    from ..settings_apply import close_match
+
+    names = [f.name for f in fields(EmbedOptions)]
+    for key in given:
+        if key not in names:
+            close = close_match(key, names)
+            raise UsageError(f"unknown option {key!r}" + (f" (did you mean {close!r}?)" if close else ""),
+                             "valid: " + ", ".join(names))
+    return replace(options or EmbedOptions(), **{k: v for k, v in given.items() if v is not None})
+
+
 def snippet(
     artifacts: Artifact | Iterable[Artifact],
     format: str | None = None,
     *,
-    base_url: str | None = None,
-    alt: str | None = None,
-    title: str | None = None,
-    credit: str | None = None,
-    spoiler: bool | None = None,
-    dialect: str | None = None,
+    options: EmbedOptions | None = None,
     settings: EmbedSettings | None = None,
+    **given,
 ) -> str:
     """Paste-ready text for ``artifacts`` in ``format`` (see :data:`FORMATS`).
 
-    Several artifacts give one snippet each, separated by blank lines (in one
-    spoiler if ``spoiler``).  ``None`` arguments take their value from
-    ``settings`` (default :data:`~clipkit.settings.DEFAULT_EMBED`).  ``alt``
-    defaults to the dialogue in the clip; ``title`` and ``credit`` make the
-    visible caption.  ``dialect`` (generic, xenforo, phpbb) picks the BBCode
-    spoiler form for ``bbcode``.  All text and URLs are escaped for the format.
+    The choices are an :class:`~clipkit.settings.EmbedOptions` (``options``) or its fields as
+    keywords: ``base_url``, ``alt``, ``title``, ``credit``, ``spoiler``, ``dialect``.  Several
+    artifacts give one snippet each, separated by blank lines (in one spoiler if ``spoiler``).
+    What is not given comes from ``settings`` (default :data:`~clipkit.settings.DEFAULT_EMBED`).
+    ``alt`` defaults to the dialogue in the clip; ``title`` and ``credit`` make the visible
+    caption.  ``dialect`` (generic, xenforo, phpbb) picks the BBCode spoiler form for ``bbcode``.
+    All text and URLs are escaped for the format.
     """
+    o = options_from(options, {"format": format, **given})
     s = settings or DEFAULT_EMBED
     changes: dict = {}
-    if base_url is not None:
-        changes["base_url"] = base_url
-    if credit is not None:
-        changes["credit"] = credit
-    if spoiler is not None:
-        changes["spoiler"] = spoiler
-    if dialect is not None:
-        changes["bbcode_dialect"] = dialect
+    if o.base_url is not None:
+        changes["base_url"] = o.base_url
+    if o.credit is not None:
+        changes["credit"] = o.credit
+    if o.spoiler is not None:
+        changes["spoiler"] = o.spoiler
+    if o.dialect is not None:
+        changes["bbcode_dialect"] = o.dialect
     s = replace(s, **changes)
+    format = o.format
     fmt = check_format(format or s.format)
     if fmt == "bbcode":
         fmt = {"generic": "bbcode"}.get(bbcode.check_dialect(s.bbcode_dialect), f"bbcode-{s.bbcode_dialect.lower()}")
     s = replace(s, base_url=check_base_url(s.base_url) or "")
-    if s.video_controls not in ("auto", "always", "never"):
-        raise UsageError(f"video_controls must be auto, always or never, not {s.video_controls!r}", "fix the preset")
     if fmt == "none":
         return ""
     items = [artifacts] if isinstance(artifacts, Artifact) else list(artifacts)
     render, wrap, _ = _TABLE[fmt]
     render = _IN_SPOILER.get(fmt, render) if s.spoiler else render
-    body = "\n\n".join(_renderer(a, fmt, render, bool(s.spoiler))(prepare(a, s, alt=alt, title=title)) for a in items)
+    body = "\n\n".join(_renderer(a, fmt, render, bool(s.spoiler))(prepare(a, s, alt=o.alt, title=o.title)) for a in items)
     if s.spoiler and body:
         body = wrap(body, s.spoiler_label)
     return body

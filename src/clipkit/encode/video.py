@@ -23,7 +23,7 @@ from ..atomic import atomic_path
 
 __all__ = ["VIDEO_KINDS", "write_video"]
 
-VIDEO_KINDS = ("mp4", "webp")
+from ..settings import GIF_SIBLINGS as VIDEO_KINDS  # noqa: E402 - declared once, in settings
 
 
 def _codec_args(kind: str, *, crf: int, quality: int, loop: int | None) -> list[str]:

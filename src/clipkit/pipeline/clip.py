@@ -30,14 +30,19 @@ from ..media.interlace import decode_filters
 from ..media.keyframes import frame_on_screen
 from ..media.probe import MediaInfo, probe
 from ..progress import ProgressFn, report
-from ..render.captions import split_caption_overrides
 from ..render.crop import crop_filter
-from ..settings import DEFAULT_CAPTION, DEFAULT_CLIP, CaptionSettings, ClipSettings
+from ..settings import DEFAULT_CAPTION, DEFAULT_CLIP, CaptionSettings, ClipSettings, EmbedOptions
+from ..settings_apply import apply_split
 from .captions import gather_captions
 from ..timecode import TimeRange, slug_time
 from .clip_limits import check_limits, describe_size
-from .gif import _clip_range, _crop_box, _decoded_frame_size, parse_size
+from .gif import _clip_range, _crop_box, _decoded_frame_size
 from .naming import safe_name
+from .recording import recorded
+
+#: make_clip's own keywords (besides settings fields), for "did you mean" on a typo.
+_PARAMS = ("scene", "snap", "settings", "progress", "caption", "caption_at", "subs", "caption_settings", "record",
+           "embed")
 
 __all__ = ["make_clip", "make_poster", "CLIP_FORMATS"]
 
@@ -46,21 +51,6 @@ CLIP_FORMATS = tuple(FORMAT_CODECS)
 _OVERHEAD = 0.02
 _MIN_VIDEO_BITRATE = 60_000
 _MAX_VIDEO_BITRATE = 80_000_000  # above any clip's need; x264 refuses absurd rates
-
-
-def _check(s: ClipSettings) -> None:
-    if s.format not in FORMAT_CODECS:
-        raise UsageError(f"--format {s.format} is not one of {', '.join(FORMAT_CODECS)}", "mp4 is the default")
-    if s.audio not in ("on", "off"):
-        raise UsageError(f"--audio {s.audio} is not on or off", "e.g. --audio off for a silent clip")
-    if s.format == "m4a" and s.audio == "off":
-        raise UsageError("--audio-only m4a with --audio off leaves nothing to write", "drop one of them")
-    if not 0 <= s.crf <= 51:
-        raise UsageError(f"--crf {s.crf} is outside 0–51", "20 is the default; lower is better")
-    if s.copy_fallback not in ("ask", "encode", "snap"):
-        raise UsageError(f"--copy-fallback {s.copy_fallback} is not ask, encode or snap", "see `clipkit clip --help`")
-    if s.fps is not None and not 0 < Fraction(s.fps) <= 240:
-        raise UsageError(f"--fps {float(s.fps):g} is not above 0 and at most 240", "leave it out to keep the source's frames")
 
 
 def _clip_path(output: str | os.PathLike | None, name: str, ext: str) -> Path:
@@ -91,6 +81,8 @@ def make_clip(
     caption_at=(),
     subs: str | os.PathLike | None = None,
     caption_settings: CaptionSettings | None = None,
+    record: bool = True,
+    embed: EmbedOptions | None = None,
     **overrides,
 ) -> Artifact:
     """Cut ``[start, end)`` of ``source`` into a clip with its sound; return what was written.
@@ -102,16 +94,11 @@ def make_clip(
     Captions (``subs``, ``caption``, ``caption_at``, as for ``make_gif``)
     are burned in, or with ``soft_subs`` muxed as a selectable track.
     The artifact's kind is ``clip`` (``audio`` for m4a); its poster JPEG is a
-    sibling.
+    sibling.  The file is recorded in its folder's manifest (``record``).
     """
-    caption_overrides, overrides = split_caption_overrides(overrides)
-    cs = replace(caption_settings or DEFAULT_CAPTION, **caption_overrides)
-    s = replace(settings or DEFAULT_CLIP, **overrides)
+    s, cs = apply_split(overrides, [settings or DEFAULT_CLIP, caption_settings or DEFAULT_CAPTION], known=_PARAMS)
     if overrides.get("height") and "width" not in overrides:
         s = replace(s, width=None)
-    if isinstance(s.max_size, str):
-        s = replace(s, max_size=parse_size(s.max_size))
-    _check(s)
     info = source if isinstance(source, MediaInfo) else probe(source)
     audio_only = s.format == "m4a"
     if audio_only and info.video is None:
@@ -159,7 +146,7 @@ def make_clip(
             raise UsageError("--copy keeps the picture as it is: captions cannot be burned in or added to it",
                              "drop --copy to have the dialogue in the clip")
 
-        return smart_cut(info, rng, path, s, audio, notes, progress=progress)
+        return recorded(smart_cut(info, rng, path, s, audio, notes, progress=progress), record, embed)
 
     first = frame_on_screen(info, rng.start) if video is not None else rng.start
     if first > rng.start or rng.start - first > 1:
@@ -208,7 +195,8 @@ def make_clip(
         with atomic_path(path) as out:
             os.replace(data_path, out)
     report(progress, 1000, 1000)
-    return _artifact(info, rng, path, s, out_size, notes, job_captions.texts, with_video=video is not None)
+    return recorded(_artifact(info, rng, path, s, out_size, notes, job_captions.texts, with_video=video is not None),
+                    record, embed)
 
 
 def _transport_input(info: MediaInfo, first: Fraction, start: Fraction, audio) -> dict:

@@ -9,7 +9,6 @@ from pathlib import Path
 from ..artifact import Artifact
 from ..embed import snippet
 from ..atomic import atomic_write_text
-from ..manifest import record_artifact
 from ..progress import ProgressFn
 from ..sample import make_sample
 from .gif import make_gif
@@ -46,8 +45,7 @@ def demo(folder: str | os.PathLike = "clipkit-demo", *, progress: ProgressFn | N
         still(sample, "24.5", folder / "still-24.5s.png", best=True),
         make_strip(sample, folder / "sheet.jpg", header=True, progress=progress),
     ]
-    for art in made:
-        record_artifact(art)
+    # (each pipeline call recorded its file in the folder's manifest)
     page = folder / "index.html"
     atomic_write_text(page, _page(sample, made, len(shots.scenes), LABELS))
     return DemoResult(sample, made, page)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -23,23 +22,24 @@ import numpy as np
 
 from ..artifact import Artifact, sha256_of
 from ..atomic import atomic_path, ensure_writable_dir
-from ..encode.gif import MAX_FPS, GifOptions, GifResult, centisecond_delays, encode_gif, tick_times
-from ..encode.gif.dither import DITHER_METHODS
-from ..encode.video import VIDEO_KINDS, write_video
+from ..encode.gif import GifOptions, GifResult, centisecond_delays, encode_gif, tick_times
+from ..encode.video import write_video
 from ..errors import OutputError, TimecodeError, UsageError
 from ..media.frames import Frame, fit_size, frame_at, read_frames
 from ..media.probe import MediaInfo, probe
 from ..media.sources import takes_frames
 from ..progress import ProgressFn, report
-from ..render.captions import caption_overlay, split_caption_overrides
+from ..render.captions import caption_overlay
 from ..render.crop import CropBox, crop_filter, detect_bars, parse_crop
 from ..render.resize import resize
-from ..settings import DEFAULT_CAPTION, DEFAULT_GIF, CaptionSettings, GifSettings
+from ..settings import DEFAULT_CAPTION, DEFAULT_GIF, CaptionSettings, EmbedOptions, GifSettings
+from ..settings_apply import apply_split, parse_size
 from .captions import gather_captions
 from ..timecode import TimeRange, parse_range, slug_time
 from .gif_fit import FPS_STEPS, _Try, fit
 from .gif_time import Shown, at_speed, bounce, constant_rate, frames_on_ticks, reverse
 from .naming import safe_name
+from .recording import recorded
 
 __all__ = ["make_gif", "parse_size", "parse_loop", "Overlay"]
 
@@ -47,18 +47,9 @@ __all__ = ["make_gif", "parse_size", "parse_loop", "Overlay"]
 #: after crop/resize, before quantisation); ``time`` is the file time it shows.
 Overlay = Callable[[Fraction, np.ndarray], np.ndarray]
 
-_SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]i?[bB]?|[bB])?\s*$")
-_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2, "ki": 1024, "kib": 1024, "mi": 1024**2, "mib": 1024**2}
-
-
-def parse_size(text: str | int) -> int:
-    """``3MB``, ``500KB``, ``2.5M``, ``1MiB``, ``120000`` → bytes (KB/MB are 1000-based: fits either reading)."""
-    if isinstance(text, int):
-        return text
-    m = _SIZE_RE.match(text)
-    if not m or float(m.group(1)) <= 0:
-        raise UsageError(f"{text!r} is not a file size", "write it like 3MB, 500KB or 2000000")
-    return int(float(m.group(1)) * _UNITS[(m.group(2) or "").lower()])
+#: make_gif's own keywords (besides settings fields), for "did you mean" on a typo.
+_PARAMS = ("scene", "snap", "settings", "overlay", "reserve_colors", "progress", "caption", "caption_at", "subs",
+           "caption_settings", "record", "embed")
 
 
 def parse_loop(value: str | int | None) -> int | None:
@@ -71,23 +62,6 @@ def parse_loop(value: str | int | None) -> int | None:
     if text.isdigit() and 1 < int(text) <= 65536:
         return int(text) - 1
     raise UsageError(f"--loop {value} is not forever, once or a number of plays", "e.g. --loop forever, --loop once, --loop 3")
-
-
-def _check(s: GifSettings) -> None:
-    if s.dither not in DITHER_METHODS:
-        raise UsageError(f"--dither {s.dither} is not one of {', '.join(DITHER_METHODS)}", "the default is none")
-    if not 2 <= s.colors <= 256:
-        raise UsageError(f"--colors {s.colors} is outside 2–256", "GIF frames hold at most 256 colours")
-    if not 1 <= s.quality <= 100:
-        raise UsageError(f"--quality {s.quality} is outside 1–100", "75 is the default")
-    if not 0 < Fraction(s.fps) <= MAX_FPS:
-        raise UsageError(f"--fps {float(s.fps):g} is not above 0 and at most 50",
-                         "browsers play delays under 2 cs as 10 cs; use 50 fps or less (20 is exact)")
-    if not Fraction(1, 16) <= Fraction(s.speed) <= 16:
-        raise UsageError(f"--speed {float(s.speed):g} is outside 1/16–16", "e.g. --speed 0.5 for slow motion")
-    for kind in s.also:
-        if kind not in VIDEO_KINDS:
-            raise UsageError(f"--also {kind} is not a format clipkit writes beside a GIF", f"use {','.join(VIDEO_KINDS)}")
 
 
 def _crop_box(info: MediaInfo, s: GifSettings, rng: TimeRange, notes: list[str]) -> CropBox | None:
@@ -194,6 +168,8 @@ def make_gif(
     caption_at: Sequence = (),
     subs: str | os.PathLike | None = None,
     caption_settings: CaptionSettings | None = None,
+    record: bool = True,
+    embed: EmbedOptions | None = None,
     **overrides,
 ) -> Artifact:
     """Make an optimised GIF of ``[start, end)`` of ``source``; return what was written.
@@ -212,17 +188,13 @@ def make_gif(
     ``track:N``, ``lang:xxx``) on the frames where it is spoken, plus
     ``caption`` texts over the whole GIF and ``caption_at`` ``(span, text)``
     pairs; their look comes from :class:`~clipkit.settings.CaptionSettings`
-    fields given as overrides (``caption_style``, ``font``, …).
+    fields given as overrides (``caption_style``, ``font``, …).  The file is
+    recorded in its folder's manifest (``record``), with the snippet choices of
+    ``embed`` (alt, title, credit, spoiler) for ``clipkit embed --all``.
     """
-    caption_overrides, overrides = split_caption_overrides(overrides)
-    cs = replace(caption_settings or DEFAULT_CAPTION, **caption_overrides)
-    s = replace(settings or DEFAULT_GIF, **overrides)
+    s, cs = apply_split(overrides, [settings or DEFAULT_GIF, caption_settings or DEFAULT_CAPTION], known=_PARAMS)
     if overrides.get("height") and "width" not in overrides:
         s = replace(s, width=None)  # only a height typed: the width follows the aspect, not the default 540
-    if isinstance(s.max_size, str):
-        s = replace(s, max_size=parse_size(s.max_size))
-    s = replace(s, fps=Fraction(s.fps), speed=Fraction(s.speed), also=tuple(s.also))
-    _check(s)
     loop = parse_loop(s.loop)
     info = source if isinstance(source, MediaInfo) else probe(source)
 
@@ -257,12 +229,12 @@ def make_gif(
     if captions_overlay is not None:
         notes.extend(captions_overlay.notes)
     h, w = made.shown.images[0].shape[:2]
-    return Artifact(
+    return recorded(Artifact(
         path=job.path, kind="gif", width=w, height=h, bytes=len(made.data), source=info.path,
         start=job.range.start, end=job.range.end, duration=Fraction(made.result.duration_cs, 100),
         frame_count=made.result.frames_written, sha256=sha256_of(job.path), notes=tuple(notes),
         siblings=tuple(siblings), captions=job_captions.texts,
-    )
+    ), record, embed)
 
 
 # ---------------------------------------------------------------- stages

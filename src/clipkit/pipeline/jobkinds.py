@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -91,9 +91,9 @@ def _captions(p: dict) -> dict:
 
 def _still_captions(p: dict, caption_settings: Any) -> Any:
     """Stills carry dialogue only when the job asks (subs = …), as with ``clipkit still``."""
-    if p.get("subs") in (None, ""):
-        return replace(caption_settings, subs="off")
-    return caption_settings
+    from ..settings import still_captions
+
+    return still_captions(caption_settings, asked=p.get("subs") not in (None, ""))
 
 
 register(JobKind(

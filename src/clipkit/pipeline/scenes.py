@@ -26,6 +26,7 @@ from ..scenes.features import features_of
 from ..scenes.manager import ScanResult, build_scenes, scan
 from ..scenes.model import Cut, SceneList, Transition
 from ..settings import DEFAULT_SCENES, ScenesSettings
+from ..settings_apply import apply
 from ..timecode import TimeRange, format_time, parse_range, parse_time
 
 __all__ = ["detect_scenes", "scene_range", "snap_range", "scene_thumbnails", "render_scenes", "write_scenes"]
@@ -117,15 +118,6 @@ def _timeline(points: list, most: int = 2000) -> tuple:
     return tuple(out)
 
 
-def _check(s: ScenesSettings) -> None:
-    if not 0 < s.threshold <= 255:
-        raise UsageError(f"threshold {s.threshold:g} is out of range", "use a value between 1 and 255 (default 35; lower finds more cuts)")
-    if s.min_scene < 0:
-        raise UsageError("min_scene cannot be negative", "give seconds, e.g. 0.5")
-    if not 16 <= s.analysis_width <= 1920:
-        raise UsageError(f"analysis_width {s.analysis_width} is out of range", "use 16–1920 pixels (default 128)")
-
-
 def detect_scenes(
     source: str | os.PathLike | MediaInfo,
     *,
@@ -143,8 +135,7 @@ def detect_scenes(
     Results are cached per file and settings.  Damaged frames are skipped and
     named in ``notes``.
     """
-    s = replace(settings or DEFAULT_SCENES, **overrides)
-    _check(s)
+    s = apply(settings or DEFAULT_SCENES, overrides)
     info = source if isinstance(source, MediaInfo) else probe(source)
     video = info.require_video()
     rate = video.frame_rate or Fraction(25)
@@ -250,7 +241,7 @@ def snap_range(source: str | os.PathLike | MediaInfo, start: str | Fraction, end
     ``window`` limits detection to that part of the file (a GIF of a long
     episode needs only the seconds around it); its own edges are not boundaries.
     """
-    s = replace(settings or DEFAULT_SCENES, **overrides)
+    s = apply(settings or DEFAULT_SCENES, overrides)
     info = source if isinstance(source, MediaInfo) else probe(source)
     video = info.require_video()
     rng = parse_range(start, end, duration=info.duration, frame_rate=video.frame_rate)
@@ -273,7 +264,7 @@ def snap_range(source: str | os.PathLike | MediaInfo, start: str | Fraction, end
     return TimeRange(new_start, new_end)
 
 
-def scene_thumbnails(found: SceneList, width: int = 240, *, progress: ProgressFn | None = None) -> list[bytes]:
+def scene_thumbnails(found: SceneList, width: int = DEFAULT_SCENES.thumbnail_width, *, progress: ProgressFn | None = None) -> list[bytes]:
     """One JPEG thumbnail per shot: the frame in the middle of it (one short seek each)."""
     info = probe(found.source)
     thumbs = []
@@ -287,14 +278,14 @@ def scene_thumbnails(found: SceneList, width: int = 240, *, progress: ProgressFn
     return thumbs
 
 
-def write_scenes(found: SceneList, output: str | os.PathLike, fmt: str, *, thumbnail_width: int = 240,
+def write_scenes(found: SceneList, output: str | os.PathLike, fmt: str, *, thumbnail_width: int = DEFAULT_SCENES.thumbnail_width,
                  progress: ProgressFn | None = None) -> Path:
     """Write ``found`` as ``fmt`` (table, csv, json, html) to ``output``, atomically."""
     text = render_scenes(found, fmt, thumbnail_width=thumbnail_width, progress=progress)
     return atomic_write_text(output, text)
 
 
-def render_scenes(found: SceneList, fmt: str, *, thumbnail_width: int = 240, progress: ProgressFn | None = None) -> str:
+def render_scenes(found: SceneList, fmt: str, *, thumbnail_width: int = DEFAULT_SCENES.thumbnail_width, progress: ProgressFn | None = None) -> str:
     """``found`` as text in ``fmt``: table, csv, json or html (with thumbnails)."""
     if fmt == "table":
         return formats.to_table(found) + "\n"

@@ -13,13 +13,18 @@ from ..media.frames import Frame, read_frames
 from ..media.probe import MediaInfo, probe
 from ..scenes import choice
 from ..media.sources import takes_frames
-from ..render.captions import burn_captions, split_caption_overrides
-from ..settings import DEFAULT_STILL, CaptionSettings, StillSettings
+from ..render.captions import burn_captions
+from ..settings import DEFAULT_STILL, CaptionSettings, EmbedOptions, StillSettings, still_captions
+from ..settings_apply import apply_split
 from .captions import gather_captions
 from ..timecode import format_time, parse_time, slug_time
 from .naming import output_path
+from .recording import recorded
 
 __all__ = ["still", "pick_best_frame"]
+
+#: still's own keywords (besides settings fields), for "did you mean" on a typo.
+_PARAMS = ("settings", "caption", "caption_at", "subs", "caption_settings", "record", "embed")
 
 
 def pick_best_frame(frames: list[Frame], target: Fraction, lo: Fraction, hi: Fraction) -> tuple[Frame, str]:
@@ -53,6 +58,8 @@ def still(
     caption_at=(),
     subs: str | os.PathLike | None = None,
     caption_settings: CaptionSettings | None = None,
+    record: bool = True,
+    embed: EmbedOptions | None = None,
     **overrides,
 ) -> Artifact:
     """Write the frame on screen at ``at`` as an image; return what was made.
@@ -64,11 +71,12 @@ def still(
     :class:`~clipkit.settings.CaptionSettings` fields (``caption_style``,
     ``font``, ``caption_size``, …).  ``caption`` text(s), ``caption_at``
     ``(span, text)`` pairs and the dialogue of ``subs`` (``auto``, a file,
-    ``track:N``, ``lang:xxx``; default none) are burned into the image.
+    ``track:N``, ``lang:xxx``; default none: see :func:`~clipkit.settings.still_captions`)
+    are burned into the image.  The file is recorded in its folder's manifest (``record``).
     """
-    caption_overrides, overrides = split_caption_overrides(overrides)
-    cs = replace(caption_settings or CaptionSettings(subs="off"), **caption_overrides)
-    s = replace(settings or DEFAULT_STILL, **overrides)
+    s, cs = apply_split(overrides, [settings or DEFAULT_STILL,
+                                    still_captions(caption_settings, asked=caption_settings is not None)],
+                        known=_PARAMS)
     info = source if isinstance(source, MediaInfo) else probe(source)
     video = info.require_video()
     t = parse_time(at, frame_rate=video.frame_rate) if isinstance(at, str) else Fraction(at)
@@ -124,7 +132,7 @@ def still(
     quality = s.jpeg_quality if path.suffix.lower() in (".jpg", ".jpeg") else s.webp_quality
     write_image(image, path, quality=quality)
     h, w = image.shape[:2]
-    return Artifact(
+    return recorded(Artifact(
         path=path, kind="still", width=w, height=h, bytes=path.stat().st_size, source=info.path,
         start=frame.time, end=frame.time, sha256=sha256_of(path), notes=tuple(notes), captions=burned,
-    )
+    ), record, embed)

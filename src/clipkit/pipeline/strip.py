@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import replace
 from fractions import Fraction
 
 from PIL import Image
@@ -27,11 +26,13 @@ from ..progress import ProgressFn, report
 from ..render import strip as layout_mod
 from ..render.strip import tile_label, tile_labels
 from ..scenes.choice import alike
-from ..settings import DEFAULT_STRIP, StripSettings
+from ..settings import DEFAULT_STRIP, EmbedOptions, StripSettings
+from ..settings_apply import apply
 from ..timecode import format_time
 from .naming import output_path
 from .strip_frames import Tile, choose_tiles
 from .strip_slots import Slot, parse_range_text, plan_slots, scene_slots
+from .recording import recorded
 
 __all__ = ["make_strip", "choose_tiles", "plan_slots", "Slot", "Tile", "tile_label", "parse_range_text"]
 
@@ -81,23 +82,6 @@ def _fit(image: Image.Image, fmt: str, s: StripSettings) -> tuple[bytes, str | N
     return data, (f"quality {q} to fit {_human(s.max_size)}" if q < s.quality else None)
 
 
-def _check(s: StripSettings) -> None:
-    if s.width < 16 or s.width > 20000:
-        raise UsageError(f"width {s.width} px is out of range", "use 16–20000 pixels")
-    if s.label_format not in ("auto", "precise", "none"):
-        raise UsageError(f"unknown label format {s.label_format!r}", "use auto, precise or none")
-    if s.label_position not in layout_mod.LABEL_POSITIONS:
-        raise UsageError(f"unknown label position {s.label_position!r}", f"use one of: {', '.join(layout_mod.LABEL_POSITIONS)}")
-    if s.max_size is not None and s.max_size <= 0:
-        raise UsageError(f"--max-size must be more than 0 (got {s.max_size})", "give a size such as 500KB")
-    if not 1 <= s.min_quality <= s.quality <= 100:
-        raise UsageError(f"quality {s.quality} / min_quality {s.min_quality} are out of range", "use 1 ≤ min_quality ≤ quality ≤ 100")
-    if s.window <= 0:
-        raise UsageError("the search window must be more than 0 seconds", "give e.g. 0.5")
-    if s.radius < 0 or s.border < 0:
-        raise UsageError("radius and border cannot be negative", "use 0 or more pixels")
-
-
 # ---------------------------------------------------------------- the job
 
 
@@ -111,6 +95,8 @@ def make_strip(
     at: str | list | tuple | None = None,
     range_: str | tuple | None = None,
     per_scene: bool = False,
+    record: bool = True,
+    embed: EmbedOptions | None = None,
     **overrides,
 ) -> Artifact:
     """Write a strip / contact sheet of the best frames of ``source``; return what was made.
@@ -121,16 +107,10 @@ def make_strip(
     or a pair), one per shot (``per_scene``), or exactly at ``at``
     (``"12:30,14:02"`` or a list).  ``overrides`` are
     :class:`~clipkit.settings.StripSettings` fields (``layout``, ``count``,
-    ``cols``, ``rows``, ``width``, ``header``, ``max_size``, …).
+    ``cols``, ``rows``, ``width``, ``header``, ``max_size``, …).  The file is
+    recorded in its folder's manifest (``record``).
     """
-    s = replace(settings or DEFAULT_STRIP, **overrides)
-    if isinstance(s.max_size, str):
-        from .gif import parse_size  # the one parser of "500KB"-style sizes
-
-        s = replace(s, max_size=parse_size(s.max_size))
-    if not isinstance(s.window, Fraction):
-        s = replace(s, window=Fraction(str(s.window)))
-    _check(s)
+    s = apply(settings or DEFAULT_STRIP, overrides)
     if sum(x is not None and x is not False for x in (at, per_scene or None)) > 1:
         raise UsageError("--at and --per-scene choose frames in different ways", "give only one of them")
     if at is not None and range_ is not None:
@@ -212,9 +192,9 @@ def make_strip(
         notes.append(quality_note)
     if plan.tile_width > video.display_size[0]:
         notes.append(f"tiles ({plan.tile_width} px) are wider than the video ({video.display_size[0]} px): upscaled")
-    return Artifact(
+    return recorded(Artifact(
         path=path, kind="strip", width=image.width, height=image.height, bytes=len(data), source=info.path,
         start=min(t.time for t in tiles), end=max(t.time for t in tiles), frame_count=len(tiles),
         sha256=sha256_of(path), notes=tuple(notes),
-    )
+    ), record, embed)
 

@@ -38,11 +38,9 @@ __all__ = [
     "tile_labels",
 ]
 
-LAYOUTS = ("grid", "row", "column")
-LABEL_POSITIONS = ("top-left", "top-right", "bottom-left", "bottom-right")
-
-#: Tiles when neither a count nor a shape is given.
-DEFAULT_COUNT = {"grid": 16, "row": 5, "column": 5}
+from ..settings import STRIP_DEFAULT_COUNT as DEFAULT_COUNT  # noqa: E402 - the defaults live in settings
+from ..settings import STRIP_LABEL_POSITIONS as LABEL_POSITIONS  # noqa: E402
+from ..settings import STRIP_LAYOUTS as LAYOUTS  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -9,3 +9,7 @@ it.  The job itself — decoding, caching, notes — is
 :func:`clipkit.pipeline.scenes.detect_scenes`.  :mod:`.choice` says what a
 good frame is (sharp, not black, blank, mid-fade or a flash) for stills and strips.
 """
+
+from ..command_module import make_callable
+
+make_callable(__name__, "clipkit.pipeline.scenes:detect_scenes")  # clipkit.scenes(video, ...) is the API's `scenes`

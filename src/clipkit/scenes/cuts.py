@@ -21,6 +21,7 @@ from .detector import Detector
 from .features import FrameFeatures, content_diff
 from .flash import returns_within
 from .model import Cut, Event, Flash
+from ..settings import DEFAULT_SCENES
 
 __all__ = ["CutDetector"]
 
@@ -31,7 +32,8 @@ _BUSY_RATIO = 1.4
 
 
 class CutDetector(Detector):
-    def __init__(self, threshold: float = 35.0, ratio: float = 2.5, window: int = 2, flash_frames: int = 6,
+    def __init__(self, threshold: float = DEFAULT_SCENES.threshold, ratio: float = DEFAULT_SCENES.adaptive_ratio,
+                 window: int = 2, flash_frames: int = 6,
                  busy_ratio: float = _BUSY_RATIO, candidates: bool = False) -> None:
         """``candidates``: a coarse pass (frames skipped) — cuts that pass only the looser
         ``busy_ratio`` given here, not the usual one, are also reported, with their times in

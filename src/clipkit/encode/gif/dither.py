@@ -17,7 +17,7 @@ from PIL import Image
 
 __all__ = ["DITHER_METHODS", "Remapper", "remap", "dither_strength"]
 
-DITHER_METHODS = ("none", "ordered", "diffusion")
+from ...settings import GIF_DITHERS as DITHER_METHODS  # noqa: E402 - declared once, in settings
 
 
 def _bayer(n: int) -> np.ndarray:

@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ...atomic import ensure_writable_dir
-from ...errors import Cancelled, ClipkitError, UsageError
-from ...manifest import record_artifact
+from ...errors import Cancelled, UsageError
 from ...presets import resolve
 from ...progress import ProgressFn, report
 from ..batch_index import write_index
@@ -129,11 +128,7 @@ def batch(
             state.record(p.output.relative_to(out_root).as_posix(), p.key, p.output, art, p.job.line)
         except OSError:
             pass
-        notes = p.notes + tuple(art.notes)
-        try:  # `clipkit embed --all` and the manifest know the batch's files too
-            record_artifact(art)
-        except ClipkitError as exc:
-            notes += (f"not recorded in the manifest: {exc.message}",)
+        notes = p.notes + tuple(art.notes)  # the job recorded its file in the manifest (or says why not)
         results[outcome.index] = JobResult(outcome.index, p.job.line, p.kind, "made", p.output, art,
                                            seconds=outcome.seconds, notes=notes, reason=reason)
         report(progress, len(results), total)

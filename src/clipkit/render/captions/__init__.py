@@ -9,7 +9,7 @@ by one alpha blend (:mod:`.overlay`: ``caption_overlay`` for the GIF engine,
 (:mod:`clipkit.subtitles.model`); no files are read or written here.
 """
 
-from .draw import STYLES, CaptionStyle, RenderedCaption, check_caption_settings, render_cue, split_caption_overrides
+from .draw import STYLES, CaptionStyle, RenderedCaption, check_caption_settings, render_cue
 from .overlay import CaptionOverlay, CaptionPlan, burn_captions, caption_overlay
 from .wrap import fit_lines, wrap_runs
 
@@ -25,5 +25,4 @@ __all__ = [
     "wrap_runs",
     "fit_lines",
     "check_caption_settings",
-    "split_caption_overrides",
 ]

@@ -9,7 +9,7 @@ shaped by Raqm when Pillow has it.  Pure image work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -20,7 +20,7 @@ from ...subtitles.model import Cue, Run
 from ..fonts import FontChoice, find_font, is_bold, is_italic, load_font
 from .wrap import direction, fit_lines, line_text
 
-__all__ = ["CaptionStyle", "STYLES", "RenderedCaption", "render_cue", "check_caption_settings", "split_caption_overrides"]
+__all__ = ["CaptionStyle", "STYLES", "RenderedCaption", "render_cue", "check_caption_settings"]
 
 RGB = tuple[int, int, int]
 
@@ -41,26 +41,11 @@ STYLES: dict[str, CaptionStyle] = {
 
 
 def check_caption_settings(s: CaptionSettings) -> CaptionStyle:
-    """The style of ``s``; :class:`UsageError` for a value out of range."""
-    if s.caption_style not in STYLES:
-        raise UsageError(f"unknown caption style {s.caption_style!r}", "use one of: " + ", ".join(STYLES))
-    if s.caption_position not in ("bottom", "top"):
-        raise UsageError(f"unknown caption position {s.caption_position!r}", "use bottom or top")
-    if not 0.005 <= s.caption_size <= 0.5:
-        raise UsageError(f"caption size {s.caption_size:g} is out of range", "give a fraction of the frame width between 0.005 and 0.5 (e.g. 0.05)")
-    if not 0 <= s.caption_margin < 0.45:
-        raise UsageError(f"caption margin {s.caption_margin:g} is out of range", "give a fraction between 0 and 0.45 (e.g. 0.05)")
-    if s.caption_max_lines < 1:
-        raise UsageError("caption_max_lines must be at least 1", "e.g. 2")
+    """The style of ``s``; :class:`UsageError` for a value outside the ranges declared in ``settings.py``."""
+    from ...settings_apply import validate
+
+    validate(s)
     return STYLES[s.caption_style]
-
-
-def split_caption_overrides(overrides: dict) -> tuple[dict, dict]:
-    """Split keyword overrides into CaptionSettings fields and the rest."""
-    names = {f.name for f in fields(CaptionSettings)}
-    mine = {k: v for k, v in overrides.items() if k in names}
-    rest = {k: v for k, v in overrides.items() if k not in names}
-    return mine, rest
 
 
 class _Fonts:

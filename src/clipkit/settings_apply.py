@@ -1,0 +1,281 @@
+"""One way in for settings: every caller's overrides become a checked settings object here.
+
+API keywords (``clipkit.gif(..., fps=15)``), CLI flags, ``--set gif.fps=15``,
+job-file keys and preset tables all go through :func:`apply` (or its parts,
+:func:`convert` and :func:`validate`), so they share
+
+* one conversion per type: ``"3MB"`` (:func:`parse_size`, the one size
+  parser), ``"500ms"``, ``"1/2"``, ``"true"``, ``"mp4,webp"``, ``"none"``;
+* one range check, read from the field's metadata (``settings.setting``), and
+  the class's own ``check()`` for rules that span fields;
+* one "did you mean" for a typo'd key.
+
+Errors are :class:`~clipkit.errors.UsageError` (exit 2 in the CLI) that name
+where the value came from (``source``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import Field, fields, replace
+from fractions import Fraction
+from functools import cache
+from typing import Any
+
+from . import settings as settings_module
+from .errors import UsageError
+
+__all__ = ["parse_size", "coerce", "convert", "check_value", "validate", "apply", "apply_split", "close_match",
+           "field_of", "type_name", "show_value", "range_text"]
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(i?)b?|b)?\s*$", re.IGNORECASE)
+
+
+def parse_size(text: str | int) -> int:
+    """``"3MB"`` → 3_000_000, ``"500KB"``, ``"1GB"``, ``"2.5M"``, ``"1200"`` (bytes; K/M/G are
+    1000-based, ``KiB``/``MiB``/``GiB`` 1024-based).  The one size parser: gif, strip and presets."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text
+    m = _SIZE.match(str(text))
+    if not m or float(m.group(1)) <= 0:
+        raise UsageError(f"{text!r} is not a file size", "write it like 3MB, 500KB, 1GB or 2000000 (bytes)")
+    number, unit, binary = m.groups()
+    power = {"": 0, "k": 1, "m": 2, "g": 3}[(unit or "").lower()]
+    return int(float(number) * (1024 if binary else 1000) ** power)
+
+
+def type_name(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(type_name(a) for a in typing.get_args(tp))
+    if origin is tuple:
+        return "a list"
+    if tp is type(None):
+        return '"none"'
+    if tp is Fraction:
+        return 'a number (e.g. 0.5, "1/2", "500ms")'
+    return {int: "an integer", float: "a number", bool: "true or false", str: "a string"}.get(tp, getattr(tp, "__name__", str(tp)))
+
+
+def coerce(value: Any, tp: Any, *, from_text: bool = False, size: bool = False) -> Any:
+    """``value`` as type ``tp`` (one of the types settings use); ValueError if it is not one.
+
+    ``from_text``: ``value`` was typed (CLI, ``--set``, CSV), so ``"480"`` is an integer and
+    ``"yes"`` a boolean; TOML values must have their own type.  ``size``: an integer may be
+    written ``"3MB"``.
+    """
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(tp)
+        if type(None) in args and (value is None or isinstance(value, str) and value.strip().lower() in ("none", "off", "null")):
+            return None
+        real = [a for a in args if a is not type(None)]
+        if len(real) == 1:  # X | None: X's own error ("not a file size")
+            return coerce(value, real[0], from_text=from_text, size=size)
+        for arg in real:
+            try:
+                return coerce(value, arg, from_text=from_text, size=size)
+            except (ValueError, TypeError, UsageError):
+                pass
+        raise ValueError(f"expected {type_name(tp)}")
+    if origin is tuple:
+        if isinstance(value, str):
+            value = [v.strip().lower() for v in value.split(",") if v.strip()]
+        if not isinstance(value, (list, tuple)):
+            raise ValueError("expected a list")
+        item = (typing.get_args(tp) or (str,))[0]
+        return tuple(coerce(v, item, from_text=from_text) for v in value)
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+        if from_text and isinstance(value, str) and value.strip().lower() in _BOOLS:
+            return _BOOLS[value.strip().lower()]
+        raise ValueError("expected true or false")
+    if tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            if size:
+                return parse_size(value)
+            if from_text and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+                return int(value)
+        raise ValueError("expected an integer")
+    if tp is float:
+        if isinstance(value, (int, float, Fraction)) and not isinstance(value, bool):
+            return float(value)
+        if from_text and isinstance(value, str):
+            return float(value)
+        raise ValueError("expected a number")
+    if tp is Fraction:
+        if isinstance(value, bool):
+            raise ValueError("expected a number")
+        if isinstance(value, (int, Fraction)):
+            return Fraction(value)
+        if isinstance(value, float):
+            return Fraction(str(value))
+        if isinstance(value, str):
+            try:
+                return Fraction(value.strip())
+            except (ValueError, ZeroDivisionError):
+                from .timecode import parse_time  # "500ms", "1.5s"
+
+                try:
+                    return Fraction(parse_time(value))
+                except Exception:
+                    raise ValueError(f"not {type_name(tp)}") from None
+        raise ValueError(f"not {type_name(tp)}")
+    if tp is str:
+        if isinstance(value, str):
+            return value
+        raise ValueError("expected a string")
+    return value
+
+
+_BOOLS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, vars(settings_module))
+
+
+@cache
+def _fields(cls: type) -> dict[str, Field]:
+    return {f.name: f for f in fields(cls)}
+
+
+def field_of(cls: type, name: str) -> tuple[Any, Mapping]:
+    """``(type, metadata)`` of field ``name`` of settings class ``cls``."""
+    return _hints(cls)[name], _fields(cls)[name].metadata
+
+
+def show_value(value: Any) -> str:
+    """A value as a user writes it: ``20``, ``0.5``, ``none``, ``mp4,webp``."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Fraction):
+        return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, tuple):
+        return ",".join(map(show_value, value)) or "none"
+    return str(value)
+
+
+def close_match(key: str, names: Iterable[str]) -> str | None:
+    found = difflib.get_close_matches(key, list(names), n=1, cutoff=0.7)
+    return found[0] if found else None
+
+
+def _unknown(key: str, names: Sequence[str], source: str, error: type[UsageError]) -> UsageError:
+    close = close_match(key, names)
+    return error(f"{source}unknown option {key!r}" + (f" (did you mean {close!r}?)" if close else ""),
+                 "valid: " + ", ".join(names))
+
+
+def range_text(meta: Mapping) -> str:
+    """The declared range in words: ``2–256``, ``above 0 and at most 50``, ``at least 1``."""
+    def show(v: Any) -> str:
+        return f"{v.numerator}/{v.denominator}" if isinstance(v, Fraction) and v.denominator != 1 else show_value(v)
+
+    if "min" in meta and "max" in meta:
+        return f"{show(meta['min'])}–{show(meta['max'])}"
+    lo = f"above {show(meta['above'])}" if "above" in meta else (f"at least {show(meta['min'])}" if "min" in meta else "")
+    hi = f"at most {show(meta['max'])}" if "max" in meta else ""
+    return " and ".join(x for x in (lo, hi) if x)
+
+
+def _rule_words(meta: Mapping) -> str:
+    text = range_text(meta)
+    return f"from {text.replace('–', ' to ')}" if "min" in meta and "max" in meta else text
+
+
+def check_value(cls: type, name: str, value: Any, *, source: str = "", error: type[UsageError] = UsageError,
+                label: str | None = None) -> None:
+    """Check one converted value against the range/choices declared beside its field
+    (``label``: what the message calls it, e.g. the flag ``--fps``; default the field's name)."""
+    _, meta = field_of(cls, name)
+    label = label or name
+    if value is None:
+        return
+    problem = meta["valid"](value) if "valid" in meta else None
+    if problem:
+        raise error(f"{source}{label} {show_value(value)} {problem}", meta.get("hint"))
+    choices = meta.get("choices")
+    if choices is not None:
+        for item in value if isinstance(value, tuple) else (value,):
+            if item not in choices:
+                raise error(f"{source}{label} {show_value(item)} is not one of {', '.join(choices)}",
+                            meta.get("hint") or f"use one of: {', '.join(choices)}")
+    if isinstance(value, (int, float, Fraction)) and not isinstance(value, bool):
+        low = ("above" in meta and value <= meta["above"]) or ("min" in meta and value < meta["min"])
+        if low or ("max" in meta and value > meta["max"]):
+            raise error(f"{source}{label} {show_value(value)} is out of range: it must be {_rule_words(meta)}",
+                        meta.get("hint") or f"give {name} {_rule_words(meta)} (default {show_value(_default(cls, name))})")
+
+
+def _default(cls: type, name: str) -> Any:
+    return getattr(cls(), name)
+
+
+def convert(cls: type, name: str, value: Any, *, source: str = "", from_text: bool | None = None,
+            error: type[UsageError] = UsageError, label: str | None = None) -> Any:
+    """``value`` (typed text, TOML or Python) converted to field ``name`` of ``cls`` and range-checked."""
+    if name not in _fields(cls):
+        raise _unknown(name, list(_fields(cls)), source, error)
+    tp, meta = field_of(cls, name)
+    try:
+        out = coerce(value, tp, from_text=isinstance(value, str) if from_text is None else from_text,
+                     size=bool(meta.get("size")))
+    except (ValueError, TypeError) as exc:
+        raise error(f"{source}{label or name} = {value!r}: {exc}", f"give {type_name(tp)}") from None
+    except UsageError as exc:
+        raise error(f"{source}{label or name} = {value!r}: {exc.message}", exc.hint) from None
+    check_value(cls, name, out, source=source, error=error, label=label)
+    return out
+
+
+def validate(obj: Any, *, source: str = "", error: type[UsageError] = UsageError) -> Any:
+    """Check every field of ``obj`` against its declared range, then the class's ``check()``."""
+    cls = type(obj)
+    for name in _fields(cls):
+        check_value(cls, name, getattr(obj, name), source=source, error=error)
+    problem = obj.check() if hasattr(obj, "check") else None
+    if problem:
+        what, _, hint = problem.partition(": ")
+        raise error(f"{source}{what}", hint or None)
+    return obj
+
+
+def apply(base: Any, overrides: Mapping[str, Any] | None = None, *, source: str = "",
+          error: type[UsageError] = UsageError) -> Any:
+    """``base`` (a settings object, or its class for the defaults) with ``overrides`` (field name →
+    value) converted, range-checked and the result validated.  Unknown names: "did you mean"."""
+    obj = base() if isinstance(base, type) else base
+    cls = type(obj)
+    changes = {k: convert(cls, k, v, source=source, error=error) for k, v in (overrides or {}).items()}
+    return validate(replace(obj, **changes) if changes else obj, source=source, error=error)
+
+
+def apply_split(overrides: Mapping[str, Any], bases: Sequence[Any], *, known: Iterable[str] = (), source: str = "",
+                error: type[UsageError] = UsageError) -> list[Any]:
+    """Like :func:`apply` for a call whose keywords set several settings objects (``make_gif``:
+    GifSettings and CaptionSettings): each key goes to the first object that has the field.
+    ``known`` are the call's other parameter names (suggested for a typo too)."""
+    objs = [b() if isinstance(b, type) else b for b in bases]
+    parts: list[dict] = [{} for _ in objs]
+    for key, value in overrides.items():
+        for i, obj in enumerate(objs):
+            if key in _fields(type(obj)):
+                parts[i][key] = value
+                break
+        else:
+            names = list(dict.fromkeys([*known, *(n for o in objs for n in _fields(type(o)))]))
+            raise _unknown(key, names, source, error)
+    return [apply(obj, part, source=source, error=error) for obj, part in zip(objs, parts)]

@@ -1,0 +1,239 @@
+"""The API is the CLI: every command is documented, every flag is an API keyword or a settings field,
+the README's Python examples run, and settings reach the code one way (same checks in CLI and API)."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import fields
+from fractions import Fraction
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+import clipkit
+from clipkit import settings as S
+from clipkit.cli import main as MAIN
+from clipkit.errors import UsageError
+from clipkit.settings_apply import apply, parse_size
+
+REPO = Path(__file__).resolve().parent.parent
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+#: command → (API function name on ``clipkit``, the settings classes its keywords reach)
+API = {
+    "gif": ("gif", (S.GifSettings, S.CaptionSettings)),
+    "still": ("still", (S.StillSettings, S.CaptionSettings)),
+    "strip": ("strip", (S.StripSettings,)),
+    "scenes": ("scenes", (S.ScenesSettings,)),
+    "embed": ("embed", ()),
+    "info": ("info", ()),
+    "batch": ("batch", ()),
+    "demo": ("demo", ()),
+    "find": ("find", ()),
+    "clip": ("clip", (S.ClipSettings, S.CaptionSettings)),
+}
+#: Flags of the command line only, and why.
+CLI_ONLY = {
+    "help": "click's --help",
+    "as_json": "info --json: the API returns a MediaInfo (.to_dict())",
+    "fmt": "scenes --csv/--json/--html: the API returns a SceneList (clipkit.pipeline.scenes.write_scenes formats it)",
+}
+#: Flags named differently in the API: (command, flag's parameter) → API keyword.
+RENAMED = {
+    ("demo", "output"): "folder",
+    ("scenes", "output"): "write_scenes(found, output, fmt)",
+    ("clip", "audio_only"): "format='m4a'",
+    ("batch", "explain"): "dry_run=True; every JobResult has its .reason",
+}
+
+
+def _commands() -> dict[str, click.Command]:
+    ctx = click.Context(MAIN)
+    return {name: MAIN.get_command(ctx, name) for name in MAIN.list_commands(ctx)}
+
+
+def test_every_command_is_in_the_readme():
+    for name in _commands():
+        assert re.search(rf"clipkit {re.escape(name)}\b", README), f"`clipkit {name}` is not in README.md"
+
+
+def test_every_command_has_its_api_function():
+    for name in _commands():
+        if name in ("presets",):  # the presets group: clipkit.resolve_presets
+            assert callable(clipkit.resolve_presets)
+            continue
+        assert name in API, f"clipkit {name} has no entry in the API table of this test"
+        assert callable(getattr(clipkit, API[name][0])), name
+    assert clipkit.make_gif is clipkit.gif and clipkit.make_strip is clipkit.strip  # the older names stay
+    assert clipkit.detect_scenes is clipkit.scenes.__wrapped__ and clipkit.embed_files is clipkit.embed.__wrapped__
+
+
+def _api_names(command: str) -> set[str]:
+    function, classes = API[command]
+    params = inspect.signature(getattr(clipkit, function)).parameters
+    names = {p for p in params}
+    for cls in classes:
+        names |= {f.name for f in fields(cls)}
+    if "embed" in params or "options" in params:  # the embed flags are one EmbedOptions value
+        names |= {f"embed_{f.name}" for f in fields(S.EmbedOptions)}
+    return names
+
+
+@pytest.mark.parametrize("command", sorted(API))
+def test_every_option_is_an_api_keyword_or_a_settings_field(command):
+    cmd = _commands()[command]
+    names = _api_names(command)
+    function = getattr(clipkit, API[command][0])
+    positional = [p for p in inspect.signature(function).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    arguments = [p for p in cmd.params if isinstance(p, click.Argument)]
+    assert len(arguments) <= len(positional), f"clipkit {command}: more arguments than the API function takes"
+    missing = []
+    for param in cmd.params:
+        name = param.name
+        if isinstance(param, click.Argument):
+            continue  # VIDEO START END … are the function's leading positional parameters, in order
+        if name in names or name in CLI_ONLY or name.rstrip("_") in names or name.removeprefix("no_") in names:
+            continue
+        if (command, name) in RENAMED:
+            continue
+        if name in ("preset", "platform") and {"settings"} & names:
+            continue  # --preset/--platform give the `settings` objects (clipkit.resolve_presets in Python)
+        if name in ("sets",) and "overrides" in names:
+            continue  # batch --set TABLE.KEY=VALUE → overrides={"table.key": value}
+        missing.append(name)
+    assert not missing, f"clipkit {command}: options with no API keyword or settings field: {missing}"
+
+
+def test_setting_flags_show_defaults_read_from_the_settings():
+    """A flag's help shows its field's default (so changing settings.py changes the help)."""
+    gif = {p.name: p for p in _commands()["gif"].params}
+    assert f"Default {S.DEFAULT_GIF.width}." in gif["width"].help
+    assert f"Default {S.DEFAULT_GIF.colors}." in gif["colors"].help
+    strip = {p.name: p for p in _commands()["strip"].params}
+    assert f"default {S.DEFAULT_STRIP.gap})" in strip["gap"].help
+    assert str(S.STRIP_DEFAULT_COUNT["grid"]) in strip["count"].help
+
+
+def _python_blocks(text: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+
+
+def test_readme_python_examples_run(sample, tmp_path, monkeypatch, capsys):
+    blocks = _python_blocks(README)
+    assert blocks, "README.md has no ```python example"
+    demo = tmp_path / "clipkit-demo"  # the examples' make_sample("clipkit-demo") finds the session's sample there
+    demo.mkdir()
+    for made in (sample, sample.with_suffix(".truth.json")):
+        os.link(made, demo / made.name) if made.stat().st_dev == demo.stat().st_dev else shutil.copy(made, demo)
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    out = capsys.readouterr().out
+    assert "<figure" in out or "<!-- wp:" in out  # a snippet was printed
+    assert "did you mean 'width'" in out
+
+
+# ---------------------------------------------------------------- one way in for settings
+
+
+def test_one_size_parser():
+    assert parse_size("3MB") == 3_000_000 and parse_size("500KB") == 500_000 and parse_size("1GB") == 10**9
+    for section, cls in (("gif", S.GifSettings), ("strip", S.StripSettings)):
+        assert apply(cls, {"max_size": "1GB"}).max_size == 10**9, section
+    assert clipkit.resolve_presets(overrides={"gif.max_size": "1GB", "strip.max_size": "2MB"})["gif"].max_size == 10**9
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(fps=0), "fps 0 is out of range"),
+    (dict(fps=-5), "fps -5 is out of range"),
+    (dict(speed=0), "speed 0 is out of range"),
+    (dict(colors=0), "colors 0 is out of range"),
+    (dict(colors=1), "colors 1 is out of range"),
+    (dict(widht=480), "did you mean 'width'"),
+    (dict(caption_stlye="boxed"), "did you mean 'caption_style'"),
+    (dict(snpa=True), "did you mean 'snap'"),
+    (dict(max_size="lots"), "not a file size"),
+    (dict(also="gifv"), "also gifv is not one of mp4, webp"),
+])
+def test_api_bad_settings_are_usage_errors_before_any_work(tmp_path, kwargs, words):
+    missing = tmp_path / "not-made-yet.mkv"  # settings are checked before the file is even looked at
+    with pytest.raises(UsageError) as err:
+        clipkit.gif(missing, "0", "1", tmp_path / "x.gif", **kwargs)
+    assert words in str(err.value) and err.value.hint
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args, words", [
+    (["gif", "V", "0", "1", "--fps", "0"], "--fps 0 is out of range"),
+    (["gif", "V", "0", "1", "--speed", "0"], "--speed 0 is out of range"),
+    (["gif", "V", "0", "1", "--speed", "-2"], "--speed -2 is out of range"),
+    (["gif", "V", "0", "1", "--colors", "0"], "--colors 0 is out of range"),
+    (["gif", "V", "0", "1", "--max-size", "0"], "not a file size"),
+    (["strip", "V", "--count", "0"], "--count 0 is out of range"),
+    (["strip", "V", "--width", "-3"], "--width -3 is out of range"),
+    (["still", "V", "1", "--window", "0"], "--window 0 is out of range"),
+    (["scenes", "V", "--threshold", "0"], "--threshold 0 is out of range"),
+])
+def test_cli_bad_settings_exit_2_in_one_line(tmp_path, args, words):
+    args = [str(tmp_path / "ep.mkv") if a == "V" else a for a in args]
+    res = CliRunner().invoke(MAIN, args)
+    assert res.exit_code == 2, res.output
+    assert words in res.stderr and res.stderr.count("\n") == 1 and "Traceback" not in res.output
+
+
+def test_presets_and_set_get_the_same_checks(tmp_path):
+    with pytest.raises(UsageError, match="fps 0 is out of range"):
+        clipkit.resolve_presets(overrides={"gif.fps": "0"})
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[gif]\ncolors = 1\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="colors 1 is out of range"):
+        clipkit.resolve_presets(str(bad))
+    bad.write_text("[strip]\nquality = 40\nmin_quality = 60\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="min_quality 60 is above quality 40"):
+        clipkit.resolve_presets(str(bad))
+
+
+def test_fixed_lists_live_in_settings():
+    from clipkit.encode.gif import MAX_FPS
+    from clipkit.encode.gif.dither import DITHER_METHODS
+    from clipkit.encode.video import VIDEO_KINDS
+    from clipkit.render.captions import STYLES
+    from clipkit.render.strip import DEFAULT_COUNT, LABEL_POSITIONS, LAYOUTS
+    from clipkit.settings_apply import field_of
+
+    from clipkit.encode.clip import FORMAT_CODECS
+
+    assert tuple(FORMAT_CODECS) == S.CLIP_FORMATS
+    assert DITHER_METHODS is S.GIF_DITHERS and VIDEO_KINDS is S.GIF_SIBLINGS and DEFAULT_COUNT is S.STRIP_DEFAULT_COUNT
+    assert LAYOUTS is S.STRIP_LAYOUTS and LABEL_POSITIONS is S.STRIP_LABEL_POSITIONS
+    assert field_of(S.GifSettings, "fps")[1]["max"] == MAX_FPS
+    assert set(field_of(S.CaptionSettings, "caption_style")[1]["choices"]) == set(STYLES)
+
+
+# ---------------------------------------------------------------- the pipeline records what it makes
+
+
+def test_a_file_made_from_python_shows_in_embed_all(sample, tmp_path):
+    out = tmp_path / "out"
+    code = f"import clipkit; clipkit.gif({str(sample)!r}, '0:24', '+1', {str(out)!r} + '/', width=160, fps=10)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    art = clipkit.still(sample, "24.5", out / "shot.png", embed=clipkit.EmbedOptions(title="He knew."))
+    files = [e["file"] for e in json.loads((out / "clipkit-manifest.json").read_text(encoding="utf-8"))["artifacts"]]
+    assert len(files) == 2 and files[0].endswith(".gif") and files[1] == "shot.png"
+    res = CliRunner().invoke(MAIN, ["embed", "--all", str(out)])
+    assert res.exit_code == 0, res.output
+    assert files[0] in res.stdout and 'width="160"' in res.stdout  # the GIF made by another process
+    assert "shot.png" in res.stdout and "He knew." in res.stdout and f'width="{art.width}"' in res.stdout
+    clipkit.still(sample, "24.5", out / "unrecorded.png", record=False)
+    assert "unrecorded" not in (out / "clipkit-manifest.json").read_text(encoding="utf-8")
