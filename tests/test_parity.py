@@ -43,6 +43,7 @@ API = {
 #: Flags of the command line only, and why.
 CLI_ONLY = {
     "help": "click's --help",
+    "debug": "--debug: full tracebacks (the API raises them anyway)",
     "as_json": "info --json: the API returns a MediaInfo (.to_dict())",
     "fmt": "scenes --csv/--json/--html: the API returns a SceneList (clipkit.pipeline.scenes.write_scenes formats it)",
 }
@@ -82,6 +83,8 @@ def _api_names(command: str) -> set[str]:
     names = {p for p in params}
     for cls in classes:
         names |= {f.name for f in fields(cls)}
+    if "source" in params:  # the source may be clipkit.info(video, video_track=, deinterlace=): how it is read
+        names |= set(inspect.signature(clipkit.info).parameters) - {"path"}
     if "embed" in params or "options" in params:  # the embed flags are one EmbedOptions value
         names |= {f"embed_{f.name}" for f in fields(S.EmbedOptions)}
     return names
