@@ -41,6 +41,7 @@ def test_the_main_program_is_used_and_every_stream_listed(multi):
         probe(multi, video_track=2)
 
 
+@pytest.mark.slow  # six command-line runs
 def test_info_lists_them_and_the_commands_take_the_track(multi, tmp_path):
     res = run("info", multi)
     assert res.returncode == 0, res.stderr
@@ -59,6 +60,7 @@ def test_info_lists_them_and_the_commands_take_the_track(multi, tmp_path):
     assert res.returncode == 2 and "no video track 7" in res.stderr and "Traceback" not in res.stderr
 
 
+@pytest.mark.slow  # four command-line runs
 def test_deinterlace_flag_and_info_scan_line(tmp_path):
     src = make_interlaced(tmp_path / "i.mkv", flagged=False)
     res = run("info", src)
