@@ -1,19 +1,19 @@
-"""The command line as a user meets it: a real subprocess, real exit codes, no tracebacks."""
+"""The command line as a user meets it: exit codes, one-line errors, no tracebacks.
+
+In-process (``clirun.run``: click's CliRunner) except the smoke tests marked
+below, which start a real ``python -m clipkit`` for what only a process shows.
+"""
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
+import shutil
 
 import pytest
 from PIL import Image
 
+from clirun import run, run_process
+
 COMMANDS = ["info", "still", "gif", "scenes", "strip", "embed", "batch", "presets", "demo"]
-
-
-def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "clipkit", *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
 def test_version_and_help_for_every_command():
@@ -72,17 +72,33 @@ def test_bad_input_is_one_clear_line(args, code, words, sample, tmp_path):
     assert not list(tmp_path.glob("*.png")) and not list(tmp_path.glob(".*part*"))
 
 
+def test_a_real_process_exits_with_the_codes(sample, tmp_path):
+    """Smoke test of the installed entry point: help, a usage error (2), a failure (1), no traceback."""
+    assert run_process("--help").returncode == 0
+    res = run_process("still", tmp_path / "nope.mkv", "3")
+    assert res.returncode == 2 and "does not exist" in res.stderr and "Traceback" not in res.stderr
+    (tmp_path / "a-file").write_text("x")
+    res = run_process("still", sample, "3", "-o", tmp_path / "a-file" / "x.png")
+    assert res.returncode == 1 and "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
 def test_debug_shows_the_traceback(tmp_path):
-    res = run("--debug", "info", tmp_path / "nope.mkv")
+    res = run_process("--debug", "info", tmp_path / "nope.mkv")
     assert res.returncode != 0 and "Traceback" in res.stderr
-    res = run("info", "--debug", tmp_path / "nope.mkv")  # after the subcommand too, as the error line suggests
+    res = run_process("info", "--debug", tmp_path / "nope.mkv")  # after the subcommand too, as the error line suggests
     assert res.returncode != 0 and "Traceback" in res.stderr
 
 
-def test_demo_makes_the_sample_and_outputs(tmp_path):
-    res = run("demo", "-o", tmp_path / "demo")
-    assert res.returncode == 0, res.stderr
+@pytest.mark.slow
+def test_demo_makes_its_outputs_and_page(sample, tmp_path):
+    """The demo in a folder that already holds the sample (made once per test run: the demo reuses it,
+    as a second ``clipkit demo`` does); making the sample itself is what the ``sample`` fixture runs."""
     folder = tmp_path / "demo"
+    folder.mkdir()
+    for made in (sample, sample.with_suffix(".truth.json")):
+        shutil.copy2(made, folder / made.name)
+    res = run("demo", "-o", folder)
+    assert res.returncode == 0, res.stderr
     made = {p.suffix for p in folder.iterdir()}
     assert {".mkv", ".json", ".png", ".gif", ".jpg", ".html"} <= made
     page = (folder / "index.html").read_text(encoding="utf-8")

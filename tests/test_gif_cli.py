@@ -1,18 +1,15 @@
-"""``clipkit gif`` as a user meets it: a real subprocess, exit codes, one-line errors, snippet on stdout."""
+"""``clipkit gif`` as a user meets it: exit codes, one-line errors, snippet on stdout.
+
+In-process (``clirun.run``) except the exit-code smoke test, a real ``python -m clipkit``.
+"""
 
 from __future__ import annotations
-
-import subprocess
-import sys
 
 import pytest
 from PIL import Image
 
+from clirun import run, run_process
 from media import ffmpeg
-
-
-def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "clipkit", *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +39,7 @@ def test_default_name_snippet_and_report(clip, tmp_path):
     assert im.info["loop"] == 0 and sum((im.seek(i) or im.info["duration"]) for i in range(im.n_frames)) == 2000
 
 
+@pytest.mark.slow
 def test_max_size_and_siblings(clip, tmp_path):
     res = run("gif", clip, "0", "+3", "--width", "320", "--max-size", "150KB", "--also", "mp4,webp", "-o", f"{tmp_path}/gifs/")
     assert res.returncode == 0, res.stderr
@@ -72,10 +70,10 @@ def test_bad_input_one_line_no_traceback_nothing_written(clip, tmp_path, args, c
 
 
 def test_missing_file_and_unwritable_output(clip, tmp_path):
-    res = run("gif", tmp_path / "nope.mkv", "0", "+1")
+    res = run_process("gif", tmp_path / "nope.mkv", "0", "+1")
     assert res.returncode == 2 and "Traceback" not in res.stderr
     (tmp_path / "afile").write_text("x")
-    res = run("gif", clip, "0", "+1", "-o", tmp_path / "afile" / "x.gif")
+    res = run_process("gif", clip, "0", "+1", "-o", tmp_path / "afile" / "x.gif")
     assert res.returncode == 1 and "not a folder" in res.stderr and "Traceback" not in res.stderr
 
 

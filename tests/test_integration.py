@@ -1,7 +1,5 @@
 """The commands working together: GIFs of a shot or snapped to cuts, presets on single commands."""
 
-import subprocess
-import sys
 from fractions import Fraction
 
 import pytest
@@ -9,17 +7,16 @@ from PIL import Image
 
 from clipkit import make_gif
 from clipkit.errors import UsageError
+from clirun import run
 
 
-def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "clipkit", *map(str, args)], capture_output=True, text=True, cwd=cwd)
-
-
+@pytest.mark.slow
 def test_gif_of_a_whole_shot(sample, truth, tmp_path):
     art = make_gif(sample, output=tmp_path / "shot2.gif", scene=2, width=96, fps=5, subs="off")
     assert (art.start, art.end) == tuple(Fraction(t) for t in truth["shots"][1])
 
 
+@pytest.mark.slow
 def test_snap_moves_the_ends_onto_the_cuts(sample, truth, tmp_path):
     a, b = truth["cuts"][0], truth["cuts"][1]  # 8 and 15: one shot between two hard cuts
     art = make_gif(sample, str(a - 0.3), str(b - 0.25), tmp_path / "snap.gif", snap=True, width=96, fps=5, subs="off")

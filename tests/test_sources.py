@@ -107,6 +107,7 @@ def test_an_imageio_frame_iterator_makes_a_gif(tmp_path, own_tmp):
     assert all(close(px, c) for (px, _), c in zip(shown, COLOURS))
 
 
+@pytest.mark.slow
 def test_a_moviepy_clip_and_write_gif(tmp_path, own_tmp):
     mp = pytest.importorskip("moviepy")
     from clipkit.moviepy import write_gif
@@ -130,6 +131,10 @@ def test_a_moviepy_clip_and_write_gif(tmp_path, own_tmp):
         rgb = im.convert("RGB")
         assert close(rgb.getpixel((4 * k + 10, 30)), (255, 0, 0)), k
         assert close(rgb.getpixel((4 * k + 25, 30)), (0, 0, 255)), k
+    # As many frames as moviepy counts (int(duration × fps)): 2.38 s at 10.51 fps is 25 frames, not a 26th
+    # starting 1 ms before the end (fire2.mp4's numbers).
+    odd = write_gif(mp.ColorClip((16, 16), color=(9, 9, 9), duration=2.38).with_fps(10.51), tmp_path / "odd.gif")
+    assert odd.end == Fraction(25) / Fraction(1051, 100) and odd.duration == Fraction(238, 100)
     # A clip is a source of any job: a range of it, at another width.
     part = make_gif(flat, "0.4", "0.8", tmp_path / "part.gif", width=32, fps=10)
     assert part.width == 32 and [close(px, COLOURS[1]) for px, _ in gif_frames(part.path)] == [True]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import re
 import shutil
 import subprocess
@@ -78,15 +79,15 @@ def frame_rate(value, what: str = "the frames") -> Fraction:
 
 
 def _clip_frames(clip, rate: Fraction) -> Iterator[np.ndarray]:
-    """A moviepy clip's frames at ``k / rate`` for every ``k / rate`` before its end."""
+    """A moviepy clip's frames at ``k / rate``, as many as its duration holds whole."""
     duration = getattr(clip, "duration", None)
     if duration is None:
         raise UsageError("the moviepy clip has no duration", "give it one: clip.with_duration(3)")
-    end = Fraction(duration).limit_denominator(1_000_000)
-    k = 0
-    while Fraction(k) / rate < end:
+    # As moviepy counts them (int(duration * fps)), with a hundredth of a frame of slack for float
+    # durations such as 0.3 s × 10: a last "frame" starting a millisecond before the end is not one.
+    count = math.floor(Fraction(duration).limit_denominator(1_000_000) * rate + Fraction(1, 100))
+    for k in range(count):
         yield clip.get_frame(float(Fraction(k) / rate))
-        k += 1
 
 
 def _rgb(frame, k: int) -> np.ndarray:
