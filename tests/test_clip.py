@@ -128,7 +128,7 @@ def test_platform_limits_are_checked_before_encoding(tmp_path):
     from clipkit.presets import resolve
 
     src = tmp_path / "src.mkv"
-    make_flash_beep(src, seconds=1, size="1280x720", gop=24)
+    make_flash_beep(src, seconds=2, size="1280x720", gop=48)
     twitter = resolve(None, platform="twitter")["clip"]
     with pytest.raises(UsageError, match="at most 1920 px wide") as exc:
         make_clip(src, 0, 1, tmp_path / "big.mp4", settings=twitter, width=2560)
