@@ -217,3 +217,48 @@ def test_cli_find_prints_matches_commands_and_json(season):
     assert res.exit_code == 1
     res = runner.invoke(cli, ["find", str(season / "missing.mkv"), "x"])
     assert res.exit_code == 2 and "not found" in res.output
+
+
+# ---------------------------------------------------------------- --line on the jobs
+
+
+def test_gif_and_still_and_strip_by_line(season, tmp_path):
+    import clipkit
+
+    ep1 = season / "show-e01.mkv"
+    art = clipkit.gif(ep1, line="always knew", output=tmp_path / "g.gif", width=96, fps=10)
+    assert (art.start, art.end) == (Fraction(9, 2), Fraction(63, 10))  # padded, start snapped onto the cut at 4.5
+    assert art.captions[0] == "He knew. He always knew."  # the chosen line leads the alt text
+    assert "start moved onto the cut at 0:04.5" in art.notes
+    art = clipkit.gif(ep1, line_from="where were you", line_to="observatory", output=tmp_path / "f.gif", width=96,
+                      fps=10, subs="off")
+    assert (art.start, art.end) == (Fraction(1, 5), Fraction(43, 10))
+    shot = clipkit.still(ep1, line="never forget", output=tmp_path / "s.png", best=True)
+    assert Fraction(13, 2) <= shot.start < Fraction(44, 5)  # a frame while "I will never / forget…" is spoken
+    assert "forget" in shot.captions[0]
+    sheet = clipkit.strip(ep1, tmp_path / "strip.png", line="you always say that", count=2, width=200)
+    assert sheet.frame_count == 2
+    with pytest.raises(UsageError, match="give only one"):
+        clipkit.gif(ep1, "1", "+2", line="always knew", output=tmp_path / "x.gif")
+
+
+def test_cli_line_errors_list_the_candidates(season, tmp_path):
+    res = CliRunner().invoke(cli, ["gif", str(season / "show-e01.mkv"), "--line", "you", "-o", str(tmp_path / "x.gif")])
+    assert res.exit_code == 2 and "--match 2" in res.output
+    assert not (tmp_path / "x.gif").exists()
+    res = CliRunner().invoke(cli, ["still", str(season / "show-e01.mkv"), "--line", "he always knew", "-o",
+                                   str(tmp_path / "s.png"), "--embed", "html"])
+    assert res.exit_code == 0, res.output
+    assert "He knew. He always knew." in res.stdout  # the line is the alt text
+
+
+def test_batch_job_by_line(season, tmp_path):
+    import clipkit
+
+    jobs = tmp_path / "post.toml"
+    jobs.write_text(f'[[job]]\nkind = "gif"\nepisode = "{season / "show-e02.mkv"}"\nline = "cafe au lait"\n'
+                    f'width = 96\nfps = 10\n', encoding="utf-8")
+    result = clipkit.batch(jobs, output=tmp_path / "out")
+    assert result.ok, [j.error for j in result.results]
+    art = result.results[0].artifact
+    assert art.start <= 5 and art.end >= Fraction(13, 2) and "line-cafe" in art.path.name

@@ -7,6 +7,7 @@ import click
 from ..pipeline.clip import make_clip
 from ..settings import DEFAULT_CAPTION, DEFAULT_CLIP, ClipSettings, ScenesSettings
 from .captions import caption_options, pop_caption_params
+from .line_options import line_options
 from .embed_options import EmbedOptions, emit_embed, embed_options
 from .main import echo_notes, main
 from .params import MEDIA_FILE, OUTPUT, default_text, setting_option
@@ -43,6 +44,7 @@ from .tv_options import tv_options
 @embed_options
 @preset_options
 @tv_options
+@line_options
 def clip(video: str, start: str | None, end: str | None, output: str | None, embed: EmbedOptions, **opts) -> None:
     """Cut VIDEO from START to END (END may be +6) into a clip with its sound.
 

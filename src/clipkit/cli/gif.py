@@ -7,6 +7,7 @@ import click
 from ..pipeline.gif import make_gif
 from ..settings import DEFAULT_CAPTION, GIF_DITHERS, GifSettings, ScenesSettings
 from .captions import caption_options, pop_caption_params
+from .line_options import line_options
 from .embed_options import EmbedOptions, emit_embed, embed_options
 from .preset_options import load_layers, preset_kwargs, preset_options
 from .main import echo_notes, main
@@ -37,18 +38,21 @@ from .progress import ProgressBar
 @setting_option("--reverse", cls=GifSettings, name="reverse", is_flag=True, help="Play backward.")
 @setting_option("--max-size", cls=GifSettings, name="max_size", metavar="SIZE", help="Fit under this size (e.g. 3MB, 500KB; 1000-based): fewer colours, then fps, then pixels.")
 @setting_option("--also", cls=GifSettings, name="also", metavar="mp4,webp", help="Also write the clip as mp4 and/or webp beside the GIF, e.g. --also mp4,webp.")
+@line_options
 @caption_options(subs_default=DEFAULT_CAPTION.subs)
 @embed_options
 @preset_options
 def gif(video: str, start: str | None, end: str | None, output: str | None, embed: EmbedOptions, **opts) -> None:
     """Make an optimised GIF of VIDEO from START to END (END may be +6 for six seconds),
-    or of one whole shot with --scene N.
+    or of one whole shot with --scene N, or of a line of dialogue with --line.
 
     \b
     Examples:
       clipkit gif ep07.mkv 12:30 12:36
       clipkit gif ep07.mkv --scene 42
       clipkit gif ep07.mkv 12:29.5 12:36.4 --snap
+      clipkit gif ep07.mkv --line "always knew"
+      clipkit gif ep07.mkv --from "Where were you" --to "always knew"
       clipkit gif ep07.mkv 12:30 +6 --max-size 3MB --also mp4,webp -o gifs/
       clipkit gif ep07.mkv 1:02:03.5 +4 --crop auto --width 480 --fps 15
       clipkit gif ep07.mkv 12:30 +6 --subs lang:jpn --caption-style yellow

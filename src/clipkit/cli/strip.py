@@ -8,6 +8,7 @@ from ..pipeline.strip import make_strip
 from ..settings import STRIP_DEFAULT_COUNT, STRIP_LABEL_POSITIONS, STRIP_LAYOUTS, StripSettings
 from .embed_options import EmbedOptions, emit_embed, embed_options
 from .preset_options import load_layers, preset_kwargs, preset_options
+from .line_options import line_options
 from .main import echo_notes, main
 from .tv_options import tv_options
 from .params import MEDIA_FILE, OUTPUT, setting_option
@@ -45,6 +46,7 @@ _counts = ", ".join(f"{n} for a {layout}" for layout, n in STRIP_DEFAULT_COUNT.i
 @setting_option("--window", cls=StripSettings, name="window", metavar="SECONDS", help="How far either side of each slot the best frame is looked for (default {default} s).")
 @setting_option("--max-size", cls=StripSettings, name="max_size", metavar="SIZE", help="Fit under this size (e.g. 500KB): JPEG/WebP quality is lowered to fit.")
 @setting_option("--quality", cls=StripSettings, name="quality", metavar="1-100", help="JPEG/WebP quality {range} (default {default}; the highest tried with --max-size).")
+@line_options
 @embed_options(title_flag="--embed-title")
 @preset_options
 def strip(video: str, output: str | None, at: str | None, range_: str | None, per_scene: bool,

@@ -36,13 +36,14 @@ from ..settings_apply import apply_split
 from .captions import gather_captions
 from ..timecode import TimeRange, slug_time
 from .clip_limits import check_limits, describe_size
+from .find import LINE_KEYWORDS, said_first, said_range, said_subs
 from .gif import _clip_range, _crop_box, _decoded_frame_size
 from .naming import safe_name
 from .recording import recorded
 
 #: make_clip's own keywords (besides settings fields), for "did you mean" on a typo.
 _PARAMS = ("scene", "snap", "settings", "progress", "caption", "caption_at", "subs", "caption_settings", "record",
-           "embed")
+           "embed", *LINE_KEYWORDS)
 
 __all__ = ["make_clip", "make_poster", "CLIP_FORMATS"]
 
@@ -83,6 +84,13 @@ def make_clip(
     caption_settings: CaptionSettings | None = None,
     record: bool = True,
     embed: EmbedOptions | None = None,
+    line: str | None = None,
+    line_from: str | None = None,
+    line_to: str | None = None,
+    match: int | None = None,
+    pad: str | Fraction | None = None,
+    pad_before: str | Fraction | None = None,
+    pad_after: str | Fraction | None = None,
     **overrides,
 ) -> Artifact:
     """Cut ``[start, end)`` of ``source`` into a clip with its sound; return what was written.
@@ -93,6 +101,8 @@ def make_clip(
     ``width``, ``max_size``, ``copy``, ``soft_subs``, …) or caption fields.
     Captions (``subs``, ``caption``, ``caption_at``, as for ``make_gif``)
     are burned in, or with ``soft_subs`` muxed as a selectable track.
+    ``line``/``line_from``/``line_to`` (with ``match``, ``pad``…) take the
+    range of a line of dialogue, as for ``make_gif``.
     The artifact's kind is ``clip`` (``audio`` for m4a); its poster JPEG is a
     sibling.  The file is recorded in its folder's manifest (``record``).
     """
@@ -100,6 +110,12 @@ def make_clip(
     if overrides.get("height") and "width" not in overrides:
         s = replace(s, width=None)
     info = source if isinstance(source, MediaInfo) else probe(source)
+    said = said_range(info, start, end, what="a clip", scene=scene, line=line, line_from=line_from, line_to=line_to,
+                      match=match, pad=pad, pad_before=pad_before, pad_after=pad_after)
+    if said is not None:
+        start, end = said.start, said.end
+        if subs is None and cs.subs == "auto":
+            subs = said_subs(said, info)
     audio_only = s.format == "m4a"
     if audio_only and info.video is None:
         rng = _audio_range(info, start, end)
@@ -113,7 +129,7 @@ def make_clip(
     audio = info.audio[s.audio_track or 0] if info.audio and s.audio == "on" else None
     if audio_only and audio is None:
         raise InputError(f"{info.path.name} has no sound track to write as m4a", "run `clipkit info` on it to see its streams")
-    notes: list[str] = []
+    notes: list[str] = list(said.notes) if said is not None else []
     if s.audio == "on" and audio is None:
         notes.append(f"{info.path.name} has no sound track: the clip is silent")
     video = None if audio_only else info.require_video()
@@ -195,7 +211,7 @@ def make_clip(
         with atomic_path(path) as out:
             os.replace(data_path, out)
     report(progress, 1000, 1000)
-    return recorded(_artifact(info, rng, path, s, out_size, notes, job_captions.texts, with_video=video is not None),
+    return recorded(_artifact(info, rng, path, s, out_size, notes, said_first(said, job_captions.texts), with_video=video is not None),
                     record, embed)
 
 

@@ -240,3 +240,40 @@ def dialogue_range(video: str | os.PathLike, line: str | None = None, *, from_: 
         start, end, notes = _snap(path, start, end, first, last, before, after, info.duration, scenes_settings)
     text = first.text if first is last else "\n".join([first.text, last.text]) if first.end >= last.start else first.text + "\n…\n" + last.text
     return DialogueRange(start, end, text, first.subs, first, last, tuple(notes))
+
+
+# ---------------------------------------------------------------- --line on the job functions
+
+#: The job functions' keywords that choose a range by its dialogue (``--line``, ``--from``, ``--to`` …).
+LINE_KEYWORDS = ("line", "line_from", "line_to", "match", "pad", "pad_before", "pad_after")
+
+
+def said_range(info, start=None, end=None, *, what: str, scene=None, line: str | None = None,
+               line_from: str | None = None, line_to: str | None = None, match: int | None = None,
+               pad=None, pad_before=None, pad_after=None) -> DialogueRange | None:
+    """The range chosen by dialogue for a job (``what``: "a GIF", "a clip" …), or None when no line was given.
+
+    A line and typed times (or a shot number) are two answers to one question:
+    giving both is a usage error.
+    """
+    if not (line or line_from or line_to):
+        if match is not None or any(p is not None for p in (pad, pad_before, pad_after)):
+            raise UsageError("--match and --pad go with --line (or --from/--to)", 'e.g. --line "always knew" --match 2')
+        return None
+    if start is not None or end is not None or scene is not None:
+        raise UsageError(f"{what} takes its range one way: typed times (or --scene, --range, --at), "
+                         "or a line of dialogue (--line, --from/--to) — give only one", '--line "always knew" alone')
+    return dialogue_range(info.path, line, from_=line_from, to=line_to, match=match, pad=pad,
+                          pad_before=pad_before, pad_after=pad_after)
+
+
+def said_subs(said: DialogueRange, info) -> str:
+    """The ``--subs`` value for the source the line was found in (a sidecar by its full path)."""
+    return said.subs if said.subs.startswith("track:") else str(Path(info.path).parent / said.subs)
+
+
+def said_first(said: DialogueRange | None, captions: tuple[str, ...]) -> tuple[str, ...]:
+    """A job's caption texts with the chosen line first (it is the alt text's start)."""
+    if said is None:
+        return captions
+    return (said.text, *[c for c in captions if c != said.text])

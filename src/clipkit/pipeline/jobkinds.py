@@ -77,6 +77,30 @@ def _needs(*keys: str) -> Callable[[dict], str | None]:
     return check
 
 
+#: Job keys choosing a range by its dialogue (``line = "always knew"``, ``from``/``to``) → the API's keywords.
+LINE_KEYS = {"line": "line", "from": "line_from", "to": "line_to", "match": "match", "pad": "pad"}
+
+
+def _said(p: dict) -> dict:
+    """The dialogue keys of a job as the pipeline functions take them."""
+    out = {api: str(p[key]) for key, api in LINE_KEYS.items() if p.get(key) not in (None, "") and key != "match"}
+    if p.get("match") not in (None, ""):
+        try:
+            out["match"] = int(p["match"])
+        except (TypeError, ValueError):
+            raise UsageError(f"match = {p['match']!r} is not a number", "give which of the matching lines, from 1") from None
+    return out
+
+
+def _has_line(p: dict) -> bool:
+    return any(p.get(k) not in (None, "") for k in ("line", "from", "to"))
+
+
+def _line_tag(p: dict) -> str:
+    text = str(p.get("line") or p.get("from") or p.get("to"))
+    return "line-" + safe_name(text)[:40]
+
+
 def _captions(p: dict) -> dict:
     """The caption keys of a job as the pipeline functions take them."""
     out: dict = {}
@@ -100,12 +124,13 @@ register(JobKind(
     name="still",
     sections=("still", "caption"),
     function="clipkit.pipeline.still:still",
-    keys=("at", "caption", "subs"),
-    check=_needs("at"),
-    tag=lambda p: _time_tag(p["at"]),
+    keys=("at", "caption", "subs", *LINE_KEYS),
+    check=lambda p: None if _has_line(p) else _needs("at")(p),
+    tag=lambda p: _line_tag(p) if _has_line(p) else _time_tag(p["at"]),
     ext=lambda s: str(s["still"].format or "png"),
-    call=lambda fn, source, output, p, s: fn(source, str(p["at"]), output, settings=s["still"],
-                                             caption_settings=_still_captions(p, s["caption"]), **_captions(p)),
+    call=lambda fn, source, output, p, s: fn(source, None if p.get("at") in (None, "") else str(p["at"]), output,
+                                             settings=s["still"], caption_settings=_still_captions(p, s["caption"]),
+                                             **_captions(p), **_said(p)),
     exts=(".png", ".jpg", ".jpeg", ".webp"),
 ))
 
@@ -113,6 +138,8 @@ register(JobKind(
 # ---------------------------------------------------------------- gif
 
 def _range_tag(p: dict) -> str:
+    if _has_line(p):
+        return _line_tag(p)
     if p.get("scene") not in (None, ""):
         return f"scene{safe_name(str(p['scene']))}"
     start = _time_tag(p["start"])
@@ -135,6 +162,10 @@ def _scene_number(p: dict) -> int:
 
 
 def _range_check(p: dict) -> str | None:
+    if _has_line(p):
+        if any(p.get(k) not in (None, "") for k in ("start", "end", "scene")):
+            return "either a line (line, or from and to) or start/end or scene, not both"
+        return None
     if p.get("scene") not in (None, ""):
         if p.get("start") not in (None, "") or p.get("end") not in (None, ""):
             return "either scene or start and end, not both"
@@ -143,6 +174,8 @@ def _range_check(p: dict) -> str | None:
 
 
 def _run_gif(fn: Callable, source: Path, output: Path, p: dict, s: dict) -> Artifact:
+    if _has_line(p):
+        return fn(source, None, None, output, settings=s["gif"], caption_settings=s["caption"], **_captions(p), **_said(p))
     if p.get("scene") not in (None, ""):
         from .scenes import scene_range  # only scene jobs need the detector
 
@@ -156,7 +189,7 @@ def _run_gif(fn: Callable, source: Path, output: Path, p: dict, s: dict) -> Arti
 def _range_kind(name: str, function: str, ext: Callable[[dict], str], call, exts: tuple[str, ...]) -> JobKind:
     """A kind over a time range or a shot (``gif``, ``clip``): the same keys, check and name tag."""
     return JobKind(name=name, sections=(name, "caption"), function=function,
-                   keys=("start", "end", "scene", "caption", "subs"), check=_range_check, tag=_range_tag,
+                   keys=("start", "end", "scene", "caption", "subs", *LINE_KEYS), check=_range_check, tag=_range_tag,
                    ext=ext, call=call, exts=exts)
 
 
@@ -166,6 +199,8 @@ register(_range_kind("gif", "clipkit.pipeline.gif:make_gif", lambda s: "gif", _r
 # ---------------------------------------------------------------- strip
 
 def _strip_tag(p: dict) -> str:
+    if _has_line(p):
+        return "strip_" + _line_tag(p)
     if p.get("range") not in (None, ""):
         return "strip_" + safe_name(str(p["range"]).replace(":", "-"))
     return "strip-scenes" if _flag(p.get("per_scene")) else "strip"
@@ -185,14 +220,14 @@ def _run_strip(fn: Callable, source: Path, output: Path, p: dict, s: dict) -> Ar
         kw["range_"] = str(p["range"])
     if _flag(p.get("per_scene")):
         kw["per_scene"] = True
-    return fn(source, output, settings=s["strip"], **kw)
+    return fn(source, output, settings=s["strip"], **kw, **_said(p))
 
 
 register(JobKind(
     name="strip",
     sections=("strip",),
     function="clipkit.pipeline.strip:make_strip",
-    keys=("at", "range", "per_scene"),
+    keys=("at", "range", "per_scene", *LINE_KEYS),
     check=lambda p: None,
     tag=_strip_tag,
     ext=lambda s: str(s["strip"].format or "png"),
@@ -204,7 +239,9 @@ register(JobKind(
 # ---------------------------------------------------------------- clip
 
 def _run_clip(fn: Callable, source: Path, output: Path, p: dict, s: dict) -> Artifact:
-    kw = _captions(p)
+    kw = {**_captions(p), **_said(p)}
+    if _has_line(p):
+        return fn(source, None, None, output, settings=s["clip"], caption_settings=s["caption"], **kw)
     if p.get("scene") not in (None, ""):
         kw["scene"] = _scene_number(p)
         return fn(source, None, None, output, settings=s["clip"], caption_settings=s["caption"], **kw)

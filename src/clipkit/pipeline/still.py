@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from ..artifact import Artifact, sha256_of
 from ..encode.image import image_format_for, write_image
-from ..errors import TimecodeError
+from ..errors import TimecodeError, UsageError
 from ..media.frames import Frame, read_frames
 from ..media.probe import MediaInfo, probe
 from ..scenes import choice
@@ -16,6 +16,7 @@ from ..media.sources import takes_frames
 from ..render.captions import burn_captions
 from ..settings import DEFAULT_STILL, CaptionSettings, EmbedOptions, StillSettings, still_captions
 from ..settings_apply import apply_split
+from .find import LINE_KEYWORDS, dialogue_range, said_first, said_subs
 from .captions import gather_captions
 from ..timecode import format_time, parse_time, slug_time
 from .naming import output_path
@@ -24,7 +25,7 @@ from .recording import recorded
 __all__ = ["still", "pick_best_frame"]
 
 #: still's own keywords (besides settings fields), for "did you mean" on a typo.
-_PARAMS = ("settings", "caption", "caption_at", "subs", "caption_settings", "record", "embed")
+_PARAMS = ("settings", "caption", "caption_at", "subs", "caption_settings", "record", "embed", *LINE_KEYWORDS)
 
 
 def pick_best_frame(frames: list[Frame], target: Fraction, lo: Fraction, hi: Fraction) -> tuple[Frame, str]:
@@ -50,7 +51,7 @@ def pick_best_frame(frames: list[Frame], target: Fraction, lo: Fraction, hi: Fra
 @takes_frames()
 def still(
     source: str | os.PathLike | MediaInfo,
-    at: str | Fraction,
+    at: str | Fraction | None = None,
     output: str | os.PathLike | None = None,
     *,
     settings: StillSettings | None = None,
@@ -60,6 +61,13 @@ def still(
     caption_settings: CaptionSettings | None = None,
     record: bool = True,
     embed: EmbedOptions | None = None,
+    line: str | None = None,
+    line_from: str | None = None,
+    line_to: str | None = None,
+    match: int | None = None,
+    pad: str | Fraction | None = None,
+    pad_before: str | Fraction | None = None,
+    pad_after: str | Fraction | None = None,
     **overrides,
 ) -> Artifact:
     """Write the frame on screen at ``at`` as an image; return what was made.
@@ -73,13 +81,30 @@ def still(
     ``(span, text)`` pairs and the dialogue of ``subs`` (``auto``, a file,
     ``track:N``, ``lang:xxx``; default none: see :func:`~clipkit.settings.still_captions`)
     are burned into the image.  The file is recorded in its folder's manifest (``record``).
+    ``line`` (or ``line_from``…``line_to``, ``match``) instead of ``at``: the
+    frame in the middle of that line of dialogue, or with ``best`` the sharpest
+    clean frame while it is spoken; the line is burned in.
     """
     s, cs = apply_split(overrides, [settings or DEFAULT_STILL,
                                     still_captions(caption_settings, asked=caption_settings is not None)],
                         known=_PARAMS)
     info = source if isinstance(source, MediaInfo) else probe(source)
     video = info.require_video()
-    t = parse_time(at, frame_rate=video.frame_rate) if isinstance(at, str) else Fraction(at)
+    said = None
+    if line or line_from or line_to:
+        if at is not None:
+            raise UsageError("a still is taken at AT or during --line/--from/--to: give only one", '--line "always knew" alone')
+        said = dialogue_range(info.path, line, from_=line_from, to=line_to, match=match, pad=pad or 0,
+                              pad_before=pad_before, pad_after=pad_after, snap=False)
+        t = said.start + (said.end - said.start) / 2
+        if s.best:
+            s = replace(s, best_window=(said.end - said.start) / 2)
+        if subs is None:
+            subs = said_subs(said, info)
+    elif at is None:
+        raise UsageError("a still needs AT (a time) or --line", 'e.g. clipkit still ep07.mkv 12:31, or --line "always knew"')
+    else:
+        t = parse_time(at, frame_rate=video.frame_rate) if isinstance(at, str) else Fraction(at)
     if t >= info.duration:
         raise TimecodeError(
             f"{format_time(t)} is past the end of {info.path.name} ({format_time(info.duration)})",
@@ -134,5 +159,5 @@ def still(
     h, w = image.shape[:2]
     return recorded(Artifact(
         path=path, kind="still", width=w, height=h, bytes=path.stat().st_size, source=info.path,
-        start=frame.time, end=frame.time, sha256=sha256_of(path), notes=tuple(notes), captions=burned,
+        start=frame.time, end=frame.time, sha256=sha256_of(path), notes=tuple(notes), captions=said_first(said, burned),
     ), record, embed)

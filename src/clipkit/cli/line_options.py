@@ -1,0 +1,31 @@
+"""``--line``, ``--from``/``--to``, ``--match`` and ``--pad``: a range chosen by its dialogue (gif, clip, still, strip)."""
+
+from __future__ import annotations
+
+import functools
+
+import click
+
+from ..pipeline.find import DEFAULT_PAD
+
+__all__ = ["line_options"]
+
+
+def line_options(command):
+    """Add the dialogue range options; they reach the pipeline as its keywords of the same names."""
+
+    @click.option("--line", metavar="TEXT", help="The range of the line of dialogue that says TEXT (as `clipkit find` "
+                  "finds it: case, accents, width, kana and punctuation ignored), padded and snapped to the shot; "
+                  "captioned from its track.")
+    @click.option("--from", "line_from", metavar="TEXT", help="From the line that says TEXT … (with --to).")
+    @click.option("--to", "line_to", metavar="TEXT", help="… to the first line after it that says TEXT.")
+    @click.option("--match", type=click.IntRange(1), metavar="N", help="Which of several matching lines (as the error lists them).")
+    @click.option("--pad", metavar="DUR", help=f"Time added before and after the line (default {float(DEFAULT_PAD):g}s); "
+                  "an end moves onto a cut within it.")
+    @click.option("--pad-before", metavar="DUR", help="Padding before the line only.")
+    @click.option("--pad-after", metavar="DUR", help="Padding after the line only.")
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        return command(*args, **kwargs)
+
+    return run
