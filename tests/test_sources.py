@@ -15,7 +15,9 @@ from PIL import Image
 from clipkit import make_gif, make_strip, still
 from clipkit.errors import InputError, UsageError
 from clipkit.media.ffmpeg import ffmpeg_exe
+from clipkit.manifest import read_manifest
 from clipkit.media.sources import Frames
+from clirun import run
 
 #: Three flat colours, each shown for 0.4 s at 25 fps (10 frames each).
 COLOURS = [(200, 50, 20), (30, 140, 60), (40, 70, 180)]
@@ -76,6 +78,17 @@ def test_a_range_of_frames_and_still_and_strip(tmp_path, own_tmp):
     centres = [im.getpixel((round(im.width * (2 * k + 1) / 6), im.height // 2)) for k in range(3)]
     assert all(close(px, c, 3) for px, c in zip(centres, COLOURS)), centres
     assert list(own_tmp.iterdir()) == []
+
+
+def test_made_from_frames_is_recorded_without_a_source(tmp_path, own_tmp):
+    """In the folder's manifest as any GIF (so ``clipkit embed --all`` finds it), naming no temporary file."""
+    art = make_gif(Frames(colour_frames(), RATE, name="flat"), output=f"{tmp_path}/out/", fps=10, width=32,
+                   embed=None)
+    [entry] = read_manifest(tmp_path / "out")
+    assert entry.artifact.path == art.path and entry.artifact.source is None
+    res = run("embed", "--all", tmp_path / "out", "--format", "markdown")
+    assert res.returncode == 0, res.stderr
+    assert art.path.name in res.stdout and "clipkit-frames" not in res.stdout
 
 
 def test_bad_frame_sources_are_one_line_errors(tmp_path, own_tmp):

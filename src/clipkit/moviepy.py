@@ -54,4 +54,4 @@ def write_gif(clip, filename: str | os.PathLike, fps: float | Fraction | None = 
     options.setdefault("width", None)  # the clip's own size, as moviepy writes it
     options.setdefault("subs", "off")  # a composed clip has no subtitle track of its own
     options.setdefault("fps", min(rate, _MAX_GIF_FPS))
-    return make_gif(source, None, None, filename, loop="forever" if loop == 0 else loop + 1, **options)
+    return make_gif(source, None, None, filename, loop="forever" if loop == 0 else str(loop + 1), **options)

@@ -7,7 +7,7 @@ with their rate (``Frames(imageio.v3.imiter("x.mp4"), rate=24)``) — is
 written once, losslessly, to a temporary video whose frame ``k`` starts at
 exactly ``k / rate`` (H.264 in RGB at qp 0: decoding gives back the very
 pixels given; NUT, whose time base is ``1 / rate``, where Matroska would round to ms); the job runs on it as on any file, and it is removed after.
-The made file's ``source`` is None (the frames came from no file).
+The jobs take them through :func:`clipkit.pipeline.from_frames.takes_frames`.
 
 moviepy is never imported by clipkit: a clip is recognised by its class's
 module and read through its own ``get_frame(t)``, so a clip made with any
@@ -16,14 +16,12 @@ moviepy 2.x works and clipkit does not pay moviepy's import.
 
 from __future__ import annotations
 
-import functools
-import inspect
 import math
 import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
@@ -35,7 +33,7 @@ from ..errors import InputError, MediaError, UsageError
 from .ffmpeg import ffmpeg_command, last_line
 from .probe import MediaInfo, _snap_rate, probe
 
-__all__ = ["Frames", "frame_rate", "is_frame_source", "is_moviepy_clip", "opened", "takes_frames"]
+__all__ = ["Frames", "frame_rate", "is_frame_source", "is_moviepy_clip", "opened"]
 
 
 @dataclass(frozen=True)
@@ -175,39 +173,3 @@ def opened(source) -> Iterator[MediaInfo]:
         yield probe(path)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def takes_frames(whole: tuple[str, str] | None = None):
-    """Decorate a job taking ``(source, ...)`` so ``source`` may also be a frame source.
-
-    The job then runs on the frames' temporary file, and what it returns has
-    ``source=None``.  ``whole`` names the job's (start, end) parameters: when
-    both are None (and no ``scene`` is asked for), they become the whole clip.
-    """
-    def wrap(job: Callable):
-        signature = inspect.signature(job)
-
-        @functools.wraps(job)
-        def run(source, *args, **kwargs):
-            if not is_frame_source(source):
-                return job(source, *args, **kwargs)
-            with opened(source) as info:
-                bound = signature.bind(info, *args, **kwargs)
-                given = bound.arguments
-                if whole and all(given.get(n) is None for n in whole) and given.get("scene") is None:
-                    given[whole[0]], given[whole[1]] = Fraction(0), info.duration
-                made = job(*bound.args, **bound.kwargs)
-            return _without_source(made)
-
-        run.__doc__ = (job.__doc__ or "").rstrip() + (
-            "\n\n    ``source`` may also be frames: a moviepy clip, or"
-            " :class:`~clipkit.media.sources.Frames` (numpy frames with their rate).\n")
-        return run
-
-    return wrap
-
-
-def _without_source(made):
-    if hasattr(made, "siblings") and hasattr(made, "with_"):
-        return made.with_(source=None, siblings=tuple(s.with_(source=None) for s in made.siblings))
-    return made

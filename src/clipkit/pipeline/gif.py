@@ -27,7 +27,6 @@ from ..encode.video import write_video
 from ..errors import OutputError, TimecodeError, UsageError
 from ..media.frames import Frame, fit_size, frame_at, read_frames
 from ..media.probe import MediaInfo, probe
-from ..media.sources import takes_frames
 from ..progress import ProgressFn, report
 from ..render.captions import caption_overlay
 from ..render.crop import CropBox, crop_filter, detect_bars, parse_crop
@@ -35,6 +34,7 @@ from ..render.resize import resize
 from ..settings import DEFAULT_CAPTION, DEFAULT_GIF, CaptionSettings, EmbedOptions, GifSettings
 from ..settings_apply import apply_split, parse_size
 from .find import LINE_KEYWORDS, said_first, said_range, said_subs
+from .from_frames import takes_frames
 from .captions import gather_captions
 from ..timecode import TimeRange, parse_range, slug_time
 from .gif_fit import FPS_STEPS, _Try, fit

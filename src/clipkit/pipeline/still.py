@@ -12,11 +12,11 @@ from ..errors import TimecodeError, UsageError
 from ..media.frames import Frame, read_frames
 from ..media.probe import MediaInfo, probe
 from ..scenes import choice
-from ..media.sources import takes_frames
 from ..render.captions import burn_captions
 from ..settings import DEFAULT_STILL, CaptionSettings, EmbedOptions, StillSettings, still_captions
 from ..settings_apply import apply_split
 from .find import LINE_KEYWORDS, dialogue_range, said_first, said_subs
+from .from_frames import takes_frames
 from .captions import gather_captions
 from ..timecode import format_time, parse_time, slug_time
 from .naming import output_path

@@ -22,7 +22,6 @@ from ..atomic import atomic_write_bytes
 from ..encode.image import encode_image, image_format_for
 from ..errors import UsageError
 from ..media.probe import MediaInfo, probe
-from ..media.sources import takes_frames
 from ..progress import ProgressFn, report
 from ..render import strip as layout_mod
 from ..render.strip import tile_label, tile_labels
@@ -30,6 +29,7 @@ from ..scenes.choice import alike
 from ..settings import DEFAULT_STRIP, EmbedOptions, StripSettings
 from ..settings_apply import apply
 from ..timecode import format_time
+from .from_frames import takes_frames
 from .naming import output_path
 from .strip_frames import Tile, choose_tiles
 from .strip_slots import Slot, parse_range_text, plan_slots, scene_slots
