@@ -25,7 +25,7 @@ def takes_frames(whole: tuple[str, str] | None = None):
 
     The job then runs on the frames' temporary file, and what it returns has
     ``source=None``.  ``whole`` names the job's (start, end) parameters: when
-    both are None (and no ``scene`` is asked for), they become the whole clip.
+    both are None (and neither a ``scene`` nor a ``line`` is asked for), they become the whole clip.
     """
     def wrap(job: Callable):
         signature = inspect.signature(job)
@@ -37,7 +37,7 @@ def takes_frames(whole: tuple[str, str] | None = None):
             with opened(source) as info:
                 bound = signature.bind(info, *args, **kwargs)
                 given = bound.arguments
-                if whole and all(given.get(n) is None for n in whole) and given.get("scene") is None:
+                if whole and all(given.get(n) is None for n in (*whole, "scene", "line")):
                     given[whole[0]], given[whole[1]] = Fraction(0), info.duration
                 record = given.get("record", True)
                 if "record" in signature.parameters:
