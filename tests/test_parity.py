@@ -194,6 +194,18 @@ def test_cli_bad_settings_exit_2_in_one_line(tmp_path, args, words):
     assert words in res.stderr and res.stderr.count("\n") == 1 and "Traceback" not in res.output
 
 
+def test_embed_keywords_are_one_embed_options_with_did_you_mean():
+    art = clipkit.Artifact(path=Path("he-knew.gif"), kind="gif", width=160, height=90, bytes=1000)
+    with pytest.raises(UsageError, match="did you mean 'title'"):
+        clipkit.snippet(art, "html", titel="He knew.")
+    with pytest.raises(UsageError, match="did you mean 'credit'"):
+        clipkit.embed(["he-knew.gif"], "html", credits="Fuji TV")
+    by_keywords = clipkit.snippet(art, "markdown", title="He knew.", credit="Fuji TV", alt="none")
+    by_options = clipkit.snippet(art, options=clipkit.EmbedOptions(format="markdown", title="He knew.", credit="Fuji TV",
+                                                                   alt="none"))
+    assert by_keywords == by_options and "![none]" in by_keywords  # an alt text "none" stays text
+
+
 def test_presets_and_set_get_the_same_checks(tmp_path):
     with pytest.raises(UsageError, match="fps 0 is out of range"):
         clipkit.resolve_presets(overrides={"gif.fps": "0"})
@@ -240,3 +252,17 @@ def test_a_file_made_from_python_shows_in_embed_all(sample, tmp_path):
     assert "shot.png" in res.stdout and "He knew." in res.stdout and f'width="{art.width}"' in res.stdout
     clipkit.still(sample, "24.5", out / "unrecorded.png", record=False)
     assert "unrecorded" not in (out / "clipkit-manifest.json").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- fast feedback
+
+
+def test_help_and_info_import_no_numpy(sample):
+    """`clipkit --help` lists the commands without importing them; `clipkit info` is ffmpeg and text.
+    (One process runs them all, checking after each.)"""
+    runs = [["--help"], ["info", "--help"], ["info", str(sample)], ["info", str(sample), "--json"]]
+    code = ("import sys\nfrom clipkit.cli import main\nfor args in %r:\n    try:\n        main(args, prog_name='clipkit')\n"
+            "    except SystemExit as e:\n        assert not e.code, (args, e.code)\n"
+            "    heavy = [m for m in ('numpy', 'cv2', 'PIL') if m in sys.modules]\n    assert not heavy, (args, heavy)\n") % (runs,)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from .interlace import SAMPLE_FRAMES, Scan, measure_scan
-from .tsindex import ts_index
 
 if TYPE_CHECKING:
     from .probe import VideoStream
@@ -50,6 +49,8 @@ def sample_scan(path: Path, video: VideoStream, duration: Fraction) -> Scan:
     at = max(Fraction(0), min(duration * 2 / 5, duration - SAMPLE_FRAMES / rate))
     seek = ["-ss", f"{float(at):.3f}"]
     if video.pid is not None:
+        from .tsindex import ts_index  # numpy: only for transport streams (`clipkit info` stays light)
+
         index = ts_index(path, video.pid)  # a transport stream: timestamp seeking would miss the keyframe
         if index is not None and len(index.offsets):
             seek = ["-skip_initial_bytes", str(int(index.offsets[index.start_entry(at)]))]
