@@ -230,8 +230,8 @@ def test_gif_and_still_and_strip_by_line(season, tmp_path):
     assert (art.start, art.end) == (Fraction(9, 2), Fraction(63, 10))  # padded, start snapped onto the cut at 4.5
     assert art.captions[0] == "He knew. He always knew."  # the chosen line leads the alt text
     assert "start moved onto the cut at 0:04.5" in art.notes
-    art = clipkit.gif(ep1, line_from="where were you", line_to="observatory", output=tmp_path / "f.gif", width=96,
-                      fps=10, subs="off")
+    art = clipkit.gif(ep1, line=clipkit.Line(line_from="where were you", line_to="observatory"),
+                      output=tmp_path / "f.gif", width=96, fps=10, subs="off")
     assert (art.start, art.end) == (Fraction(1, 5), Fraction(43, 10))
     shot = clipkit.still(ep1, line="never forget", output=tmp_path / "s.png", best=True)
     assert Fraction(13, 2) <= shot.start < Fraction(44, 5)  # a frame while "I will never / forget…" is spoken

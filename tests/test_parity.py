@@ -54,6 +54,8 @@ RENAMED = {
     ("clip", "audio_only"): "format='m4a'",
     ("batch", "explain"): "dry_run=True; every JobResult has its .reason",
 }
+RENAMED.update({(command, flag): "line=clipkit.Line(…)" for command in ("gif", "clip", "still", "strip")
+                for flag in ("line_from", "line_to", "match", "pad", "pad_before", "pad_after")})
 
 
 def _commands() -> dict[str, click.Command]:

@@ -33,6 +33,7 @@ _LAZY = {
     "embed": ("clipkit.embed", None),  # the subpackage, callable: runs embed_files
     "batch": ("clipkit.pipeline.batch", "batch"),
     "find": ("clipkit.pipeline.find", "find"),
+    "Line": ("clipkit.pipeline.find", "Line"),
     "clip": ("clipkit.pipeline.clip", "make_clip"),
     # the older names
     "make_gif": ("clipkit.pipeline.gif", "make_gif"),
@@ -101,6 +102,7 @@ __all__ = [
     "embed",
     "batch",
     "find",
+    "Line",
     "clip",
     "make_gif",
     "make_strip",

@@ -53,7 +53,7 @@ def still(video: str, at: str | None, output: str | None, width: int | None, bes
     if best_window:
         overrides["best_window"] = best_window
     overrides.update(pop_caption_params(caption_params))
-    overrides.update({k: v for k, v in caption_params.items() if v is not None})  # --line, --from/--to, --match, --pad
+    overrides.update({k: v for k, v in caption_params.items() if v is not None})  # line=Line(…) from --line, --from/--to, --match, --pad
     art = run_still(video, at, output, embed=embed, **layered, **overrides)
     echo_notes(art.notes)
     click.echo(f"wrote {art.path} ({art.width}×{art.height}, {art.bytes / 1000:.0f} KB)", err=True)

@@ -15,7 +15,6 @@ subtitles is still found).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import ClipkitError, OutputError
+from ..identity import file_identity
 from ..progress import ProgressFn, report
 from .fold import compact, fold
 from .sources import SourceLines, read_sources, sidecar_files
@@ -35,7 +35,6 @@ __all__ = ["DialogueIndex", "IndexedLine", "index_path", "INDEX_VERSION"]
 INDEX_VERSION = "1"
 #: Two consecutive lines further apart than this are not joined into one sentence.
 _JOIN_GAP = Fraction(2)
-_BLOCK = 1 << 16
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
@@ -56,14 +55,8 @@ def index_path() -> Path:
 
 def _signature(video: Path) -> str:
     """What must not change for a video's indexed lines to stay true."""
-    st = video.stat()
-    h = hashlib.sha256()
-    with open(video, "rb") as fh:
-        h.update(fh.read(_BLOCK))
-        if st.st_size > 2 * _BLOCK:
-            fh.seek(-_BLOCK, os.SEEK_END)
-            h.update(fh.read(_BLOCK))
-    parts = [INDEX_VERSION, __version__, str(st.st_size), str(st.st_mtime_ns), h.hexdigest()[:24]]
+    ident = file_identity(video)
+    parts = [INDEX_VERSION, __version__, str(ident["size"]), str(ident["mtime_ns"]), ident["sample_sha256"][:24]]
     for side in sidecar_files(video):
         with contextlib.suppress(OSError):
             s = side.stat()

@@ -36,14 +36,14 @@ from ..settings_apply import apply_split
 from .captions import gather_captions
 from ..timecode import TimeRange, slug_time
 from .clip_limits import check_limits, describe_size
-from .find import LINE_KEYWORDS, said_first, said_range, said_subs
+from .find import Line, said_first, said_range, said_subs
 from .gif import _clip_range, _crop_box, _decoded_frame_size
 from .naming import safe_name
 from .recording import recorded
 
 #: make_clip's own keywords (besides settings fields), for "did you mean" on a typo.
 _PARAMS = ("scene", "snap", "settings", "progress", "caption", "caption_at", "subs", "caption_settings", "record",
-           "embed", *LINE_KEYWORDS)
+           "embed", "line")
 
 __all__ = ["make_clip", "make_poster", "CLIP_FORMATS"]
 
@@ -84,13 +84,7 @@ def make_clip(
     caption_settings: CaptionSettings | None = None,
     record: bool = True,
     embed: EmbedOptions | None = None,
-    line: str | None = None,
-    line_from: str | None = None,
-    line_to: str | None = None,
-    match: int | None = None,
-    pad: str | Fraction | None = None,
-    pad_before: str | Fraction | None = None,
-    pad_after: str | Fraction | None = None,
+    line: "str | Line | None" = None,
     **overrides,
 ) -> Artifact:
     """Cut ``[start, end)`` of ``source`` into a clip with its sound; return what was written.
@@ -101,7 +95,7 @@ def make_clip(
     ``width``, ``max_size``, ``copy``, ``soft_subs``, …) or caption fields.
     Captions (``subs``, ``caption``, ``caption_at``, as for ``make_gif``)
     are burned in, or with ``soft_subs`` muxed as a selectable track.
-    ``line``/``line_from``/``line_to`` (with ``match``, ``pad``…) take the
+    ``line`` (text, or a :class:`~clipkit.pipeline.find.Line`) takes the
     range of a line of dialogue, as for ``make_gif``.
     The artifact's kind is ``clip`` (``audio`` for m4a); its poster JPEG is a
     sibling.  The file is recorded in its folder's manifest (``record``).
@@ -110,8 +104,7 @@ def make_clip(
     if overrides.get("height") and "width" not in overrides:
         s = replace(s, width=None)
     info = source if isinstance(source, MediaInfo) else probe(source)
-    said = said_range(info, start, end, what="a clip", scene=scene, line=line, line_from=line_from, line_to=line_to,
-                      match=match, pad=pad, pad_before=pad_before, pad_after=pad_after)
+    said = said_range(info, start, end, what="a clip", scene=scene, line=line)
     if said is not None:
         start, end = said.start, said.end
         if subs is None and cs.subs == "auto":

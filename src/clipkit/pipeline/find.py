@@ -24,7 +24,7 @@ from ..errors import InputError, UsageError
 from ..progress import ProgressFn
 from ..timecode import format_time
 
-__all__ = ["FindResult", "DialogueRange", "find", "dialogue_range", "episodes_of", "DEFAULT_PAD"]
+__all__ = ["FindResult", "DialogueRange", "Line", "find", "dialogue_range", "said_range", "episodes_of", "DEFAULT_PAD"]
 
 #: Seconds added before and after a line's span (--pad).
 DEFAULT_PAD = Fraction(3, 10)
@@ -244,27 +244,50 @@ def dialogue_range(video: str | os.PathLike, line: str | None = None, *, from_: 
 
 # ---------------------------------------------------------------- --line on the job functions
 
-#: The job functions' keywords that choose a range by its dialogue (``--line``, ``--from``, ``--to`` …).
-LINE_KEYWORDS = ("line", "line_from", "line_to", "match", "pad", "pad_before", "pad_after")
+
+@dataclass(frozen=True)
+class Line:
+    """A range chosen by its dialogue, for the job functions' ``line=`` keyword.
+
+    ``clipkit.gif(path, line="always knew")`` is the short form of
+    ``line=Line("always knew")``; a stretch of dialogue is
+    ``Line(line_from="Where were you", line_to="always knew")``.  ``match``
+    picks one of several matching lines; ``pad`` (or ``pad_before`` /
+    ``pad_after``) is the time added around it (default 0.3 s).
+    """
+
+    text: str | None = None
+    line_from: str | None = None
+    line_to: str | None = None
+    match: int | None = None
+    pad: str | Fraction | None = None
+    pad_before: str | Fraction | None = None
+    pad_after: str | Fraction | None = None
+
+    @classmethod
+    def of(cls, value: "str | Line | None") -> "Line | None":
+        """``line=`` as given (text, a Line, or None) → a Line, or None when no line is asked for."""
+        if value is None or isinstance(value, Line):
+            return value if value is None or value.text or value.line_from or value.line_to else None
+        return cls(str(value)) if str(value).strip() else None
 
 
-def said_range(info, start=None, end=None, *, what: str, scene=None, line: str | None = None,
-               line_from: str | None = None, line_to: str | None = None, match: int | None = None,
-               pad=None, pad_before=None, pad_after=None) -> DialogueRange | None:
+def said_range(info, start=None, end=None, *, what: str, scene=None, line: "str | Line | None" = None,
+               snap: bool = True) -> DialogueRange | None:
     """The range chosen by dialogue for a job (``what``: "a GIF", "a clip" …), or None when no line was given.
 
-    A line and typed times (or a shot number) are two answers to one question:
-    giving both is a usage error.
+    A line and typed times (or a shot number, a strip's range) are two answers
+    to one question: giving both is a usage error.
     """
-    if not (line or line_from or line_to):
-        if match is not None or any(p is not None for p in (pad, pad_before, pad_after)):
-            raise UsageError("--match and --pad go with --line (or --from/--to)", 'e.g. --line "always knew" --match 2')
+    choice = Line.of(line)
+    if choice is None:
         return None
     if start is not None or end is not None or scene is not None:
         raise UsageError(f"{what} takes its range one way: typed times (or --scene, --range, --at), "
                          "or a line of dialogue (--line, --from/--to) — give only one", '--line "always knew" alone')
-    return dialogue_range(info.path, line, from_=line_from, to=line_to, match=match, pad=pad,
-                          pad_before=pad_before, pad_after=pad_after)
+    return dialogue_range(info.path, choice.text, from_=choice.line_from, to=choice.line_to, match=choice.match,
+                          pad=choice.pad if snap or choice.pad is not None else 0, pad_before=choice.pad_before,
+                          pad_after=choice.pad_after, snap=snap)
 
 
 def said_subs(said: DialogueRange, info) -> str:

@@ -33,7 +33,7 @@ from ..render.crop import CropBox, crop_filter, detect_bars, parse_crop
 from ..render.resize import resize
 from ..settings import DEFAULT_CAPTION, DEFAULT_GIF, CaptionSettings, EmbedOptions, GifSettings
 from ..settings_apply import apply_split, parse_size
-from .find import LINE_KEYWORDS, said_first, said_range, said_subs
+from .find import Line, said_first, said_range, said_subs
 from .from_frames import takes_frames
 from .captions import gather_captions
 from ..timecode import TimeRange, parse_range, slug_time
@@ -50,7 +50,7 @@ Overlay = Callable[[Fraction, np.ndarray], np.ndarray]
 
 #: make_gif's own keywords (besides settings fields), for "did you mean" on a typo.
 _PARAMS = ("scene", "snap", "settings", "overlay", "reserve_colors", "progress", "caption", "caption_at", "subs",
-           "caption_settings", "record", "embed", *LINE_KEYWORDS)
+           "caption_settings", "record", "embed", "line")
 
 
 def parse_loop(value: str | int | None) -> int | None:
@@ -171,13 +171,7 @@ def make_gif(
     caption_settings: CaptionSettings | None = None,
     record: bool = True,
     embed: EmbedOptions | None = None,
-    line: str | None = None,
-    line_from: str | None = None,
-    line_to: str | None = None,
-    match: int | None = None,
-    pad: str | Fraction | None = None,
-    pad_before: str | Fraction | None = None,
-    pad_after: str | Fraction | None = None,
+    line: "str | Line | None" = None,
     **overrides,
 ) -> Artifact:
     """Make an optimised GIF of ``[start, end)`` of ``source``; return what was written.
@@ -191,10 +185,11 @@ def make_gif(
     ``scene=N`` takes shot N (from 1, as ``clipkit scenes`` numbers them)
     instead of ``start``/``end``; ``snap`` moves each end to the nearest shot
     boundary within half a second, so no stray frame of another shot shows.
-    ``line`` (or ``line_from`` … ``line_to``) takes the range of that line of
-    dialogue instead (:func:`clipkit.find` finds it; ``match`` picks one of
-    several, ``pad``/``pad_before``/``pad_after`` pad it, its ends snap to a
-    cut within the padding) and captions it from the track it was found in.
+    ``line`` takes the range of that line of dialogue instead (as
+    :func:`clipkit.find` finds it), padded, its ends snapped to a cut within
+    the padding, captioned from the track it was found in; a
+    :class:`~clipkit.pipeline.find.Line` gives a stretch (``line_from`` …
+    ``line_to``), which of several matches (``match``) and the padding.
     Captions: the dialogue of ``subs`` (default ``auto``: a same-stem .srt,
     else the first text track in the preferred language; ``off``, a file,
     ``track:N``, ``lang:xxx``) on the frames where it is spoken, plus
@@ -211,8 +206,7 @@ def make_gif(
     info = source if isinstance(source, MediaInfo) else probe(source)
 
     notes: list[str] = []
-    said = said_range(info, start, end, what="a GIF", scene=scene, line=line, line_from=line_from, line_to=line_to,
-                      match=match, pad=pad, pad_before=pad_before, pad_after=pad_after)
+    said = said_range(info, start, end, what="a GIF", scene=scene, line=line)
     if said is not None:
         start, end = said.start, said.end
         notes.extend(said.notes)

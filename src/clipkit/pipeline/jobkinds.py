@@ -77,19 +77,23 @@ def _needs(*keys: str) -> Callable[[dict], str | None]:
     return check
 
 
-#: Job keys choosing a range by its dialogue (``line = "always knew"``, ``from``/``to``) → the API's keywords.
-LINE_KEYS = {"line": "line", "from": "line_from", "to": "line_to", "match": "match", "pad": "pad"}
+#: Job keys choosing a range by its dialogue (``line = "always knew"``, ``from``/``to``) → ``Line`` fields.
+LINE_KEYS = {"line": "text", "from": "line_from", "to": "line_to", "match": "match", "pad": "pad"}
 
 
 def _said(p: dict) -> dict:
-    """The dialogue keys of a job as the pipeline functions take them."""
-    out = {api: str(p[key]) for key, api in LINE_KEYS.items() if p.get(key) not in (None, "") and key != "match"}
+    """The dialogue keys of a job as the pipeline functions take them (``line=Line(…)``)."""
+    if not _has_line(p):
+        return {}
+    from .find import Line
+
+    fields = {f: str(p[key]) for key, f in LINE_KEYS.items() if p.get(key) not in (None, "") and key != "match"}
     if p.get("match") not in (None, ""):
         try:
-            out["match"] = int(p["match"])
+            fields["match"] = int(p["match"])
         except (TypeError, ValueError):
             raise UsageError(f"match = {p['match']!r} is not a number", "give which of the matching lines, from 1") from None
-    return out
+    return {"line": Line(**fields)}
 
 
 def _has_line(p: dict) -> bool:

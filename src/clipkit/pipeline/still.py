@@ -15,7 +15,7 @@ from ..scenes import choice
 from ..render.captions import burn_captions
 from ..settings import DEFAULT_STILL, CaptionSettings, EmbedOptions, StillSettings, still_captions
 from ..settings_apply import apply_split
-from .find import LINE_KEYWORDS, dialogue_range, said_first, said_subs
+from .find import Line, said_first, said_range, said_subs
 from .from_frames import takes_frames
 from .captions import gather_captions
 from ..timecode import format_time, parse_time, slug_time
@@ -25,7 +25,7 @@ from .recording import recorded
 __all__ = ["still", "pick_best_frame"]
 
 #: still's own keywords (besides settings fields), for "did you mean" on a typo.
-_PARAMS = ("settings", "caption", "caption_at", "subs", "caption_settings", "record", "embed", *LINE_KEYWORDS)
+_PARAMS = ("settings", "caption", "caption_at", "subs", "caption_settings", "record", "embed", "line")
 
 
 def pick_best_frame(frames: list[Frame], target: Fraction, lo: Fraction, hi: Fraction) -> tuple[Frame, str]:
@@ -61,13 +61,7 @@ def still(
     caption_settings: CaptionSettings | None = None,
     record: bool = True,
     embed: EmbedOptions | None = None,
-    line: str | None = None,
-    line_from: str | None = None,
-    line_to: str | None = None,
-    match: int | None = None,
-    pad: str | Fraction | None = None,
-    pad_before: str | Fraction | None = None,
-    pad_after: str | Fraction | None = None,
+    line: "str | Line | None" = None,
     **overrides,
 ) -> Artifact:
     """Write the frame on screen at ``at`` as an image; return what was made.
@@ -81,7 +75,7 @@ def still(
     ``(span, text)`` pairs and the dialogue of ``subs`` (``auto``, a file,
     ``track:N``, ``lang:xxx``; default none: see :func:`~clipkit.settings.still_captions`)
     are burned into the image.  The file is recorded in its folder's manifest (``record``).
-    ``line`` (or ``line_from``…``line_to``, ``match``) instead of ``at``: the
+    ``line`` (text or a :class:`~clipkit.pipeline.find.Line`) instead of ``at``: the
     frame in the middle of that line of dialogue, or with ``best`` the sharpest
     clean frame while it is spoken; the line is burned in.
     """
@@ -90,12 +84,8 @@ def still(
                         known=_PARAMS)
     info = source if isinstance(source, MediaInfo) else probe(source)
     video = info.require_video()
-    said = None
-    if line or line_from or line_to:
-        if at is not None:
-            raise UsageError("a still is taken at AT or during --line/--from/--to: give only one", '--line "always knew" alone')
-        said = dialogue_range(info.path, line, from_=line_from, to=line_to, match=match, pad=pad or 0,
-                              pad_before=pad_before, pad_after=pad_after, snap=False)
+    said = said_range(info, at, what="a still", line=line, snap=False)  # the spoken span itself
+    if said is not None:
         t = said.start + (said.end - said.start) / 2
         if s.best:
             s = replace(s, best_window=(said.end - said.start) / 2)

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from PIL import Image
 
-from .find import said_range
+from .find import Line, said_range
 from ..artifact import Artifact, sha256_of
 from ..atomic import atomic_write_bytes
 from ..encode.image import encode_image, image_format_for
@@ -98,13 +98,7 @@ def make_strip(
     per_scene: bool = False,
     record: bool = True,
     embed: EmbedOptions | None = None,
-    line: str | None = None,
-    line_from: str | None = None,
-    line_to: str | None = None,
-    match: int | None = None,
-    pad: str | Fraction | None = None,
-    pad_before: str | Fraction | None = None,
-    pad_after: str | Fraction | None = None,
+    line: "str | Line | None" = None,
     **overrides,
 ) -> Artifact:
     """Write a strip / contact sheet of the best frames of ``source``; return what was made.
@@ -116,9 +110,9 @@ def make_strip(
     (``"12:30,14:02"`` or a list).  ``overrides`` are
     :class:`~clipkit.settings.StripSettings` fields (``layout``, ``count``,
     ``cols``, ``rows``, ``width``, ``header``, ``max_size``, …).  The file is
-    recorded in its folder's manifest (``record``).  ``line`` (or
-    ``line_from``…``line_to``, ``match``, ``pad``) makes the range that
-    stretch of dialogue, as for ``make_gif``.
+    recorded in its folder's manifest (``record``).  ``line`` (text
+    or a :class:`~clipkit.pipeline.find.Line`) makes the range that stretch
+    of dialogue, as for ``make_gif``.
     """
     s = apply(settings or DEFAULT_STRIP, overrides)
     if sum(x is not None and x is not False for x in (at, per_scene or None)) > 1:
@@ -126,8 +120,7 @@ def make_strip(
     if at is not None and range_ is not None:
         raise UsageError("--at gives exact moments, so --range does not apply", "give only one of them")
     info = source if isinstance(source, MediaInfo) else probe(source)
-    said = said_range(info, range_, None, what="a strip", scene=at, line=line, line_from=line_from, line_to=line_to,
-                      match=match, pad=pad, pad_before=pad_before, pad_after=pad_after)
+    said = said_range(info, range_, None, what="a strip", scene=at, line=line)
     if said is not None:
         range_ = (said.start, said.end)
     video = info.require_video()

@@ -20,6 +20,7 @@ from pathlib import Path
 from .. import __version__
 from ..atomic import atomic_write_text
 from ..errors import ClipkitError
+from ..identity import file_identity
 from ..media.probe import MediaInfo
 from .model import Cut, Flash, Scene, SceneList, Transition
 
@@ -29,23 +30,11 @@ __all__ = ["cache_dir", "cache_key", "load", "save", "DETECTOR_VERSION", "result
 DETECTOR_VERSION = "3"
 #: Settings that do not change what is detected, so are not part of the key.
 _NOT_IN_KEY = {"cache", "snap_window", "thumbnail_width"}
-_BLOCK = 1 << 16
 
 
 def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "clipkit" / "scenes"
-
-
-def _file_identity(path: Path) -> dict:
-    st = path.stat()
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        h.update(fh.read(_BLOCK))
-        if st.st_size > 2 * _BLOCK:
-            fh.seek(-_BLOCK, os.SEEK_END)
-            h.update(fh.read(_BLOCK))
-    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sample_sha256": h.hexdigest()}
 
 
 def result_settings(settings) -> dict:
@@ -56,7 +45,7 @@ def result_settings(settings) -> dict:
 
 def cache_key(info: MediaInfo, start: Fraction, end: Fraction, settings) -> str:
     ident = {
-        "file": _file_identity(info.path),
+        "file": file_identity(info.path),
         "range": [str(start), str(end)],
         "settings": result_settings(settings),
         "version": [__version__, DETECTOR_VERSION],
