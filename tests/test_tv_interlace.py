@@ -89,3 +89,11 @@ def test_deinterlace_on_forces_and_bad_mode_is_refused(sources):
     with pytest.raises(UsageError, match="auto, off or on"):
         probe(sources["h264_tff_flagged.ts"], deinterlace="maybe")
     assert probe(sources["telecined_flagged.ts"], deinterlace="off").video.frame_rate == Fraction(30000, 1001)
+
+
+def test_sparse_decoding_of_telecined_film_is_deinterlaced_on_the_stream_grid(sources):
+    """strip decodes only reference frames or keyframes for its quick looks: no field pattern to match."""
+    info = probe(sources["telecined_flagged.ts"])
+    frames = list(read_frames(info, decoder_options=("-skip_frame", "noref"), pix_fmt="gray"))
+    assert frames and max(comb(f.image) for f in frames) < CLEAN
+    assert all((f.time * Fraction(30000, 1001)).denominator == 1 for f in frames)  # times as stored (29.97)

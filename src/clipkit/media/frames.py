@@ -117,7 +117,10 @@ def read_frames(
     seek = max(Fraction(0), start - _LEAD_IN)
 
     # Clean progressive frames first (deinterlace / inverse telecine), then picture subtitles, the caller's crop, the size.
-    cleaning = decode_filters(video.scan, info.deinterlace)
+    # Decoding only keyframes or reference frames (strip's quick looks) leaves no field pattern to match.
+    sparse = "-skip_frame" in decoder_options
+    cleaning = decode_filters(video.scan, info.deinterlace, sparse=sparse)
+    film = any(f.startswith("decimate") for f in cleaning)
     filters = list(pre_filters)
     if out_w > 0:
         filters.append(f"scale={out_w}:{out_h}:flags={scale_flags}")
@@ -130,11 +133,11 @@ def read_frames(
         cmd += ["-threads", str(threads)]
     cmd += [*decoder_options]
     ts = transport_index(info)
-    clock = None
+    clock, anchor = None, Fraction(0)
     if ts is not None:
         # A transport stream: start at the byte offset of the keyframe the first frame needs
         # (timestamp seeking lands after it), and read times off the stream's continuous timeline.
-        lead = ts_offset(ts, info.start_time)
+        lead = anchor = ts_offset(ts, info.start_time)
         entry = ts.start_entry(max(Fraction(0), start - lead))
         clock = ts.clock(entry)
         cmd += ["-skip_initial_bytes", str(int(ts.offsets[entry])), "-copyts", "-i", str(info.path)]
@@ -183,6 +186,8 @@ def read_frames(
     reader.start()
     channels = PIX_FMTS[pix_fmt]
     rate = video.frame_rate if not video.variable_frame_rate else None
+    if rate and video.stream_frame_rate and not film:
+        rate = video.stream_frame_rate  # telecined, but read as stored: the stream's own frame grid
     held: Frame | None = None
     n_out = 0
     try:
@@ -210,8 +215,8 @@ def read_frames(
                 t = lead + clock.time(round(ticks * tb * CLOCK))
             else:
                 t = ticks * tb - info.start_time
-            if rate and video.stream_frame_rate:
-                t = Fraction(round(t * rate)) / rate  # decimated film frames: decimate's own clock is on a coarser grid
+            if rate and film:  # decimated film frames: decimate's own clock is on a coarser grid; the film's starts with the video
+                t = anchor + Fraction(round((t - anchor) * rate)) / rate
             elif rate:
                 t = snap_to_grid(t, rate, Fraction(1, 1000))
             shape = (h, w) if channels == 1 else (channels, h, w) if pix_fmt in PLANAR else (h, w, channels)

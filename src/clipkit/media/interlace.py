@@ -98,16 +98,20 @@ def measure_scan(path: Path, stream_index: int, seek: list[str], flagged: str) -
     return Scan("progressive", None, flagged, measured)
 
 
-def decode_filters(scan: Scan | None, mode: str = "auto") -> list[str]:
-    """The ffmpeg filters that turn the decoded frames into clean progressive ones."""
+def decode_filters(scan: Scan | None, mode: str = "auto", *, sparse: bool = False) -> list[str]:
+    """The ffmpeg filters that turn the decoded frames into clean progressive ones.
+
+    ``sparse``: only some frames are decoded (keyframes, reference frames), so telecined
+    film cannot be field-matched; each frame is deinterlaced instead (its time stays the stream's).
+    """
     if mode == "off" or scan is None:
         return []
     parity = {"tff": "tff", "bff": "bff"}.get(scan.field_order or "", "auto")
-    if scan.kind == "telecined":
+    if scan.kind == "telecined" and not sparse:
         order = scan.field_order or "auto"
         return [f"fieldmatch=order={order}:combmatch=full", f"bwdif=mode=send_frame:parity={parity}:deint=interlaced",
                 "decimate"]
-    if scan.kind == "interlaced" or mode == "on":
+    if scan.kind in ("interlaced", "telecined") or mode == "on":
         return [f"bwdif=mode=send_frame:parity={parity}:deint=all"]
     return []
 

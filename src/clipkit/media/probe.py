@@ -339,6 +339,7 @@ def _probe_cached(path: str, mtime_ns: int, size: int, video_track: int | None) 
 def ts_offset(ts, start: Fraction) -> Fraction:
     """Where a transport stream's first video frame sits after the file's start (another stream may begin first)."""
     lead = Fraction(ts.segments[0].origin, 90_000) - start if ts.segments else Fraction(0)
+    lead = Fraction(round(lead * 90_000), 90_000)  # ffmpeg prints the start in microseconds; the clock ticks at 90 kHz
     return lead if 0 <= lead < 5 else Fraction(0)
 
 
