@@ -1,6 +1,6 @@
 """Benchmark: the dialogue index of `clipkit find` on a season.
 
-Makes a season of N episodes of 45 minutes (a short 640×360 clip stream-copied
+Makes a season of N episodes of 45 minutes (a short 640×360, 300 kb/s clip stream-copied
 in a loop, so making it is quick) with an English and a Japanese subtitle
 track of ~700 lines each, then measures
 
@@ -62,7 +62,7 @@ def make_season(folder: Path, episodes: int, minutes: int, lines: int) -> list[P
     base = folder / "base.mp4"
     if not base.exists():
         ffmpeg("-f", "lavfi", "-i", "testsrc2=s=640x360:r=24:d=60", "-c:v", "libx264", "-preset", "veryfast",
-               "-b:v", "800k", "-g", "48", base)
+               "-b:v", "300k", "-g", "48", base)
     out = []
     for ep in range(1, episodes + 1):
         path = folder / f"season-e{ep:02d}.mkv"
