@@ -59,7 +59,7 @@ def _exact_pass(info: MediaInfo, result: ScanResult, s: ScenesSettings, rate: Fr
     def window(a: Fraction, b: Fraction) -> list:
         nonlocal decoded
         frames = read_frames(info, start=a, end=b, width=s.analysis_width, pix_fmt="yuv444p", scale_flags="area",
-                             decoder_options=options)
+                             decoder_options=options, pre_filters=_prescale(info, s))
         try:
             feats = [features_of(f.image, f.time, f.index, f.duration) for f in frames]
         finally:
@@ -118,6 +118,16 @@ def _timeline(points: list, most: int = 2000) -> tuple:
     return tuple(out)
 
 
+def _prescale(info: MediaInfo, s: ScenesSettings) -> list[str]:
+    """A cheap first shrink for large video (to 4× the analysis width, bilinear without its
+    filter): the exact area shrink after it then works on a sixteenth of the pixels.  At
+    1080p this saves about a tenth of the CPU of a scan."""
+    w = info.require_video().width
+    if w <= 6 * s.analysis_width:
+        return []
+    return [f"scale={4 * s.analysis_width}:-2:flags=fast_bilinear"]
+
+
 def detect_scenes(
     source: str | os.PathLike | MediaInfo,
     *,
@@ -165,6 +175,7 @@ def detect_scenes(
         # Skip frames nothing else is predicted from (most B-frames): about half the decoding.
         options += ["-skip_frame", "noref"]
     frames = read_frames(info, start=rng.start, end=rng.end, width=s.analysis_width, pix_fmt="yuv444p",
+                         pre_filters=_prescale(info, s),
                          scale_flags="area", warnings=warnings, decoder_options=tuple(options))
     total = int(rng.duration * rate)
     try:
