@@ -21,6 +21,7 @@ main.lazy_commands.update({
         "batch": "batch",
         "presets": "presets",
         "demo": "demo",
+        "studio": "studio",
     }.items()
 })
 

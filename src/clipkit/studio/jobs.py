@@ -1,0 +1,179 @@
+"""Studio jobs: each GIF or still is made in its own worker process, so the server stays responsive.
+
+A job's process calls the same pipeline function as the CLI (``make_gif``,
+``still``) with a progress callback that puts ``(done, total)`` on a queue and
+returns False once the job is cancelled: the pipeline then stops and cleans up
+(:class:`~clipkit.errors.Cancelled`).  A worker that does not stop within
+:data:`GRACE` seconds is terminated.  The made file is recorded in its folder's
+manifest, as ``clipkit gif -o`` records it, so ``clipkit embed --all`` sees it.
+At most :data:`MAX_RUNNING` jobs run at once; more wait their turn.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing as mp
+import queue as queue_mod
+import threading
+import time
+from dataclasses import dataclass, field
+
+__all__ = ["Job", "JobManager", "MAX_RUNNING", "GRACE"]
+
+#: Jobs encoding at the same time (the rest wait).
+MAX_RUNNING = 2
+#: Seconds a cancelled worker gets to stop by itself before it is terminated.
+GRACE = 5.0
+_KINDS = ("gif", "still")
+
+
+def _work(kind: str, params: dict, out, cancel) -> None:
+    """The worker process: run one job, report progress and the outcome on ``out``."""
+    from ..artifact import artifact_to_json
+    from ..errors import Cancelled, ClipkitError
+    from ..manifest import record_artifact
+
+    def progress(done: int, total: int):
+        out.put(("progress", int(done), int(total)))
+        return not cancel.is_set()
+
+    try:
+        if cancel.is_set():
+            raise Cancelled()
+        if kind == "gif":
+            from ..pipeline.gif import make_gif
+
+            art = make_gif(params["video"], params["start"], params["end"], params["output"], progress=progress,
+                           **params.get("options", {}))
+        else:
+            from ..pipeline.still import still
+
+            art = still(params["video"], params["start"], params["output"], **params.get("options", {}))
+        try:
+            record_artifact(art)
+            notes = list(art.notes)
+        except ClipkitError as exc:
+            notes = [*art.notes, f"could not update the manifest: {exc}"]
+        out.put(("done", artifact_to_json(art), notes))
+    except Cancelled:
+        out.put(("cancelled",))
+    except ClipkitError as exc:
+        out.put(("failed", str(exc)))
+    except Exception as exc:  # noqa: BLE001 - any other failure is the job's, reported to the page
+        out.put(("failed", f"{type(exc).__name__}: {exc}"))
+
+
+@dataclass
+class Job:
+    id: str
+    kind: str
+    params: dict
+    state: str = "queued"  # queued, running, done, failed, cancelled
+    done: int = 0
+    total: int = 0
+    result: dict | None = None
+    notes: list = field(default_factory=list)
+    error: str | None = None
+    version: int = 0  # bumped on every change (the event stream sends a change once)
+    cancel: object = None
+    process: object = None
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "failed", "cancelled")
+
+    def view(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "state": self.state, "done": self.done, "total": self.total,
+                "result": self.result, "notes": self.notes, "error": self.error}
+
+
+class JobManager:
+    """Starts, watches and cancels jobs; safe to call from the server's threads."""
+
+    def __init__(self, *, max_running: int = MAX_RUNNING):
+        self._ctx = mp.get_context("spawn")  # a fresh interpreter: no threads or sockets of the server inherited
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(max_running)
+        self._ids = itertools.count(1)
+
+    def submit(self, kind: str, params: dict) -> Job:
+        if kind not in _KINDS:
+            raise ValueError(f"unknown job kind {kind!r}")
+        job = Job(id=str(next(self._ids)), kind=kind, params=params, cancel=self._ctx.Event())
+        with self._lock:
+            self._jobs[job.id] = job
+        threading.Thread(target=self._run, args=(job,), name=f"studio-job-{job.id}", daemon=True).start()
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def all(self) -> list[Job]:
+        with self._lock:
+            return list(self._jobs.values())
+
+    def cancel(self, job_id: str) -> Job | None:
+        job = self.get(job_id)
+        if job is not None and not job.finished:
+            job.cancel.set()
+            if job.state == "queued":
+                self._set(job, state="cancelled")
+        return job
+
+    def _set(self, job: Job, **changes) -> None:
+        with self._lock:
+            for k, v in changes.items():
+                setattr(job, k, v)
+            job.version += 1
+
+    def _run(self, job: Job) -> None:
+        with self._slots:
+            if job.cancel.is_set():
+                self._set(job, state="cancelled")
+                return
+            out = self._ctx.Queue()
+            proc = self._ctx.Process(target=_work, args=(job.kind, job.params, out, job.cancel), daemon=True)
+            self._set(job, state="running", process=proc)
+            proc.start()
+            cancelled_at = None
+            while True:
+                try:
+                    msg = out.get(timeout=0.2)
+                except queue_mod.Empty:
+                    if job.cancel.is_set() and cancelled_at is None:
+                        cancelled_at = time.monotonic()
+                    if cancelled_at is not None and time.monotonic() - cancelled_at > GRACE and proc.is_alive():
+                        proc.terminate()
+                    if not proc.is_alive() and out.empty():
+                        self._set(job, state="cancelled" if job.cancel.is_set() else "failed",
+                                  error=None if job.cancel.is_set() else f"the worker stopped (exit {proc.exitcode})")
+                        break
+                    continue
+                if msg[0] == "progress":
+                    self._set(job, done=msg[1], total=msg[2])
+                elif msg[0] == "done":
+                    self._set(job, state="done", result=msg[1], notes=msg[2])
+                    break
+                elif msg[0] == "cancelled":
+                    self._set(job, state="cancelled")
+                    break
+                else:
+                    self._set(job, state="failed", error=msg[1])
+                    break
+            proc.join(GRACE)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join()
+
+    def shutdown(self) -> None:
+        for job in self.all():
+            if not job.finished:
+                job.cancel.set()
+        for job in self.all():
+            proc = job.process
+            if proc is not None and proc.is_alive():
+                proc.join(GRACE)
+                if proc.is_alive():
+                    proc.terminate()

@@ -1,0 +1,80 @@
+"""The studio's Starlette app: the guard, the API, the page and its static files; and :func:`serve`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .api import routes as api_routes
+from .jobs import JobManager
+from .security import Guard, new_token
+
+__all__ = ["Studio", "make_app", "free_port", "LOCAL_HOSTS"]
+
+#: Host names the server answers to (with its port), whatever it binds.
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+_STATIC = Path(str(resources.files("clipkit.studio") / "static"))
+
+#: Headers on every page response: nothing from elsewhere, no framing, no sniffing.
+_PAGE_HEADERS = {
+    "content-security-policy": "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; "
+                               "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+}
+
+
+@dataclass
+class Studio:
+    """What the app serves: the episodes, the output folder, the jobs."""
+
+    episodes: tuple[Path, ...]
+    output: Path
+    jobs: JobManager = field(default_factory=JobManager)
+    proxies: dict = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+async def _page(_request) -> Response:
+    return FileResponse(_STATIC / "index.html", headers=_PAGE_HEADERS)
+
+
+def make_app(studio: Studio, *, token: str | None = None, port: int, hosts: tuple[str, ...] = LOCAL_HOSTS):
+    """The guarded ASGI app (``app.state.studio``, ``app.state.token``)."""
+    token = token or new_token()
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        yield
+        studio.jobs.shutdown()  # cancel what still runs; workers stop and clean up
+
+    inner = Starlette(routes=[Route("/", _page), *api_routes, Mount("/static", StaticFiles(directory=_STATIC))],
+                      lifespan=lifespan)
+    inner.state.studio = studio
+    inner.state.token = token
+    app = Guard(inner, token=token, hosts=hosts, port=port)
+    app.state = inner.state
+    return app
+
+
+def output_folder(episodes: tuple[Path, ...], given: str | os.PathLike | None) -> Path:
+    """Where made files go: ``given``, else ``clipkit-studio/`` beside the first episode."""
+    out = Path(given).expanduser() if given else episodes[0].parent / "clipkit-studio"
+    out.mkdir(parents=True, exist_ok=True)
+    return out.resolve()

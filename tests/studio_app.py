@@ -1,0 +1,36 @@
+"""A studio app over a copy of the sample episode, for the studio tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+PORT = 8765
+TOKEN = "test-token-not-secret"
+#: A subtitle file name (shown as a source in the page) that would run script if parsed as HTML.
+HOSTILE = '<img src=x onerror=document.title=1>'
+
+
+def episode_folder(sample: Path, folder: Path) -> Path:
+    """``folder``/ with the sample episode (hard link or copy) and an extra .srt with a hostile name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ep = folder / sample.name
+    if not ep.exists():
+        try:
+            os.link(sample, ep)
+        except OSError:
+            shutil.copy(sample, ep)
+    (folder / f"{sample.stem}.{HOSTILE}.srt").write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\nTom & Jerry <b>bold</b>\n", encoding="utf-8")
+    return ep
+
+
+def make_studio(sample: Path, tmp: Path, *, port: int = PORT, token: str = TOKEN):
+    from clipkit.studio.server import Studio, make_app
+
+    ep = episode_folder(sample, tmp / "episodes")
+    out = tmp / "episodes" / "out"
+    out.mkdir(exist_ok=True)
+    studio = Studio(episodes=(ep.resolve(),), output=out.resolve())
+    return studio, make_app(studio, token=token, port=port)

@@ -1,0 +1,93 @@
+"""clipkit studio's jobs: GIFs and stills made in worker processes, two at once, cancelled, a client going away."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("httpx")
+from starlette.testclient import TestClient  # noqa: E402
+
+from clipkit.manifest import read_manifest  # noqa: E402
+from studio_app import PORT, TOKEN, make_studio  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+def _wait(c, job_id, timeout=240):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        job = c.get(f"/api/jobs/{job_id}").json()
+        if job["state"] in ("done", "failed", "cancelled"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} still {job['state']} after {timeout} s")
+
+
+@pytest.fixture()
+def client(sample, tmp_path):
+    studio, app = make_studio(sample, tmp_path)
+    with TestClient(app, base_url=f"http://127.0.0.1:{PORT}", headers={"x-clipkit-token": TOKEN}) as c:
+        c.studio = studio
+        yield c
+
+
+def test_two_jobs_at_once_and_their_snippets(client):
+    sources = client.get("/api/episodes/0/lines").json()["sources"]
+    english = next(s["subs"] for s in sources if s["language"] == "eng")
+    gif = client.post("/api/jobs", json={"kind": "gif", "episode": 0, "start": "24", "end": "25.5", "width": 160, "fps": 10,
+                                         "subs": english})
+    still = client.post("/api/jobs", json={"kind": "still", "episode": 0, "start": "9.5"})
+    assert gif.status_code == still.status_code == 202
+    # the server answers while both run
+    assert client.get("/api/episodes").status_code == 200
+    g, s = _wait(client, gif.json()["id"]), _wait(client, still.json()["id"])
+    assert g["state"] == "done", g
+    assert s["state"] == "done", s
+    r = g["result"]
+    assert (r["width"], r["frame_count"]) == (160, 15) and r["duration"] == "3/2"
+    assert "He knew. He always knew." in r["captions"]
+    made = [e.artifact.path.name for e in read_manifest(client.studio.output)]
+    assert sorted(made) == sorted([r["path"].split("/")[-1], s["result"]["path"].split("/")[-1]])
+    snip = client.get(f"/api/jobs/{g['id']}/snippet", params={"format": "markdown"}).json()["text"]
+    assert snip.startswith("![") and r["path"].split("/")[-1] in snip
+    served = client.get("/files/" + r["path"].split("/")[-1])
+    assert served.status_code == 200 and served.content[:6] == b"GIF89a"
+    post = client.get("/api/export", params={"format": "bbcode"}).json()["text"]
+    assert post.count("[img") == 2
+
+
+def test_subs_only_from_the_episodes_own_sources(client):
+    for subs in ("../secret.srt", "/etc/passwd", "track:1; rm", "x" * 300):
+        r = client.post("/api/jobs", json={"kind": "gif", "episode": 0, "start": "1", "end": "2", "subs": subs})
+        assert r.status_code == 400, subs
+
+
+def test_a_job_cancelled_leaves_no_file(client):
+    job = client.post("/api/jobs", json={"kind": "gif", "episode": 0, "start": "0", "end": "40", "width": 480, "fps": 20}).json()
+    end = time.monotonic() + 120
+    while client.get(f"/api/jobs/{job['id']}").json()["done"] == 0:  # it has started encoding
+        assert time.monotonic() < end
+        time.sleep(0.1)
+    assert client.post(f"/api/jobs/{job['id']}/cancel").status_code == 202
+    done = _wait(client, job["id"], timeout=60)
+    assert done["state"] == "cancelled" and done["result"] is None
+    assert not [p for p in client.studio.output.iterdir() if p.suffix == ".gif" or ".tmp" in p.name or p.name.startswith(".")], \
+        list(client.studio.output.iterdir())
+
+
+def test_client_going_away_mid_job(client):
+    job = client.post("/api/jobs", json={"kind": "gif", "episode": 0, "start": "4", "end": "6", "width": 160, "fps": 10}).json()
+    with client.stream("GET", f"/api/jobs/{job['id']}/events") as events:
+        first = next(events.iter_lines())
+        assert first.startswith("data: ") and json.loads(first[6:])["id"] == job["id"]
+    # the page went away: the job goes on, the server still answers
+    assert client.get("/api/episodes").status_code == 200
+    assert _wait(client, job["id"])["state"] == "done"
+    # a stream opened on a finished job gives its final state and ends
+    with client.stream("GET", f"/api/jobs/{job['id']}/events") as events:
+        lines = [l for l in events.iter_lines() if l]
+    assert len(lines) == 1 and json.loads(lines[0][6:])["state"] == "done"

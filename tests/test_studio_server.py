@@ -1,0 +1,141 @@
+"""clipkit studio's guard: the token, Host and Origin checks, and paths kept inside the output folder."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("httpx")
+from starlette.testclient import TestClient  # noqa: E402
+
+from clipkit.studio.security import inside  # noqa: E402
+from studio_app import PORT, TOKEN, make_studio  # noqa: E402
+
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+@pytest.fixture()
+def app(sample, tmp_path):
+    studio, app = make_studio(sample, tmp_path)
+    (studio.output / "made.gif").write_bytes(b"GIF89a-made")
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    return app
+
+
+def test_token_required(app):
+    with TestClient(app, base_url=BASE) as c:
+        assert c.get("/api/episodes").status_code == 401
+        assert c.get("/api/episodes", headers={"x-clipkit-token": "wrong"}).status_code == 401
+        assert c.get("/files/made.gif").status_code == 401
+        assert c.get("/static/app.js").status_code == 401
+        assert c.get("/").status_code == 401
+        assert c.get("/api/episodes", headers={"x-clipkit-token": TOKEN}).status_code == 200
+
+
+def test_token_in_url_sets_a_strict_httponly_cookie(app):
+    with TestClient(app, base_url=BASE) as c:
+        r = c.get(f"/?token={TOKEN}", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/"
+        cookie = r.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+        page = c.get("/")  # the cookie now carries the token
+        assert page.status_code == 200 and "clipkit studio" in page.text
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        eps = c.get("/api/episodes").json()
+        assert eps[0]["name"] == "one-million-stars-s01e07.mkv" and eps[0]["duration"]["s"] == pytest.approx(60, abs=0.1)
+
+
+@pytest.mark.parametrize("host", ["evil.example:8765", "127.0.0.1:9999", "attacker.127.0.0.1.nip.io:8765", ""])
+def test_foreign_host_refused(app, host):
+    with TestClient(app, base_url=BASE) as c:
+        r = c.get("/api/episodes", headers={"host": host, "x-clipkit-token": TOKEN})
+        assert r.status_code == 403
+
+
+def test_cross_site_origin_refused(app):
+    with TestClient(app, base_url=BASE) as c:
+        h = {"x-clipkit-token": TOKEN}
+        assert c.get("/api/episodes", headers={**h, "origin": "https://evil.example"}).status_code == 403
+        assert c.post("/api/jobs", json={"kind": "still", "episode": 0, "start": 1},
+                      headers={**h, "origin": "http://localhost:9999"}).status_code == 403
+        assert c.get("/api/episodes", headers={**h, "origin": BASE}).status_code == 200
+        assert c.get("/api/episodes", headers={**h, "sec-fetch-site": "cross-site"}).status_code == 403
+
+
+def test_bad_job_requests_refused(app):
+    with TestClient(app, base_url=BASE, headers={"x-clipkit-token": TOKEN}) as c:
+        assert c.post("/api/jobs", content=b"kind=gif", headers={"content-type": "text/plain"}).status_code == 415
+        for body in ({"kind": "gif", "episode": 5, "start": 1, "end": 2}, {"kind": "gif", "episode": 0, "start": 3, "end": 2},
+                     {"kind": "gif", "episode": 0, "start": -1, "end": 2}, {"kind": "gif", "episode": 0, "start": 0, "end": 500},
+                     {"kind": "shell", "episode": 0, "start": 1}, {"kind": "gif", "episode": 0, "start": 1, "end": 2, "width": 99999}):
+            assert c.post("/api/jobs", json=body).status_code == 400, body
+        assert c.get("/api/episodes/7/lines").status_code == 404
+        assert c.get("/api/episodes/..%2f..%2fetc/lines").status_code == 404
+
+
+def test_inside_refuses_ways_out(tmp_path):
+    root = tmp_path / "out"
+    root.mkdir()
+    (root / "ok.gif").write_bytes(b"x")
+    (tmp_path / "secret.txt").write_text("s")
+    os.symlink(tmp_path / "secret.txt", root / "link.txt")
+    os.symlink(tmp_path, root / "up")
+    r = root.resolve()
+    assert inside([r], "ok.gif") == r / "ok.gif"
+    for bad in ("../secret.txt", "a/../../secret.txt", str(tmp_path / "secret.txt"), "/etc/passwd", "link.txt",
+                "up/secret.txt", "..", "", "ok.gif\x00", "..\\secret.txt", "C:/Windows/win.ini"):
+        assert inside([r], bad) is None, bad
+
+
+def _serve(app, port):
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            return server, thread
+        time.sleep(0.05)
+    raise RuntimeError("uvicorn did not start")
+
+
+def test_traversal_over_real_http(sample, tmp_path):
+    """Raw request lines (no client-side normalising of ``..``) to a real uvicorn."""
+    from clipkit.studio.server import free_port
+
+    port = free_port()
+    studio, app = make_studio(sample, tmp_path, port=port)
+    (studio.output / "made.gif").write_bytes(b"GIF89a-made")
+    (tmp_path / "secret.txt").write_text("TOP-SECRET", encoding="utf-8")
+    os.symlink(tmp_path / "secret.txt", studio.output / "link.txt")
+    server, thread = _serve(app, port)
+    try:
+        def get(path):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.putrequest("GET", path, skip_host=True)
+            conn.putheader("Host", f"127.0.0.1:{port}")
+            conn.putheader("X-Clipkit-Token", TOKEN)
+            conn.endheaders()
+            r = conn.getresponse()
+            body = r.read()
+            conn.close()
+            return r.status, body
+
+        assert get("/files/made.gif") == (200, b"GIF89a-made")
+        secret = Path(tmp_path / "secret.txt").resolve()
+        for path in ("/files/../../secret.txt", "/files/%2e%2e/%2e%2e/secret.txt", "/files/%2E%2E%2F%2E%2E%2Fsecret.txt",
+                     "/files/..%2f..%2fsecret.txt", "/files/link.txt", f"/files/{secret}", f"/files//{secret}",
+                     "/static/../../../../etc/passwd", "/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd"):
+            status, body = get(path)
+            assert status in (400, 403, 404), (path, status)
+            assert b"TOP-SECRET" not in body and b"root:" not in body, path
+    finally:
+        server.should_exit = True
+        thread.join(10)
