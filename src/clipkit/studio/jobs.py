@@ -1,11 +1,11 @@
 """Studio jobs: each GIF or still is made in its own worker process, so the server stays responsive.
 
-A job's process calls the same pipeline function as the CLI (``make_gif``,
-``still``) with a progress callback that puts ``(done, total)`` on a queue and
+A job's process calls the same public function as the CLI (``clipkit.gif``,
+``clipkit.still``) with a progress callback that puts ``(done, total)`` on a queue and
 returns False once the job is cancelled: the pipeline then stops and cleans up
 (:class:`~clipkit.errors.Cancelled`).  A worker that does not stop within
-:data:`GRACE` seconds is terminated.  The made file is recorded in its folder's
-manifest, as ``clipkit gif -o`` records it, so ``clipkit embed --all`` sees it.
+:data:`GRACE` seconds is terminated.  The pipeline records the made file in its
+folder's manifest, as for ``clipkit gif -o``, so ``clipkit embed --all`` sees it.
 At most :data:`MAX_RUNNING` jobs run at once; more wait their turn.
 """
 
@@ -29,9 +29,10 @@ _KINDS = ("gif", "still")
 
 def _work(kind: str, params: dict, out, cancel) -> None:
     """The worker process: run one job, report progress and the outcome on ``out``."""
+    import clipkit
+
     from ..artifact import artifact_to_json
     from ..errors import Cancelled, ClipkitError
-    from ..manifest import record_artifact
 
     def progress(done: int, total: int):
         out.put(("progress", int(done), int(total)))
@@ -40,21 +41,13 @@ def _work(kind: str, params: dict, out, cancel) -> None:
     try:
         if cancel.is_set():
             raise Cancelled()
+        # the public API, which records the file in its folder's manifest (record=True)
         if kind == "gif":
-            from ..pipeline.gif import make_gif
-
-            art = make_gif(params["video"], params["start"], params["end"], params["output"], progress=progress,
-                           **params.get("options", {}))
+            art = clipkit.gif(params["video"], params["start"], params["end"], params["output"], progress=progress,
+                              **params.get("options", {}))
         else:
-            from ..pipeline.still import still
-
-            art = still(params["video"], params["start"], params["output"], **params.get("options", {}))
-        try:
-            record_artifact(art)
-            notes = list(art.notes)
-        except ClipkitError as exc:
-            notes = [*art.notes, f"could not update the manifest: {exc}"]
-        out.put(("done", artifact_to_json(art), notes))
+            art = clipkit.still(params["video"], params["start"], params["output"], **params.get("options", {}))
+        out.put(("done", artifact_to_json(art), list(art.notes)))
     except Cancelled:
         out.put(("cancelled",))
     except ClipkitError as exc:
