@@ -10,6 +10,7 @@ from PIL import Image
 
 from ..errors import UsageError
 from ..atomic import atomic_path
+from ..settings import DEFAULT_STILL
 
 __all__ = ["IMAGE_FORMATS", "image_format_for", "write_image", "encode_image"]
 
@@ -39,14 +40,14 @@ def _save(pil: Image.Image, out, fmt: str, quality: int) -> None:
     pil.save(out, format=fmt, **options)
 
 
-def encode_image(image: np.ndarray | Image.Image, fmt: str, *, quality: int = 90) -> bytes:
+def encode_image(image: np.ndarray | Image.Image, fmt: str, *, quality: int = DEFAULT_STILL.jpeg_quality) -> bytes:
     """An RGB image as ``fmt`` (``PNG``, ``JPEG``, ``WEBP``) bytes, with the same options as :func:`write_image`."""
     buf = io.BytesIO()
     _save(image if isinstance(image, Image.Image) else Image.fromarray(image), buf, fmt, quality)
     return buf.getvalue()
 
 
-def write_image(image: np.ndarray | Image.Image, path: Path, *, quality: int = 90) -> Path:
+def write_image(image: np.ndarray | Image.Image, path: Path, *, quality: int = DEFAULT_STILL.jpeg_quality) -> Path:
     """Write an RGB image to ``path`` (format from the extension), atomically."""
     fmt = image_format_for(path)
     pil = image if isinstance(image, Image.Image) else Image.fromarray(image)

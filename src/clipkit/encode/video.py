@@ -24,6 +24,7 @@ from ..atomic import atomic_path
 __all__ = ["VIDEO_KINDS", "write_video"]
 
 from ..settings import GIF_SIBLINGS as VIDEO_KINDS  # noqa: E402 - declared once, in settings
+from ..settings import DEFAULT_GIF
 
 
 def _codec_args(kind: str, *, crf: int, quality: int, loop: int | None) -> list[str]:
@@ -39,7 +40,8 @@ def _codec_args(kind: str, *, crf: int, quality: int, loop: int | None) -> list[
 
 
 def write_video(frames: Iterable[np.ndarray], size: tuple[int, int], fps: Fraction, path: str | os.PathLike, kind: str,
-                *, crf: int = 23, quality: int = 75, loop: int | None = 0) -> Path:
+                *, crf: int = DEFAULT_GIF.mp4_crf, quality: int = DEFAULT_GIF.webp_quality,
+                loop: int | None = 0) -> Path:
     """Encode RGB frames (``size`` = width×height) at a constant ``fps`` into ``path`` atomically."""
     args = _codec_args(kind, crf=crf, quality=quality, loop=loop)
     w, h = size

@@ -32,6 +32,7 @@ from ..scenes import choice
 from ..scenes.choice import TRANSITION_SPAN, Candidate, FrameScore, score_frame
 from ..timecode import format_time
 from .strip_slots import Slot
+from ..settings import DEFAULT_STRIP
 
 __all__ = ["Tile", "choose_tiles"]
 
@@ -251,7 +252,7 @@ def _judge(frames: list[Frame], span: tuple, slot: Slot) -> Tile | None:
     return _best_of(clean) if clean else None
 
 
-def choose_tiles(info: MediaInfo, slots: list[Slot], size: tuple[int, int], *, window: Fraction = Fraction(1, 2),
+def choose_tiles(info: MediaInfo, slots: list[Slot], size: tuple[int, int], *, window: Fraction = DEFAULT_STRIP.window,
                  workers: int = 2, progress: ProgressFn | None = None) -> list[Tile]:
     """The best frame for each slot, decoded at ``size`` (tile width, height), ``workers`` decoders at once."""
     workers = max(1, int(workers))

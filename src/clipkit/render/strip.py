@@ -41,6 +41,7 @@ __all__ = [
 from ..settings import STRIP_DEFAULT_COUNT as DEFAULT_COUNT  # noqa: E402 - the defaults live in settings
 from ..settings import STRIP_LABEL_POSITIONS as LABEL_POSITIONS  # noqa: E402
 from ..settings import STRIP_LAYOUTS as LAYOUTS  # noqa: E402
+from ..settings import DEFAULT_STRIP
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def plan_layout(
     *,
     width: int,
     aspect: Fraction,
-    gap: int = 6,
+    gap: int = DEFAULT_STRIP.gap,
     margin: int | None = None,
     header_height: int = 0,
 ) -> StripLayout:
