@@ -17,7 +17,7 @@ from PIL import Image
 
 from clipkit import make_strip
 from clipkit.cli import main
-from clipkit.errors import TimecodeError, UsageError
+from clipkit.errors import OutputError, TimecodeError, UsageError
 from clipkit.render.strip import grid_shape, plan_layout, render_strip
 from media import ffmpeg
 
@@ -205,7 +205,7 @@ def test_formats_and_size_budget(sample, tmp_path):
     (dict(range_="50-1:10"), TimecodeError, "past the end"),
     (dict(at="0:05,2:00"), TimecodeError, "past the end"),
     (dict(output="sheet.gif"), UsageError, ".gif"),
-    (dict(output="sheet.png", max_size="2KB"), UsageError, "budget"),
+    (dict(output="sheet.png", max_size="2KB"), OutputError, "budget"),
     (dict(title="日本語のタイトル", font="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), UsageError, "glyphs"),
     (dict(title="\U00010000\U00010001 Linear B"), UsageError, "install"),
 ])

@@ -25,6 +25,13 @@ _PART_RE = re.compile(r"^\..*\.(\d+)-[A-Za-z0-9_]+\.part(\.[^.]*)?$")
 _OLD_PART_RE = re.compile(r"^\..*\.[A-Za-z0-9_]{8}\.part(\.[^.]*)?$")
 _OLD_PART_AGE = 6 * 3600
 _cleaned: set[str] = set()
+#: Files this process wrote (real paths): clipkit made them, so a later job may replace them.
+_written: set[str] = set()
+
+
+def written_here(path: str | os.PathLike) -> bool:
+    """Whether this process wrote ``path`` (through :func:`atomic_path`)."""
+    return os.path.realpath(path) in _written
 
 
 def _alive(pid: int) -> bool:
@@ -103,6 +110,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
             raise OutputError(f"nothing was written for {target}", "run with --debug to see why")
         os.chmod(tmp, 0o644 & ~_umask())
         os.replace(tmp, target)
+        _written.add(os.path.realpath(target))
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from collections.abc import Iterator
@@ -124,6 +125,16 @@ class ManifestEntry:
         return f"ManifestEntry({self.artifact.path!s}, embed={self.embed!r})"
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _dumps(data: dict) -> str:
+    """The manifest as JSON text, UTF-8 safe: a non-UTF-8 file name's bytes (lone surrogates, as
+    ``os.fsdecode`` gives them) are written as ``\\udcXX`` escapes and read back as the same name."""
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)  # only inside strings: escapes are valid JSON
+
+
 def _int(text: str) -> int | None:
     """JSON integers; a number too long to be real (Python refuses over 4,300 digits) becomes None (damaged)."""
     return int(text) if len(text) <= 40 else None
@@ -189,7 +200,7 @@ def record_artifact(artifact: Artifact, *, embed: dict | None = None) -> Path:
         items.append(entry)
         data["artifacts"] = items
         data["clipkit_manifest"] = VERSION
-        atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        atomic_write_text(path, _dumps(data))
     return path
 
 
@@ -259,8 +270,7 @@ def rewrite_manifest(folder: str | os.PathLike, entries: list[tuple[Artifact, di
         items.append(item)
     with _locked(folder):
         kept = _keep_damaged(path) if path.exists() else None
-        atomic_write_text(path, json.dumps({"clipkit_manifest": VERSION, "artifacts": items}, indent=2,
-                                           ensure_ascii=False) + "\n")
+        atomic_write_text(path, _dumps({"clipkit_manifest": VERSION, "artifacts": items}))
     return path, kept
 
 

@@ -54,4 +54,5 @@ def write_gif(clip, filename: str | os.PathLike, fps: float | Fraction | None = 
     options.setdefault("width", None)  # the clip's own size, as moviepy writes it
     options.setdefault("subs", "off")  # a composed clip has no subtitle track of its own
     options.setdefault("fps", min(rate, _MAX_GIF_FPS))
+    options.setdefault("overwrite", True)  # moviepy's write_gif replaces the file it is given (never an input)
     return make_gif(source, None, None, filename, loop="forever" if loop == 0 else str(loop + 1), **options)

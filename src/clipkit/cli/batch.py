@@ -9,7 +9,7 @@ import click
 
 from ..pipeline.batch import BatchResult, batch as run_batch
 from ..presets import parse_overrides
-from .main import main
+from .main import main, printable
 from .progress import ProgressBar
 
 
@@ -22,23 +22,23 @@ def _summary(res: BatchResult, explain: bool = False) -> None:
     for r in res.results:
         name = r.output.name if r.output else "-"
         if r.status == "failed":
-            click.echo(f"FAILED  {_where(r, job_file)}  {r.kind}: {r.error}" + (f" — {r.hint}" if r.hint else ""), err=True)
+            click.echo(printable(f"FAILED  {_where(r, job_file)}  {r.kind}: {r.error}" + (f" — {r.hint}" if r.hint else "")), err=True)
             continue
         label = {"made": "made", "skipped": "up to date", "planned": "would make"}[r.status]
         size = f"  {r.artifact.width}×{r.artifact.height} {r.artifact.bytes / 1000:.0f} KB" if r.artifact else ""
         took = f"  {r.seconds:.1f}s" if r.status == "made" else ""
-        click.echo(f"{label:<10}  {_where(r, job_file)}  {r.kind:<5} {name}{size}{took}", err=True)
+        click.echo(printable(f"{label:<10}  {_where(r, job_file)}  {r.kind:<5} {name}{size}{took}"), err=True)
         if explain and r.reason:
-            click.echo(f"            why: {r.reason}", err=True)
+            click.echo(printable(f"            why: {r.reason}"), err=True)
         for note in r.notes:
-            click.echo(f"            note: {note}", err=True)
+            click.echo(printable(f"            note: {note}"), err=True)
     parts = [f"{res.count('made')} made", f"{res.count('skipped')} up to date", f"{res.count('failed')} failed"]
     if res.dry_run:
         parts = [f"{res.count('planned')} to make", f"{res.count('skipped')} up to date", f"{res.count('failed')} failed"]
     n = len(res.results)
-    click.echo(f"{n} job{'' if n == 1 else 's'}: " + ", ".join(parts) + f" in {res.seconds:.1f}s → {res.output_dir}", err=True)
+    click.echo(printable(f"{n} job{'' if n == 1 else 's'}: " + ", ".join(parts) + f" in {res.seconds:.1f}s → {res.output_dir}"), err=True)
     if res.index_html:
-        click.echo(f"post index: {res.index_html}  {res.index_md}", err=True)
+        click.echo(printable(f"post index: {res.index_html}  {res.index_md}"), err=True)
 
 
 @main.command()
@@ -60,10 +60,11 @@ def _summary(res: BatchResult, explain: bool = False) -> None:
 @click.option("--explain", is_flag=True,
               help="For each job, say whether it would be made or skipped as up to date, and why; write nothing.")
 @click.option("--no-index", is_flag=True, help="Do not write index.html / index.md.")
+@click.option("--overwrite", is_flag=True, help="Replace existing files (and an index) clipkit did not make; never an episode.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
 def batch(job_file: str, preset: str | None, platform: str | None, output: str | None, workers: int | None,
           dask: str | None, dask_timeout: float, sets: tuple[str, ...], force: bool, dry_run: bool,
-          explain: bool, no_index: bool, as_json: bool) -> None:
+          explain: bool, no_index: bool, overwrite: bool, as_json: bool) -> None:
     """Run the jobs of JOB_FILE (.toml or .csv): GIFs, stills and strips for a post or a season.
 
     \b
@@ -100,7 +101,7 @@ def batch(job_file: str, preset: str | None, platform: str | None, output: str |
     with ProgressBar("batch") as bar:
         res = run_batch(job_file, preset=preset, platform=platform, output=output, overrides=overrides,
                         workers=workers, dask=dask, dask_timeout=dask_timeout, dry_run=dry_run, explain=explain,
-                        force=force, index=not no_index, progress=bar)
+                        force=force, index=not no_index, overwrite=overwrite, progress=bar)
     _summary(res, explain)
     if as_json:
         click.echo(json.dumps(res.to_dict(), ensure_ascii=False, indent=1))

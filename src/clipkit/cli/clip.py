@@ -9,7 +9,7 @@ from ..settings import DEFAULT_CAPTION, DEFAULT_CLIP, ClipSettings, ScenesSettin
 from .captions import caption_options, pop_caption_params
 from .line_options import line_options
 from .embed_options import EmbedOptions, emit_embed, embed_options
-from .main import echo_notes, main
+from .main import echo_notes, main, printable
 from .params import MEDIA_FILE, OUTPUT, default_text, setting_option
 from .preset_options import load_layers, preset_kwargs, preset_options
 from .progress import ProgressBar
@@ -40,6 +40,7 @@ from .tv_options import tv_options
               help="When --copy cannot match the source's codec: encode (a normal cut) or snap (copy from the keyframe before START).")
 @click.option("--soft-subs", is_flag=True, help="Dialogue as a selectable subtitle track (mov_text / WebVTT) instead of burned in.")
 @click.option("--no-poster", is_flag=True, help="No JPEG poster beside the clip.")
+@click.option("--overwrite", is_flag=True, help="Replace existing files clipkit did not make (never an input).")
 @caption_options(subs_default=DEFAULT_CAPTION.subs)
 @embed_options
 @preset_options
@@ -79,7 +80,7 @@ def clip(video: str, start: str | None, end: str | None, output: str | None, emb
         art = make_clip(video, start, end, output, progress=bar, embed=embed, **layered, **overrides)
     echo_notes(art.notes)
     what = f"{art.width}×{art.height}, " if art.kind == "clip" else ""
-    click.echo(f"wrote {art.path} ({what}{float(art.duration):.2f} s, {art.bytes / 1000:.0f} KB)", err=True)
+    click.echo(f"wrote {printable(art.path)} ({what}{float(art.duration):.2f} s, {art.bytes / 1000:.0f} KB)", err=True)
     for sib in art.siblings:
-        click.echo(f"wrote {sib.path} ({sib.kind}, {sib.bytes / 1000:.0f} KB)", err=True)
+        click.echo(f"wrote {printable(sib.path)} ({sib.kind}, {sib.bytes / 1000:.0f} KB)", err=True)
     emit_embed(art, embed, settings=layers["embed"] if layers else None)

@@ -10,7 +10,7 @@ from .captions import caption_options, pop_caption_params
 from .line_options import line_options
 from .embed_options import EmbedOptions, emit_embed, embed_options
 from .preset_options import load_layers, preset_kwargs, preset_options
-from .main import echo_notes, main
+from .main import echo_notes, main, printable
 from .tv_options import tv_options
 from .params import MEDIA_FILE, OUTPUT, default_text, setting_option
 from .progress import ProgressBar
@@ -25,6 +25,7 @@ from .progress import ProgressBar
 @click.option("--snap", is_flag=True, help=f"Move START and END to the nearest cut within {default_text(ScenesSettings, 'snap_window')} s, "
               "so no stray frame of another shot shows.")
 @click.option("-o", "--output", type=OUTPUT, help="GIF file or folder (created if missing). Default: VIDEO-STEM_START_END.gif here.")
+@click.option("--overwrite", is_flag=True, help="Replace existing files clipkit did not make (never an input).")
 @setting_option("--width", cls=GifSettings, name="width", metavar="PX", help="Width in pixels; the height keeps the aspect. Default {default}.")
 @setting_option("--height", cls=GifSettings, name="height", metavar="PX", help="Height in pixels (with --width: exactly that size).")
 @setting_option("--fps", cls=GifSettings, name="fps", metavar="N", help="Frames per second ({range}). Default {default} (exactly 5 cs per frame); 12.5 and 25 are exact too.")
@@ -72,8 +73,8 @@ def gif(video: str, start: str | None, end: str | None, output: str | None, embe
     with ProgressBar("gif") as bar:
         art = make_gif(video, start, end, output, progress=bar, embed=embed, **layered, **overrides)
     echo_notes(art.notes)
-    click.echo(f"wrote {art.path} ({art.width}×{art.height}, {art.frame_count} frames, "
+    click.echo(f"wrote {printable(art.path)} ({art.width}×{art.height}, {art.frame_count} frames, "
                f"{float(art.duration):.2f} s, {art.bytes / 1000:.0f} KB)", err=True)
     for sib in art.siblings:
-        click.echo(f"wrote {sib.path} ({sib.kind}, {sib.bytes / 1000:.0f} KB)", err=True)
+        click.echo(f"wrote {printable(sib.path)} ({sib.kind}, {sib.bytes / 1000:.0f} KB)", err=True)
     emit_embed(art, embed, settings=layers["embed"] if layers else None)

@@ -81,6 +81,9 @@ def render_info(info: MediaInfo) -> str:
     if info.title:
         lines.append(f"title      {info.title}")
     lines.append(f"duration   {format_time(info.duration)}  ({float(info.duration):.3f} s)")
+    if info.incomplete:
+        lines.append(f"note       {info.incomplete}: the container says {format_time(info.declared_duration)}; "
+                     "was the download cut short?")
     lines += _video_lines(info)
     if not info.audio:
         lines.append("audio      none")

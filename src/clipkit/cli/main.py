@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import re
 import sys
 
 import click
@@ -12,7 +13,25 @@ import click
 from .. import __version__
 from ..errors import ClipkitError
 
-__all__ = ["main", "debug_enabled"]
+__all__ = ["main", "debug_enabled", "printable", "echo_notes"]
+
+#: What a terminal would act on rather than show: C0 (but the newline), DEL, C1, and the lone
+#: surrogates that stand for a file name's undecodable bytes.
+_UNPRINTABLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _escape(m: re.Match) -> str:
+    ch = m.group(0)
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a non-UTF-8 file name (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text) -> str:
+    """``text`` safe to print: control characters (terminal escapes) and undecodable file-name bytes
+    shown as ``\\x1b``-style escapes, never sent to the terminal raw."""
+    return _UNPRINTABLE.sub(_escape, str(text))
 
 
 def debug_enabled() -> bool:
@@ -58,7 +77,7 @@ class ClipkitGroup(click.Group):
         except ClipkitError as exc:
             if debug_enabled():
                 raise
-            click.echo(f"clipkit: error: {exc}", err=True)
+            click.echo(printable(f"clipkit: error: {exc}"), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             if debug_enabled():
@@ -71,12 +90,13 @@ class ClipkitGroup(click.Group):
             if debug_enabled():
                 raise
             where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-            click.echo(f"clipkit: error: {exc.strerror or exc}{where} — run with --debug for details", err=True)
+            click.echo(printable(f"clipkit: error: {exc.strerror or exc}{where} — run with --debug for details"), err=True)
             ctx.exit(1)
         except Exception as exc:  # a bug: say so in one line, traceback with --debug
             if debug_enabled():
                 raise
-            click.echo(f"clipkit: internal error: {type(exc).__name__}: {exc} — rerun with --debug and report it", err=True)
+            click.echo(printable(f"clipkit: internal error: {type(exc).__name__}: {exc} — rerun with --debug and report it"),
+                       err=True)
             ctx.exit(1)
 
 
@@ -157,7 +177,7 @@ def _stop_cleanly_on_sigterm() -> None:
 
 def echo_notes(notes) -> None:
     for note in notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(printable(f"note: {note}"), err=True)
 
 
 def is_tty() -> bool:

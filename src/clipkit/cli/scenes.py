@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from ..pipeline.scenes import detect_scenes, render_scenes, write_scenes
+from ..errors import UsageError
+from ..outputs import check_clash, check_not_system, check_writable
 from ..pipeline.naming import safe_name
 from ..settings import ScenesSettings
-from .main import echo_notes, main
+from .main import echo_notes, main, printable
 from .tv_options import tv_options, video_path
 from .params import MEDIA_FILE, OUTPUT, setting_option
 from .progress import ProgressBar
 
+_EXT = {"csv": "csv", "json": "json", "html": "html", "table": "txt"}
 _BY_SUFFIX = {".csv": "csv", ".json": "json", ".html": "html", ".htm": "html", ".txt": "table"}
 
 
@@ -53,16 +57,25 @@ def scenes(video: str, fmt: str | None, output: str | None, start: str | None, e
         fmt = _BY_SUFFIX.get(Path(output).suffix.lower())
     fmt = fmt or "table"
     overrides = {k: v for k, v in settings.items() if v is not None}  # only what was typed
+    stem = safe_name(Path(video_path(video)).stem)
+    if fmt == "html" and not output:
+        output = f"{stem}_scenes.html"
+    if output and (Path(output).is_dir() or str(output).endswith(("/", os.sep))):  # a folder: the list goes inside
+        output = str(Path(output) / f"{stem}_scenes.{_EXT.get(fmt, 'txt')}")
+    if output:  # never over the episode, never /etc, a folder that can be written: before detecting anything
+        check_not_system(output)
+        check_clash([output], [video_path(video)])
+        if Path(output).is_dir():
+            raise UsageError(f"{output} is a folder", "give a file name, or the folder with a trailing /")
+        check_writable(output)
     with ProgressBar("scenes") as bar:
         found = detect_scenes(video, start=start, end=end, progress=bar, **overrides)
     echo_notes(found.notes)
-    if fmt == "html" and not output:
-        output = f"{safe_name(Path(video_path(video)).stem)}_scenes.html"
     if output:
         with ProgressBar("thumbnails") as bar:
             path = write_scenes(found, output, fmt, progress=bar)
         n, t = len(found.scenes), len(found.transitions)
         what = f"{n} shot{'' if n == 1 else 's'}" + (f", {t} transition{'' if t == 1 else 's'}" if t else "")
-        click.echo(f"wrote {path} ({what}{', from the cache' if found.from_cache else ''})", err=True)
+        click.echo(f"wrote {printable(path)} ({what}{', from the cache' if found.from_cache else ''})", err=True)
     else:
         click.echo(render_scenes(found, fmt), nl=False)

@@ -12,7 +12,7 @@ from .embed_options import EmbedOptions, emit_embed, embed_options
 from .preset_options import load_layers, preset_kwargs, preset_options
 from .captions import caption_options, pop_caption_params
 from .line_options import line_options
-from .main import echo_notes, main
+from .main import echo_notes, main, printable
 from .tv_options import tv_options
 from .params import MEDIA_FILE, OUTPUT, default_text, setting_option
 
@@ -25,12 +25,13 @@ from .params import MEDIA_FILE, OUTPUT, default_text, setting_option
 @setting_option("--width", cls=StillSettings, name="width", metavar="PX", help="Width in pixels (height keeps the aspect). Default: the video's.")
 @setting_option("--best", cls=StillSettings, name="best", is_flag=True, help="Pick the sharpest non-black frame within ±{window} s of AT.".replace("{window}", default_text(StillSettings, "best_window")))
 @setting_option("--window", cls=StillSettings, name="best_window", metavar="SECONDS", help="How far --best looks either side of AT (e.g. 1s, 250ms). Default {default} s.")
+@click.option("--overwrite", is_flag=True, help="Replace existing files clipkit did not make (never an input).")
 @line_options
 @embed_options
 @caption_options(subs_default=still_captions(None, asked=False).subs)
 @preset_options
 def still(video: str, at: str | None, output: str | None, width: int | None, best: bool, best_window: Fraction | None,
-          embed: EmbedOptions, preset: str | None, platform: str | None, **caption_params) -> None:
+          embed: EmbedOptions, preset: str | None, platform: str | None, overwrite: bool, **caption_params) -> None:
     """Save the frame of VIDEO on screen at AT as an image (frame-accurate), or
     during a line of dialogue with --line (with --best: the sharpest frame while it is spoken).
 
@@ -54,7 +55,7 @@ def still(video: str, at: str | None, output: str | None, width: int | None, bes
         overrides["best_window"] = best_window
     overrides.update(pop_caption_params(caption_params))
     overrides.update({k: v for k, v in caption_params.items() if v is not None})  # line=Line(…) from --line, --from/--to, --match, --pad
-    art = run_still(video, at, output, embed=embed, **layered, **overrides)
+    art = run_still(video, at, output, embed=embed, overwrite=overwrite, **layered, **overrides)
     echo_notes(art.notes)
-    click.echo(f"wrote {art.path} ({art.width}×{art.height}, {art.bytes / 1000:.0f} KB)", err=True)
+    click.echo(f"wrote {printable(art.path)} ({art.width}×{art.height}, {art.bytes / 1000:.0f} KB)", err=True)
     emit_embed(art, embed, settings=layers["embed"] if layers else None)

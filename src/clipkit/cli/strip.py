@@ -9,7 +9,7 @@ from ..settings import STRIP_DEFAULT_COUNT, STRIP_LABEL_POSITIONS, STRIP_LAYOUTS
 from .embed_options import EmbedOptions, emit_embed, embed_options
 from .preset_options import load_layers, preset_kwargs, preset_options
 from .line_options import line_options
-from .main import echo_notes, main
+from .main import echo_notes, main, printable
 from .tv_options import tv_options
 from .params import MEDIA_FILE, OUTPUT, setting_option
 from .progress import ProgressBar
@@ -47,6 +47,7 @@ _counts = ", ".join(f"{n} for a {layout}" for layout, n in STRIP_DEFAULT_COUNT.i
 @setting_option("--max-size", cls=StripSettings, name="max_size", metavar="SIZE", help="Fit under this size (e.g. 500KB): JPEG/WebP quality is lowered to fit.")
 @setting_option("--quality", cls=StripSettings, name="quality", metavar="1-100", help="JPEG/WebP quality {range} (default {default}; the highest tried with --max-size).")
 @line_options
+@click.option("--overwrite", is_flag=True, help="Replace existing files clipkit did not make (never an input).")
 @embed_options(title_flag="--embed-title")
 @preset_options
 def strip(video: str, output: str | None, at: str | None, range_: str | None, per_scene: bool,
@@ -80,5 +81,5 @@ def strip(video: str, output: str | None, at: str | None, range_: str | None, pe
         art = make_strip(video, output, at=at, range_=range_, per_scene=per_scene, progress=bar, embed=embed,
                          **layered, **overrides)
     echo_notes(art.notes)
-    click.echo(f"wrote {art.path} ({art.width}×{art.height}, {art.bytes / 1000:.0f} KB, {art.frame_count} tiles)", err=True)
+    click.echo(f"wrote {printable(art.path)} ({art.width}×{art.height}, {art.bytes / 1000:.0f} KB, {art.frame_count} tiles)", err=True)
     emit_embed(art, embed, settings=layers["embed"] if layers else None)  # default alt: "16 frames of ep07, 0:04 to 0:55"

@@ -19,6 +19,8 @@ __all__ = ["clean_text", "shorten", "default_alt", "caption_text"]
 # able to disguise text ("gif.exe" shown as "exe.gif") or break parsers.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _SPACE = re.compile(r"\s+")
+_BYTE = re.compile("[\udc80-\udcff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _KIND_WORDS = {"gif": "GIF", "still": "Still", "strip": "Thumbnail strip", "mp4": "Clip", "webp": "Animation", "clip": "Clip", "audio": "Sound"}
 
@@ -27,7 +29,11 @@ def clean_text(text: str | None) -> str:
     """NFC, no control/invisible characters, all whitespace (newlines too) as single spaces."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", str(text))
+    # A non-UTF-8 file name's bytes (lone surrogates): shown as the Windows-1252 letters they most
+    # likely are ("caf\\udce9" → "café"), never a character no page or terminal can encode.
+    text = _BYTE.sub(lambda m: bytes([ord(m.group(0)) - 0xDC00]).decode("cp1252", "replace"), str(text))
+    text = _SURROGATE.sub("\ufffd", text)
+    text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
     return _SPACE.sub(" ", text).strip()
 

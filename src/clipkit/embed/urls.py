@@ -52,10 +52,10 @@ def url_for(path: str | os.PathLike, base_url: str | None = None) -> str:
     path = Path(path)
     base = check_base_url(base_url)
     if base:
-        return base + quote(path.name, safe="")
+        return base + quote(os.fsencode(path.name), safe="")  # bytes: a non-UTF-8 name's own bytes
     if path.is_absolute():
         try:
             path = Path(os.path.relpath(path))
         except ValueError:  # another drive (Windows)
             path = Path(path.name)
-    return quote(path.as_posix(), safe="/")
+    return quote(os.fsencode(path.as_posix()), safe="/")

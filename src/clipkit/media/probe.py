@@ -114,6 +114,25 @@ class MediaInfo:
     programs: tuple[Program, ...] = field(default_factory=tuple)  # MPEG-TS programs (services)
     deinterlace: str = "auto"  # how frames are decoded: auto / off / on (see media.interlace)
     burn_subtitles: int | None = None  # a picture subtitle track (its 0:s:N) drawn into every decoded frame
+    #: The container's own duration, set only when the stream ends well before it and the data
+    #: stops short (a half-downloaded MP4 with its index at the front): see :attr:`incomplete`.
+    declared_duration: Fraction | None = None
+
+    @property
+    def incomplete(self) -> str | None:
+        """``"the file looks incomplete (X of Y s decodable)"`` when it does, else None."""
+        if self.declared_duration is None:
+            return None
+        return (f"the file looks incomplete ({float(self.duration):.2f} of {float(self.declared_duration):.2f} s "
+                "decodable)")
+
+    def past_end(self, what: str) -> str:
+        """An error message for ``what`` (e.g. "12:30") lying past the end of the file."""
+        from ..timecode import format_time
+
+        if self.incomplete:
+            return f"{what} cannot be read: {self.incomplete}"
+        return f"{what} is past the end of {self.path.name} ({format_time(self.duration)})"
 
     def require_video(self) -> VideoStream:
         if self.video is None:
@@ -313,6 +332,11 @@ def _probe_cached(path: str, mtime_ns: int, size: int, video_track: int | None) 
         if duration:
             video = replace(video, scan=sample_scan(p, video, duration))
         videos = [video if v.index == video.index else v for v in videos]
+    declared = head.get("duration")
+    cut_short = None
+    if video is not None and declared and duration and declared - duration > max(Fraction(1, 2), declared / 50) \
+            and _data_stops_short(p, video.index):
+        cut_short = declared
     if duration is None or duration <= 0:
         if video is not None:
             raise InputError(f"{p} has a video stream but no frames could be read", "the file may be empty or truncated")
@@ -333,7 +357,19 @@ def _probe_cached(path: str, mtime_ns: int, size: int, video_track: int | None) 
         programs=tuple(Program(n, meta.get("service_name"), meta.get("service_provider"),
                                tuple(s.index for s in streams if s.program == n))
                        for n, meta in head["programs"].items()),
+        declared_duration=cut_short,
     )
+
+
+_SHORT_RE = re.compile(rb"partial file|truncat|end of file|invalid data", re.IGNORECASE)
+
+
+def _data_stops_short(path: Path, stream_index: int) -> bool:
+    """Whether demuxing the end of the file runs out of data (ffmpeg: "partial file"): asked only
+    when the container says the file lasts longer than its stream does."""
+    proc = run_ffmpeg(["-sseof", "-1", "-i", str(path), "-map", f"0:{stream_index}", "-c", "copy", "-f", "null", "-"],
+                      what="checking the file is complete", check=False)
+    return bool(_SHORT_RE.search(proc.stderr))
 
 
 def ts_offset(ts, start: Fraction) -> Fraction:

@@ -15,9 +15,16 @@ from pathlib import Path
 from ..artifact import Artifact
 from ..atomic import atomic_write_text
 from ..embed import HTML_FORMATS, snippet
+from ..errors import UsageError
 from ..presets import Resolved
 
-__all__ = ["write_index", "render_html", "render_markdown", "md_escape"]
+__all__ = ["write_index", "render_html", "render_markdown", "md_escape", "INDEX_NAMES", "check_index"]
+
+INDEX_NAMES = ("index.html", "index.md")
+#: What marks an index as clipkit's (so a rerun may replace it, and a user's own index.html is never replaced).
+_HTML_MARK = '<meta name="generator" content="clipkit">'
+_MD_MARK = "<!-- made by clipkit batch -->"
+_OLD_HTML_START = '<!doctype html>\n<html lang="en">\n<meta charset="utf-8">\n<title>'  # before the mark existed
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
@@ -44,7 +51,7 @@ def _relative(art: Artifact, out_dir: Path) -> Artifact:
 
 def render_html(arts: list[Artifact], out_dir: Path, *, title: str = "", fmt: str = "html", settings=None) -> str:
     parts = ["<!doctype html>", '<html lang="en">', '<meta charset="utf-8">',
-             f"<title>{escape(title or 'clipkit batch')}</title>"]
+             _HTML_MARK, f"<title>{escape(title or 'clipkit batch')}</title>"]
     if title:
         parts.append(f"<h1>{escape(title)}</h1>")
     parts += [_snippet(art, out_dir, fmt, settings) for art in arts]
@@ -57,7 +64,33 @@ def render_markdown(arts: list[Artifact], out_dir: Path, *, title: str = "", set
         lines += [f"# {md_escape(title)}", ""]
     for art in arts:
         lines += [_snippet(art, out_dir, "markdown", settings), ""]
+    lines += [_MD_MARK, ""]
     return "\n".join(lines)
+
+
+def _ours(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096).decode("utf-8", "replace")
+            fh.seek(max(0, path.stat().st_size - 4096))
+            tail = fh.read().decode("utf-8", "replace")
+    except OSError:
+        return False
+    if path.suffix == ".html":
+        return _HTML_MARK in head or head.startswith(_OLD_HTML_START)
+    return _MD_MARK in tail or (path.with_suffix(".html").is_file() and _ours(path.with_suffix(".html"))
+                                and _HTML_MARK not in path.with_suffix(".html").read_text("utf-8", "replace")[:4096])
+
+
+def check_index(out_dir: Path, *, overwrite: bool = False) -> None:
+    """Raise :class:`UsageError` when ``index.html``/``index.md`` exist in ``out_dir`` and clipkit did not write them."""
+    if overwrite:
+        return
+    for name in INDEX_NAMES:
+        path = out_dir / name
+        if (path.exists() or path.is_symlink()) and not _ours(path):
+            raise UsageError(f"{path} exists and clipkit did not write it: the batch index would replace it",
+                             "use another output folder, --no-index, or --overwrite to replace it")
 
 
 def write_index(results, resolved: Resolved, out_dir: Path, *, title: str | None = None) -> tuple[Path, Path]:

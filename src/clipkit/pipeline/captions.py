@@ -12,11 +12,28 @@ from fractions import Fraction
 
 from ..errors import TimecodeError
 from ..media.probe import MediaInfo
-from ..subtitles.model import Cue, typed_cue
+from ..subtitles.model import Cue, clean_cue, typed_cue
 from ..subtitles.tracks import select_subtitles
 from ..timecode import format_time, parse_end, parse_time
 
-__all__ = ["JobCaptions", "gather_captions", "parse_span"]
+__all__ = ["JobCaptions", "gather_captions", "parse_span", "incomplete_note", "in_range"]
+
+
+def incomplete_note(info: MediaInfo) -> str:
+    """The note every command gives for a file that looks cut short (``info.incomplete``)."""
+    return f"{info.incomplete}: was the download cut short? Only the decodable part can be used"
+
+
+def in_range(info: MediaInfo, parse):
+    """``parse()`` (a range or time of ``info``), its "past the end" error saying when the file looks incomplete."""
+    try:
+        return parse()
+    except TimecodeError as exc:
+        if info.incomplete and "past the end of the file" in exc.message:
+            what = exc.message.split(" is past the end")[0]
+            raise TimecodeError(info.past_end(what), "get the whole file again, or use times before "
+                                f"{format_time(info.duration)}") from None
+        raise
 
 
 @dataclass(frozen=True)
@@ -107,4 +124,7 @@ def gather_captions(
         dialogue = [c for c in source.cues if c.end > start and c.start < end]
         with_typed = f", shown with your {_lines(len(typed))} (--subs off shows only yours)" if typed and dialogue else ""
         notes.append(f"captions from {source.description}: {_lines(len(dialogue), 'no')} in the range{with_typed}")
+    # Every caption passes here: control characters and terminal escapes go (never drawn as boxes).
+    typed = [c for c in map(clean_cue, typed) if c is not None]
+    dialogue = [c for c in map(clean_cue, dialogue) if c is not None]
     return JobCaptions(tuple(sorted(typed + dialogue, key=lambda c: (c.start, c.end))), tuple(typed), lang, tuple(notes))

@@ -21,7 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..artifact import Artifact, sha256_of
-from ..atomic import atomic_path, ensure_writable_dir
+from ..atomic import atomic_path
 from ..encode.clip import FORMAT_CODECS, ClipJob, clip_command, run_clip
 from ..errors import InputError, MediaError, OutputError, TimecodeError, UsageError
 from ..media.frames import fit_size
@@ -33,7 +33,7 @@ from ..progress import ProgressFn, report
 from ..render.crop import crop_filter
 from ..settings import DEFAULT_CAPTION, DEFAULT_CLIP, CaptionSettings, ClipSettings, EmbedOptions
 from ..settings_apply import apply_split
-from .captions import gather_captions
+from .captions import gather_captions, incomplete_note
 from ..timecode import TimeRange, slug_time
 from .clip_limits import check_limits, describe_size
 from .find import Line, said_first, said_range, said_subs
@@ -43,7 +43,8 @@ from .recording import recorded
 
 #: make_clip's own keywords (besides settings fields), for "did you mean" on a typo.
 _PARAMS = ("scene", "snap", "settings", "progress", "caption", "caption_at", "subs", "caption_settings", "record",
-           "embed", "line")
+           "embed", "line", "overwrite")
+from ..outputs import check_outputs, font_input, subs_input
 
 __all__ = ["make_clip", "make_poster", "CLIP_FORMATS"]
 
@@ -85,6 +86,7 @@ def make_clip(
     record: bool = True,
     embed: EmbedOptions | None = None,
     line: "str | Line | None" = None,
+    overwrite: bool = False,
     **overrides,
 ) -> Artifact:
     """Cut ``[start, end)`` of ``source`` into a clip with its sound; return what was written.
@@ -123,6 +125,8 @@ def make_clip(
     if audio_only and audio is None:
         raise InputError(f"{info.path.name} has no sound track to write as m4a", "run `clipkit info` on it to see its streams")
     notes: list[str] = list(said.notes) if said is not None else []
+    if info.incomplete:
+        notes.insert(0, incomplete_note(info))
     if s.audio == "on" and audio is None:
         notes.append(f"{info.path.name} has no sound track: the clip is silent")
     video = None if audio_only else info.require_video()
@@ -143,9 +147,9 @@ def make_clip(
 
     ext = s.format
     path = _clip_path(output, s.naming.format(stem=info.path.stem, start=slug_time(rng.start), end=slug_time(rng.end)), ext)
-    if path.is_dir():
-        raise OutputError(f"{path} is a folder", f"give a file name ending in .{ext}")
-    ensure_writable_dir(path.parent if str(path.parent) else Path("."))
+    poster = [path.with_suffix(".jpg")] if s.poster and video is not None else []
+    check_outputs([path, *poster], [info.path, subs_input(subs if subs is not None else cs.subs), font_input(cs.font)],
+                  overwrite=overwrite)  # before any decoding: never an input, a file clipkit did not make, /etc
 
     if s.copy and not audio_only:
         from .clip_copy import smart_cut  # only --copy needs the keyframe logic
@@ -333,6 +337,7 @@ def make_poster(clip: Path, duration: Fraction, width: int) -> Artifact:
 
     mid = duration / 2
     window = min(Fraction(1, 2), duration / 2)  # ±0.5 s: 25 frames decoded, not a whole clip
-    art = still(clip, mid, clip.with_suffix(".jpg"), best=True, best_window=window, jpeg_quality=85)
+    art = still(clip, mid, clip.with_suffix(".jpg"), best=True, best_window=window, jpeg_quality=85,
+                overwrite=True)  # checked with the clip, before it was made
     return art.with_(kind="poster")
 

@@ -80,7 +80,7 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
         if s.copy_fallback == "encode":
             notes.append(f"not copied: {blockers[0]}; made a normal (re-encoded) cut instead")
             made = make_clip(info, rng.start, rng.end, path, settings=replace(s, copy=False), progress=progress,
-                             subs="off")
+                             subs="off", overwrite=True)  # its outputs were checked by the make_clip that called us
             return made.with_(notes=(*notes, *made.notes))
         if s.copy_fallback == "snap" and info.container.startswith("mpegts"):
             raise UsageError(f"cannot copy from {info.path.name}: {blockers[0]}", "use --copy-fallback encode")
@@ -106,7 +106,7 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
                     # The whole range lies before the next keyframe: nothing to copy; a normal cut is exact.
                     notes.append("no keyframe inside the range: nothing to copy, so it was re-encoded")
                     made = make_clip(info, rng.start, rng.end, path, settings=replace(s, copy=False),
-                                     progress=progress, subs="off")
+                                     progress=progress, subs="off", overwrite=True)
                     return made.with_(notes=(*notes, *made.notes))
             start = before[-1]
             if start != rng.start:

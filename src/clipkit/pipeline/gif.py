@@ -21,12 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from ..artifact import Artifact, sha256_of
-from ..atomic import atomic_path, ensure_writable_dir
+from ..atomic import atomic_path
 from ..encode.gif import GifOptions, GifResult, centisecond_delays, encode_gif, tick_times
 from ..encode.video import write_video
-from ..errors import OutputError, TimecodeError, UsageError
+from ..errors import TimecodeError, UsageError
 from ..media.frames import Frame, fit_size, frame_at, read_frames
 from ..media.probe import MediaInfo, probe
+from ..outputs import check_outputs, font_input, sibling_path, subs_input
 from ..progress import ProgressFn, report
 from ..render.captions import caption_overlay
 from ..render.crop import CropBox, crop_filter, detect_bars, parse_crop
@@ -35,7 +36,7 @@ from ..settings import DEFAULT_CAPTION, DEFAULT_GIF, CaptionSettings, EmbedOptio
 from ..settings_apply import apply_split, parse_size
 from .find import Line, said_first, said_range, said_subs
 from .from_frames import takes_frames
-from .captions import gather_captions
+from .captions import gather_captions, in_range, incomplete_note
 from ..timecode import TimeRange, parse_range, slug_time
 from .gif_fit import FPS_STEPS, _Try, fit
 from .gif_time import Shown, at_speed, bounce, constant_rate, frames_on_ticks, reverse
@@ -50,7 +51,7 @@ Overlay = Callable[[Fraction, np.ndarray], np.ndarray]
 
 #: make_gif's own keywords (besides settings fields), for "did you mean" on a typo.
 _PARAMS = ("scene", "snap", "settings", "overlay", "reserve_colors", "progress", "caption", "caption_at", "subs",
-           "caption_settings", "record", "embed", "line")
+           "caption_settings", "record", "embed", "line", "overwrite")
 
 
 def parse_loop(value: str | int | None) -> int | None:
@@ -116,7 +117,7 @@ def _clip_range(info: MediaInfo, start, end, scene: int | None, snap: bool, note
         return scene_range(info, scene)
     if start is None or end is None:
         raise UsageError("a GIF needs START and END (or --scene N)", "e.g. `clipkit gif ep07.mkv 12:30 +6`")
-    rng = parse_range(start, end, duration=info.duration, frame_rate=info.require_video().frame_rate)
+    rng = in_range(info, lambda: parse_range(start, end, duration=info.duration, frame_rate=info.require_video().frame_rate))
     if not snap:
         return rng
     lo = max(Fraction(0), rng.start - _SNAP_CONTEXT)
@@ -172,6 +173,7 @@ def make_gif(
     record: bool = True,
     embed: EmbedOptions | None = None,
     line: "str | Line | None" = None,
+    overwrite: bool = False,
     **overrides,
 ) -> Artifact:
     """Make an optimised GIF of ``[start, end)`` of ``source``; return what was written.
@@ -198,6 +200,9 @@ def make_gif(
     fields given as overrides (``caption_style``, ``font``, …).  The file is
     recorded in its folder's manifest (``record``), with the snippet choices of
     ``embed`` (alt, title, credit, spoiler) for ``clipkit embed --all``.
+    No output may replace an input; an existing file is replaced only when
+    its folder's manifest records it, or with ``overwrite``
+    (:func:`clipkit.outputs.check_outputs`, before any decoding).
     """
     s, cs = apply_split(overrides, [settings or DEFAULT_GIF, caption_settings or DEFAULT_CAPTION], known=_PARAMS)
     if overrides.get("height") and "width" not in overrides:
@@ -205,14 +210,15 @@ def make_gif(
     loop = parse_loop(s.loop)
     info = source if isinstance(source, MediaInfo) else probe(source)
 
-    notes: list[str] = []
+    notes: list[str] = [incomplete_note(info)] if info.incomplete else []
     said = said_range(info, start, end, what="a GIF", scene=scene, line=line)
     if said is not None:
         start, end = said.start, said.end
         notes.extend(said.notes)
         if subs is None and cs.subs == "auto":
             subs = said_subs(said, info)
-    job = _plan(info, start, end, output, scene, snap, s, notes)
+    inputs = (info.path, subs_input(subs if subs is not None else cs.subs), font_input(cs.font))
+    job = _plan(info, start, end, output, scene, snap, s, notes, _Guard(inputs, overwrite))
     job_captions = gather_captions(info, job.range.start, job.range.end, subs=subs if subs is not None else cs.subs,
                                    captions=caption, caption_at=caption_at, subs_language=cs.subs_language)
     notes.extend(job_captions.notes)
@@ -253,10 +259,24 @@ def make_gif(
 # ---------------------------------------------------------------- stages
 
 
+@dataclass(frozen=True)
+class _Guard:
+    """The job's inputs, and whether existing files not made by clipkit may be replaced."""
+
+    inputs: tuple
+    overwrite: bool
+
+    def check(self, path: Path, s: GifSettings) -> None:
+        check_outputs([path, *(sibling_path(path, kind) for kind in s.also)], self.inputs, overwrite=self.overwrite)
+
+
 def _plan(info: MediaInfo, start, end, output, scene: int | None, snap: bool, s: GifSettings,
-          notes: list[str]) -> _Job:
+          notes: list[str], guard: _Guard) -> _Job:
     """Stage 1: the range, the crop, the size and the file, each checked before decoding."""
     video = info.require_video()
+    named = output is not None and not (Path(output).is_dir() or str(output).endswith(("/", os.sep)))
+    if named:  # the file is known before the range: checked before a scene search decodes anything
+        guard.check(_gif_path(output, "clip"), s)
     rng = _clip_range(info, start, end, scene, snap, notes)
     play = rng.duration / s.speed
     if play < Fraction(1, 50) or (video.frame_rate and rng.duration < 1 / video.frame_rate and play < 1 / s.fps):
@@ -268,9 +288,8 @@ def _plan(info: MediaInfo, start, end, output, scene: int | None, snap: bool, s:
     if size[0] > display[0] or size[1] > display[1]:
         notes.append(f"upscaled from {display[0]}×{display[1]} to {size[0]}×{size[1]}: the GIF is bigger, not sharper")
     path = _gif_path(output, s.naming.format(stem=info.path.stem, start=slug_time(rng.start), end=slug_time(rng.end)))
-    if path.is_dir():
-        raise OutputError(f"{path} is a folder", "give a file name ending in .gif")
-    ensure_writable_dir(path.parent if str(path.parent) else Path("."))  # fail before decoding, not after
+    if not named:
+        guard.check(path, s)  # inputs, existing files, system folders, writable: before decoding
     decode_steps = int(rng.duration * (video.frame_rate or 25)) + 1
     encode_steps = len(tick_times(play, s.fps)) * (2 if s.bounce else 1)
     return _Job(info, rng, play, box, display, size, path, decode_steps, decode_steps + encode_steps)
@@ -328,7 +347,7 @@ def _siblings(job: _Job, made: _Made, s: GifSettings, loop: int | None) -> list[
     images, delays = made.shown.images, made.shown.delays
     h, w = images[0].shape[:2]
     for kind in s.also:
-        sib = job.path.with_suffix(f".{kind}")
+        sib = sibling_path(job.path, kind)
         fps_out = made.attempt.fps
         write_video(constant_rate(images, delays, fps_out), (w, h), fps_out, sib, kind,
                     crf=s.mp4_crf, quality=s.webp_quality, loop=loop)

@@ -8,6 +8,8 @@ that kind runs), so planning a batch does not pay for every pipeline.
 
 from __future__ import annotations
 
+import functools
+
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,10 +59,14 @@ def register(kind: JobKind) -> JobKind:
     return kind
 
 
-def run_kind(kind_name: str, source: Path, output: Path, params: dict, settings: dict) -> Artifact:
-    """Run one job (in whatever process this is)."""
+def run_kind(kind_name: str, source: Path, output: Path, params: dict, settings: dict, *,
+             overwrite: bool = False) -> Artifact:
+    """Run one job (in whatever process this is); ``overwrite``: the batch already judged its existing files."""
     kind = KINDS[kind_name]
-    return kind.call(kind.load(), source, output, params, settings)
+    fn = kind.load()
+    if overwrite:
+        fn = functools.partial(fn, overwrite=True)
+    return kind.call(fn, source, output, params, settings)
 
 
 def _time_tag(text: Any) -> str:

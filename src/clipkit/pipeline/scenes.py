@@ -154,7 +154,7 @@ def detect_scenes(
     if end is None and start is not None:
         s0 = parse_time(start, frame_rate=video.frame_rate) if isinstance(start, str) else Fraction(start)
         if s0 >= info.duration:
-            raise TimecodeError(f"the start {format_time(s0)} is past the end of {info.path.name} ({format_time(info.duration)})",
+            raise TimecodeError(info.past_end(f"the start {format_time(s0)}"),
                                 "run `clipkit info FILE` to see its duration")
     rng = parse_range(lo, hi, duration=info.duration, frame_rate=video.frame_rate)
 

@@ -21,11 +21,13 @@ from .captions import gather_captions
 from ..timecode import format_time, parse_time, slug_time
 from .naming import output_path
 from .recording import recorded
+from ..outputs import check_outputs, font_input, subs_input
+from .captions import incomplete_note
 
 __all__ = ["still", "pick_best_frame"]
 
 #: still's own keywords (besides settings fields), for "did you mean" on a typo.
-_PARAMS = ("settings", "caption", "caption_at", "subs", "caption_settings", "record", "embed", "line")
+_PARAMS = ("settings", "caption", "caption_at", "subs", "caption_settings", "record", "embed", "line", "overwrite")
 
 
 def pick_best_frame(frames: list[Frame], target: Fraction, lo: Fraction, hi: Fraction) -> tuple[Frame, str]:
@@ -62,6 +64,7 @@ def still(
     record: bool = True,
     embed: EmbedOptions | None = None,
     line: "str | Line | None" = None,
+    overwrite: bool = False,
     **overrides,
 ) -> Artifact:
     """Write the frame on screen at ``at`` as an image; return what was made.
@@ -96,15 +99,14 @@ def still(
     else:
         t = parse_time(at, frame_rate=video.frame_rate) if isinstance(at, str) else Fraction(at)
     if t >= info.duration:
-        raise TimecodeError(
-            f"{format_time(t)} is past the end of {info.path.name} ({format_time(info.duration)})",
-            f"give a time before {format_time(info.duration)}",
-        )
+        raise TimecodeError(info.past_end(format_time(t)), f"give a time before {format_time(info.duration)}")
     if t < 0:
         raise TimecodeError(f"{format_time(-t)} before the start is not a time in the file", "times count from 0")
     path = output_path(output, info.path, f"{slug_time(t)}", s.format)
     image_format_for(path)  # refuse an unknown extension before decoding anything
-    notes: list[str] = []
+    check_outputs([path], [info.path, subs_input(subs if subs is not None else cs.subs), font_input(cs.font)],
+                  overwrite=overwrite)
+    notes: list[str] = [incomplete_note(info)] if info.incomplete else []
     lo = max(Fraction(0), t - s.best_window) if s.best else t
     hi = min(info.duration, t + s.best_window) if s.best else min(info.duration, t + Fraction(1, 1000))
     job_captions = None

@@ -20,7 +20,7 @@ from .find import Line, said_range
 from ..artifact import Artifact, sha256_of
 from ..atomic import atomic_write_bytes
 from ..encode.image import encode_image, image_format_for
-from ..errors import UsageError
+from ..errors import OutputError, UsageError
 from ..media.probe import MediaInfo, probe
 from ..progress import ProgressFn, report
 from ..render import strip as layout_mod
@@ -31,7 +31,9 @@ from ..settings_apply import apply
 from ..timecode import format_time
 from .from_frames import takes_frames
 from .naming import output_path
+from ..outputs import check_outputs, font_input
 from .strip_frames import Tile, choose_tiles
+from .captions import incomplete_note
 from .strip_slots import Slot, parse_range_text, plan_slots, scene_slots
 from .recording import recorded
 
@@ -63,7 +65,7 @@ def _fit(image: Image.Image, fmt: str, s: StripSettings) -> tuple[bytes, str | N
     if fmt == "PNG":
         data = _encode(image, fmt, 0)
         if len(data) > s.max_size:
-            raise UsageError(f"the sheet is {_human(len(data))} as PNG, over the {_human(s.max_size)} budget",
+            raise OutputError(f"the sheet is {_human(len(data))} as PNG, over the {_human(s.max_size)} budget",
                              "write .jpg or .webp (their quality is lowered to fit), or make it narrower with --width")
         return data, None
     lo, hi = s.min_quality, s.quality
@@ -77,7 +79,7 @@ def _fit(image: Image.Image, fmt: str, s: StripSettings) -> tuple[bytes, str | N
             hi = q - 1
     if best is None:
         smallest = _encode(image, fmt, s.min_quality)
-        raise UsageError(f"the sheet is {_human(len(smallest))} even at quality {s.min_quality}, over the {_human(s.max_size)} budget",
+        raise OutputError(f"the sheet is {_human(len(smallest))} even at quality {s.min_quality}, over the {_human(s.max_size)} budget",
                          "allow more with --max-size, or make it smaller with --width or fewer tiles")
     data, q = best
     return data, (f"quality {q} to fit {_human(s.max_size)}" if q < s.quality else None)
@@ -99,6 +101,7 @@ def make_strip(
     record: bool = True,
     embed: EmbedOptions | None = None,
     line: "str | Line | None" = None,
+    overwrite: bool = False,
     **overrides,
 ) -> Artifact:
     """Write a strip / contact sheet of the best frames of ``source``; return what was made.
@@ -126,6 +129,7 @@ def make_strip(
     video = info.require_video()
     path = output_path(output, info.path, "strip", s.format)
     fmt = image_format_for(path)  # an unknown extension fails before any decoding
+    check_outputs([path], [info.path, font_input(s.font)], overwrite=overwrite)
     background = layout_mod.parse_color(s.background)
     border_color = layout_mod.parse_color(s.border_color)
 
@@ -184,6 +188,8 @@ def make_strip(
     atomic_write_bytes(path, data)
 
     notes = [f"{count} tile{'s' if count != 1 else ''} from {where}: " + ", ".join(tile_label(t.time, "precise") for t in tiles)]
+    if info.incomplete:
+        notes.append(incomplete_note(info))
     moved = [t for t in tiles if not t.slot.exact and not t.clean]
     if moved:
         notes.append("no clean frame (all black, blank or in a transition) near " +

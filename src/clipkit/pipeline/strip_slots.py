@@ -66,7 +66,7 @@ def plan_slots(info: MediaInfo, count: int, s: StripSettings, *, range_: str | t
         for item in items:
             t = parse_time(item, frame_rate=rate) if isinstance(item, str) else Fraction(item)
             if t >= info.duration:
-                raise TimecodeError(f"{format_time(t)} is past the end of {info.path.name} ({format_time(info.duration)})",
+                raise TimecodeError(info.past_end(format_time(t)),
                                     f"give times before {format_time(info.duration)}")
             slots.append(Slot(t, t, t, exact=True))
         return slots, f"{len(slots)} chosen moments"

@@ -14,7 +14,40 @@ from fractions import Fraction
 
 from ..errors import UsageError
 
-__all__ = ["Run", "Cue", "SubtitleSource", "typed_cue", "clip_cues", "cues_at"]
+__all__ = ["Run", "Cue", "SubtitleSource", "typed_cue", "clip_cues", "cues_at", "clean_text", "clean_cue"]
+
+#: Terminal escape sequences (CSI ``ESC [ … m``, OSC ``ESC ] … BEL``, two-byte ``ESC x``): removed whole.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?")
+#: Control characters left after that (C0 but the newline, DEL, C1): removed.
+_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """Caption text without control characters: escape sequences (``\\x1b[31m``) and BEL, NUL, … removed,
+    a tab is a space, ``\\r\\n`` a newline; everything else is kept as text (never drawn as a box)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n").replace("\t", " ")
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+def clean_cue(cue: "Cue") -> "Cue | None":
+    """``cue`` with :func:`clean_text` applied to every run (None when no text is left)."""
+    lines = []
+    for line in cue.lines:
+        runs = []
+        for run in line:
+            text = clean_text(run.text)
+            if "\n" in text:  # a bare CR was a line break
+                text = " ".join(text.split("\n"))
+            if text:
+                runs.append(replace(run, text=text))
+        lines.append(tuple(runs))
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    if not any("".join(r.text for r in line).strip() for line in lines):
+        return None
+    return replace(cue, lines=tuple(lines))
 
 
 @dataclass(frozen=True)
@@ -56,7 +89,7 @@ class SubtitleSource:
 
 def typed_cue(text: str, start: Fraction, end: Fraction, *, top: bool = False) -> Cue:
     """A caption the user typed (``--caption``): plain text; a newline or a typed ``\\N`` breaks the line."""
-    lines = [ln.strip() for ln in text.replace("\\N", "\n").splitlines()]
+    lines = [ln.strip() for ln in clean_text(text).replace("\\N", "\n").split("\n")]
     runs = tuple((Run(re.sub(r"\s+", " ", ln)),) if ln else () for ln in lines)
     while runs and not runs[-1]:
         runs = runs[:-1]

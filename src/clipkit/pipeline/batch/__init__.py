@@ -22,11 +22,12 @@ from ...atomic import ensure_writable_dir
 from ...errors import Cancelled, UsageError
 from ...presets import resolve
 from ...progress import ProgressFn, report
-from ..batch_index import write_index
+from ..batch_index import check_index, write_index
 from ..jobfile import JobFile, parse_job_file
 from ..naming import safe_name
 from .freshness import STATE_NAME, State, code_version, judge, remove_stale_parts
-from .plan import JobError, PlannedJob, plan_jobs, resolve_episode, safe_relative
+from ...outputs import check_not_system
+from .plan import JobError, PlannedJob, check_existing, plan_jobs, resolve_episode, safe_relative
 from .results import BatchResult, JobResult
 from .runners import Outcome, execute, run_dask, run_local
 
@@ -48,6 +49,7 @@ def batch(
     explain: bool = False,
     force: bool = False,
     index: bool = True,
+    overwrite: bool = False,
     progress: ProgressFn | None = None,
 ) -> BatchResult:
     """Run every job of a job file (``.toml`` or ``.csv``) under one preset.
@@ -61,6 +63,10 @@ def batch(
     ``explain`` is the same (``clipkit batch --explain``): every result's
     ``reason`` says why the job is (or would be) made or skipped.
     Returns a :class:`BatchResult`; failed jobs are in it (the others ran).
+    Outputs stay under the output folder, which is never a system folder; no
+    job writes over an episode; an existing file clipkit did not make (and an
+    ``index.html``/``index.md`` it did not write) is replaced only with
+    ``overwrite``.
     """
     t0 = time.perf_counter()
     dry_run = dry_run or explain
@@ -81,6 +87,9 @@ def batch(
         output_dir = resolved.path_of("series.output")
     output_dir = Path(os.path.normpath(output_dir))
     series_name = safe_name(Path(str(preset_name)).stem) if preset_name else "clipkit"
+    check_not_system(output_dir)  # before the folder is made: a preset or job file may not aim at /etc
+    if index:
+        check_index(output_dir, overwrite=overwrite)
     if not dry_run:
         ensure_writable_dir(output_dir)
 
@@ -95,7 +104,15 @@ def batch(
         if isinstance(item, JobResult):
             results[item.index] = item
             continue
-        verdict = judge(state.get(item.output.relative_to(out_root).as_posix()), item.output, item.key, force=force)
+        entry = state.get(item.output.relative_to(out_root).as_posix())
+        verdict = judge(entry, item.output, item.key, force=force)
+        if verdict.make:
+            try:
+                check_existing(item, lambda _out, made=entry is not None: made, overwrite=overwrite)
+            except ClipkitError as exc:
+                results[item.job.index] = JobResult(item.job.index, item.job.line, item.kind, "failed", item.output,
+                                                    error=exc.message, hint=exc.hint, notes=item.notes)
+                continue
         if not verdict.make:
             results[item.job.index] = JobResult(item.job.index, item.job.line, item.kind, "skipped",
                                                 item.output, verdict.artifact, notes=item.notes, reason=verdict.reason)

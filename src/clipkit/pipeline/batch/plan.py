@@ -3,7 +3,7 @@ output path inside the output folder, its freshness key), or a failed :class:`Jo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -12,10 +12,12 @@ from ...presets import Resolved, coerce, convert_setting, settings_sections
 from ..jobfile import Job
 from ..jobkinds import COMMON_KEYS, KINDS
 from ..naming import safe_name
+from ...outputs import check_clash, made_by_clipkit, sibling_path
 from .freshness import JobKey, job_key
 from .results import JobResult
 
-__all__ = ["PlannedJob", "JobError", "plan_jobs", "safe_relative", "resolve_episode", "VIDEO_EXTS"]
+__all__ = ["PlannedJob", "JobError", "plan_jobs", "safe_relative", "resolve_episode", "VIDEO_EXTS", "planned_outputs",
+           "check_existing"]
 
 VIDEO_EXTS = (".mkv", ".mp4", ".m4v", ".mov", ".webm", ".avi", ".ts", ".m2ts", ".mpg", ".mpeg", ".wmv", ".flv", ".ogv")
 _KNOWN_EXTS = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".mp4", ".webm")
@@ -143,8 +145,30 @@ def _plan_one(job: Job, resolved: Resolved, output_dir: Path, series_name: str) 
                       settings=settings, key=key, notes=tuple(notes))
 
 
+def planned_outputs(p: PlannedJob) -> list[Path]:
+    """Every file a planned job writes: its output, a GIF's siblings, a clip's poster."""
+    outs = [p.output]
+    gif, clip = p.settings.get("gif"), p.settings.get("clip")
+    if p.kind == "gif" and gif is not None:
+        outs += [sibling_path(p.output, str(k).strip().lower()) for k in gif.also]
+    if p.kind == "clip" and clip is not None and clip.poster and clip.format != "m4a":
+        outs.append(p.output.with_suffix(".jpg"))
+    return outs
+
+
+def check_existing(p: PlannedJob, made: Callable[[Path], bool], *, overwrite: bool) -> None:
+    """Raise :class:`JobError` when the job would replace a file neither this batch (``made``) nor
+    clipkit (the folder's manifest) made, unless ``overwrite``."""
+    if overwrite:
+        return
+    for out in planned_outputs(p):
+        if (out.exists() or out.is_symlink()) and not made(out) and not made_by_clipkit(out):
+            raise JobError(f"{out} exists and clipkit did not make it", "give the job another name, or run with --overwrite")
+
+
 def plan_jobs(jobs: Iterable[Job], resolved: Resolved, output_dir: Path, *, series_name: str = "") -> list[PlannedJob | JobResult]:
-    """Plan each job; a job that cannot be planned becomes a failed :class:`JobResult`."""
+    """Plan each job; a job that cannot be planned becomes a failed :class:`JobResult`.
+    No job may write over an episode of any job (:func:`clipkit.outputs.check_clash`)."""
     planned: list[PlannedJob | JobResult] = []
     seen: dict[Path, Job] = {}
     for job in jobs:
@@ -160,4 +184,12 @@ def plan_jobs(jobs: Iterable[Job], resolved: Resolved, output_dir: Path, *, seri
         except ClipkitError as exc:
             planned.append(JobResult(index=job.index, line=job.line, kind=job.kind or "?", status="failed",
                                      error=exc.message, hint=exc.hint))
+    sources = list(dict.fromkeys(p.source for p in planned if isinstance(p, PlannedJob)))
+    for n, p in enumerate(planned):
+        if isinstance(p, PlannedJob):
+            try:
+                check_clash(planned_outputs(p), sources)
+            except UsageError as exc:
+                planned[n] = JobResult(index=p.job.index, line=p.job.line, kind=p.kind, status="failed",
+                                       output=p.output, error=exc.message, hint="change [series] naming or the output folder")
     return planned

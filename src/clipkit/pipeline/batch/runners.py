@@ -43,7 +43,8 @@ def execute(planned: PlannedJob) -> Outcome:
     t0 = time.perf_counter()
     try:
         planned.output.parent.mkdir(parents=True, exist_ok=True)
-        art = run_kind(planned.kind, planned.source, planned.output, planned.params, planned.settings)
+        art = run_kind(planned.kind, planned.source, planned.output, planned.params, planned.settings,
+                       overwrite=True)  # existing files were judged when the batch was planned (plan.check_existing)
         return Outcome(planned.job.index, art, seconds=time.perf_counter() - t0)
     except ClipkitError as exc:
         return Outcome(planned.job.index, None, exc.message, exc.hint, time.perf_counter() - t0)
