@@ -85,7 +85,7 @@ def test_an_existing_file_clipkit_did_not_make_is_kept_unless_overwrite(work):
     assert res.exit_code == 2 and "clipkit did not make it" in res.output and "--overwrite" in res.output
     assert mine.read_bytes() == b"GIF89a my own drawing"
     for name in ("still", "strip"):
-        (work / f"mine.png").write_bytes(b"png of mine")
+        (work / "mine.png").write_bytes(b"png of mine")
         args = ("still", work / "ep07.mp4", "1") if name == "still" else ("strip", work / "ep07.mp4")
         res = cli(*args, "-o", work / "mine.png", "--embed", "none")
         assert res.exit_code == 2 and "clipkit did not make it" in res.output, (name, res.output)

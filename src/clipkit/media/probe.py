@@ -334,8 +334,8 @@ def _probe_cached(path: str, mtime_ns: int, size: int, video_track: int | None) 
         videos = [video if v.index == video.index else v for v in videos]
     declared = head.get("duration")
     cut_short = None
-    if video is not None and declared and duration and declared - duration > max(Fraction(1, 2), declared / 50) \
-            and _data_stops_short(p, video.index):
+    short = declared and duration and declared - duration > max(Fraction(1, 2), declared / 50)
+    if video is not None and ts is None and short and _data_stops_short(p, video.index):
         cut_short = declared
     if duration is None or duration <= 0:
         if video is not None:
