@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ...atomic import ensure_writable_dir
-from ...errors import Cancelled, UsageError
+from ...errors import Cancelled, ClipkitError, UsageError
 from ...presets import resolve
 from ...progress import ProgressFn, report
 from ..batch_index import check_index, write_index
