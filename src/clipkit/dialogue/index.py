@@ -45,7 +45,10 @@ CREATE TABLE IF NOT EXISTS lines(id INTEGER PRIMARY KEY, source_id INTEGER, seq 
 CREATE INDEX IF NOT EXISTS lines_by_source ON lines(source_id, seq, n);
 CREATE VIRTUAL TABLE IF NOT EXISTS lines_fts USING fts5(folded, packed, content='lines', content_rowid='id',
                                                         tokenize='trigram');
+CREATE VIRTUAL TABLE IF NOT EXISTS lines_vocab USING fts5vocab(lines_fts, 'row');
 """
+#: A fuzzy search looks for lines sharing the query's rarest three-character pieces (the most telling ones).
+_FUZZY_PIECES = 12
 
 
 def index_path() -> Path:
@@ -231,8 +234,13 @@ class DialogueIndex:
         """Lines sharing the most of these three-character pieces (candidates for a fuzzy match)."""
         if not pieces:
             return []
+        marks = ",".join("?" * len(pieces))
+        counts = dict(self.db.execute(f"SELECT term, doc FROM lines_vocab WHERE term IN ({marks})", pieces).fetchall())
+        rare = sorted((p for p in pieces if counts.get(p)), key=lambda p: counts[p])[:_FUZZY_PIECES]
+        if not rare:
+            return []
         where, args = self._scope(videos, subs, language)
-        query = "packed : (" + " OR ".join(_fts_phrase(p) for p in pieces[:64]) + ")"
+        query = "packed : (" + " OR ".join(_fts_phrase(p) for p in rare) + ")"
         return self._rows(f"JOIN lines_fts ON lines_fts.rowid = l.id WHERE lines_fts MATCH ? AND {where} "
                           f"ORDER BY bm25(lines_fts) LIMIT {int(limit)}", (query,) + args)
 

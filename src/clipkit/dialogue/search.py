@@ -30,6 +30,8 @@ __all__ = ["Match", "search", "partial_ratio", "FUZZY_MIN"]
 FUZZY_MIN = 0.75
 #: Short queries need a closer fuzzy match (a few letters match anything).
 FUZZY_MIN_SHORT = 0.86
+#: How many of the lines sharing the most three-character pieces with the query are aligned with it.
+_ALIGNED = 40
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,11 @@ def search(index: DialogueIndex, videos: list[Path], query: str, *, subs: str | 
     elif fuzzy:
         target = compact(q)
         floor = fuzzy_min if fuzzy_min is not None else FUZZY_MIN_SHORT if len(target) < 10 else FUZZY_MIN
-        candidates = index.sharing(trigrams(target), videos, subs=subs, language=language)
+        pieces = set(trigrams(target))
+        candidates = index.sharing(list(pieces), videos, subs=subs, language=language)
+        # the close alignment is costly: only for the lines sharing the most pieces with the query
+        candidates = sorted(candidates, key=lambda ln: -len(pieces.intersection(trigrams(compact(ln.folded)))))
+        candidates = candidates[:_ALIGNED]
         by_line = {ln.row: partial_ratio(target, compact(ln.folded)) for ln in candidates}
         good = [ln for ln in candidates if by_line[ln.row] >= floor]
         singles = {(ln.video, ln.subs, ln.seq): by_line[ln.row] for ln in good if ln.n == 1}
