@@ -240,12 +240,28 @@ def test_upscaling_is_warned(clips, tmp_path):
 
 def test_max_size_fits_and_says_what_it_chose(clips, tmp_path):
     free = make_gif(clips["moving"], "0", "4", tmp_path / "free.gif", width=320, fps=25, quality=100, dither="ordered")
-    budget = free.bytes // 3
+    budget = free.bytes // 2
     art = make_gif(clips["moving"], "0", "4", tmp_path / "fit.gif", width=320, fps=25, quality=100, dither="ordered",
                    max_size=budget)
     assert art.bytes <= budget and art.path.stat().st_size == art.bytes
     assert any("fitted under" in n for n in art.notes)
     assert sum(gif_frames(art.path)[1]) == 400  # still plays 4 s
+
+
+def test_max_size_uses_the_budget_and_keeps_the_width_when_colours_and_frames_suffice(clips, tmp_path):
+    free = make_gif(clips["moving"], "0", "4", tmp_path / "free.gif", width=320, fps=25, quality=100, dither="ordered")
+    budget = int(free.bytes * 0.6)
+    art = make_gif(clips["moving"], "0", "4", tmp_path / "fit.gif", width=320, fps=25, quality=100, dither="ordered",
+                   max_size=budget)
+    assert art.width == 320  # fewer colours / frames first, not a smaller picture
+    assert 0.6 * budget <= art.bytes <= budget
+
+
+def test_max_size_never_goes_below_a_readable_width(clips, tmp_path):
+    with pytest.raises(OutputError) as err:
+        make_gif(clips["moving"], "0", "4", tmp_path / "tiny.gif", max_size="3KB", width=480)
+    assert "240×" in str(err.value) and "would fit" in err.value.hint
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_max_size_impossible_writes_nothing(clips, tmp_path):

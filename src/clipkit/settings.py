@@ -145,7 +145,7 @@ class GifSettings:
     bounce: bool = False  # play forward, then backward
     reverse: bool = False  # play backward
     max_size: int | None = setting(None, above=0, size=True)  # bytes; the GIF is made to fit (fewer colours, frames, pixels)
-    max_tries: int = setting(6, min=1, max=20)  # encodes tried at most to fit max_size
+    max_tries: int = setting(8, min=1, max=20)  # encodes tried at most to fit max_size
     also: tuple[str, ...] = setting((), choices=GIF_SIBLINGS)  # sibling formats of the same clip: "mp4", "webp"
     mp4_crf: int = setting(23, min=0, max=51)  # H.264 quality of the MP4 sibling (lower is better)
     webp_quality: int = setting(75, min=0, max=100)  # quality of the animated WebP sibling
