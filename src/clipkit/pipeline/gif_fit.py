@@ -93,7 +93,7 @@ def _next_try(last: _Try, size: int, budget: int) -> _Try | None:
     """The next settings to try, from how far over (or under) budget the last try was; None when
     nothing readable would fit.
 
-    Order: lossier with fewer colours (quality 50, 128 colours), fewer frames (15, 12.5, 10 fps),
+    Order: lossier with fewer colours (quality 70, 128 colours), fewer frames (15, 12.5, 10 fps),
     64 colours, then fewer pixels down to ``MIN_FIT_WIDTH`` (captions stay readable).  Under budget,
     a wider try.  Size shrinks more slowly than the pixel count (headers, palettes, edges), hence
     the exponent on the width scale.
@@ -103,11 +103,11 @@ def _next_try(last: _Try, size: int, budget: int) -> _Try | None:
     if ratio < 1:  # fits with room to spare: wider (the caller caps it at the asked size)
         nw = int(w * ratio ** -0.6) // 2 * 2
         return _Try(q, c, fps, (nw, max(2, round(h * nw / w)))) if nw > w else None
-    if q > 50 or c > 128:  # 1. lossier, fewer colours: saves 15–30 %
+    if q > 70 or c > 128:  # 1. lossier, fewer colours: saves 15–30 %
         if ratio < 1.35:
-            return _Try(min(q, 50), min(c, 128), fps, (w, h))
+            return _Try(min(q, 70), min(c, 128), fps, (w, h))
         ratio /= 1.3
-        q, c = min(q, 50), min(c, 128)
+        q, c = min(q, 70), min(c, 128)
     for step in _FPS_STEPS:  # 2. fewer frames
         if step < fps and ratio <= float(fps / step) * 0.9:
             return _Try(q, c, step, (w, h))

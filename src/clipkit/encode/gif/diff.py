@@ -21,9 +21,11 @@ __all__ = ["Change", "Canvas"]
 
 #: Side (pixels) of the blocks whose mean change is watched for slow drifts.
 DRIFT_BLOCK = 8
-#: A block is rewritten when its mean moved more than this share of the tolerance (and at least DRIFT_MIN levels).
+#: A block is rewritten when its mean moved more than this share of the tolerance, kept within
+#: DRIFT_MIN–DRIFT_MAX levels (more than ~2 levels of lag shows as streaks at any quality).
 DRIFT_SHARE = 0.2
 DRIFT_MIN = 1.0
+DRIFT_MAX = 2.0
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class Canvas:
 
     def __init__(self, tolerance: float = 0.0) -> None:
         self.tolerance = float(tolerance)
-        self.drift = max(DRIFT_MIN, self.tolerance * DRIFT_SHARE)
+        self.drift = min(DRIFT_MAX, max(DRIFT_MIN, self.tolerance * DRIFT_SHARE))
         self.shown: np.ndarray | None = None  # the colour the viewer sees, packed 0xRRGGBB
         self.basis: np.ndarray | None = None  # source RGB each shown pixel was made from
         self._packed_cache: tuple[int, np.ndarray] | None = None
