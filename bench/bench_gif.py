@@ -36,7 +36,7 @@ import numpy as np
 from PIL import Image
 
 from clipkit.media.ffmpeg import ffmpeg_exe
-from clipkit.media.frames import read_frames, resample
+from clipkit.media.frames import read_frames
 from clipkit.sample import make_sample
 
 CACHE = Path(os.environ.get("CLIPKIT_BENCH_CACHE", Path(tempfile.gettempdir()) / "clipkit-bench"))
@@ -125,29 +125,70 @@ def gif_timeline(path: Path) -> tuple[list[np.ndarray], list[int], int | None]:
     return frames, delays, im.info.get("loop")
 
 
-def evaluate(path: Path, refs: list[np.ndarray], fps: Fraction) -> dict:
+def s2_score(ref: np.ndarray, out: np.ndarray) -> float:
+    """SSIMULACRA2 of ``out`` against ``ref`` (RGB uint8), from the ``ssimulacra2`` package's own functions."""
+    from ssimulacra2.ssimulacra2 import (Msssim, MsssimScale, blur_image, downsample, edge_diff_map, kNumScales,
+                                         linear_rgb_to_xyb, make_positive_xyb, srgb_to_linear, ssim_map)
+
+    o, d = srgb_to_linear(ref.astype(np.float64)), srgb_to_linear(out.astype(np.float64))
+    i1, i2 = make_positive_xyb(linear_rgb_to_xyb(o)), make_positive_xyb(linear_rgb_to_xyb(d))
+    ms = Msssim()
+    for scale in range(kNumScales):
+        if min(i1.shape[:2]) < 8:
+            break
+        m1, m2 = blur_image(i1), blur_image(i2)
+        sc = MsssimScale()
+        sc.avg_ssim = ssim_map(m1, m2, blur_image(i1 * i1), blur_image(i2 * i2), blur_image(i1 * i2))
+        sc.avg_edgediff = edge_diff_map(i1, m1, i2, m2)
+        ms.scales.append(sc)
+        if scale < kNumScales - 1:
+            o, d = downsample(o, 2, 2), downsample(d, 2, 2)
+            i1, i2 = make_positive_xyb(linear_rgb_to_xyb(o)), make_positive_xyb(linear_rgb_to_xyb(d))
+    return float(ms.score())
+
+
+def have_s2() -> bool:
+    try:
+        import ssimulacra2  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def evaluate(path: Path, refs: list, start: Fraction, end: Fraction, s2_every: int) -> dict:
+    """Quality of the GIF at ``path`` against every source frame at the source's own rate.
+
+    ``refs`` are the source frames (with their times) of ``[start, end)``; each is compared with the
+    GIF frame on screen at the middle of the source frame's display time.  SSIMULACRA2 on every
+    ``s2_every``-th source frame (0: not computed).
+    """
     frames, delays, loop = gif_timeline(path)
     starts = np.cumsum([0] + delays[:-1])
-    h, w = refs[0].shape[:2]
-    s_full, s_half, flick = [], [], []
+    h, w = refs[0].image.shape[:2]
+    times = [max(f.time, start) for f in refs] + [end]
+    s_full, s_half, s2s, flick = [], [], [], []
     prev_ref = prev_out = None
     for k, ref in enumerate(refs):
-        t_cs = float((k + Fraction(1, 2)) / fps * 100)  # mid-tick: fair to any rounding of delays to cs
-        j = int(np.searchsorted(starts, t_cs, side="right") - 1)
+        mid_cs = float(((times[k] + times[k + 1]) / 2 - start) * 100)
+        j = int(np.searchsorted(starts, mid_cs, side="right") - 1)
         out = frames[max(0, min(j, len(frames) - 1))]
         if out.shape[:2] != (h, w):
             out = cv2.resize(out, (w, h), interpolation=cv2.INTER_AREA)
-        ry, oy = luma(ref), luma(out)
+        ry, oy = luma(ref.image), luma(out)
         s_full.append(ssim(ry, oy))
         s_half.append(ssim(cv2.resize(ry, (w // 2, h // 2), interpolation=cv2.INTER_AREA),
                            cv2.resize(oy, (w // 2, h // 2), interpolation=cv2.INTER_AREA)))
+        if s2_every and k % s2_every == 0:
+            s2s.append(s2_score(ref.image, out))
         if prev_ref is not None:
             static = np.abs(ry.astype(int) - prev_ref) <= 2
             if static.any():
                 flick.append(float(np.abs(oy.astype(int) - prev_out)[static].mean()))
         prev_ref, prev_out = ry.astype(int), oy.astype(int)
-    return {"bytes": path.stat().st_size, "ssim": np.mean(s_full), "worst": np.min(s_full), "ssim_half": np.mean(s_half),
-            "flicker": np.mean(flick) if flick else 0.0, "played": sum(delays) / 100, "frames": len(frames), "loop": loop}
+    return {"bytes": path.stat().st_size, "ssim": float(np.mean(s_full)), "worst": float(np.min(s_full)),
+            "ssim_half": float(np.mean(s_half)), "s2": float(np.mean(s2s)) if s2s else float("nan"),
+            "flicker": float(np.mean(flick)) if flick else 0.0, "played": sum(delays) / 100, "frames": len(frames),
+            "loop": loop}
 
 
 # ---------------------------------------------------------------- encoders
@@ -161,14 +202,16 @@ def timed(cmd: list) -> float:
 def find_gifski() -> str | None:
     for cand in (os.environ.get("GIFSKI"), shutil.which("gifski"),
                  *glob.glob(str(Path.cwd() / "node_modules/gifski/bin/debian/gifski")),
-                 *glob.glob("/tmp/**/node_modules/gifski/bin/debian/gifski", recursive=True)):
+                 *glob.glob("/tmp/**/node_modules/gifski/bin/debian/gifski", recursive=True),
+                 *glob.glob("/work/scratch*/node_modules/gifski/bin/debian/gifski")):
         if cand and Path(cand).exists():
             return cand
     return None
 
 
-def run_all(src: Path, start: Fraction, secs: Fraction, width: int, fps: Fraction, work: Path, gifski: str | None,
-            quality_args: list[str]) -> list[tuple[str, float, dict]]:
+def curves(src: Path, start: Fraction, secs: Fraction, width: int, fps: Fraction, work: Path, gifski: str | None,
+           args) -> list[tuple[str, str, float, Path]]:
+    """Every encoder at each of its settings: (encoder, setting, encode wall time, GIF)."""
     ff = ffmpeg_exe()
     ss, tt = f"{float(start):.3f}", f"{float(secs):.3f}"
     vf = f"fps={fps.numerator}/{fps.denominator},scale={width}:-2:flags=lanczos"
@@ -176,50 +219,87 @@ def run_all(src: Path, start: Fraction, secs: Fraction, width: int, fps: Fractio
     two = work / "ffmpeg2.gif"
     t = timed([ff, "-v", "error", "-y", "-ss", ss, "-t", tt, "-i", src, "-vf",
                f"{vf},split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse", "-loop", "0", two])
-    rows.append(("ffmpeg two-pass", t, two))
+    rows.append(("ffmpeg two-pass", "default", t, two))
     if shutil.which("gifsicle"):
-        gs = work / "gifsicle.gif"
-        t2 = timed(["gifsicle", "-O3", "--lossy", two, "-o", gs])
-        rows.append(("ffmpeg + gifsicle -O3 --lossy", t + t2, gs))
+        for lossy in args.gifsicle_lossy:
+            gs = work / f"gifsicle{lossy}.gif"
+            t2 = timed(["gifsicle", "-O3", f"--lossy={lossy}", two, "-o", gs])
+            rows.append(("ffmpeg + gifsicle -O3", f"--lossy={lossy}", t + t2, gs))
     if gifski:
         pngs = work / "png"
         shutil.rmtree(pngs, ignore_errors=True)
         pngs.mkdir()
         t1 = timed([ff, "-v", "error", "-y", "-ss", ss, "-t", tt, "-i", src, "-vf", vf, pngs / "f%05d.png"])
-        gk = work / "gifski.gif"
-        t2 = timed([gifski, "-q", "--fps", str(float(fps)), "-W", str(width), "-o", gk, *sorted(pngs.glob("*.png"))])
-        rows.append(("gifski (Q90, default)", t1 + t2, gk))
-    ck = work / "clipkit.gif"
+        for q in args.gifski_q:
+            gk = work / f"gifski{q}.gif"
+            t2 = timed([gifski, "-q", "--fps", str(float(fps)), "-W", str(width), "-Q", str(q), "-o", gk,
+                        *sorted(pngs.glob("*.png"))])
+            rows.append(("gifski", f"-Q {q}", t1 + t2, gk))
     # --subs off: the peers burn no captions, and quality is measured against the caption-free source.
-    base = [sys.executable, "-m", "clipkit", "gif", src, ss, f"+{tt}", "--width", str(width), "--fps", str(fps), "--subs", "off"]
-    rows.append(("clipkit (default)", timed([*base, "-o", ck]), ck))
-    ckq = work / "clipkit-q.gif"
-    rows.append((f"clipkit {' '.join(quality_args)}", timed([*base, *quality_args, "-o", ckq]), ckq))
+    base = [sys.executable, "-m", "clipkit", "gif", src, ss, f"+{tt}", "--width", str(width), "--fps", str(fps),
+            "--subs", "off"]
+    for q in args.clipkit_q:
+        ck = work / f"clipkit{q}.gif"
+        setting = "default" if q == "default" else f"--quality {q}"
+        rows.append(("clipkit", setting, timed([*base, *([] if q == "default" else ["--quality", q]), "-o", ck]), ck))
     return rows
 
 
-def bench_clip(label: str, src: Path, start: Fraction, secs: Fraction, args, gifski) -> None:
+def size_at(points: list[tuple[float, float]], quality: float) -> float | None:
+    """The size at ``quality`` on a curve of (size, quality) points (linear between points; None if out of reach)."""
+    pts = sorted(points)
+    best = None
+    for (s0, q0), (s1, q1) in zip(pts, pts[1:]):
+        if min(q0, q1) <= quality <= max(q0, q1) and q0 != q1:
+            s = s0 + (s1 - s0) * (quality - q0) / (q1 - q0)
+            best = s if best is None else min(best, s)
+    for s0, q0 in pts:
+        if q0 >= quality:
+            best = s0 if best is None else min(best, s0)
+    return best
+
+
+def bench_clip(label: str, src: Path, start: Fraction, secs: Fraction, args, gifski) -> dict:
     fps = Fraction(args.fps)
+    end = start + secs
     work = CACHE / "out" / label.replace(" ", "_")
     work.mkdir(parents=True, exist_ok=True)
-    refs = [f.image for _, f in resample(read_frames(src, start=start, end=start + secs, width=args.width),
-                                         start, start + secs, fps)]
-    rows = run_all(src, start, secs, args.width, fps, work, gifski, args.quality_args.split())
-    results = [(name, t, evaluate(p, refs, fps)) for name, t, p in rows]
-    base = results[0][2]
-    ski = next((r for n, _, r in results if n.startswith("gifski")), None)
-    ski_t = next((t for n, t, _ in results if n.startswith("gifski")), None)
+    # The reference: every source frame, at the GIF's size, scaled as the peers scale (Lanczos).
+    refs = list(read_frames(src, start=start, end=end, width=args.width, scale_flags="lanczos"))
+    rows = curves(src, start, secs, args.width, fps, work, gifski, args)
+    s2_every = args.s2_every if have_s2() else 0
+    results = [(enc, setting, t, evaluate(p, refs, start, end, s2_every)) for enc, setting, t, p in rows]
+    base = results[0][3]
     print(f"\n### {label}: {src.name} {float(start):g}s +{float(secs):g}s, {args.width} px, {float(fps):g} fps "
-          f"({len(refs)} source frames)\n")
-    print("| encoder | size KB | ×ffmpeg2 | ×gifski | time s | ×gifski time | SSIM | worst | SSIM ½ | flicker | played s | frames |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for name, t, r in results:
-        rs = r["bytes"] / base["bytes"]
-        rg = f"{r['bytes'] / ski['bytes']:.2f}" if ski else "–"
-        tg = f"{t / ski_t:.2f}" if ski_t else "–"
-        print(f"| {name} | {r['bytes'] / 1000:.0f} | {rs:.2f} | {rg} | {t:.2f} | {tg} | {r['ssim']:.4f} | {r['worst']:.4f} | "
-              f"{r['ssim_half']:.4f} | {r['flicker']:.2f} | {r['played']:.2f} | {r['frames']} |")
-    print(f"\nclip length {float(secs):.2f} s; loop values: " + ", ".join(f"{n}={r['loop']}" for n, _, r in results))
+          f"({len(refs)} source frames; SSIMULACRA2 on every {s2_every}th)\n")
+    print("| encoder | setting | size KB | ×ffmpeg2 | time s | SSIM | worst | SSIM ½ | S2 | flicker | played s |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for enc, setting, t, r in results:
+        print(f"| {enc} | {setting} | {r['bytes'] / 1000:.0f} | {r['bytes'] / base['bytes']:.2f} | {t:.2f} | "
+              f"{r['ssim']:.4f} | {r['worst']:.4f} | {r['ssim_half']:.4f} | {r['s2']:.1f} | {r['flicker']:.2f} | "
+              f"{r['played']:.2f} |")
+    ck = [(r["bytes"], r) for e, _, _, r in results if e == "clipkit"]
+    summary = {"label": label, "rows": []}
+    ski = [(setting, t, r) for e, setting, t, r in results if e == "gifski"]
+    if ski:
+        print("\nclipkit's size at gifski's quality (linear between clipkit's points; ≤ 1.00 means clipkit's curve is at or above):\n")
+        print("| gifski | KB | SSIM | S2 | clipkit KB at that SSIM | × | clipkit KB at that S2 | × | clipkit KB at both |  × |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for setting, t, r in ski:
+            a = size_at([(b, x["ssim"]) for b, x in ck], r["ssim"])
+            b = size_at([(b, x["s2"]) for b, x in ck], r["s2"])
+            both = max(a, b) if a is not None and b is not None else None
+            cell = lambda v: ("–", "–") if v is None else (f"{v / 1000:.0f}", f"{v / r['bytes']:.2f}")  # noqa: E731
+            print(f"| {setting} | {r['bytes'] / 1000:.0f} | {r['ssim']:.4f} | {r['s2']:.1f} | {' | '.join(cell(a))} | "
+                  f"{' | '.join(cell(b))} | {' | '.join(cell(both))} |")
+            summary["rows"].append((setting, both / r["bytes"] if both else None))
+        ck_t = [t for e, _, t, _ in results if e == "clipkit"]
+        print(f"\nencode time: clipkit (command, median) {np.median(ck_t):.2f} s vs gifski (PNG extraction + encode, "
+              f"median) {np.median([t for _, t, _ in ski]):.2f} s: {np.median(ck_t) / np.median([t for _, t, _ in ski]):.2f}×")
+    d = next(r for e, s, _, r in results if e == "clipkit" and s == "default")
+    print(f"\nclipkit default vs ffmpeg two-pass: {d['bytes'] / base['bytes']:.2f}× the size, SSIM {d['ssim']:.4f} vs "
+          f"{base['ssim']:.4f}, S2 {d['s2']:.1f} vs {base['s2']:.1f}")
+    return summary
 
 
 def bench_speed() -> None:
@@ -260,27 +340,58 @@ def bench_speed() -> None:
           f"on {os.cpu_count()} cores; output {out.stat().st_size / 1000:.0f} KB")
 
 
+REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "media"
+#: Real footage (../shared/media): FILE, START, SECONDS, label.
+REAL_CLIPS = [
+    ("big_buck_bunny_0_30.webm", Fraction(4), Fraction(5), "bunny pan"),
+    ("big_buck_bunny_0_30.webm", Fraction(157, 10), Fraction(5), "bunny bird"),
+    ("chaplin.mp4", Fraction(0), Fraction(5), "chaplin"),
+    ("big_buck_bunny_0_30.webm", Fraction(24), Fraction(5), "bunny title"),
+    ("video_with_failing_audio.mp4", Fraction(2), Fraction(4), "handheld tilt"),
+]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("clips", nargs="*", help="extra clips: FILE[:START[:SECONDS]] (default 0 and 6)")
     ap.add_argument("--width", type=int, default=480)
     ap.add_argument("--fps", default="15")
-    ap.add_argument("--quality-args", default="--quality 70", help="clipkit flags for the row matched to gifski's quality")
+    ap.add_argument("--clipkit-q", default="30,50,default,90,100", help="clipkit --quality points of the curve")
+    ap.add_argument("--gifski-q", default="50,70,90,100", help="gifski -Q points of the curve")
+    ap.add_argument("--gifsicle-lossy", default="30,80", help="gifsicle --lossy points")
+    ap.add_argument("--s2-every", type=int, default=3, help="SSIMULACRA2 on every Nth source frame (it is slow)")
+    ap.add_argument("--real", default=str(REAL), help="folder of the real clips (../shared/media)")
+    ap.add_argument("--only", default="", help="comma-separated labels to run (e.g. 'bunny pan,chaplin')")
     ap.add_argument("--speed", action="store_true", help="also time the 45-min-episode case")
     ap.add_argument("--no-default-clips", action="store_true")
     args = ap.parse_args()
+    args.clipkit_q = args.clipkit_q.split(",")
+    args.gifski_q = args.gifski_q.split(",")
+    args.gifsicle_lossy = args.gifsicle_lossy.split(",")
     gifski = find_gifski()
-    print(f"peers: ffmpeg {ffmpeg_exe()}; gifsicle {shutil.which('gifsicle') or 'not installed'}; gifski {gifski or 'not found'}")
+    print(f"peers: ffmpeg {ffmpeg_exe()}; gifsicle {shutil.which('gifsicle') or 'not installed'}; gifski {gifski or 'not found'}; "
+          f"SSIMULACRA2 {'yes' if have_s2() else 'not installed (pip install ssimulacra2)'}")
     clips = []
     if not args.no_default_clips:
+        for name, start, secs, label in REAL_CLIPS:
+            if (Path(args.real) / name).exists():
+                clips.append((label, Path(args.real) / name, start, secs))
         clips.append(("sample", make_sample(CACHE / "sample"), Fraction(24), Fraction(6)))
         clips.append(("noisy", noisy_clip(), Fraction(0), Fraction(6)))
     for spec in args.clips:
         parts = spec.split(":")
-        clips.append((Path(parts[0]).stem, Path(parts[0]), Fraction(parts[1]) if len(parts) > 1 else Fraction(0),
+        clips.append((f"{Path(parts[0]).stem}@{parts[1] if len(parts) > 1 else 0}", Path(parts[0]), Fraction(parts[1]) if len(parts) > 1 else Fraction(0),
                       Fraction(parts[2]) if len(parts) > 2 else Fraction(6)))
-    for label, src, start, secs in clips:
-        bench_clip(label, src, start, secs, args, gifski)
+    only = {x.strip() for x in args.only.split(",") if x.strip()}
+    summaries = [bench_clip(label, src, start, secs, args, gifski) for label, src, start, secs in clips
+                 if not only or label in only]
+    if any(s["rows"] for s in summaries):
+        print("\n### clipkit's size at gifski's quality (both SSIM and S2 at least gifski's), per clip\n")
+        qs = [q for q, _ in summaries[0]["rows"]]
+        print("| clip | " + " | ".join(f"gifski {q}" for q in qs) + " |")
+        print("|---|" + "---:|" * len(qs))
+        for s in summaries:
+            print(f"| {s['label']} | " + " | ".join("out of reach" if r is None else f"{r:.2f}×" for _, r in s["rows"]) + " |")
     if args.speed:
         bench_speed()
 
