@@ -30,7 +30,7 @@ def _serve(app, port):
     raise RuntimeError("uvicorn did not start")
 
 
-def test_studio_flow_in_chromium(sample, tmp_path, monkeypatch):
+def test_studio_flow_in_chromium(sample, truth, tmp_path, monkeypatch):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
@@ -63,6 +63,13 @@ def test_studio_flow_in_chromium(sample, tmp_path, monkeypatch):
         line.click()
         wait.until(lambda d: d.find_element(By.ID, "in").get_attribute("value") == "24.000")
         assert driver.find_element(By.ID, "out").get_attribute("value") == "27.000"
+        driver.find_element(By.TAG_NAME, "body").send_keys(".")  # the out point one frame (1/24 s) later
+        assert driver.find_element(By.ID, "out").get_attribute("value") == "27.042"
+        driver.find_element(By.TAG_NAME, "body").send_keys(",")
+        assert driver.find_element(By.ID, "out").get_attribute("value") == "27.000"
+        driver.find_element(By.ID, "load-shots").click()  # the shots, from clipkit.scenes
+        WebDriverWait(driver, 180).until(lambda d: "shot(s)" in d.find_element(By.ID, "shots-state").text)
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#shots li")) == len(truth["shots"])
         for field, value in (("width", "240"), ("fps", "10")):
             el = driver.find_element(By.ID, field)
             el.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+from fractions import Fraction
 import os
 import threading
 import time
@@ -139,3 +140,14 @@ def test_traversal_over_real_http(sample, tmp_path):
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@pytest.mark.slow
+def test_shots_are_the_episodes_cuts(app, truth, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the scene cache starts empty
+    with TestClient(app, base_url=BASE, headers={"x-clipkit-token": TOKEN}) as c:
+        shots = c.get("/api/episodes/0/shots").json()["shots"]
+        assert c.get("/api/episodes/0/shots").json()["shots"] == shots  # the second time from the cache
+    starts = [Fraction(s["start"]["exact"]) for s in shots]
+    for cut in truth["cuts"]:
+        assert any(abs(s - Fraction(str(cut))) <= Fraction(1, 24) for s in starts), (cut, starts)

@@ -51,7 +51,8 @@ def _describe(n: int, path: Path) -> dict:
     except ClipkitError as exc:
         return {**row, "error": str(exc)}
     v = info.video
-    return {**row, "duration": _t(info.duration), "width": v.display_size[0] if v else None,
+    return {**row, "duration": _t(info.duration), "fps": float(v.frame_rate) if v and v.frame_rate else None,
+            "width": v.display_size[0] if v else None,
             "height": v.display_size[1] if v else None, "audio": len(info.audio),
             "subtitles": [{"language": s.language, "codec": s.codec} for s in info.subtitles]}
 
@@ -165,6 +166,8 @@ def _job_params(studio, body: dict) -> tuple[str, dict]:
         end = _time(body, "end")
         if not start < end <= start + _MAX_SPAN:
             raise ValueError(f"the range must be from 0.05 to {_MAX_SPAN} s long, end after start")
+        if body.get("snap") is True:
+            options["snap"] = True  # each end onto the nearest cut within 0.5 s, as --snap
         width, fps = body.get("width"), body.get("fps")
         if width is not None:
             if not isinstance(width, int) or not 16 <= width <= 1920:

@@ -91,6 +91,7 @@ async function openEpisode(ep) {
   $("episodes").hidden = true; $("episode").hidden = false; $("back").hidden = false;
   $("episode-name").textContent = ep.name;
   $("video").removeAttribute("src");
+  $("shots").replaceChildren(); $("shots-state").textContent = "";
   $("result").hidden = true;
   $("search").value = "";
   const { data } = await getJSON(`/api/episodes/${ep.id}/lines`);
@@ -113,6 +114,24 @@ function showSource() {
   renderLines(state.lines, false);
 }
 
+async function loadShots() {
+  const id = state.episode.id;
+  $("shots-state").textContent = "Finding the shots (the first time takes a while)…";
+  let data;
+  try { ({ data } = await getJSON(`/api/episodes/${id}/shots`)); } catch (e) {
+    $("shots-state").textContent = e.message; return;
+  }
+  if (!state.episode || state.episode.id !== id) return;
+  $("shots-state").textContent = `${data.shots.length} shot(s)`;
+  const ol = $("shots");
+  ol.replaceChildren();
+  for (const shot of data.shots) {
+    const li = el("li", `#${shot.number} ${clock(shot.start.s)}–${clock(shot.end.s)}`);
+    li.addEventListener("click", () => setRange(shot.start.s, shot.end.s));
+    ol.append(li);
+  }
+}
+
 async function search() {
   const q = $("search").value.trim();
   if (!q) { renderLines(state.lines, false); return; }
@@ -124,7 +143,8 @@ async function make(kind) {
   const body = { kind, episode: state.episode.id, start: $("in").value, captions: $("captions").checked,
     subs: state.subs };
   if (kind === "gif") {
-    Object.assign(body, { end: $("out").value, width: parseInt($("width").value, 10), fps: $("fps").value });
+    Object.assign(body, { end: $("out").value, width: parseInt($("width").value, 10), fps: $("fps").value,
+      snap: $("snap").checked });
   }
   $("job-state").textContent = ""; $("job-state").className = "note";
   let job;
@@ -186,9 +206,17 @@ async function exportPost() {
 
 function keys(ev) {
   if (ev.target.tagName === "INPUT" || ev.target.tagName === "TEXTAREA" || $("episode").hidden) return;
-  const t = $("video").currentTime || 0;
+  const v = $("video"), t = v.currentTime || 0, frame = 1 / (state.episode.fps || 25);
   if (ev.key === "i" || ev.key === "I") $("in").value = t.toFixed(3);
-  if (ev.key === "o" || ev.key === "O") $("out").value = t.toFixed(3);
+  else if (ev.key === "o" || ev.key === "O") $("out").value = t.toFixed(3);
+  else if (ev.key === "ArrowLeft" || ev.key === "ArrowRight") {
+    v.pause();
+    v.currentTime = Math.max(0, t + (ev.key === "ArrowLeft" ? -frame : frame));
+    ev.preventDefault();
+  } else if (ev.key === "," || ev.key === ".") {
+    const out = Number($("out").value || t) + (ev.key === "," ? -frame : frame);
+    $("out").value = Math.max(0, out).toFixed(3);
+  }
 }
 
 async function start() {
@@ -208,6 +236,7 @@ async function start() {
       .catch(() => document.execCommand("copy"));
   });
   $("export").addEventListener("click", exportPost);
+  $("load-shots").addEventListener("click", loadShots);
   document.addEventListener("keydown", keys);
   await showEpisodes();
 }
