@@ -73,6 +73,9 @@ def test_output_through_a_symlink_or_dotdot_onto_the_input(work):
     for out in (work / "link.gif", work / "sub" / ".." / "link.gif"):
         res = cli("gif", work / "ep07.mp4", "1", "2", "-o", out, "--overwrite")
         assert res.exit_code == 2 and "would replace the input" in res.output, res.output
+    os.link(work / "in.gif", work / "hard.gif")  # another name for the same file
+    res = cli("gif", work / "in.gif", "1", "2", "-o", work / "hard.gif", "--overwrite")
+    assert res.exit_code == 2 and "would replace the input" in res.output, res.output
     res = cli("clip", work / "ep07.mp4", "1", "2", "-o", work / "sub" / ".." / "ep07.mp4", "--overwrite")
     assert res.exit_code == 2 and "would replace the input" in res.output, res.output
     assert _sha(work / "ep07.mp4") == before
