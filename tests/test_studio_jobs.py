@@ -91,3 +91,12 @@ def test_client_going_away_mid_job(client):
     with client.stream("GET", f"/api/jobs/{job['id']}/events") as events:
         lines = [l for l in events.iter_lines() if l]
     assert len(lines) == 1 and json.loads(lines[0][6:])["state"] == "done"
+
+
+def test_snap_moves_the_start_onto_the_cut(client):
+    """The sample cuts at 8 s (truth); 7.8 s snaps to it, as `clipkit gif --snap` does."""
+    job = client.post("/api/jobs", json={"kind": "gif", "episode": 0, "start": "7.8", "end": "9", "width": 64, "fps": 5,
+                                         "captions": False, "snap": True}).json()
+    done = _wait(client, job["id"])
+    assert done["state"] == "done", done
+    assert (done["result"]["start"], done["result"]["end"]) == ("8", "9")
