@@ -365,6 +365,7 @@ def main() -> None:
     ap.add_argument("--speed", action="store_true", help="also time the 45-min-episode case")
     ap.add_argument("--no-default-clips", action="store_true")
     args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # tables appear as each clip finishes, also when redirected
     args.clipkit_q = args.clipkit_q.split(",")
     args.gifski_q = args.gifski_q.split(",")
     args.gifsicle_lossy = args.gifsicle_lossy.split(",")
