@@ -208,7 +208,8 @@ def make_clip(
         with atomic_path(path) as out:
             os.replace(data_path, out)
     report(progress, 1000, 1000)
-    return recorded(_artifact(info, rng, path, s, out_size, notes, said_first(said, job_captions.texts), with_video=video is not None),
+    return recorded(_artifact(info, rng, path, s, out_size, notes, said_first(said, job_captions.texts), with_video=video is not None,
+                              landed=(lambda a: recorded(a, record, embed)) if record else None),
                     record, embed)
 
 
@@ -317,11 +318,14 @@ def _encode_to_fit(job: ClipJob, budget: int, s: ClipSettings, path: Path, tmp: 
 
 
 def _artifact(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, size, notes: list[str],
-              captions: tuple[str, ...], *, with_video: bool) -> Artifact:
+              captions: tuple[str, ...], *, with_video: bool, landed=None) -> Artifact:
     siblings = []
     kind = "clip" if with_video else "audio"
     w, h = size if size else (0, 0)
     if with_video and s.poster:
+        if landed is not None:  # recorded before the poster: a run stopped now may be run again (outputs.py)
+            landed(Artifact(path=path, kind=kind, width=w, height=h, bytes=path.stat().st_size, source=info.path,
+                            start=rng.start, end=rng.end, duration=rng.duration, captions=captions))
         try:
             siblings.append(make_poster(path, rng.duration, w))
         except Exception as exc:  # noqa: BLE001 - a poster is a nicety: the clip itself was made

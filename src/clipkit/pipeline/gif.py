@@ -243,17 +243,20 @@ def make_gif(
         made = fit(s, made, make, notes)
     with atomic_path(job.path) as tmp:
         tmp.write_bytes(made.data)
-    siblings = _siblings(job, made, s, loop)
+    h, w = made.shown.images[0].shape[:2]
+    art = Artifact(
+        path=job.path, kind="gif", width=w, height=h, bytes=len(made.data), source=info.path,
+        start=job.range.start, end=job.range.end, duration=Fraction(made.result.duration_cs, 100),
+        frame_count=made.result.frames_written, sha256=sha256_of(job.path), captions=said_first(said, job_captions.texts),
+    )
+    # With siblings, each file is recorded as it lands: a run stopped between them leaves a manifest
+    # that vouches for what it wrote, so running it again replaces them (outputs.check_outputs).
+    landed = (lambda sibs: recorded(art.with_(siblings=tuple(sibs)), record, embed)) if s.also and record else None
+    siblings = _siblings(job, made, s, loop, landed)
     report(progress, job.total_steps, job.total_steps)
     if captions_overlay is not None:
         notes.extend(captions_overlay.notes)
-    h, w = made.shown.images[0].shape[:2]
-    return recorded(Artifact(
-        path=job.path, kind="gif", width=w, height=h, bytes=len(made.data), source=info.path,
-        start=job.range.start, end=job.range.end, duration=Fraction(made.result.duration_cs, 100),
-        frame_count=made.result.frames_written, sha256=sha256_of(job.path), notes=tuple(notes),
-        siblings=tuple(siblings), captions=said_first(said, job_captions.texts),
-    ), record, embed)
+    return recorded(art.with_(notes=tuple(notes), siblings=tuple(siblings)), record, embed)
 
 
 # ---------------------------------------------------------------- stages
@@ -341,12 +344,16 @@ def _encode(job: _Job, attempt: _Try, shown: Shown, options: GifOptions, progres
     return _Made(attempt, shown, buf.getvalue(), result)
 
 
-def _siblings(job: _Job, made: _Made, s: GifSettings, loop: int | None) -> list[Artifact]:
-    """Stage 6: the MP4/WebP files beside the GIF, of the frames and delays it holds."""
-    out = []
+def _siblings(job: _Job, made: _Made, s: GifSettings, loop: int | None,
+              landed: Callable[[list[Artifact]], object] | None = None) -> list[Artifact]:
+    """Stage 6: the MP4/WebP files beside the GIF, of the frames and delays it holds
+    (``landed(those written so far)`` is called before each one is written)."""
+    out: list[Artifact] = []
     images, delays = made.shown.images, made.shown.delays
     h, w = images[0].shape[:2]
     for kind in s.also:
+        if landed is not None:
+            landed(out)
         sib = sibling_path(job.path, kind)
         fps_out = made.attempt.fps
         write_video(constant_rate(images, delays, fps_out), (w, h), fps_out, sib, kind,
