@@ -157,7 +157,8 @@ def test_resume_after_interrupt_redoes_only_the_rest(series, tmp_path):
 def test_killed_batch_resumes(series, tmp_path, sig, workers):
     """A batch process killed mid-way (SIGKILL: no clean-up at all; SIGINT: `kill -INT`, like
     Ctrl-C) loses nothing that finished, and the rerun makes only the rest."""
-    jobs = [{"kind": "still", "ep": 7, "at": str(t), "best": True} for t in (2, 6, 10, 14, 18, 26, 31, 37)]
+    # many jobs, so a loaded machine cannot finish them all between the check and the signal
+    jobs = [{"kind": "still", "ep": 7, "at": str(t), "best": True} for t in range(2, 58, 2) if not 19 <= t <= 23]
     path = job_file(tmp_path, series, jobs, output="k")
     out = tmp_path / "k"
     state = out / STATE_NAME

@@ -29,6 +29,24 @@ _cleaned: set[str] = set()
 _written: set[str] = set()
 
 
+#: The extended attribute that says "clipkit wrote this file" (where the filesystem keeps them), so a
+#: run killed after writing its file but before recording it in the manifest can be rerun over it.
+MARK = "user.clipkit.made"
+
+
+def _mark(path: Path) -> None:
+    with contextlib.suppress(OSError, AttributeError):  # no xattrs here (some filesystems, macOS, Windows)
+        os.setxattr(path, MARK, b"1")
+
+
+def carries_mark(path: str | os.PathLike) -> bool:
+    """Whether ``path`` carries clipkit's mark (it was written by :func:`atomic_path`)."""
+    try:
+        return os.getxattr(path, MARK) == b"1"
+    except (OSError, AttributeError):
+        return False
+
+
 def written_here(path: str | os.PathLike) -> bool:
     """Whether this process wrote ``path`` (through :func:`atomic_path`)."""
     return os.path.realpath(path) in _written
@@ -109,6 +127,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         if not tmp.exists():
             raise OutputError(f"nothing was written for {target}", "run with --debug to see why")
         os.chmod(tmp, 0o644 & ~_umask())
+        _mark(tmp)  # before the rename: a file under its final name always carries the mark
         os.replace(tmp, target)
         _written.add(os.path.realpath(target))
     except BaseException:

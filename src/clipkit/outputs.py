@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .atomic import ensure_writable_dir, written_here
+from .atomic import carries_mark, ensure_writable_dir, written_here
 from .errors import OutputError, UsageError
 
 __all__ = ["SYSTEM_FOLDERS", "check_outputs", "check_clash", "check_not_system", "check_writable", "made_by_clipkit",
@@ -89,11 +89,12 @@ def check_clash(outputs: Iterable[str | os.PathLike], inputs: Iterable[str | os.
 
 
 def made_by_clipkit(path: str | os.PathLike) -> bool:
-    """Whether clipkit made ``path``: the manifest of its folder records it (as a file or a sibling
-    of one), or this process wrote it."""
+    """Whether clipkit made ``path``: it carries clipkit's mark (an extended attribute set when it
+    was written, so a killed run's file counts too), the manifest of its folder records it (as a
+    file or a sibling of one), or this process wrote it."""
     from .manifest import find_entry
 
-    if written_here(path):
+    if written_here(path) or carries_mark(path):
         return True
     try:
         return find_entry(path) is not None
