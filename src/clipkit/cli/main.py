@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import os
 import re
@@ -158,21 +157,34 @@ def main() -> None:
 def _stop_cleanly_on_sigterm() -> None:
     """``kill PID`` (SIGTERM) stops like Ctrl-C: temporary files are removed, nothing half-written stays.
 
-    Only this process: children forked from it (a batch's pool) get the default again.
+    Only this process: a child forked from it (a batch's pool worker) has the default action back
+    *at the fork*, before it runs any Python.  (A Python-level handler in a pool worker would race
+    with ``Pool.terminate()``: a SIGTERM landing just before the worker blocks on the pool's queue
+    lock is noted but never acted on, and the pool waits for that worker forever.)
     """
+    global _SIGTERM_SET
     import signal
 
+    if _SIGTERM_SET:
+        return
     main_pid = os.getpid()
 
     def stop(signum, _frame):
-        if os.getpid() != main_pid:
+        if os.getpid() != main_pid:  # a child forked before the fork hook existed: behave as the default
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
         raise KeyboardInterrupt
 
-    with contextlib.suppress(ValueError):  # not the main thread (an embedding application): leave it alone
+    try:
         signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (an embedding application): leave it alone
+        return
+    os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
+    _SIGTERM_SET = True
+
+
+_SIGTERM_SET = False
 
 
 def echo_notes(notes) -> None:
