@@ -162,8 +162,11 @@ def test_killed_batch_resumes(series, tmp_path, sig, workers):
     path = job_file(tmp_path, series, jobs, output="k")
     out = tmp_path / "k"
     state = out / STATE_NAME
+    # a shell gives the command the default SIGINT action; a test runner's worker may ignore SIGINT,
+    # and an ignored signal stays ignored across exec — restore the default for the child
     proc = subprocess.Popen([sys.executable, "-m", "clipkit", "batch", path, "-j", workers],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
