@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 PORT = 8765
@@ -34,3 +36,17 @@ def make_studio(sample: Path, tmp: Path, *, port: int = PORT, token: str = TOKEN
     out.mkdir(exist_ok=True)
     studio = Studio(episodes=(ep.resolve(),), output=out.resolve())
     return studio, make_app(studio, token=token, port=port)
+
+
+def serve(app, port: int, *, lifespan: str = "on"):
+    """The app on a real uvicorn at 127.0.0.1:``port``, in a daemon thread; returns (server, thread) once it listens."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            return server, thread
+        time.sleep(0.05)
+    raise RuntimeError("uvicorn did not start")

@@ -4,30 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-import time
 
 import pytest
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 from browser import start_chromium  # noqa: E402
-from studio_app import HOSTILE, TOKEN, make_studio  # noqa: E402
+from studio_app import HOSTILE, TOKEN, make_studio, serve  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _serve(app, port):
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            return server, thread
-        time.sleep(0.05)
-    raise RuntimeError("uvicorn did not start")
 
 
 def test_studio_flow_in_chromium(sample, truth, tmp_path, monkeypatch):
@@ -40,7 +25,7 @@ def test_studio_flow_in_chromium(sample, truth, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the proxy video and the dialogue index
     port = free_port()
     studio, app = make_studio(sample, tmp_path, port=port)
-    server, thread = _serve(app, port)
+    server, thread = serve(app, port)
     driver = start_chromium(tmp_path / "profile")
     try:
         driver.set_window_size(1280, 1400)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import http.client
 from fractions import Fraction
 import os
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ pytest.importorskip("httpx")
 from starlette.testclient import TestClient  # noqa: E402
 
 from clipkit.studio.security import inside  # noqa: E402
-from studio_app import PORT, TOKEN, make_studio  # noqa: E402
+from studio_app import PORT, TOKEN, make_studio, serve  # noqa: E402
 
 BASE = f"http://127.0.0.1:{PORT}"
 
@@ -94,19 +92,6 @@ def test_inside_refuses_ways_out(tmp_path):
         assert inside([r], bad) is None, bad
 
 
-def _serve(app, port):
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            return server, thread
-        time.sleep(0.05)
-    raise RuntimeError("uvicorn did not start")
-
-
 def test_traversal_over_real_http(sample, tmp_path):
     """Raw request lines (no client-side normalising of ``..``) to a real uvicorn."""
     from clipkit.studio.server import free_port
@@ -116,7 +101,7 @@ def test_traversal_over_real_http(sample, tmp_path):
     (studio.output / "made.gif").write_bytes(b"GIF89a-made")
     (tmp_path / "secret.txt").write_text("TOP-SECRET", encoding="utf-8")
     os.symlink(tmp_path / "secret.txt", studio.output / "link.txt")
-    server, thread = _serve(app, port)
+    server, thread = serve(app, port, lifespan="off")
     try:
         def get(path):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
