@@ -1,4 +1,4 @@
-"""A file's identity for caches: what must stay the same for a cached result about it to stay true.
+"""Caches' basics: where they live, and a file's identity: what must stay the same for a cached result about it to stay true.
 
 Size, modification time and a hash of its first and last 64 KiB (so a file
 re-encoded under the same name and size is still a new file), read in
@@ -12,7 +12,7 @@ import hashlib
 import os
 from pathlib import Path
 
-__all__ = ["file_identity"]
+__all__ = ["file_identity", "cache_root"]
 
 _BLOCK = 1 << 16
 
@@ -28,3 +28,9 @@ def file_identity(path: str | os.PathLike) -> dict:
             fh.seek(-_BLOCK, os.SEEK_END)
             h.update(fh.read(_BLOCK))
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sample_sha256": h.hexdigest()}
+
+
+def cache_root() -> Path:
+    """clipkit's cache folder: ``$XDG_CACHE_HOME/clipkit`` (``~/.cache/clipkit``); each cache has a subfolder."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "clipkit"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import ClipkitError, OutputError
-from ..identity import file_identity
+from ..identity import cache_root, file_identity
 from ..progress import ProgressFn, report
 from .fold import compact, fold
 from .sources import SourceLines, read_sources, sidecar_files
@@ -52,8 +52,7 @@ _FUZZY_PIECES = 12
 
 
 def index_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "clipkit" / "dialogue" / "index.sqlite3"
+    return cache_root() / "dialogue" / "index.sqlite3"
 
 
 def _signature(video: Path) -> str:

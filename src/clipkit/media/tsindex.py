@@ -21,7 +21,6 @@ import contextlib
 import functools
 import hashlib
 import io
-import os
 from bisect import bisect_right
 from collections import defaultdict, deque
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+from ..identity import cache_root
 
 __all__ = ["TsIndex", "Segment", "ts_index", "packet_layout", "WRAP", "CLOCK"]
 
@@ -263,9 +263,8 @@ CACHE_FROM_BYTES = 32 << 20
 
 
 def _disk_path(path: str, mtime_ns: int, size: int, pid: int) -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     key = hashlib.sha256(f"{_VERSION}|{path}|{mtime_ns}|{size}|{pid}".encode()).hexdigest()[:32]
-    return Path(base) / "clipkit" / "tsindex" / f"{key}.npz"
+    return cache_root() / "tsindex" / f"{key}.npz"
 
 
 def _load(file: Path, pid: int) -> TsIndex | None:

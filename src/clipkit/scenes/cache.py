@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from dataclasses import asdict, fields
 from fractions import Fraction
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 from .. import __version__
 from ..atomic import atomic_write_text
 from ..errors import ClipkitError
-from ..identity import file_identity
+from ..identity import cache_root, file_identity
 from ..media.probe import MediaInfo
 from .model import Cut, Flash, Scene, SceneList, Transition
 
@@ -33,8 +32,7 @@ _NOT_IN_KEY = {"cache", "snap_window", "thumbnail_width"}
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "clipkit" / "scenes"
+    return cache_root() / "scenes"
 
 
 def result_settings(settings) -> dict:

@@ -8,9 +8,9 @@ in a background thread; the page asks again until it is there.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from pathlib import Path
+from ..identity import cache_root
 
 __all__ = ["proxy_state", "proxy_path", "PROXY_HEIGHT"]
 
@@ -19,8 +19,7 @@ PROXY_HEIGHT = 360
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "clipkit" / "studio"
+    return cache_root() / "studio"
 
 
 def proxy_path(video: Path) -> Path:
