@@ -17,6 +17,7 @@ entry is ever lost and no reader ever sees half a file.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -31,7 +32,7 @@ from .atomic import atomic_write_text, ensure_writable_dir
 from .errors import InputError, OutputError
 
 __all__ = ["MANIFEST_NAME", "manifest_path", "record_artifact", "read_manifest", "find_entry", "ManifestEntry",
-           "Manifest", "DamagedEntry", "rewrite_manifest"]
+           "Manifest", "DamagedEntry", "rewrite_manifest", "recorded_names"]
 
 MANIFEST_NAME = "clipkit-manifest.json"
 LOCK_NAME = ".clipkit-manifest.lock"
@@ -272,6 +273,29 @@ def rewrite_manifest(folder: str | os.PathLike, entries: list[tuple[Artifact, di
         kept = _keep_damaged(path) if path.exists() else None
         atomic_write_text(path, _dumps({"clipkit_manifest": VERSION, "artifacts": items}))
     return path, kept
+
+
+def recorded_names(folder: str | os.PathLike) -> frozenset[str]:
+    """The names of the files the manifest of ``folder`` records (artifacts and their siblings).
+
+    Cached on the manifest file's identity (inode, size, modification time), so checking every
+    output of a batch against one folder parses its manifest once, not once per output.
+    """
+    path = manifest_path(Path(folder))
+    try:
+        st = path.stat()
+    except OSError:
+        return frozenset()
+    return _recorded_names(str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _recorded_names(path: str, _ino: int, _size: int, _mtime_ns: int) -> frozenset[str]:
+    names = set()
+    for entry in read_manifest(Path(path).parent):
+        names.add(entry.artifact.path.name)
+        names.update(sib.path.name for sib in entry.artifact.siblings)
+    return frozenset(names)
 
 
 def find_entry(file: str | os.PathLike) -> ManifestEntry | None:

@@ -92,12 +92,12 @@ def made_by_clipkit(path: str | os.PathLike) -> bool:
     """Whether clipkit made ``path``: it carries clipkit's mark (an extended attribute set when it
     was written, so a killed run's file counts too), the manifest of its folder records it (as a
     file or a sibling of one), or this process wrote it."""
-    from .manifest import find_entry
+    from .manifest import recorded_names
 
     if written_here(path) or carries_mark(path):
         return True
     try:
-        return find_entry(path) is not None
+        return Path(path).name in recorded_names(Path(path).parent)
     except Exception:  # a damaged manifest vouches for nothing
         return False
 
