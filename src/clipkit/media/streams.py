@@ -38,12 +38,19 @@ def choose_video(videos: list[VideoStream], track: int | None, path: Path) -> Vi
 
 #: Codecs and pixel formats that never carry broadcast fields: no sample needed.
 _NEVER_INTERLACED_CODECS = frozenset({"vp8", "vp9", "av1", "png", "gif", "webp", "mjpeg", "apng"})
+#: Frame rates that interlaced or telecined broadcast video is stored at (frames, not fields, per second).
+_FIELD_RATES = frozenset({Fraction(25), Fraction(30000, 1001), Fraction(30), Fraction(50), Fraction(60000, 1001),
+                          Fraction(60)})
 
 
 def sample_scan(path: Path, video: VideoStream, duration: Fraction) -> Scan:
     """Flags and a short idet sample, from about 40 % into the file (past openings and ads)."""
     flagged = video.scan.flagged if video.scan else "unknown"
     if video.codec in _NEVER_INTERLACED_CODECS or (video.pix_fmt or "").startswith(("rgb", "bgr", "gbr")):
+        return Scan("progressive", None, flagged)
+    if flagged not in ("tff", "bff") and (video.variable_frame_rate or (video.frame_rate and video.frame_rate not in _FIELD_RATES)):
+        # not flagged interlaced, and at a rate no broadcast carries fields at (23.976p web rips, phone VFR):
+        # no sample — the probe of every ordinary file would otherwise decode 48 frames for nothing
         return Scan("progressive", None, flagged)
     rate = video.frame_rate or Fraction(25)
     at = max(Fraction(0), min(duration * 2 / 5, duration - SAMPLE_FRAMES / rate))

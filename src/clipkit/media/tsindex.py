@@ -28,6 +28,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+
 from ..identity import cache_root
 
 __all__ = ["TsIndex", "Segment", "ts_index", "packet_layout", "WRAP", "CLOCK"]
