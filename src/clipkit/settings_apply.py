@@ -173,7 +173,7 @@ def close_match(key: str, names: Iterable[str]) -> str | None:
     return found[0] if found else None
 
 
-def _unknown(key: str, names: Sequence[str], source: str, error: type[UsageError]) -> UsageError:
+def unknown_option(key: str, names: Sequence[str], source: str, error: type[UsageError]) -> UsageError:
     close = close_match(key, names)
     return error(f"{source}unknown option {key!r}" + (f" (did you mean {close!r}?)" if close else ""),
                  "valid: " + ", ".join(names))
@@ -228,7 +228,7 @@ def convert(cls: type, name: str, value: Any, *, source: str = "", from_text: bo
             error: type[UsageError] = UsageError, label: str | None = None) -> Any:
     """``value`` (typed text, TOML or Python) converted to field ``name`` of ``cls`` and range-checked."""
     if name not in _fields(cls):
-        raise _unknown(name, list(_fields(cls)), source, error)
+        raise unknown_option(name, list(_fields(cls)), source, error)
     tp, meta = field_of(cls, name)
     try:
         out = coerce(value, tp, from_text=isinstance(value, str) if from_text is None else from_text,
@@ -277,5 +277,5 @@ def apply_split(overrides: Mapping[str, Any], bases: Sequence[Any], *, known: It
                 break
         else:
             names = list(dict.fromkeys([*known, *(n for o in objs for n in _fields(type(o)))]))
-            raise _unknown(key, names, source, error)
+            raise unknown_option(key, names, source, error)
     return [apply(obj, part, source=source, error=error) for obj, part in zip(objs, parts)]

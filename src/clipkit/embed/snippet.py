@@ -69,14 +69,12 @@ def options_from(options: EmbedOptions | None, given: dict) -> EmbedOptions:
     (an alt text "none" stays text), so they are not converted like settings."""
     from dataclasses import fields
 
-    from ..settings_apply import close_match
+    from ..settings_apply import unknown_option
 
     names = [f.name for f in fields(EmbedOptions)]
     for key in given:
         if key not in names:
-            close = close_match(key, names)
-            raise UsageError(f"unknown option {key!r}" + (f" (did you mean {close!r}?)" if close else ""),
-                             "valid: " + ", ".join(names))
+            raise unknown_option(key, names, "", UsageError)
     return replace(options or EmbedOptions(), **{k: v for k, v in given.items() if v is not None})
 
 

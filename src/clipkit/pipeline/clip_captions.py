@@ -20,9 +20,9 @@ from ..encode.clip import CaptionImage
 from ..render.captions import caption_overlay
 from ..settings import CaptionSettings
 from ..subtitles.model import clip_cues
-from ..timecode import TimeRange
+from ..timecode import TimeRange, format_srt
 
-__all__ = ["caption_layers", "write_subtitle_file", "srt_time"]
+__all__ = ["caption_layers", "write_subtitle_file"]
 
 
 def caption_layers(job_captions, rng: TimeRange, size: tuple[int, int], cs: CaptionSettings,
@@ -64,11 +64,6 @@ def _pixels(path: Path) -> np.ndarray:
         return np.asarray(im.convert("RGBA"))
 
 
-def srt_time(t: Fraction) -> str:
-    ms = int(round(Fraction(t) * 1000))
-    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
-
-
 def write_subtitle_file(cues, rng: TimeRange, path: Path) -> Path:
     """The cues shown in ``rng``, retimed to the clip (0 = its start), as SRT."""
     blocks = []
@@ -76,6 +71,6 @@ def write_subtitle_file(cues, rng: TimeRange, path: Path) -> Path:
         text = cue.text.replace("\r", "").strip()
         if not text or cue.end <= cue.start:
             continue
-        blocks.append(f"{n}\n{srt_time(cue.start)} --> {srt_time(cue.end)}\n{text}\n")
+        blocks.append(f"{n}\n{format_srt(cue.start)} --> {format_srt(cue.end)}\n{text}\n")
     path.write_text("\n".join(blocks), encoding="utf-8")
     return path

@@ -16,6 +16,7 @@ from typing import Protocol, TypeVar
 
 from ..errors import OutputError
 from ..settings import GifSettings
+from .clip_limits import describe_size as _kb
 
 __all__ = ["MIN_FIT_WIDTH", "FPS_STEPS", "fit"]
 
@@ -23,9 +24,8 @@ __all__ = ["MIN_FIT_WIDTH", "FPS_STEPS", "fit"]
 #: (at 164 px they were 6 px tall), so a budget that needs less is refused with what would fit.
 MIN_FIT_WIDTH = 240
 
-_FPS_STEPS = (Fraction(15), Fraction(25, 2), Fraction(10))
 #: The frame rates a fit may step down to (the decoder keeps the frames these show too).
-FPS_STEPS = _FPS_STEPS
+FPS_STEPS = (Fraction(15), Fraction(25, 2), Fraction(10))
 
 
 @dataclass(frozen=True)
@@ -108,12 +108,12 @@ def _next_try(last: _Try, size: int, budget: int) -> _Try | None:
             return _Try(min(q, 70), min(c, 128), fps, (w, h))
         ratio /= 1.3
         q, c = min(q, 70), min(c, 128)
-    for step in _FPS_STEPS:  # 2. fewer frames
+    for step in FPS_STEPS:  # 2. fewer frames
         if step < fps and ratio <= float(fps / step) * 0.9:
             return _Try(q, c, step, (w, h))
-    if fps > _FPS_STEPS[-1]:
-        ratio /= float(fps / _FPS_STEPS[-1]) * 0.9
-        fps = _FPS_STEPS[-1]
+    if fps > FPS_STEPS[-1]:
+        ratio /= float(fps / FPS_STEPS[-1]) * 0.9
+        fps = FPS_STEPS[-1]
     if c > 64:  # 3. fewer colours
         if ratio < 1.2:
             return _Try(q, 64, fps, (w, h))
@@ -125,6 +125,3 @@ def _next_try(last: _Try, size: int, budget: int) -> _Try | None:
         return None
     return _Try(q, c, fps, (nw, max(2, round(h * nw / w))))
 
-
-def _kb(n: int) -> str:
-    return f"{n / 1000:.0f} KB" if n < 1_000_000 else f"{n / 1_000_000:.2f} MB"
