@@ -100,3 +100,46 @@ def test_snap_moves_the_start_onto_the_cut(client):
     done = _wait(client, job["id"])
     assert done["state"] == "done", done
     assert (done["result"]["start"], done["result"]["end"]) == ("8", "9")
+
+
+def test_shots_found_once_with_progress_then_from_the_cache(client, truth, tmp_path, monkeypatch):
+    """The first time, shots come from a detection job whose progress streams; then at once, transitions marked."""
+    from fractions import Fraction
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the scene cache starts empty
+    first = client.get("/api/episodes/0/shots")
+    assert first.status_code == 202
+    job = first.json()["job"]
+    assert client.get("/api/episodes/0/shots").json()["job"]["id"] == job["id"]  # one detection per episode
+    with client.stream("GET", f"/api/jobs/{job['id']}/events") as events:
+        states = [json.loads(l[6:]) for l in events.iter_lines() if l]
+    assert states[-1]["state"] == "done", states[-1]
+    assert any(0 < s["done"] < s["total"] for s in states), "no progress was streamed"
+    shots = client.get("/api/episodes/0/shots").json()["shots"]
+    starts = [Fraction(s["start"]["exact"]) for s in shots]
+    for cut in truth["cuts"]:
+        assert any(abs(s - Fraction(str(cut))) <= Fraction(1, 24) for s in starts), (cut, starts)
+    begins = {round(s["start"]["s"]): s["begins"] for s in shots}
+    assert begins[0] == "start" and begins[8] == "cut" and "dissolve" in begins.values()
+    assert any(b.startswith("fade") for b in begins.values()), begins
+    client.studio.scene_jobs.clear()  # a new page: the cache answers, no job
+    assert client.get("/api/episodes/0/shots").status_code == 200
+
+
+def test_clip_strip_and_own_caption_text(client):
+    """A clip, a strip of the range and a GIF with the user's caption text and crop: the CLI's pipeline functions."""
+    clip = client.post("/api/jobs", json={"kind": "clip", "episode": 0, "start": "24", "end": "25", "width": 320,
+                                          "captions": False}).json()
+    strip = client.post("/api/jobs", json={"kind": "strip", "episode": 0, "start": "0", "end": "16", "count": 2,
+                                           "width": 400}).json()
+    gif = client.post("/api/jobs", json={"kind": "gif", "episode": 0, "start": "24", "end": "25", "width": 120, "fps": 5,
+                                         "caption": "Tom & <b>Jerry</b>", "caption_style": "boxed",
+                                         "crop": "360:360:140:0"}).json()
+    c, s, g = (_wait(client, j["id"]) for j in (clip, strip, gif))
+    assert c["state"] == "done", c
+    assert c["result"]["kind"] == "clip" and c["result"]["width"] == 320 and c["result"]["path"].endswith(".mp4")
+    assert s["state"] == "done", s
+    assert s["result"]["kind"] == "strip" and s["result"]["width"] == 400
+    assert g["state"] == "done", g
+    assert (g["result"]["width"], g["result"]["height"]) == (120, 120)
+    assert g["result"]["captions"] == ["Tom & <b>Jerry</b>"]  # the user's own text, not the dialogue

@@ -127,12 +127,73 @@ def test_traversal_over_real_http(sample, tmp_path):
         thread.join(10)
 
 
-@pytest.mark.slow
-def test_shots_are_the_episodes_cuts(app, truth, tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the scene cache starts empty
+
+NEW_ENDPOINTS = [("GET", "/api/episodes/0/thumb.jpg?t=1"), ("GET", "/api/episodes/0/poster.jpg"), ("GET", "/api/tray"),
+                 ("PUT", "/api/tray"), ("POST", "/api/tray/jobfile"), ("POST", "/api/estimate"), ("GET", "/api/export"),
+                 ("GET", "/api/episodes/0/shots")]
+
+
+@pytest.mark.parametrize("method,path", NEW_ENDPOINTS)
+def test_new_endpoints_are_guarded(app, method, path):
+    """Every endpoint of the timeline, the estimate and the tray: token, Origin and Host checked."""
+    with TestClient(app, base_url=BASE) as c:
+        assert c.request(method, path, json={}).status_code == 401
+        h = {"x-clipkit-token": TOKEN}
+        assert c.request(method, path, json={}, headers={**h, "origin": "https://evil.example"}).status_code == 403
+        assert c.request(method, path, json={}, headers={**h, "host": "evil.example:8765"}).status_code == 403
+
+
+def test_make_options_checked(app):
+    """Crop, caption text and style, max_size, kinds and ranges are checked before any worker starts."""
+    base = {"kind": "gif", "episode": 0, "start": 1, "end": 2}
     with TestClient(app, base_url=BASE, headers={"x-clipkit-token": TOKEN}) as c:
-        shots = c.get("/api/episodes/0/shots").json()["shots"]
-        assert c.get("/api/episodes/0/shots").json()["shots"] == shots  # the second time from the cache
-    starts = [Fraction(s["start"]["exact"]) for s in shots]
-    for cut in truth["cuts"]:
-        assert any(abs(s - Fraction(str(cut))) <= Fraction(1, 24) for s in starts), (cut, starts)
+        for extra in ({"crop": "100:100:0:0;rm -rf"}, {"crop": "../x"}, {"caption_style": "<b>"}, {"caption": "x" * 501},
+                      {"caption": ["a"]}, {"max_size": "lots"}, {"max_size": -5}, {"kind": "clip", "end": 900},
+                      {"kind": "strip", "count": 0}, {"kind": "strip", "start": 5, "end": 2}, {"width": True}):
+            r = c.post("/api/jobs", json={**base, **extra})
+            assert r.status_code == 400, (extra, r.text)
+            assert c.post("/api/estimate", json={**base, **extra}).status_code == 400, extra
+        assert c.get("/api/jobs").json() == []  # nothing was started
+        assert c.put("/api/tray", json={"items": [{"job": "99"}]}).status_code == 400
+        assert c.post("/api/tray/jobfile", json={}).status_code == 409  # nothing made yet
+
+
+def test_size_estimate(app):
+    """Frames and pixels follow the settings (3 s at 10 fps, 240 px wide of a 16:9 episode); the verdict follows max_size."""
+    with TestClient(app, base_url=BASE, headers={"x-clipkit-token": TOKEN}) as c:
+        body = {"kind": "gif", "episode": 0, "start": "24", "end": "27", "width": 240, "fps": 10}
+        e = c.post("/api/estimate", json=body).json()
+        assert (e["width"], e["height"], e["frames"]) == (240, 136, 30) and e["fits"] is None
+        assert e["bytes"] == pytest.approx(240 * 136 * 30 * 0.20, rel=0.01) and "B/px" in e["how"]
+        assert c.post("/api/estimate", json={**body, "max_size": "10MB"}).json()["fits"] is True
+        assert c.post("/api/estimate", json={**body, "max_size": "10KB"}).json()["fits"] is False
+        cropped = c.post("/api/estimate", json={**body, "crop": "320:320:100:0"}).json()
+        assert (cropped["width"], cropped["height"]) == (240, 240)
+        clip = c.post("/api/estimate", json={**body, "kind": "clip", "width": 320}).json()
+        assert (clip["width"], clip["height"], clip["frames"]) == (320, 180, 72) and "kbit/s" in clip["how"]
+
+
+def test_thumbnails_show_the_frame_at_that_time(app, truth, tmp_path, monkeypatch):
+    """A shot thumbnail is the frame on screen then: black between the fade out and in (21–22 s), not at 4 s."""
+    import io
+
+    from PIL import Image
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (_, fade_out_end), (fade_in_start, _) = truth["shots"][2], truth["shots"][3]
+    with TestClient(app, base_url=BASE, headers={"x-clipkit-token": TOKEN}) as c:
+        for bad in ("-1", "abc", "100000", ""):
+            assert c.get("/api/episodes/0/thumb.jpg", params={"t": bad}).status_code == 400, bad
+        assert c.get("/api/episodes/3/thumb.jpg", params={"t": "1"}).status_code == 404
+
+        def mean(t):
+            r = c.get("/api/episodes/0/thumb.jpg", params={"t": t})
+            assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
+            img = Image.open(io.BytesIO(r.content)).convert("L")
+            assert img.width == 160
+            return sum(img.getdata()) / (img.width * img.height)
+
+        assert mean(str((fade_out_end + fade_in_start) / 2)) < 8
+        assert mean("4") > 40
+        poster = c.get("/api/episodes/0/poster.jpg")
+        assert poster.status_code == 200 and Image.open(io.BytesIO(poster.content)).width == 240

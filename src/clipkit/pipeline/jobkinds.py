@@ -21,10 +21,13 @@ from ..errors import UsageError
 from ..timecode import parse_time, slug_time
 from .naming import safe_name
 
-__all__ = ["JobKind", "KINDS", "register", "run_kind", "COMMON_KEYS"]
+__all__ = ["JobKind", "KINDS", "register", "run_kind", "COMMON_KEYS", "EMBED_KEYS"]
 
 #: Keys every job may have, whatever its kind.
 COMMON_KEYS = ("kind", "ep", "episode", "name")
+#: Keys every job may have for its snippet (recorded in the manifest, so the post index and
+#: ``clipkit embed --all`` use them): the fields of :class:`~clipkit.settings.EmbedOptions` of those names.
+EMBED_KEYS = ("alt", "title", "credit", "spoiler")
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class JobKind:
         return getattr(importlib.import_module(module), name)
 
     def all_keys(self) -> tuple[str, ...]:
-        return COMMON_KEYS + self.keys
+        return COMMON_KEYS + self.keys + EMBED_KEYS
 
 
 KINDS: dict[str, JobKind] = {}
@@ -66,6 +69,13 @@ def run_kind(kind_name: str, source: Path, output: Path, params: dict, settings:
     fn = kind.load()
     if overwrite:
         fn = functools.partial(fn, overwrite=True)
+    chosen = {k: params[k] for k in EMBED_KEYS if params.get(k) not in (None, "")}
+    if chosen:
+        from ..settings import EmbedOptions
+
+        if "spoiler" in chosen:
+            chosen["spoiler"] = _flag(chosen["spoiler"])
+        fn = functools.partial(fn, embed=EmbedOptions(**{k: v if k == "spoiler" else str(v) for k, v in chosen.items()}))
     return kind.call(fn, source, output, params, settings)
 
 

@@ -29,7 +29,7 @@ from ..settings import DEFAULT_SCENES, ScenesSettings
 from ..settings_apply import apply
 from ..timecode import TimeRange, format_time, parse_range, parse_time
 
-__all__ = ["detect_scenes", "scene_range", "snap_range", "scene_thumbnails", "render_scenes", "write_scenes"]
+__all__ = ["detect_scenes", "cached_scenes", "scene_range", "snap_range", "scene_thumbnails", "render_scenes", "write_scenes"]
 
 
 def _frames(seconds: Fraction, rate: Fraction) -> int:
@@ -128,6 +128,24 @@ def _prescale(info: MediaInfo, s: ScenesSettings) -> list[str]:
     return [f"scale={4 * s.analysis_width}:-2:flags=fast_bilinear"]
 
 
+def _cached(info: MediaInfo, key: str | None) -> SceneList | None:
+    hit = cache.load(key) if key is not None else None
+    return hit if hit is None or hit.source == info.path else replace(hit, source=info.path)
+
+
+def cached_scenes(source: str | os.PathLike | MediaInfo, *, settings: ScenesSettings | None = None,
+                  **overrides) -> SceneList | None:
+    """The whole file's shots as :func:`detect_scenes` would return them, if its cache holds them; else
+    None (nothing is decoded): lets a caller answer at once or say that detection will take a while."""
+    s = apply(settings or DEFAULT_SCENES, overrides)
+    info = source if isinstance(source, MediaInfo) else probe(source)
+    video = info.require_video()
+    if not s.cache:
+        return None
+    rng = parse_range(Fraction(0), info.duration, duration=info.duration, frame_rate=video.frame_rate)
+    return _cached(info, cache.cache_key(info, rng.start, rng.end, s))
+
+
 def detect_scenes(
     source: str | os.PathLike | MediaInfo,
     *,
@@ -159,12 +177,9 @@ def detect_scenes(
     rng = parse_range(lo, hi, duration=info.duration, frame_rate=video.frame_rate)
 
     key = cache.cache_key(info, rng.start, rng.end, s) if s.cache else None
-    if key is not None:
-        hit = cache.load(key)
-        if hit is not None and hit.source == info.path:
-            return hit
-        if hit is not None:
-            return replace(hit, source=info.path)
+    hit = _cached(info, key)
+    if hit is not None:
+        return hit
 
     warnings: list[str] = []
     notes: list[str] = []

@@ -1,4 +1,5 @@
-"""The studio's JSON routes: thin calls into the public pipeline (probe, dialogue, find, scenes, jobs, embed).
+"""The studio's JSON routes: thin calls into the public pipeline (probe, dialogue, find, jobs, snippets); with
+those of :mod:`.timeline` (shots, thumbnails), :mod:`.make` (new jobs, size estimate) and :mod:`.tray` (the post).
 
 Episodes are named by their number in the list the studio was started with,
 never by a path from the request; made files are served only through
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -19,12 +19,12 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Route
 
 from ..errors import ClipkitError
+from . import make, timeline, tray
 from .proxy import proxy_state
 from .security import inside
 
 __all__ = ["routes"]
 
-_MAX_SPAN = Fraction(60)  # seconds: a GIF longer than a minute is not a GIF
 _MAX_SEARCH = 100
 
 
@@ -97,20 +97,6 @@ async def search(request: Request) -> Response:
                          for m in found.matches if m.video in index])
 
 
-async def shots(request: Request) -> Response:
-    from ..pipeline.scenes import detect_scenes
-
-    path = _episode(request)
-    if path is None:
-        return _error("no such episode", 404)
-    try:
-        found = await run_in_threadpool(detect_scenes, path)  # cached per file and settings after the first time
-    except ClipkitError as exc:
-        return _error(str(exc), 422)
-    return JSONResponse({"shots": [{"number": s.number, "start": _t(s.start), "end": _t(s.end)} for s in found.scenes],
-                         "notes": list(found.notes)})
-
-
 async def proxy(request: Request) -> Response:
     path = _episode(request)
     if path is None:
@@ -119,81 +105,6 @@ async def proxy(request: Request) -> Response:
     if file is not None:
         return FileResponse(file, media_type="video/mp4")
     return JSONResponse({"state": state}, status_code=202 if state == "making" else 422)
-
-
-def _time(body: dict, key: str) -> Fraction:
-    try:
-        value = Fraction(str(body[key]))
-    except (KeyError, ValueError, ZeroDivisionError):
-        raise ValueError(f"{key} must be a number of seconds") from None
-    if value < 0:
-        raise ValueError(f"{key} must not be negative")
-    return value
-
-
-def _subs(video: Path, value) -> str | None:
-    """The captions' source: ``track:N``, ``lang:xxx``, ``auto``, or the name of one of the episode's own
-    subtitle files (never a path from the request)."""
-    from ..dialogue.sources import sidecar_files
-
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str) or len(value) > 200:
-        raise ValueError("subs is track:N, lang:xxx, auto or a subtitle file's name")
-    if value == "auto" or re.fullmatch(r"track:\d{1,3}|lang:[A-Za-z-]{2,12}", value):
-        return value
-    for f in sidecar_files(video):
-        if f.name == value:
-            return str(f)
-    raise ValueError(f"{value!r} is not one of this episode's subtitle sources")
-
-
-def _job_params(studio, body: dict) -> tuple[str, dict]:
-    kind = body.get("kind", "gif")
-    if kind not in ("gif", "still"):
-        raise ValueError("kind is gif or still")
-    ep = body.get("episode")
-    if not isinstance(ep, int) or not 0 <= ep < len(studio.episodes):
-        raise ValueError("no such episode")
-    start = _time(body, "start")
-    options: dict = {}
-    subs = _subs(studio.episodes[ep], body.get("subs"))
-    if body.get("captions") is False:
-        options["subs"] = "off"
-    elif subs is not None:
-        options["subs"] = subs
-    if kind == "gif":
-        end = _time(body, "end")
-        if not start < end <= start + _MAX_SPAN:
-            raise ValueError(f"the range must be from 0.05 to {_MAX_SPAN} s long, end after start")
-        if body.get("snap") is True:
-            options["snap"] = True  # each end onto the nearest cut within 0.5 s, as --snap
-        width, fps = body.get("width"), body.get("fps")
-        if width is not None:
-            if not isinstance(width, int) or not 16 <= width <= 1920:
-                raise ValueError("width is 16–1920 pixels")
-            options["width"] = width
-        if fps is not None:
-            fps = Fraction(str(fps))
-            if not 0 < fps <= 50:
-                raise ValueError("fps is above 0 and at most 50")
-            options["fps"] = fps
-    else:
-        end = None
-    return kind, {"video": str(studio.episodes[ep]), "start": start, "end": end, "output": str(studio.output),
-                  "options": options}
-
-
-async def submit(request: Request) -> Response:
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        return _error("send JSON (Content-Type: application/json)", 415)
-    try:
-        body = await request.json()
-        kind, params = _job_params(request.app.state.studio, body if isinstance(body, dict) else {})
-    except (ValueError, json.JSONDecodeError) as exc:
-        return _error(str(exc) or "bad JSON")
-    job = request.app.state.studio.jobs.submit(kind, params)
-    return JSONResponse(job.view(), status_code=202)
 
 
 def _job(request: Request):
@@ -252,28 +163,6 @@ async def snippet(request: Request) -> Response:
     return JSONResponse({"format": fmt, "text": text})
 
 
-async def export(request: Request) -> Response:
-    """What ``clipkit embed --all OUTPUT -f FORMAT [--base-url URL]`` prints: the whole post.
-    Without a base URL, paths are relative to the folder the studio was started in, as the CLI's are."""
-    from ..embed import FORMATS
-    from ..embed.regenerate import embed_files
-
-    fmt = request.query_params.get("format", "html")
-    if fmt not in FORMATS:
-        return _error(f"format is one of {', '.join(FORMATS)}")
-    out = request.app.state.studio.output
-    from ..manifest import manifest_path
-
-    if not manifest_path(out).exists():
-        return JSONResponse({"format": fmt, "text": "", "notes": ["nothing made yet"]})
-    try:
-        base_url = request.query_params.get("base_url") or None
-        result = await run_in_threadpool(lambda: embed_files([str(out)], fmt, all=True, base_url=base_url))
-    except ClipkitError as exc:
-        return _error(str(exc), 422)
-    return JSONResponse({"format": fmt, "text": result.text, "notes": list(result.notes)})
-
-
 async def files(request: Request) -> Response:
     """A made file, from the output folder only."""
     studio = request.app.state.studio
@@ -283,18 +172,15 @@ async def files(request: Request) -> Response:
     return FileResponse(found)
 
 
-routes = [
+routes = [*timeline.routes, *make.routes, *tray.routes,
     Route("/api/episodes", episodes),
     Route("/api/episodes/{ep}/lines", lines),
-    Route("/api/episodes/{ep}/shots", shots),
     Route("/api/episodes/{ep}/proxy.mp4", proxy),
     Route("/api/search", search),
     Route("/api/jobs", jobs_list),
-    Route("/api/jobs", submit, methods=["POST"]),
     Route("/api/jobs/{job}", job_view),
     Route("/api/jobs/{job}/events", events),
     Route("/api/jobs/{job}/cancel", cancel, methods=["POST"]),
     Route("/api/jobs/{job}/snippet", snippet),
-    Route("/api/export", export),
     Route("/files/{name:path}", files),
 ]

@@ -1,7 +1,7 @@
-"""Studio jobs: each GIF or still is made in its own worker process, so the server stays responsive.
+"""Studio jobs: each GIF, still, clip, strip or shot detection runs in its own worker process, so the server stays responsive.
 
 A job's process calls the same public function as the CLI (``clipkit.gif``,
-``clipkit.still``) with a progress callback that puts ``(done, total)`` on a queue and
+``clipkit.still``, ``clipkit.clip``, ``clipkit.strip``, ``clipkit.detect_scenes``) with a progress callback that puts ``(done, total)`` on a queue and
 returns False once the job is cancelled: the pipeline then stops and cleans up
 (:class:`~clipkit.errors.Cancelled`).  A worker that does not stop within
 :data:`GRACE` seconds is terminated.  The pipeline records the made file in its
@@ -24,7 +24,7 @@ __all__ = ["Job", "JobManager", "MAX_RUNNING", "GRACE"]
 MAX_RUNNING = 2
 #: Seconds a cancelled worker gets to stop by itself before it is terminated.
 GRACE = 5.0
-_KINDS = ("gif", "still")
+_KINDS = ("gif", "still", "clip", "strip", "scenes")
 
 
 def _work(kind: str, params: dict, out, cancel) -> None:
@@ -42,11 +42,20 @@ def _work(kind: str, params: dict, out, cancel) -> None:
         if cancel.is_set():
             raise Cancelled()
         # the public API, which records the file in its folder's manifest (record=True)
-        if kind == "gif":
-            art = clipkit.gif(params["video"], params["start"], params["end"], params["output"], progress=progress,
-                              **params.get("options", {}))
+        options = params.get("options", {})
+        if kind == "scenes":
+            from .timeline import shots_json
+
+            found = clipkit.detect_scenes(params["video"], progress=progress)  # cached for the next time
+            out.put(("done", shots_json(found), list(found.notes)))
+            return
+        if kind in ("gif", "clip"):
+            make = clipkit.gif if kind == "gif" else clipkit.clip
+            art = make(params["video"], params["start"], params["end"], params["output"], progress=progress, **options)
+        elif kind == "strip":
+            art = clipkit.strip(params["video"], params["output"], progress=progress, **options)
         else:
-            art = clipkit.still(params["video"], params["start"], params["output"], **params.get("options", {}))
+            art = clipkit.still(params["video"], params["start"], params["output"], **options)
         out.put(("done", artifact_to_json(art), list(art.notes)))
     except Cancelled:
         out.put(("cancelled",))

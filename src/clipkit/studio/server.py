@@ -43,6 +43,9 @@ class Studio:
     output: Path
     jobs: JobManager = field(default_factory=JobManager)
     proxies: dict = field(default_factory=dict)
+    scene_jobs: dict = field(default_factory=dict)  # episode path → id of its shot-detection job
+    tray: list = field(default_factory=list)  # the post tray: dicts {job, alt, title, credit, spoiler}, in post order
+    tray_seen: set = field(default_factory=set)  # jobs that have joined the tray (one removed does not come back)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from ...errors import ClipkitError, UsageError
 from ...presets import Resolved, coerce, convert_setting, settings_sections
 from ..jobfile import Job
-from ..jobkinds import COMMON_KEYS, KINDS
+from ..jobkinds import COMMON_KEYS, EMBED_KEYS, KINDS
 from ..naming import safe_name
 from ...outputs import check_clash, made_by_clipkit, sibling_path
 from .freshness import JobKey, job_key
@@ -100,7 +100,7 @@ def _plan_one(job: Job, resolved: Resolved, output_dir: Path, series_name: str) 
     for key, value in job.values.items():
         if key in COMMON_KEYS:
             continue
-        if key in kind.keys:
+        if key in kind.keys or key in EMBED_KEYS:
             params[key] = value
             continue
         section = next((s for s in settings if key in names[s]), None)

@@ -1,0 +1,206 @@
+"""The post tray: what this session made, in post order, each with its alt/title/credit/spoiler; its export
+(the snippets ``clipkit embed`` makes, in tray order) and its batch job file (``clipkit batch FILE`` remakes it).
+
+The tray lives in the server (:attr:`Studio.tray`).  A finished job joins it once;
+the page sends the whole list back to reorder, edit or remove (only items already
+in it are accepted).  Edits are also recorded in the output folder's manifest, so
+``clipkit embed --all`` shows the same alt text and credit.
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..errors import ClipkitError
+from .make import KINDS
+
+__all__ = ["routes", "job_file_text", "sync"]
+
+_TEXT_KEYS = ("alt", "title", "credit")
+_MAX_TEXT = 500
+#: The job file the tray is saved as (in the output folder), unless the page names another.
+JOB_FILE = "post.toml"
+
+
+def _error(message: str, status: int = 400) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def sync(studio) -> list[dict]:
+    """The tray, with every finished job that has not joined it yet appended (once: one removed stays out)."""
+    with studio.lock:
+        seen = {item["job"] for item in studio.tray} | studio.tray_seen
+        for job in studio.jobs.all():
+            if job.kind in KINDS and job.state == "done" and job.id not in seen:
+                studio.tray.append({"job": job.id, "alt": "", "title": "", "credit": "", "spoiler": False})
+                studio.tray_seen.add(job.id)
+        return [dict(item) for item in studio.tray]
+
+
+def _view(studio, item: dict) -> dict:
+    job = studio.jobs.get(item["job"])
+    r = job.result
+    return {**item, "kind": job.kind, "name": Path(r["path"]).name, "width": r.get("width"), "height": r.get("height"),
+            "bytes": r.get("bytes"), "captions": r.get("captions") or []}
+
+
+async def tray(request: Request) -> Response:
+    studio = request.app.state.studio
+    return JSONResponse({"items": [_view(studio, i) for i in sync(studio)]})
+
+
+def _checked(studio, body) -> list[dict]:
+    items = body.get("items") if isinstance(body, dict) else None
+    if not isinstance(items, list):
+        raise ValueError("send {\"items\": [...]}: the tray's items in post order")
+    known = {i["job"] for i in sync(studio)}
+    out, ids = [], set()
+    for item in items:
+        if not isinstance(item, dict) or item.get("job") not in known or item["job"] in ids:
+            raise ValueError("each item is one of the tray's own, once")
+        ids.add(item["job"])
+        clean = {"job": item["job"], "spoiler": item.get("spoiler") is True}
+        for key in _TEXT_KEYS:
+            value = item.get(key) or ""
+            if not isinstance(value, str) or len(value) > _MAX_TEXT:
+                raise ValueError(f"{key} is text of at most {_MAX_TEXT} characters")
+            clean[key] = value.strip()
+        out.append(clean)
+    return out
+
+
+def _options(item: dict, **more):
+    from ..settings import EmbedOptions
+
+    return EmbedOptions(alt=item["alt"] or None, title=item["title"] or None, credit=item["credit"] or None,
+                        spoiler=item["spoiler"] or None, **more)
+
+
+def _record(studio, items: list[dict]) -> None:
+    """The edits into the output folder's manifest (``clipkit embed --all`` then says the same)."""
+    from ..artifact import artifact_from_json
+    from ..manifest import record_artifact
+
+    for item in items:
+        art = artifact_from_json(studio.jobs.get(item["job"]).result)
+        record_artifact(art, embed=_options(item).recorded())
+
+
+async def update(request: Request) -> Response:
+    studio = request.app.state.studio
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        return _error("send JSON (Content-Type: application/json)", 415)
+    try:
+        items = _checked(studio, await request.json())
+    except (ValueError, json.JSONDecodeError) as exc:
+        return _error(str(exc) or "bad JSON")
+    with studio.lock:
+        studio.tray[:] = items
+    try:
+        await run_in_threadpool(_record, studio, items)
+    except ClipkitError as exc:
+        return _error(str(exc), 422)
+    return JSONResponse({"items": [_view(studio, i) for i in items]})
+
+
+async def export(request: Request) -> Response:
+    """The whole post in one format: each tray item's snippet (as ``clipkit embed`` makes it), in tray order.
+    Without a base URL, paths are relative to the folder the studio was started in, as the CLI's are."""
+    from ..artifact import artifact_from_json
+    from ..embed import FORMATS, snippet
+
+    studio = request.app.state.studio
+    fmt = request.query_params.get("format", "html")
+    if fmt not in FORMATS:
+        return _error(f"format is one of {', '.join(FORMATS)}")
+    items = sync(studio)
+    if not items:
+        return JSONResponse({"format": fmt, "text": "", "notes": ["nothing made yet"]})
+    base_url = request.query_params.get("base_url") or None
+
+    def compose() -> str:
+        return "\n\n".join(t for t in (snippet(artifact_from_json(studio.jobs.get(i["job"]).result),
+                                                options=_options(i, format=fmt, base_url=base_url)) for i in items) if t)
+    try:
+        text = await run_in_threadpool(compose)
+    except ClipkitError as exc:
+        return _error(str(exc), 422)
+    return JSONResponse({"format": fmt, "text": text, "notes": []})
+
+
+def _toml(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Fraction):
+        return str(value.numerator) if value.denominator == 1 else _toml(_seconds(value))
+    return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string: JSON's escapes are TOML's
+
+
+def _seconds(t) -> str:
+    """A time as decimal seconds: exact when it is (24, 24.5), else to the microsecond."""
+    t = Fraction(str(t))
+    text = f"{float(t):.6f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def job_file_text(studio, items: list[dict], title: str = "") -> str:
+    """A batch job file (:mod:`clipkit.pipeline.jobfile`, TOML) that remakes ``items`` into the folder it is in,
+    under the same names, with the same settings and snippet choices."""
+    lines = ["# Made by clipkit studio: `clipkit batch THIS_FILE` remakes the post (files, then index.html/.md).",
+             'output = "."']
+    if title:
+        lines.append(f"title = {_toml(title)}")
+    for item in items:
+        job = studio.jobs.get(item["job"])
+        p, r, o = job.params, job.result, dict(job.params.get("options", {}))
+        keys: dict = {"kind": job.kind, "episode": str(Path(p["video"])), "name": Path(r["path"]).name}
+        if job.kind in ("gif", "clip"):  # the range made (after --snap), not the one asked for
+            keys["start"], keys["end"] = _seconds(r["start"]), _seconds(r["end"])
+            o.pop("snap", None)
+        elif job.kind == "still":
+            keys["at"] = _seconds(p["start"])
+        elif "range_" in o:
+            a, b = o.pop("range_")
+            keys["range"] = f"{_seconds(a)}-{_seconds(b)}"
+        keys.update(o)
+        keys.update({k: item[k] for k in (*_TEXT_KEYS, "spoiler") if item[k]})
+        lines += ["", "[[job]]", *(f"{k} = {_toml(v)}" for k, v in keys.items())]
+    return "\n".join(lines) + "\n"
+
+
+async def save_job_file(request: Request) -> Response:
+    """The tray as ``post.toml`` in the output folder (atomically); its text is returned too."""
+    from ..atomic import atomic_write_text
+
+    studio = request.app.state.studio
+    try:
+        body = await request.json() if request.headers.get("content-type", "").startswith("application/json") else {}
+    except json.JSONDecodeError:
+        return _error("bad JSON")
+    title = body.get("title", "") if isinstance(body, dict) else ""
+    if not isinstance(title, str) or len(title) > _MAX_TEXT:
+        return _error(f"title is text of at most {_MAX_TEXT} characters")
+    items = sync(studio)
+    if not items:
+        return _error("the tray is empty: make something first", 409)
+    text = job_file_text(studio, items, title.strip())
+    target = studio.output / JOB_FILE
+    await run_in_threadpool(atomic_write_text, target, text)
+    return JSONResponse({"name": JOB_FILE, "text": text, "command": f"clipkit batch {target}"})
+
+
+routes = [
+    Route("/api/tray", tray),
+    Route("/api/tray", update, methods=["PUT"]),
+    Route("/api/tray/jobfile", save_job_file, methods=["POST"]),
+    Route("/api/export", export),
+]

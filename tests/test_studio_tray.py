@@ -1,0 +1,62 @@
+"""The studio's post tray: reordered and edited, exported in that order, saved as a job file that `clipkit batch` remakes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import os
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("httpx")
+from starlette.testclient import TestClient  # noqa: E402
+
+from clipkit.manifest import read_manifest  # noqa: E402
+from studio_app import PORT, TOKEN, make_studio  # noqa: E402
+from test_studio_jobs import _wait  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+def test_tray_reorder_edit_export_and_batch_round_trip(sample, tmp_path):
+    studio, app = make_studio(sample, tmp_path)
+    with TestClient(app, base_url=f"http://127.0.0.1:{PORT}", headers={"x-clipkit-token": TOKEN}) as c:
+        english = next(s["subs"] for s in c.get("/api/episodes/0/lines").json()["sources"] if s["language"] == "eng")
+        gif = c.post("/api/jobs", json={"kind": "gif", "episode": 0, "start": "24", "end": "25.5", "width": 96, "fps": 8,
+                                        "subs": english, "caption_style": "yellow"}).json()
+        still = c.post("/api/jobs", json={"kind": "still", "episode": 0, "start": "9.5", "width": 160}).json()
+        assert _wait(c, gif["id"])["state"] == "done" and _wait(c, still["id"])["state"] == "done"
+        items = c.get("/api/tray").json()["items"]
+        assert [i["job"] for i in items] == [gif["id"], still["id"]]
+        names = {i["job"]: i["name"] for i in items}
+        edited = [{"job": still["id"], "alt": 'A "quiet" <moment>', "title": "", "credit": "Fuji TV", "spoiler": False},
+                  {"job": gif["id"], "alt": "", "title": "He knew & said so", "credit": "", "spoiler": True}]
+        r = c.put("/api/tray", json={"items": edited})
+        assert r.status_code == 200 and [i["job"] for i in r.json()["items"]] == [still["id"], gif["id"]]
+        html = c.get("/api/export", params={"format": "html", "base_url": "https://b.example/up/"}).json()["text"]
+        assert html.index(names[still["id"]]) < html.index(names[gif["id"]])  # tray order
+        assert 'alt="A &quot;quiet&quot; &lt;moment&gt;"' in html and "<moment>" not in html
+        assert "He knew &amp; said so" in html and "<details" in html  # the GIF's title, inside a spoiler
+        # the manifest has the same choices: `clipkit embed --all` says the same
+        embeds = {e.artifact.path.name: e.embed for e in read_manifest(studio.output)}
+        assert embeds[names[still["id"]]]["credit"] == "Fuji TV"
+        saved = c.post("/api/tray/jobfile", json={"title": "Episode 7 <3"}).json()
+    job_file = studio.output / saved["name"]
+    assert job_file.read_text(encoding="utf-8") == saved["text"]
+    # `clipkit batch` on the saved file remakes the post, for real, elsewhere (-o): same files, same order
+    remade = tmp_path / "remade"
+    run = subprocess.run([sys.executable, "-m", "clipkit", "batch", str(job_file), "-o", str(remade)],
+                         capture_output=True, text=True, timeout=300, env={**os.environ})
+    assert run.returncode == 0, run.stdout + run.stderr
+    for job_id in (gif["id"], still["id"]):
+        name = names[job_id]
+        assert (remade / name).read_bytes() == (studio.output / name).read_bytes(), name
+    index = (remade / "index.html").read_text(encoding="utf-8")
+    assert index.index(names[still["id"]]) < index.index(names[gif["id"]])
+    assert "Episode 7 &lt;3" in index
+    # and `clipkit embed --all` over the remade folder prints the post the studio exported, word for word
+    run = subprocess.run([sys.executable, "-m", "clipkit", "embed", "--all", str(remade), "-f", "html",
+                          "--base-url", "https://b.example/up/"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == html.strip()
