@@ -1,4 +1,6 @@
-"""clipkit studio in headless Chromium: open, search a line, click it, make a GIF, see its snippet, export the post."""
+"""clipkit studio in a real headless browser: open, search a line, click it, make a GIF, see its snippet; set a range
+by clicking a shot, make a clip; reorder the tray (drag and drop, and the keyboard buttons), edit an alt text, export,
+save the tray as a job file.  Screenshots go to $CLIPKIT_SCREENSHOTS (a folder) when it is set."""
 
 from __future__ import annotations
 
@@ -14,76 +16,136 @@ from studio_app import HOSTILE, TOKEN, make_studio, serve  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+#: HTML5 drag and drop as the browser dispatches it (WebDriver's own drag does not fire these events).
+DRAG = """
+const [from, to] = arguments, data = new DataTransfer();
+for (const [node, type] of [[from, 'dragstart'], [to, 'dragover'], [to, 'drop'], [from, 'dragend']])
+  node.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: data}));
+"""
 
-def test_studio_flow_in_chromium(sample, truth, tmp_path, monkeypatch):
+
+def _order(driver, By):
+    return [li.get_attribute("data-job") for li in driver.find_elements(By.CSS_SELECTOR, "#tray-list li[data-job]")]
+
+
+def _flow(driver, studio, truth, tmp_path, port):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
+    value = lambda id_: driver.find_element(By.ID, id_).get_attribute("value")  # noqa: E731
+    shots_taken = []
+
+    def screenshot(name):
+        path = tmp_path / name
+        driver.save_screenshot(str(path))
+        shots_taken.append(path)
+
+    driver.set_window_size(1280, 1400)
+    driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
+    assert "token" not in driver.current_url  # the token went into the cookie, out of the address bar
+    wait = WebDriverWait(driver, 60)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
+    wait.until(lambda d: d.execute_script("const i = document.querySelector('#episode-list img.poster');"
+                                          "return i && i.complete && i.naturalWidth") == 240)  # the poster frame
+    screenshot("studio-episodes.png")
+    driver.find_element(By.CSS_SELECTOR, "#episode-list li[data-id='0']").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
+    # user text is shown as text, never parsed: the sidecar's name with <img onerror> stays letters
+    options = driver.find_elements(By.CSS_SELECTOR, "#source option")
+    assert any(HOSTILE in o.text for o in options), [o.text for o in options]
+    next(o for o in options if "(eng)" in o.text).click()  # captions from the English track
+    wait.until(lambda d: "Where were you" in d.execute_script("return document.getElementById('lines').textContent"))
+    driver.find_element(By.ID, "search").send_keys("always knew", Keys.ENTER)
+    wait.until(lambda d: "one-million-stars-s01e07.mkv" in d.execute_script("return document.getElementById('lines').textContent"))
+    next(li for li in driver.find_elements(By.CSS_SELECTOR, "#lines li") if "He always knew" in li.text).click()
+    wait.until(lambda d: value("in") == "24.000")
+    assert value("out") == "27.000" and value("caption-text") == "He knew. He always knew."
+    driver.find_element(By.TAG_NAME, "body").send_keys(".")  # the out point one frame (1/24 s) later
+    assert value("out") == "27.042"
+    driver.find_element(By.TAG_NAME, "body").send_keys(",")
+    assert value("out") == "27.000"
+    # the timeline: one thumbnail per shot, found by clipkit.scenes (a job the first time)
+    WebDriverWait(driver, 180).until(lambda d: "shot(s)" in d.find_element(By.ID, "shots-state").text)
+    shots = driver.find_elements(By.CSS_SELECTOR, "#shots li.shot")
+    assert len(shots) == len(truth["shots"])
+    kinds = [s.get_attribute("class") for s in shots]
+    assert "begins-start" in kinds[0] and "begins-cut" in kinds[1] and any("dissolve" in k for k in kinds), kinds
+    wait.until(lambda d: d.execute_script("return [...document.querySelectorAll('#shots img')].filter(i => i.naturalWidth).length")
+               == len(truth["shots"]))
+    for field, text in (("width", "240"), ("fps", "10")):
+        box = driver.find_element(By.ID, field)
+        box.clear()
+        box.send_keys(text)
+    wait.until(lambda d: "30 frames" in d.find_element(By.ID, "estimate").text)  # the size before encoding
+    driver.find_element(By.ID, "make").click()
+    WebDriverWait(driver, 240).until(lambda d: value("snippet"))
+    driver.find_element(By.ID, "base-url").send_keys("https://blog.example/up/", Keys.TAB)
+    gif = next(studio.output.glob("*.gif")).name
+    wait.until(lambda d: "https://blog.example/up/" in value("snippet"))
+    assert value("snippet").startswith(f'<img src="https://blog.example/up/{gif}" width="240"'), value("snippet")
+    assert 'alt="He knew. He always knew."' in value("snippet")
+    facts = driver.find_element(By.ID, "result-facts").text
+    assert "240×" in facts and "30 frames" in facts and "3.00 s" in facts and "estimated" in facts, facts
+    wait.until(lambda d: d.execute_script("return document.getElementById('result-img').naturalWidth") == 240)
+    # the preview video plays from the proxy
+    WebDriverWait(driver, 180).until(
+        lambda d: d.execute_script("const v = document.getElementById('video'); return v.readyState >= 1 && v.duration"))
+    assert abs(driver.execute_script("return document.getElementById('video').duration") - 60) < 0.5
+    # a range from a shot (the second: 8–15 s), then a clip of it
+    driver.find_elements(By.CSS_SELECTOR, "#shots li.shot")[1].click()
+    assert (value("in"), value("out")) == ("8.000", "15.000")
+    driver.find_element(By.CSS_SELECTOR, "#kind option[value='clip']").click()
+    driver.find_element(By.ID, "captions").click()  # captions off
+    wait.until(lambda d: "kbit/s" in d.find_element(By.ID, "estimate").text)
+    driver.find_element(By.ID, "make").click()
+    WebDriverWait(driver, 240).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#tray-list li[data-job]")) == 2)
+    clip = next(studio.output.glob("*.mp4")).name
+    assert clip.startswith("one-million-stars-s01e07_0-08")
+    wait.until(lambda d: d.execute_script("return document.getElementById('result-video').readyState >= 1"))
+    # the tray: drag the clip above the GIF, then back with the keyboard's ▼ button
+    first, second = _order(driver, By)
+    items = driver.find_elements(By.CSS_SELECTOR, "#tray-list li[data-job]")
+    driver.execute_script(DRAG, items[1], items[0])
+    wait.until(lambda d: _order(d, By) == [second, first])
+    assert [it["job"] for it in studio.tray] == [second, first]  # the server keeps the order
+    driver.find_element(By.CSS_SELECTOR, f"#tray-list li[data-job='{second}'] .down").send_keys(Keys.ENTER)
+    wait.until(lambda d: _order(d, By) == [first, second])
+    alt = driver.find_element(By.CSS_SELECTOR, f"#tray-list li[data-job='{first}'] input.alt")
+    alt.send_keys('He <b>knew</b> & "said" so', Keys.TAB)
+    wait.until(lambda d: studio.tray[0]["alt"] == 'He <b>knew</b> & "said" so')
+    driver.find_element(By.ID, "export").click()
+    wait.until(lambda d: value("export-text"))
+    post = value("export-text")
+    assert post.index(gif) < post.index(clip)
+    assert 'alt="He &lt;b&gt;knew&lt;/b&gt; &amp; &quot;said&quot; so"' in post and "<b>knew" not in post
+    driver.find_element(By.ID, "post-title").send_keys("Episode 7")
+    driver.find_element(By.ID, "save-jobfile").click()
+    wait.until(lambda d: "clipkit batch" in d.find_element(By.ID, "jobfile-state").text)
+    saved = (studio.output / "post.toml").read_text(encoding="utf-8")
+    assert saved == value("jobfile-text") and saved.index(gif) < saved.index(clip) and 'title = "Episode 7"' in saved
+    assert driver.title == "clipkit studio"  # the hostile names ran nothing
+    assert not driver.find_elements(By.CSS_SELECTOR, "#source img, #lines img, #tray-list b")
+    driver.execute_script("window.scrollTo(0, 0)")
+    screenshot("studio.png")
+    driver.execute_script("document.getElementById('tray').scrollIntoView()")
+    screenshot("studio-tray.png")
+    return shots_taken
+
+
+def test_studio_flow_in_chromium(sample, truth, tmp_path, monkeypatch):
     from clipkit.studio.server import free_port
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the proxy video and the dialogue index
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the proxy video, scene cache, thumbnails
     port = free_port()
     studio, app = make_studio(sample, tmp_path, port=port)
     server, thread = serve(app, port)
     driver = start_chromium(tmp_path / "profile")
     try:
-        driver.set_window_size(1280, 1400)
-        driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
-        assert "token" not in driver.current_url  # the token went into the cookie, out of the address bar
-        wait = WebDriverWait(driver, 60)
-        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
-        driver.find_element(By.CSS_SELECTOR, "#episode-list li[data-id='0']").click()
-        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
-        # user text is shown as text, never parsed: the sidecar's name with <img onerror> stays letters
-        options = driver.find_elements(By.CSS_SELECTOR, "#source option")
-        assert any(HOSTILE in o.text for o in options), [o.text for o in options]
-        assert not driver.find_elements(By.CSS_SELECTOR, "main img:not(#result-img)")
-        next(o for o in options if "(eng)" in o.text).click()  # captions from the English track
-        wait.until(lambda d: "Where were you" in d.execute_script("return document.getElementById('lines').textContent"))
-        box = driver.find_element(By.ID, "search")
-        box.send_keys("always knew", Keys.ENTER)
-        wait.until(lambda d: "one-million-stars-s01e07.mkv" in d.execute_script("return document.getElementById('lines').textContent"))
-        line = next(li for li in driver.find_elements(By.CSS_SELECTOR, "#lines li") if "He always knew" in li.text)
-        line.click()
-        wait.until(lambda d: d.find_element(By.ID, "in").get_attribute("value") == "24.000")
-        assert driver.find_element(By.ID, "out").get_attribute("value") == "27.000"
-        driver.find_element(By.TAG_NAME, "body").send_keys(".")  # the out point one frame (1/24 s) later
-        assert driver.find_element(By.ID, "out").get_attribute("value") == "27.042"
-        driver.find_element(By.TAG_NAME, "body").send_keys(",")
-        assert driver.find_element(By.ID, "out").get_attribute("value") == "27.000"
-        driver.find_element(By.ID, "load-shots").click()  # the shots, from clipkit.scenes
-        WebDriverWait(driver, 180).until(lambda d: "shot(s)" in d.find_element(By.ID, "shots-state").text)
-        assert len(driver.find_elements(By.CSS_SELECTOR, "#shots li")) == len(truth["shots"])
-        for field, value in (("width", "240"), ("fps", "10")):
-            el = driver.find_element(By.ID, field)
-            el.clear()
-            el.send_keys(value)
-        driver.find_element(By.ID, "make-gif").click()
-        WebDriverWait(driver, 240).until(lambda d: d.find_element(By.ID, "snippet").get_attribute("value"))
-        driver.find_element(By.ID, "base-url").send_keys("https://blog.example/up/", Keys.TAB)
-        name = next(studio.output.glob("*.gif")).name
-        wait.until(lambda d: "https://blog.example/up/" in d.find_element(By.ID, "snippet").get_attribute("value"))
-        snippet = driver.find_element(By.ID, "snippet").get_attribute("value")
-        assert snippet.startswith(f'<img src="https://blog.example/up/{name}" width="240"'), snippet
-        assert 'alt="He knew. He always knew."' in snippet
-        facts = driver.find_element(By.ID, "result-facts").text
-        assert "240×" in facts and "30 frames" in facts and "3.00 s" in facts, facts
-        wait.until(lambda d: d.execute_script("return document.getElementById('result-img').naturalWidth") == 240)
-        # the preview video plays from the proxy
-        WebDriverWait(driver, 180).until(
-            lambda d: d.execute_script("const v = document.getElementById('video'); return v.readyState >= 1 && v.duration"))
-        assert abs(driver.execute_script("return document.getElementById('video').duration") - 60) < 0.5
-        driver.find_element(By.ID, "export").click()
-        wait.until(lambda d: d.find_element(By.ID, "export-text").get_attribute("value"))
-        assert f"https://blog.example/up/{name}" in driver.find_element(By.ID, "export-text").get_attribute("value")
-        assert driver.title == "clipkit studio"  # the hostile line ran nothing
-        assert len(driver.find_elements(By.CSS_SELECTOR, "#tray-list li")) == 1
-        driver.execute_script("window.scrollTo(0, 0)")
-        shot = tmp_path / "studio.png"
-        driver.save_screenshot(str(shot))
+        taken = _flow(driver, studio, truth, tmp_path, port)
         if os.environ.get("CLIPKIT_SCREENSHOTS"):
-            shutil.copy(shot, os.environ["CLIPKIT_SCREENSHOTS"])
+            for path in taken:
+                shutil.copy(path, os.environ["CLIPKIT_SCREENSHOTS"])
     finally:
         driver.quit()
         server.should_exit = True

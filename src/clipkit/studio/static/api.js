@@ -6,9 +6,9 @@ export async function getJSON(url) {
   return { status: r.status, data };
 }
 
-export async function postJSON(url, body) {
+export async function postJSON(url, body, method = "POST") {
   const r = await fetch(url, {
-    method: "POST", credentials: "same-origin",
+    method, credentials: "same-origin",
     headers: { "Content-Type": "application/json" }, body: JSON.stringify(body || {}),
   });
   const data = await r.json().catch(() => ({}));

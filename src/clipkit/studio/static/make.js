@@ -1,0 +1,121 @@
+// The Make panel: the request for clipkit.gif / clip / still / strip, the live size estimate, progress, the result.
+import { followJob, getJSON, postJSON } from "./api.js";
+import { $, fraction, kb } from "./dom.js";
+import { refreshTray } from "./tray.js";
+
+const panel = { job: null, captionEdited: false, timer: null, state: null };
+
+function request() {
+  const state = panel.state, kind = $("kind").value;
+  const b = { kind, episode: state.episode.id, start: $("in").value, captions: $("captions").checked,
+    subs: state.subs, caption_style: $("caption-style").value };
+  const width = parseInt($("width").value, 10);
+  if (width) b.width = width;
+  const text = $("caption-text").value.trim();
+  if (panel.captionEdited && text) b.caption = text;  // the user's own words instead of the dialogue
+  if (kind !== "still") b.end = $("out").value;
+  if (kind === "strip" && (b.start === "" || b.end === "")) { delete b.start; delete b.end; }
+  if (kind === "gif") b.fps = $("fps").value;
+  if (kind === "gif" || kind === "clip") {
+    b.snap = $("snap").checked;
+    if ($("crop").value.trim()) b.crop = $("crop").value.trim();
+  }
+  if (kind !== "still" && $("max-size").value.trim()) b.max_size = $("max-size").value.trim();
+  if (kind === "strip") b.count = parseInt($("count").value, 10) || undefined;
+  return b;
+}
+
+// Shown while the settings change: how big the file will be (computed on the server, nothing decoded).
+export function estimateSoon() {
+  clearTimeout(panel.timer);
+  panel.timer = setTimeout(estimate, 250);
+}
+
+async function estimate() {
+  const out = $("estimate");
+  const kind = $("kind").value;
+  for (const id of ["fps"]) $(id).disabled = kind !== "gif";
+  $("crop").disabled = !["gif", "clip"].includes(kind);
+  $("count").disabled = kind !== "strip";
+  $("max-size").disabled = kind === "still";
+  if (!panel.state || !panel.state.episode || !["gif", "clip"].includes(kind) || $("in").value === "" || $("out").value === "") {
+    out.textContent = ""; return;
+  }
+  let e;
+  try { e = await postJSON("/api/estimate", request()); } catch (err) { out.textContent = err.message; out.className = "error"; return; }
+  out.className = "note";
+  let verdict = "";
+  if (e.max_size) {
+    verdict = e.fits ? ` — fits ${kb(e.max_size)}`
+      : ` — over ${kb(e.max_size)}: it will be fitted (${kind === "gif" ? "fewer colours, frames or pixels" : "a lower bitrate"})`;
+  }
+  out.textContent = `About ${kb(e.bytes)}${verdict}. Estimate: ${e.how}.`;
+  out.dataset.bytes = e.bytes;
+}
+
+export function captionFromLine(text) {
+  $("caption-text").value = text || "";
+  panel.captionEdited = false;
+}
+
+function fail(message) {
+  $("job-state").textContent = message; $("job-state").className = "error";
+}
+
+async function make() {
+  $("job-state").textContent = ""; $("job-state").className = "note";
+  let job;
+  try { job = await postJSON("/api/jobs", request()); } catch (e) { return fail(e.message); }
+  panel.job = job.id;
+  $("progress").hidden = false; $("progress").value = 0; $("cancel").hidden = false;
+  followJob(job.id, onJob);
+}
+
+function onJob(job) {
+  if (job.total) $("progress").value = job.done / job.total;
+  $("job-state").textContent = job.state === "running" ? "Making…" : job.state;
+  if (job.state === "failed") fail(job.error || "failed");
+  if (["done", "failed", "cancelled"].includes(job.state)) { $("cancel").hidden = true; $("progress").hidden = true; }
+  if (job.state === "done") showResult(job);
+}
+
+async function showResult(job) {
+  const r = job.result, name = r.path.split("/").pop(), url = `/files/${encodeURIComponent(name)}`;
+  const isVideo = /\.(mp4|webm)$/i.test(name);
+  $("result").hidden = false;
+  $("result-img").hidden = isVideo; $("result-video").hidden = !isVideo;
+  if (isVideo) $("result-video").src = url; else $("result-img").src = url;
+  $("result-img").alt = (r.captions || []).join(" ");
+  const facts = [`${name}`, `${r.width}×${r.height}`, kb(r.bytes)];
+  if (r.frame_count) facts.push(`${r.frame_count} frames`);
+  if (r.duration) facts.push(`${fraction(r.duration).toFixed(2)} s`);
+  if ($("estimate").dataset.bytes) facts.push(`estimated ${kb(Number($("estimate").dataset.bytes))}`);
+  $("result-facts").textContent = facts.join(" · ");
+  await Promise.all([showSnippet(), refreshTray()]);
+}
+
+export async function showSnippet() {
+  if (!panel.job) return;
+  const query = new URLSearchParams({ format: $("format").value, base_url: $("base-url").value.trim() });
+  const { data } = await getJSON(`/api/jobs/${panel.job}/snippet?${query}`);
+  $("snippet").value = data.text;
+}
+
+export function setupMake(state) {
+  panel.state = state;
+  $("make").addEventListener("click", make);
+  $("cancel").addEventListener("click", () => panel.job && postJSON(`/api/jobs/${panel.job}/cancel`));
+  $("caption-text").addEventListener("input", () => { panel.captionEdited = true; });
+  for (const id of ["kind", "width", "fps", "crop", "max-size", "in", "out", "count"]) {
+    $(id).addEventListener("input", estimateSoon);
+    $(id).addEventListener("change", estimateSoon);
+  }
+  $("format").addEventListener("change", showSnippet);
+  $("base-url").addEventListener("change", showSnippet);
+  $("copy").addEventListener("click", () => {
+    $("snippet").select();
+    (navigator.clipboard ? navigator.clipboard.writeText($("snippet").value) : Promise.reject())
+      .catch(() => document.execCommand("copy"));
+  });
+  estimateSoon();
+}
