@@ -24,8 +24,9 @@ for (const [node, type] of [[from, 'dragstart'], [to, 'dragover'], [to, 'drop'],
 """
 
 
-def _order(driver, By):
-    return [li.get_attribute("data-job") for li in driver.find_elements(By.CSS_SELECTOR, "#tray-list li[data-job]")]
+def _order(driver, _by=None):
+    """The tray's items as the page shows them (read in one go: the list is redrawn after each change)."""
+    return driver.execute_script("return [...document.querySelectorAll('#tray-list li[data-job]')].map(li => li.dataset.job)")
 
 
 def _flow(driver, studio, truth, tmp_path, port):
