@@ -62,6 +62,38 @@ def test_smart_cut_keeps_sound_in_sync(tmp_path):
     assert beep_times(art.path) == pytest.approx(expected, abs=1 / 24)
 
 
+def _packet_md5(path: Path, stream: str) -> list[str]:
+    """MD5 of every packet of the first ``stream`` ("a" or "v") as stored (not decoded), in file order."""
+    out = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(path), "-map", f"0:{stream}:0",
+                          "-c", "copy", "-f", "framemd5", "-"], capture_output=True, check=True).stdout.decode()
+    return [ln.split(",")[5].strip() for ln in out.splitlines() if ln and not ln.startswith("#")]  # (side data after)
+
+
+def test_smart_cut_copies_aac_sound_and_starts_it_at_start(tmp_path):
+    src = tmp_path / "fb.mkv"
+    flashes = make_flash_beep(src, seconds=6, gop=24)  # AAC sound in Matroska (times stored in ms)
+    start, end = Fraction("1.45"), Fraction("5.6")
+    art = make_clip(src, start, end, tmp_path / "c.mp4", copy=True, poster=False)
+    assert any("sound copied" in n for n in art.notes)
+    # The clip's sound packets are a run of the source's, unchanged (nothing re-encoded).
+    ours, theirs = _packet_md5(art.path, "a"), _packet_md5(src, "a")
+    assert len(ours) >= int((end - start) * 48000 / 1024)
+    assert any(theirs[i: i + len(ours)] == ours for i in range(len(theirs) - len(ours) + 1))
+    # Decoded (the edit list honoured), each beep is where its flash is, to the millisecond of the mkv clock.
+    expected = [float(f - start) for f in flashes if start <= f < art.end]
+    assert beep_times(art.path) == pytest.approx(expected, abs=0.002)
+
+
+def test_smart_cut_re_encodes_sound_that_starts_after_start(tmp_path):
+    src = tmp_path / "late.mkv"
+    flashes = make_flash_beep(src, seconds=6, gop=24, audio_start=Fraction(3, 4))
+    start, end = Fraction("0.3"), Fraction("4.2")
+    art = make_clip(src, start, end, tmp_path / "c.mp4", copy=True, poster=False)
+    assert not any("sound copied" in n for n in art.notes)  # nothing to copy before 0.75 s: padded with silence
+    expected = [float(f - start) for f in flashes if Fraction(3, 4) <= f < art.end]
+    assert beep_times(art.path) == pytest.approx(expected, abs=1 / 24)
+
+
 def test_on_a_keyframe_everything_is_copied(h264, tmp_path):
     art = make_clip(h264, 2, Fraction("3.5"), tmp_path / "k.mp4", copy=True, poster=False)
     clip = _decoded_md5(art.path)

@@ -6,9 +6,13 @@
    source's codec, profile and pixel format (H.264 with x264: the only codec
    clipkit can match and that MP4 players take), and the *tail* K → END is
    copied packet for packet.  Both go through MPEG-TS (parameter sets in-band),
-   are joined by ffmpeg's concat demuxer and muxed into the MP4 with the sound,
-   which is cut at START exactly (re-encoded to AAC: an AAC frame is 21 ms, too
-   coarse to cut by copying) with the same fades as a normal clip.
+   are joined by ffmpeg's concat demuxer and muxed into the MP4 with the sound.
+   AAC sound into MP4 is copied too: the packets from the one before the packet
+   holding START (the decoder's pre-roll) on, placed at their source times
+   minus START, so the MP4 edit list trims them to START exactly (players that
+   honour edit lists — browsers, ffmpeg, QuickTime — start the sound there; no
+   fades, as nothing is decoded).  Other sound (or sound starting after START)
+   is re-encoded, cut at START with the same fades as a normal clip.
 3. A source clipkit cannot match (not H.264) is an error that names both ways
    out, unless ``copy_fallback`` chose one: ``encode`` (a normal, exact cut) or
    ``snap`` (copy from the keyframe before START; the snapped times are noted).
@@ -27,7 +31,7 @@ from ..artifact import Artifact
 from ..atomic import atomic_path
 from ..encode.clip import ClipJob, clip_command, run_clip, seconds
 from ..errors import UsageError
-from ..media.ffmpeg import ffmpeg_command, run_ffmpeg
+from ..media.ffmpeg import ffmpeg_command, framemd5_packets, run_ffmpeg
 from ..media.keyframes import copy_end, frame_on_screen, keyframes
 from ..media.probe import AudioStream, MediaInfo
 from ..progress import ProgressFn, report
@@ -131,7 +135,10 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
             rng = _ended(rng, stop, notes)
             video_file = concat
         out = tmp / f"clip.{s.format}"
-        _mux(info, video_file, concat is not None, rng, audio, s, out)
+        copied = _audio_copy(info, audio, rng.start) if audio is not None and s.format == "mp4" else None
+        if copied is not None:
+            notes.append("sound copied (AAC packets; the MP4 edit list starts it at START exactly)")
+        _mux(info, video_file, concat is not None, rng, audio, s, out, copied)
         with atomic_path(path) as final:
             os.replace(out, final)
     report(progress, 1000, 1000)
@@ -172,8 +179,30 @@ def _copy_tail(info: MediaInfo, key: Fraction, end: Fraction, out: Path) -> Frac
     return stop
 
 
+def _audio_copy(info: MediaInfo, audio: AudioStream, start: Fraction) -> tuple[Fraction, Fraction] | None:
+    """(time of the pre-roll packet, its duration) if the sound can be copied from ``start``, else None.
+
+    AAC only (what MP4 takes as it is).  The packet holding ``start`` and the one before it (an AAC
+    frame overlaps the one before: without it the first one decodes wrong) must both be there:
+    sound that starts after ``start``, or a gap, is re-encoded (padded with silence from 0)."""
+    if audio.codec.lower() != "aac":
+        return None
+    seek = max(Fraction(0), start - 1)
+    cmd = (["-ss", seconds(seek)] if seek > 0 else []) + ["-t", "2", "-copyts", "-i", str(info.path),
+                                                          "-map", f"0:{audio.index}", "-c", "copy", "-f", "framecrc", "-"]
+    proc = run_ffmpeg(cmd, what="reading sound packets", check=False)
+    packets = sorted((pts * tb - info.start_time, dur * tb) for pts, dur, tb in framemd5_packets(proc.stdout))
+    before = [(t, d) for t, d in packets if t <= start]
+    if proc.returncode != 0 or len(before) < 2 or not (before[-1][1] > 0 and before[-2][1] > 0):
+        return None
+    (pre, pre_dur), (hold, hold_dur) = before[-2], before[-1]
+    if hold + hold_dur < start or hold - pre > 2 * pre_dur:
+        return None  # a gap in the sound at START
+    return pre, pre_dur
+
+
 def _mux(info: MediaInfo, video_file: Path, is_concat: bool, rng: TimeRange, audio: AudioStream | None,
-         s: ClipSettings, out: Path) -> None:
+         s: ClipSettings, out: Path, copied: tuple[Fraction, Fraction] | None = None) -> None:
     """The copied (or joined) video and the sound cut at the range, into the final file."""
     cmd = ffmpeg_command(["-y"])
     if is_concat:
@@ -181,7 +210,17 @@ def _mux(info: MediaInfo, video_file: Path, is_concat: bool, rng: TimeRange, aud
     cmd += ["-i", str(video_file)]
     maps = ["-map", "0:v:0"]
     graph = []
-    if audio is not None:
+    if audio is not None and copied is not None:
+        pre, dur = copied
+        # Opened inside the pre-roll packet (a seek there starts at or before it); -itsoffset then
+        # makes every packet's time its source time minus START, the pre-roll (and the packet holding
+        # START, when START is inside it) before 0, which the MP4 edit list skips.  Packets the seek
+        # brought in before the pre-roll (it lands on a video keyframe) are dropped.
+        at = max(Fraction(0), Fraction(int((pre + dur / 2) * 1_000_000), 1_000_000))
+        cmd += (["-ss", seconds(at)] if at > 0 else []) + ["-itsoffset", seconds(at - rng.start), "-i", str(info.path)]
+        maps += ["-map", f"1:{audio.index}", "-c:a", "copy",
+                 "-bsf:a", f"noise=drop=lt(pts*tb\\,{seconds(pre - rng.start - dur / 2)})"]
+    elif audio is not None:
         if rng.start > 0:
             cmd += ["-ss", seconds(rng.start)]
         cmd += ["-i", str(info.path)]
