@@ -79,7 +79,7 @@ def last_line(stderr: bytes) -> str:
 
 
 def framemd5_packets(stdout: bytes) -> list[tuple[int, int, Fraction]]:
-    """``(pts, duration, time base)`` of each packet in ffmpeg's ``-f framemd5`` output, in file order."""
+    """``(pts, duration, time base)`` of each packet in ffmpeg's ``-f framemd5`` or ``-f framecrc`` output, in file order."""
     tb = Fraction(1, 1000)
     rows = []
     for line in stdout.decode("ascii", "replace").splitlines():

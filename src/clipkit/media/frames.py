@@ -27,6 +27,7 @@ from .hdr import tonemap_filters
 from .interlace import decode_filters
 from .probe import MediaInfo, probe, snap_to_grid, ts_offset
 from .tsindex import CLOCK, TsIndex, ts_index
+from ..render.fit import fit_size  # noqa: F401 - where it was; used here
 
 __all__ = ["Frame", "read_frames", "frame_at", "fit_size", "resample", "PIX_FMTS"]
 
@@ -50,27 +51,6 @@ class Frame:
     index: int  # order within this read, from 0
     image: np.ndarray  # H×W×3 uint8 (rgb24/bgr24), H×W (gray) or 3×H×W (yuv444p planes)
     duration: Fraction | None = None  # how long it stays on screen, when known
-
-
-def fit_size(display: tuple[int, int], width: int | None = None, height: int | None = None, *, even: bool = True) -> tuple[int, int]:
-    """The output size for a frame shown at ``display`` size.
-
-    Only ``width`` (or only ``height``) keeps the aspect ratio; both give that
-    exact size; neither gives the display size.  ``even`` rounds to even sizes
-    (H.264 needs them; harmless elsewhere).
-    """
-    dw, dh = display
-    if width and height:
-        w, h = width, height
-    elif width:
-        w, h = width, width * dh / dw
-    elif height:
-        w, h = height * dw / dh, height
-    else:
-        w, h = dw, dh
-    if even:
-        return max(2, int(round(w / 2)) * 2), max(2, int(round(h / 2)) * 2)
-    return max(1, int(round(w))), max(1, int(round(h)))
 
 
 def _ffmpeg_time(t: Fraction) -> str:

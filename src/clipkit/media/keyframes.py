@@ -1,6 +1,6 @@
 """Where frames and keyframes are, read from packet timestamps (demuxing only, no decoding).
 
-``ffmpeg -c copy -f framemd5`` lists the video packets of a window with their
+``ffmpeg -c copy -f framecrc`` lists the video packets of a window with their
 presentation times; the ``noise`` bitstream filter with ``drop=not(key)``
 keeps only the keyframes.  Both cost milliseconds even on a 1080p episode,
 so a clip can decide its first frame (the one on screen at START, as
@@ -44,7 +44,7 @@ def packet_times(info: MediaInfo, start: Fraction, end: Fraction, *, keys_only: 
             "-c", "copy"]
     if keys_only:
         cmd += ["-bsf:v", "noise=drop=not(key)"]
-    cmd += ["-f", "framemd5", "-"]
+    cmd += ["-f", "framecrc", "-"]  # (an Adler-32 per packet: md5 would cost more than the demuxing)
     proc = run_ffmpeg(cmd, what="reading video packets", check=False)
     if proc.returncode != 0 and not proc.stdout:
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()

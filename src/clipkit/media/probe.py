@@ -2,7 +2,7 @@
 
 The bundled ffmpeg has no ffprobe beside it, so probing reads what ``ffmpeg -i``
 reports about the file, and reads packet timestamps (``-c copy`` to the
-``framemd5`` muxer: demuxing only, no decoding) for what the header cannot be
+``framecrc`` muxer: demuxing only, no decoding) for what the header cannot be
 trusted with: the exact frame rate, whether it is variable, and where the last
 video frame ends.
 """
@@ -51,6 +51,7 @@ class VideoStream:
     scan: Scan | None = None  # progressive / interlaced / telecined (flags and an idet sample)
     stream_frame_rate: Fraction | None = None  # the rate as stored, when decoding changes it (telecine: 29.97)
     colour: str | None = None  # the pixel format's colour part, e.g. "tv, bt2020nc/bt2020/smpte2084"
+    profile: str | None = None  # the codec profile ffmpeg names, lower-cased ("high", "main"…), if it names one
 
     @property
     def display_size(self) -> tuple[int, int]:
@@ -270,7 +271,13 @@ def _video(raw: _RawStream) -> VideoStream:
     return VideoStream(raw.index, codec, width, height, sar, raw.rotation, rate, False, pix_fmt, raw.pid, raw.program,
                        Scan("interlaced" if flags in ("tff", "bff") else "progressive",
                             flags if flags in ("tff", "bff") else None, flags),
-                       colour=colour.group(1) if colour else None)
+                       colour=colour.group(1) if colour else None, profile=_profile(raw.desc))
+
+
+def _profile(desc: str) -> str | None:
+    """``h264 (High) (avc1 / 0x31637661), …`` → ``high``; None when the first brackets are the codec tag."""
+    m = re.match(r"\w+ \(([^)]+)\)", desc)
+    return m.group(1).strip().lower() if m and "/ 0x" not in m.group(1) else None
 
 
 def _audio(raw: _RawStream) -> AudioStream:
@@ -300,6 +307,17 @@ def _subtitle(raw: _RawStream, n: int) -> SubtitleTrack:
 
 @functools.lru_cache(maxsize=64)
 def _probe_cached(path: str, mtime_ns: int, size: int, video_track: int | None) -> MediaInfo:
+    """In memory per process; on disk across runs for large files (``probe_cache.py``)."""
+    from . import probe_cache
+
+    info = probe_cache.load(path, size, video_track)
+    if info is None:
+        info = _probe_file(path, size, video_track)
+        probe_cache.save(path, size, video_track, info)
+    return info
+
+
+def _probe_file(path: str, size: int, video_track: int | None) -> MediaInfo:
     p = Path(path)
     # `ffmpeg -i FILE` names no output, so it exits 1 by design: the header on stderr is the answer
     proc = run_ffmpeg(["-i", path], what="reading the file's header", loglevel="info", check=False)

@@ -1,6 +1,6 @@
 """Frame timing from packet timestamps: the exact frame rate, whether it varies, where the video ends.
 
-Demuxing only (``-c copy`` to the ``framemd5`` muxer), no decoding: containers
+Demuxing only (``-c copy`` to the ``framecrc`` muxer), no decoding: containers
 round times to their own units and headers can be wrong, packet times cannot.
 """
 
@@ -54,7 +54,7 @@ def _packet_times(path: Path, stream_index: int, *, from_end: bool) -> list[tupl
     cmd += ["-i", str(path), "-map", f"0:{stream_index}", "-c", "copy"]
     if not from_end:
         cmd += ["-frames:v", "600"]
-    cmd += ["-f", "framemd5", "-"]
+    cmd += ["-f", "framecrc", "-"]  # (a cheap checksum per packet; only the times are read)
     proc = run_ffmpeg(cmd, what="reading packet times", check=False)
     if proc.returncode != 0:  # packets that cannot be demuxed: no timing from them, the header's rate stands
         return []

@@ -24,7 +24,7 @@ from ..artifact import Artifact, sha256_of
 from ..atomic import atomic_path
 from ..encode.clip import FORMAT_CODECS, ClipJob, clip_command, run_clip
 from ..errors import InputError, MediaError, OutputError, TimecodeError, UsageError
-from ..media.frames import fit_size
+from ..render.fit import fit_size
 from ..media.hdr import tonemap_filters
 from ..media.interlace import decode_filters
 from ..media.keyframes import frame_on_screen
@@ -37,7 +37,7 @@ from .captions import gather_captions, incomplete_note
 from ..timecode import TimeRange, slug_time
 from .clip_limits import check_limits, describe_size
 from .find import Line, said_first, said_range, said_subs
-from .gif import _clip_range, _crop_box, _decoded_frame_size
+from .range_choice import choose_crop as _crop_box, choose_range as _clip_range, decoded_frame_size as _decoded_frame_size
 from .naming import safe_name
 from .recording import recorded
 
@@ -216,10 +216,12 @@ def make_clip(
 def _transport_input(info: MediaInfo, first: Fraction, start: Fraction, audio) -> dict:
     """For an MPEG transport stream: open it at the byte offset of the keyframe the first frame needs
     (a timestamp seek there may land after it), with the stream's own timestamps (as frames.py reads it)."""
+    if info.video is None or info.video.pid is None or not info.container.startswith("mpegts"):
+        return {}  # not a TS: nothing to import (frames.py brings numpy)
     from ..media.frames import transport_index
     from ..media.probe import ts_offset
 
-    ts = transport_index(info) if info.video is not None else None
+    ts = transport_index(info)
     if ts is None or not len(ts.offsets) or len(ts.segments) != 1:
         return {}  # not a TS (or joined recordings with clock jumps: the seek decides, as before)
     lead = ts_offset(ts, info.start_time)

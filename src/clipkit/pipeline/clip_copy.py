@@ -21,7 +21,6 @@
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from dataclasses import replace
 from fractions import Fraction
@@ -51,15 +50,8 @@ _HEAD_CRF = 16
 
 
 def source_profile(info: MediaInfo) -> str | None:
-    """The H.264 profile ffmpeg reports for the video stream (``High``, ``Main``…), lower-cased."""
-    # `ffmpeg -i FILE` names no output, so it exits 1 by design: the header on stderr is the answer
-    proc = run_ffmpeg(["-i", str(info.path)], what="reading the stream's profile", loglevel="info", check=False)
-    video = info.require_video()
-    for line in proc.stderr.decode("utf-8", "replace").splitlines():
-        if f"Stream #0:{video.index}" in line and "Video:" in line:
-            m = re.search(r"Video: \w+ \(([^)]+)\)", line)
-            return m.group(1).strip().lower() if m else None
-    return None
+    """The H.264 profile ffmpeg reports for the video stream (``high``, ``main``…), lower-cased (read by the probe)."""
+    return info.require_video().profile
 
 
 def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audio: AudioStream | None,

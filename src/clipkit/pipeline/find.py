@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from ..dialogue.index import DialogueIndex
 from ..dialogue.search import Match, search
 from ..dialogue.sources import VIDEO_SUFFIXES
 from ..errors import InputError, UsageError
@@ -100,6 +99,7 @@ def find(source: str | os.PathLike | list | tuple | None = None, query: str = ""
     name), ``lang`` to one language (``eng``, ``ja``).  The first search of a
     video reads its subtitles into the index; later ones answer from it.
     """
+    from ..dialogue.index import DialogueIndex  # sqlite and threads: only when searching (gif/clip import this module)
     from ..language import normalize_language
 
     if not query or not query.strip():

@@ -25,22 +25,24 @@ from ..atomic import atomic_path
 from ..encode.gif import GifOptions, GifResult, centisecond_delays, encode_gif, tick_times
 from ..encode.video import write_video
 from ..errors import TimecodeError, UsageError
-from ..media.frames import Frame, fit_size, frame_at, read_frames
+from ..media.frames import Frame, read_frames
+from ..render.fit import fit_size
 from ..media.probe import MediaInfo, probe
 from ..outputs import check_outputs, font_input, sibling_path, subs_input
 from ..progress import ProgressFn, report
 from ..render.captions import caption_overlay
-from ..render.crop import CropBox, crop_filter, detect_bars, parse_crop
+from ..render.crop import CropBox, crop_filter
 from ..render.resize import resize
 from ..settings import DEFAULT_CAPTION, DEFAULT_GIF, CaptionSettings, EmbedOptions, GifSettings
 from ..settings_apply import apply_split, parse_size
 from .find import Line, said_first, said_range, said_subs
 from .from_frames import takes_frames
-from .captions import gather_captions, in_range, incomplete_note
-from ..timecode import TimeRange, parse_range, slug_time
+from .captions import gather_captions, incomplete_note
+from ..timecode import TimeRange, slug_time
 from .gif_fit import FPS_STEPS, _Try, fit
 from .gif_time import Shown, at_speed, bounce, constant_rate, frames_on_ticks, reverse
 from .naming import safe_name
+from .range_choice import choose_crop as _crop_box, choose_range as _clip_range, decoded_frame_size as _decoded_frame_size
 from .recording import recorded
 
 __all__ = ["make_gif", "parse_size", "parse_loop", "Overlay"]
@@ -64,68 +66,6 @@ def parse_loop(value: str | int | None) -> int | None:
     if text.isdigit() and 1 < int(text) <= 65536:
         return int(text) - 1
     raise UsageError(f"--loop {value} is not forever, once or a number of plays", "e.g. --loop forever, --loop once, --loop 3")
-
-
-def _crop_box(info: MediaInfo, s: GifSettings, rng: TimeRange, notes: list[str]) -> CropBox | None:
-    display = info.require_video().display_size
-    if not s.crop:
-        return None
-    if s.crop.strip().lower() != "auto":
-        return parse_crop(s.crop, display)
-    probes = [rng.start + rng.duration * k / 4 for k in range(4)]
-    samples = [frame_at(info, t, pix_fmt="gray").image for t in probes]
-    box = detect_bars(samples)
-    if box is None:
-        notes.append("crop auto: no black bars found; kept the whole picture")
-    else:
-        notes.append(f"crop auto: removed black bars, kept {box.width}×{box.height} at {box.x},{box.y}")
-    return box
-
-
-def _decoded_frame_size(info: MediaInfo) -> tuple[int, int]:
-    """The size ffmpeg's frames have before aspect correction (after autorotation)."""
-    v = info.require_video()
-    return (v.height, v.width) if v.rotation in (90, 270) else (v.width, v.height)
-
-
-#: How far either side of a range ``snap`` looks for shot boundaries (the scene
-#: detector needs context around the boundary itself).
-_SNAP_CONTEXT = Fraction(5)
-
-
-def _snap_note(typed: TimeRange, snapped: TimeRange) -> str:
-    """Where ``--snap`` moved each end (or that it kept it: no cut near)."""
-    from ..settings import DEFAULT_SCENES
-    from ..timecode import format_time
-
-    def one(name: str, a: Fraction, b: Fraction) -> str:
-        if a == b:
-            return f"{name} {format_time(a)} kept (no cut within {float(DEFAULT_SCENES.snap_window):g} s)"
-        return f"{name} {format_time(a)} → {format_time(b)} ({float(b - a):+.3f} s, to a cut)"
-
-    return f"snap: {one('start', typed.start, snapped.start)}, {one('end', typed.end, snapped.end)}"
-
-
-def _clip_range(info: MediaInfo, start, end, scene: int | None, snap: bool, notes: list[str] | None = None) -> TimeRange:
-    """The range a GIF shows: typed times, or a shot, optionally snapped to cuts (said in ``notes``)."""
-    from .scenes import scene_range, snap_range  # scene detection only when asked for
-
-    if scene is not None:
-        if start is not None or end is not None:
-            raise UsageError("give either START and END or a scene number, not both",
-                             "e.g. `clipkit gif ep07.mkv --scene 12` or `clipkit gif ep07.mkv 12:30 +6`")
-        return scene_range(info, scene)
-    if start is None or end is None:
-        raise UsageError("a GIF needs START and END (or --scene N)", "e.g. `clipkit gif ep07.mkv 12:30 +6`")
-    rng = in_range(info, lambda: parse_range(start, end, duration=info.duration, frame_rate=info.require_video().frame_rate))
-    if not snap:
-        return rng
-    lo = max(Fraction(0), rng.start - _SNAP_CONTEXT)
-    hi = min(info.duration, rng.end + _SNAP_CONTEXT)
-    snapped = snap_range(info, rng.start, rng.end, window=(lo, hi))
-    if notes is not None:
-        notes.append(_snap_note(rng, snapped))
-    return snapped
 
 
 @dataclass(frozen=True)

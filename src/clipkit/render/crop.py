@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+
+if TYPE_CHECKING:  # numpy only for detect_bars: parsing a crop stays light
+    import numpy as np
 
 __all__ = ["CropBox", "parse_crop", "detect_bars", "crop_filter"]
 
@@ -50,6 +52,8 @@ def parse_crop(text: str, display: tuple[int, int]) -> CropBox:
 
 def _dark_run(lines_max: np.ndarray, threshold: float) -> int:
     """How many leading entries are dark (the bar's thickness)."""
+    import numpy as np
+
     dark = lines_max <= threshold
     return int(np.argmin(dark)) if not dark.all() else len(dark)
 
@@ -63,6 +67,8 @@ def detect_bars(frames: Sequence[np.ndarray], threshold: float = 24.0, min_fract
     """
     if not frames:
         return None
+    import numpy as np
+
     stack = np.stack([f if f.ndim == 2 else f.max(axis=2) for f in frames])
     h, w = stack.shape[1:]
     rows = np.percentile(stack, 98, axis=(0, 2))  # a few bright specks do not end a bar
