@@ -10,6 +10,11 @@
    `--copy` of 60 s against `ffmpeg -ss … -t 60 -c copy`.
 2. The real clips in ../shared/media: the same pair on each.
 
+clipkit runs as an installed package does: with compiled bytecode (kept in the
+work folder, warmed by one `clip --help`), each case with an empty probe cache
+(``~/.cache/clipkit/probe`` → the work folder) except the row marked "probe
+cached", a second clip from the same episode.
+
 For each: wall time, ratio clipkit / ffmpeg, size, and whether the first frame
 is the one on screen at START (PSNR of the first decoded frame against the
 source frame clipkit's `frame_at` decodes there: ∞ / > 40 dB = that frame).
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -44,11 +50,18 @@ def ff(*args) -> None:
     subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *map(str, args)], check=True)
 
 
-def timed(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
+def clipkit_env(work: Path) -> dict:
+    """As an installed clipkit runs: bytecode compiled once (here, in the work folder), caches in the work folder."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PYTHONPYCACHEPREFIX=str(work / "pycache"), XDG_CACHE_HOME=str(work / "cache"))
+    return env
+
+
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float, subprocess.CompletedProcess]:
     """Wall seconds, CPU seconds (user + system of the command and its children), result."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -90,26 +103,29 @@ def look(out: Path, work: Path) -> None:
     Image.fromarray(frame.image).save(work / f"look-{out.stem}.png")
 
 
-def pair(name: str, source: Path, start: str, seconds: str, work: Path, *, copy: bool = False) -> None:
+def pair(name: str, source: Path, start: str, seconds: str, work: Path, *, copy: bool = False,
+         cached: bool = False) -> None:
+    if not cached:
+        shutil.rmtree(work / "cache" / "clipkit" / "probe", ignore_errors=True)
     ours = work / f"{name}-clipkit.mp4"
     theirs = work / f"{name}-ffmpeg.mp4"
     for p in (ours, theirs):
         p.unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "clipkit", "clip", str(source), start, f"+{seconds}", "-o", str(ours),
            "--embed", "none", "--no-poster"] + (["--copy", "--copy-fallback", "encode"] if copy else [])
-    t_ours, c_ours, proc = timed(cmd)
+    t_ours, c_ours, proc = timed(cmd, clipkit_env(work))
     plain = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-ss", start, "-i", str(source), "-t", seconds]
     plain += ["-c", "copy"] if copy else ["-c:v", "libx264", "-c:a", "aac"]
     t_theirs, c_theirs, proc2 = timed(plain + [str(theirs)])
     notes = " / ".join(ln[6:] for ln in proc.stderr.splitlines() if ln.startswith("note:"))
     if proc.returncode != 0:
-        print(f"| {name} | clipkit failed: {proc.stderr.strip().splitlines()[-1]} | | | | | | |")
+        print(f"| {name} | | clipkit failed: {proc.stderr.strip().splitlines()[-1]} | | | | | | |")
         return
     size_o = ours.stat().st_size / 1e6
     size_t = theirs.stat().st_size / 1e6 if theirs.exists() else float("nan")
     ff_o = first_frame_psnr(ours, source, Fraction(start))
     ff_t = first_frame_psnr(theirs, source, Fraction(start)) if theirs.exists() else "-"
-    print(f"| {name} | {t_ours:.2f} | {t_theirs:.2f} | {t_ours / t_theirs:.2f}× | {c_ours:.2f} / {c_theirs:.2f} = "
+    print(f"| {name} | {os.getloadavg()[0]:.1f} | {t_ours:.2f} | {t_theirs:.2f} | {t_ours / t_theirs:.2f}× | {c_ours:.2f} / {c_theirs:.2f} = "
           f"{c_ours / max(c_theirs, 1e-3):.2f}× | {size_o:.2f} / {size_t:.2f} | "
           f"{ff_o} / {ff_t} | {notes[:160]} |")
     look(ours, work)
@@ -123,11 +139,13 @@ def main() -> None:
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
     print(f"load average at start: {os.getloadavg()[0]:.1f} (2 cores)\n")
-    print("| case | clipkit s | ffmpeg s | wall ratio | CPU s clipkit / ffmpeg | MB clipkit / ffmpeg | first frame PSNR dB clipkit / ffmpeg | clipkit notes |")
-    print("|---|---:|---:|---:|---|---|---|---|")
+    subprocess.run([sys.executable, "-m", "clipkit", "clip", "--help"], capture_output=True, env=clipkit_env(work))
+    print("| case | load | clipkit s | ffmpeg s | wall ratio | CPU s clipkit / ffmpeg | MB clipkit / ffmpeg | first frame PSNR dB clipkit / ffmpeg | clipkit notes |")
+    print("|---|---:|---:|---:|---:|---|---|---|---|")
     if not args.skip_long:
         ep = episode(work)
         pair("45min-1080p 6 s", ep, "1350.5", "6", work)
+        pair("45min-1080p 6 s, probe cached", ep, "1290.5", "6", work, cached=True)
         pair("45min-1080p --copy 60 s", ep, "1350.5", "60", work, copy=True)
     for name, start, seconds in REAL:
         src = MEDIA / name
