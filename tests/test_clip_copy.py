@@ -113,3 +113,15 @@ def test_a_codec_that_cannot_be_matched(tmp_path):
     snap = make_clip(src, Fraction("1.3"), 3, tmp_path / "s.webm", format="webm", copy=True, copy_fallback="snap",
                      poster=False)
     assert snap.start == 1 and any("snapped" in n and "0:01" in n for n in snap.notes)
+
+
+def test_cancelling_while_the_head_is_encoded_stops_the_smart_cut(h264, tmp_path):
+    from clipkit.errors import Cancelled
+
+    def cancel(done, total):
+        if 0 < done < 600:  # the head's encode reports 0–500 of 1000 (it runs beside the tail's copy)
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        make_clip(h264, Fraction("2.3"), Fraction("6.5"), tmp_path / "c.mp4", copy=True, poster=False, progress=cancel)
+    assert not (tmp_path / "c.mp4").exists()

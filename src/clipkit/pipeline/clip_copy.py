@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -117,9 +118,17 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
         else:
             k = after[0]
             head, tail = tmp / "head.ts", tmp / "tail.ts"
-            _encode_head(info, rng.start, k, head, progress)
+            # The head is encoded while the tail is copied and the sound's packets are read: those wait
+            # on the disk, x264 on the processor.
+            encoding = _in_background(_encode_head, info, rng.start, k, head, progress)
+            try:
+                stop = _copy_tail(info, k, rng.end, tail)
+                copied = _audio_copy(info, audio, rng.start) if audio is not None and s.format == "mp4" else None
+            except BaseException:
+                encoding(raise_error=False)
+                raise
+            encoding()
             report(progress, 600, 1000)
-            stop = _copy_tail(info, k, rng.end, tail)
             concat = tmp / "list.txt"
             concat.write_text(f"file '{head}'\nduration {seconds(k - rng.start)}\nfile '{tail}'\n", encoding="utf-8")
             notes.append(f"smart cut: {format_time(rng.start)}–{format_time(k)} re-encoded (H.264, crf {_HEAD_CRF}), "
@@ -127,7 +136,8 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
             rng = _ended(rng, stop, notes)
             video_file = concat
         out = tmp / f"clip.{s.format}"
-        copied = _audio_copy(info, audio, rng.start) if audio is not None and s.format == "mp4" else None
+        if concat is None:
+            copied = _audio_copy(info, audio, rng.start) if audio is not None and s.format == "mp4" else None
         if copied is not None:
             notes.append("sound copied (AAC packets; the MP4 edit list starts it at START exactly)")
         _mux(info, video_file, concat is not None, rng, audio, s, out, copied)
@@ -143,6 +153,27 @@ def _ended(rng: TimeRange, stop: Fraction, notes: list[str]) -> TimeRange:
         notes.append(f"the copy ends at {format_time(stop)}, the end of the B-frame group holding "
                      f"{format_time(rng.end)} (a copied stream can only stop there); the sound ends there too")
     return TimeRange(rng.start, stop)
+
+
+def _in_background(fn, *args):
+    """Run ``fn(*args)`` in a thread; return ``wait(raise_error=True)``, which joins it and raises what it raised."""
+    error: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by wait()
+            error.append(exc)
+
+    thread = threading.Thread(target=run, name="clipkit-smart-cut-head", daemon=True)
+    thread.start()
+
+    def wait(raise_error: bool = True) -> None:
+        thread.join()
+        if error and raise_error:
+            raise error[0]
+
+    return wait
 
 
 def _encode_head(info: MediaInfo, start: Fraction, key: Fraction, out: Path, progress) -> None:
