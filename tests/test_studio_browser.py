@@ -66,6 +66,10 @@ def _flow(driver, studio, truth, tmp_path, port):
     assert value("out") == "27.042"
     driver.find_element(By.TAG_NAME, "body").send_keys(",")
     assert value("out") == "27.000"
+    driver.find_element(By.TAG_NAME, "body").send_keys("<")  # the in point one frame earlier, and back
+    assert value("in") == "23.958"
+    driver.find_element(By.TAG_NAME, "body").send_keys(">")
+    assert value("in") == "24.000"
     # the timeline: one thumbnail per shot, found by clipkit.scenes (a job the first time)
     WebDriverWait(driver, 180).until(lambda d: "shot(s)" in d.find_element(By.ID, "shots-state").text)
     shots = driver.find_elements(By.CSS_SELECTOR, "#shots li.shot")

@@ -164,7 +164,9 @@ def test_size_estimate(app):
         body = {"kind": "gif", "episode": 0, "start": "24", "end": "27", "width": 240, "fps": 10}
         e = c.post("/api/estimate", json=body).json()
         assert (e["width"], e["height"], e["frames"]) == (240, 136, 30) and e["fits"] is None
-        assert e["bytes"] == pytest.approx(240 * 136 * 30 * 0.20, rel=0.01) and "B/px" in e["how"]
+        from clipkit.studio.estimate import GIF_BYTES_PER_PIXEL
+
+        assert e["bytes"] == pytest.approx(240 * 136 * 30 * GIF_BYTES_PER_PIXEL, rel=0.01) and "B/px" in e["how"]
         assert c.post("/api/estimate", json={**body, "max_size": "10MB"}).json()["fits"] is True
         assert c.post("/api/estimate", json={**body, "max_size": "10KB"}).json()["fits"] is False
         cropped = c.post("/api/estimate", json={**body, "crop": "320:320:100:0"}).json()

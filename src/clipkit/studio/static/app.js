@@ -139,6 +139,9 @@ function keys(ev) {
   } else if (ev.key === "," || ev.key === ".") {
     const out = Number($("out").value || t) + (ev.key === "," ? -frame : frame);
     $("out").value = Math.max(0, out).toFixed(3);
+  } else if (ev.key === "<" || ev.key === ">") {  // shift + , / . : the in point
+    const inPoint = Number($("in").value || t) + (ev.key === "<" ? -frame : frame);
+    $("in").value = Math.max(0, inPoint).toFixed(3);
   } else return;
   estimateSoon();
 }
