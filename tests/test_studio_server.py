@@ -199,3 +199,13 @@ def test_thumbnails_show_the_frame_at_that_time(app, truth, tmp_path, monkeypatc
         assert mean("4") > 40
         poster = c.get("/api/episodes/0/poster.jpg")
         assert poster.status_code == 200 and Image.open(io.BytesIO(poster.content)).width == 240
+
+
+def test_size_estimate_learns_from_what_this_episode_made(sample):
+    """Once GIFs of the episode were made, their bytes per pixel per frame replace the built-in figure."""
+    from clipkit.studio.estimate import estimate
+
+    params = {"video": str(sample), "start": Fraction(24), "end": Fraction(27), "options": {"width": 240, "fps": Fraction(10)}}
+    made = [{"bytes": 100 * 50 * 10 * k, "width": 100, "height": 50, "frame_count": 10} for k in (0.5, 0.9, 0.6)]
+    e = estimate("gif", params, made)
+    assert e["bytes"] == pytest.approx(240 * 136 * 30 * 0.6, rel=0.01) and "3 GIF(s)" in e["how"]

@@ -39,10 +39,12 @@ async function estimate() {
   $("count").disabled = kind !== "strip";
   $("max-size").disabled = kind === "still";
   if (!panel.state || !panel.state.episode || !["gif", "clip"].includes(kind) || $("in").value === "" || $("out").value === "") {
-    out.textContent = ""; return;
+    out.textContent = ""; delete out.dataset.bytes; return;
   }
   let e;
-  try { e = await postJSON("/api/estimate", request()); } catch (err) { out.textContent = err.message; out.className = "error"; return; }
+  try { e = await postJSON("/api/estimate", request()); } catch (err) {
+    out.textContent = err.message; out.className = "error"; delete out.dataset.bytes; return;
+  }
   out.className = "note";
   let verdict = "";
   if (e.max_size) {
