@@ -2,17 +2,19 @@
 
 Named stages, each taking and giving a record: ``_plan`` (range, crop, size,
 file: a :class:`_Job`, all checked before decoding), ``_decode`` (one decode of
-the range at the target size, crop inside ffmpeg, frames kept in memory),
-``_render`` (one try's output frames with the time effects of ``gif_time``:
-a :class:`~.gif_time.Shown`), ``_encode`` (the GIF engine, ``encode.gif``: a
-:class:`_Made`), ``fit`` (``gif_fit``: to fit ``max_size``, more tries on the
-same decoded frames), then the file and ``_siblings`` (MP4/WebP).
+the range at the target size, crop inside ffmpeg, frames kept in a spill store:
+in memory up to ``frame_memory``, then in a private temporary file, so memory
+does not grow with the clip's length), ``_render`` (one try's output frames
+with the time effects of ``gif_time``: a :class:`~.gif_time.Shown`), ``_encode``
+(the GIF engine, ``encode.gif``, into a temporary file: a :class:`_Made`),
+``fit`` (``gif_fit``: to fit ``max_size``, more tries on the same decoded
+frames), then the file and ``_siblings`` (MP4/WebP).
 """
 
 from __future__ import annotations
 
-import io
 import os
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -25,14 +27,14 @@ from ..atomic import atomic_path
 from ..encode.gif import GifOptions, GifResult, centisecond_delays, encode_gif, tick_times
 from ..encode.video import write_video
 from ..errors import TimecodeError, UsageError
-from ..media.frames import Frame, read_frames
+from ..media.frames import read_frames
 from ..render.fit import fit_size
 from ..media.probe import MediaInfo, probe
+from ..media.spill import Spill, spill_dir
 from ..outputs import check_outputs, font_input, sibling_path, subs_input
 from ..progress import ProgressFn, report
 from ..render.captions import caption_overlay
 from ..render.crop import CropBox, crop_filter
-from ..render.resize import resize
 from ..settings import DEFAULT_CAPTION, DEFAULT_GIF, CaptionSettings, EmbedOptions, GifSettings
 from ..settings_apply import apply_split, parse_size
 from .find import Line, said_first, said_range, said_subs
@@ -40,6 +42,7 @@ from .from_frames import takes_frames
 from .captions import gather_captions, incomplete_note
 from ..timecode import TimeRange, slug_time
 from .gif_fit import FPS_STEPS, _Try, fit
+from .gif_frames import Decoded, keep_decoded, render_frames
 from .gif_time import Shown, at_speed, bounce, constant_rate, frames_on_ticks, reverse
 from .naming import safe_name
 from .range_choice import choose_crop as _crop_box, choose_range as _clip_range, decoded_frame_size as _decoded_frame_size
@@ -85,11 +88,12 @@ class _Job:
 
 @dataclass(frozen=True)
 class _Made:
-    """One encoding try: its settings, the frames it encoded, the GIF bytes and the engine's report."""
+    """One encoding try: its settings, the frames it encoded, the GIF file (temporary) and the engine's report."""
 
     attempt: _Try
     shown: Shown
-    data: bytes
+    file: Path
+    size: int  # bytes
     result: GifResult
 
 
@@ -171,28 +175,29 @@ def make_gif(
         captions_overlay = plan.overlay
         reserve_colors = [*reserve_colors, *plan.reserve_colors]
         overlay = _then(overlay, captions_overlay)
-    decoded = _decode(job, s, progress, notes)
     options = GifOptions(colors=s.colors, dither=s.dither, quality=s.quality, loop=loop,
                          reserve_colors=tuple(map(tuple, reserve_colors)), per_scene_palette=s.per_scene_palette)
+    with spill_dir(s.frame_memory) as spill:  # frames beyond the memory budget, encoded tries: removed however the job ends
+        decoded = _decode(job, s, spill, progress, notes)
 
-    def make(attempt: _Try) -> _Made:
-        return _encode(job, attempt, _render(job, decoded, attempt, s, overlay), options, progress)
+        def make(attempt: _Try) -> _Made:
+            return _encode(job, attempt, _render(job, decoded, attempt, s, overlay, spill), options, spill, progress)
 
-    made = make(_Try(s.quality, s.colors, s.fps, job.size))
-    if s.max_size is not None:
-        made = fit(s, made, make, notes)
-    with atomic_path(job.path) as tmp:
-        tmp.write_bytes(made.data)
-    h, w = made.shown.images[0].shape[:2]
-    art = Artifact(
-        path=job.path, kind="gif", width=w, height=h, bytes=len(made.data), source=info.path,
-        start=job.range.start, end=job.range.end, duration=Fraction(made.result.duration_cs, 100),
-        frame_count=made.result.frames_written, sha256=sha256_of(job.path), captions=said_first(said, job_captions.texts),
-    )
-    # With siblings, each file is recorded as it lands: a run stopped between them leaves a manifest
-    # that vouches for what it wrote, so running it again replaces them (outputs.check_outputs).
-    landed = (lambda sibs: recorded(art.with_(siblings=tuple(sibs)), record, embed)) if s.also and record else None
-    siblings = _siblings(job, made, s, loop, landed)
+        made = make(_Try(s.quality, s.colors, s.fps, job.size))
+        if s.max_size is not None:
+            made = fit(s, made, make, notes)
+        with atomic_path(job.path) as tmp:
+            shutil.copyfile(made.file, tmp)
+        h, w = made.shown.images[0].shape[:2]
+        art = Artifact(
+            path=job.path, kind="gif", width=w, height=h, bytes=made.size, source=info.path,
+            start=job.range.start, end=job.range.end, duration=Fraction(made.result.duration_cs, 100),
+            frame_count=made.result.frames_written, sha256=sha256_of(job.path), captions=said_first(said, job_captions.texts),
+        )
+        # With siblings, each file is recorded as it lands: a run stopped between them leaves a manifest
+        # that vouches for what it wrote, so running it again replaces them (outputs.check_outputs).
+        landed = (lambda sibs: recorded(art.with_(siblings=tuple(sibs)), record, embed)) if s.also and record else None
+        siblings = _siblings(job, made, s, loop, landed)
     report(progress, job.total_steps, job.total_steps)
     if captions_overlay is not None:
         notes.extend(captions_overlay.notes)
@@ -238,8 +243,9 @@ def _plan(info: MediaInfo, start, end, output, scene: int | None, snap: bool, s:
     return _Job(info, rng, play, box, display, size, path, decode_steps, decode_steps + encode_steps)
 
 
-def _decode(job: _Job, s: GifSettings, progress: ProgressFn | None, notes: list[str]) -> list[Frame]:
-    """Stage 2: decode the range once, at the target size, keeping only frames some try may show."""
+def _decode(job: _Job, s: GifSettings, spill: Spill, progress: ProgressFn | None, notes: list[str]) -> Decoded:
+    """Stage 2: decode the range once, at the target size, keeping only frames some try may show
+    (their pictures in a spill store: memory stays within ``frame_memory`` however long the range)."""
     info, rng = job.info, job.range
     video = info.require_video()
     pre = [crop_filter(job.crop, video.display_size, _decoded_frame_size(info))] if job.crop else []
@@ -247,25 +253,18 @@ def _decode(job: _Job, s: GifSettings, progress: ProgressFn | None, notes: list[
     warnings: list[str] = []
     frames_in = read_frames(info, start=rng.start, end=rng.end, width=job.size[0], height=job.size[1],
                             pre_filters=pre, warnings=warnings)
-    decoded: list[Frame] = []
-    for n, frame in enumerate(frames_on_ticks(frames_in, rng.start, rng.end, [r / s.speed for r in rates]), 1):
-        decoded.append(frame)
-        report(progress, min(n, job.decode_steps), job.total_steps)
+    decoded = keep_decoded(frames_on_ticks(frames_in, rng.start, rng.end, [r / s.speed for r in rates]), spill,
+                           lambda n: report(progress, min(n, job.decode_steps), job.total_steps))
     if warnings:
         notes.append(f"{len(warnings)} decoder warning(s); first: {warnings[0]}")
     return decoded
 
 
-def _render(job: _Job, decoded: list[Frame], attempt: _Try, s: GifSettings, overlay: Overlay | None) -> Shown:
-    """Stage 3: the output frames of one try: sampled at its rate and size, drawn on, time effects applied."""
-    ticks = at_speed(decoded, job.range, attempt.fps, s.speed)
-    images = []
-    cache: dict[int, np.ndarray] = {}
-    for t, frame in ticks:
-        img = cache.get(frame.index)
-        if img is None:  # a source frame shown on several ticks is resized once
-            img = cache[frame.index] = resize(frame.image, *attempt.size)
-        images.append(_apply_overlay(overlay, t, img) if overlay is not None else img)
+def _render(job: _Job, decoded: Decoded, attempt: _Try, s: GifSettings, overlay: Overlay | None, spill: Spill) -> Shown:
+    """Stage 3: the output frames of one try: sampled at its rate and size, drawn on, time effects applied
+    (their pictures in the spill folder, ``gif_frames``)."""
+    ticks = at_speed(decoded.frames, job.range, attempt.fps, s.speed)
+    images = render_frames(decoded, ticks, attempt.size, overlay, spill)
     delays = centisecond_delays(tick_times(job.play, attempt.fps)[: len(images)], job.play)
     shown = Shown(images, [t for t, _ in ticks], delays)
     if s.reverse:
@@ -275,13 +274,16 @@ def _render(job: _Job, decoded: list[Frame], attempt: _Try, s: GifSettings, over
     return shown
 
 
-def _encode(job: _Job, attempt: _Try, shown: Shown, options: GifOptions, progress: ProgressFn | None) -> _Made:
-    """Stage 4: one try through the GIF engine, in memory (nothing is written until a try fits)."""
-    buf = io.BytesIO()
-    result = encode_gif(shown.images, shown.delays, buf,
-                        replace(options, colors=attempt.colors, quality=attempt.quality),
-                        progress=progress, progress_offset=job.decode_steps, progress_total=job.total_steps)
-    return _Made(attempt, shown, buf.getvalue(), result)
+def _encode(job: _Job, attempt: _Try, shown: Shown, options: GifOptions, spill: Spill,
+            progress: ProgressFn | None) -> _Made:
+    """Stage 4: one try through the GIF engine, into the spill folder (nothing is written beside the
+    output until a try fits)."""
+    path = spill.path(f"try-{attempt.size[0]}-{attempt.fps}-{attempt.colors}-{attempt.quality}.gif".replace("/", "_"))
+    with open(path, "wb") as fp:
+        result = encode_gif(shown.images, shown.delays, fp,
+                            replace(options, colors=attempt.colors, quality=attempt.quality),
+                            progress=progress, progress_offset=job.decode_steps, progress_total=job.total_steps)
+    return _Made(attempt, shown, path, path.stat().st_size, result)
 
 
 def _siblings(job: _Job, made: _Made, s: GifSettings, loop: int | None,
@@ -324,12 +326,4 @@ def _gif_path(output: str | os.PathLike | None, name: str) -> Path:
         return out.with_suffix(".gif")
     if out.suffix.lower() != ".gif":
         raise UsageError(f"{out.name} does not end in .gif", "name the output NAME.gif (siblings get .mp4 / .webp beside it)")
-    return out
-
-
-def _apply_overlay(overlay: Overlay, t: Fraction, img: np.ndarray) -> np.ndarray:
-    out = overlay(t, img.copy())
-    out = np.asarray(out)
-    if out.shape != img.shape or out.dtype != np.uint8:
-        raise ValueError(f"overlay returned {out.shape} {out.dtype}, expected {img.shape} uint8")
     return out

@@ -41,7 +41,7 @@ class _Try:
 
 class _Tried(Protocol):
     attempt: _Try
-    data: bytes
+    size: int  # bytes
 
 
 M = TypeVar("M", bound=_Tried)
@@ -57,13 +57,13 @@ def fit(s: GifSettings, first: M, make: Callable[[_Try], M], notes: list[str]) -
     the ladder or ``max_tries`` run out.  Says what it chose in ``notes``.
     """
     budget = s.max_size
-    if len(first.data) <= budget:
-        notes.append(f"fits the {_kb(budget)} budget as asked ({_kb(len(first.data))})")
+    if first.size <= budget:
+        notes.append(f"fits the {_kb(budget)} budget as asked ({_kb(first.size)})")
         return first
     last, tries, best = first, 1, None
     top = first.attempt.size
     while tries < s.max_tries:
-        nxt = _next_try(last.attempt, len(last.data), budget)
+        nxt = _next_try(last.attempt, last.size, budget)
         if nxt is None or (best is not None and nxt.size[0] <= best.attempt.size[0]):
             break
         if nxt.size[0] > top[0]:  # never wider than asked
@@ -71,18 +71,18 @@ def fit(s: GifSettings, first: M, make: Callable[[_Try], M], notes: list[str]) -
             if best is not None and best.attempt.size == top:
                 break
         last, tries = make(nxt), tries + 1
-        if len(last.data) <= budget and (best is None or len(last.data) > len(best.data)):
+        if last.size <= budget and (best is None or last.size > best.size):
             best = last
-        if best is not None and (len(best.data) >= budget * _USE or best.attempt.size == top):
+        if best is not None and (best.size >= budget * _USE or best.attempt.size == top):
             break
     if best is not None:
-        notes.append(f"fitted under {_kb(budget)} in {tries} tries: {best.attempt.describe()} → {_kb(len(best.data))}")
+        notes.append(f"fitted under {_kb(budget)} in {tries} tries: {best.attempt.describe()} → {_kb(best.size)}")
         return best
     raise OutputError(
         f"could not make the GIF fit in {_kb(budget)}: the smallest readable try ({last.attempt.describe()}) was "
-        f"{_kb(len(last.data))}",
-        f"--max-size {_kb(int(len(last.data) * 1.05) + 1)} would fit at that size, or a range about "
-        f"{budget / len(last.data):.0%} as long; nothing was written")
+        f"{_kb(last.size)}",
+        f"--max-size {_kb(int(last.size * 1.05) + 1)} would fit at that size, or a range about "
+        f"{budget / last.size:.0%} as long; nothing was written")
 
 
 #: A fitting try using less than this share of the budget is followed by a wider one.

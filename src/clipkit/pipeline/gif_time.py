@@ -22,7 +22,7 @@ __all__ = ["Shown", "at_speed", "reverse", "bounce", "frames_on_ticks", "constan
 class Shown:
     """Output frames in play order: each picture, the source time it shows, its delay (centiseconds)."""
 
-    images: list[np.ndarray]
+    images: Sequence[np.ndarray]  # a list, or a spill store's Frames (slicing and + work on both)
     times: list[Fraction]
     delays: list[int]
 
