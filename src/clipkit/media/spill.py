@@ -66,6 +66,17 @@ class Spill:
         """A file name in the folder (e.g. an encoded try, kept out of memory too)."""
         return self.folder / name
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Writes into the folder: a full disk, a quota or a file size limit is one :class:`OutputError` naming it."""
+        try:
+            yield
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                raise OutputError(f"no room for temporary files in {self.folder.parent} ({exc.strerror})",
+                                  "free some space there, or set TMPDIR to a folder with room") from exc
+            raise
+
     def close(self) -> None:
         for closer in self._closers:
             closer()
@@ -122,15 +133,10 @@ class FrameStore:
         if self._fd[0] is None:
             self._fd[0] = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
         offset, data = self._end, memoryview(image).cast("B")
-        try:
+        with self._spill.writing():
             done = 0
             while done < len(data):
                 done += os.pwrite(self._fd[0], data[done:], offset + done)
-        except OSError as exc:
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-                raise OutputError(f"no room for the GIF's temporary frames in {self._spill.folder.parent} "
-                                  f"({exc.strerror})", "free some space there, or set TMPDIR to a folder with room") from exc
-            raise
         self._end += len(data)
         self._spill.spilled += len(data)
         return offset

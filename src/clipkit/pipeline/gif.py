@@ -279,7 +279,7 @@ def _encode(job: _Job, attempt: _Try, shown: Shown, options: GifOptions, spill: 
     """Stage 4: one try through the GIF engine, into the spill folder (nothing is written beside the
     output until a try fits)."""
     path = spill.path(f"try-{attempt.size[0]}-{attempt.fps}-{attempt.colors}-{attempt.quality}.gif".replace("/", "_"))
-    with open(path, "wb") as fp:
+    with spill.writing(), open(path, "wb") as fp:
         result = encode_gif(shown.images, shown.delays, fp,
                             replace(options, colors=attempt.colors, quality=attempt.quality),
                             progress=progress, progress_offset=job.decode_steps, progress_total=job.total_steps)
