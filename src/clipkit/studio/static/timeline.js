@@ -27,9 +27,37 @@ export async function loadShots(ep, isCurrent, setRange) {
   note.textContent = `${r.data.shots.length} shot(s)`;
 }
 
+// Thumbnails are asked for in timeline order, the ones in view (or about to be) first, a few at a time:
+// each is a seek and a decode on the server, so the first ones on screen must not queue behind the rest.
+const thumbs = { observer: null, wanted: [], busy: 0, MAX: 3 };
+
+function want(img) {
+  if (img.dataset.src && !thumbs.wanted.includes(img)) thumbs.wanted.push(img);
+  pump();
+}
+
+function pump() {
+  thumbs.wanted.sort((a, b) => Number(a.dataset.n) - Number(b.dataset.n));
+  while (thumbs.busy < thumbs.MAX && thumbs.wanted.length) {
+    const img = thumbs.wanted.shift(), src = img.dataset.src;
+    if (!src || !img.isConnected) continue;
+    delete img.dataset.src;
+    thumbs.busy++;
+    const done = () => { thumbs.busy--; pump(); };
+    img.addEventListener("load", done, { once: true });
+    img.addEventListener("error", done, { once: true });
+    img.src = src;
+  }
+}
+
 function render(ep, shots, setRange) {
   const ol = $("shots");
   ol.replaceChildren();
+  if (thumbs.observer) thumbs.observer.disconnect();
+  thumbs.wanted = [];
+  thumbs.observer = new IntersectionObserver((entries) => {
+    for (const e of entries) if (e.isIntersecting) { want(e.target); thumbs.observer.unobserve(e.target); }
+  }, { root: ol, rootMargin: "0px 480px" });
   for (const shot of shots) {
     const li = el("li");
     li.className = `shot begins-${shot.begins}`;
@@ -39,9 +67,10 @@ function render(ep, shots, setRange) {
       (shot.begins === "start" ? "" : ` (begins with a ${shot.begins})`);
     if (shot.begins !== "start") li.append(el("span", shot.begins === "cut" ? "✂" : shot.begins, "transition"));
     const img = el("img");
-    img.loading = "lazy"; img.decoding = "async"; img.width = 160; img.height = 90;
+    img.decoding = "async"; img.width = 160; img.height = 90; img.dataset.n = shot.number;
     img.alt = `Shot ${shot.number}`;
-    img.src = `/api/episodes/${ep.id}/thumb.jpg?t=${encodeURIComponent(shot.thumb.exact)}`;
+    img.dataset.src = `/api/episodes/${ep.id}/thumb.jpg?t=${encodeURIComponent(shot.thumb.exact)}`;
+    thumbs.observer.observe(img);
     li.append(img, el("span", `#${shot.number} ${clock(shot.start.s)}`, "label"));
     const choose = (ev) => {
       if (ev.shiftKey && $("in").value !== "" && $("out").value !== "") {
