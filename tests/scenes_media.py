@@ -215,6 +215,22 @@ def cuts_off_keyframes(folder: Path) -> tuple[Path, dict]:
     return path, {"cuts": cuts, "transitions": [], "duration": 144 / FPS}
 
 
+#: A one-frame flash on frame 37: x264 with one B-frame between references, placed without look-ahead
+#: (b-adapt 0) and no scene-cut keyframes, stores every odd frame as a non-reference B-frame.
+SKIPPED_FLASH_FRAME = 37
+
+
+def flash_on_skipped_frame(folder: Path) -> tuple[Path, dict]:
+    """A one-frame white flash stored as a frame nothing is predicted from (so a first pass on
+    reference frames never decodes it), then a cut at 2 s."""
+    f = SKIPPED_FLASH_FRAME
+    a = _src("bars", 2.0, extra=f"drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='eq(n\\,{f})'")
+    graph = f"{a}[a];{_src('zoom', 1.5)}[b];[a][b]concat=n=2:v=1[v]"
+    path = _encode(folder / "flash_skipped.mkv", graph,
+                   extra=("-x264-params", "bframes=1:b-adapt=0:b-pyramid=none:scenecut=0"))
+    return path, {"cuts": [2.0], "transitions": [], "flashes": [f / FPS], "duration": 3.5}
+
+
 MAKERS = {
     "cuts": hard_cuts,
     "colour": colour_cuts,
@@ -230,6 +246,7 @@ MAKERS = {
     "tilt": fast_tilt,
     "faint": faint_then_cut,
     "offkey": cuts_off_keyframes,
+    "flash_skipped": flash_on_skipped_frame,
 }
 
 

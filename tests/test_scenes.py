@@ -102,6 +102,27 @@ def test_flashes_and_a_light_change_are_not_cuts(clips):
     assert len(found.scenes) == 2
 
 
+def test_a_flash_on_a_frame_the_first_pass_skips(clips):
+    """Why the sample's flash note came and went: a one-frame flash stored as a non-reference
+    B-frame is never decoded by the default first pass (reference frames only), so it cannot
+    be reported there — it is no cut either way, and the shots are right.  Every frame decoded
+    (``fast=False``, ``--full-decode``) reports it."""
+    from clipkit.media.frames import read_frames
+
+    path, truth = clips["flash_skipped"]
+    flash = Fraction(scenes_media.SKIPPED_FLASH_FRAME, 24)
+    seen = [f.time for f in read_frames(path, width=32, decoder_options=("-skip_frame", "noref"))]
+    assert flash not in seen and flash - FRAME in seen  # the clip is what it claims to be
+    found = detect_scenes(path, cache=False)
+    assert_cuts(found, truth["cuts"])
+    assert [float(s.start) for s in found.scenes] == pytest.approx([0.0, 2.0], abs=float(FRAME))
+    assert not found.transitions
+    full = detect_scenes(path, cache=False, fast=False)
+    assert_cuts(full, truth["cuts"])
+    assert [f.start for f in full.flashes] == [flash]
+    assert any("flash" in n for n in full.notes)
+
+
 def test_fades_through_black_and_white(clips):
     path, truth = clips["fades"]
     found = detect_scenes(path, cache=False)

@@ -42,10 +42,13 @@ class Shot:
 
 # Timeline (seconds):  0 A 8 | B 15 | C 20~fade~21 black 22~fade~23 D 29~dissolve~30 E 40 | F 48 | G 60
 # flash (one white frame) at 35.000 inside E.
+# Every random source is seeded: the same file every time.  (x264 places keyframes and B-frames by the
+# content, so an unseeded shot C moved the flash onto a non-reference frame in some generations, where
+# the scene detector's first pass, which decodes reference frames only, never sees it.)
 SHOTS = [  # (name, lavfi chain with {S} = size and {R} = rate, seconds on the timeline)
     ("A", "testsrc2=size={S}:rate={R}", 8),
     ("B", "mandelbrot=size={S}:rate={R}:maxiter=96:start_scale=2:end_scale=0.3", 7),
-    ("C", "life=size=160x90:rate={R}:mold=10:ratio=0.2:death_color=#202a40:life_color=#ffd060:mold_color=#804020,scale={S}:flags=neighbor", 6),
+    ("C", "life=size=160x90:rate={R}:seed=11:mold=10:ratio=0.2:death_color=#202a40:life_color=#ffd060:mold_color=#804020,scale={S}:flags=neighbor", 6),
     ("black", "color=c=black:size={S}:rate={R}", 1),
     ("D", "gradients=size={S}:rate={R}:c0=#1d2b53:c1=#e08a3c:c2=#7e2553:n=3:speed=0.02:seed=7,format=yuv420p,noise=alls=6:allf=t", 8),
     ("E", "sierpinski=size={S}:rate={R}:seed=3:jump=40,hue=h=200:s=1.2", 11),
