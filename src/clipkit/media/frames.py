@@ -35,10 +35,6 @@ PIX_FMTS = {"rgb24": 3, "bgr24": 3, "gray": 1, "yuv444p": 3}
 #: Planar formats come out as C×H×W (one plane per channel, no colour conversion in ffmpeg).
 PLANAR = frozenset({"yuv444p"})
 
-#: How far before the asked start decoding begins, so the frame on screen at the
-#: start (which began earlier) is known.
-_LEAD_IN = Fraction(1, 4)
-
 _SHOWINFO_RE = re.compile(r"\bn:\s*(\d+)\s+pts:\s*(-?\d+)\s+pts_time:\S+\s+duration:\s*(-?\d+)")
 _TIMEBASE_RE = re.compile(r"config in time_base: (\d+)/(\d+)")
 
@@ -72,6 +68,7 @@ def read_frames(
     warnings: list[str] | None = None,
     threads: int | None = None,
     decoder_options: Sequence[str] = (),
+    lead_in: Fraction = Fraction(1, 4),
 ) -> Iterator[Frame]:
     """Yield every frame on screen during ``[start, end)``, in order.
 
@@ -82,8 +79,12 @@ def read_frames(
     about damaged frames are appended to ``warnings`` if given; decoding
     goes on past them.  ``decoder_options`` are ffmpeg input options placed
     before ``-i`` (e.g. ``("-skip_loop_filter", "all")`` for faster, slightly
-    softer H.264 decoding where only a rough picture is needed).  Closing the
-    generator stops ffmpeg.
+    softer H.264 decoding where only a rough picture is needed).  ``lead_in``:
+    how far before ``start`` ffmpeg is asked to seek (it then decodes from the
+    keyframe before that); 0 or less when ``start`` is just after a known
+    keyframe, so nothing before it is decoded (with ``-noaccurate_seek`` among
+    the decoder options ffmpeg keeps the frames from where its seek lands:
+    otherwise it trims those before the seek time).  Closing the generator stops ffmpeg.
     """
     info = source if isinstance(source, MediaInfo) else probe(source)
     video = info.require_video()
@@ -94,7 +95,7 @@ def read_frames(
     out_w, out_h = fit_size(video.display_size, width, height, even=False)
     if pre_filters and not (width or height):
         out_w, out_h = -2, -2  # let ffmpeg keep the pre-filtered size
-    seek = max(Fraction(0), start - _LEAD_IN)
+    seek = max(Fraction(0), start - Fraction(lead_in))
 
     # Clean progressive frames first (deinterlace / inverse telecine), then picture subtitles, the caller's crop, the size.
     # Decoding only keyframes or reference frames (strip's quick looks) leaves no field pattern to match.
@@ -123,8 +124,12 @@ def read_frames(
         cmd += ["-skip_initial_bytes", str(int(ts.offsets[entry])), "-copyts", "-i", str(info.path)]
         vspec = f"0:i:{ts.pid}"
     else:
-        cmd += ["-ss", _ffmpeg_time(seek), "-copyts", "-t", _ffmpeg_time(end - seek + Fraction(1, 2)),
-                "-i", str(info.path)]
+        cmd += ["-ss", _ffmpeg_time(seek), "-copyts"]
+        if "-noaccurate_seek" not in decoder_options:
+            # (Without accurate seeking the read starts at whatever seek point the container's index
+            # gives, perhaps well before ``seek``, and -t would count from there: the reading stops at ``end``.)
+            cmd += ["-t", _ffmpeg_time(end - seek + Fraction(1, 2))]
+        cmd += ["-i", str(info.path)]
         vspec = f"0:{video.index}"
     if info.burn_subtitles is None:
         cmd += ["-map", vspec, "-vf", ",".join(cleaning + filters)]

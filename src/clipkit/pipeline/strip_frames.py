@@ -26,6 +26,7 @@ import numpy as np
 
 from ..errors import MediaError, UsageError
 from ..media.frames import Frame, read_frames
+from ..media.keyframes import keyframes
 from ..media.probe import MediaInfo
 from ..progress import ProgressFn, report
 from ..scenes import choice
@@ -49,10 +50,17 @@ KEYFRAME_ANCHOR_PIXELS = 1280 * 720
 KEYFRAME_REACH = Fraction(6)
 #: Keyframes are scored at this width.
 KEYFRAME_PROBE_WIDTH = 160
-#: Where a window starts after its keyframe: read_frames seeks a quarter second before the
-#: start it is given, so this makes ffmpeg seek exactly to the keyframe (+1 ms for the
-#: container's rounded timestamps) and decode nothing before it.
-ANCHOR_SKIP = Fraction(1, 4) + Fraction(3, 23) + Fraction(1, 200)
+#: Seconds of candidates read after a chosen keyframe (plus the transition context either side): the
+#: frames just after a keyframe are the best coded, and each second more is decoding at full size.
+ANCHORED_WINDOW = Fraction(1, 2)
+#: Where a window starts: just after its keyframe (+5 ms for the container's rounded timestamps).
+ANCHOR_SKIP = Fraction(1, 200)
+#: ffmpeg is asked to seek this far past the keyframe, without trimming: its seek lands on the
+#: keyframe (asked right at it, the matroska demuxer can land on the seek point before), so it
+#: decodes from the keyframe itself and nothing before it.
+_ANCHOR_SEEK = Fraction(3, 23)
+#: ... and what ffmpeg is told for such a read: from the keyframe, every frame kept.
+_FROM_KEYFRAME = REFERENCE_FRAMES_ONLY + ("-noaccurate_seek",)
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,7 +138,36 @@ def _keyframes(info: MediaInfo, a: Fraction, b: Fraction, threads: int | None) -
         return []
 
 
-def _anchored(info: MediaInfo, slot: Slot, size: tuple[int, int], half: Fraction, threads: int | None) -> Tile | None:
+def _seek_points(info: MediaInfo, a: Fraction, b: Fraction) -> set[int]:
+    """The keyframes ffmpeg can seek to in ``[a, b)``, in milliseconds (from the packets' key flags, no
+    decoding).  An I-frame x264 put on a scene change is often not one: decoding from it means
+    decoding from the seek point before it."""
+    try:
+        return {round(t * 1000) for t in keyframes(info, a, b)}
+    except MediaError:
+        return set()
+
+
+def _shared_keyframes(info: MediaInfo, slots: list[Slot], window: Fraction) -> tuple[list[Frame], set[int]] | None:
+    """Every keyframe of the slots' span from one keyframes-only read, when that costs less than a
+    read per slot (the slots' search spans cover most of the span: a short file, or many tiles);
+    else None (each slot reads its own)."""
+    video = info.require_video()
+    if not slots or any(s.exact for s in slots) or video.width * video.height < KEYFRAME_ANCHOR_PIXELS:
+        return None
+    probed = Fraction(0)
+    for s in slots:
+        half = max(Fraction(1, 50), min(window, (s.hi - s.lo) / 2))
+        if s.hi - s.lo > 4 * half:
+            probed += min(2 * KEYFRAME_REACH, s.hi - s.lo)
+    lo, hi = min(s.lo for s in slots), max(s.hi for s in slots)
+    if not probed or hi - lo > Fraction(3, 2) * probed:
+        return None
+    return _keyframes(info, lo, hi, None), _seek_points(info, lo, hi)
+
+
+def _anchored(info: MediaInfo, slot: Slot, size: tuple[int, int], half: Fraction, threads: int | None,
+              shared: tuple[list[Frame], set[int]] | None = None) -> Tile | None:
     """The best frame just after a good keyframe near the slot, or None.
 
     Decoding from a keyframe costs only the frames wanted; a window anywhere
@@ -140,24 +177,35 @@ def _anchored(info: MediaInfo, slot: Slot, size: tuple[int, int], half: Fraction
     slot (and sharp) is chosen, and the window starts right after it.
     """
     reach = min(KEYFRAME_REACH, (slot.hi - slot.lo) / 2)
-    keys = [k for k in _keyframes(info, max(slot.lo, slot.target - reach), min(slot.hi, slot.target + reach), threads)
-            if slot.lo <= k.time + ANCHOR_SKIP + TRANSITION_SPAN < slot.hi]
+    a, b = max(slot.lo, slot.target - reach), min(slot.hi, slot.target + reach)
+    if shared is not None:
+        near, seekable = [k for k in shared[0] if a <= k.time < b], shared[1]
+    else:
+        near, seekable = _keyframes(info, a, b, threads), _seek_points(info, a, b)
+    keys = [k for k in near if slot.lo <= k.time + ANCHOR_SKIP + TRANSITION_SPAN < slot.hi
+            and any(abs(round(k.time * 1000) - ms) <= 2 for ms in seekable)]
     ranked = choice.order([Candidate(k.time, k.image, sc, sc.usable, sc.sharpness, abs(k.time - slot.target))
                            for k in keys for sc in [score_frame(k.image)]])
     for k in [c for c in ranked if c.clean][:2]:
         start = k.time + ANCHOR_SKIP
         a = start + TRANSITION_SPAN  # the frames before are context: is a fade or dissolve ending here?
-        b = min(slot.hi, a + 2 * half)
-        if b <= a:
-            continue
-        cands = _window_candidates(info, a, b, a + half, slot, size, threads, decode_from=start)
-        clean = [c for c in cands if c.clean]
-        if clean:
-            return _best_of(clean)
+        for length in dict.fromkeys((min(2 * half, ANCHORED_WINDOW), 2 * half)):
+            b = min(slot.hi, a + length)
+            if b <= a:
+                break
+            pad = TRANSITION_SPAN + Fraction(1, 10)
+            frames = _decode(info, start=start, end=min(info.duration, b + pad), width=size[0], height=size[1],
+                             threads=threads, decoder_options=_FROM_KEYFRAME, lead_in=-_ANCHOR_SEEK)
+            cands = choice.rank(frames, a, b, a + half)
+            # The short window's best may be the tail of a dissolve (flagged only as beside one): read further.
+            clean = [_tile(slot, c) for c in cands if c.clean and c.value >= c.score.sharpness]
+            if clean:
+                return _best_of(clean)
     return None
 
 
-def _choose(info: MediaInfo, slot: Slot, size: tuple[int, int], window: Fraction, threads: int | None) -> Tile:
+def _choose(info: MediaInfo, slot: Slot, size: tuple[int, int], window: Fraction, threads: int | None,
+            shared: tuple[list[Frame], set[int]] | None = None) -> Tile:
     if slot.exact:
         f = _decode(info, start=slot.target, end=min(info.duration, slot.target + Fraction(1, 1000)),
                     width=size[0], height=size[1], threads=threads)[0]
@@ -166,7 +214,7 @@ def _choose(info: MediaInfo, slot: Slot, size: tuple[int, int], window: Fraction
     half = max(Fraction(1, 50), min(window, (slot.hi - slot.lo) / 2))
     video = info.require_video()
     if video.width * video.height >= KEYFRAME_ANCHOR_PIXELS and slot.hi - slot.lo > 4 * half:
-        tile = _anchored(info, slot, size, half, threads)
+        tile = _anchored(info, slot, size, half, threads, shared)
         if tile is not None:
             return tile
     fallback: Tile | None = None
@@ -267,9 +315,11 @@ def choose_tiles(info: MediaInfo, slots: list[Slot], size: tuple[int, int], *, w
                 results[i] = tile
                 done += 1
                 report(progress, done, total)
+    todo = [slot for i, slot in enumerate(slots) if results[i] is None]
+    shared = _shared_keyframes(info, todo, window)
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        futures = {pool.submit(_choose, info, slot, size, window, threads): i
+        futures = {pool.submit(_choose, info, slot, size, window, threads, shared): i
                    for i, slot in enumerate(slots) if results[i] is None}
         for fut in as_completed(futures):
             results[futures[fut]] = fut.result()
