@@ -112,8 +112,14 @@ def child_main(tool: str, path: str, variant: str) -> None:
     print(json.dumps(result))
 
 
+#: The interpreter the peer runs in (its own venv: scenedetect pulls in opencv-python, which must not meet
+#: clipkit's opencv-python-headless); clipkit runs in this one.
+PEER_PYTHON = os.environ.get("PEER_PYTHON", sys.executable)
+
+
 def measure(tool: str, path: Path, variant: str = "") -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--child", tool, str(path), variant or "-"],
+    python = PEER_PYTHON if tool == "peer" else sys.executable
+    proc = subprocess.run([python, __file__, "--child", tool, str(path), variant or "-"],
                           capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"{tool} failed on {path.name}:\n{proc.stderr[-2000:]}")
@@ -227,23 +233,30 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="skip the 1080p clip")
     ap.add_argument("--minutes", type=int, default=3, help="length of the 1080p clip (default 3)")
+    ap.add_argument("--peer-python", help="the Python that has scenedetect (its own venv; default: $PEER_PYTHON or this one)")
+    ap.add_argument("--only", help="only files whose label contains this")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    global PEER_PYTHON
+    if args.peer_python:
+        PEER_PYTHON = args.peer_python
     if args.child:
         tool, path, variant = args.child
         child_main(tool, path, "" if variant == "-" else variant)
         return
-    try:
-        import scenedetect  # noqa: F401
-    except ImportError:
-        raise SystemExit("the peer is missing: pip install -e '.[bench]' (installs scenedetect)")
+    if subprocess.run([PEER_PYTHON, "-c", "import scenedetect"], capture_output=True).returncode:
+        raise SystemExit(f"the peer is missing in {PEER_PYTHON}: python -m venv VENV && VENV/bin/pip install scenedetect, "
+                         "then --peer-python VENV/bin/python")
     WORK.mkdir(parents=True, exist_ok=True)
     files: list[tuple[str, Path, dict]] = [("sample episode", *sample_file())]
     files += [(name, p, {**t, "fps": 24}) for name, (p, t) in generated_files().items()]
     files += real_files()
     if not args.quick:
         files.append((f"1080p {args.minutes} min", *long_file(args.minutes)))
+    if args.only:
+        files = [f for f in files if args.only in f[0]]
 
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     header = (f"{'file':<16} {'tool':<22} {'P':>5} {'R':>5} {'F1':>5} {'trans.':>6} {'false':>5} {'in-tr':>5} {'wall s':>7} "
               f"{'fps':>7} {'cpu s':>7} {'peak MB':>8}")
     print(header)
@@ -277,7 +290,7 @@ def main() -> None:
             limit = plain_decode_fps(path, ours["frames"])
             print(f"{label:<16} {'ffmpeg decode only':<22} {'':>5} {'':>5} {'':>5} {'':>6} {'':>5} {'':>5} "
                   f"{ours['frames'] / limit:7.2f} {limit:7.0f}")
-    print()
+    print(f"\nload average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print("ratios clipkit / PySceneDetect (speed: higher is better for clipkit; memory: lower is)")
     print(f"{'file (clipkit mode)':<34} {'F1 clipkit − peer':>18} {'fps ratio':>10} {'cpu-speed ratio':>16} {'memory ratio':>13}")
     for label, df1, fr, cr, mr in summary:
