@@ -6,8 +6,6 @@ import os
 from fractions import Fraction
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
 from ..artifact import Artifact, sha256_of
 from ..errors import InputError
 from ..manifest import find_entry
@@ -20,6 +18,8 @@ _SIBLING_SUFFIXES = (".mp4", ".webp")
 
 
 def _image(path: Path) -> Artifact | None:
+    from PIL import Image, UnidentifiedImageError  # Pillow only when a file is read back (every command imports this)
+
     try:
         with Image.open(path) as im:
             width, height = im.size
