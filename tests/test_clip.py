@@ -209,3 +209,20 @@ def test_audio_track_choice(tmp_path):
     assert np.abs(audio_samples(quiet.path)).max() < 10
     with pytest.raises(InputError, match="no --audio-track 2"):
         make_clip(src, 0, 1, tmp_path / "a2.mp4", audio_track=2)
+
+
+def test_poster_is_the_one_sharp_frame_of_the_middle_at_full_size(tmp_path):
+    """Blurred picture except for 1/12 s at 2.2 s: the poster (ranked on small frames) is that frame, full size."""
+    from media import ffmpeg
+    from PIL import Image
+
+    src = tmp_path / "blur.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=960x540:r=24:d=4", "-vf", "boxblur=8:2:enable='not(between(t,2.2,2.28))'",
+           "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", src)
+    art = make_clip(src, 0, 4, tmp_path / "c.mp4", audio="off")
+    poster = next(s for s in art.siblings if s.kind == "poster")
+    assert abs(float(poster.start) - 2.2083) < 0.03  # frame 53 or 54: the sharp ones
+    image = np.asarray(Image.open(poster.path).convert("RGB"))
+    assert image.shape[:2] == (540, 960)
+    want = frame_at(art.path, poster.start).image  # the clip's frame there, full size
+    assert np.abs(image.astype(int) - want.astype(int)).mean() < 4  # (JPEG)

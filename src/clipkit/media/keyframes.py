@@ -1,9 +1,8 @@
 """Where frames and keyframes are, read from packet timestamps (demuxing only, no decoding).
 
 ``ffmpeg -c copy -f framecrc`` lists the video packets of a window with their
-presentation times; the ``noise`` bitstream filter with ``drop=not(key)``
-keeps only the keyframes.  Both cost milliseconds even on a 1080p episode,
-so a clip can decide its first frame (the one on screen at START, as
+presentation times and flags (which are keyframes).  That costs milliseconds even on a
+1080p episode, so a clip can decide its first frame (the one on screen at START, as
 ``media/frames.py`` decides it) and a smart cut its keyframes without
 decoding a picture.
 """
@@ -13,10 +12,10 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..errors import MediaError
-from .ffmpeg import framemd5_packets, run_ffmpeg
+from .ffmpeg import run_ffmpeg
 from .probe import MediaInfo, snap_to_grid
 
-__all__ = ["packet_times", "frame_on_screen", "keyframes", "copy_end"]
+__all__ = ["read_packets", "packet_times", "frame_on_screen", "keyframes", "copy_end"]
 
 #: How far before a time the packet window starts: the keyframe before it is found by ffmpeg's seek.
 _LEAD = Fraction(1)
@@ -27,12 +26,10 @@ def _ts(t: Fraction) -> str:
     return f"{us // 1_000_000}.{us % 1_000_000:06d}"
 
 
-def packet_times(info: MediaInfo, start: Fraction, end: Fraction, *, keys_only: bool = False,
-                 decode_order: bool = False) -> list[Fraction]:
-    """Presentation times (seconds from the file's start, sorted) of the video packets read
-    from the keyframe before ``start`` up to about ``end``; only keyframes if ``keys_only``;
-    in the order they are stored (decode order, B-frames after the frame they refer to)
-    if ``decode_order``."""
+def read_packets(info: MediaInfo, start: Fraction, end: Fraction) -> list[tuple[Fraction, bool]]:
+    """``(presentation time, is a keyframe)`` of the video packets from the keyframe before ``start``
+    up to about ``end``, in the order they are stored (decode order).  One read can serve
+    :func:`frame_on_screen`, :func:`keyframes` and :func:`copy_end` (their ``packets``)."""
     video = info.require_video()
     seek = max(Fraction(0), Fraction(start) - _LEAD)
     cmd = []
@@ -41,29 +38,51 @@ def packet_times(info: MediaInfo, start: Fraction, end: Fraction, *, keys_only: 
     # -t as an input option: the time read after the seek point (an output -t with -copyts would
     # count from the file's start).
     cmd += ["-t", _ts(Fraction(end) - seek + _LEAD), "-copyts", "-i", str(info.path), "-map", f"0:{video.index}",
-            "-c", "copy"]
-    if keys_only:
-        cmd += ["-bsf:v", "noise=drop=not(key)"]
-    cmd += ["-f", "framecrc", "-"]  # (an Adler-32 per packet: md5 would cost more than the demuxing)
+            "-c", "copy", "-f", "framecrc", "-"]  # (an Adler-32 per packet: md5 would cost more than the demuxing)
     proc = run_ffmpeg(cmd, what="reading video packets", check=False)
     if proc.returncode != 0 and not proc.stdout:
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise MediaError(f"cannot read the video packets of {info.path}: {detail[-1] if detail else 'no message'}",
                          "the file may be damaged; try --debug")
     rate = video.frame_rate if not video.variable_frame_rate else None
-    times: list[Fraction] = []
-    for pts, _, tb in framemd5_packets(proc.stdout):
+    rows: list[tuple[Fraction, bool]] = []
+    tb = Fraction(1, 1000)
+    for line in proc.stdout.decode("ascii", "replace").splitlines():
+        if line.startswith("#tb"):
+            num, den = line.split(":")[1].strip().split("/")
+            tb = Fraction(int(num), int(den))
+            continue
+        cols = [c.strip() for c in line.split(",")]
+        if line.startswith("#") or len(cols) < 6:
+            continue
+        try:
+            pts = int(cols[2])
+            # framecrc writes the flags only when they are not "keyframe" alone
+            flags = next((int(c[2:], 16) for c in cols[6:] if c.startswith("F=")), 1)
+        except ValueError:
+            continue
         t = pts * tb - info.start_time
-        times.append(snap_to_grid(t, rate, tb) if rate else t)
+        rows.append((snap_to_grid(t, rate, tb) if rate else t, bool(flags & 1)))
+    return rows
+
+
+def packet_times(info: MediaInfo, start: Fraction, end: Fraction, *, keys_only: bool = False,
+                 decode_order: bool = False, packets: list[tuple[Fraction, bool]] | None = None) -> list[Fraction]:
+    """Presentation times (seconds from the file's start, sorted) of the video packets read
+    from the keyframe before ``start`` up to about ``end``; only keyframes if ``keys_only``;
+    in the order they are stored (decode order, B-frames after the frame they refer to)
+    if ``decode_order``.  ``packets``: a :func:`read_packets` covering that window, read before."""
+    rows = packets if packets is not None else read_packets(info, start, end)
+    times = [t for t, key in rows if key or not keys_only]
     return times if decode_order else sorted(set(times))
 
 
-def frame_on_screen(info: MediaInfo, t: Fraction) -> Fraction:
+def frame_on_screen(info: MediaInfo, t: Fraction, packets: list[tuple[Fraction, bool]] | None = None) -> Fraction:
     """The time of the frame on screen at ``t``: the last frame whose time is at or before ``t``
     (the first frame of the file if ``t`` is before it)."""
     t = Fraction(t)
     rate = info.require_video().frame_rate or Fraction(25)
-    times = packet_times(info, t, t + 2 / rate)
+    times = packet_times(info, t, t + 2 / rate, packets=packets)
     before = [x for x in times if x <= t]
     if before:
         return before[-1]
@@ -72,12 +91,14 @@ def frame_on_screen(info: MediaInfo, t: Fraction) -> Fraction:
     raise MediaError(f"no video frames found near {float(t):.3f} s in {info.path}", "the file may be damaged there")
 
 
-def keyframes(info: MediaInfo, start: Fraction, end: Fraction) -> list[Fraction]:
+def keyframes(info: MediaInfo, start: Fraction, end: Fraction,
+              packets: list[tuple[Fraction, bool]] | None = None) -> list[Fraction]:
     """Times of the keyframes from the one at or before ``start`` to about ``end``."""
-    return packet_times(info, start, end, keys_only=True)
+    return packet_times(info, start, end, keys_only=True, packets=packets)
 
 
-def copy_end(info: MediaInfo, key: Fraction, end: Fraction) -> tuple[int, Fraction]:
+def copy_end(info: MediaInfo, key: Fraction, end: Fraction,
+             packets: list[tuple[Fraction, bool]] | None = None) -> tuple[int, Fraction]:
     """Where a stream copy from keyframe ``key`` can stop at ``end``: (packets to copy, time the copy ends).
 
     Packets are stored in decode order, so a copy can only stop where every
@@ -86,7 +107,7 @@ def copy_end(info: MediaInfo, key: Fraction, end: Fraction) -> tuple[int, Fracti
     ``end``; the copy then ends when the next frame would start (a frame or
     two after ``end`` on streams with B-frames, exactly ``end``'s frame without).
     """
-    order = [t for t in packet_times(info, key, end + 1, decode_order=True) if t >= key]
+    order = [t for t in packet_times(info, key, end + 1, decode_order=True, packets=packets) if t >= key]
     if not order:
         raise MediaError(f"no video packets after {float(key):.3f} s in {info.path}", "the file may be damaged there")
     need = {t for t in order if t < end}

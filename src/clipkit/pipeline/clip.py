@@ -337,13 +337,26 @@ def _artifact(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, size
                     notes=tuple(notes), siblings=tuple(siblings), captions=captions)
 
 
-def make_poster(clip: Path, duration: Fraction, width: int) -> Artifact:
-    """``CLIP.jpg``: the sharpest usable frame of the clip's middle (as ``still --best`` picks it)."""
-    from .still import still
+#: Frames are ranked for the poster at most this wide: sharpness and blank/fade flags need no more,
+#: and a full-size 1080p window piped as RGB cost more than the clip's own encode.
+_POSTER_RANK_WIDTH = 480
 
+
+def make_poster(clip: Path, duration: Fraction, width: int) -> Artifact:
+    """``CLIP.jpg``: the sharpest usable frame of the clip's middle, chosen as ``still --best`` chooses
+    (``pick_best_frame``) on frames decoded at most 480 px wide, then written at full size."""
+    from ..media.frames import read_frames
+    from ..scenes.choice import TRANSITION_SPAN
+    from .still import pick_best_frame, still
+
+    info = probe(clip)
     mid = duration / 2
-    window = min(Fraction(1, 2), duration / 2)  # ±0.5 s: 25 frames decoded, not a whole clip
-    art = still(clip, mid, clip.with_suffix(".jpg"), best=True, best_window=window, jpeg_quality=85,
+    window = min(Fraction(1, 2), duration / 2)  # ±0.5 s: 25 frames ranked, not a whole clip
+    lo, hi = max(Fraction(0), mid - window), min(info.duration, mid + window)
+    pad = TRANSITION_SPAN + Fraction(1, 10)  # context: is a fade or dissolve passing through the window?
+    rank_width = min(_POSTER_RANK_WIDTH, info.require_video().display_size[0])
+    frames = list(read_frames(info, start=max(Fraction(0), lo - pad), end=min(info.duration, hi + pad), width=rank_width))
+    frame, _ = pick_best_frame(frames, mid, lo, hi)
+    art = still(info, frame.time, clip.with_suffix(".jpg"), jpeg_quality=85,
                 overwrite=True)  # checked with the clip, before it was made
     return art.with_(kind="poster")
-

@@ -32,7 +32,7 @@ from ..atomic import atomic_path
 from ..encode.clip import ClipJob, clip_command, run_clip, seconds
 from ..errors import UsageError
 from ..media.ffmpeg import ffmpeg_command, framemd5_packets, run_ffmpeg
-from ..media.keyframes import copy_end, frame_on_screen, keyframes
+from ..media.keyframes import copy_end, frame_on_screen, keyframes, read_packets
 from ..media.probe import AudioStream, MediaInfo
 from ..progress import ProgressFn, report
 from ..settings import ClipSettings
@@ -90,7 +90,8 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
             if not info.container.startswith("mpegts"):
                 hint += " or --copy-fallback snap (copied from the keyframe before START)"
             raise UsageError(f"cannot smart-cut {info.path.name}: {blockers[0]}", hint)
-    keys = keyframes(info, rng.start, rng.end)
+    packets = read_packets(info, rng.start, rng.end + 1)  # one read: keyframes, first frame, where the copy stops
+    keys = keyframes(info, rng.start, rng.end, packets)
     before = [k for k in keys if k <= rng.start]
     after = [k for k in keys if rng.start < k < rng.end]
     with tempfile.TemporaryDirectory(prefix="clipkit-copy-") as tmpdir:
@@ -112,7 +113,7 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
             else:
                 notes.append("START is on a keyframe: every frame copied")
             video_file = tmp / "all.mkv"  # any codec (VP8, …), nothing to join
-            stop = _copy_tail(info, start, rng.end, video_file)
+            stop = _copy_tail(info, start, rng.end, video_file, packets)
             rng = _ended(TimeRange(start, rng.end), stop, notes)
             concat = None
         else:
@@ -120,9 +121,9 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
             head, tail = tmp / "head.ts", tmp / "tail.ts"
             # The head is encoded while the tail is copied and the sound's packets are read: those wait
             # on the disk, x264 on the processor.
-            encoding = _in_background(_encode_head, info, rng.start, k, head, progress)
+            encoding = _in_background(_encode_head, info, rng.start, k, head, progress, packets)
             try:
-                stop = _copy_tail(info, k, rng.end, tail)
+                stop = _copy_tail(info, k, rng.end, tail, packets)
                 copied = _audio_copy(info, audio, rng.start) if audio is not None and s.format == "mp4" else None
             except BaseException:
                 encoding(raise_error=False)
@@ -176,23 +177,23 @@ def _in_background(fn, *args):
     return wait
 
 
-def _encode_head(info: MediaInfo, start: Fraction, key: Fraction, out: Path, progress) -> None:
+def _encode_head(info: MediaInfo, start: Fraction, key: Fraction, out: Path, progress, packets) -> None:
     video = info.require_video()
     profile = _X264_PROFILES.get(source_profile(info) or "", None)
     extra = ["-crf", str(_HEAD_CRF), "-pix_fmt", video.pix_fmt or "yuv420p"]
     if profile:
         extra += ["-profile:v", profile]
-    first = frame_on_screen(info, start)
+    first = frame_on_screen(info, start, packets)
     job = ClipJob(source=info.path, video_index=video.index, audio_index=None, first=first, start=start,
                   duration=key - start, crf=_HEAD_CRF, preset="superfast", extra_video_args=extra, muxer="mpegts")
     run_clip(clip_command(job, out), key - start, what="re-encoding the start of the smart cut", progress=progress,
              done=0, total=1000, span=500)
 
 
-def _copy_tail(info: MediaInfo, key: Fraction, end: Fraction, out: Path) -> Fraction:
+def _copy_tail(info: MediaInfo, key: Fraction, end: Fraction, out: Path, packets) -> Fraction:
     """Copy the packets from keyframe ``key`` to the first clean stop at or after ``end``; return where it ends."""
     video = info.require_video()
-    count, stop = copy_end(info, key, end)
+    count, stop = copy_end(info, key, end, packets)
     cmd = ffmpeg_command(["-y"])
     if key > 0:
         cmd += ["-ss", seconds(key)]

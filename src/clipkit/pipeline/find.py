@@ -16,12 +16,15 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..dialogue.search import Match, search
 from ..dialogue.sources import VIDEO_SUFFIXES
 from ..errors import InputError, UsageError
 from ..progress import ProgressFn
 from ..timecode import format_time
+
+if TYPE_CHECKING:  # the search (sqlite, threads) is imported when a line is looked for
+    from ..dialogue.search import Match
 
 __all__ = ["FindResult", "DialogueRange", "Line", "find", "dialogue_range", "said_range", "episodes_of", "DEFAULT_PAD"]
 
@@ -100,6 +103,7 @@ def find(source: str | os.PathLike | list | tuple | None = None, query: str = ""
     video reads its subtitles into the index; later ones answer from it.
     """
     from ..dialogue.index import DialogueIndex  # sqlite and threads: only when searching (gif/clip import this module)
+    from ..dialogue.search import search
     from ..language import normalize_language
 
     if not query or not query.strip():
