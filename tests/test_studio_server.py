@@ -209,3 +209,14 @@ def test_size_estimate_learns_from_what_this_episode_made(sample):
     made = [{"bytes": 100 * 50 * 10 * k, "width": 100, "height": 50, "frame_count": 10} for k in (0.5, 0.9, 0.6)]
     e = estimate("gif", params, made)
     assert e["bytes"] == pytest.approx(240 * 136 * 30 * 0.6, rel=0.01) and "3 GIF(s)" in e["how"]
+
+
+@pytest.mark.parametrize("text", ['say "hi"', "back\\slash", "two\nlines", "tab\there", "del\x7fchar", "\u2028sep",
+                                  "]]\n[[job]]\nkind = \"shell\"", "日本語 🎬", "nul\x00byte"])
+def test_job_file_strings_read_back_as_written(text):
+    """Whatever a user types as alt, title or credit is one TOML string in the job file, read back unchanged."""
+    import tomllib
+
+    from clipkit.studio.tray import _toml
+
+    assert tomllib.loads(f"title = {_toml(text)}\n") == {"title": text}

@@ -142,7 +142,8 @@ def _toml(value) -> str:
         return str(value)
     if isinstance(value, Fraction):
         return str(value.numerator) if value.denominator == 1 else _toml(_seconds(value))
-    return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string: JSON's escapes are TOML's
+    # a TOML basic string: JSON's escapes are TOML's; DEL, which JSON leaves raw, TOML does not allow
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _seconds(t) -> str:
