@@ -143,3 +143,25 @@ def test_clip_strip_and_own_caption_text(client):
     assert g["state"] == "done", g
     assert (g["result"]["width"], g["result"]["height"]) == (120, 120)
     assert g["result"]["captions"] == ["Tom & <b>Jerry</b>"]  # the user's own text, not the dialogue
+
+
+def test_shot_detection_does_not_hold_up_making(sample, tmp_path, monkeypatch):
+    """With one make slot, a GIF still starts while an episode's shots are being found (a slot of their own)."""
+    from clipkit.studio.jobs import JobManager
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    jobs = JobManager(max_running=1)
+    try:
+        scenes = jobs.submit("scenes", {"video": str(sample)})
+        gif = jobs.submit("gif", {"video": str(sample), "start": "4", "end": "5", "output": str(tmp_path),
+                                  "options": {"width": 64, "fps": 5, "subs": "off"}})
+        end = time.monotonic() + 120
+        side_by_side = False
+        while not gif.finished:
+            assert time.monotonic() < end
+            side_by_side = side_by_side or (gif.state == "running" and scenes.state == "running")
+            time.sleep(0.01)
+        assert gif.state == "done", gif.error
+        assert side_by_side, "the GIF waited for the shot detection"
+    finally:
+        jobs.shutdown()

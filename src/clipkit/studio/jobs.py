@@ -6,7 +6,7 @@ returns False once the job is cancelled: the pipeline then stops and cleans up
 (:class:`~clipkit.errors.Cancelled`).  A worker that does not stop within
 :data:`GRACE` seconds is terminated.  The pipeline records the made file in its
 folder's manifest, as for ``clipkit gif -o``, so ``clipkit embed --all`` sees it.
-At most :data:`MAX_RUNNING` jobs run at once; more wait their turn.
+At most :data:`MAX_RUNNING` jobs make files at once, and one detects shots beside them; more wait their turn.
 """
 
 from __future__ import annotations
@@ -96,7 +96,9 @@ class JobManager:
         self._ctx = mp.get_context("spawn")  # a fresh interpreter: no threads or sockets of the server inherited
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(max_running)
+        # shot detection has a slot of its own: a 45-min episode's first detection takes minutes, and
+        # opening two episodes must not hold up every GIF until they are done
+        self._slots = {"make": threading.BoundedSemaphore(max_running), "scenes": threading.BoundedSemaphore(1)}
         self._ids = itertools.count(1)
 
     def submit(self, kind: str, params: dict) -> Job:
@@ -131,7 +133,7 @@ class JobManager:
             job.version += 1
 
     def _run(self, job: Job) -> None:
-        with self._slots:
+        with self._slots["scenes" if job.kind == "scenes" else "make"]:
             if job.cancel.is_set():
                 self._set(job, state="cancelled")
                 return
