@@ -38,6 +38,7 @@ async function estimate() {
   $("crop").disabled = !["gif", "clip"].includes(kind);
   $("count").disabled = kind !== "strip";
   $("max-size").disabled = kind === "still";
+  for (const id of ["captions", "caption-style", "caption-text"]) $(id).disabled = kind === "strip";  // a strip has no captions
   if (!panel.state || !panel.state.episode || !["gif", "clip"].includes(kind) || $("in").value === "" || $("out").value === "") {
     out.textContent = ""; delete out.dataset.bytes; return;
   }
