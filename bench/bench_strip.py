@@ -67,6 +67,7 @@ from clipkit.sample import make_sample
 WORK = Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / "clipkit-bench-strip"
 WIDTH = 1500
 CPU: dict = {}  # output file → CPU seconds of the run that wrote it
+LOAD_START = ""
 
 
 # ---------------------------------------------------------------- media
@@ -191,6 +192,8 @@ def main() -> None:
     if not args.vcsi:
         raise SystemExit("vcsi not found: pip install vcsi (in its own venv) and pass --vcsi PATH")
     WORK.mkdir(parents=True, exist_ok=True)
+    global LOAD_START
+    LOAD_START = " ".join(f"{x:.1f}" for x in os.getloadavg())
     sample = make_sample(WORK)
     truth = json.loads(sample.with_suffix(".truth.json").read_text())
     files = [("sample 640×360 60 s", sample)]
@@ -217,7 +220,8 @@ def main() -> None:
             wall, times = run_clipkit(path, out, count=24, cols=6)
             rows.append((label + ", 24 tiles", "clipkit", wall, score(path, times, spans, at_or_after=False), out, CPU[out]))
 
-    print(f"\n4×4 contact sheet, {WIDTH} px, timestamps and header, PNG ({os.cpu_count()} cores)\n")
+    print(f"\n4×4 contact sheet, {WIDTH} px, timestamps and header, PNG ({os.cpu_count()} cores, "
+          f"load average at start {LOAD_START}, at end {' '.join(f'{x:.1f}' for x in os.getloadavg())})\n")
     print("| file | tool | wall s | clipkit/vcsi | CPU s | clipkit/vcsi | black tiles | in fade/dissolve/flash | "
           "sharpness mean | sharpness min |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
