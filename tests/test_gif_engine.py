@@ -80,3 +80,38 @@ def test_no_streaks_behind_a_slow_pan_or_fade(kind, quality):
     # Mean over each column of the difference from the fresh encode: a streak is a column gone stale.
     worst_column = max(np.abs(a - b).mean(axis=(0, 2)).max() for a, b in zip(shown[100], shown[quality]))
     assert worst_column < 3.0, worst_column
+
+
+def _rainbow_pan(n: int = 20, w: int = 160, h: int = 48) -> list[np.ndarray]:
+    """A pan across a long strip whose colours change along it (each frame sees a few hundred of its
+    thousands), with a static white square in the corner (a caption colour, reserved)."""
+    import cv2
+
+    strip_w = w + 24 * n
+    hue = np.linspace(0, 179, strip_w)[None, :].repeat(h, axis=0)
+    sat = np.linspace(90, 255, h)[:, None].repeat(strip_w, axis=1)
+    hsv = np.stack([hue, sat, np.full_like(hue, 230)], axis=2).astype(np.uint8)
+    strip = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
+    frames = []
+    for k in range(n):
+        f = strip[:, 24 * k: 24 * k + w].copy()
+        f[2:12, 2:12] = 255
+        frames.append(f)
+    return frames
+
+
+def test_each_frame_gets_a_palette_refined_on_its_own_colours():
+    """A shot's one palette spreads its entries over every colour the pan passes; each frame's own
+    (local) palette, refined from it, fits what that frame shows: the played frames are closer to
+    the source, and the reserved white stays exact in every frame."""
+    frames = _rainbow_pan()
+    err = {}
+    for local in (False, True):
+        buf = io.BytesIO()
+        encode_gif(frames, [7] * len(frames), buf,
+                   GifOptions(quality=100, frame_palettes=local, reserve_colors=((255, 255, 255),)))
+        played = _played(buf.getvalue())
+        assert len(played) == len(frames)
+        err[local] = float(np.mean([np.abs(p - f.astype(np.int16)).mean() for p, f in zip(played, frames)]))
+        assert all((p[2:12, 2:12] == 255).all() for p in played)
+    assert err[True] < 0.75 * err[False], err

@@ -1,6 +1,7 @@
 """The GIF engine: frames in, an optimised GIF out.
 
-Stages, each in its own module: palette per scene (``palette``) → remap with
+Stages, each in its own module: palette per scene (``palette``), refined on
+each frame into that frame's local colour table (``refine``) → remap with
 dithering (``dither``) → what changed since the last frame, as a rectangle
 with transparency (``diff``) → exact centisecond delays (``timing``) → file
 (``writer``).  Identical frames merge into one longer frame.
@@ -8,6 +9,7 @@ with transparency (``diff``) → exact centisecond delays (``timing``) → file
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,6 +22,7 @@ from ...progress import ProgressFn, report
 from .diff import Canvas
 from .dither import DITHER_METHODS, Remapper, dither_strength, remap
 from .palette import build_palette, scene_spans
+from .refine import FramePalettes
 from .writer import GifWriter
 
 __all__ = ["GifOptions", "GifResult", "encode_gif", "tolerance_for"]
@@ -46,6 +49,7 @@ class GifOptions:
     loop: int | None = 0  # None: play once (no loop block); 0 forever; N more repeats
     reserve_colors: tuple[tuple[int, int, int], ...] = ()
     per_scene_palette: bool = True
+    frame_palettes: bool = True  # each frame its own (local) palette: the shot's refined on the frame (refine.py)
 
 
 @dataclass(frozen=True)
@@ -83,23 +87,27 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
         nonlocal written
         if pending:
             change, delay, pal = pending
-            writer.add(change.x, change.y, change.indices, delay,
-                       transparent_index=len(pal) if change.transparent else None,
-                       palette=None if pal is palettes[main] else _with_slot(pal))
+            if pal is palettes[main]:
+                writer.add(change.x, change.y, change.indices, delay,
+                           transparent_index=len(pal) if change.transparent else None)
+            else:
+                indices, table, slot = _compact(change.indices, pal, change.transparent)
+                writer.add(change.x, change.y, indices, delay, transparent_index=slot, palette=table)
             written += 1
             pending.clear()
 
     k = 0
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         for (a, b), palette in zip(spans, palettes):
-            mapped = _remapped(pool, frames[a:b], palette, options.dither, reserved)
-            for frame, indices in zip(frames[a:b], mapped):
-                change = canvas.update(frame, indices, palette, len(palette))
+            fixed = len({tuple(r) for r in options.reserve_colors})
+            chain = FramePalettes(palette, fixed) if options.frame_palettes else None
+            for frame, (indices, pal) in zip(frames[a:b], _remapped(pool, frames[a:b], palette, options.dither, reserved, chain)):
+                change = canvas.update(frame, indices, pal, len(pal))
                 if change is None:
                     pending[1] += delays_cs[k]
                 else:
                     flush()
-                    pending.extend([change, delays_cs[k], palette])
+                    pending.extend([change, delays_cs[k], pal])
                 k += 1
                 report(progress, progress_offset + k, total)
     flush()
@@ -109,25 +117,50 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
 
 
 def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: np.ndarray, dither: str,
-              reserved: np.ndarray, ahead: int = 4) -> Iterator[np.ndarray]:
-    """Palette indices of each frame, in order, computed a few frames ahead on ``pool``.
+              reserved: np.ndarray, chain: FramePalettes | None = None,
+              ahead: int = 4) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(palette indices, palette) of each frame, in order, computed a few frames ahead on ``pool``.
 
     Remapping is independent per frame and numpy releases the GIL, so the
-    pool's thread maps the next frames while the caller diffs and compresses.
+    pool's threads map the next frames while the caller diffs and compresses.
+    With ``chain``, each frame's palette is the previous one refined on it:
+    those steps run one frame after another (each job waits for the one
+    before), the remaps with them in parallel.
     """
-    remapper = Remapper(palette)
-    strength = dither_strength(palette)
+    shared = (palette, Remapper(palette), dither_strength(palette)) if chain is None else None
+    tables: dict[int, tuple[np.ndarray, Remapper, float]] = {}  # the last palettes' lookups (a static shot reuses one)
+    lock = threading.Lock()
 
-    def job(frame: np.ndarray) -> np.ndarray:
-        indices = remap(frame, palette, dither, strength, remapper)
+    def job(frame: np.ndarray, before: threading.Event | None, done: threading.Event | None):
+        if chain is None:
+            pal, remapper, strength = shared
+        else:
+            if before is not None:
+                before.wait()
+            try:
+                pal = chain.next(frame)
+            finally:
+                done.set()
+            with lock:
+                hit = tables.get(id(pal))
+                if hit is None or hit[0] is not pal:
+                    hit = (pal, Remapper(pal), dither_strength(pal))
+                    if len(tables) > 2 * _WORKERS:
+                        tables.pop(next(iter(tables)))
+                    tables[id(pal)] = hit
+            _, remapper, strength = hit
+        indices = remap(frame, pal, dither, strength, remapper)
         if len(reserved):
-            _force_reserved(frame, indices, palette, reserved)
-        return indices
+            _force_reserved(frame, indices, pal, reserved)
+        return indices, pal
 
     queue: deque[Future] = deque()
+    last: threading.Event | None = None
     try:
         for frame in frames:
-            queue.append(pool.submit(job, frame))
+            done = threading.Event() if chain is not None else None
+            queue.append(pool.submit(job, frame, last, done))
+            last = done
             if len(queue) > ahead:
                 yield queue.popleft().result()
         while queue:
@@ -135,6 +168,27 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
     finally:
         for fut in queue:
             fut.cancel()
+
+
+def _compact(indices: np.ndarray, palette: np.ndarray, transparent: bool) -> tuple[np.ndarray, np.ndarray, int | None]:
+    """A frame's local colour table cut to the entries its pixels use, the indices renumbered.
+
+    A frame showing 40 colours gets a 64-entry table: 6-bit LZW codes instead
+    of 8, and 192 bytes of table instead of 768.
+    """
+    n = len(palette)
+    used = np.bincount(indices.reshape(-1), minlength=n + 1)[:n] > 0
+    order = np.flatnonzero(used)
+    lookup = np.zeros(n + 1, np.uint8)
+    lookup[order] = np.arange(order.size, dtype=np.uint8)
+    slot = None
+    if transparent:
+        slot = order.size
+        lookup[n] = slot
+    table = palette[order] if order.size else palette[:1]
+    if transparent:
+        table = np.concatenate([table, table[:1]])
+    return lookup[indices], table, slot
 
 
 def _with_slot(palette: np.ndarray) -> np.ndarray:

@@ -1,0 +1,111 @@
+"""Per-frame (local) palettes: the shot's palette refined on each frame's own pixels.
+
+One palette per shot spreads 255 colours over everything the shot shows (a
+pan's whole panorama): each frame gets only a share, and gradients band.  A
+GIF frame may carry its own colour table, so each frame gets the shot's
+palette moved onto the colours *it* shows, by a few k-means (Lloyd) steps on
+a sample of its pixels, started from the previous frame's palette: colours
+that stay on screen keep nearly the same entries from frame to frame (no
+shimmer, and the frame-difference stage rewrites only pixels whose source
+moved), and the steps follow the content as it changes.  Entries no pixel
+of the frame uses are moved onto the pixels fitted worst.  Reserved colours
+(captions) stay fixed.  A refinement that fits the frame barely better is
+not taken: the frame keeps the palette in use and needs no table of its own.
+
+Distances use the same channel weights as the nearest-colour search
+(``dither.Remapper``), so the entries are placed for the lookup that uses them.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+__all__ = ["FramePalettes", "REFINE_STEPS", "REFINE_SAMPLE"]
+
+#: Lloyd steps per frame (started from the previous frame's palette, so a few suffice).
+REFINE_STEPS = 3
+#: Pixels of each frame the steps run on (an even grid, shifted every frame).
+REFINE_SAMPLE = 6_000
+#: A frame whose thumbnail is within this mean change (0–255) of the frame the palette was last
+#: refined on keeps that palette (the same object: a static shot is remapped through one table).
+REUSE_CHANGE = 1.5
+#: A refined palette is taken only when it fits the frame's samples this much better (mean squared
+#: error, weighted) than the palette in use, and by more than ADOPT_MIN: otherwise the frame keeps
+#: the palette in use and needs no colour table of its own (a table costs up to 768 bytes a frame).
+ADOPT_GAIN = 0.97
+ADOPT_MIN = 2.0
+
+_W = np.sqrt(np.array([3.0, 4.0, 2.0], np.float32))
+
+
+def _sample(frame: np.ndarray, k: int, budget: int) -> np.ndarray:
+    h, w = frame.shape[:2]
+    step = max(1, int(np.sqrt(h * w / budget)))
+    off = k % step
+    return frame[off::step, (off * 3) % step::step].reshape(-1, 3)
+
+
+def _assign(x: np.ndarray, pal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest entry of each row of ``x`` (weighted space) and the squared distance to it."""
+    tree = cv2.flann_Index(np.ascontiguousarray(pal), {"algorithm": 4, "leaf_max_size": 8})  # exact k-d tree
+    idx, dist = tree.knnSearch(x, 1, params={"checks": -1})
+    return idx[:, 0], dist[:, 0]
+
+
+def lloyd(x: np.ndarray, pal: np.ndarray, fixed: int, steps: int) -> tuple[np.ndarray, float, float]:
+    """``steps`` k-means steps of ``pal`` (weighted space, float32) over samples ``x``; the first ``fixed`` rows stay.
+
+    Returns the new palette and the mean squared error of the samples before and after.
+    """
+    pal = pal.copy()
+    k = len(pal)
+    before = None
+    for _ in range(steps):
+        idx, err = _assign(x, pal)
+        if before is None:
+            before = float(err.mean())
+        counts = np.bincount(idx, minlength=k).astype(np.float32)
+        sums = np.stack([np.bincount(idx, weights=x[:, c], minlength=k) for c in range(3)], axis=1)
+        used = counts > 0
+        used[:fixed] = False
+        pal[used] = (sums[used] / counts[used, None]).astype(np.float32)
+        dead = np.flatnonzero(counts == 0)
+        dead = dead[dead >= fixed]
+        if dead.size:  # entries no pixel uses go to the samples fitted worst
+            worst = np.argsort(err)[::-1][: dead.size]
+            pal[dead[: worst.size]] = x[worst]
+    return pal, before, float(_assign(x, pal)[1].mean())
+
+
+class FramePalettes:
+    """The palettes of one shot's frames, in order: ``next(frame)`` refines the last one onto ``frame``."""
+
+    def __init__(self, shot_palette: np.ndarray, fixed: int = 0, steps: int = REFINE_STEPS,
+                 budget: int = REFINE_SAMPLE) -> None:
+        self._pal = shot_palette.astype(np.float32) * _W
+        self._fixed = fixed
+        self._steps = steps
+        self._budget = budget
+        self._k = 0
+        self._thumb: np.ndarray | None = None  # of the frame the palette was last refined on
+        self._out = shot_palette  # the palette in use (the shot's own object until a refinement is taken)
+
+    def next(self, frame: np.ndarray) -> np.ndarray:
+        """The ``(n, 3)`` uint8 palette for ``frame`` (RGB uint8): same size and order as the shot palette.
+
+        The very object returned for the frame before when ``frame`` barely differs from it.
+        """
+        thumb = frame[::8, ::8].astype(np.int16)
+        if self._thumb is not None and float(np.abs(thumb - self._thumb).mean()) <= REUSE_CHANGE:
+            return self._out
+        self._thumb = thumb
+        if len(self._pal) <= self._fixed + 1:
+            return self._out
+        x = np.ascontiguousarray(_sample(frame, self._k, self._budget).astype(np.float32) * _W)
+        self._k += 1
+        pal, before, after = lloyd(x, self._pal, self._fixed, self._steps)
+        if after < before * ADOPT_GAIN and before - after > ADOPT_MIN:
+            self._pal = pal
+            self._out = np.clip(np.rint(pal / _W), 0, 255).astype(np.uint8)
+        return self._out
