@@ -29,6 +29,45 @@ def _order(driver, _by=None):
     return driver.execute_script("return [...document.querySelectorAll('#tray-list li[data-job]')].map(li => li.dataset.job)")
 
 
+#: The mean grey of the player's picture and of a thumbnail of the same episode time, each at 32×18.
+GREYS = """
+const [url, done] = [arguments[0], arguments[arguments.length - 1]];
+const grey = (src) => { const c = document.createElement('canvas'); c.width = 32; c.height = 18;
+  const g = c.getContext('2d'); g.drawImage(src, 0, 0, 32, 18);
+  return [...g.getImageData(0, 0, 32, 18).data].filter((_, i) => i % 4 !== 3); };
+const v = document.getElementById('video'), img = new Image();
+const at = v.currentTime, here = grey(v);
+img.onload = () => done([at, here, grey(img)]);
+img.src = url + '?t=' + at.toFixed(3);
+"""
+
+
+def _player(driver, studio, wait):
+    """The preview plays in segments through MSE: at once (no whole-file proxy is made), over the whole episode's
+    duration; a seek far in plays on, and currentTime is the episode's time (the picture is the one at that time)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from clipkit.studio.proxy import proxy_path
+
+    video = "document.getElementById('video')"
+    WebDriverWait(driver, 120).until(lambda d: d.execute_script(f"const v = {video}; return v.readyState >= 2 && v.duration"))
+    assert driver.execute_script(f"return {video}.src").startswith("blob:")  # Media Source Extensions
+    assert abs(driver.execute_script(f"return {video}.duration") - 60) < 0.5  # the seek bar spans the episode
+    driver.execute_script(f"const v = {video}; v.muted = true; v.currentTime = 0.5; v.play()")
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script(f"return {video}.currentTime") > 2)  # it plays
+    driver.execute_script(f"const v = {video}; v.currentTime = 52.5")  # far in: segment 5, not made yet
+    WebDriverWait(driver, 120).until(lambda d: d.execute_script(f"return {video}.currentTime") > 53.5)
+    driver.execute_script(f"{video}.pause()")
+    at, here, thumb = driver.execute_async_script(GREYS, "/api/episodes/0/thumb.jpg")
+    _, _, other = driver.execute_async_script(GREYS.replace("at.toFixed(3)", "(at - 20).toFixed(3)"),
+                                              "/api/episodes/0/thumb.jpg")
+    diff = lambda a, b: sum(abs(x - y) for x, y in zip(a, b)) / len(a)  # noqa: E731
+    assert 53.5 < at < 60 and diff(here, thumb) < diff(here, other) / 2, (at, diff(here, thumb), diff(here, other))
+    ep = studio.episodes[0]
+    assert not proxy_path(ep).exists() and not [k for k in studio.proxies if not isinstance(k, tuple)]
+    wait.until(lambda d: d.execute_script(f"return {video}.readyState") >= 1)
+
+
 def _flow(driver, studio, truth, tmp_path, port):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -93,10 +132,7 @@ def _flow(driver, studio, truth, tmp_path, port):
     facts = driver.find_element(By.ID, "result-facts").text
     assert "240×" in facts and "30 frames" in facts and "3.00 s" in facts and "estimated" in facts, facts
     wait.until(lambda d: d.execute_script("return document.getElementById('result-img').naturalWidth") == 240)
-    # the preview video plays from the proxy
-    WebDriverWait(driver, 180).until(
-        lambda d: d.execute_script("const v = document.getElementById('video'); return v.readyState >= 1 && v.duration"))
-    assert abs(driver.execute_script("return document.getElementById('video').duration") - 60) < 0.5
+    _player(driver, studio, wait)
     # a range from a shot (the second: 8–15 s), then a clip of it
     driver.find_elements(By.CSS_SELECTOR, "#shots li.shot")[1].click()
     assert (value("in"), value("out")) == ("8.000", "15.000")

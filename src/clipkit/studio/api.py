@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from ..errors import ClipkitError
 from . import make, timeline, tray
-from .proxy import proxy_state
+from .proxy import SEGMENT_SECONDS, proxy_state, segment_count, segment_file, segment_mime
 from .security import inside
 
 __all__ = ["routes"]
@@ -36,10 +36,15 @@ def _error(message: str, status: int = 400) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
+def _number(text: str, limit: int) -> int | None:
+    """``text`` as a number in 0 … limit-1 (ASCII digits only: ``²`` or ``٣`` are digits to ``str.isdigit``), or None."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 and int(text) < limit else None
+
+
 def _episode(request: Request) -> Path | None:
     eps = request.app.state.studio.episodes
-    text = request.path_params.get("ep", "")
-    return eps[int(text)] if text.isdigit() and int(text) < len(eps) else None
+    n = _number(request.path_params.get("ep", ""), len(eps))
+    return None if n is None else eps[n]
 
 
 def _describe(n: int, path: Path) -> dict:
@@ -105,6 +110,43 @@ async def proxy(request: Request) -> Response:
     if file is not None:
         return FileResponse(file, media_type="video/mp4")
     return JSONResponse({"state": state}, status_code=202 if state == "making" else 422)
+
+
+def _segments_of(path: Path) -> dict:
+    from ..media.probe import probe
+
+    info = probe(path)
+    if info.video is None:
+        raise ClipkitError(f"{path.name} has no video to preview")
+    return {"seconds": SEGMENT_SECONDS, "count": segment_count(info.duration), "duration": float(info.duration),
+            "mime": segment_mime(bool(info.audio))}
+
+
+async def segments(request: Request) -> Response:
+    """How the player gets the episode in segments: their length, count, the episode's duration, the MSE type."""
+    path = _episode(request)
+    if path is None:
+        return _error("no such episode", 404)
+    try:
+        return JSONResponse(await run_in_threadpool(_segments_of, path))
+    except ClipkitError as exc:
+        return _error(str(exc), 422)
+
+
+async def segment(request: Request) -> Response:
+    """One segment (a fragmented MP4 whose times start at 0), made on first request."""
+    path = _episode(request)
+    if path is None:
+        return _error("no such episode", 404)
+    try:
+        count = (await run_in_threadpool(_segments_of, path))["count"]
+        number = _number(request.path_params["n"], count)
+        if number is None:
+            return _error(f"segment is a number from 0 to {count - 1}", 404)
+        file = await run_in_threadpool(segment_file, request.app.state.studio, path, number)
+    except ClipkitError as exc:
+        return _error(str(exc), 422)
+    return FileResponse(file, media_type="video/mp4")
 
 
 def _job(request: Request):
@@ -176,6 +218,8 @@ routes = [*timeline.routes, *make.routes, *tray.routes,
     Route("/api/episodes", episodes),
     Route("/api/episodes/{ep}/lines", lines),
     Route("/api/episodes/{ep}/proxy.mp4", proxy),
+    Route("/api/episodes/{ep}/segments", segments),
+    Route("/api/episodes/{ep}/segments/{n}.mp4", segment),
     Route("/api/search", search),
     Route("/api/jobs", jobs_list),
     Route("/api/jobs/{job}", job_view),

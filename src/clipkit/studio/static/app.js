@@ -4,6 +4,7 @@ import { FORMATS, getJSON } from "./api.js";
 import { $, clock, el } from "./dom.js";
 import { captionFromLine, estimateSoon, setupMake } from "./make.js";
 import { loadShots } from "./timeline.js";
+import { openPlayer } from "./player.js";
 import { setupTray } from "./tray.js";
 
 const state = { episode: null, lines: [], tray: [] };
@@ -38,23 +39,6 @@ async function showEpisodes() {
     li.addEventListener("click", () => openEpisode(ep));
     li.addEventListener("keydown", (ev) => { if (ev.key === "Enter") openEpisode(ep); });
     list.append(li);
-  }
-}
-
-async function loadProxy(id) {
-  const note = $("proxy-state");
-  for (let i = 0; i < 600 && state.episode && state.episode.id === id; i++) {
-    const r = await fetch(`/api/episodes/${id}/proxy.mp4`, { method: "HEAD", credentials: "same-origin" });
-    if (r.status === 200) {
-      const v = $("video");
-      v.addEventListener("loadedmetadata", () => { if ($("in").value) v.currentTime = Number($("in").value); }, { once: true });
-      v.src = `/api/episodes/${id}/proxy.mp4`;
-      note.textContent = "";
-      return;
-    }
-    if (r.status !== 202) { note.textContent = "No preview video could be made."; return; }
-    note.textContent = "Making the preview video…";
-    await new Promise((ok) => setTimeout(ok, 1000));
   }
 }
 
@@ -95,10 +79,11 @@ async function openEpisode(ep) {
   state.episode = ep;
   $("episodes").hidden = true; $("episode").hidden = false; $("back").hidden = false;
   $("episode-name").textContent = ep.name;
-  $("video").removeAttribute("src");
   $("result").hidden = true;
   $("search").value = "";
-  loadProxy(ep.id);
+  const v = $("video");
+  v.addEventListener("loadedmetadata", () => { if ($("in").value) v.currentTime = Number($("in").value); }, { once: true });
+  openPlayer(v, ep, $("proxy-state"));
   loadShots(ep, () => state.episode && state.episode.id === ep.id, setRange);
   const { data } = await getJSON(`/api/episodes/${ep.id}/lines`);
   state.sources = data.sources;

@@ -1,0 +1,100 @@
+// The episode's player: the preview in segments through Media Source Extensions (each a small fragmented MP4 the
+// server makes when first asked, placed at its episode time with timestampOffset, so video.currentTime is the
+// episode's time); where MSE cannot play them, the whole-file proxy, as it is made.
+import { getJSON } from "./api.js";
+
+let open = null;  // the player of the episode on screen: { stopped }
+
+export async function openPlayer(video, ep, note) {
+  if (open) { open.stopped = true; open.cleanup(); }
+  const me = { stopped: false, cleanup() {} };
+  open = me;
+  video.removeAttribute("src");
+  video.load();
+  note.textContent = "";
+  let info = null;
+  try { info = (await getJSON(`/api/episodes/${ep.id}/segments`)).data; } catch (e) { info = null; }
+  if (me.stopped) return;
+  if (info && window.MediaSource && MediaSource.isTypeSupported(info.mime)) playSegments(video, ep.id, info, me, note);
+  else loadProxy(video, ep.id, me, note);
+}
+
+function playSegments(video, id, info, me, note) {
+  const ms = new MediaSource(), S = info.seconds;
+  video.src = URL.createObjectURL(ms);
+  ms.addEventListener("sourceopen", () => {
+    URL.revokeObjectURL(video.src);
+    ms.duration = info.duration;  // the native seek bar spans the whole episode
+    const sb = ms.addSourceBuffer(info.mime);
+    const asked = new Set();  // segments fetched or in the buffer
+    let chain = Promise.resolve();  // appends, one after another
+
+    const appendOnce = (data) => new Promise((ok, bad) => {
+      const done = () => { sb.removeEventListener("error", fail); ok(); };
+      const fail = () => { sb.removeEventListener("updateend", done); bad(new Error("the browser refused a segment")); };
+      sb.addEventListener("updateend", done, { once: true });
+      sb.addEventListener("error", fail, { once: true });
+      try { sb.appendBuffer(data); } catch (e) {
+        sb.removeEventListener("updateend", done); sb.removeEventListener("error", fail); bad(e);
+      }
+    });
+    const removeRange = (a, b) => new Promise((ok) => {
+      if (b <= a) { ok(); return; }
+      sb.addEventListener("updateend", ok, { once: true });
+      sb.remove(a, b);
+    });
+    const evict = async () => {  // the buffer is full: keep from a segment before the playhead to five after
+      const n = Math.floor(video.currentTime / S), keepFrom = (n - 1) * S, keepTo = (n + 6) * S;
+      await removeRange(0, Math.max(0, keepFrom));
+      await removeRange(Math.min(keepTo, ms.duration), ms.duration);
+      for (const k of [...asked]) if (k < n - 1 || k >= n + 6) asked.delete(k);
+    };
+    const append = async (n, data) => {
+      if (me.stopped || ms.readyState === "closed") return;
+      sb.timestampOffset = n * S;  // the segment's times start at 0
+      try { await appendOnce(data); } catch (e) {
+        if (e.name !== "QuotaExceededError") throw e;
+        await evict(); sb.timestampOffset = n * S; await appendOnce(data);
+      }
+      if (n === info.count - 1 && ms.readyState === "open" && !sb.updating) ms.endOfStream();
+      if (n === Math.floor(video.currentTime / S)) want(n + 1);  // the next, before it is needed
+    };
+    const want = (n) => {
+      if (me.stopped || n < 0 || n >= info.count || asked.has(n)) return;
+      asked.add(n);
+      const got = fetch(`/api/episodes/${id}/segments/${n}.mp4`, { credentials: "same-origin" }).then((r) => {
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        return r.arrayBuffer();
+      });
+      chain = chain.then(() => got).then((data) => append(n, data)).catch((e) => {
+        asked.delete(n);
+        if (!me.stopped) note.textContent = `The preview could not load ${n * S}–${(n + 1) * S} s: ${e.message}`;
+      });
+    };
+    const need = () => {
+      if (me.stopped) return;
+      const t = video.currentTime, n = Math.min(Math.floor(t / S), info.count - 1);
+      want(n);
+      if (t - n * S > S / 3) want(n + 1);
+    };
+    const events = ["seeking", "timeupdate", "waiting"];
+    for (const ev of events) video.addEventListener(ev, need);
+    me.cleanup = () => { for (const ev of events) video.removeEventListener(ev, need); };
+    need();
+  }, { once: true });
+}
+
+async function loadProxy(video, id, me, note) {
+  for (let i = 0; i < 600 && !me.stopped; i++) {
+    const r = await fetch(`/api/episodes/${id}/proxy.mp4`, { method: "HEAD", credentials: "same-origin" });
+    if (me.stopped) return;
+    if (r.status === 200) {
+      video.src = `/api/episodes/${id}/proxy.mp4`;
+      note.textContent = "";
+      return;
+    }
+    if (r.status !== 202) { note.textContent = "No preview video could be made."; return; }
+    note.textContent = "Making the preview video…";
+    await new Promise((ok) => setTimeout(ok, 1000));
+  }
+}
