@@ -169,3 +169,15 @@ def test_peak_memory_does_not_grow_with_the_length(source, tmp_path, private_tmp
     long = _peak_mb(source, "+6", tmp_path / "long.gif")
     assert long - short < 30, (short, long)
     assert list(private_tmp.iterdir()) == []
+
+
+def test_frame_memory_leaves_a_batch_up_to_date():
+    """How much is kept in memory does not change the GIF: a batch does not remake it for that."""
+    from dataclasses import replace
+
+    from clipkit.presets import settings_fingerprint
+    from clipkit.settings import DEFAULT_GIF
+
+    base = settings_fingerprint(DEFAULT_GIF)
+    assert settings_fingerprint(replace(DEFAULT_GIF, frame_memory=5_000_000)) == base
+    assert settings_fingerprint(replace(DEFAULT_GIF, fps=15)) != base

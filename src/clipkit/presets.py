@@ -396,5 +396,9 @@ def settings_for(section: str, preset: str | os.PathLike | None = None, typed: M
 
 
 def settings_fingerprint(obj: Any) -> str:
-    """A stable text of a settings object (for "is this output up to date?")."""
-    return repr(dataclasses.astuple(obj)) if is_dataclass(obj) else repr(obj)
+    """A stable text of a settings object (for "is this output up to date?"); fields that do not change
+    the output (``setting(..., same_output=True)``, e.g. ``frame_memory``) are left out."""
+    if not is_dataclass(obj):
+        return repr(obj)
+    values = (getattr(obj, f.name) for f in fields(obj) if not f.metadata.get("same_output"))
+    return repr(tuple(dataclasses.astuple(v) if is_dataclass(v) else v for v in values))

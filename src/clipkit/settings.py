@@ -36,12 +36,13 @@ STRIP_DEFAULT_COUNT = {"grid": 16, "row": 5, "column": 5}
 
 
 def setting(default: Any, *, min: Any = None, max: Any = None, above: Any = None, choices: tuple | None = None,
-            size: bool = False, valid: Any = None, hint: str | None = None) -> Any:
+            size: bool = False, valid: Any = None, hint: str | None = None, same_output: bool = False) -> Any:
     """A settings field with its allowed values: ``min``/``max`` inclusive, ``above`` exclusive,
     ``choices`` (for a tuple: of each item), ``size`` (bytes, written ``"3MB"``), ``valid(value)``
-    (what is wrong with it, or None), and the ``hint`` an error about it gives."""
+    (what is wrong with it, or None), and the ``hint`` an error about it gives; ``same_output``: the
+    field changes how, not what, is made (left out of a batch's "up to date?" fingerprint)."""
     meta = {"min": min, "max": max, "above": above, "choices": choices, "size": size or None, "valid": valid,
-            "hint": hint}
+            "hint": hint, "same_output": same_output or None}
     return field(default=default, metadata={k: v for k, v in meta.items() if v is not None})
 
 
@@ -151,7 +152,7 @@ class GifSettings:
     webp_quality: int = setting(75, min=0, max=100)  # quality of the animated WebP sibling
     per_scene_palette: bool = True  # a palette per shot when the clip crosses a cut
     naming: str = "{stem}_{start}_{end}"  # default output name: {stem} {start} {end}
-    frame_memory: int = setting(200_000_000, min=0, size=True)  # bytes of frames kept in memory; the rest go to a temporary file (TMPDIR), so memory does not grow with length
+    frame_memory: int = setting(200_000_000, min=0, size=True, same_output=True)  # bytes of frames kept in memory; the rest go to a temporary file (TMPDIR), so memory does not grow with length
 
 
 
