@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -55,7 +56,9 @@ def _player(driver, studio, wait):
     assert abs(driver.execute_script(f"return {video}.duration") - 60) < 0.5  # the seek bar spans the episode
     driver.execute_script(f"const v = {video}; v.muted = true; v.currentTime = 0.5; v.play()")
     WebDriverWait(driver, 60).until(lambda d: d.execute_script(f"return {video}.currentTime") > 2)  # it plays
-    driver.execute_script(f"const v = {video}; v.currentTime = 52.5")  # far in: segment 5, not made yet
+    for to in (25.5, 35.5, 52.5):  # scrubbing far in, to a segment not made yet (what was asked for 25.5 and 35.5 s is
+        driver.execute_script(f"{video}.currentTime = {to}")  # dropped by the page, not waited for)
+        time.sleep(0.15)
     WebDriverWait(driver, 120).until(lambda d: d.execute_script(f"return {video}.currentTime") > 53.5)
     driver.execute_script(f"{video}.pause()")
     at, here, thumb = driver.execute_async_script(GREYS, "/api/episodes/0/thumb.jpg")

@@ -223,8 +223,9 @@ def test_job_file_strings_read_back_as_written(text):
 
 
 def test_player_segments(app, truth, tmp_path, monkeypatch):
-    """The player's segments: segment 4 shows the episode from 40 s for 10 s (the cut at 48 s lands 8 s into it),
-    decoded with the bundled ffmpeg; numbers out of range or not numbers refused; the token needed."""
+    """The player's segments: the one holding the cut at 48 s shows the episode from its start for SEGMENT_SECONDS
+    (the cut lands where it should in it), decoded with the bundled ffmpeg; numbers out of range or not numbers
+    refused; the token needed."""
     import subprocess
 
     from PIL import Image, ImageChops, ImageStat
@@ -234,28 +235,31 @@ def test_player_segments(app, truth, tmp_path, monkeypatch):
     from clipkit.studio.proxy import SEGMENT_SECONDS
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    assert SEGMENT_SECONDS == 10 and 40 < truth["cuts"][3] < 50  # the test's segment holds the cut at 48 s
+    cut = truth["cuts"][3]
+    n, into = divmod(cut, SEGMENT_SECONDS)  # the segment with the cut at 48 s, and how far into it
+    assert 1 <= into <= SEGMENT_SECONDS - 1, "the test's segment must hold the cut, not begin with it"
+    count = -(-truth["duration"] // SEGMENT_SECONDS)
     episode = app.state.studio.episodes[0]
     with TestClient(app, base_url=BASE) as c:
-        assert c.get("/api/episodes/0/segments/4.mp4").status_code == 401
+        assert c.get(f"/api/episodes/0/segments/{n}.mp4").status_code == 401
         c.headers["x-clipkit-token"] = TOKEN
         info = c.get("/api/episodes/0/segments").json()
-        assert info["seconds"] == 10 and info["count"] == 6 and abs(info["duration"] - truth["duration"]) < 0.1
+        assert info["seconds"] == SEGMENT_SECONDS and info["count"] == count and abs(info["duration"] - truth["duration"]) < 0.1
         assert info["mime"] == 'video/mp4; codecs="avc1.42C01E, mp4a.40.2"'
-        for bad in ("6", "-1", "1e1", "²", "٣", "04x", "99999999999", "0.5", "%2e%2e"):
+        for bad in (str(count), "-1", "1e1", "²", "٣", "04x", "99999999999", "0.5", "%2e%2e"):
             r = c.get(f"/api/episodes/0/segments/{bad}.mp4")
             assert r.status_code == 404 and ("segment" in r.json()["error"] or bad == "%2e%2e"), bad
         assert c.get("/api/episodes/1/segments/0.mp4").status_code == 404
         assert c.get("/api/episodes/²/segments").status_code == 404
-        r = c.get("/api/episodes/0/segments/4.mp4")
+        r = c.get(f"/api/episodes/0/segments/{n}.mp4")
         assert r.status_code == 200 and r.headers["content-type"] == "video/mp4"
-    seg = tmp_path / "seg4.mp4"
+    seg = tmp_path / "seg.mp4"
     seg.write_bytes(r.content)
     assert b"moof" in r.content[:200_000] and b"mvex" in r.content[:4000]  # fragmented, for MSE
     out = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(seg), "-f", "framemd5", "-"], capture_output=True)
     video = [line.split(",") for line in out.stdout.decode().splitlines() if line.startswith("0,")]
     audio = [line.split(",") for line in out.stdout.decode().splitlines() if line.startswith("1,")]
-    assert int(video[0][1]) == 0 and len(video) == 10 * truth["fps"]  # starts at 0, 240 frames of 1/24 s
+    assert int(video[0][1]) == 0 and len(video) == SEGMENT_SECONDS * truth["fps"]  # starts at 0, whole frames of 1/24 s
     assert audio and int(audio[0][1]) == 0
 
     def grey(image):
@@ -270,8 +274,9 @@ def test_player_segments(app, truth, tmp_path, monkeypatch):
     def diff(a, b):
         return ImageStat.Stat(ImageChops.difference(a, b)).mean[0]
 
-    for t in (Fraction(1, 2), Fraction(15, 2), Fraction(17, 2)):  # 40.5 s, 47.5 s (before the cut), 48.5 s (after)
+    start, half = n * SEGMENT_SECONDS, Fraction(1, 2)
+    for t in (into - half, into + half):  # 47.5 s (before the cut), 48.5 s (after), as times in the segment
         here = seg_frame(t)
-        same = grey(Image.fromarray(frame_at(episode, 40 + t).image))
-        other = grey(Image.fromarray(frame_at(episode, 40 + t + (1 if t == Fraction(15, 2) else -1)).image))
+        same = grey(Image.fromarray(frame_at(episode, start + t).image))
+        other = grey(Image.fromarray(frame_at(episode, start + t + (1 if t < into else -1)).image))
         assert diff(here, same) < diff(here, other) / 3, t

@@ -59,7 +59,8 @@ def _describe(n: int, path: Path) -> dict:
     return {**row, "duration": _t(info.duration), "fps": float(v.frame_rate) if v and v.frame_rate else None,
             "width": v.display_size[0] if v else None,
             "height": v.display_size[1] if v else None, "audio": len(info.audio),
-            "subtitles": [{"language": s.language, "codec": s.codec} for s in info.subtitles]}
+            "subtitles": [{"language": s.language, "codec": s.codec} for s in info.subtitles],
+            "player": _player(info) if v else None}
 
 
 async def episodes(request: Request) -> Response:
@@ -112,14 +113,18 @@ async def proxy(request: Request) -> Response:
     return JSONResponse({"state": state}, status_code=202 if state == "making" else 422)
 
 
+def _player(info) -> dict:
+    return {"seconds": SEGMENT_SECONDS, "count": segment_count(info.duration), "duration": float(info.duration),
+            "mime": segment_mime(bool(info.audio))}
+
+
 def _segments_of(path: Path) -> dict:
     from ..media.probe import probe
 
     info = probe(path)
     if info.video is None:
         raise ClipkitError(f"{path.name} has no video to preview")
-    return {"seconds": SEGMENT_SECONDS, "count": segment_count(info.duration), "duration": float(info.duration),
-            "mime": segment_mime(bool(info.audio))}
+    return _player(info)
 
 
 async def segments(request: Request) -> Response:

@@ -30,10 +30,10 @@ PROXY_HEIGHT = 360
 #: x264 preset of the proxy: the player waits for it on an episode's first opening, so speed over size —
 #: bench/README.md (studio): ultrafast made it 2.0–3.1× faster than veryfast (chaplin, a 45-min episode), 2.3–2.8× bigger.
 PROXY_PRESET = "ultrafast"
-#: Seconds of episode in one player segment: the first picture waits for one segment to be made (about 1.5 s for 10 s
-#: of a 1080p episode on a loaded 2-core machine, 3 s for 20 s — bench/README.md), and playback needs each made
-#: before the previous one has played.
-SEGMENT_SECONDS = 10
+#: Seconds of episode in one player segment: the first picture waits for one segment to be made (for a 1080p H.264
+#: episode on a loaded 2-core machine about 1.0 s for 5 s, 1.6 s for 10 s, 3 s for 20 s — bench/README.md), and
+#: playback needs the next made while one plays (5 s are made in about 1 s).
+SEGMENT_SECONDS = 5
 #: The segments' codecs for ``MediaSource.isTypeSupported``: x264 ultrafast writes Constrained Baseline (no CABAC,
 #: no B-frames), level 3.0 at 360 lines; AAC-LC.
 SEGMENT_VIDEO_CODEC = "avc1.42C01E"

@@ -12,8 +12,8 @@ export async function openPlayer(video, ep, note) {
   video.removeAttribute("src");
   video.load();
   note.textContent = "";
-  let info = null;
-  try { info = (await getJSON(`/api/episodes/${ep.id}/segments`)).data; } catch (e) { info = null; }
+  let info = ep.player;  // the segments' length, count and type, from the episode list (else asked for)
+  if (!info) try { info = (await getJSON(`/api/episodes/${ep.id}/segments`)).data; } catch (e) { info = null; }
   if (me.stopped) return;
   if (info && window.MediaSource && MediaSource.isTypeSupported(info.mime)) playSegments(video, ep.id, info, me, note);
   else loadProxy(video, ep.id, me, note);
@@ -26,16 +26,22 @@ function playSegments(video, id, info, me, note) {
     URL.revokeObjectURL(video.src);
     ms.duration = info.duration;  // the native seek bar spans the whole episode
     const sb = ms.addSourceBuffer(info.mime);
-    const asked = new Set();  // segments fetched or in the buffer
-    let chain = Promise.resolve();  // appends, one after another
+    const done = new Set();  // segments appended (forgotten again once the browser has evicted them)
+    const loading = new Map();  // segment → the AbortController of its fetch
+    let chain = Promise.resolve();  // appends, one after another, in the order the segments arrive
+    const has = (t) => {
+      const b = sb.buffered;
+      for (let i = 0; i < b.length; i++) if (b.start(i) <= t && t < b.end(i)) return true;
+      return false;
+    };
 
     const appendOnce = (data) => new Promise((ok, bad) => {
-      const done = () => { sb.removeEventListener("error", fail); ok(); };
-      const fail = () => { sb.removeEventListener("updateend", done); bad(new Error("the browser refused a segment")); };
-      sb.addEventListener("updateend", done, { once: true });
+      const ended = () => { sb.removeEventListener("error", fail); ok(); };
+      const fail = () => { sb.removeEventListener("updateend", ended); bad(new Error("the browser refused a segment")); };
+      sb.addEventListener("updateend", ended, { once: true });
       sb.addEventListener("error", fail, { once: true });
       try { sb.appendBuffer(data); } catch (e) {
-        sb.removeEventListener("updateend", done); sb.removeEventListener("error", fail); bad(e);
+        sb.removeEventListener("updateend", ended); sb.removeEventListener("error", fail); bad(e);
       }
     });
     const removeRange = (a, b) => new Promise((ok) => {
@@ -47,7 +53,6 @@ function playSegments(video, id, info, me, note) {
       const n = Math.floor(video.currentTime / S), keepFrom = (n - 1) * S, keepTo = (n + 6) * S;
       await removeRange(0, Math.max(0, keepFrom));
       await removeRange(Math.min(keepTo, ms.duration), ms.duration);
-      for (const k of [...asked]) if (k < n - 1 || k >= n + 6) asked.delete(k);
     };
     const append = async (n, data) => {
       if (me.stopped || ms.readyState === "closed") return;
@@ -57,23 +62,33 @@ function playSegments(video, id, info, me, note) {
         await evict(); sb.timestampOffset = n * S; await appendOnce(data);
       }
       if (n === info.count - 1 && ms.readyState === "open" && !sb.updating) ms.endOfStream();
+      done.add(n);
       if (n === Math.floor(video.currentTime / S)) want(n + 1);  // the next, before it is needed
     };
     const want = (n) => {
-      if (me.stopped || n < 0 || n >= info.count || asked.has(n)) return;
-      asked.add(n);
-      const got = fetch(`/api/episodes/${id}/segments/${n}.mp4`, { credentials: "same-origin" }).then((r) => {
+      if (me.stopped || n < 0 || n >= info.count || done.has(n) || loading.has(n)) return;
+      const ctl = new AbortController();
+      loading.set(n, ctl);
+      const forget = () => { if (loading.get(n) === ctl) loading.delete(n); };
+      fetch(`/api/episodes/${id}/segments/${n}.mp4`, { credentials: "same-origin", signal: ctl.signal }).then((r) => {
         if (!r.ok) throw new Error(`HTTP ${r.status}`);
         return r.arrayBuffer();
-      });
-      chain = chain.then(() => got).then((data) => append(n, data)).catch((e) => {
-        asked.delete(n);
-        if (!me.stopped) note.textContent = `The preview could not load ${n * S}–${(n + 1) * S} s: ${e.message}`;
+      }).then((data) => {
+        const step = chain.then(() => append(n, data));
+        chain = step.catch(() => {});
+        return step;
+      }).then(() => { forget(); done.add(n); }, (e) => {
+        forget();
+        if (e.name !== "AbortError" && !me.stopped) note.textContent = `The preview could not load ${n * S}–${(n + 1) * S} s: ${e.message}`;
       });
     };
-    const need = () => {
-      if (me.stopped) return;
+    const need = (ev) => {
+      if (me.stopped || ms.readyState === "closed") return;
       const t = video.currentTime, n = Math.min(Math.floor(t / S), info.count - 1);
+      for (const k of [...done]) if (!has(Math.min(k * S + S / 2, (k * S + info.duration) / 2))) done.delete(k);  // evicted
+      if (ev && ev.type === "seeking") {  // a seek elsewhere: what was on its way for the old place is not waited for
+        for (const [k, ctl] of loading) if (k !== n && k !== n + 1) { ctl.abort(); loading.delete(k); }
+      }
       want(n);
       if (t - n * S > S / 3) want(n + 1);
     };
