@@ -115,3 +115,39 @@ def test_each_frame_gets_a_palette_refined_on_its_own_colours():
         err[local] = float(np.mean([np.abs(p - f.astype(np.int16)).mean() for p, f in zip(played, frames)]))
         assert all((p[2:12, 2:12] == 255).all() for p in played)
     assert err[True] < 0.75 * err[False], err
+
+
+def _grainy_frames(n: int = 12, w: int = 192, h: int = 96) -> list[np.ndarray]:
+    """A still grey gradient under fresh film grain on every frame (σ 6 at twice the size, area-scaled
+    down as the decoder scales) and the old film's flicker (±3 levels, frame to frame)."""
+    rng = np.random.default_rng(14)
+    base = np.tile(np.linspace(40, 200, w), (h, 1))
+    frames = []
+    for k in range(n):
+        grain = rng.normal(0, 6, (2 * h, 2 * w)).reshape(h, 2, w, 2).mean(axis=(1, 3))
+        g = np.clip(np.rint(base + grain + (3 if k % 2 else -3)), 0, 255).astype(np.uint8)
+        frames.append(np.repeat(g[..., None], 3, axis=2))
+    return frames
+
+
+def _encode(frames: list[np.ndarray], **options) -> bytes:
+    buf = io.BytesIO()
+    encode_gif(frames, [7] * len(frames), buf, GifOptions(**options))
+    return buf.getvalue()
+
+
+def test_grain_is_written_as_runs_within_a_small_step_of_the_source():
+    """On grain, rewritten pixels join their left neighbour's run when its colour is within half the
+    tolerance: a smaller file, each played pixel still within tolerance + that step of its source."""
+    frames = _grainy_frames()
+    off, on = _encode(frames, quality=90, runs=0), _encode(frames, quality=90)
+    assert len(on) < 0.9 * len(off), (len(on), len(off))
+    err = {k: [np.abs(p - f.astype(np.int16)) for p, f in zip(_played(d), frames)] for k, d in (("off", off), ("on", on))}
+    assert max(e.max() for e in err["on"]) <= 7 + 3 + 1  # tolerance 7 at quality 90, runs 3.5, palette rounding
+    assert np.mean([e.mean() for e in err["on"]]) < np.mean([e.mean() for e in err["off"]]) + 1.5
+
+
+def test_clean_footage_is_not_flattened_into_runs():
+    """A smooth gradient under a pan changes index seldom along its rows (not noise): written as without runs."""
+    for frames in (_smooth_frames("pan"), _rainbow_pan()):
+        assert _encode(frames, quality=90) == _encode(frames, quality=90, runs=0)

@@ -8,6 +8,15 @@ the canvas showing.  That stops dither shimmer on static areas and sensor
 noise from being re-encoded every frame, and makes the unchanged part almost
 free for LZW.  Only the bounding rectangle of rewritten pixels is stored; a
 frame with nothing rewritten is merged into the one before.
+
+Grain (film, sensor noise) makes the rewritten pixels a salt-and-pepper of
+indices that LZW codes at nearly a byte each.  With ``runs``, a rewritten
+pixel takes its left neighbour's colour when that is within ``runs`` of its
+source, which turns noise into runs along the rows.  A frame keeps these only
+when its written pixels change index at most pairs of neighbours (noise) and
+the runs remove one change in ten pairs: on grainy film they remove a third,
+on clean footage 1–3 % (where they would cost more quality than they save
+bytes), and a smooth gradient, which changes index seldom, is left alone.
 """
 
 from __future__ import annotations
@@ -26,6 +35,12 @@ DRIFT_BLOCK = 8
 DRIFT_SHARE = 0.2
 DRIFT_MIN = 1.0
 DRIFT_MAX = 2.0
+#: Runs are taken in a frame only when they remove at least this many index changes per pair of
+#: adjacent written pixels along its rows.
+RUNS_GAIN = 0.1
+#: ... and only in a frame whose written pixels change index at this share of the pairs or more
+#: (noise; measured: grainy film 0.83, clean animation 0.44–0.48, a smooth gradient 0.23).
+RUNS_NOISY = 0.6
 
 
 @dataclass(frozen=True)
@@ -48,11 +63,30 @@ def _max_abs_diff(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.maximum(np.maximum(d[..., 0], d[..., 1]), d[..., 2])
 
 
+def _breaks(out: np.ndarray, write: np.ndarray) -> int:
+    """How often the index changes between horizontally adjacent written pixels (what LZW pays for)."""
+    both = write[:, 1:] & write[:, :-1]
+    return int(np.count_nonzero((out[:, 1:] != out[:, :-1]) & both))
+
+
+def _extend_runs(out: np.ndarray, source: np.ndarray, palette: np.ndarray, write: np.ndarray, limit: float) -> None:
+    """Written pixels take their left neighbour's index when that colour is within ``limit`` of their
+    source (each channel), in place: noise flattened along rows into runs LZW codes in few bytes."""
+    pal = palette.astype(np.int16)
+    src = source.astype(np.int16)
+    for x in range(1, out.shape[1]):
+        left = out[:, x - 1]
+        ok = write[:, x] & write[:, x - 1]
+        ok &= np.abs(pal[left] - src[:, x]).max(axis=1) <= limit
+        out[ok, x] = left[ok]
+
+
 class Canvas:
     """What has been shown so far; turns each new frame into a :class:`Change`."""
 
-    def __init__(self, tolerance: float = 0.0) -> None:
+    def __init__(self, tolerance: float = 0.0, runs: float = 0.0) -> None:
         self.tolerance = float(tolerance)
+        self.runs = float(runs)  # 0: off; else the limit of _extend_runs, used where it pays (noise)
         self.drift = min(DRIFT_MAX, max(DRIFT_MIN, self.tolerance * DRIFT_SHARE))
         self.shown: np.ndarray | None = None  # the colour the viewer sees, packed 0xRRGGBB
         self.basis: np.ndarray | None = None  # source RGB each shown pixel was made from
@@ -94,9 +128,17 @@ class Canvas:
             return None
         cols = np.flatnonzero(write.any(axis=0))
         y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-        np.copyto(self.shown, new, where=write)
         box = write[y0:y1, x0:x1]
         out = indices[y0:y1, x0:x1].copy()
+        if self.runs > 0:
+            flat = out.copy()
+            _extend_runs(flat, source[y0:y1, x0:x1], palette, box, self.runs)
+            pairs = max(1, int(np.count_nonzero(box[:, 1:] & box[:, :-1])))
+            before = _breaks(out, box)
+            if before >= RUNS_NOISY * pairs and before - _breaks(flat, box) >= RUNS_GAIN * pairs:  # noise: runs pay
+                out = flat
+                new[y0:y1, x0:x1] = np.take(self._pack(palette), out)
+        np.copyto(self.shown, new, where=write)
         transparent = not box.all()
         if transparent:
             out[~box] = transparent_index

@@ -28,6 +28,9 @@ from .writer import GifWriter
 __all__ = ["GifOptions", "GifResult", "encode_gif", "tolerance_for"]
 
 
+#: The colour step (share of the tolerance) a noisy frame's pixel may take to join its left neighbour's run.
+RUNS_SHARE = 0.5
+
 #: Threads remapping frames ahead of the diff/LZW loop (numpy and Pillow release the GIL).
 _WORKERS = 2
 
@@ -49,6 +52,9 @@ class GifOptions:
     loop: int | None = 0  # None: play once (no loop block); 0 forever; N more repeats
     reserve_colors: tuple[tuple[int, int, int], ...] = ()
     per_scene_palette: bool = True
+    # Noisy frames: a written pixel takes its left neighbour's colour when within this (0–255) of its
+    # source (diff.py; None: RUNS_SHARE of the quality's tolerance, 0: off).
+    runs: float | None = None
     frame_palettes: bool = True  # each frame its own (local) palette: the shot's refined on the frame (refine.py)
 
 
@@ -79,7 +85,8 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
 
     start = fp.tell() if fp.seekable() else 0
     writer = GifWriter(fp, w, h, _with_slot(palettes[main]), options.loop)
-    canvas = Canvas(tolerance_for(options.quality))
+    tolerance = tolerance_for(options.quality)
+    canvas = Canvas(tolerance, runs=tolerance * RUNS_SHARE if options.runs is None else options.runs)
     pending: list = []  # the last change, held until its delay is final
     written = 0
 
