@@ -131,12 +131,13 @@ class FrameStore:
 
     def _write(self, image: np.ndarray) -> int:
         if self._fd[0] is None:
-            self._fd[0] = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+            flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+            self._fd[0] = os.open(self._path, flags, 0o600)
         offset, data = self._end, memoryview(image).cast("B")
         with self._spill.writing():
             done = 0
             while done < len(data):
-                done += os.pwrite(self._fd[0], data[done:], offset + done)
+                done += _pwrite(self._fd[0], data[done:], offset + done)
         self._end += len(data)
         self._spill.spilled += len(data)
         return offset
@@ -153,9 +154,9 @@ class FrameStore:
                 return cached
         offset, shape = slot
         n = int(np.prod(shape))
-        data = os.pread(self._fd[0], n, offset)
+        data = _pread(self._fd[0], n, offset)
         while len(data) < n:  # a short read (a signal): the rest
-            more = os.pread(self._fd[0], n - len(data), offset + len(data))
+            more = _pread(self._fd[0], n - len(data), offset + len(data))
             if not more:
                 raise OSError(errno.EIO, f"temporary frame file {self._path} ended early")
             data += more
@@ -171,6 +172,26 @@ class FrameStore:
         self._slots.clear()
         self._cache.clear()
         self._closer()
+
+
+_SEEK = threading.Lock()
+
+
+def _pread(fd: int, n: int, offset: int) -> bytes:
+    """``os.pread``, or a seek and a read where there is none (Windows)."""
+    if hasattr(os, "pread"):
+        return os.pread(fd, n, offset)
+    with _SEEK:
+        os.lseek(fd, offset, os.SEEK_SET)
+        return os.read(fd, n)
+
+
+def _pwrite(fd: int, data: memoryview, offset: int) -> int:
+    if hasattr(os, "pwrite"):
+        return os.pwrite(fd, data, offset)
+    with _SEEK:
+        os.lseek(fd, offset, os.SEEK_SET)
+        return os.write(fd, data)
 
 
 class Frames(Sequence):
