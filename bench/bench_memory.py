@@ -2,7 +2,7 @@
 
 Goal: peak RSS independent of the clip's length beyond a fixed budget — a 60 s
 GIF at 1080 px under 1 GB, 30 s at 540 px under 400 MB.  Frames beyond
-``frame_memory`` (200 MB) go to a private temporary file (media/spill.py).
+``frame_memory`` (100 MB) go to a private temporary file (media/spill.py).
 Each case runs `python -m clipkit gif` in its own process and reads its peak
 RSS from the kernel (``os.wait4``: ``ru_maxrss`` of that process; the ffmpeg
 decoding for it is a separate process, not counted).  One run each; CPU

@@ -152,7 +152,7 @@ class GifSettings:
     webp_quality: int = setting(75, min=0, max=100)  # quality of the animated WebP sibling
     per_scene_palette: bool = True  # a palette per shot when the clip crosses a cut
     naming: str = "{stem}_{start}_{end}"  # default output name: {stem} {start} {end}
-    frame_memory: int = setting(200_000_000, min=0, size=True, same_output=True)  # bytes of frames kept in memory; the rest go to a temporary file (TMPDIR), so memory does not grow with length
+    frame_memory: int = setting(100_000_000, min=0, size=True, same_output=True)  # bytes of frames kept in memory; the rest go to a temporary file (TMPDIR), so memory does not grow with length
 
 
 
