@@ -32,14 +32,14 @@ def _order(driver, _by=None):
 
 #: The mean grey of the player's picture and of a thumbnail of the same episode time, each at 32×18.
 GREYS = """
-const [url, done] = [arguments[0], arguments[arguments.length - 1]];
+const [url, shift, done] = arguments;
 const grey = (src) => { const c = document.createElement('canvas'); c.width = 32; c.height = 18;
   const g = c.getContext('2d'); g.drawImage(src, 0, 0, 32, 18);
   return [...g.getImageData(0, 0, 32, 18).data].filter((_, i) => i % 4 !== 3); };
 const v = document.getElementById('video'), img = new Image();
 const at = v.currentTime, here = grey(v);
 img.onload = () => done([at, here, grey(img)]);
-img.src = url + '?t=' + at.toFixed(3);
+img.src = url + '?t=' + (at + shift).toFixed(3);
 """
 
 
@@ -61,11 +61,18 @@ def _player(driver, studio, wait):
         time.sleep(0.15)
     WebDriverWait(driver, 120).until(lambda d: d.execute_script(f"return {video}.currentTime") > 53.5)
     driver.execute_script(f"{video}.pause()")
-    at, here, thumb = driver.execute_async_script(GREYS, "/api/episodes/0/thumb.jpg")
-    _, _, other = driver.execute_async_script(GREYS.replace("at.toFixed(3)", "(at - 20).toFixed(3)"),
-                                              "/api/episodes/0/thumb.jpg")
+    thumb = "/api/episodes/0/thumb.jpg"
+    at, here, same = driver.execute_async_script(GREYS, thumb, 0)
+    _, _, other = driver.execute_async_script(GREYS, thumb, -20)
     diff = lambda a, b: sum(abs(x - y) for x, y in zip(a, b)) / len(a)  # noqa: E731
-    assert 53.5 < at < 60 and diff(here, thumb) < diff(here, other) / 2, (at, diff(here, thumb), diff(here, other))
+    assert 53.5 < at < 60 and diff(here, same) < diff(here, other) / 2, (at, diff(here, same), diff(here, other))
+    # 10 ms after the cut at 8 s (inside a segment): the new shot's first frame, not the last of the one before
+    driver.execute_script(f"{video}.currentTime = 8.01")
+    wait.until(lambda d: d.execute_script(f"const v = {video}; return !v.seeking && v.readyState >= 2"))
+    time.sleep(0.3)
+    at, here, same = driver.execute_async_script(GREYS, thumb, 0)
+    _, _, before = driver.execute_async_script(GREYS, thumb, -0.05)
+    assert abs(at - 8.01) < 1e-6 and diff(here, same) < diff(here, before) / 2, (diff(here, same), diff(here, before))
     ep = studio.episodes[0]
     assert not proxy_path(ep).exists() and not [k for k in studio.proxies if not isinstance(k, tuple)]
     wait.until(lambda d: d.execute_script(f"return {video}.readyState") >= 1)

@@ -261,6 +261,12 @@ def test_player_segments(app, truth, tmp_path, monkeypatch):
     audio = [line.split(",") for line in out.stdout.decode().splitlines() if line.startswith("1,")]
     assert int(video[0][1]) == 0 and len(video) == SEGMENT_SECONDS * truth["fps"]  # starts at 0, whole frames of 1/24 s
     assert audio and int(audio[0][1]) == 0
+    # the packets' own times (what the browser's MSE reads, not rounded to frames by a decoder): frame k at k/24 s
+    out = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(seg), "-map", "0:v", "-c", "copy", "-f", "framemd5", "-"],
+                         capture_output=True, check=True).stdout.decode()
+    tb = Fraction(next(line for line in out.splitlines() if line.startswith("#tb 0:")).split()[-1])
+    pts = [int(line.split(",")[1]) * tb for line in out.splitlines() if line.startswith("0,")]
+    assert pts == [Fraction(k, truth["fps"]) for k in range(len(pts))], pts[:3]
 
     def grey(image):
         return image.convert("L").resize((64, 36))

@@ -105,7 +105,7 @@ def segment_mime(audio: bool) -> str:
 
 
 def segment_path(video: Path, number: int) -> Path:
-    return _cache_dir() / "segments" / f"{_key(video, 's1')}-{SEGMENT_SECONDS}s-{number:05d}.mp4"
+    return _cache_dir() / "segments" / f"{_key(video, 's2')}-{SEGMENT_SECONDS}s-{number:05d}.mp4"
 
 
 def _make_segment(video: Path, number: int, target: Path) -> None:
@@ -116,7 +116,9 @@ def _make_segment(video: Path, number: int, target: Path) -> None:
     start = number * SEGMENT_SECONDS  # an int: the input seek is exact (decoded from the keyframe before it)
     with atomic_path(target) as tmp:
         run_ffmpeg(["-ss", str(start), "-i", video, "-t", str(SEGMENT_SECONDS), *_picture_args(),
-                    "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", "-y", tmp],
+                    # -use_editlist 1: else the fragmenting muxer shifts every track by the AAC priming (21 ms)
+                    # and the picture lags the episode time by that much in the player
+                    "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-use_editlist", "1", "-f", "mp4", "-y", tmp],
                    what=f"making the studio's preview of {start}–{start + SEGMENT_SECONDS} s")
 
 
