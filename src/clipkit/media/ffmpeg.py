@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import MediaError
 
-__all__ = ["ffmpeg_exe", "ffmpeg_command", "run_ffmpeg", "start_ffmpeg", "check_exit", "last_line", "framemd5_packets", "FFMPEG_QUIET"]
+__all__ = ["ffmpeg_exe", "ffmpeg_identity", "ffmpeg_command", "run_ffmpeg", "start_ffmpeg", "check_exit", "last_line", "framemd5_packets", "FFMPEG_QUIET"]
 
 #: Flags every clipkit ffmpeg call starts with.
 FFMPEG_QUIET = ("-hide_banner", "-nostdin", "-loglevel", "error")
@@ -33,6 +33,17 @@ def ffmpeg_exe() -> str:
     import imageio_ffmpeg  # a dependency of the package; imported here, when ffmpeg is first needed
 
     return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def ffmpeg_identity() -> str:
+    """Which ffmpeg binary runs, for cache keys: its path, size and modification time (a new
+    imageio-ffmpeg or another ``CLIPKIT_FFMPEG`` gives another identity)."""
+    exe = ffmpeg_exe()
+    try:
+        st = os.stat(exe)
+    except OSError:
+        return exe
+    return f"{exe}|{st.st_size}|{st.st_mtime_ns}"
 
 
 def ffmpeg_command(args: Sequence[str | os.PathLike], *, loglevel: str = "error") -> list[str]:

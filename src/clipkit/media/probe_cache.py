@@ -35,9 +35,9 @@ _CODE = ("probe.py", "timing.py", "streams.py", "interlace.py", "tsindex.py", "f
 @functools.cache
 def _code_hash() -> str:
     from .. import __version__
-    from .ffmpeg import ffmpeg_exe
+    from .ffmpeg import ffmpeg_identity
 
-    h = hashlib.sha256(f"{__version__}|{ffmpeg_exe()}".encode())
+    h = hashlib.sha256(f"{__version__}|{ffmpeg_identity()}".encode())
     here = Path(__file__).parent
     for name in _CODE:
         h.update((here / name).read_bytes())
