@@ -286,3 +286,29 @@ def test_player_segments(app, truth, tmp_path, monkeypatch):
         same = grey(Image.fromarray(frame_at(episode, start + t).image))
         other = grey(Image.fromarray(frame_at(episode, start + t + (1 if t < into else -1)).image))
         assert diff(here, same) < diff(here, other) / 3, t
+
+
+def test_segments_have_sound_past_a_short_audio_track(tmp_path, monkeypatch):
+    """An episode whose sound stops early (12 s of picture, 3 s of sound): every segment still has both tracks for its
+    whole length (silence), else the player's buffered time (where both have data) would end and playback stall."""
+    import subprocess
+
+    from clipkit.media.ffmpeg import ffmpeg_exe, run_ffmpeg
+    from clipkit.studio.server import Studio, make_app
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    ep = tmp_path / "short-sound.mkv"
+    run_ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24:d=12", "-f", "lavfi", "-i", "sine=d=3",
+                "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-y", ep], what="the test episode")
+    studio = Studio(episodes=(ep.resolve(),), output=tmp_path)
+    with TestClient(make_app(studio, token=TOKEN, port=PORT), base_url=BASE, headers={"x-clipkit-token": TOKEN}) as c:
+        assert c.get("/api/episodes/0/segments").json()["count"] == 3
+        for n, length in ((0, 5), (1, 5), (2, 2)):
+            seg = tmp_path / f"seg{n}.mp4"
+            seg.write_bytes(c.get(f"/api/episodes/0/segments/{n}.mp4").content)
+            out = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(seg), "-map", "0:a", "-c", "copy", "-f", "framemd5", "-"],
+                                 capture_output=True, check=True).stdout.decode()
+            tb = Fraction(next(line for line in out.splitlines() if line.startswith("#tb 0:")).split()[-1])
+            packets = [line.split(",") for line in out.splitlines() if line.startswith("0,")]
+            end = (int(packets[-1][1]) + int(packets[-1][3])) * tb if packets else 0
+            assert length - Fraction(1, 10) <= end <= length + Fraction(1, 10), (n, float(end))

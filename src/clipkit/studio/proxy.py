@@ -105,7 +105,7 @@ def segment_mime(audio: bool) -> str:
 
 
 def segment_path(video: Path, number: int) -> Path:
-    return _cache_dir() / "segments" / f"{_key(video, 's2')}-{SEGMENT_SECONDS}s-{number:05d}.mp4"
+    return _cache_dir() / "segments" / f"{_key(video, 's3')}-{SEGMENT_SECONDS}s-{number:05d}.mp4"
 
 
 def _make_segment(video: Path, number: int, target: Path) -> None:
@@ -115,7 +115,9 @@ def _make_segment(video: Path, number: int, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     start = number * SEGMENT_SECONDS  # an int: the input seek is exact (decoded from the keyframe before it)
     with atomic_path(target) as tmp:
-        run_ffmpeg(["-ss", str(start), "-i", video, "-t", str(SEGMENT_SECONDS), *_picture_args(),
+        # apad + -shortest: sound (silence) in every segment, also past the end of a shorter audio track — the
+        # player's buffered time is where both tracks have data, so a segment without sound would stall it
+        run_ffmpeg(["-ss", str(start), "-i", video, "-t", str(SEGMENT_SECONDS), *_picture_args(), "-af", "apad", "-shortest",
                     # -use_editlist 1: else the fragmenting muxer shifts every track by the AAC priming (21 ms)
                     # and the picture lags the episode time by that much in the player
                     "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-use_editlist", "1", "-f", "mp4", "-y", tmp],
