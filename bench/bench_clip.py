@@ -41,7 +41,9 @@ from clipkit.media.frames import frame_at, read_frames
 from clipkit.media.probe import probe
 from clipkit.sample import make_sample
 
-MEDIA = Path(__file__).resolve().parents[1].parent.parent / "shared" / "media"
+from media_dir import real_media  # bench/media_dir.py: ../shared/media or $CLIPKIT_MEDIA
+
+MEDIA = real_media()
 REAL = [("chaplin.mp4", "2.5", "5"), ("big_buck_bunny_0_30.webm", "11.0", "6"),
         ("video_with_failing_audio.mp4", "3.0", "5"), ("fire2.mp4", "0.3", "2")]
 

@@ -39,6 +39,8 @@ from clipkit.media.ffmpeg import ffmpeg_exe
 from clipkit.media.frames import read_frames
 from clipkit.sample import make_sample
 
+from media_dir import real_media  # bench/media_dir.py: ../shared/media or $CLIPKIT_MEDIA
+
 CACHE = Path(os.environ.get("CLIPKIT_BENCH_CACHE", Path(tempfile.gettempdir()) / "clipkit-bench"))
 
 
@@ -340,7 +342,7 @@ def bench_speed() -> None:
           f"on {os.cpu_count()} cores; output {out.stat().st_size / 1000:.0f} KB")
 
 
-REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "media"
+REAL = real_media()
 #: Real footage (../shared/media): FILE, START, SECONDS, label.
 REAL_CLIPS = [
     ("big_buck_bunny_0_30.webm", Fraction(4), Fraction(5), "bunny pan"),

@@ -30,7 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 
-CLIP = Path("/work/shared/media/big_buck_bunny_0_30.webm")
+from media_dir import real_media  # bench/media_dir.py: ../shared/media or $CLIPKIT_MEDIA
+
+CLIP = real_media() / "big_buck_bunny_0_30.webm"
 
 
 def peak_rss(args: list[str], src: str | None = None) -> tuple[float, float, float]:

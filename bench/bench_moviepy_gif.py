@@ -33,7 +33,9 @@ from PIL import Image
 from clipkit.moviepy import write_gif
 from clipkit.sample import make_sample
 
-MEDIA = Path("/work/shared/media")
+from media_dir import real_media  # bench/media_dir.py: ../shared/media or $CLIPKIT_MEDIA
+
+MEDIA = real_media()
 WIDTH = 480
 
 

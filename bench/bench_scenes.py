@@ -44,6 +44,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from media_dir import real_media  # bench/media_dir.py: ../shared/media or $CLIPKIT_MEDIA
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))  # scenes_media: the generated clips and their truth
 
@@ -158,7 +160,7 @@ def long_file(minutes: int) -> tuple[Path, dict]:
     return path, {"cuts": cuts, "transitions": transitions, "fps": 24}
 
 
-MEDIA = Path(os.environ.get("CLIPKIT_MEDIA", HERE.parent.parent.parent / "shared" / "media"))
+MEDIA = real_media()
 #: The truth of the real clips, from ../shared/media/README.md (checked by eye on contact sheets).
 REAL = {
     "big_buck_bunny_0_30.webm": {"cuts": [11.795, 15.67, 22.961], "fps": 24,

@@ -35,6 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
+from media_dir import real_media  # bench/media_dir.py: ../shared/media or $CLIPKIT_MEDIA
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -42,7 +44,7 @@ from clipkit.media.ffmpeg import ffmpeg_exe  # noqa: E402
 from clipkit.media.frames import frame_at, read_frames  # noqa: E402
 from clipkit.media.probe import probe  # noqa: E402
 
-SHARED = ROOT.parent.parent / "shared" / "media"
+SHARED = real_media()
 if not SHARED.exists():
     SHARED = Path("/work/shared/media")
 W = 64
