@@ -73,12 +73,17 @@ def _extend_runs(out: np.ndarray, source: np.ndarray, palette: np.ndarray, write
     """Written pixels take their left neighbour's index when that colour is within ``limit`` of their
     source (each channel), in place: noise flattened along rows into runs LZW codes in few bytes."""
     pal = palette.astype(np.int16)
-    src = source.astype(np.int16)
-    for x in range(1, out.shape[1]):
-        left = out[:, x - 1]
-        ok = write[:, x] & write[:, x - 1]
-        ok &= np.abs(pal[left] - src[:, x]).max(axis=1) <= limit
-        out[ok, x] = left[ok]
+    # column by column (each depends on the one before), so work on the transposes: a column is one contiguous row
+    cols = np.ascontiguousarray(out.T)
+    src = np.ascontiguousarray(source.transpose(1, 0, 2)).astype(np.int16)
+    wr = np.ascontiguousarray(write.T)
+    pairs = wr[1:] & wr[:-1]
+    for x in range(1, cols.shape[0]):
+        left = cols[x - 1]
+        d = np.abs(pal[left] - src[x])
+        ok = pairs[x - 1] & (d[:, 0] <= limit) & (d[:, 1] <= limit) & (d[:, 2] <= limit)
+        cols[x, ok] = left[ok]
+    out[...] = cols.T
 
 
 class Canvas:
@@ -131,13 +136,14 @@ class Canvas:
         box = write[y0:y1, x0:x1]
         out = indices[y0:y1, x0:x1].copy()
         if self.runs > 0:
-            flat = out.copy()
-            _extend_runs(flat, source[y0:y1, x0:x1], palette, box, self.runs)
             pairs = max(1, int(np.count_nonzero(box[:, 1:] & box[:, :-1])))
             before = _breaks(out, box)
-            if before >= RUNS_NOISY * pairs and before - _breaks(flat, box) >= RUNS_GAIN * pairs:  # noise: runs pay
-                out = flat
-                new[y0:y1, x0:x1] = np.take(self._pack(palette), out)
+            if before >= RUNS_NOISY * pairs:  # noise: runs may pay (on clean footage they are not even tried)
+                flat = out.copy()
+                _extend_runs(flat, source[y0:y1, x0:x1], palette, box, self.runs)
+                if before - _breaks(flat, box) >= RUNS_GAIN * pairs:
+                    out = flat
+                    new[y0:y1, x0:x1] = np.take(self._pack(palette), out)
         np.copyto(self.shown, new, where=write)
         transparent = not box.all()
         if transparent:
