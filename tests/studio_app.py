@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -50,3 +51,27 @@ def serve(app, port: int, *, lifespan: str = "on"):
             return server, thread
         time.sleep(0.05)
     raise RuntimeError("uvicorn did not start")
+
+
+@contextlib.contextmanager
+def serving(app, port: int, *, lifespan: str = "on"):
+    """:func:`serve` for the length of a ``with`` block; the server is stopped after it."""
+    server, thread = serve(app, port, lifespan=lifespan)
+    try:
+        yield server
+    finally:
+        server.should_exit = True
+        thread.join(15)
+
+
+@contextlib.contextmanager
+def served_studio(sample: Path, tmp: Path, monkeypatch):
+    """A studio over the sample on a real uvicorn at a free port, its caches (player segments, scene cache,
+    thumbnails) under ``tmp``/cache; yields (studio, port)."""
+    from clipkit.studio.server import free_port
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp / "cache"))
+    port = free_port()
+    studio, app = make_studio(sample, tmp, port=port)
+    with serving(app, port):
+        yield studio, port

@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 from browser import start_chromium  # noqa: E402
-from studio_app import HOSTILE, TOKEN, make_studio, serve  # noqa: E402
+from studio_app import HOSTILE, TOKEN, served_studio  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -185,22 +185,15 @@ def _flow(driver, studio, truth, tmp_path, port):
 
 
 def test_studio_flow_in_chromium(sample, truth, tmp_path, monkeypatch):
-    from clipkit.studio.server import free_port
-
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the proxy video, scene cache, thumbnails
-    port = free_port()
-    studio, app = make_studio(sample, tmp_path, port=port)
-    server, thread = serve(app, port)
-    driver = start_chromium(tmp_path / "profile")
-    try:
-        taken = _flow(driver, studio, truth, tmp_path, port)
-        if os.environ.get("CLIPKIT_SCREENSHOTS"):
-            for path in taken:
-                shutil.copy(path, os.environ["CLIPKIT_SCREENSHOTS"])
-    finally:
-        driver.quit()
-        server.should_exit = True
-        thread.join(15)
+    with served_studio(sample, tmp_path, monkeypatch) as (studio, port):
+        driver = start_chromium(tmp_path / "profile")
+        try:
+            taken = _flow(driver, studio, truth, tmp_path, port)
+            if os.environ.get("CLIPKIT_SCREENSHOTS"):
+                for path in taken:
+                    shutil.copy(path, os.environ["CLIPKIT_SCREENSHOTS"])
+        finally:
+            driver.quit()
 
 
 def test_player_falls_back_to_the_whole_file_proxy(sample, tmp_path, monkeypatch):
@@ -210,28 +203,22 @@ def test_player_falls_back_to_the_whole_file_proxy(sample, tmp_path, monkeypatch
     from selenium.webdriver.support.ui import WebDriverWait
 
     from clipkit.studio.proxy import proxy_path
-    from clipkit.studio.server import free_port
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    port = free_port()
-    studio, app = make_studio(sample, tmp_path, port=port)
-    server, thread = serve(app, port)
-    driver = start_chromium(tmp_path / "profile")
-    try:
-        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
-                               {"source": "MediaSource.isTypeSupported = () => false;"})
-        driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
-        WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
-        driver.find_element(By.CSS_SELECTOR, "#episode-list li[data-id='0']").click()
-        video = "document.getElementById('video')"
-        WebDriverWait(driver, 180).until(lambda d: d.execute_script(f"return {video}.readyState >= 2"))
-        assert driver.execute_script(f"return {video}.src").endswith("/api/episodes/0/proxy.mp4")
-        assert proxy_path(studio.episodes[0]).exists()
-        assert not list((tmp_path / "cache").rglob("*-00000.mp4"))  # no segment was asked for
-        driver.execute_script(f"const v = {video}; v.muted = true; v.currentTime = 52.5; v.play()")
-        WebDriverWait(driver, 60).until(lambda d: d.execute_script(f"return {video}.currentTime") > 53.5)
-        assert abs(driver.execute_script(f"return {video}.duration") - 60) < 0.5
-    finally:
-        driver.quit()
-        server.should_exit = True
-        thread.join(15)
+    with served_studio(sample, tmp_path, monkeypatch) as (studio, port):
+        driver = start_chromium(tmp_path / "profile")
+        try:
+            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                                   {"source": "MediaSource.isTypeSupported = () => false;"})
+            driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
+            WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
+            driver.find_element(By.CSS_SELECTOR, "#episode-list li[data-id='0']").click()
+            video = "document.getElementById('video')"
+            WebDriverWait(driver, 180).until(lambda d: d.execute_script(f"return {video}.readyState >= 2"))
+            assert driver.execute_script(f"return {video}.src").endswith("/api/episodes/0/proxy.mp4")
+            assert proxy_path(studio.episodes[0]).exists()
+            assert not list((tmp_path / "cache").rglob("*-00000.mp4"))  # no segment was asked for
+            driver.execute_script(f"const v = {video}; v.muted = true; v.currentTime = 52.5; v.play()")
+            WebDriverWait(driver, 60).until(lambda d: d.execute_script(f"return {video}.currentTime") > 53.5)
+            assert abs(driver.execute_script(f"return {video}.duration") - 60) < 0.5
+        finally:
+            driver.quit()

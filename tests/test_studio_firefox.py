@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 from firefox import ENTER, TAB, start_firefox  # noqa: E402
-from studio_app import TOKEN, make_studio, serve  # noqa: E402
+from studio_app import TOKEN, served_studio  # noqa: E402
 from test_studio_browser import DRAG  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -22,64 +22,57 @@ SET = "const e = document.getElementById(arguments[0]); e.value = arguments[1]; 
 
 
 def test_studio_flow_in_firefox(sample, truth, tmp_path, monkeypatch):
-    from clipkit.studio.server import free_port
-
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    port = free_port()
-    studio, app = make_studio(sample, tmp_path, port=port)
-    server, thread = serve(app, port)
-    ff = start_firefox(tmp_path / "profile")
-    try:
-        ff.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
-        assert "token" not in ff.current_url
-        ff.wait(lambda: ff.js("const i = document.querySelector('#episode-list img.poster');"
-                              "return i && i.complete && i.naturalWidth") == 240)
-        ff.click("#episode-list li[data-id='0']")
-        ff.wait(lambda: ff.js("return document.querySelectorAll('#shots li.shot').length") == len(truth["shots"]), 180)
-        ff.wait(lambda: ff.js("return [...document.querySelectorAll('#shots img')].every(i => i.complete && i.naturalWidth)"))
-        assert "dissolve" in ff.js("return [...document.querySelectorAll('#shots li.shot')].map(l => l.className).join(' ')")
-        ff.click("#shots li.shot:nth-child(2)")  # 8–15 s
-        assert ff.js("return [document.getElementById('in').value, document.getElementById('out').value]") == ["8.000", "15.000"]
-        ff.js(SET, "width", "120")
-        ff.js(SET, "fps", "5")
-        ff.wait(lambda: "35 frames" in ff.js("return document.getElementById('estimate').textContent"))
-        ff.click("#make")
-        ff.wait(lambda: len(ff.js(ORDER)) == 1, 240)
-        ff.click("#shots li.shot:nth-child(1)")
-        ff.js(SET, "kind", "still")
-        ff.click("#make")
-        ff.wait(lambda: len(ff.js(ORDER)) == 2, 240)
-        gif, still = ff.js(ORDER)
-        ff.js(DRAG, *[ff.find(f"#tray-list li[data-job='{j}']") for j in (still, gif)])  # still above the GIF
-        ff.wait(lambda: ff.js(ORDER) == [still, gif])
-        assert [i["job"] for i in studio.tray] == [still, gif]
-        ff.send_keys(f"#tray-list li[data-job='{still}'] .down", ENTER)  # and back, from the keyboard
-        ff.wait(lambda: ff.js(ORDER) == [gif, still])
-        ff.send_keys(f"#tray-list li[data-job='{gif}'] input.alt", "Shot <two> & more" + TAB)
-        ff.wait(lambda: studio.tray and studio.tray[0]["alt"] == "Shot <two> & more")
-        ff.click("#export")
-        ff.wait(lambda: ff.js("return document.getElementById('export-text').value"))
-        post = ff.js("return document.getElementById('export-text').value")
-        assert 'alt="Shot &lt;two&gt; &amp; more"' in post and post.index(".gif") < post.index(".png")
-        ff.click("#save-jobfile")
-        ff.wait(lambda: "clipkit batch" in ff.js("return document.getElementById('jobfile-state').textContent"))
-        assert (studio.output / "post.toml").is_file()
-        # the player: the proxy plays in Firefox too
-        ff.wait(lambda: ff.js("const v = document.getElementById('video'); return v.readyState >= 1 && v.duration"), 180)
-        assert abs(ff.js("return document.getElementById('video').duration") - 60) < 0.5
-        # segments through MSE where Firefox plays H.264 there (else the whole-file proxy): a seek far in plays on
-        mse = ff.js("return !!window.MediaSource && MediaSource.isTypeSupported('video/mp4; codecs=\"avc1.42C01E, mp4a.40.2\"')")
-        assert ff.js("return document.getElementById('video').src.startsWith('blob:')") == mse
-        ff.js("const v = document.getElementById('video'); v.muted = true; v.currentTime = 52.5; v.play()")
-        ff.wait(lambda: ff.js("return document.getElementById('video').currentTime") > 53.5, 120)
-        ff.js("document.getElementById('video').pause()")
-        assert ff.js("return document.title") == "clipkit studio"
-        ff.js("window.scrollTo(0, 0)")
-        shot = tmp_path / "studio-firefox.png"
-        ff.screenshot(shot)
-        if os.environ.get("CLIPKIT_SCREENSHOTS"):
-            shutil.copy(shot, os.environ["CLIPKIT_SCREENSHOTS"])
-    finally:
-        ff.quit()
-        server.should_exit = True
-        thread.join(15)
+    with served_studio(sample, tmp_path, monkeypatch) as (studio, port):
+        ff = start_firefox(tmp_path / "profile")
+        try:
+            ff.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
+            assert "token" not in ff.current_url
+            ff.wait(lambda: ff.js("const i = document.querySelector('#episode-list img.poster');"
+                                  "return i && i.complete && i.naturalWidth") == 240)
+            ff.click("#episode-list li[data-id='0']")
+            ff.wait(lambda: ff.js("return document.querySelectorAll('#shots li.shot').length") == len(truth["shots"]), 180)
+            ff.wait(lambda: ff.js("return [...document.querySelectorAll('#shots img')].every(i => i.complete && i.naturalWidth)"))
+            assert "dissolve" in ff.js("return [...document.querySelectorAll('#shots li.shot')].map(l => l.className).join(' ')")
+            ff.click("#shots li.shot:nth-child(2)")  # 8–15 s
+            assert ff.js("return [document.getElementById('in').value, document.getElementById('out').value]") == ["8.000", "15.000"]
+            ff.js(SET, "width", "120")
+            ff.js(SET, "fps", "5")
+            ff.wait(lambda: "35 frames" in ff.js("return document.getElementById('estimate').textContent"))
+            ff.click("#make")
+            ff.wait(lambda: len(ff.js(ORDER)) == 1, 240)
+            ff.click("#shots li.shot:nth-child(1)")
+            ff.js(SET, "kind", "still")
+            ff.click("#make")
+            ff.wait(lambda: len(ff.js(ORDER)) == 2, 240)
+            gif, still = ff.js(ORDER)
+            ff.js(DRAG, *[ff.find(f"#tray-list li[data-job='{j}']") for j in (still, gif)])  # still above the GIF
+            ff.wait(lambda: ff.js(ORDER) == [still, gif])
+            assert [i["job"] for i in studio.tray] == [still, gif]
+            ff.send_keys(f"#tray-list li[data-job='{still}'] .down", ENTER)  # and back, from the keyboard
+            ff.wait(lambda: ff.js(ORDER) == [gif, still])
+            ff.send_keys(f"#tray-list li[data-job='{gif}'] input.alt", "Shot <two> & more" + TAB)
+            ff.wait(lambda: studio.tray and studio.tray[0]["alt"] == "Shot <two> & more")
+            ff.click("#export")
+            ff.wait(lambda: ff.js("return document.getElementById('export-text').value"))
+            post = ff.js("return document.getElementById('export-text').value")
+            assert 'alt="Shot &lt;two&gt; &amp; more"' in post and post.index(".gif") < post.index(".png")
+            ff.click("#save-jobfile")
+            ff.wait(lambda: "clipkit batch" in ff.js("return document.getElementById('jobfile-state').textContent"))
+            assert (studio.output / "post.toml").is_file()
+            # the player: the proxy plays in Firefox too
+            ff.wait(lambda: ff.js("const v = document.getElementById('video'); return v.readyState >= 1 && v.duration"), 180)
+            assert abs(ff.js("return document.getElementById('video').duration") - 60) < 0.5
+            # segments through MSE where Firefox plays H.264 there (else the whole-file proxy): a seek far in plays on
+            mse = ff.js("return !!window.MediaSource && MediaSource.isTypeSupported('video/mp4; codecs=\"avc1.42C01E, mp4a.40.2\"')")
+            assert ff.js("return document.getElementById('video').src.startsWith('blob:')") == mse
+            ff.js("const v = document.getElementById('video'); v.muted = true; v.currentTime = 52.5; v.play()")
+            ff.wait(lambda: ff.js("return document.getElementById('video').currentTime") > 53.5, 120)
+            ff.js("document.getElementById('video').pause()")
+            assert ff.js("return document.title") == "clipkit studio"
+            ff.js("window.scrollTo(0, 0)")
+            shot = tmp_path / "studio-firefox.png"
+            ff.screenshot(shot)
+            if os.environ.get("CLIPKIT_SCREENSHOTS"):
+                shutil.copy(shot, os.environ["CLIPKIT_SCREENSHOTS"])
+        finally:
+            ff.quit()

@@ -14,7 +14,7 @@ pytest.importorskip("httpx")
 from starlette.testclient import TestClient  # noqa: E402
 
 from clipkit.studio.security import inside  # noqa: E402
-from studio_app import PORT, TOKEN, make_studio, serve  # noqa: E402
+from studio_app import PORT, TOKEN, make_studio, serving  # noqa: E402
 
 BASE = f"http://127.0.0.1:{PORT}"
 
@@ -101,8 +101,7 @@ def test_traversal_over_real_http(sample, tmp_path):
     (studio.output / "made.gif").write_bytes(b"GIF89a-made")
     (tmp_path / "secret.txt").write_text("TOP-SECRET", encoding="utf-8")
     os.symlink(tmp_path / "secret.txt", studio.output / "link.txt")
-    server, thread = serve(app, port, lifespan="off")
-    try:
+    with serving(app, port, lifespan="off"):
         def get(path):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             conn.putrequest("GET", path, skip_host=True)
@@ -122,9 +121,6 @@ def test_traversal_over_real_http(sample, tmp_path):
             status, body = get(path)
             assert status in (400, 403, 404), (path, status)
             assert b"TOP-SECRET" not in body and b"root:" not in body, path
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 
