@@ -104,9 +104,9 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
             pending.clear()
 
     k = 0
+    fixed = len({tuple(r) for r in options.reserve_colors})  # palette entries the refinement keeps (captions)
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         for (a, b), palette in zip(spans, palettes):
-            fixed = len({tuple(r) for r in options.reserve_colors})
             chain = FramePalettes(palette, fixed) if options.frame_palettes else None
             for frame, (indices, pal) in zip(frames[a:b], _remapped(pool, frames[a:b], palette, options.dither, reserved, chain)):
                 change = canvas.update(frame, indices, pal, len(pal))
