@@ -211,18 +211,52 @@ def test_audio_track_choice(tmp_path):
         make_clip(src, 0, 1, tmp_path / "a2.mp4", audio_track=2)
 
 
-def test_poster_is_the_one_sharp_frame_of_the_middle_at_full_size(tmp_path):
-    """Blurred picture except for 1/12 s at 2.2 s: the poster (ranked on small frames) is that frame, full size."""
+@pytest.mark.parametrize("route", ["encode tap", "read from the clip"])
+def test_poster_is_the_one_sharp_frame_of_the_middle_at_full_size(tmp_path, monkeypatch, route):
+    """Blurred picture except for 1/12 s at 2.2 s: the poster (ranked on small frames) is that frame, full size,
+    whether made from the frames the encode hands over or (the fallback) read back from the written clip."""
     from media import ffmpeg
     from PIL import Image
 
+    from clipkit.pipeline import clip as clip_mod
+
+    def fail(*a, **k):
+        raise AssertionError("this route must not be taken")
+
+    if route == "encode tap":
+        monkeypatch.setattr(clip_mod, "make_poster", fail)
+    else:  # the tap's frames missing
+        monkeypatch.setattr(clip_mod, "poster_from_tap", lambda *a: None)
     src = tmp_path / "blur.mp4"
     ffmpeg("-f", "lavfi", "-i", "testsrc2=s=960x540:r=24:d=4", "-vf", "boxblur=8:2:enable='not(between(t,2.2,2.28))'",
            "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", src)
     art = make_clip(src, 0, 4, tmp_path / "c.mp4", audio="off")
+    assert not any("poster" in n for n in art.notes), art.notes
     poster = next(s for s in art.siblings if s.kind == "poster")
     assert abs(float(poster.start) - 2.2083) < 0.03  # frame 53 or 54: the sharp ones
     image = np.asarray(Image.open(poster.path).convert("RGB"))
     assert image.shape[:2] == (540, 960)
     want = frame_at(art.path, poster.start).image  # the clip's frame there, full size
     assert np.abs(image.astype(int) - want.astype(int)).mean() < 4  # (JPEG)
+
+
+def test_poster_tap_leaves_the_clip_unchanged_and_shows_the_captions(tmp_path):
+    """The poster's side outputs do not change the encoded clip (same bytes as with no poster: the split
+    keeps the clip's pixel format), and the poster shows the burned-in caption as the clip does."""
+    from PIL import Image
+
+    from media import ffmpeg
+
+    src = tmp_path / "src.mkv"  # colours: a round trip through RGB would change them
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x180:r=24:d=4", "-f", "lavfi", "-i", "sine=d=4", "-c:v", "libx264",
+           "-crf", "12", "-pix_fmt", "yuv420p", "-c:a", "aac", src)
+    plain = make_clip(src, 1, 3, tmp_path / "a.mp4", poster=False, record=False)
+    tapped = make_clip(src, 1, 3, tmp_path / "b.mp4", record=False)
+    assert plain.sha256 == tapped.sha256
+    captioned = make_clip(src, 1, 3, tmp_path / "c.mp4", caption="HELLO", record=False)
+    poster = next(s for s in captioned.siblings if s.kind == "poster")
+    image = np.asarray(Image.open(poster.path).convert("RGB")).astype(int)
+    want = frame_at(captioned.path, poster.start).image.astype(int)
+    assert np.abs(image - want).mean() < 8  # (the clip's compression and the poster's JPEG)
+    bottom = image[int(image.shape[0] * 0.75):]
+    assert (bottom.min(axis=2) > 200).sum() > 50  # the caption's white letters

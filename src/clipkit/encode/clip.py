@@ -29,7 +29,7 @@ from ..errors import Cancelled, MediaError
 from ..media.ffmpeg import ffmpeg_command, last_line
 from ..progress import ProgressFn, report
 
-__all__ = ["ClipJob", "CaptionImage", "clip_command", "run_clip", "seconds", "FORMAT_CODECS"]
+__all__ = ["ClipJob", "CaptionImage", "PosterTap", "clip_command", "run_clip", "seconds", "FORMAT_CODECS"]
 
 #: container → (video codec, audio codec, subtitle codec, ffmpeg muxer)
 FORMAT_CODECS = {
@@ -54,6 +54,34 @@ class CaptionImage:
     path: Path
     start: Fraction
     end: Fraction
+
+
+@dataclass(frozen=True)
+class PosterTap:
+    """Frames for the poster, taken from the encode itself (no second decode of the clip).
+
+    Two side outputs of the final picture (captions drawn): ``rank.rgb``, the frames of
+    ``rank`` (clip time) at ``rank_size`` for choosing, and ``cand.rgb``, the frames of
+    ``cand`` at full size to write the chosen one from; each with a ``.crc`` list of frame
+    times and sizes (ffmpeg's framecrc).  Written to ``folder``."""
+
+    folder: Path
+    rank: tuple[Fraction, Fraction]
+    rank_size: tuple[int, int]
+    cand: tuple[Fraction, Fraction]
+
+    def outputs(self, label: str) -> tuple[list[str], list[str]]:
+        """(filter-graph branches reading ``[label]``'s split copies, output arguments)."""
+        graph = [f"[{label}r]trim=start={seconds(self.rank[0])}:end={seconds(self.rank[1])},"
+                 f"scale={self.rank_size[0]}:{self.rank_size[1]}:flags=area,format=rgb24[tap_rank]",
+                 f"[{label}c]trim=start={seconds(self.cand[0])}:end={seconds(self.cand[1])},"
+                 "scale=iw:ih:flags=area,format=rgb24[tap_cand]"]  # (a scaler converts: the split keeps the clip's format)
+        args: list[str] = []
+        for name in ("rank", "cand"):
+            raw, crc = self.folder / f"{name}.rgb", self.folder / f"{name}.crc"
+            args += ["-map", f"[tap_{name}]", "-c:v", "rawvideo", "-fps_mode", "passthrough", "-enc_time_base:v",
+                     "filter", "-f", "tee", f"[f=rawvideo]{raw}|[f=framecrc]{crc}"]
+        return graph, args
 
 
 @dataclass
@@ -89,6 +117,7 @@ class ClipJob:
     clock_zero: Fraction | None = None
     video_map: str | None = None  # e.g. "0:i:256" (a TS pid); default "0:<video_index>"
     audio_map: str | None = None
+    poster_tap: PosterTap | None = None  # side outputs for the poster (last pass only)
 
 
 def _video_codec_args(job: ClipJob) -> list[str]:
@@ -152,6 +181,12 @@ def clip_command(job: ClipJob, output: Path) -> list[str]:
             graph.append(f"[{label}][{n}:v]overlay=0:0:eof_action=repeat:"
                          f"enable='between(t\\,{seconds(cap.start)}\\,{seconds(cap.end - Fraction(1, 1_000_000))})'[v{n}]")
             label = f"v{n}"
+        tap = job.poster_tap if job.pass_number != 1 else None
+        if tap is not None:
+            graph.append(f"[{label}]split=3[vout][{label}r][{label}c]")
+            branches, tap_args = tap.outputs(label)
+            graph += branches
+            label = "vout"
         maps += ["-map", f"[{label}]"]
     if job.audio_index is not None:
         fade = min(job.fade, job.duration / 4)
@@ -179,6 +214,8 @@ def clip_command(job: ClipJob, output: Path) -> list[str]:
     if muxer in ("mp4", "ipod"):
         cmd += ["-movflags", "+faststart"]
     cmd += ["-f", muxer, str(output)]
+    if job.video_index is not None and job.poster_tap is not None and job.pass_number != 1:
+        cmd += tap_args
     return cmd
 
 

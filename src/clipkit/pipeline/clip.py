@@ -36,6 +36,7 @@ from ..settings_apply import apply_split
 from .captions import gather_captions, incomplete_note
 from ..timecode import TimeRange, slug_time
 from .clip_limits import check_limits, describe_size
+from .clip_poster import make_poster, plan_tap, poster_from_tap
 from .find import Line, said_first, said_range, said_subs
 from .range_choice import choose_crop as _crop_box, choose_range as _clip_range, decoded_frame_size as _decoded_frame_size
 from .naming import safe_name
@@ -195,6 +196,11 @@ def make_clip(
                       crf=s.crf, preset=s.preset, audio_bitrate=s.audio_bitrate,
                       fade=Fraction(s.fade_ms, 1000), captions=layers, subtitle_file=sub_file,
                       **transport)
+        if poster and video is not None:  # the poster's frames come out of the encode itself
+            job.poster_tap = plan_tap(tmp / "poster", rng.duration, out_size,
+                                      fps_out or (None if video.variable_frame_rate else video.frame_rate))
+            if job.poster_tap is not None:
+                job.poster_tap.folder.mkdir()
         budget = s.max_size
         if budget is not None:
             data_path = _encode_to_fit(job, budget, s, path, tmp, notes, progress)
@@ -207,10 +213,13 @@ def make_clip(
                 data_path = _encode_to_fit(job, s.limit_size, s, path, tmp, notes, progress)
         with atomic_path(path) as out:
             os.replace(data_path, out)
-    report(progress, 1000, 1000)
-    return recorded(_artifact(info, rng, path, s, out_size, notes, said_first(said, job_captions.texts), with_video=video is not None,
-                              landed=(lambda a: recorded(a, record, embed)) if record else None),
-                    record, embed)
+        report(progress, 1000, 1000)
+        return recorded(_artifact(info, rng, path, s, out_size, notes, said_first(said, job_captions.texts),
+                                  with_video=video is not None,
+                                  poster=(lambda: poster_from_tap(job.poster_tap, path, rng.duration))
+                                  if job.poster_tap is not None else None,
+                                  landed=(lambda a: recorded(a, record, embed)) if record else None),
+                        record, embed)
 
 
 def _transport_input(info: MediaInfo, first: Fraction, start: Fraction, audio) -> dict:
@@ -320,7 +329,8 @@ def _encode_to_fit(job: ClipJob, budget: int, s: ClipSettings, path: Path, tmp: 
 
 
 def _artifact(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, size, notes: list[str],
-              captions: tuple[str, ...], *, with_video: bool, landed=None) -> Artifact:
+              captions: tuple[str, ...], *, with_video: bool, landed=None, poster=None) -> Artifact:
+    """The clip's artifact, with its poster made by ``poster()`` (None: read from the written clip)."""
     siblings = []
     kind = "clip" if with_video else "audio"
     w, h = size if size else (0, 0)
@@ -329,34 +339,10 @@ def _artifact(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, size
             landed(Artifact(path=path, kind=kind, width=w, height=h, bytes=path.stat().st_size, source=info.path,
                             start=rng.start, end=rng.end, duration=rng.duration, captions=captions))
         try:
-            siblings.append(make_poster(path, rng.duration, w))
+            made = poster() if poster is not None else None
+            siblings.append(made or make_poster(path, rng.duration, w))
         except Exception as exc:  # noqa: BLE001 - a poster is a nicety: the clip itself was made
             notes.append(f"no poster image: {exc}")
     return Artifact(path=path, kind=kind, width=w, height=h, bytes=path.stat().st_size, source=info.path,
                     start=rng.start, end=rng.end, duration=rng.duration, sha256=sha256_of(path),
                     notes=tuple(notes), siblings=tuple(siblings), captions=captions)
-
-
-#: Frames are ranked for the poster at most this wide: sharpness and blank/fade flags need no more,
-#: and a full-size 1080p window piped as RGB cost more than the clip's own encode.
-_POSTER_RANK_WIDTH = 480
-
-
-def make_poster(clip: Path, duration: Fraction, width: int) -> Artifact:
-    """``CLIP.jpg``: the sharpest usable frame of the clip's middle, chosen as ``still --best`` chooses
-    (``pick_best_frame``) on frames decoded at most 480 px wide, then written at full size."""
-    from ..media.frames import read_frames
-    from ..scenes.choice import TRANSITION_SPAN
-    from .still import pick_best_frame, still
-
-    info = probe(clip)
-    mid = duration / 2
-    window = min(Fraction(1, 2), duration / 2)  # ±0.5 s: 25 frames ranked, not a whole clip
-    lo, hi = max(Fraction(0), mid - window), min(info.duration, mid + window)
-    pad = TRANSITION_SPAN + Fraction(1, 10)  # context: is a fade or dissolve passing through the window?
-    rank_width = min(_POSTER_RANK_WIDTH, info.require_video().display_size[0])
-    frames = list(read_frames(info, start=max(Fraction(0), lo - pad), end=min(info.duration, hi + pad), width=rank_width))
-    frame, _ = pick_best_frame(frames, mid, lo, hi)
-    art = still(info, frame.time, clip.with_suffix(".jpg"), jpeg_quality=85,
-                overwrite=True)  # checked with the clip, before it was made
-    return art.with_(kind="poster")

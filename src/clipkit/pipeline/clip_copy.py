@@ -37,6 +37,7 @@ from ..media.probe import AudioStream, MediaInfo
 from ..progress import ProgressFn, report
 from ..settings import ClipSettings
 from ..timecode import TimeRange, format_time
+from .clip_poster import poster_from_source
 
 __all__ = ["smart_cut", "MATCHABLE", "source_profile"]
 
@@ -96,57 +97,80 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
     after = [k for k in keys if rng.start < k < rng.end]
     with tempfile.TemporaryDirectory(prefix="clipkit-copy-") as tmpdir:
         tmp = Path(tmpdir)
-        if blockers or (before and before[-1] == rng.start) or not after:
-            if blockers or not after:
-                if not before:
-                    raise UsageError(f"no keyframe at or before {format_time(rng.start)}", "drop --copy")
-                if not blockers and not after and before[-1] != rng.start:
-                    # The whole range lies before the next keyframe: nothing to copy; a normal cut is exact.
-                    notes.append("no keyframe inside the range: nothing to copy, so it was re-encoded")
-                    made = make_clip(info, rng.start, rng.end, path, settings=replace(s, copy=False),
-                                     progress=progress, subs="off", overwrite=True)
-                    return made.with_(notes=(*notes, *made.notes))
-            start = before[-1]
-            if start != rng.start:
-                notes.append(f"snapped to the keyframe before START: the clip runs {format_time(start)}–"
-                             f"{format_time(rng.end)} (asked {format_time(rng.start)}), every frame copied")
+        poster_tmp = tmp / "poster.jpg"
+        posting: list = []
+
+        def start_poster(final: TimeRange) -> None:
+            """The range is final: the poster is chosen from the source (the clip's frames are its own) meanwhile."""
+            if s.poster:
+                posting.append(_in_background(poster_from_source, info, final, path, poster_tmp))
+
+        try:
+            if blockers or (before and before[-1] == rng.start) or not after:
+                if blockers or not after:
+                    if not before:
+                        raise UsageError(f"no keyframe at or before {format_time(rng.start)}", "drop --copy")
+                    if not blockers and not after and before[-1] != rng.start:
+                        # The whole range lies before the next keyframe: nothing to copy; a normal cut is exact.
+                        notes.append("no keyframe inside the range: nothing to copy, so it was re-encoded")
+                        made = make_clip(info, rng.start, rng.end, path, settings=replace(s, copy=False),
+                                         progress=progress, subs="off", overwrite=True)
+                        return made.with_(notes=(*notes, *made.notes))
+                start = before[-1]
+                if start != rng.start:
+                    notes.append(f"snapped to the keyframe before START: the clip runs {format_time(start)}–"
+                                 f"{format_time(rng.end)} (asked {format_time(rng.start)}), every frame copied")
+                else:
+                    notes.append("START is on a keyframe: every frame copied")
+                video_file = tmp / "all.mkv"  # any codec (VP8, …), nothing to join
+                stop = _copy_tail(info, start, rng.end, video_file, packets)
+                rng = _ended(TimeRange(start, rng.end), stop, notes)
+                start_poster(rng)
+                concat = None
             else:
-                notes.append("START is on a keyframe: every frame copied")
-            video_file = tmp / "all.mkv"  # any codec (VP8, …), nothing to join
-            stop = _copy_tail(info, start, rng.end, video_file, packets)
-            rng = _ended(TimeRange(start, rng.end), stop, notes)
-            concat = None
-        else:
-            k = after[0]
-            head, tail = tmp / "head.ts", tmp / "tail.ts"
-            # The head is encoded while the tail is copied and the sound's packets are read: those wait
-            # on the disk, x264 on the processor.
-            encoding = _in_background(_encode_head, info, rng.start, k, head, progress, packets)
-            try:
-                stop = _copy_tail(info, k, rng.end, tail, packets)
+                k = after[0]
+                head, tail = tmp / "head.ts", tmp / "tail.ts"
+                # The head is encoded while the tail is copied and the sound's packets are read: those wait
+                # on the disk, x264 on the processor.
+                encoding = _in_background(_encode_head, info, rng.start, k, head, progress, packets)
+                try:
+                    stop = _copy_tail(info, k, rng.end, tail, packets)
+                    copied = _audio_copy(info, audio, rng.start) if audio is not None and s.format == "mp4" else None
+                    start_poster(TimeRange(rng.start, stop))
+                except BaseException:
+                    encoding(raise_error=False)
+                    raise
+                encoding()
+                report(progress, 600, 1000)
+                concat = tmp / "list.txt"
+                concat.write_text(f"file '{head}'\nduration {seconds(k - rng.start)}\nfile '{tail}'\n", encoding="utf-8")
+                notes.append(f"smart cut: {format_time(rng.start)}–{format_time(k)} re-encoded (H.264, crf {_HEAD_CRF}), "
+                             f"{format_time(k)}–{format_time(stop)} copied")
+                rng = _ended(rng, stop, notes)
+                video_file = concat
+            out = tmp / f"clip.{s.format}"
+            if concat is None:
                 copied = _audio_copy(info, audio, rng.start) if audio is not None and s.format == "mp4" else None
-            except BaseException:
-                encoding(raise_error=False)
-                raise
-            encoding()
-            report(progress, 600, 1000)
-            concat = tmp / "list.txt"
-            concat.write_text(f"file '{head}'\nduration {seconds(k - rng.start)}\nfile '{tail}'\n", encoding="utf-8")
-            notes.append(f"smart cut: {format_time(rng.start)}–{format_time(k)} re-encoded (H.264, crf {_HEAD_CRF}), "
-                         f"{format_time(k)}–{format_time(stop)} copied")
-            rng = _ended(rng, stop, notes)
-            video_file = concat
-        out = tmp / f"clip.{s.format}"
-        if concat is None:
-            copied = _audio_copy(info, audio, rng.start) if audio is not None and s.format == "mp4" else None
-        if copied is not None:
-            notes.append("sound copied (AAC packets; the MP4 edit list starts it at START exactly)")
-        _mux(info, video_file, concat is not None, rng, audio, s, out, copied)
-        with atomic_path(path) as final:
-            os.replace(out, final)
-    report(progress, 1000, 1000)
-    w, h = video.display_size
-    return _artifact(info, rng, path, s, (w, h), notes, (), with_video=True)
+            if copied is not None:
+                notes.append("sound copied (AAC packets; the MP4 edit list starts it at START exactly)")
+            _mux(info, video_file, concat is not None, rng, audio, s, out, copied)
+            with atomic_path(path) as final:
+                os.replace(out, final)
+            report(progress, 1000, 1000)
+            w, h = video.display_size
+            return _artifact(info, rng, path, s, (w, h), notes, (), with_video=True,
+                             poster=(lambda: _land_poster(posting[0], poster_tmp)) if posting else None)
+        finally:
+            for wait in posting:
+                wait(raise_error=False)  # (before its folder goes)
+
+
+def _land_poster(posting, made: Path) -> Artifact:
+    """The poster made beside the cut, moved next to the clip now that the clip is there."""
+    art = posting()
+    with atomic_path(art.path) as final:
+        os.replace(made, final)
+    return art
 
 
 def _ended(rng: TimeRange, stop: Fraction, notes: list[str]) -> TimeRange:
@@ -157,12 +181,14 @@ def _ended(rng: TimeRange, stop: Fraction, notes: list[str]) -> TimeRange:
 
 
 def _in_background(fn, *args):
-    """Run ``fn(*args)`` in a thread; return ``wait(raise_error=True)``, which joins it and raises what it raised."""
+    """Run ``fn(*args)`` in a thread; return ``wait(raise_error=True)``, which joins it and returns what
+    it returned or raises what it raised."""
     error: list[BaseException] = []
+    result: list = []
 
     def run() -> None:
         try:
-            fn(*args)
+            result.append(fn(*args))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller by wait()
             error.append(exc)
 
@@ -173,6 +199,7 @@ def _in_background(fn, *args):
         thread.join()
         if error and raise_error:
             raise error[0]
+        return result[0] if result else None
 
     return wait
 
