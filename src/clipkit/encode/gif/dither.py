@@ -1,4 +1,4 @@
-"""Mapping RGB frames onto a palette: no dithering, ordered (Bayer) or error diffusion.
+"""Mapping RGB frames onto a palette: no dithering, ordered (Bayer), gradient or error diffusion.
 
 No dithering is the default (``GifSettings.dither = "none"``: the smallest
 files and the best SSIM in ``bench/``).  Ordered dithering's pattern is fixed
@@ -7,6 +7,15 @@ to the pixel grid, so a static area maps to the same indices in every frame
 for few ``--colors``.  Error diffusion (Floyd–Steinberg,
 Pillow's C code) is smoother on gradients but its pattern moves with any
 change, which costs size.  The nearest-colour search is exact (``Remapper``).
+
+``gradient`` dithers only where a smooth area would band: a pixel whose
+surroundings are flat (luma gradient below ``GRADIENT_FLAT``) takes, by the
+same fixed 8×8 threshold pattern, the second-nearest colour on the far side
+of its source in the share its error calls for (source exactly on a palette
+colour: no dither), so a gradient's local mean follows the source instead
+of stepping (what SSIMULACRA2 sees at its coarse scales), while texture and
+edges keep their nearest colours (dithering them adds noise and bytes but
+nothing the eye or the metric misses), and a static area keeps its indices.
 """
 
 from __future__ import annotations
@@ -15,7 +24,10 @@ import cv2
 import numpy as np
 from PIL import Image
 
-__all__ = ["DITHER_METHODS", "Remapper", "remap", "dither_strength"]
+__all__ = ["DITHER_METHODS", "GRADIENT_FLAT", "Remapper", "remap", "dither_strength"]
+
+#: ``gradient`` dithers pixels whose 5×5 mean luma gradient (|Sobel x| + |Sobel y|) is below this: flat areas.
+GRADIENT_FLAT = 8.0
 
 from ...settings import GIF_DITHERS as DITHER_METHODS  # noqa: E402 - declared once, in settings
 
@@ -28,6 +40,14 @@ def _bayer(n: int) -> np.ndarray:
 
 
 _BAYER8 = _bayer(8).astype(np.float32)
+_WEIGHTS = np.array([3.0, 4.0, 2.0], np.float32)  # squared channel weights of the nearest-colour distance
+
+
+def flat_areas(rgb: np.ndarray, limit: float = GRADIENT_FLAT) -> np.ndarray:
+    """H×W bool: pixels in smooth surroundings (where quantisation bands rather than hides in texture)."""
+    y = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    g = cv2.add(cv2.convertScaleAbs(cv2.Sobel(y, cv2.CV_16S, 1, 0)), cv2.convertScaleAbs(cv2.Sobel(y, cv2.CV_16S, 0, 1)))
+    return cv2.blur(g, (5, 5)) < limit
 
 
 def _palette_image(palette: np.ndarray) -> Image.Image:
@@ -101,6 +121,27 @@ class Remapper:
             self._tiles = {key: tile}
         return self.nearest(np.clip(rgb.astype(np.int16) + tile, 0, 255).astype(np.uint8))
 
+    def gradient(self, rgb: np.ndarray, flat: np.ndarray | None = None) -> np.ndarray:
+        """Nearest colours, and in ``flat`` areas (default :func:`flat_areas`) a two-colour pattern between
+        the nearest colour and the one nearest the source's mirror image through it, in the share of the
+        source's position between the two (the 8×8 Bayer thresholds, fixed to the pixel grid)."""
+        near = self.nearest(rgb)
+        flat = flat_areas(rgb) if flat is None else flat
+        if not flat.any():
+            return near
+        ys, xs = np.nonzero(flat)
+        src = rgb[ys, xs].astype(np.float32)
+        c1 = self.palette[near[ys, xs]].astype(np.float32)
+        err = src - c1
+        far = self.nearest(np.clip(np.rint(src + err), 0, 255).astype(np.uint8)[None])[0]
+        step = self.palette[far].astype(np.float32) - c1
+        den = (step * step * _WEIGHTS).sum(axis=1)
+        share = (err * step * _WEIGHTS).sum(axis=1) / np.maximum(den, 1e-6)
+        take = _BAYER8[ys % 8, xs % 8] + 0.5 < share  # thresholds in (0, 1); share 0 where far == near
+        out = near.copy()
+        out[ys[take], xs[take]] = far[take]
+        return out
+
 
 def remap(rgb: np.ndarray, palette: np.ndarray, method: str = "ordered", strength: float | None = None,
           remapper: Remapper | None = None) -> np.ndarray:
@@ -111,6 +152,8 @@ def remap(rgb: np.ndarray, palette: np.ndarray, method: str = "ordered", strengt
         return remapper.ordered(rgb, amp) if amp > 0 else remapper.nearest(rgb)
     if method == "none":
         return remapper.nearest(rgb)
+    if method == "gradient":
+        return remapper.gradient(rgb)
     if method == "diffusion":  # Floyd–Steinberg in Pillow's C code
         out = Image.fromarray(np.ascontiguousarray(rgb)).quantize(palette=_palette_image(palette), dither=Image.Dither.FLOYDSTEINBERG)
         return np.minimum(np.asarray(out), len(palette) - 1)
