@@ -12,7 +12,8 @@ frame with nothing rewritten is merged into the one before.
 Grain (film, sensor noise) makes the rewritten pixels a salt-and-pepper of
 indices that LZW codes at nearly a byte each.  With ``runs``, a rewritten
 pixel takes its left neighbour's colour when that is within ``runs`` of its
-source, which turns noise into runs along the rows.  A frame keeps these only
+source, which turns noise into short runs along the rows (at most three
+pixels: longer ones show as horizontal streaks in the grain).  A frame keeps these only
 when its written pixels change index at most pairs of neighbours (noise) and
 the runs remove one change in ten pairs: on grainy film they remove a third,
 on clean footage 1–3 % (where they would cost more quality than they save
@@ -35,6 +36,9 @@ DRIFT_BLOCK = 8
 DRIFT_SHARE = 0.2
 DRIFT_MIN = 1.0
 DRIFT_MAX = 2.0
+#: A run is at most 1 + RUN_JOINS pixels long: longer runs of one colour in grain show as horizontal
+#: streaks (chaplin's lawn and pavement at 4×); 3-pixel runs keep grain's look (bench/README.md).
+RUN_JOINS = 2
 #: Runs are taken in a frame only when they remove at least this many index changes per pair of
 #: adjacent written pixels along its rows.
 RUNS_GAIN = 0.1
@@ -71,18 +75,21 @@ def _breaks(out: np.ndarray, write: np.ndarray) -> int:
 
 def _extend_runs(out: np.ndarray, source: np.ndarray, palette: np.ndarray, write: np.ndarray, limit: float) -> None:
     """Written pixels take their left neighbour's index when that colour is within ``limit`` of their
-    source (each channel), in place: noise flattened along rows into runs LZW codes in few bytes."""
+    source (each channel), in place: noise flattened along rows into runs LZW codes in fewer bytes.
+    A run stops after RUN_JOINS joined pixels, so grain never turns into streaks."""
     pal = palette.astype(np.int16)
     # column by column (each depends on the one before), so work on the transposes: a column is one contiguous row
     cols = np.ascontiguousarray(out.T)
     src = np.ascontiguousarray(source.transpose(1, 0, 2)).astype(np.int16)
     wr = np.ascontiguousarray(write.T)
     pairs = wr[1:] & wr[:-1]
+    run = np.zeros(cols.shape[1], np.int32)
     for x in range(1, cols.shape[0]):
         left = cols[x - 1]
         d = np.abs(pal[left] - src[x])
-        ok = pairs[x - 1] & (d[:, 0] <= limit) & (d[:, 1] <= limit) & (d[:, 2] <= limit)
+        ok = pairs[x - 1] & (d[:, 0] <= limit) & (d[:, 1] <= limit) & (d[:, 2] <= limit) & (run < RUN_JOINS)
         cols[x, ok] = left[ok]
+        run = np.where(ok, run + 1, 0)
     out[...] = cols.T
 
 

@@ -30,6 +30,8 @@ __all__ = ["GifOptions", "GifResult", "encode_gif", "tolerance_for"]
 
 #: The colour step (share of the tolerance) a noisy frame's pixel may take to join its left neighbour's run.
 RUNS_SHARE = 0.5
+#: ... and never more than this many levels: a wider step joins nearly every grain pixel into a run.
+RUNS_MAX = 4.0
 
 #: Threads remapping frames ahead of the diff/LZW loop (numpy and Pillow release the GIL).
 _WORKERS = 2
@@ -86,7 +88,8 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     start = fp.tell() if fp.seekable() else 0
     writer = GifWriter(fp, w, h, _with_slot(palettes[main]), options.loop)
     tolerance = tolerance_for(options.quality)
-    canvas = Canvas(tolerance, runs=tolerance * RUNS_SHARE if options.runs is None else options.runs)
+    runs = min(RUNS_MAX, tolerance * RUNS_SHARE) if options.runs is None else options.runs
+    canvas = Canvas(tolerance, runs=runs)
     pending: list = []  # the last change, held until its delay is final
     written = 0
 
