@@ -13,20 +13,20 @@ from PIL import Image
 
 from ..atomic import atomic_write_text
 from ..errors import TimecodeError, UsageError
-from ..media.frames import frame_at, read_frames
+from ..media.frames import frame_at
+from ..media.frames_parallel import read_frames_parallel
 from ..media.probe import MediaInfo, probe
 from ..progress import ProgressFn, report
 from ..scenes import cache, formats
 from ..scenes.cuts import CutDetector
 from ..scenes.detector import Detector
-from ..scenes.dissolves import DissolveDetector, fit_dissolve
+from ..scenes.dissolves import DissolveDetector
 from ..scenes.fades import FadeDetector
-from ..scenes import refine
-from ..scenes.features import features_of
-from ..scenes.manager import ScanResult, build_scenes, scan
-from ..scenes.model import Cut, SceneList, Transition
+from ..scenes.manager import build_scenes, scan
+from ..scenes.model import SceneList
 from ..settings import DEFAULT_SCENES, ScenesSettings
 from ..settings_apply import apply
+from .scenes_exact import ExactPass
 from ..timecode import TimeRange, format_time, parse_range, parse_time
 
 __all__ = ["detect_scenes", "cached_scenes", "scene_range", "snap_range", "scene_thumbnails", "render_scenes", "write_scenes"]
@@ -45,64 +45,6 @@ def _detectors(s: ScenesSettings, rate: Fraction, *, coarse: bool = False) -> li
         dets.append(DissolveDetector(half_window=round(s.dissolve_window * rate),
                                      seconds=s.dissolve_window if coarse else None))
     return dets
-
-
-def _exact_pass(info: MediaInfo, result: ScanResult, s: ScenesSettings, rate: Fraction, rng: TimeRange,
-                options: tuple[str, ...], marginal: set) -> tuple[list, int]:
-    """The coarse pass's cuts and fades placed on their true frames (:mod:`clipkit.scenes.refine`):
-    full-rate windows decoded only where frames were skipped.  Cuts the coarse pass found
-    only with its looser test (``marginal``) are checked again at full rate with the usual
-    one and dropped if they fail.  Returns the events and the frames decoded for it."""
-    frame_time = 1 / rate
-    decoded = 0
-
-    def window(a: Fraction, b: Fraction) -> list:
-        nonlocal decoded
-        frames = read_frames(info, start=a, end=b, width=s.analysis_width, pix_fmt="yuv444p", scale_flags="area",
-                             decoder_options=options, pre_filters=_prescale(info, s))
-        try:
-            feats = [features_of(f.image, f.time, f.index, f.duration) for f in frames]
-        finally:
-            frames.close()
-        decoded += len(feats)
-        return feats
-
-    events = []
-    for e in result.events:
-        if isinstance(e, Cut) and e.time in marginal:
-            flash = _frames(s.flash_window, rate)
-            prev = refine.frame_before(result.times, e.time) or e.time
-            a = max(rng.start, prev - 3 * frame_time)
-            b = min(rng.end, e.time + (flash + 3) * frame_time)
-            det = CutDetector(s.threshold, s.adaptive_ratio, flash_frames=flash)
-            found = [c for f in window(a, b) for c in det.push(f)] + det.flush(b, 0)
-            found = [c for c in found if isinstance(c, Cut) and prev < c.time <= e.time]
-            if not found:
-                continue  # not a cut at full rate (busy motion seen with frames skipped)
-            e = Cut(found[0].time, e.index, found[0].score)
-        elif isinstance(e, Cut):
-            prev = refine.frame_before(result.times, e.time)
-            if refine.needs_window(prev, e.time, frame_time):
-                e = refine.place_cut(e, window(prev, e.time + frame_time / 2))
-        elif isinstance(e, Transition) and e.kind == "dissolve":
-            a, b = refine.window_for_dissolve(e, rng.start, rng.end)
-            frames_ = window(a, b)
-            centre = min(range(len(frames_)), key=lambda i: abs(frames_[i].time - (e.middle or e.start)), default=0)
-            again = fit_dissolve(frames_, centre) if len(frames_) > 4 else None
-            if again is not None:
-                e = again
-        elif isinstance(e, Transition) and e.kind in refine.FADE_KINDS:
-            a, b = refine.window_for_fade(e, rng.start, rng.end)
-            det = FadeDetector(max_fade_frames=_frames(s.max_fade, rate), flash_frames=_frames(s.flash_window, rate))
-            found = []
-            for f in window(a, b):
-                found += det.push(f)
-            found += det.flush(b, 0)
-            again = [t for t in found if isinstance(t, Transition) and t.start < e.end and e.start < t.end]
-            if again:
-                e = again[0]
-        events.append(e)
-    return events, decoded
 
 
 def _timeline(points: list, most: int = 2000) -> tuple:
@@ -189,21 +131,30 @@ def detect_scenes(
     if fast:
         # Skip frames nothing else is predicted from (most B-frames): about half the decoding.
         options += ["-skip_frame", "noref"]
-    frames = read_frames(info, start=rng.start, end=rng.end, width=s.analysis_width, pix_fmt="yuv444p",
-                         pre_filters=_prescale(info, s),
-                         scale_flags="area", warnings=warnings, decoder_options=tuple(options))
+    # Long ranges: two single-threaded ffmpeg processes, a chunk each (both cores busy).
+    frames = read_frames_parallel(info, start=rng.start, end=rng.end, workers=min(2, os.cpu_count() or 1),
+                                  width=s.analysis_width, pix_fmt="yuv444p", pre_filters=_prescale(info, s),
+                                  scale_flags="area", warnings=warnings, decoder_options=tuple(options))
     total = int(rng.duration * rate)
+    detectors = _detectors(s, rate, coarse=fast)
+    times: list[Fraction] = []
+    # The exact pass decodes its full-rate windows beside the coarse pass, as its events come.
+    exact = ExactPass(info, s, rate, rng, ("-skip_loop_filter", "all") if s.fast_decode else (), _prescale(info, s),
+                      times, detectors[0].marginal) if fast else None
     try:
-        detectors = _detectors(s, rate, coarse=fast)
         result = scan(frames, detectors, end=rng.end, progress=progress, total=total,
-                      rate=rate if fast else None, start=rng.start)
+                      rate=rate if fast else None, start=rng.start, times=times,
+                      on_events=exact.submit if exact is not None else None)
+    except BaseException:
+        if exact is not None:
+            exact.close()
+        raise
     finally:
         frames.close()
     exact_frames = 0
-    if fast:
-        events, exact_frames = _exact_pass(info, result, s, rate, rng, ("-skip_loop_filter", "all") if s.fast_decode else (),
-                                           detectors[0].marginal)
-        result = replace(result, events=events)
+    if exact is not None:
+        result = replace(result, events=exact.events())
+        exact_frames = exact.decoded
     resolved = build_scenes(result, range_start=rng.start, min_scene=s.min_scene, frame_time=1 / rate)
 
     scenes = resolved.scenes

@@ -9,7 +9,7 @@ to no shot.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -35,19 +35,23 @@ class ScanResult:
 
 def scan(frames: Iterable[Frame], detectors: Sequence[Detector], *, end: Fraction,
          progress: ProgressFn | None = None, total: int = 0, rate: Fraction | None = None,
-         start: Fraction = Fraction(0)) -> ScanResult:
+         start: Fraction = Fraction(0), on_events: Callable[[list[Event]], None] | None = None,
+         times: list[Fraction] | None = None) -> ScanResult:
     """Feed every frame to every detector; collect their events.
 
     ``end`` is where the range stops (the end of the last frame when the
     stream does not say).  ``progress`` is called every few frames with
     ``(frames done, total)``; returning False stops the scan (:class:`Cancelled`).
     With ``rate`` (a coarse pass that skips frames), "done" counts the frames of
-    the video from ``start``, decoded or not.
+    the video from ``start``, decoded or not.  ``on_events`` is given each batch of
+    events as soon as a detector decides them (the exact pass starts on them at once);
+    ``times``, if given, is the list every decoded frame's time is appended to (it may be
+    read while the scan runs).
     """
     events: list[Event] = []
     count, first_time, first_index = 0, None, 0
     last_index = -1
-    times: list[Fraction] = []
+    times = [] if times is None else times
     report(progress, 0, total)
     for frame in frames:
         times.append(frame.time)
@@ -55,14 +59,21 @@ def scan(frames: Iterable[Frame], detectors: Sequence[Detector], *, end: Fractio
         if first_time is None:
             first_time, first_index = frame.time, frame.index
         for det in detectors:
-            events.extend(det.push(feats))
+            new = det.push(feats)
+            if new:
+                events.extend(new)
+                if on_events is not None:
+                    on_events(new)
         count += 1
         last_index = frame.index
         if count % 48 == 0:
             done = count if rate is None else max(count, round((frame.time - start) * rate) + 1)
             report(progress, done, max(total, done))
     for det in detectors:
-        events.extend(det.flush(end, last_index + 1))
+        new = det.flush(end, last_index + 1)
+        events.extend(new)
+        if on_events is not None and new:
+            on_events(new)
     final = count if rate is None else max(count, total)
     report(progress, final, final)
     return ScanResult(events, count, first_time, first_index, end, last_index + 1, times)
