@@ -27,12 +27,12 @@ __all__ = ["read_frames_parallel", "chunks_for"]
 #: Ranges shorter than this are read in one go (a process start and a keyframe lead-in per chunk).
 MIN_PARALLEL = Fraction(60)
 #: Chunk length bounds, seconds.
-MIN_CHUNK, MAX_CHUNK = Fraction(20), Fraction(120)
+MIN_CHUNK, MAX_CHUNK = Fraction(20), Fraction(60)
 
 
 def chunks_for(start: Fraction, end: Fraction, workers: int) -> list[tuple[Fraction, Fraction]]:
     """How ``[start, end)`` is split: one chunk when short or with one worker, else about three
-    per worker (so the last ones finish close together), each 20–120 s."""
+    per worker (so the last ones finish close together), each 20–60 s."""
     span = end - start
     if workers < 2 or span < MIN_PARALLEL:
         return [(start, end)]

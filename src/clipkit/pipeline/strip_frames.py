@@ -4,7 +4,7 @@
   about a second around the slot, decoded straight to the tile's size, frames
   nothing is predicted from skipped), ``workers`` reads at once; on short,
   small files all first windows come from one ffmpeg instead;
-* **from a keyframe** on large videos: the window starts right after a good
+* **from a keyframe** on large videos: the window starts right after a seekable
   keyframe near the slot, so nothing before it is decoded;
 * **the best frame of the window** (:func:`clipkit.scenes.choice.rank`): not
   black, blank, mid-transition or a flash, the sharpest of what is left; if the
@@ -48,8 +48,11 @@ REFERENCE_FRAMES_ONLY = ("-skip_frame", "noref")
 KEYFRAME_ANCHOR_PIXELS = 1280 * 720
 #: Seconds either side of a slot searched for keyframes to start from.
 KEYFRAME_REACH = Fraction(6)
-#: Keyframes are scored at this width.
-KEYFRAME_PROBE_WIDTH = 160
+#: Seconds before a slot's share a keyframe may lie and still anchor its window at the share's start
+#: (decoded as lead-in: still less than a window elsewhere, which decodes from that same keyframe).
+KEYFRAME_LEAD = KEYFRAME_REACH
+#: Keyframes tried per slot (nearest first) before a window anywhere else.
+MAX_KEYFRAMES_TRIED = 3
 #: Seconds of candidates read after a chosen keyframe (plus the transition context either side): the
 #: frames just after a keyframe are the best coded, and each second more is decoding at full size.
 ANCHORED_WINDOW = Fraction(1, 2)
@@ -129,29 +132,19 @@ def _windows(slot: Slot, half: Fraction):
             return
 
 
-def _keyframes(info: MediaInfo, a: Fraction, b: Fraction, threads: int | None) -> list[Frame]:
-    """The keyframes shown in ``[a, b)``, small (only they are decoded: fast even at 1080p)."""
+def _seek_points(info: MediaInfo, a: Fraction, b: Fraction) -> list[Fraction]:
+    """The keyframes ffmpeg can seek to, from the one at or before ``a`` to ``b`` (from the packets'
+    key flags: no decoding).  An I-frame x264 put on a scene change is often not one: decoding from
+    it means decoding from the seek point before it."""
     try:
-        return _decode(info, start=a, end=b, width=KEYFRAME_PROBE_WIDTH, height=None, threads=threads,
-                       decoder_options=("-skip_frame", "nokey"))
-    except MediaError:  # none in the span
+        return keyframes(info, max(Fraction(0), a), b)
+    except MediaError:
         return []
 
 
-def _seek_points(info: MediaInfo, a: Fraction, b: Fraction) -> set[int]:
-    """The keyframes ffmpeg can seek to in ``[a, b)``, in milliseconds (from the packets' key flags, no
-    decoding).  An I-frame x264 put on a scene change is often not one: decoding from it means
-    decoding from the seek point before it."""
-    try:
-        return {round(t * 1000) for t in keyframes(info, a, b)}
-    except MediaError:
-        return set()
-
-
-def _shared_keyframes(info: MediaInfo, slots: list[Slot], window: Fraction) -> tuple[list[Frame], set[int]] | None:
-    """Every keyframe of the slots' span from one keyframes-only read, when that costs less than a
-    read per slot (the slots' search spans cover most of the span: a short file, or many tiles);
-    else None (each slot reads its own)."""
+def _shared_keyframes(info: MediaInfo, slots: list[Slot], window: Fraction) -> list[Fraction] | None:
+    """The seekable keyframes of the slots' whole span from one packet read, when the slots' searches
+    cover most of the span (a short file, or many tiles); else None (each slot reads its own)."""
     video = info.require_video()
     if not slots or any(s.exact for s in slots) or video.width * video.height < KEYFRAME_ANCHOR_PIXELS:
         return None
@@ -163,32 +156,32 @@ def _shared_keyframes(info: MediaInfo, slots: list[Slot], window: Fraction) -> t
     lo, hi = min(s.lo for s in slots), max(s.hi for s in slots)
     if not probed or hi - lo > Fraction(3, 2) * probed:
         return None
-    return _keyframes(info, lo, hi, None), _seek_points(info, lo, hi)
+    return _seek_points(info, lo - KEYFRAME_LEAD, hi)
 
 
 def _anchored(info: MediaInfo, slot: Slot, size: tuple[int, int], half: Fraction, threads: int | None,
-              shared: tuple[list[Frame], set[int]] | None = None) -> Tile | None:
-    """The best frame just after a good keyframe near the slot, or None.
+              shared: list[Fraction] | None = None) -> Tile | None:
+    """The best frame just after a keyframe near the slot, or None.
 
     Decoding from a keyframe costs only the frames wanted; a window anywhere
     else first decodes everything from the keyframe before it (up to ten
-    seconds of 1080p video in an ordinary episode).  The keyframes near the
-    slot are found by decoding keyframes only, the usable one nearest the
-    slot (and sharp) is chosen, and the window starts right after it.
+    seconds of 1080p video in an ordinary episode).  The seekable keyframes
+    near the slot come from the packets (nothing decoded); the window starts
+    right after the one nearest the slot — or at the slot's share's start when
+    the keyframe lies up to :data:`KEYFRAME_LEAD` before it: a window anywhere
+    else would decode from that keyframe too — and the next ones are tried if it
+    holds no clean frame.
     """
     reach = min(KEYFRAME_REACH, (slot.hi - slot.lo) / 2)
-    a, b = max(slot.lo, slot.target - reach), min(slot.hi, slot.target + reach)
-    if shared is not None:
-        near, seekable = [k for k in shared[0] if a <= k.time < b], shared[1]
-    else:
-        near, seekable = _keyframes(info, a, b, threads), _seek_points(info, a, b)
-    keys = [k for k in near if slot.lo <= k.time + ANCHOR_SKIP + TRANSITION_SPAN < slot.hi
-            and any(abs(round(k.time * 1000) - ms) <= 2 for ms in seekable)]
-    ranked = choice.order([Candidate(k.time, k.image, sc, sc.usable, sc.sharpness, abs(k.time - slot.target))
-                           for k in keys for sc in [score_frame(k.image)]])
-    for k in [c for c in ranked if c.clean][:2]:
-        start = k.time + ANCHOR_SKIP
-        a = start + TRANSITION_SPAN  # the frames before are context: is a fade or dissolve ending here?
+    lo, hi = max(slot.lo, slot.target - reach), min(slot.hi, slot.target + reach)
+    keys = shared if shared is not None else _seek_points(info, lo - KEYFRAME_LEAD, hi)
+    plans = []
+    for k in keys:
+        start = k + ANCHOR_SKIP
+        a = max(start + TRANSITION_SPAN, slot.lo)  # the frames before are context: is a fade or dissolve ending here?
+        if lo - KEYFRAME_LEAD <= k < hi and a < slot.hi and a - (start + TRANSITION_SPAN) <= KEYFRAME_LEAD:
+            plans.append((abs(a + half - slot.target), start, a))
+    for _, start, a in sorted(plans)[:MAX_KEYFRAMES_TRIED]:
         for length in dict.fromkeys((min(2 * half, ANCHORED_WINDOW), 2 * half)):
             b = min(slot.hi, a + length)
             if b <= a:
@@ -205,7 +198,7 @@ def _anchored(info: MediaInfo, slot: Slot, size: tuple[int, int], half: Fraction
 
 
 def _choose(info: MediaInfo, slot: Slot, size: tuple[int, int], window: Fraction, threads: int | None,
-            shared: tuple[list[Frame], set[int]] | None = None) -> Tile:
+            shared: list[Fraction] | None = None) -> Tile:
     if slot.exact:
         f = _decode(info, start=slot.target, end=min(info.duration, slot.target + Fraction(1, 1000)),
                     width=size[0], height=size[1], threads=threads)[0]
