@@ -49,10 +49,16 @@ def assert_cuts(found, truth_cuts):
         assert near(g, t), f"cut at {float(g)} s, truth {t} s"
 
 
+#: Short, small clips are decoded in one full-rate pass by default; ``one_pass_frames=0`` forces the
+#: coarse pass and its windows (what longer or larger files get), so both are tested on every clip.
+PASSES = {"one pass": {}, "coarse": {"one_pass_frames": 0}}
+
+
+@pytest.mark.parametrize("passes", PASSES)
 @pytest.mark.parametrize("name", ["cuts", "colour", "motion", "vfr", "flashes", "cards", "cards_text", "title", "tilt", "faint"])
-def test_hard_cuts_match_the_truth(clips, name):
+def test_hard_cuts_match_the_truth(clips, name, passes):
     path, truth = clips[name]
-    found = detect_scenes(path, cache=False)
+    found = detect_scenes(path, cache=False, **PASSES[passes])
     assert_cuts(found, truth["cuts"])
     assert not found.transitions
     # Shots tile the file between the cuts.
@@ -113,7 +119,7 @@ def test_a_flash_on_a_frame_the_first_pass_skips(clips):
     flash = Fraction(scenes_media.SKIPPED_FLASH_FRAME, 24)
     seen = [f.time for f in read_frames(path, width=32, decoder_options=("-skip_frame", "noref"))]
     assert flash not in seen and flash - FRAME in seen  # the clip is what it claims to be
-    found = detect_scenes(path, cache=False)
+    found = detect_scenes(path, cache=False, one_pass_frames=0)  # the coarse pass, as on a longer file
     assert_cuts(found, truth["cuts"])
     assert [float(s.start) for s in found.scenes] == pytest.approx([0.0, 2.0], abs=float(FRAME))
     assert not found.transitions
@@ -123,9 +129,10 @@ def test_a_flash_on_a_frame_the_first_pass_skips(clips):
     assert any("flash" in n for n in full.notes)
 
 
-def test_fades_through_black_and_white(clips):
+@pytest.mark.parametrize("passes", PASSES)
+def test_fades_through_black_and_white(clips, passes):
     path, truth = clips["fades"]
-    found = detect_scenes(path, cache=False)
+    found = detect_scenes(path, cache=False, **PASSES[passes])
     assert not found.cuts
     assert [t.kind for t in found.transitions] == ["fade", "fade"]
     for got, want in zip(found.transitions, truth["transitions"]):
@@ -137,9 +144,10 @@ def test_fades_through_black_and_white(clips):
     assert near(found.scenes[1].end, 5.0) and near(found.scenes[2].start, 5.5)
 
 
-def test_dissolves_are_transitions_not_cuts(clips):
+@pytest.mark.parametrize("passes", PASSES)
+def test_dissolves_are_transitions_not_cuts(clips, passes):
     path, truth = clips["dissolve"]
-    found = detect_scenes(path, cache=False)
+    found = detect_scenes(path, cache=False, **PASSES[passes])
     assert not found.cuts
     assert [t.kind for t in found.transitions] == ["dissolve", "dissolve"]
     for got, want in zip(found.transitions, truth["transitions"]):
@@ -267,12 +275,24 @@ def test_default_is_exact_on_cuts_that_are_not_reference_frames(clips):
     """The coarse pass decodes reference frames only; cuts on skipped frames are placed
     exactly by decoding a few frames around them (the file has no scene-cut keyframes)."""
     path, truth = clips["offkey"]
-    found = detect_scenes(path, cache=False)
+    found = detect_scenes(path, cache=False, one_pass_frames=0)  # the coarse pass, as on a longer file
     assert_cuts(found, truth["cuts"])
     assert [c.index for c in found.cuts] == [round(c * 24) for c in truth["cuts"]] == [37, 75, 110]
     full = detect_scenes(path, cache=False, fast=False)
     assert cut_times(full) == cut_times(found)
     assert found.decoded < 0.8 * full.decoded and found.frame_count == full.frame_count == 144
+
+
+def test_short_small_files_are_decoded_in_one_pass(clips):
+    """144 frames at 320×180: one full-rate pass (one ffmpeg) by default, the same as ``fast=False``;
+    the coarse pass is kept for ranges of more than ``one_pass_frames`` 640×360 frames."""
+    path, truth = clips["offkey"]
+    found = detect_scenes(path, cache=False)
+    full = detect_scenes(path, cache=False, fast=False)
+    assert found.decoded == full.decoded == found.frame_count == 144
+    assert found.cuts == full.cuts and found.scenes == full.scenes
+    assert detect_scenes(path, cache=False, one_pass_frames=37).decoded == 144  # 144 frames × ¼ of 640×360 = 36
+    assert detect_scenes(path, cache=False, one_pass_frames=36).decoded < 144
 
 
 def test_default_keeps_the_sample_exact(sample, truth):

@@ -174,6 +174,7 @@ class ScenesSettings:
     analysis_width: int = setting(128, min=16, max=1920)  # pixels: frames are shrunk to this inside ffmpeg before any analysis
     fast_decode: bool = True  # skip H.264 deblocking while decoding (faster; invisible at analysis size)
     fast: bool = True  # coarse pass on reference frames, then full-rate windows only around cuts and fades (exact, ~half the decoding); False decodes every frame
+    one_pass_frames: int = setting(600, min=0)  # a range shorter than this many 640×360 frames (scaled by picture size) is decoded in one full-rate pass: one ffmpeg start instead of a coarse pass and its windows
     cache: bool = True  # reuse results for the same file and settings (~/.cache/clipkit/scenes)
     snap_window: Fraction = setting(Fraction(1, 2), min=0)  # seconds: how far --snap moves a GIF's start/end to a shot boundary
     thumbnail_width: int = setting(240, min=16, max=4096)  # pixels: thumbnails in the HTML report

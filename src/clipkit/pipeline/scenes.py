@@ -127,7 +127,9 @@ def detect_scenes(
     notes: list[str] = []
     options = ["-skip_loop_filter", "all"] if s.fast_decode else []
     # A coarse pass numbers frames from time × rate: exact only on a constant frame rate.
-    fast = s.fast and not video.variable_frame_rate
+    # A short, small range: one full-rate pass costs less than a coarse pass plus its windows (ffmpeg starts).
+    size = Fraction(video.width * video.height, 640 * 360) if video.width and video.height else Fraction(1)
+    fast = s.fast and not video.variable_frame_rate and rng.duration * rate * size >= s.one_pass_frames
     if fast:
         # Skip frames nothing else is predicted from (most B-frames): about half the decoding.
         options += ["-skip_frame", "noref"]

@@ -88,7 +88,12 @@ def _rank(frames: list[Frame], a: Fraction, b: Fraction, target: Fraction, slot:
 
 
 def _decode(info: MediaInfo, **kwargs) -> list[Frame]:
-    """``read_frames`` as a list."""
+    """``read_frames`` as a list; on video four or more times the tile's width, a cheap halving
+    shrink to twice the tile's width first (the area shrink then reads a sixth of the pixels)."""
+    video = info.require_video()
+    width = kwargs.get("width")
+    if width and video.width >= 4 * width and not kwargs.get("pre_filters"):
+        kwargs["pre_filters"] = [f"scale={2 * width}:-2:flags=fast_bilinear"]
     return list(read_frames(info, **kwargs))
 
 
