@@ -20,11 +20,14 @@ nothing the eye or the metric misses), and a static area keeps its indices.
 
 from __future__ import annotations
 
+import threading
+import weakref
+
 import cv2
 import numpy as np
 from PIL import Image
 
-__all__ = ["DITHER_METHODS", "GRADIENT_FLAT", "Remapper", "remap", "dither_strength"]
+__all__ = ["DITHER_METHODS", "GRADIENT_FLAT", "Remapper", "busyness", "flat_areas", "remap", "dither_strength"]
 
 #: ``gradient`` dithers pixels whose 5×5 mean luma gradient (|Sobel x| + |Sobel y|) is below this: flat areas.
 GRADIENT_FLAT = 8.0
@@ -43,11 +46,16 @@ _BAYER8 = _bayer(8).astype(np.float32)
 _WEIGHTS = np.array([3.0, 4.0, 2.0], np.float32)  # squared channel weights of the nearest-colour distance
 
 
-def flat_areas(rgb: np.ndarray, limit: float = GRADIENT_FLAT) -> np.ndarray:
-    """H×W bool: pixels in smooth surroundings (where quantisation bands rather than hides in texture)."""
+def busyness(rgb: np.ndarray) -> np.ndarray:
+    """H×W uint8: the 5×5 mean of |Sobel x| + |Sobel y| of the luma (0 on flat areas, high on texture and edges)."""
     y = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     g = cv2.add(cv2.convertScaleAbs(cv2.Sobel(y, cv2.CV_16S, 1, 0)), cv2.convertScaleAbs(cv2.Sobel(y, cv2.CV_16S, 0, 1)))
-    return cv2.blur(g, (5, 5)) < limit
+    return cv2.blur(g, (5, 5))
+
+
+def flat_areas(rgb: np.ndarray, limit: float = GRADIENT_FLAT) -> np.ndarray:
+    """H×W bool: pixels in smooth surroundings (where quantisation bands rather than hides in texture)."""
+    return busyness(rgb) < limit
 
 
 def _palette_image(palette: np.ndarray) -> Image.Image:
@@ -69,6 +77,31 @@ def dither_strength(palette: np.ndarray) -> float:
     return float(np.median(d.min(axis=1))) / 2
 
 
+#: Colour tables kept for reuse (each 32 MB of address space; the pages a clip touched stay mapped).
+_SPARE_TABLES = 2
+_spare: list[np.ndarray] = []
+_spare_lock = threading.Lock()
+
+
+def _table() -> np.ndarray:
+    with _spare_lock:
+        if _spare:
+            return _spare.pop()
+    return np.zeros(1 << 24, np.uint16)
+
+
+def _recycle(lut: np.ndarray, filled: list[np.ndarray]) -> None:
+    """A dropped Remapper's table, its filled entries zeroed again, kept for the next palette (a clip with
+    a palette per frame would otherwise fault in and zero fresh pages for every frame)."""
+    with _spare_lock:
+        if len(_spare) >= _SPARE_TABLES:
+            return
+    for codes in filled:
+        lut[codes] = 0
+    with _spare_lock:
+        _spare.append(lut)
+
+
 class Remapper:
     """Exact nearest palette colour for every pixel, through a full 24-bit table filled on demand.
 
@@ -88,7 +121,9 @@ class Remapper:
         self.palette = palette.astype(np.uint8)
         self._pal = np.ascontiguousarray(palette.astype(np.float32) * self._WEIGHTS)
         self._tree = cv2.flann_Index(self._pal, {"algorithm": 4, "leaf_max_size": 8})  # KDTREE_SINGLE: exact
-        self.lut = np.zeros(1 << 24, np.uint16)  # palette index + 1; 0: not searched yet
+        self.lut = _table()  # palette index + 1; 0: not searched yet
+        self._filled: list[np.ndarray] = []  # the codes searched, to clear the table for reuse
+        weakref.finalize(self, _recycle, self.lut, self._filled)
         self._tiles: dict = {}
 
     def _fill(self, codes: np.ndarray) -> None:
@@ -97,9 +132,11 @@ class Remapper:
         rgb *= self._WEIGHTS
         if len(self._pal) == 1:
             self.lut[codes] = 1
+            self._filled.append(codes)
             return
         idx, _ = self._tree.knnSearch(np.ascontiguousarray(rgb), 1, params={"checks": -1})
         self.lut[codes] = idx[:, 0] + 1
+        self._filled.append(codes)
 
     def nearest(self, rgb: np.ndarray) -> np.ndarray:
         """Indices (H×W uint8) of the nearest palette colour of each pixel (exact)."""

@@ -14,12 +14,17 @@ not taken: the frame keeps the palette in use and needs no table of its own.
 
 Distances use the same channel weights as the nearest-colour search
 (``dither.Remapper``), so the entries are placed for the lookup that uses them.
+Each sample counts by how flat its surroundings are (``FLAT_WEIGHT``): a
+smooth sky or plumage, where a missing shade shows as a band, pulls entries
+towards it; texture and edges, where the error hides, pull less.
 """
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
+
+from .dither import busyness
 
 __all__ = ["FramePalettes", "REFINE_STEPS", "REFINE_SAMPLE"]
 
@@ -36,14 +41,20 @@ REUSE_CHANGE = 1.5
 ADOPT_GAIN = 0.97
 ADOPT_MIN = 2.0
 
+#: A sample's weight in the steps is 1 / (1 + busyness / FLAT_WEIGHT) (``dither.busyness``: 0 on flat areas).
+FLAT_WEIGHT = 16.0
+
 _W = np.sqrt(np.array([3.0, 4.0, 2.0], np.float32))
 
 
-def _sample(frame: np.ndarray, k: int, budget: int) -> np.ndarray:
+def _sample(frame: np.ndarray, k: int, budget: int) -> tuple[np.ndarray, np.ndarray]:
+    """An even grid of the frame's pixels (shifted with ``k``) and each one's weight (flat areas count most)."""
     h, w = frame.shape[:2]
     step = max(1, int(np.sqrt(h * w / budget)))
     off = k % step
-    return frame[off::step, (off * 3) % step::step].reshape(-1, 3)
+    grid = (slice(off, None, step), slice((off * 3) % step, None, step))
+    weight = 1.0 / (1.0 + busyness(frame)[grid].astype(np.float32) / FLAT_WEIGHT)
+    return frame[grid].reshape(-1, 3), weight.reshape(-1)
 
 
 def _assign(x: np.ndarray, pal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -53,20 +64,24 @@ def _assign(x: np.ndarray, pal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return idx[:, 0], dist[:, 0]
 
 
-def lloyd(x: np.ndarray, pal: np.ndarray, fixed: int, steps: int) -> tuple[np.ndarray, float, float]:
-    """``steps`` k-means steps of ``pal`` (weighted space, float32) over samples ``x``; the first ``fixed`` rows stay.
+def lloyd(x: np.ndarray, pal: np.ndarray, fixed: int, steps: int,
+          weight: np.ndarray | None = None) -> tuple[np.ndarray, float, float]:
+    """``steps`` k-means steps of ``pal`` (weighted space, float32) over samples ``x`` counted by ``weight``
+    (default 1 each); the first ``fixed`` rows stay.
 
-    Returns the new palette and the mean squared error of the samples before and after.
+    Returns the new palette and the (weighted) mean squared error of the samples before and after.
     """
+    weight = np.ones(len(x), np.float32) if weight is None else weight
     pal = pal.copy()
     k = len(pal)
     before = None
     for _ in range(steps):
         idx, err = _assign(x, pal)
+        err = err * weight
         if before is None:
             before = float(err.mean())
-        counts = np.bincount(idx, minlength=k).astype(np.float32)
-        sums = np.stack([np.bincount(idx, weights=x[:, c], minlength=k) for c in range(3)], axis=1)
+        counts = np.bincount(idx, weights=weight, minlength=k).astype(np.float32)
+        sums = np.stack([np.bincount(idx, weights=x[:, c] * weight, minlength=k) for c in range(3)], axis=1)
         used = counts > 0
         used[:fixed] = False
         pal[used] = (sums[used] / counts[used, None]).astype(np.float32)
@@ -75,7 +90,7 @@ def lloyd(x: np.ndarray, pal: np.ndarray, fixed: int, steps: int) -> tuple[np.nd
         if dead.size:  # entries no pixel uses go to the samples fitted worst
             worst = np.argsort(err)[::-1][: dead.size]
             pal[dead[: worst.size]] = x[worst]
-    return pal, before, float(_assign(x, pal)[1].mean())
+    return pal, before, float((_assign(x, pal)[1] * weight).mean())
 
 
 class FramePalettes:
@@ -102,9 +117,10 @@ class FramePalettes:
         self._thumb = thumb
         if len(self._pal) <= self._fixed + 1:
             return self._out
-        x = np.ascontiguousarray(_sample(frame, self._k, self._budget).astype(np.float32) * _W)
+        x, weight = _sample(frame, self._k, self._budget)
+        x = np.ascontiguousarray(x.astype(np.float32) * _W)
         self._k += 1
-        pal, before, after = lloyd(x, self._pal, self._fixed, self._steps)
+        pal, before, after = lloyd(x, self._pal, self._fixed, self._steps, weight)
         if after < before * ADOPT_GAIN and before - after > ADOPT_MIN:
             self._pal = pal
             self._out = np.clip(np.rint(pal / _W), 0, 255).astype(np.uint8)
