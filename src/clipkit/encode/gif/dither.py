@@ -102,6 +102,15 @@ def _recycle(lut: np.ndarray, filled: list[np.ndarray]) -> None:
         _spare.append(lut)
 
 
+def _distinct(codes: np.ndarray) -> np.ndarray:
+    """The distinct values of ``codes``, sorted (``np.unique`` hashes integers in numpy 2: 6× slower here)."""
+    s = np.sort(codes.reshape(-1))
+    keep = np.empty(s.size, bool)
+    keep[:1] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
+
+
 class Remapper:
     """Exact nearest palette colour for every pixel, through a full 24-bit table filled on demand.
 
@@ -144,7 +153,7 @@ class Remapper:
         idx = self.lut[codes]
         missing = idx == 0
         if missing.any():
-            self._fill(np.unique(codes[missing]))
+            self._fill(_distinct(codes[missing]))
             idx = self.lut[codes]
         return (idx - 1).astype(np.uint8)
 

@@ -137,7 +137,10 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
     those steps run one frame after another (each job waits for the one
     before), the remaps with them in parallel.
     """
-    shared = (palette, Remapper(palette), dither_strength(palette)) if chain is None else None
+    def pattern_strength(pal: np.ndarray) -> float:  # only the ordered pattern uses it (O(n²) in the palette's size)
+        return dither_strength(pal) if dither == "ordered" else 0.0
+
+    shared = (palette, Remapper(palette), pattern_strength(palette)) if chain is None else None
     tables: dict[int, tuple[np.ndarray, Remapper, float]] = {}  # the last palettes' lookups (a static shot reuses one)
     lock = threading.Lock()
 
@@ -154,7 +157,7 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
             with lock:
                 hit = tables.get(id(pal))
                 if hit is None or hit[0] is not pal:
-                    hit = (pal, Remapper(pal), dither_strength(pal))
+                    hit = (pal, Remapper(pal), pattern_strength(pal))
                     if len(tables) > 2 * _WORKERS:
                         tables.pop(next(iter(tables)))
                     tables[id(pal)] = hit
