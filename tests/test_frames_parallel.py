@@ -14,20 +14,20 @@ from clipkit.media.frames_parallel import chunks_for, read_frames_parallel
 from clipkit.media.probe import probe
 
 RATE = 24
-#: Three shots of 496 frames (20⅔ s): 62 s, which the reader splits into three chunks whose
-#: boundaries are exactly the two cuts.
-SHOT = 496
+#: Four shots of 372 frames (15½ s): 62 s, which the reader splits into four chunks whose
+#: boundaries are exactly the three cuts.
+SHOT = 372
 
 
 @pytest.fixture(scope="module")
 def long_clip(tmp_path_factory):
     folder = tmp_path_factory.mktemp("parallel")
     secs = Fraction(SHOT, RATE)
-    names = ["bars", "waves", "life"]
+    names = ["bars", "waves", "life", "zoom"]
     parts = [f"{scenes_media._src(n, float(secs), size='160x90')}[s{i}]" for i, n in enumerate(names)]
-    graph = ";".join(parts) + ";" + "".join(f"[s{i}]" for i in range(3)) + "concat=n=3:v=1[v]"
+    graph = ";".join(parts) + ";" + "".join(f"[s{i}]" for i in range(4)) + "concat=n=4:v=1[v]"
     path = scenes_media._encode(folder / "long.mkv", graph)
-    return path, [secs, 2 * secs]
+    return path, [secs, 2 * secs, 3 * secs]
 
 
 def test_chunks_meet_at_the_cuts(long_clip):
@@ -52,7 +52,7 @@ def test_same_frames_as_one_read(long_clip, options):
     assert [f.index for f in split] == list(range(len(one)))
     assert all((a.image == b.image).all() for a, b in zip(one, split))
     if not options:
-        assert len(one) == 3 * SHOT  # every frame
+        assert len(one) == 4 * SHOT  # every frame
 
 
 def test_cuts_on_chunk_boundaries_are_exact(long_clip):
@@ -60,5 +60,5 @@ def test_cuts_on_chunk_boundaries_are_exact(long_clip):
     for fast in (True, False):
         found = detect_scenes(path, cache=False, fast=fast)
         assert [c.time for c in found.cuts] == cuts
-        assert [c.index for c in found.cuts] == [SHOT, 2 * SHOT]
-        assert [(s.start_frame, s.end_frame) for s in found.scenes] == [(0, SHOT), (SHOT, 2 * SHOT), (2 * SHOT, 3 * SHOT)]
+        assert [c.index for c in found.cuts] == [SHOT, 2 * SHOT, 3 * SHOT]
+        assert [(s.start_frame, s.end_frame) for s in found.scenes] == [(n * SHOT, (n + 1) * SHOT) for n in range(4)]

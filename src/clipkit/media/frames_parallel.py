@@ -7,15 +7,16 @@ ffmpeg processes, each on its own stretch of the range, keep both busy.
 over the whole range yields (the same frames, numbered on from 0, in order):
 each chunk is read from its own start (ffmpeg seeks to the keyframe before it),
 the frame showing at a chunk's start is kept only if the chunk before did not
-yield it, and chunks are consumed in order while the next one is decoded.
-Memory: at most ``workers + 1`` chunks of frames (at analysis size) are held.
+yield it, and each chunk streams to the caller while the next one decodes.
+Memory: about one chunk of frames (at analysis size), the one decoded ahead.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 
 from ..errors import MediaError
@@ -28,16 +29,18 @@ __all__ = ["read_frames_parallel", "chunks_for"]
 MIN_PARALLEL = Fraction(60)
 #: Chunk length bounds, seconds.
 MIN_CHUNK, MAX_CHUNK = Fraction(20), Fraction(60)
+_END = object()
 
 
 def chunks_for(start: Fraction, end: Fraction, workers: int) -> list[tuple[Fraction, Fraction]]:
-    """How ``[start, end)`` is split: one chunk when short or with one worker, else about three
-    per worker (so the last ones finish close together), each 20–60 s."""
+    """How ``[start, end)`` is split: one chunk when short or with one worker, else about two per
+    worker, each 20–60 s, their number a multiple of ``workers`` (the workers finish together)."""
     span = end - start
     if workers < 2 or span < MIN_PARALLEL:
         return [(start, end)]
-    length = min(MAX_CHUNK, max(MIN_CHUNK, span / (3 * workers)))
-    n = max(2, round(span / length))
+    length = min(MAX_CHUNK, max(MIN_CHUNK, span / (2 * workers)))
+    n = max(workers, round(span / length))
+    n = -(-n // workers) * workers
     bounds = [start + span * i / n for i in range(n)] + [end]
     return list(zip(bounds, bounds[1:]))
 
@@ -54,42 +57,46 @@ def read_frames_parallel(info: MediaInfo, *, start: Fraction, end: Fraction, wor
     kwargs = {**kwargs, "threads": 1}
     stop = threading.Event()
 
-    def decode(a: Fraction, b: Fraction) -> list[Frame] | MediaError:
-        frames = read_frames(info, start=a, end=b, **kwargs)
-        out: list[Frame] = []
+    def decode(a: Fraction, b: Fraction, out: queue.SimpleQueue) -> None:
         try:
-            for f in frames:
-                if stop.is_set():
-                    break
-                out.append(f)
-        except MediaError as exc:
-            return exc
+            frames = read_frames(info, start=a, end=b, **kwargs)
+            try:
+                for f in frames:
+                    if stop.is_set():
+                        break
+                    out.put(f)
+            finally:
+                frames.close()
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises or skips it
+            out.put(exc)
         finally:
-            frames.close()
-        return out
+            out.put(_END)
 
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="clipkit-read")
-    queued: list[Future] = []
+    queues: list[queue.SimpleQueue | None] = []
     try:
-        nxt = 0
         last: Fraction | None = None
         n = 0
         error: MediaError | None = None
         for i in range(len(spans)):
-            while nxt < len(spans) and nxt <= i + workers:
-                queued.append(pool.submit(decode, *spans[nxt]))
-                nxt += 1
-            got = queued[i].result()
-            queued[i] = None  # type: ignore[call-overload]  # let the chunk's frames go once yielded
-            if isinstance(got, MediaError):
-                error = error or got
-                continue
-            for f in got:
-                if last is not None and f.time <= last:
+            # This chunk streams in while the next ones decode into their queues.
+            while len(queues) < len(spans) and len(queues) <= i + workers - 1:
+                queues.append(queue.SimpleQueue())
+                pool.submit(decode, *spans[len(queues) - 1], queues[-1])
+            q = queues[i]
+            assert q is not None
+            while (item := q.get()) is not _END:
+                if isinstance(item, MediaError):
+                    error = error or item  # nothing decodes in this chunk (damage): the others go on
+                    continue
+                if isinstance(item, BaseException):
+                    raise item
+                if last is not None and item.time <= last:
                     continue  # the frame showing at this chunk's start: the chunk before yielded it
-                last = f.time
-                yield Frame(f.time, n, f.image, f.duration)
+                last = item.time
+                yield Frame(item.time, n, item.image, item.duration)
                 n += 1
+            queues[i] = None  # its frames are gone once yielded
         if n == 0 and error is not None:
             raise error
     finally:
