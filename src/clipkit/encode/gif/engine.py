@@ -22,6 +22,7 @@ from ...progress import ProgressFn, report
 from .diff import Canvas
 from .dither import DITHER_METHODS, Remapper, dither_strength, remap
 from .palette import build_palette, scene_spans
+from .quality import quality_level, tolerance_for
 from .refine import FramePalettes
 from .writer import GifWriter
 
@@ -35,15 +36,6 @@ RUNS_MAX = 4.0
 
 #: Threads remapping frames ahead of the diff/LZW loop (numpy and Pillow release the GIL).
 _WORKERS = 2
-
-
-def tolerance_for(quality: int) -> float:
-    """The per-channel change (0–255) below which a pixel is left as shown, for a quality 1–100.
-
-    Scaled so a quality means about the perceptual level (SSIMULACRA2) of gifski's ``-Q`` of the
-    same number on real footage (bench/README.md): 90 → 7 levels, 70 → 21, 100 → every change.
-    """
-    return max(0.0, (100 - quality) * 0.7)
 
 
 @dataclass(frozen=True)
@@ -78,7 +70,9 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     if len(frames) != len(delays_cs):
         raise ValueError("one delay per frame")
     h, w = frames[0].shape[:2]
-    colors = max(2, min(256, options.colors)) - 1  # one slot is the transparent index
+    fixed = len({tuple(r) for r in options.reserve_colors})  # palette entries the refinement keeps (captions)
+    level = quality_level(options.quality, fixed)  # what --quality sets (quality.py)
+    colors = max(2, min(256, options.colors, level.colors)) - 1  # one slot is the transparent index
     spans = scene_spans(frames) if options.per_scene_palette else [(0, len(frames))]
     palettes = [build_palette(frames[a:b], colors, options.reserve_colors) for a, b in spans]
     main = max(range(len(spans)), key=lambda i: spans[i][1] - spans[i][0])
@@ -87,7 +81,7 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
 
     start = fp.tell() if fp.seekable() else 0
     writer = GifWriter(fp, w, h, _with_slot(palettes[main]), options.loop)
-    tolerance = tolerance_for(options.quality)
+    tolerance = level.tolerance
     runs = min(RUNS_MAX, tolerance * RUNS_SHARE) if options.runs is None else options.runs
     canvas = Canvas(tolerance, runs=runs)
     pending: list = []  # the last change, held until its delay is final
@@ -107,10 +101,9 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
             pending.clear()
 
     k = 0
-    fixed = len({tuple(r) for r in options.reserve_colors})  # palette entries the refinement keeps (captions)
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         for (a, b), palette in zip(spans, palettes):
-            chain = FramePalettes(palette, fixed) if options.frame_palettes else None
+            chain = FramePalettes(palette, fixed) if options.frame_palettes and level.frame_palettes else None
             for frame, (indices, pal) in zip(frames[a:b], _remapped(pool, frames[a:b], palette, options.dither, reserved, chain)):
                 change = canvas.update(frame, indices, pal, len(pal))
                 if change is None:

@@ -1,0 +1,46 @@
+"""What ``--quality`` (1–100) sets in the GIF engine: one size–quality curve, small to faithful.
+
+Measured on real footage against gifski (bench/README.md, "the low and middle of
+the curve"): below quality 80 the bytes go into the palette indices of every
+rewritten pixel, and the tolerance of small changes buys almost nothing there
+(the drift blocks of ``diff.py`` rewrite what moved), while fewer colours cut the
+bytes of every frame.  So the top of the scale tolerates small changes
+(``tolerance``) with the full palette, refined per frame; below it each 12 steps
+halve the palette (70 → 144 colours, 50 → 45, 30 → 14) and frames share their
+shot's palette (a per-frame table costs more bytes than it buys there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["QualityLevel", "quality_level", "tolerance_for"]
+
+#: Below this quality the palette shrinks and frames share their shot's palette.
+FULL_PALETTE_FROM = 80
+#: Quality steps that halve the palette below FULL_PALETTE_FROM.
+HALVING_STEPS = 12
+#: The fewest colours a quality asks for (captions' reserved colours come on top).
+MIN_COLORS = 8
+
+
+@dataclass(frozen=True)
+class QualityLevel:
+    tolerance: float  # per-channel change (0–255) below which a shown pixel is left as it is
+    colors: int  # the most palette entries this quality uses (the user's --colors may ask fewer)
+    frame_palettes: bool  # each frame may get its own refined palette (refine.py)
+
+
+def tolerance_for(quality: int) -> float:
+    """The per-channel change (0–255) below which a pixel is left as shown, for a quality 1–100
+    (90 → 7 levels, 70 → 21, 100 → every change is written)."""
+    return max(0.0, (100 - quality) * 0.7)
+
+
+def quality_level(quality: int, reserved: int = 0) -> QualityLevel:
+    """The engine's parameters for ``quality`` (1–100); ``reserved``: palette entries kept for captions."""
+    q = max(1, min(100, int(quality)))
+    if q >= FULL_PALETTE_FROM:
+        return QualityLevel(tolerance_for(q), 256, True)
+    colors = round(256 * 2 ** ((q - FULL_PALETTE_FROM) / HALVING_STEPS))
+    return QualityLevel(tolerance_for(q), min(256, max(MIN_COLORS, colors) + reserved), False)
