@@ -82,3 +82,20 @@ def test_gradient_dither_leaves_texture_alone_and_static_areas_steady():
     still[8:32, w // 2 + 8:] = False  # everything the square passes
     for p in played[1:]:
         assert np.array_equal(p[still], played[0][still])
+
+
+def test_flat_areas_pull_a_refined_palette_entry_more_than_texture():
+    """A palette entry serving both a flat area (colour A) and fine texture nearby (A + 40) moves onto A, where a
+    missing shade would show as a band, not onto the population's midpoint (what unweighted k-means gives)."""
+    from clipkit.encode.gif.refine import FramePalettes
+
+    h, w = 64, 128
+    a = np.array([100, 120, 160])
+    far = np.array([10, 200, 30])
+    frame = np.empty((h, w, 3), np.uint8)
+    frame[:, : w // 2] = a  # flat
+    light = np.random.default_rng(2).random((h, w // 2, 1)) < 0.5
+    frame[:, w // 2:] = np.where(light, a + 40, far)  # texture: pixel-sized random mix of two colours
+    shot = np.array([a + 20, far], np.uint8)  # entry 0 between the flat colour and the texture's light half
+    refined = FramePalettes(shot).next(frame).astype(int)
+    assert np.abs(refined[0] - a).max() <= 6, refined  # unweighted: a + 13 (the samples' mean)

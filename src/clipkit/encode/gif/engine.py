@@ -23,7 +23,7 @@ from .diff import Canvas
 from .dither import DITHER_METHODS, Remapper, dither_strength, remap
 from .palette import build_palette, scene_spans
 from .quality import quality_level, tolerance_for
-from .refine import FramePalettes
+from .refine import FramePalettes, refine_steps
 from .writer import GifWriter
 
 __all__ = ["GifOptions", "GifResult", "encode_gif", "tolerance_for"]
@@ -103,7 +103,7 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     k = 0
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         for (a, b), palette in zip(spans, palettes):
-            chain = FramePalettes(palette, fixed) if options.frame_palettes and level.frame_palettes else None
+            chain = FramePalettes(palette, fixed, refine_steps(options.quality)) if options.frame_palettes and level.frame_palettes else None
             for frame, (indices, pal) in zip(frames[a:b], _remapped(pool, frames[a:b], palette, options.dither, reserved, chain)):
                 change = canvas.update(frame, indices, pal, len(pal))
                 if change is None:
