@@ -109,3 +109,27 @@ def test_a_full_disk_is_one_line_exit_1_and_leaves_nothing(source, tmp_path, cmd
     assert stdout == ""
     left = [p.name for p in out.iterdir() if p.name not in ("clipkit-manifest.json",)]
     assert left == [], left
+
+
+def test_interrupt_just_after_the_temporary_file_appears_leaves_nothing(tmp_path, monkeypatch):
+    """A Ctrl-C / SIGTERM (KeyboardInterrupt) landing the instant the temporary file has been created —
+    before any writing starts — still removes it (found under load: `kill` as the .part.mp4 appeared)."""
+    import os as os_mod
+
+    from clipkit.atomic import atomic_path
+
+    real_open = os_mod.open
+
+    def open_then_interrupted(path, flags, *args, **kwargs):
+        fd = real_open(path, flags, *args, **kwargs)
+        if ".part" in str(path):
+            os_mod.close(fd)
+            raise KeyboardInterrupt
+        return fd
+
+    monkeypatch.setattr(os_mod, "open", open_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_path(tmp_path / "moment.mp4") as tmp:
+            tmp.write_bytes(b"never")
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []

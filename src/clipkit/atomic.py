@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
+import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,11 +118,11 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     if key not in _cleaned:  # once per folder and process: what killed runs left here goes
         _cleaned.add(key)
         remove_leftovers(folder)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}.{os.getpid()}-", suffix=f".part{target.suffix}",
-                                    dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    # The name is chosen first and the file made inside the ``try``: a Ctrl-C or SIGTERM (raised as
+    # KeyboardInterrupt between two bytecodes) just after the file appears still removes it.
+    tmp = folder / f".{target.stem[:40]}.{os.getpid()}-{secrets.token_hex(4)}.part{target.suffix}"
     try:
+        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         yield tmp
         if not tmp.exists():
             raise OutputError(f"nothing was written for {target}", "run with --debug to see why")
