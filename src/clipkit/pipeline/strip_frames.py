@@ -55,7 +55,7 @@ KEYFRAME_LEAD = KEYFRAME_REACH
 MAX_KEYFRAMES_TRIED = 3
 #: Seconds of candidates read after a chosen keyframe (plus the transition context either side): the
 #: frames just after a keyframe are the best coded, and each second more is decoding at full size.
-ANCHORED_WINDOW = Fraction(1, 2)
+ANCHORED_WINDOW = Fraction(1, 4)
 #: Where a window starts: just after its keyframe (+5 ms for the container's rounded timestamps).
 ANCHOR_SKIP = Fraction(1, 200)
 #: ffmpeg is asked to seek this far past the keyframe, without trimming: its seek lands on the
