@@ -180,13 +180,13 @@ def _anchored(info: MediaInfo, slot: Slot, size: tuple[int, int], half: Fraction
     reach = min(KEYFRAME_REACH, (slot.hi - slot.lo) / 2)
     lo, hi = max(slot.lo, slot.target - reach), min(slot.hi, slot.target + reach)
     keys = shared if shared is not None else _seek_points(info, lo - KEYFRAME_LEAD, hi)
-    plans = []
-    for k in keys:
+    plans: dict[Fraction, tuple[Fraction, Fraction]] = {}
+    for k in sorted(keys):
         start = k + ANCHOR_SKIP
         a = max(start + TRANSITION_SPAN, slot.lo)  # the frames before are context: is a fade or dissolve ending here?
         if lo - KEYFRAME_LEAD <= k < hi and a < slot.hi and a - (start + TRANSITION_SPAN) <= KEYFRAME_LEAD:
-            plans.append((abs(a + half - slot.target), start, a))
-    for _, start, a in sorted(plans)[:MAX_KEYFRAMES_TRIED]:
+            plans[a] = (abs(a + half - slot.target), start)  # of keyframes before the share, the last (least lead-in)
+    for _, start, a in sorted((d, st, a) for a, (d, st) in plans.items())[:MAX_KEYFRAMES_TRIED]:
         for length in dict.fromkeys((min(2 * half, ANCHORED_WINDOW), 2 * half)):
             b = min(slot.hi, a + length)
             if b <= a:
