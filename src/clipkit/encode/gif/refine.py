@@ -60,17 +60,41 @@ def _sample(frame: np.ndarray, k: int, budget: int) -> tuple[np.ndarray, np.ndar
     return frame[grid].reshape(-1, 3), weight.reshape(-1)
 
 
-def _assign(x: np.ndarray, pal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest entry of each row of ``x`` (weighted space) and the squared distance to it."""
+def _distinct_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For the rows of ``x`` (N×3 uint8): one row index per distinct colour, and each row's distinct colour
+    (``x[rows][inverse] == x``).  Real frames repeat colours (a flat sky: 19 of 20 samples of a dark scene)."""
+    codes = (x[:, 0].astype(np.int32) << 16) | (x[:, 1].astype(np.int32) << 8) | x[:, 2]
+    order = np.argsort(codes, kind="stable")
+    s = codes[order]
+    first = np.empty(s.size, bool)
+    first[:1] = True
+    np.not_equal(s[1:], s[:-1], out=first[1:])
+    inverse = np.empty(s.size, np.intp)
+    inverse[order] = np.cumsum(first) - 1
+    return order[first], inverse
+
+
+def _assign(x: np.ndarray, pal: np.ndarray,
+            distinct: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest entry of each row of ``x`` (weighted space) and the squared distance to it.
+
+    With ``distinct`` (``_distinct_rows``), only one row of each colour is searched (the same answer:
+    each search is exact and independent)."""
     tree = cv2.flann_Index(np.ascontiguousarray(pal), {"algorithm": 4, "leaf_max_size": 8})  # exact k-d tree
-    idx, dist = tree.knnSearch(x, 1, params={"checks": -1})
-    return idx[:, 0], dist[:, 0]
+    if distinct is None:
+        idx, dist = tree.knnSearch(x, 1, params={"checks": -1})
+        return idx[:, 0], dist[:, 0]
+    rows, inverse = distinct
+    idx, dist = tree.knnSearch(x[rows], 1, params={"checks": -1})
+    return idx[inverse, 0], dist[inverse, 0]
 
 
 def lloyd(x: np.ndarray, pal: np.ndarray, fixed: int, steps: int,
-          weight: np.ndarray | None = None) -> tuple[np.ndarray, float, float]:
+          weight: np.ndarray | None = None,
+          distinct: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, float, float]:
     """``steps`` k-means steps of ``pal`` (weighted space, float32) over samples ``x`` counted by ``weight``
-    (default 1 each); the first ``fixed`` rows stay.
+    (default 1 each); the first ``fixed`` rows stay.  ``distinct``: ``x``'s distinct rows (``_distinct_rows``
+    of the samples), searched once each.
 
     Returns the new palette and the (weighted) mean squared error of the samples before and after.
     """
@@ -79,7 +103,7 @@ def lloyd(x: np.ndarray, pal: np.ndarray, fixed: int, steps: int,
     k = len(pal)
     before = None
     for _ in range(steps):
-        idx, err = _assign(x, pal)
+        idx, err = _assign(x, pal, distinct)
         err = err * weight
         if before is None:
             before = float(err.mean())
@@ -93,7 +117,7 @@ def lloyd(x: np.ndarray, pal: np.ndarray, fixed: int, steps: int,
         if dead.size:  # entries no pixel uses go to the samples fitted worst
             worst = np.argsort(err)[::-1][: dead.size]
             pal[dead[: worst.size]] = x[worst]
-    return pal, before, float((_assign(x, pal)[1] * weight).mean())
+    return pal, before, float((_assign(x, pal, distinct)[1] * weight).mean())
 
 
 def refine_steps(quality: int) -> int:
@@ -125,10 +149,10 @@ class FramePalettes:
         self._thumb = thumb
         if len(self._pal) <= self._fixed + 1:
             return self._out
-        x, weight = _sample(frame, self._k, self._budget)
-        x = np.ascontiguousarray(x.astype(np.float32) * _W)
+        x8, weight = _sample(frame, self._k, self._budget)
+        x = np.ascontiguousarray(x8.astype(np.float32) * _W)
         self._k += 1
-        pal, before, after = lloyd(x, self._pal, self._fixed, self._steps, weight)
+        pal, before, after = lloyd(x, self._pal, self._fixed, self._steps, weight, _distinct_rows(x8))
         if after < before * ADOPT_GAIN and before - after > ADOPT_MIN:
             self._pal = pal
             self._out = np.clip(np.rint(pal / _W), 0, 255).astype(np.uint8)
