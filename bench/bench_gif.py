@@ -350,7 +350,7 @@ REAL_CLIPS = [
     ("chaplin.mp4", Fraction(0), Fraction(5), "chaplin"),
     ("big_buck_bunny_0_30.webm", Fraction(24), Fraction(5), "bunny title"),
     ("video_with_failing_audio.mp4", Fraction(2), Fraction(4), "handheld tilt"),
-    ("fire2.mp4", Fraction(0), Fraction(12, 5), "fire"),  # ~10.5 fps variable-rate phone clip, whole
+    ("fire2.mp4", Fraction(0), Fraction(23, 10), "fire"),  # ~10.5 fps variable-rate phone clip (2.38 s), nearly whole
 ]
 
 
