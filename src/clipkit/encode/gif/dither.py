@@ -77,29 +77,33 @@ def dither_strength(palette: np.ndarray) -> float:
     return float(np.median(d.min(axis=1))) / 2
 
 
-#: Colour tables kept for reuse (each 32 MB of address space; the pages a clip touched stay mapped).
-_SPARE_TABLES = 2
-_spare: list[np.ndarray] = []
+#: Colour tables kept for reuse, of each dtype (16 MB of address space each at uint8, 32 at uint16; the
+#: pages a clip touched stay mapped: a fresh table costs ~0.1 CPU-s of page faults when a frame fills it).
+_SPARE_TABLES = 4
+_spare: dict[type, list[np.ndarray]] = {np.uint8: [], np.uint16: []}
 _spare_lock = threading.Lock()
 
 
-def _table() -> np.ndarray:
+def _table(entries: int) -> np.ndarray:
+    """A zeroed 24-bit colour table for a palette of ``entries`` colours (index + 1: uint8 up to 255)."""
+    dtype = np.uint8 if entries < 256 else np.uint16
     with _spare_lock:
-        if _spare:
-            return _spare.pop()
-    return np.zeros(1 << 24, np.uint16)
+        if _spare[dtype]:
+            return _spare[dtype].pop()
+    return np.zeros(1 << 24, dtype)
 
 
 def _recycle(lut: np.ndarray, filled: list[np.ndarray]) -> None:
     """A dropped Remapper's table, its filled entries zeroed again, kept for the next palette (a clip with
     a palette per frame would otherwise fault in and zero fresh pages for every frame)."""
+    spare = _spare[lut.dtype.type]
     with _spare_lock:
-        if len(_spare) >= _SPARE_TABLES:
+        if len(spare) >= _SPARE_TABLES:
             return
     for codes in filled:
         lut[codes] = 0
     with _spare_lock:
-        _spare.append(lut)
+        spare.append(lut)
 
 
 def _distinct(codes: np.ndarray) -> np.ndarray:
@@ -130,7 +134,7 @@ class Remapper:
         self.palette = palette.astype(np.uint8)
         self._pal = np.ascontiguousarray(palette.astype(np.float32) * self._WEIGHTS)
         self._tree = cv2.flann_Index(self._pal, {"algorithm": 4, "leaf_max_size": 8})  # KDTREE_SINGLE: exact
-        self.lut = _table()  # palette index + 1; 0: not searched yet
+        self.lut = _table(len(self.palette))  # palette index + 1; 0: not searched yet
         self._filled: list[np.ndarray] = []  # the codes searched, to clear the table for reuse
         weakref.finalize(self, _recycle, self.lut, self._filled)
         self._tiles: dict = {}
@@ -155,6 +159,9 @@ class Remapper:
         if missing.any():
             self._fill(_distinct(codes[missing]))
             idx = self.lut[codes]
+        if idx.dtype == np.uint8:
+            idx -= 1  # in place: the gather is a fresh array
+            return idx
         return (idx - 1).astype(np.uint8)
 
     def ordered(self, rgb: np.ndarray, amplitude: float) -> np.ndarray:

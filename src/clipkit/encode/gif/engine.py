@@ -151,7 +151,7 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
                 hit = tables.get(id(pal))
                 if hit is None or hit[0] is not pal:
                     hit = (pal, Remapper(pal), pattern_strength(pal))
-                    if len(tables) > 2 * _WORKERS:
+                    if len(tables) > 1:  # only the newest palettes recur (each table: page faults)
                         tables.pop(next(iter(tables)))
                     tables[id(pal)] = hit
             _, remapper, strength = hit
