@@ -197,3 +197,23 @@ def test_lower_quality_buys_a_smaller_file_all_the_way_down():
         errors.append(np.mean([np.abs(p - f.astype(np.int16)).mean() for p, f in zip(_played(data), frames)]))
     assert all(b < 0.85 * a for a, b in zip(sizes, sizes[1:])), sizes
     assert all(b > a for a, b in zip(errors, errors[1:])), errors
+
+
+def test_a_small_palette_keeps_a_small_saturated_object():
+    """At a low quality (45 colours) a small red patch moving over a wide textured field keeps a red entry.
+    The shot's palette is cut by population, which gave the patch none: it played as (200, 99, 82)."""
+    import cv2
+
+    h, w = 144, 256
+    rng = np.random.default_rng(8)
+    tex = cv2.resize(rng.integers(0, 256, (24, 40, 3)).astype(np.uint8), (w, h), interpolation=cv2.INTER_CUBIC)
+    field = np.stack([40 + 0.7 * tex[..., 0], 70 + 0.8 * tex[..., 1], 40 + 0.6 * tex[..., 2]], axis=2)
+    frames = []
+    for k in range(12):
+        img = np.clip(np.rint(field + k), 0, 255).astype(np.uint8)
+        img[60:66, 100 + k: 106 + k] = (220, 30, 40)  # the red patch: 36 of 36864 pixels
+        frames.append(img)
+    played = _played(_encode(frames, quality=50, per_scene_palette=False))
+    for k, p in enumerate(played):
+        patch = p[61:65, 101 + k: 105 + k].reshape(-1, 3)
+        assert np.abs(patch - np.array([220, 30, 40])).max() <= 24, (k, patch[0])

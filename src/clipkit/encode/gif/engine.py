@@ -21,7 +21,7 @@ import numpy as np
 from ...progress import ProgressFn, report
 from .diff import Canvas
 from .dither import DITHER_METHODS, Remapper, dither_strength, remap
-from .palette import build_palette, scene_spans
+from .palette import build_palette, scene_spans, with_outliers
 from .quality import quality_level, tolerance_for
 from .refine import FramePalettes, refine_steps
 from .writer import GifWriter
@@ -74,7 +74,9 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     level = quality_level(options.quality, fixed)  # what --quality sets (quality.py)
     colors = max(2, min(256, options.colors, level.colors)) - 1  # one slot is the transparent index
     spans = scene_spans(frames) if options.per_scene_palette else [(0, len(frames))]
-    palettes = [build_palette(frames[a:b], colors, options.reserve_colors) for a, b in spans]
+    extra = min(level.outliers, colors // 2)  # entries for the colours the palette fits worst (small palettes)
+    palettes = [with_outliers(build_palette(frames[a:b], colors - extra, options.reserve_colors), frames[a:b], extra)
+                for a, b in spans]
     main = max(range(len(spans)), key=lambda i: spans[i][1] - spans[i][0])
     reserved = np.array(options.reserve_colors, np.uint8).reshape(-1, 3)
     total = progress_total or len(frames)

@@ -84,3 +84,28 @@ def build_palette(frames: Sequence[np.ndarray], colors: int, reserve: Sequence[t
 def _dedupe_keep_order(palette: np.ndarray) -> np.ndarray:
     _, first = np.unique(palette, axis=0, return_index=True)
     return palette[np.sort(first)]
+
+
+def with_outliers(palette: np.ndarray, frames: Sequence[np.ndarray], extra: int, fixed: int = 0) -> np.ndarray:
+    """``palette`` plus ``extra`` entries for the colours it fits worst (farthest-point picks among the
+    frames' pixels, in the lookup's weighted space), so a small palette keeps small saturated objects
+    (a red shirt in a field at 45 colours) that a cut by population gives no entry.  The first
+    ``fixed`` entries (reserved colours) keep their place."""
+    if extra <= 0:
+        return palette
+    from .refine import _W, _assign  # the weighted space and exact search the palettes are refined in
+
+    x = np.ascontiguousarray(_sample(frames, SAMPLE_PIXELS).astype(np.float32) * _W)
+    pal = np.ascontiguousarray(palette.astype(np.float32) * _W)
+    dist = _assign(x, pal)[1].astype(np.float64)
+    picks = []
+    for _ in range(extra):
+        i = int(np.argmax(dist))
+        if dist[i] <= 0:
+            break
+        picks.append(x[i])
+        dist = np.minimum(dist, ((x - x[i]) ** 2).sum(axis=1))
+    if not picks:
+        return palette
+    added = np.clip(np.rint(np.array(picks) / _W), 0, 255).astype(np.uint8)
+    return _dedupe_keep_order(np.concatenate([palette, added]))
