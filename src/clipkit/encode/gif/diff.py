@@ -77,20 +77,30 @@ def _extend_runs(out: np.ndarray, source: np.ndarray, palette: np.ndarray, write
     """Written pixels take their left neighbour's index when that colour is within ``limit`` of their
     source (each channel), in place: noise flattened along rows into runs LZW codes in fewer bytes.
     A run stops after RUN_JOINS joined pixels, so grain never turns into streaks."""
-    pal = palette.astype(np.int16)
-    # column by column (each depends on the one before), so work on the transposes: a column is one contiguous row
-    cols = np.ascontiguousarray(out.T)
-    src = np.ascontiguousarray(source.transpose(1, 0, 2)).astype(np.int16)
-    wr = np.ascontiguousarray(write.T)
-    pairs = wr[1:] & wr[:-1]
-    run = np.zeros(cols.shape[1], np.int32)
-    for x in range(1, cols.shape[0]):
-        left = cols[x - 1]
-        d = np.abs(pal[left] - src[x])
-        ok = pairs[x - 1] & (d[:, 0] <= limit) & (d[:, 1] <= limit) & (d[:, 2] <= limit) & (run < RUN_JOINS)
-        cols[x, ok] = left[ok]
-        run = np.where(ok, run + 1, 0)
-    out[...] = cols.T
+    h, w = out.shape
+    if w < 2:
+        return
+    shown = [np.ascontiguousarray(palette[:, c], dtype=np.uint8).take(out) for c in range(3)]  # per channel
+    src = cv2.split(np.ascontiguousarray(source))
+    pairs = write[:, 1:] & write[:, :-1]  # column x's pixel and its left neighbour are both written
+    # A pixel k joins after (run k - 1 at its left neighbour) shows the index of the pixel k to its left:
+    # bit k - 1 of cond[:, x - 1] says that colour is within ``limit`` of the pixel's source (and both written).
+    cond = np.zeros((h, w - 1), np.uint8)
+    for k in range(1, min(RUN_JOINS, w - 1) + 1):
+        d = [cv2.absdiff(shown[c][:, : w - k], src[c][:, k:]) for c in range(3)]
+        ok = (np.maximum(np.maximum(d[0], d[1]), d[2]) <= limit) & pairs[:, k - 1:]
+        cond[:, k - 1:] |= ok.view(np.uint8) << (k - 1)
+    # run length after each pixel, column by column (each depends on the one before): run r < RUN_JOINS
+    # and bit r set -> r + 1, else 0.
+    step = np.array([r + 1 if r < RUN_JOINS and b >> r & 1 else 0
+                     for r in range(RUN_JOINS + 1) for b in range(1 << RUN_JOINS)], np.uint8)
+    cols = np.ascontiguousarray(cond.T)
+    run = np.zeros((w, h), np.uint8)
+    for x in range(1, w):
+        run[x] = step.take((run[x - 1] << RUN_JOINS) | cols[x - 1])
+    if run.any():
+        xs = np.arange(w, dtype=np.intp)[None, :] - run.T
+        out[...] = np.take_along_axis(out, xs, axis=1)
 
 
 class Canvas:
