@@ -98,9 +98,9 @@ def _extend_runs(out: np.ndarray, source: np.ndarray, palette: np.ndarray, write
     run = np.zeros((w, h), np.uint8)
     for x in range(1, w):
         run[x] = step.take((run[x - 1] << RUN_JOINS) | cols[x - 1])
-    if run.any():
-        xs = np.arange(w, dtype=np.intp)[None, :] - run.T
-        out[...] = np.take_along_axis(out, xs, axis=1)
+    xs, ys = np.nonzero(run)  # joined pixels take the index of the pixel ``run`` to their left (not joined)
+    if xs.size:
+        out[ys, xs] = out[ys, xs - run[xs, ys]]
 
 
 class Canvas:
@@ -129,7 +129,7 @@ class Canvas:
         """
         h, w = source.shape[:2]
         b = DRIFT_BLOCK
-        diff = source.astype(np.float32) - self.basis.astype(np.float32)
+        diff = cv2.subtract(source, self.basis, dtype=cv2.CV_32F)  # exact: integers in float32
         means = cv2.resize(diff, (-(-w // b), -(-h // b)), interpolation=cv2.INTER_AREA)
         blocks = np.abs(means).max(axis=2) > self.drift
         return np.repeat(np.repeat(blocks, b, axis=0), b, axis=1)[:h, :w]
