@@ -91,13 +91,15 @@ def _extend_runs(out: np.ndarray, source: np.ndarray, palette: np.ndarray, write
         ok = (np.maximum(np.maximum(d[0], d[1]), d[2]) <= limit) & pairs[:, k - 1:]
         cond[:, k - 1:] |= ok.view(np.uint8) << (k - 1)
     # run length after each pixel, column by column (each depends on the one before): run r < RUN_JOINS
-    # and bit r set -> r + 1, else 0.
-    step = np.array([r + 1 if r < RUN_JOINS and b >> r & 1 else 0
-                     for r in range(RUN_JOINS + 1) for b in range(1 << RUN_JOINS)], np.uint8)
-    cols = np.ascontiguousarray(cond.T)
-    run = np.zeros((w, h), np.uint8)
+    # and bit r set -> r + 1, else 0; kept shifted left by RUN_JOINS (two array operations a column).
+    dtype = np.uint8 if (RUN_JOINS + 1) << RUN_JOINS <= 256 else np.uint16
+    step = np.array([(r + 1 if r < RUN_JOINS and b >> r & 1 else 0) << RUN_JOINS
+                     for r in range(RUN_JOINS + 1) for b in range(1 << RUN_JOINS)], dtype)
+    cols = np.ascontiguousarray(cond.T, dtype=dtype)
+    run = np.zeros((w, h), dtype)
     for x in range(1, w):
-        run[x] = step.take((run[x - 1] << RUN_JOINS) | cols[x - 1])
+        step.take(run[x - 1] | cols[x - 1], out=run[x])
+    run >>= RUN_JOINS
     xs, ys = np.nonzero(run)  # joined pixels take the index of the pixel ``run`` to their left (not joined)
     if xs.size:
         out[ys, xs] = out[ys, xs - run[xs, ys]]
