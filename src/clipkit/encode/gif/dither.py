@@ -161,11 +161,15 @@ class Remapper:
     def nearest(self, rgb: np.ndarray) -> np.ndarray:
         """Indices (H×W uint8) of the nearest palette colour of each pixel (exact)."""
         codes = _codes(rgb)
-        idx = self.lut[codes]
-        missing = idx == 0
-        if missing.any():
-            self._fill(_distinct(codes[missing]))
+        if not self._filled and codes.size:  # a fresh table (a new palette's first frame): every colour is new
+            self._fill(_distinct(codes))
             idx = self.lut[codes]
+        else:
+            idx = self.lut[codes]
+            missing = idx == 0
+            if missing.any():
+                self._fill(_distinct(codes[missing]))
+                idx = self.lut[codes]
         if idx.dtype == np.uint8:
             idx -= 1  # in place: the gather is a fresh array
             return idx
