@@ -298,7 +298,9 @@ def bench_clip(label: str, src: Path, start: Fraction, secs: Fraction, args, gif
         ck_t = [t for e, _, t, _ in results if e == "clipkit"]
         print(f"\nencode time: clipkit (command, median) {np.median(ck_t):.2f} s vs gifski (PNG extraction + encode, "
               f"median) {np.median([t for _, t, _ in ski]):.2f} s: {np.median(ck_t) / np.median([t for _, t, _ in ski]):.2f}×")
-    d = next(r for e, s, _, r in results if e == "clipkit" and s == "default")
+    d = next((r for e, s, _, r in results if e == "clipkit" and s == "default"), None)
+    if d is None:  # --clipkit-q without "default"
+        return summary
     print(f"\nclipkit default vs ffmpeg two-pass: {d['bytes'] / base['bytes']:.2f}× the size, SSIM {d['ssim']:.4f} vs "
           f"{base['ssim']:.4f}, S2 {d['s2']:.1f} vs {base['s2']:.1f}")
     return summary
