@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -36,7 +37,7 @@ from ..settings_apply import apply_split
 from .captions import gather_captions, incomplete_note
 from ..timecode import TimeRange, slug_time
 from .clip_limits import check_limits, describe_size
-from .clip_poster import make_poster, plan_tap, poster_from_tap
+from .clip_poster import make_poster, plan_tap, poster_from_tap, warm_up
 from .find import Line, said_first, said_range, said_subs
 from .range_choice import choose_crop as _crop_box, choose_range as _clip_range, decoded_frame_size as _decoded_frame_size
 from .naming import safe_name
@@ -201,6 +202,7 @@ def make_clip(
                                       fps_out or (None if video.variable_frame_rate else video.frame_rate))
             if job.poster_tap is not None:
                 job.poster_tap.folder.mkdir()
+                threading.Thread(target=warm_up, name="clipkit-poster-imports", daemon=True).start()
         budget = s.max_size
         if budget is not None:
             data_path = _encode_to_fit(job, budget, s, path, tmp, notes, progress)

@@ -12,14 +12,11 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
-import numpy as np
-
 from ..artifact import Artifact, sha256_of
 from ..encode.clip import PosterTap
 from ..media.ffmpeg import framemd5_packets
-from ..media.frames import Frame
 
-__all__ = ["make_poster", "plan_tap", "poster_from_tap", "poster_from_source", "POSTER_QUALITY"]
+__all__ = ["make_poster", "plan_tap", "poster_from_tap", "poster_from_source", "warm_up", "POSTER_QUALITY"]
 
 #: Frames are ranked for the poster at most this wide: sharpness and blank/fade flags need no more.
 RANK_WIDTH = 480
@@ -28,6 +25,16 @@ POSTER_QUALITY = 85
 _CAND_BYTES = 160 * 1024 * 1024
 #: Characters the tee muxer's list syntax would read as its own (then the poster is read from the clip).
 _TEE_SPECIAL = re.compile(r"[|\[\]:\\'\"=;,]")
+
+
+def warm_up() -> None:
+    """Import what choosing and writing a poster needs (numpy, OpenCV, Pillow: about 0.3 s) —
+    called in a thread while ffmpeg encodes the clip, so it is not paid after."""
+    import importlib
+
+    for name in ("numpy", "clipkit.media.frames", "clipkit.scenes.choice", "clipkit.pipeline.still",
+                 "clipkit.encode.image"):
+        importlib.import_module(name)
 
 
 def _windows(duration: Fraction) -> tuple[Fraction, Fraction, Fraction, Fraction]:
@@ -54,8 +61,12 @@ def plan_tap(folder: Path, duration: Fraction, size: tuple[int, int], rate: Frac
                      cand=(max(Fraction(0), mid - half), min(duration, mid + half + Fraction(1, 1000))))
 
 
-def _tap_frames(tap: PosterTap, name: str) -> list[tuple[Frame, int]]:
+def _tap_frames(tap: PosterTap, name: str) -> list:
     """The frames of one side output: (frame, byte offset in its .rgb file), in order."""
+    import numpy as np
+
+    from ..media.frames import Frame
+
     crc = (tap.folder / f"{name}.crc").read_bytes()
     dims = re.search(rb"#dimensions 0: (\d+)x(\d+)", crc)
     if dims is None:
@@ -79,6 +90,8 @@ def _tap_frames(tap: PosterTap, name: str) -> list[tuple[Frame, int]]:
 
 def poster_from_tap(tap: PosterTap, clip: Path, duration: Fraction) -> Artifact | None:
     """``CLIP.jpg`` from the tap's frames, or None if they are not there (the caller then uses :func:`make_poster`)."""
+    import numpy as np
+
     from ..encode.image import write_image
     from .still import pick_best_frame
 
