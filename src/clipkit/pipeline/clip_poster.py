@@ -61,31 +61,26 @@ def plan_tap(folder: Path, duration: Fraction, size: tuple[int, int], rate: Frac
                      cand=(max(Fraction(0), mid - half), min(duration, mid + half + Fraction(1, 1000))))
 
 
-def _tap_frames(tap: PosterTap, name: str) -> list:
-    """The frames of one side output: (frame, byte offset in its .rgb file), in order."""
-    import numpy as np
-
-    from ..media.frames import Frame
-
+def _tap_index(tap: PosterTap, name: str) -> tuple[int, int, list[tuple[Fraction, Fraction | None, int]]]:
+    """One side output's frame size and, for each whole frame in its .rgb file, (time, duration, byte offset)."""
     crc = (tap.folder / f"{name}.crc").read_bytes()
     dims = re.search(rb"#dimensions 0: (\d+)x(\d+)", crc)
     if dims is None:
-        return []
+        return 0, 0, []
     w, h = int(dims.group(1)), int(dims.group(2))
-    raw = tap.folder / f"{name}.rgb"
-    frames, offset, size = [], 0, raw.stat().st_size
-    with raw.open("rb") as fh:
-        for n, (pts, dur, tb) in enumerate(framemd5_packets(crc)):
-            if offset + w * h * 3 > size:
-                break
-            image = None
-            if name == "rank":
-                fh.seek(offset)
-                image = np.frombuffer(fh.read(w * h * 3), np.uint8).reshape(h, w, 3)
-            frames.append((Frame(pts * tb, n, image if image is not None else np.zeros((h, w, 3), np.uint8),
-                                 dur * tb if dur > 0 else None), offset))
-            offset += w * h * 3
-    return frames
+    size, frame_bytes = (tap.folder / f"{name}.rgb").stat().st_size, w * h * 3
+    rows = [(pts * tb, dur * tb if dur > 0 else None, n * frame_bytes)
+            for n, (pts, dur, tb) in enumerate(framemd5_packets(crc))]
+    return w, h, [r for r in rows if r[2] + frame_bytes <= size]
+
+
+def _read_rgb(tap: PosterTap, name: str, w: int, h: int, offset: int):
+    """One frame of a side output (H×W×3)."""
+    import numpy as np
+
+    with (tap.folder / f"{name}.rgb").open("rb") as fh:
+        fh.seek(offset)
+        return np.frombuffer(fh.read(w * h * 3), np.uint8).reshape(h, w, 3)
 
 
 def poster_from_tap(tap: PosterTap, clip: Path, duration: Fraction) -> Artifact | None:
@@ -93,28 +88,25 @@ def poster_from_tap(tap: PosterTap, clip: Path, duration: Fraction) -> Artifact 
     import numpy as np
 
     from ..encode.image import write_image
+    from ..media.frames import Frame
     from .still import pick_best_frame
 
     try:
-        ranked = _tap_frames(tap, "rank")
-        cands = _tap_frames(tap, "cand")
+        rw, rh, ranked = _tap_index(tap, "rank")
+        w, h, cands = _tap_index(tap, "cand")
+        if not ranked or not cands:
+            return None
+        images = np.fromfile(tap.folder / "rank.rgb", np.uint8, count=len(ranked) * rh * rw * 3).reshape(-1, rh, rw, 3)
+        frames = [Frame(t, n, images[n], dur) for n, (t, dur, _) in enumerate(ranked)]
     except OSError:
         return None
-    if not ranked or not cands:
-        return None
     mid, lo, hi, _ = _windows(duration)
-    frame, _how = pick_best_frame([f for f, _ in ranked], mid, lo, hi)
-    hit = next(((f, off) for f, off in cands if f.time == frame.time), None)
-    if hit is None:  # chosen outside the full-size window (a narrowed one): the nearest of those kept
-        hit = min(cands, key=lambda c: abs(c[0].time - frame.time))
-    cand, offset = hit
-    h, w = cand.image.shape[:2]
-    with (tap.folder / "cand.rgb").open("rb") as fh:
-        fh.seek(offset)
-        image = np.frombuffer(fh.read(w * h * 3), np.uint8).reshape(h, w, 3)
-    path = write_image(image, clip.with_suffix(".jpg"), quality=POSTER_QUALITY)  # atomically
+    frame, _how = pick_best_frame(frames, mid, lo, hi)
+    # The chosen frame at full size (if chosen outside a narrowed full-size window: the nearest kept).
+    at, _, offset = min(cands, key=lambda c: abs(c[0] - frame.time))
+    path = write_image(_read_rgb(tap, "cand", w, h, offset), clip.with_suffix(".jpg"), quality=POSTER_QUALITY)
     return Artifact(path=path, kind="poster", width=w, height=h, bytes=path.stat().st_size, source=clip,
-                    start=cand.time, end=cand.time, sha256=sha256_of(path))
+                    start=at, end=at, sha256=sha256_of(path))
 
 
 def poster_from_source(info, rng, clip: Path, out: Path) -> Artifact:

@@ -27,7 +27,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-__all__ = ["DITHER_METHODS", "GRADIENT_FLAT", "Remapper", "busyness", "flat_areas", "remap", "dither_strength"]
+__all__ = ["DITHER_METHODS", "GRADIENT_FLAT", "CHANNEL_SCALE", "Remapper", "busyness", "colour_codes", "flat_areas",
+           "remap", "dither_strength", "run_starts"]
 
 #: ``gradient`` dithers pixels whose 5×5 mean luma gradient (|Sobel x| + |Sobel y|) is below this: flat areas.
 GRADIENT_FLAT = 8.0
@@ -43,7 +44,10 @@ def _bayer(n: int) -> np.ndarray:
 
 
 _BAYER8 = _bayer(8).astype(np.float32)
-_WEIGHTS = np.array([3.0, 4.0, 2.0], np.float32)  # squared channel weights of the nearest-colour distance
+#: Per-channel scale of the nearest-colour distance (R, G, B weighted 3 : 4 : 2 in the squared distance);
+#: the palettes are refined in the same space (refine.py).
+CHANNEL_SCALE = np.sqrt(np.array([3.0, 4.0, 2.0], np.float32))
+_WEIGHTS = np.array([3.0, 4.0, 2.0], np.float32)  # CHANNEL_SCALE squared
 
 
 def busyness(rgb: np.ndarray) -> np.ndarray:
@@ -106,16 +110,22 @@ def _recycle(lut: np.ndarray, filled: list[np.ndarray]) -> None:
         spare.append(lut)
 
 
+def run_starts(s: np.ndarray) -> np.ndarray:
+    """For a sorted 1-D array: True where a value first appears (``np.unique`` hashes integers in numpy 2:
+    sorting and comparing neighbours is about 6× faster here)."""
+    first = np.empty(s.size, bool)
+    first[:1] = True
+    np.not_equal(s[1:], s[:-1], out=first[1:])
+    return first
+
+
 def _distinct(codes: np.ndarray) -> np.ndarray:
-    """The distinct values of ``codes``, sorted (``np.unique`` hashes integers in numpy 2: 6× slower here)."""
+    """The distinct values of ``codes``, sorted."""
     s = np.sort(codes.reshape(-1))
-    keep = np.empty(s.size, bool)
-    keep[:1] = True
-    np.not_equal(s[1:], s[:-1], out=keep[1:])
-    return s[keep]
+    return s[run_starts(s)]
 
 
-def _codes(rgb: np.ndarray) -> np.ndarray:
+def colour_codes(rgb: np.ndarray) -> np.ndarray:
     """0xRRGGBB of each pixel of an H×W×3 uint8 image (H×W uint32): its bytes as B, G, R, A, read little-endian
     (one OpenCV pass instead of three casts, shifts and ors)."""
     bgra = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGRA)
@@ -135,7 +145,7 @@ class Remapper:
     film's 256 levels to 64.)
     """
 
-    _WEIGHTS = np.sqrt(np.array([3.0, 4.0, 2.0], np.float32))
+    _WEIGHTS = CHANNEL_SCALE
 
     def __init__(self, palette: np.ndarray) -> None:
         self.palette = palette.astype(np.uint8)
@@ -160,7 +170,7 @@ class Remapper:
 
     def nearest(self, rgb: np.ndarray) -> np.ndarray:
         """Indices (H×W uint8) of the nearest palette colour of each pixel (exact)."""
-        codes = _codes(rgb)
+        codes = colour_codes(rgb)
         if not self._filled and codes.size:  # a fresh table (a new palette's first frame): every colour is new
             self._fill(_distinct(codes))
             idx = self.lut[codes]

@@ -86,11 +86,11 @@ def _dedupe_keep_order(palette: np.ndarray) -> np.ndarray:
     return palette[np.sort(first)]
 
 
-def with_outliers(palette: np.ndarray, frames: Sequence[np.ndarray], extra: int, fixed: int = 0) -> np.ndarray:
+def with_outliers(palette: np.ndarray, frames: Sequence[np.ndarray], extra: int) -> np.ndarray:
     """``palette`` plus ``extra`` entries for the colours it fits worst (farthest-point picks among the
     frames' pixels, in the lookup's weighted space), so a small palette keeps small saturated objects
-    (a red shirt in a field at 45 colours) that a cut by population gives no entry.  The first
-    ``fixed`` entries (reserved colours) keep their place."""
+    (a red shirt in a field at 45 colours) that a cut by population gives no entry.  The new entries
+    come after the palette's own, which keep their places (reserved colours first)."""
     if extra <= 0:
         return palette
     from .refine import _W, _assign  # the weighted space and exact search the palettes are refined in

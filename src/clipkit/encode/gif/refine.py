@@ -24,7 +24,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .dither import busyness
+from .dither import CHANNEL_SCALE, busyness, colour_codes, run_starts
 
 __all__ = ["FramePalettes", "REFINE_STEPS", "REFINE_STEPS_TOP", "REFINE_SAMPLE", "TOP_QUALITY", "refine_steps"]
 
@@ -47,7 +47,7 @@ ADOPT_MIN = 2.0
 #: A sample's weight in the steps is 1 / (1 + busyness / FLAT_WEIGHT) (``dither.busyness``: 0 on flat areas).
 FLAT_WEIGHT = 16.0
 
-_W = np.sqrt(np.array([3.0, 4.0, 2.0], np.float32))
+_W = CHANNEL_SCALE  # the nearest-colour search's space (dither.Remapper)
 
 
 def _sample(frame: np.ndarray, k: int, budget: int) -> tuple[np.ndarray, np.ndarray]:
@@ -63,13 +63,10 @@ def _sample(frame: np.ndarray, k: int, budget: int) -> tuple[np.ndarray, np.ndar
 def _distinct_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For the rows of ``x`` (N×3 uint8): one row index per distinct colour, and each row's distinct colour
     (``x[rows][inverse] == x``).  Real frames repeat colours (a flat sky: 19 of 20 samples of a dark scene)."""
-    codes = (x[:, 0].astype(np.int32) << 16) | (x[:, 1].astype(np.int32) << 8) | x[:, 2]
+    codes = colour_codes(x[:, None])[:, 0]
     order = np.argsort(codes, kind="stable")
-    s = codes[order]
-    first = np.empty(s.size, bool)
-    first[:1] = True
-    np.not_equal(s[1:], s[:-1], out=first[1:])
-    inverse = np.empty(s.size, np.intp)
+    first = run_starts(codes[order])
+    inverse = np.empty(first.size, np.intp)
     inverse[order] = np.cumsum(first) - 1
     return order[first], inverse
 
