@@ -125,7 +125,9 @@ def detect_scenes(
 
     warnings: list[str] = []
     notes: list[str] = []
-    options = ["-skip_loop_filter", "all"] if s.fast_decode else []
+    deblock = ("-skip_loop_filter", "all") if s.fast_decode else ()
+    prescale = _prescale(info, s)
+    options = list(deblock)
     # A coarse pass numbers frames from time × rate: exact only on a constant frame rate.
     # A short, small range: one full-rate pass costs less than a coarse pass plus its windows (ffmpeg starts).
     size = Fraction(video.width * video.height, 640 * 360) if video.width and video.height else Fraction(1)
@@ -135,14 +137,13 @@ def detect_scenes(
         options += ["-skip_frame", "noref"]
     # Long ranges: two single-threaded ffmpeg processes, a chunk each (both cores busy).
     frames = read_frames_parallel(info, start=rng.start, end=rng.end, workers=min(2, os.cpu_count() or 1),
-                                  width=s.analysis_width, pix_fmt="yuv444p", pre_filters=_prescale(info, s),
+                                  width=s.analysis_width, pix_fmt="yuv444p", pre_filters=prescale,
                                   scale_flags="area", warnings=warnings, decoder_options=tuple(options))
     total = int(rng.duration * rate)
     detectors = _detectors(s, rate, coarse=fast)
     times: list[Fraction] = []
     # The exact pass decodes its full-rate windows beside the coarse pass, as its events come.
-    exact = ExactPass(info, s, rate, rng, ("-skip_loop_filter", "all") if s.fast_decode else (), _prescale(info, s),
-                      times, detectors[0].marginal) if fast else None
+    exact = ExactPass(info, s, rate, rng, deblock, prescale, times, detectors[0].marginal) if fast else None
     try:
         result = scan(frames, detectors, end=rng.end, progress=progress, total=total,
                       rate=rate if fast else None, start=rng.start, times=times,
