@@ -260,3 +260,19 @@ def test_poster_tap_leaves_the_clip_unchanged_and_shows_the_captions(tmp_path):
     assert np.abs(image - want).mean() < 8  # (the clip's compression and the poster's JPEG)
     bottom = image[int(image.shape[0] * 0.75):]
     assert (bottom.min(axis=2) > 200).sum() > 50  # the caption's white letters
+
+
+def test_planning_the_poster_tap_imports_no_opencv_before_the_encode(tmp_path):
+    """Planning the poster's side outputs happens before ffmpeg starts: it must not pull in numpy or
+    OpenCV (about 0.3 s on the serial path; they are imported in a thread while ffmpeg encodes)."""
+    import os
+    import sys
+
+    code = ("import sys; from fractions import Fraction; from pathlib import Path\n"
+            "from clipkit.pipeline.clip_poster import plan_tap\n"
+            f"tap = plan_tap(Path({str(tmp_path)!r}), Fraction(6), (1920, 1080), Fraction(24))\n"
+            "assert tap is not None and tap.rank[0] < tap.cand[0] < tap.cand[1] < tap.rank[1]\n"
+            "print(sorted(m for m in ('cv2', 'numpy', 'PIL') if m in sys.modules))")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.strip() == "[]"

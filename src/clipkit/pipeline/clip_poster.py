@@ -39,7 +39,7 @@ def warm_up() -> None:
 
 def _windows(duration: Fraction) -> tuple[Fraction, Fraction, Fraction, Fraction]:
     """(middle, lo, hi, context pad): the window ``[lo, hi]`` ranked, ±0.5 s around the middle."""
-    from ..scenes.choice import TRANSITION_SPAN
+    from ..scenes.model import TRANSITION_SPAN  # (choice.py's constant, without importing OpenCV before the encode)
 
     mid = duration / 2
     half = min(Fraction(1, 2), duration / 2)

@@ -31,6 +31,8 @@ from typing import TypeVar
 import cv2
 import numpy as np
 
+from .model import TRANSITION_SPAN  # (defined there, free of numpy/OpenCV, for the clip poster's plan)
+
 __all__ = [
     "FrameScore", "score_frame", "to_gray", "sharpness", "brightness", "contrast", "motion_flags",
     "Candidate", "rank", "best", "order", "distinct", "alike", "signature",
@@ -43,8 +45,6 @@ BLACK_LEVEL = 16.0
 BLANK_CONTRAST = 6.0
 #: Frames at least this fraction as sharp as the sharpest clean one are a near-tie: the nearest wins.
 NEAR_TIE = 0.9
-#: Seconds either side of a frame compared to tell a fade/dissolve (linear change) from motion.
-TRANSITION_SPAN = Fraction(1, 4)
 #: Mean grey change (0–255, on a 64×36 thumbnail) per TRANSITION_SPAN below which a blend is not a transition
 #: (slow, smooth motion is nearly linear too, but changes the picture much less than a fade or dissolve).
 TRANSITION_MIN_CHANGE = 8.0

@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-__all__ = ["Cut", "Transition", "Flash", "Scene", "SceneList", "Event", "TRANSITION_KINDS"]
+__all__ = ["Cut", "Transition", "Flash", "Scene", "SceneList", "Event", "TRANSITION_KINDS", "TRANSITION_SPAN"]
 
 #: fade = out to a blank frame and back in; fade-out / fade-in = one side only;
 #: blank = a hard cut to a blank (black/white) hold and a hard cut out of it;
 #: dissolve = one shot blended into the next.
 TRANSITION_KINDS = ("fade", "fade-out", "fade-in", "blank", "dissolve")
+#: Seconds either side of a frame compared to tell a fade/dissolve (linear change) from motion
+#: (``choice.py`` uses it; it lives here, free of numpy/OpenCV, so a clip's poster plan costs no import).
+TRANSITION_SPAN = Fraction(1, 4)
 
 
 @dataclass(frozen=True)
