@@ -6,6 +6,7 @@ round times to their own units and headers can be wrong, packet times cannot.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -64,7 +65,22 @@ def _packet_times(path: Path, stream_index: int, *, from_end: bool) -> list[tupl
 def _timing(path: Path, video: VideoStream, start: Fraction,
             want_end: bool = True) -> tuple[VideoStream, Fraction | None]:
     """Refine the frame rate, detect variable frame rate, and find where the video ends."""
-    head = _packet_times(path, video.index, from_end=False)
+    ending: list = []  # the end is read at the same time as the start: two short demuxes, each mostly waiting
+
+    def read_end() -> None:
+        try:
+            ending.append(_packet_times(path, video.index, from_end=True))
+        except BaseException as exc:  # noqa: BLE001 - raised below, in the caller's thread
+            ending.append(exc)
+
+    reader = threading.Thread(target=read_end, name="clipkit-probe-end", daemon=True) if want_end else None
+    if reader is not None:
+        reader.start()
+    try:
+        head = _packet_times(path, video.index, from_end=False)
+    finally:
+        if reader is not None:
+            reader.join()
     rate, vfr = video.frame_rate, False
     if len(head) >= 3:
         tb = head[0][2]
@@ -85,7 +101,9 @@ def _timing(path: Path, video: VideoStream, start: Fraction,
             elif mean > 0:
                 rate = (1 / mean).limit_denominator(1001)
     end = None
-    tail = _packet_times(path, video.index, from_end=True) if want_end else []
+    tail = ending[0] if ending else []
+    if isinstance(tail, BaseException):
+        raise tail
     if tail:
         last_pts, last_dur, tb = max(tail, key=lambda r: r[0])
         last = last_pts * tb - start
