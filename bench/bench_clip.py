@@ -6,7 +6,8 @@
 1. A 45-minute 1920×1080 H.264 + AAC episode (the sample episode scaled to
    1080p, a keyframe every 2 s, stream-copied 45 times): a 6 s clip at 22:30.5
    — `clipkit clip` (the command, interpreter start included) against
-   `ffmpeg -ss 1350.5 -i ep.mp4 -t 6 -c:v libx264 -c:a aac out.mp4`; and
+   `ffmpeg -ss 1350.5 -i ep.mp4 -t 6 -c:v libx264 -c:a aac out.mp4` (and, as the floor,
+   the same command with clipkit's x264 settings, `-preset veryfast -crf 20`); and
    `--copy` of 60 s against `ffmpeg -ss … -t 60 -c copy`.
 2. The real clips in ../shared/media: the same pair on each.
 
@@ -106,7 +107,7 @@ def look(out: Path, work: Path) -> None:
 
 
 def pair(name: str, source: Path, start: str, seconds: str, work: Path, *, copy: bool = False,
-         cached: bool = False) -> None:
+         cached: bool = False, same_settings: bool = False) -> None:
     if not cached:
         shutil.rmtree(work / "cache" / "clipkit" / "probe", ignore_errors=True)
     ours = work / f"{name}-clipkit.mp4"
@@ -131,6 +132,13 @@ def pair(name: str, source: Path, start: str, seconds: str, work: Path, *, copy:
           f"{c_ours / max(c_theirs, 1e-3):.2f}× | {size_o:.2f} / {size_t:.2f} | "
           f"{ff_o} / {ff_t} | {notes[:160]} |")
     look(ours, work)
+    if same_settings:  # the floor: the same x264 settings in a plain ffmpeg command (no exact first frame)
+        plain = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-ss", start, "-i", str(source), "-t", seconds,
+                 "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-c:a", "aac", "-b:a", "160k", str(theirs)]
+        t_same, c_same, _ = timed(plain)
+        print(f"| {name}: plain ffmpeg `-preset veryfast -crf 20 -b:a 160k` (clipkit's settings) | {os.getloadavg()[0]:.1f} | "
+              f"{t_ours:.2f} | {t_same:.2f} | {t_ours / t_same:.2f}× | {c_ours:.2f} / {c_same:.2f} = "
+              f"{c_ours / max(c_same, 1e-3):.2f}× | {size_o:.2f} / {theirs.stat().st_size / 1e6:.2f} | | |")
 
 
 def main() -> None:
@@ -146,7 +154,7 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---|---|---|---|")
     if not args.skip_long:
         ep = episode(work)
-        pair("45min-1080p 6 s", ep, "1350.5", "6", work)
+        pair("45min-1080p 6 s", ep, "1350.5", "6", work, same_settings=True)
         pair("45min-1080p 6 s, probe cached", ep, "1290.5", "6", work, cached=True)
         pair("45min-1080p --copy 60 s", ep, "1350.5", "60", work, copy=True)
     for name, start, seconds in REAL:
