@@ -37,7 +37,7 @@ from .progress import ProgressBar
 @setting_option("--loop", cls=GifSettings, name="loop", metavar="forever|once|N", help="forever, once, or N (plays N times). Default {default}.")
 @setting_option("--bounce", cls=GifSettings, name="bounce", is_flag=True, help="Play forward, then backward.")
 @setting_option("--reverse", cls=GifSettings, name="reverse", is_flag=True, help="Play backward.")
-@setting_option("--max-size", cls=GifSettings, name="max_size", metavar="SIZE", help="Fit under this size (e.g. 3MB, 500KB; 1000-based): fewer colours, then fps, then pixels.")
+@setting_option("--max-size", cls=GifSettings, name="max_size", metavar="SIZE", help="Fit under this size (e.g. 3MB, 500KB; 1000-based), within ~10 % of it: lower quality (fewer colours), then fps, then pixels.")
 @setting_option("--also", cls=GifSettings, name="also", metavar="mp4,webp", help="Also write the clip as mp4 and/or webp beside the GIF, e.g. --also mp4,webp.")
 @line_options
 @caption_options(subs_default=DEFAULT_CAPTION.subs)

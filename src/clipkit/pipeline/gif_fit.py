@@ -1,42 +1,65 @@
-"""Fitting a GIF to ``max_size``: the ladder of tries and the loop that climbs it.
+"""Fitting a GIF to ``max_size``: which settings to try next, and the loop that tries them.
 
-The GIF is re-encoded from the same decoded frames with, in this order, more
-tolerance and fewer colours, fewer frames per second, 64 colours, then fewer
-pixels down to a readable width — a bounded number of tries (``max_tries``),
-each chosen from the size the last one gave (:func:`_next_try`); a fit with
-much of the budget left is followed by a wider try, so the budget is used.
+A fit walks the size–quality curve of ``--quality`` (``encode/gif/quality.py``)
+down to a quality where the picture is still decent (``MIN_FIT_QUALITY``), then
+shows fewer frames per second (``FPS_STEPS``), and only then fewer pixels, never
+under a readable width (``MIN_FIT_WIDTH``).  Each try is re-encoded from the
+same decoded frames; the next one is predicted from the sizes the tries so far
+gave (:func:`_next_try`: bytes fall about geometrically with quality, as a
+power of the frame rate and of the width), and a try that fits with much of the
+budget left is followed by a better one, so the GIF lands within ~10 % under the
+budget, never over, in a bounded number of tries (``max_tries``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Protocol, TypeVar
 
+from ..encode.gif.quality import FULL_PALETTE_FROM, quality_level
 from ..errors import OutputError
 from ..settings import GifSettings
 from .clip_limits import describe_size as _kb
 
-__all__ = ["MIN_FIT_WIDTH", "FPS_STEPS", "fit"]
+__all__ = ["MIN_FIT_WIDTH", "MIN_FIT_QUALITY", "FPS_STEPS", "fit"]
 
 #: The smallest width a fit to ``max_size`` may go down to: below it captions get unreadable
 #: (at 164 px they were 6 px tall), so a budget that needs less is refused with what would fit.
 MIN_FIT_WIDTH = 240
 
+#: The lowest quality a fit lowers to before it drops frames (or a lower --quality as asked).
+MIN_FIT_QUALITY = 40
+
 #: The frame rates a fit may step down to (the decoder keeps the frames these show too).
 FPS_STEPS = (Fraction(15), Fraction(25, 2), Fraction(10))
+
+#: A fitting try that uses at least this share of the budget ends the search.
+FILL = 0.9
+#: The share of the budget a try is aimed at (between FILL and the budget).
+_AIM = 0.95
+
+# How the bytes follow the settings (measured on the real clips, bench/README.md "--max-size on the curve"):
+#: log-bytes per quality step below FULL_PALETTE_FROM (each 10 steps ≈ ×0.8) and from it up.
+_Q_SLOPE_LOW = 0.022
+_Q_SLOPE_HIGH = 0.022
+#: bytes ∝ fps ** _FPS_EXP and ∝ width ** _WIDTH_EXP (fewer frames each change more; headers, edges).
+_FPS_EXP = 0.8
+_WIDTH_EXP = 1.6
 
 
 @dataclass(frozen=True)
 class _Try:
     quality: int
-    colors: int
+    colors: int  # the most colours asked (--colors); the quality's own palette size may be smaller
     fps: Fraction
     size: tuple[int, int]
 
     def describe(self) -> str:
-        return f"{self.size[0]}×{self.size[1]}, {float(self.fps):g} fps, {self.colors} colours, quality {self.quality}"
+        colors = min(self.colors, quality_level(self.quality).colors)
+        return f"{self.size[0]}×{self.size[1]}, {float(self.fps):g} fps, {colors} colours, quality {self.quality}"
 
 
 class _Tried(Protocol):
@@ -50,78 +73,130 @@ M = TypeVar("M", bound=_Tried)
 def fit(s: GifSettings, first: M, make: Callable[[_Try], M], notes: list[str]) -> M:
     """The first try (``first``) or a later one (``make(next try)``) at most ``s.max_size`` bytes.
 
-    Lossier and fewer colours, then fewer fps, then narrower (never under a
-    readable width); a try that fits with much of the budget left is followed
-    by a wider one while tries remain, so the budget is used (aim: within
-    ~10 % under it).  Raises :class:`OutputError` saying what would fit when
-    the ladder or ``max_tries`` run out.  Says what it chose in ``notes``.
+    Lower quality along its curve (not under ``MIN_FIT_QUALITY``), then fewer
+    fps, then narrower (not under ``MIN_FIT_WIDTH``); a try that fits with more
+    than ~10 % of the budget left is followed by a better one while tries
+    remain.  Of the tries that fit, the widest, then the smoothest, then the
+    best quality is kept.  Raises :class:`OutputError` saying what would fit
+    when nothing readable does.  Says what it chose in ``notes``.
     """
     budget = s.max_size
     if first.size <= budget:
         notes.append(f"fits the {_kb(budget)} budget as asked ({_kb(first.size)})")
         return first
-    last, tries, best = first, 1, None
-    top = first.attempt.size
-    while tries < s.max_tries:
-        nxt = _next_try(last.attempt, last.size, budget)
-        if nxt is None or (best is not None and nxt.size[0] <= best.attempt.size[0]):
+    tried: list[M] = [first]
+    while len(tried) < s.max_tries:
+        fits = [m for m in tried if m.size <= budget]
+        if fits and max(fits, key=_rank).size >= budget * FILL:
             break
-        if nxt.size[0] > top[0]:  # never wider than asked
-            nxt = _Try(nxt.quality, nxt.colors, nxt.fps, top)
-            if best is not None and best.attempt.size == top:
-                break
-        last, tries = make(nxt), tries + 1
-        if last.size <= budget and (best is None or last.size > best.size):
-            best = last
-        if best is not None and (best.size >= budget * _USE or best.attempt.size == top):
+        nxt = _next_try([(m.attempt, m.size) for m in tried], budget, first.attempt)
+        if nxt is None:
             break
-    if best is not None:
-        notes.append(f"fitted under {_kb(budget)} in {tries} tries: {best.attempt.describe()} → {_kb(best.size)}")
+        tried.append(make(nxt))
+    fits = [m for m in tried if m.size <= budget]
+    if fits:
+        best = max(fits, key=_rank)
+        notes.append(f"fitted under {_kb(budget)} in {len(tried)} tries: {best.attempt.describe()} → {_kb(best.size)}"
+                     f" ({best.size / budget:.0%} of it)")
         return best
+    low = min(tried, key=lambda m: m.size)
     raise OutputError(
-        f"could not make the GIF fit in {_kb(budget)}: the smallest readable try ({last.attempt.describe()}) was "
-        f"{_kb(last.size)}",
-        f"--max-size {_kb(int(last.size * 1.05) + 1)} would fit at that size, or a range about "
-        f"{budget / last.size:.0%} as long; nothing was written")
+        f"could not make the GIF fit in {_kb(budget)}: the smallest readable try ({low.attempt.describe()}) was "
+        f"{_kb(low.size)}",
+        f"--max-size {_kb(int(low.size * 1.05) + 1)} would fit at that size, or a range about "
+        f"{budget / low.size:.0%} as long; nothing was written")
 
 
-#: A fitting try using less than this share of the budget is followed by a wider one.
-_USE = 0.85
+def _rank(m: _Tried) -> tuple:
+    """Which of two fitting tries is better: wider, then more frames, then higher quality, then bigger."""
+    a = m.attempt
+    return a.size[0], a.fps, a.quality, m.size
 
 
-def _next_try(last: _Try, size: int, budget: int) -> _Try | None:
-    """The next settings to try, from how far over (or under) budget the last try was; None when
-    nothing readable would fit.
+def _q_gain(q_from: int, q_to: int) -> float:
+    """Predicted log of bytes(q_to) / bytes(q_from) along the quality curve (same fps and size)."""
+    def up(q: int) -> float:  # log-bytes from quality 0 up to q
+        low = min(q, FULL_PALETTE_FROM)
+        return low * _Q_SLOPE_LOW + max(0, q - FULL_PALETTE_FROM) * _Q_SLOPE_HIGH
+    return up(q_to) - up(q_from)
 
-    Order: lossier with fewer colours (quality 70, 128 colours), fewer frames (15, 12.5, 10 fps),
-    64 colours, then fewer pixels down to ``MIN_FIT_WIDTH`` (captions stay readable).  Under budget,
-    a wider try.  Size shrinks more slowly than the pixel count (headers, palettes, edges), hence
-    the exponent on the width scale.
+
+def _model(a: _Try, b: _Try, scale: Sequence[float] = (1.0, 1.0, 1.0)) -> float:
+    """Predicted log of bytes(b) / bytes(a); ``scale`` corrects each term (quality, fps, width) by what the
+    tries so far showed."""
+    return (scale[0] * _q_gain(a.quality, b.quality) + scale[1] * _FPS_EXP * math.log(b.fps / a.fps)
+            + scale[2] * _WIDTH_EXP * math.log(b.size[0] / a.size[0]))
+
+
+def _scales(tried: Sequence[tuple[_Try, int]]) -> list[float]:
+    """Per term, how far the bytes of tries differing only in it moved, against the model (1 = as predicted;
+    from the last such pair, kept within 0.4–2.5)."""
+    out = [1.0, 1.0, 1.0]
+    keys = (lambda t: (t.fps, t.size), lambda t: (t.quality, t.size), lambda t: (t.quality, t.fps))
+    for i, key in enumerate(keys):
+        for j in range(len(tried)):
+            for k in range(j):
+                (a, sa), (b, sb) = tried[k], tried[j]
+                predicted = _model(a, b)
+                if key(a) == key(b) and a != b and abs(predicted) > 1e-6:
+                    out[i] = min(2.5, max(0.4, math.log(sb / sa) / predicted))
+    return out
+
+
+def _next_try(tried: Sequence[tuple[_Try, int]], budget: int, top: _Try) -> _Try | None:
+    """The next settings to try after ``tried`` (settings, bytes), none of them better than ``top``
+    (the asked settings); None when no untried setting could do better.
+
+    The candidates: every frame rate from the asked one down (``FPS_STEPS``) at the asked width, each at
+    the highest quality (≥ the floor) predicted to fit, then narrower widths at the lowest rate and the
+    floor quality.  A candidate is skipped when a try at or below it in every setting was over budget,
+    or one at or above it in every setting fitted.  The best remaining (wider, smoother, then higher
+    quality) is taken; when none is predicted to fit, the smallest readable setting, once.  A prediction
+    is anchored on the nearest try and corrected by what the tries so far showed (:func:`_scales`).
     """
-    ratio = size / (budget * 0.93)
-    q, c, fps, (w, h) = last.quality, last.colors, last.fps, last.size
-    if ratio < 1:  # fits with room to spare: wider (the caller caps it at the asked size)
-        nw = int(w * ratio ** -0.6) // 2 * 2
-        return _Try(q, c, fps, (nw, max(2, round(h * nw / w)))) if nw > w else None
-    if q > 70 or c > 128:  # 1. lossier, fewer colours: saves 15–30 %
-        if ratio < 1.35:
-            return _Try(min(q, 70), min(c, 128), fps, (w, h))
-        ratio /= 1.3
-        q, c = min(q, 70), min(c, 128)
-    for step in FPS_STEPS:  # 2. fewer frames
-        if step < fps and ratio <= float(fps / step) * 0.9:
-            return _Try(q, c, step, (w, h))
-    if fps > FPS_STEPS[-1]:
-        ratio /= float(fps / FPS_STEPS[-1]) * 0.9
-        fps = FPS_STEPS[-1]
-    if c > 64:  # 3. fewer colours
-        if ratio < 1.2:
-            return _Try(q, 64, fps, (w, h))
-        c = 64
-        ratio /= 1.15
-    floor = min(MIN_FIT_WIDTH, w)  # 4. fewer pixels, never under a readable width
-    nw = max(floor, int(w * ratio ** -0.6 * 0.97) // 2 * 2)
-    if (nw, fps, q, c) == (w, last.fps, last.quality, last.colors):
-        return None
-    return _Try(q, c, fps, (nw, max(2, round(h * nw / w))))
+    scale = _scales(tried)
+    q_floor = min(MIN_FIT_QUALITY, top.quality)
+    w_floor = min(MIN_FIT_WIDTH, top.size[0])
+    rates = [top.fps, *(r for r in FPS_STEPS if r < top.fps)]
+    aim = math.log(budget * _AIM)
 
+    def shape(w: int) -> tuple[int, int]:
+        w = max(w_floor, min(top.size[0], w))
+        return w, max(2, round(top.size[1] * w / top.size[0]))
+
+    def over(c: _Try) -> bool:  # a try no better in any setting was over budget
+        return any(n > budget and t.quality <= c.quality and t.fps <= c.fps and t.size[0] <= c.size[0]
+                   for t, n in tried)
+
+    def useless(c: _Try) -> bool:  # tried already, or a fitting try is as good in every setting
+        return any(n <= budget and t.quality >= c.quality and t.fps >= c.fps and t.size[0] >= c.size[0]
+                   for t, n in tried)
+
+    def predict(c: _Try) -> float:  # log bytes, from the try nearest to c
+        def distance(t: _Try) -> float:
+            return abs(_model(t, c)) + (0 if (t.fps, t.size) == (c.fps, c.size) else 1)
+        t, n = min(tried, key=lambda tn: distance(tn[0]))
+        return math.log(n) + _model(t, c, scale)
+
+    def good(c: _Try) -> bool:
+        return not over(c) and not useless(c)
+
+    for fps in rates:  # the asked width: the highest rate whose floor quality may fit, at the best quality that does
+        lowest = _Try(q_floor, top.colors, fps, top.size)
+        if over(lowest) or predict(lowest) > aim:
+            continue
+        for q in range(top.quality, q_floor - 1, -1):
+            c = _Try(q, top.colors, fps, top.size)
+            if not over(c) and predict(c) <= aim:
+                return c if good(c) else None
+        return None
+    fps = rates[-1]  # fewer pixels: the widest predicted to fit at the lowest rate and the floor quality
+    base = _Try(q_floor, top.colors, fps, top.size)
+    w = int(top.size[0] * math.exp((aim - predict(base)) / (_WIDTH_EXP * scale[2])))
+    for width in range(min(w // 2 * 2, top.size[0]), w_floor - 1, -2):
+        c = _Try(q_floor, top.colors, fps, shape(width))
+        if over(c):
+            continue
+        return c if good(c) else None
+    smallest = _Try(q_floor, top.colors, fps, shape(w_floor))
+    return smallest if good(smallest) else None

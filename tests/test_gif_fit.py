@@ -1,0 +1,86 @@
+"""``--max-size`` walks the quality curve (pipeline/gif_fit.py), with the real encoder on a generated clip.
+
+The clip: 2 s of slowly moving colour gradients with light grain, 320×180 at 25 fps — every
+frame changes, so the bytes follow quality, frame rate and width as on real footage.  Each
+budget is a share of what the encoder itself gives at known settings, so the test knows which
+settings can fit: the fit must keep what it may keep (width, then frame rate), use the budget
+(≥ 0.8 of it) and never go over.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PIL import Image
+
+from clipkit import make_gif
+from clipkit.pipeline.gif_fit import MIN_FIT_QUALITY, MIN_FIT_WIDTH
+from media import ffmpeg
+
+ASKED = dict(width=320, fps=20, quality=90, record=False)
+
+
+@pytest.fixture(scope="module")
+def grain(tmp_path_factory):
+    path = tmp_path_factory.mktemp("fit") / "gradients.mkv"
+    ffmpeg("-f", "lavfi", "-i", "gradients=s=320x180:r=25:d=2:speed=0.03:n=5:seed=7",
+           "-vf", "noise=alls=3:allf=t,format=yuv420p", "-c:v", "libx264", "-crf", "16", path)
+    return path
+
+
+def played(path) -> tuple[int, int, list[int]]:
+    """Width, frame count and delays (cs) of a GIF as Pillow plays it."""
+    im = Image.open(path)
+    delays = []
+    for i in range(im.n_frames):
+        im.seek(i)
+        delays.append(round(im.info["duration"] / 10))
+    return im.size[0], im.n_frames, delays
+
+
+def chosen_quality(notes) -> int:
+    note = next(n for n in notes if n.startswith("fitted under"))
+    return int(re.search(r"quality (\d+)", note).group(1))
+
+
+def size_at(grain, tmp_path, **kw) -> int:
+    return make_gif(grain, "0", "2", tmp_path / f"free-{len(list(tmp_path.iterdir()))}.gif", **{**ASKED, **kw}).bytes
+
+
+def test_a_budget_that_needs_a_lower_quality_keeps_width_and_frame_rate_and_uses_the_budget(grain, tmp_path):
+    budget = int(size_at(grain, tmp_path) * 0.45)  # about quality 60 on this clip; quality 40 is ~0.25×
+    art = make_gif(grain, "0", "2", tmp_path / "fit.gif", max_size=budget, **ASKED)
+    width, frames, delays = played(art.path)
+    assert 0.8 * budget <= art.bytes <= budget and art.path.stat().st_size == art.bytes
+    assert width == 320 and frames == 40 and set(delays) == {5}  # the asked 20 fps, every frame kept
+    assert MIN_FIT_QUALITY < chosen_quality(art.notes) < 90
+
+
+def test_a_tighter_budget_drops_frames_before_pixels(grain, tmp_path):
+    budget = int(size_at(grain, tmp_path, quality=MIN_FIT_QUALITY) * 0.8)  # the floor quality at 20 fps is over
+    art = make_gif(grain, "0", "2", tmp_path / "fit.gif", max_size=budget, **ASKED)
+    width, frames, delays = played(art.path)
+    assert 0.8 * budget <= art.bytes <= budget
+    assert width == 320 and frames < 40 and sum(delays) == 200  # fewer frames, same 2 s, full width
+    assert chosen_quality(art.notes) >= MIN_FIT_QUALITY
+
+
+def test_narrower_only_at_the_lowest_rate_and_floor_quality_and_never_under_a_readable_width(grain, tmp_path):
+    budget = int(size_at(grain, tmp_path, quality=MIN_FIT_QUALITY, fps=10) * 0.7)
+    art = make_gif(grain, "0", "2", tmp_path / "fit.gif", max_size=budget, **ASKED)
+    width, frames, delays = played(art.path)
+    assert 0.8 * budget <= art.bytes <= budget
+    assert MIN_FIT_WIDTH <= width < 320 and frames == 20 and set(delays) == {10}
+    assert chosen_quality(art.notes) == MIN_FIT_QUALITY
+
+
+def test_a_budget_nothing_readable_fits_is_refused_with_what_would(grain, tmp_path):
+    smallest = make_gif(grain, "0", "2", tmp_path / "small.gif", width=MIN_FIT_WIDTH, fps=10, quality=MIN_FIT_QUALITY,
+                        record=False)
+    smallest.path.unlink()
+    from clipkit.errors import OutputError
+    with pytest.raises(OutputError) as err:
+        make_gif(grain, "0", "2", tmp_path / "fit.gif", max_size=int(smallest.bytes * 0.9), **ASKED)
+    assert f"{MIN_FIT_WIDTH}×135, 10 fps" in str(err.value) and "would fit" in err.value.hint
+    assert list(tmp_path.iterdir()) == []
