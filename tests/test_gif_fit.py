@@ -15,7 +15,8 @@ import pytest
 from PIL import Image
 
 from clipkit import make_gif
-from clipkit.pipeline.gif_fit import MIN_FIT_QUALITY, MIN_FIT_WIDTH
+from clipkit.errors import OutputError
+from clipkit.pipeline.gif_fit import LAST_FIT_QUALITY, MIN_FIT_QUALITY, MIN_FIT_WIDTH
 from media import ffmpeg
 
 ASKED = dict(width=320, fps=20, quality=90, record=False)
@@ -49,7 +50,7 @@ def size_at(grain, tmp_path, **kw) -> int:
 
 
 def test_a_budget_that_needs_a_lower_quality_keeps_width_and_frame_rate_and_uses_the_budget(grain, tmp_path):
-    budget = int(size_at(grain, tmp_path) * 0.45)  # about quality 60 on this clip; quality 40 is ~0.25×
+    budget = int(size_at(grain, tmp_path) * 0.6)  # about quality 68 on this clip; MIN_FIT_QUALITY (60) is ~0.47×
     art = make_gif(grain, "0", "2", tmp_path / "fit.gif", max_size=budget, **ASKED)
     width, frames, delays = played(art.path)
     assert 0.8 * budget <= art.bytes <= budget and art.path.stat().st_size == art.bytes
@@ -66,7 +67,7 @@ def test_a_tighter_budget_drops_frames_before_pixels(grain, tmp_path):
     assert chosen_quality(art.notes) >= MIN_FIT_QUALITY
 
 
-def test_narrower_only_at_the_lowest_rate_and_floor_quality_and_never_under_a_readable_width(grain, tmp_path):
+def test_narrower_only_at_the_lowest_rate_and_floor_quality(grain, tmp_path):
     budget = int(size_at(grain, tmp_path, quality=MIN_FIT_QUALITY, fps=10) * 0.7)
     art = make_gif(grain, "0", "2", tmp_path / "fit.gif", max_size=budget, **ASKED)
     width, frames, delays = played(art.path)
@@ -75,11 +76,19 @@ def test_narrower_only_at_the_lowest_rate_and_floor_quality_and_never_under_a_re
     assert chosen_quality(art.notes) == MIN_FIT_QUALITY
 
 
+def test_below_the_readable_width_only_the_quality_goes_on_down(grain, tmp_path):
+    budget = int(size_at(grain, tmp_path, quality=MIN_FIT_QUALITY, fps=10, width=MIN_FIT_WIDTH) * 0.8)
+    art = make_gif(grain, "0", "2", tmp_path / "fit.gif", max_size=budget, **ASKED)
+    width, frames, delays = played(art.path)
+    assert 0.8 * budget <= art.bytes <= budget
+    assert width == MIN_FIT_WIDTH and set(delays) == {10}
+    assert LAST_FIT_QUALITY <= chosen_quality(art.notes) < MIN_FIT_QUALITY
+
+
 def test_a_budget_nothing_readable_fits_is_refused_with_what_would(grain, tmp_path):
-    smallest = make_gif(grain, "0", "2", tmp_path / "small.gif", width=MIN_FIT_WIDTH, fps=10, quality=MIN_FIT_QUALITY,
+    smallest = make_gif(grain, "0", "2", tmp_path / "small.gif", width=MIN_FIT_WIDTH, fps=10, quality=LAST_FIT_QUALITY,
                         record=False)
     smallest.path.unlink()
-    from clipkit.errors import OutputError
     with pytest.raises(OutputError) as err:
         make_gif(grain, "0", "2", tmp_path / "fit.gif", max_size=int(smallest.bytes * 0.9), **ASKED)
     assert f"{MIN_FIT_WIDTH}×135, 10 fps" in str(err.value) and "would fit" in err.value.hint

@@ -2,8 +2,9 @@
 
 A fit walks the size–quality curve of ``--quality`` (``encode/gif/quality.py``)
 down to a quality where the picture is still decent (``MIN_FIT_QUALITY``), then
-shows fewer frames per second (``FPS_STEPS``), and only then fewer pixels, never
-under a readable width (``MIN_FIT_WIDTH``).  Each try is re-encoded from the
+shows fewer frames per second (``FPS_STEPS``), then fewer pixels, never under a
+readable width (``MIN_FIT_WIDTH``), and only there goes on down the quality
+curve (to ``LAST_FIT_QUALITY``).  Each try is re-encoded from the
 same decoded frames; the next one is predicted from the sizes the tries so far
 gave (:func:`_next_try`: bytes fall about geometrically with quality, as a
 power of the frame rate and of the width), and a try that fits with much of the
@@ -14,7 +15,7 @@ budget, never over, in a bounded number of tries (``max_tries``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Protocol, TypeVar
@@ -24,14 +25,16 @@ from ..errors import OutputError
 from ..settings import GifSettings
 from .clip_limits import describe_size as _kb
 
-__all__ = ["MIN_FIT_WIDTH", "MIN_FIT_QUALITY", "FPS_STEPS", "fit"]
+__all__ = ["MIN_FIT_WIDTH", "MIN_FIT_QUALITY", "LAST_FIT_QUALITY", "FPS_STEPS", "fit"]
 
 #: The smallest width a fit to ``max_size`` may go down to: below it captions get unreadable
 #: (at 164 px they were 6 px tall), so a budget that needs less is refused with what would fit.
 MIN_FIT_WIDTH = 240
 
-#: The lowest quality a fit lowers to before it drops frames (or a lower --quality as asked).
-MIN_FIT_QUALITY = 40
+#: The lowest quality a fit lowers to before it drops frames and pixels (or a lower --quality as asked).
+MIN_FIT_QUALITY = 60
+#: At the smallest readable width and frame rate, the quality may still go down to this before a fit gives up.
+LAST_FIT_QUALITY = 40
 
 #: The frame rates a fit may step down to (the decoder keeps the frames these show too).
 FPS_STEPS = (Fraction(15), Fraction(25, 2), Fraction(10))
@@ -42,12 +45,12 @@ FILL = 0.9
 _AIM = 0.95
 
 # How the bytes follow the settings (measured on the real clips, bench/README.md "--max-size on the curve"):
-#: log-bytes per quality step below FULL_PALETTE_FROM (each 10 steps ≈ ×0.8) and from it up.
+#: log-bytes per quality step below FULL_PALETTE_FROM (each 10 steps ≈ ×0.8) and from it up (×0.84–0.91 from 90 to 80).
 _Q_SLOPE_LOW = 0.022
-_Q_SLOPE_HIGH = 0.022
+_Q_SLOPE_HIGH = 0.012
 #: bytes ∝ fps ** _FPS_EXP and ∝ width ** _WIDTH_EXP (fewer frames each change more; headers, edges).
-_FPS_EXP = 0.8
-_WIDTH_EXP = 1.6
+_FPS_EXP = 0.7
+_WIDTH_EXP = 1.9
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,8 @@ def fit(s: GifSettings, first: M, make: Callable[[_Try], M], notes: list[str]) -
     """The first try (``first``) or a later one (``make(next try)``) at most ``s.max_size`` bytes.
 
     Lower quality along its curve (not under ``MIN_FIT_QUALITY``), then fewer
-    fps, then narrower (not under ``MIN_FIT_WIDTH``); a try that fits with more
+    fps, then narrower (not under ``MIN_FIT_WIDTH``), then lower quality again
+    (not under ``LAST_FIT_QUALITY``): :func:`_candidates`; a try that fits with more
     than ~10 % of the budget left is followed by a better one while tries
     remain.  Of the tries that fit, the widest, then the smoothest, then the
     best quality is kept.  Raises :class:`OutputError` saying what would fit
@@ -143,26 +147,38 @@ def _scales(tried: Sequence[tuple[_Try, int]]) -> list[float]:
     return out
 
 
+def _candidates(top: _Try) -> Iterator[_Try]:
+    """Every setting a fit may take, best first: at the asked width each frame rate (the asked one, then
+    ``FPS_STEPS``) from the asked quality down to ``MIN_FIT_QUALITY``; then, at the lowest rate and that
+    quality, narrower down to ``MIN_FIT_WIDTH``; then, at that width, lower quality down to
+    ``LAST_FIT_QUALITY``.  Within each stage the bytes fall monotonically."""
+    q_floor = min(MIN_FIT_QUALITY, top.quality)
+    q_last = min(LAST_FIT_QUALITY, q_floor)
+    w_floor = min(MIN_FIT_WIDTH, top.size[0])
+    rates = [top.fps, *(r for r in FPS_STEPS if r < top.fps)]
+    for fps in rates:
+        for q in range(top.quality, q_floor - 1, -1):
+            yield _Try(q, top.colors, fps, top.size)
+    fps = rates[-1]
+    for w in range(top.size[0] - 2, w_floor - 1, -2):
+        yield _Try(q_floor, top.colors, fps, (w, max(2, round(top.size[1] * w / top.size[0]))))
+    small = (w_floor, max(2, round(top.size[1] * w_floor / top.size[0])))
+    for q in range(q_floor - 1, q_last - 1, -1):
+        yield _Try(q, top.colors, fps, small)
+
+
 def _next_try(tried: Sequence[tuple[_Try, int]], budget: int, top: _Try) -> _Try | None:
     """The next settings to try after ``tried`` (settings, bytes), none of them better than ``top``
     (the asked settings); None when no untried setting could do better.
 
-    The candidates: every frame rate from the asked one down (``FPS_STEPS``) at the asked width, each at
-    the highest quality (≥ the floor) predicted to fit, then narrower widths at the lowest rate and the
-    floor quality.  A candidate is skipped when a try at or below it in every setting was over budget,
-    or one at or above it in every setting fitted.  The best remaining (wider, smoother, then higher
-    quality) is taken; when none is predicted to fit, the smallest readable setting, once.  A prediction
-    is anchored on the nearest try and corrected by what the tries so far showed (:func:`_scales`).
+    The first of :func:`_candidates` predicted to fit (aiming at ``_AIM`` of the budget) and not known to
+    be over (a try at or below it in every setting was over budget) is taken, unless a fitting try is
+    already as good in every setting (then None: nothing better is in reach).  When none is predicted to
+    fit, the smallest readable setting, once.  A prediction is anchored on the nearest try and corrected
+    by what the tries so far showed (:func:`_scales`).
     """
     scale = _scales(tried)
-    q_floor = min(MIN_FIT_QUALITY, top.quality)
-    w_floor = min(MIN_FIT_WIDTH, top.size[0])
-    rates = [top.fps, *(r for r in FPS_STEPS if r < top.fps)]
     aim = math.log(budget * _AIM)
-
-    def shape(w: int) -> tuple[int, int]:
-        w = max(w_floor, min(top.size[0], w))
-        return w, max(2, round(top.size[1] * w / top.size[0]))
 
     def over(c: _Try) -> bool:  # a try no better in any setting was over budget
         return any(n > budget and t.quality <= c.quality and t.fps <= c.fps and t.size[0] <= c.size[0]
@@ -178,25 +194,8 @@ def _next_try(tried: Sequence[tuple[_Try, int]], budget: int, top: _Try) -> _Try
         t, n = min(tried, key=lambda tn: distance(tn[0]))
         return math.log(n) + _model(t, c, scale)
 
-    def good(c: _Try) -> bool:
-        return not over(c) and not useless(c)
-
-    for fps in rates:  # the asked width: the highest rate whose floor quality may fit, at the best quality that does
-        lowest = _Try(q_floor, top.colors, fps, top.size)
-        if over(lowest) or predict(lowest) > aim:
-            continue
-        for q in range(top.quality, q_floor - 1, -1):
-            c = _Try(q, top.colors, fps, top.size)
-            if not over(c) and predict(c) <= aim:
-                return c if good(c) else None
-        return None
-    fps = rates[-1]  # fewer pixels: the widest predicted to fit at the lowest rate and the floor quality
-    base = _Try(q_floor, top.colors, fps, top.size)
-    w = int(top.size[0] * math.exp((aim - predict(base)) / (_WIDTH_EXP * scale[2])))
-    for width in range(min(w // 2 * 2, top.size[0]), w_floor - 1, -2):
-        c = _Try(q_floor, top.colors, fps, shape(width))
-        if over(c):
-            continue
-        return c if good(c) else None
-    smallest = _Try(q_floor, top.colors, fps, shape(w_floor))
-    return smallest if good(smallest) else None
+    c = None
+    for c in _candidates(top):
+        if not over(c) and predict(c) <= aim:
+            return None if useless(c) else c
+    return c if c is not None and not over(c) and not useless(c) else None
