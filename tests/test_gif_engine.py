@@ -117,16 +117,18 @@ def test_each_frame_gets_a_palette_refined_on_its_own_colours():
     assert err[True] < 0.75 * err[False], err
 
 
-def _grainy_frames(n: int = 12, w: int = 192, h: int = 96) -> list[np.ndarray]:
+def _grainy_frames(n: int = 12, w: int = 192, h: int = 96, tint: int = 0) -> list[np.ndarray]:
     """A still grey gradient under fresh film grain on every frame (σ 6 at twice the size, area-scaled
-    down as the decoder scales) and the old film's flicker (±3 levels, frame to frame)."""
+    down as the decoder scales) and the old film's flicker (±3 levels, frame to frame); ``tint``: a toned
+    print (red up, blue down by that much), which the engine encodes as colour, not as a grey source."""
     rng = np.random.default_rng(14)
     base = np.tile(np.linspace(40, 200, w), (h, 1))
     frames = []
     for k in range(n):
         grain = rng.normal(0, 6, (2 * h, 2 * w)).reshape(h, 2, w, 2).mean(axis=(1, 3))
         g = np.clip(np.rint(base + grain + (3 if k % 2 else -3)), 0, 255).astype(np.uint8)
-        frames.append(np.repeat(g[..., None], 3, axis=2))
+        rgb = np.repeat(g[..., None], 3, axis=2).astype(np.int16) + np.array([tint, 0, -tint], np.int16)
+        frames.append(np.clip(rgb, 0, 255).astype(np.uint8))
     return frames
 
 
@@ -149,8 +151,9 @@ def _long_runs(frames: list[np.ndarray], n: int = 5) -> tuple[float, float]:
 
 def test_grain_is_written_as_short_runs_within_a_small_step_of_the_source():
     """On grain, rewritten pixels join their left neighbour's run when its colour is within a small step:
-    a smaller file, each played pixel still within tolerance + that step of its source."""
-    frames = _grainy_frames()
+    a smaller file, each played pixel still within tolerance + that step of its source.  (On a toned print:
+    a grey one gets fewer grey levels, grey.py, where the runs have less to join.)"""
+    frames = _grainy_frames(tint=12)
     off, on = _encode(frames, quality=90, runs=0), _encode(frames, quality=90)
     assert len(on) < 0.9 * len(off), (len(on), len(off))
     err = {k: [np.abs(p - f.astype(np.int16)) for p, f in zip(_played(d), frames)] for k, d in (("off", off), ("on", on))}
@@ -158,15 +161,52 @@ def test_grain_is_written_as_short_runs_within_a_small_step_of_the_source():
     assert np.mean([e.mean() for e in err["on"]]) < np.mean([e.mean() for e in err["off"]]) + 1.5
 
 
-@pytest.mark.parametrize("quality", [90, 70, 50])
-def test_grain_does_not_turn_into_horizontal_streaks(quality):
+@pytest.mark.parametrize("quality,tint", [(90, 0), (70, 0), (50, 0), (70, 12)])
+def test_grain_does_not_turn_into_horizontal_streaks(quality, tint):
     """Runs stay short: in the played grain, runs of 6 equal pixels along a row are about as rare as down
     a column (the source's grain has almost none either way).  Unbounded runs made 6 % of the pixels start one
     at quality 90 and half of them at 70 (visible streaks on chaplin's lawn at 4×)."""
-    frames = _grainy_frames()
+    frames = _grainy_frames(tint=tint)
     assert max(_long_runs(frames[1:])) < 0.001
     rows, cols = _long_runs(_played(_encode(frames, quality=quality))[1:])
     assert rows <= 2 * cols + 0.02, (rows, cols)
+
+
+def test_a_grey_film_gets_fewer_grey_levels_which_its_grain_dithers():
+    """A black-and-white source takes grey.py's ladder: fewer grey levels (their lowest bits are grain,
+    which LZW pays for on every rewritten pixel), dithered by the grain itself.  Against the same film
+    toned (the colour ladder): at quality 90 at most 0.75× the bytes (before: the same size), at most 48
+    levels shown, and the played frames' local means (5×5: what the eye sees of grain) as close to the
+    noise-free truth (gradient + flicker) as the toned film's."""
+    import cv2
+
+    grey, toned = _grainy_frames(), _grainy_frames(tint=12)
+    h, w = grey[0].shape[:2]
+    truth = [np.tile(np.linspace(40, 200, w), (h, 1)) + (3 if k % 2 else -3) for k in range(len(grey))]
+
+    def tone_error(data: bytes) -> float:  # the green channel: untouched by the tint
+        box = lambda a: cv2.blur(a.astype(np.float64), (5, 5))[4:-4, 4:-4]  # noqa: E731
+        return float(np.mean([np.abs(box(p[..., 1]) - box(t)).mean() for p, t in zip(_played(data), truth)]))
+
+    g, t = _encode(grey, quality=90), _encode(toned, quality=90)
+    assert len(g) < 0.75 * len(t), (len(g), len(t))
+    assert max(len(np.unique(p[..., 1])) for p in _played(g)) <= 48
+    assert tone_error(g) < tone_error(t) + 0.25, (tone_error(g), tone_error(t))
+
+
+def test_only_black_and_white_sources_take_the_grey_ladder():
+    from clipkit.encode.gif.grey import is_grey
+
+    film = _grainy_frames(n=4)
+    assert is_grey(film)
+    assert not is_grey(_grainy_frames(n=4, tint=12))
+    captioned = [f.copy() for f in film]
+    for f in captioned:
+        f[80:90, 40:150] = (250, 220, 40)  # a yellow caption: 6 % of the pixels
+    assert not is_grey(captioned)
+    specks = [f.copy() for f in film]
+    specks[0][::40, ::40] = (200, 40, 40)  # a few coloured specks (0.06 %): still a grey source
+    assert is_grey(specks)
 
 
 def test_clean_footage_is_not_flattened_into_runs():
