@@ -80,3 +80,22 @@ def test_b_frames_past_the_timing_window_do_not_fake_a_variable_rate(tmp_path):
            "-preset", "ultrafast", "-pix_fmt", "yuv420p", path)
     v = probe(path).video
     assert v.frame_rate == 25 and not v.variable_frame_rate
+
+
+def test_the_end_read_beside_the_start_read_still_reports_its_failure(tmp_path, monkeypatch):
+    """The packets at the file's end are read in a thread while those at its start are: its result is
+    the duration (checked above), and its failure must still reach the caller, not vanish with the thread."""
+    from clipkit.errors import MediaError
+    from clipkit.media import timing
+
+    make_counter_clip(tmp_path / "c.mkv", [40] * 12)
+    real = timing._packet_times
+
+    def failing_end(path, index, *, from_end):
+        if from_end:
+            raise MediaError("the end cannot be read", "test")
+        return real(path, index, from_end=from_end)
+
+    monkeypatch.setattr(timing, "_packet_times", failing_end)
+    with pytest.raises(MediaError, match="the end cannot be read"):
+        probe(tmp_path / "c.mkv")
