@@ -45,7 +45,7 @@ FILL = 0.9
 _AIM = 0.95
 
 # How the bytes follow the settings (measured on the real clips, bench/README.md "--max-size on the curve"):
-#: log-bytes per quality step below FULL_PALETTE_FROM (each 10 steps ≈ ×0.8) and from it up (×0.84–0.91 from 90 to 80).
+#: log-bytes per quality step below FULL_PALETTE_FROM (each 10 steps ≈ ×0.8) and from it up (×0.84–0.98 from 90 to 80).
 _Q_SLOPE_LOW = 0.022
 _Q_SLOPE_HIGH = 0.012
 #: bytes ∝ fps ** _FPS_EXP and ∝ width ** _WIDTH_EXP (fewer frames each change more; headers, edges).
