@@ -43,6 +43,8 @@ FPS_STEPS = (Fraction(15), Fraction(25, 2), Fraction(10))
 FILL = 0.9
 #: The share of the budget a try is aimed at (between FILL and the budget).
 _AIM = 0.95
+#: How far over the aim (log) a frame rate's floor quality may be predicted and still be tried.
+_DOUBT = math.log(1.15)
 
 # How the bytes follow the settings (measured on the real clips, bench/README.md "--max-size on the curve"):
 #: log-bytes per quality step below FULL_PALETTE_FROM (each 10 steps ≈ ×0.8) and from it up (×0.84–0.98 from 90 to 80).
@@ -194,8 +196,14 @@ def _next_try(tried: Sequence[tuple[_Try, int]], budget: int, top: _Try) -> _Try
         t, n = min(tried, key=lambda tn: distance(tn[0]))
         return math.log(n) + _model(t, c, scale)
 
+    q_floor = min(MIN_FIT_QUALITY, top.quality)
     c = None
     for c in _candidates(top):
-        if not over(c) and predict(c) <= aim:
+        if over(c):
+            continue
+        guess = predict(c)
+        # A frame rate at the asked width is given up on a prediction only when it is clearly over:
+        # near the aim, its floor quality is tried (a model a few % off must not cost a frame rate).
+        if guess <= aim or (c.size == top.size and c.quality == q_floor and guess <= aim + _DOUBT):
             return None if useless(c) else c
     return c if c is not None and not over(c) and not useless(c) else None
