@@ -105,11 +105,28 @@ def _extend_runs(out: np.ndarray, source: np.ndarray, palette: np.ndarray, write
         out[ys, xs] = out[ys, xs - run[xs, ys]]
 
 
+def _closer(new: np.ndarray, shown: np.ndarray, source: np.ndarray, write: np.ndarray, space) -> np.ndarray:
+    """H×W bool: among ``write``, the pixels whose new colour (packed 0xRRGGBB) is closer to ``source`` than the
+    shown one, in the nearest-colour search's space (``space``: N×3 uint8 RGB -> N×3 float32 coordinates)."""
+    ys, xs = np.nonzero(write)
+    unpack = lambda p: np.stack([(p >> 16) & 255, (p >> 8) & 255, p & 255], axis=1).astype(np.uint8)
+    s = space(source[ys, xs])
+    dn = ((space(unpack(new[ys, xs])) - s) ** 2).sum(axis=1)
+    do = ((space(unpack(shown[ys, xs])) - s) ** 2).sum(axis=1)
+    out = np.zeros_like(write)
+    take = dn < do
+    out[ys[take], xs[take]] = True
+    return out
+
+
 class Canvas:
     """What has been shown so far; turns each new frame into a :class:`Change`."""
 
-    def __init__(self, tolerance: float = 0.0, runs: float = 0.0) -> None:
+    def __init__(self, tolerance: float = 0.0, runs: float = 0.0, keep_closer=None) -> None:
         self.tolerance = float(tolerance)
+        # None, or the nearest-colour search's space (N×3 uint8 -> float32): a moved pixel is rewritten only
+        # when its new colour is closer to the source than the one shown (an earlier palette's shade may fit better)
+        self.keep_closer = keep_closer
         self.runs = float(runs)  # 0: off; else the limit of _extend_runs, used where it pays (noise)
         self.drift = min(DRIFT_MAX, max(DRIFT_MIN, self.tolerance * DRIFT_SHARE))
         self.shown: np.ndarray | None = None  # the colour the viewer sees, packed 0xRRGGBB
@@ -146,6 +163,8 @@ class Canvas:
         if self.tolerance > 0:
             moved |= self._drifted(source)
         write = moved & (new != self.shown)
+        if self.keep_closer is not None and write.any():
+            write &= _closer(new, self.shown, source, write, self.keep_closer)
         cv2.copyTo(source, moved.view(np.uint8), self.basis)  # basis := source where moved (in place)
         rows = np.flatnonzero(write.any(axis=1))
         if rows.size == 0:

@@ -28,7 +28,7 @@ import numpy as np
 from PIL import Image
 
 __all__ = ["DITHER_METHODS", "GRADIENT_FLAT", "CHANNEL_SCALE", "Remapper", "busyness", "colour_codes", "flat_areas",
-           "remap", "dither_strength", "run_starts"]
+           "remap", "dither_strength", "run_starts", "search_space"]
 
 #: ``gradient`` dithers pixels whose 5×5 mean luma gradient (|Sobel x| + |Sobel y|) is below this: flat areas.
 GRADIENT_FLAT = 8.0
@@ -48,6 +48,11 @@ _BAYER8 = _bayer(8).astype(np.float32)
 #: the palettes are refined in the same space (refine.py).
 CHANNEL_SCALE = np.sqrt(np.array([3.0, 4.0, 2.0], np.float32))
 _WEIGHTS = np.array([3.0, 4.0, 2.0], np.float32)  # CHANNEL_SCALE squared
+
+
+def search_space(rgb: np.ndarray) -> np.ndarray:
+    """N×3 float32: the coordinates of RGB colours (N×3 uint8) in the nearest-colour search's space."""
+    return rgb.astype(np.float32) * CHANNEL_SCALE
 
 
 def busyness(rgb: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ import numpy as np
 
 from ...progress import ProgressFn, report
 from .diff import Canvas
-from .dither import DITHER_METHODS, Remapper, dither_strength, remap
+from .dither import DITHER_METHODS, Remapper, dither_strength, remap, search_space
 from .grey import grey_level, is_grey
 from .palette import build_palette, scene_spans, with_outliers
 from .quality import quality_level, tolerance_for
@@ -87,7 +87,9 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     writer = GifWriter(fp, w, h, _with_slot(palettes[main]), options.loop)
     tolerance = level.tolerance
     runs = min(RUNS_MAX, tolerance * RUNS_SHARE) if options.runs is None else options.runs
-    canvas = Canvas(tolerance, runs=runs)
+    # a dithered pixel is farther from its source than the nearest colour by design: no keep-closer test there
+    closer = search_space if level.keep_closer and options.dither == "none" else None
+    canvas = Canvas(tolerance, runs=runs, keep_closer=closer)
     pending: list = []  # the last change, held until its delay is final
     written = 0
 
