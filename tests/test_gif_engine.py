@@ -194,6 +194,37 @@ def test_a_grey_film_gets_fewer_grey_levels_which_its_grain_dithers():
     assert tone_error(g) < tone_error(t) + 0.25, (tone_error(g), tone_error(t))
 
 
+def _local_tables(data: bytes) -> int:
+    """How many frames of a GIF carry their own (local) colour table: the GIF89a blocks walked."""
+    pos = 13 + (3 << ((data[10] & 7) + 1) if data[10] & 0x80 else 0)
+    tables = 0
+
+    def sub_blocks(p: int) -> int:
+        while data[p]:
+            p += data[p] + 1
+        return p + 1
+
+    while data[pos] != 0x3B:
+        if data[pos] == 0x21:  # extension: label, then sub-blocks
+            pos = sub_blocks(pos + 2)
+        else:  # 0x2C image descriptor: 9 bytes, [local table], LZW code size, sub-blocks
+            flags = data[pos + 9]
+            pos += 10
+            if flags & 0x80:
+                tables += 1
+                pos += 3 << ((flags & 7) + 1)
+            pos = sub_blocks(pos + 1)
+    return tables
+
+
+def test_a_grey_film_below_quality_80_shares_its_shots_palette():
+    """As on colour, below 80 a grey film's frames use their shot's palette: a per-frame table follows the
+    flicker, and every pixel a drift block rewrites then changes colour (more bytes, no better)."""
+    film = _grainy_frames()
+    for quality in (70, 50):  # with a table per frame: 10 and 12 of the 12 frames carried one
+        assert _local_tables(_encode(film, quality=quality)) == 0
+
+
 def test_only_black_and_white_sources_take_the_grey_ladder():
     from clipkit.encode.gif.grey import is_grey
 

@@ -10,7 +10,7 @@ grain itself dithers the steps between them.  So a grey source gets its own
 ladder: the number of grey levels falls with the quality, and the tolerance of
 small changes stops at 14 levels (beyond that it saves almost nothing: the
 drift blocks of ``diff.py`` rewrite what the grain moves, and SSIMULACRA2
-drops).  Measured on chaplin against gifski in bench/README.md ("grain,
+drops); below quality 80 frames share their shot's palette, as on colour.  Measured on chaplin against gifski in bench/README.md ("grain,
 session 23").
 """
 
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .quality import QualityLevel, tolerance_for
+from .quality import FULL_PALETTE_FROM, QualityLevel, tolerance_for
 
 __all__ = ["is_grey", "grey_level"]
 
@@ -62,4 +62,7 @@ def grey_level(quality: int, reserved: int = 0) -> QualityLevel:
     q = max(1, min(100, int(quality)))
     points = np.array(GREY_LEVELS, np.float64)
     levels = int(round(2 ** np.interp(q, points[:, 0], np.log2(points[:, 1]))))
-    return QualityLevel(min(GREY_TOLERANCE_MAX, tolerance_for(q)), min(256, levels + reserved), True, 0)
+    # Below FULL_PALETTE_FROM frames share their shot's palette, as on colour: a per-frame table follows the
+    # film's flicker, and then every pixel a drift block rewrites changes colour (chaplin q50 772 → 727 KB,
+    # S2 34.0 → 32.4; q70 1010 → 989 KB, S2 43.7 both: on or above the curve).
+    return QualityLevel(min(GREY_TOLERANCE_MAX, tolerance_for(q)), min(256, levels + reserved), q >= FULL_PALETTE_FROM, 0)
