@@ -45,7 +45,7 @@ CASES = [
     ("fire2 whole 800KB", "fire2.mp4", "0", "2.3797", 800_000),
 ]
 WIDTH = 540
-_CHOSE = re.compile(r"in (\d+) tries: (\d+)×(\d+), ([\d.]+) fps, (\d+) colours, quality (\d+)")
+_CHOSE = re.compile(r"in (\d+) tries: (\d+)×(\d+), ([\d.]+) fps, .*?quality (\d+)")
 
 
 def run_clipkit(src: Path, start: str, end: str, budget: int, out: Path) -> dict:
@@ -59,7 +59,7 @@ def run_clipkit(src: Path, start: str, end: str, budget: int, out: Path) -> dict
            "note": next((ln for ln in p.stderr.splitlines() if "fit" in ln), p.stderr.strip()[-200:])}
     m = _CHOSE.search(row["note"])
     if m:
-        row.update(tries=int(m[1]), width=int(m[2]), fps=Fraction(m[4]), quality=int(m[6]))
+        row.update(tries=int(m[1]), width=int(m[2]), fps=Fraction(m[4]), quality=int(m[5]))
     elif p.returncode == 0:  # fitted as asked
         row.update(tries=1, width=WIDTH, fps=Fraction(20), quality=90)
     return row

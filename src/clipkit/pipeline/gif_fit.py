@@ -63,8 +63,8 @@ class _Try:
     size: tuple[int, int]
 
     def describe(self) -> str:
-        colors = min(self.colors, quality_level(self.quality).colors)
-        return f"{self.size[0]}×{self.size[1]}, {float(self.fps):g} fps, {colors} colours, quality {self.quality}"
+        colors = min(self.colors, quality_level(self.quality).colors)  # a grey source takes fewer (grey.py)
+        return f"{self.size[0]}×{self.size[1]}, {float(self.fps):g} fps, quality {self.quality} (≤ {colors} colours)"
 
 
 class _Tried(Protocol):
