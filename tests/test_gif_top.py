@@ -54,3 +54,34 @@ def test_a_moved_pixel_keeps_an_earlier_shade_that_fits_its_source_better():
     # the second shot's palette alone shows the ramp coarser; the shades shown before stay where they fit
     # at least as well, so the ramp is no worse than in the first shot (and nothing is rewritten for it)
     assert last <= first + 0.6, (first, last)
+
+
+def _xyb_reference(rgb: np.ndarray) -> np.ndarray:
+    """XYB written out from its definition (JPEG XL: opsin absorbance of linear sRGB, biased cube root,
+    opponent channels), with X × 14 and B − Y as the top qualities weigh them (unscaled)."""
+    v = rgb.reshape(-1, 3).astype(np.float64) / 255
+    lin = np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
+    m = np.array([[0.30, 0.622, 0.078], [0.23, 0.692, 0.078], [0.24342268924547819, 0.20476744424496821, 0.55180987]])
+    bias = 0.0037930732552754493
+    c = np.cbrt(lin @ m.T + bias) - np.cbrt(bias)
+    y = (c[:, 0] + c[:, 1]) / 2
+    return np.stack([(c[:, 0] - c[:, 1]) / 2 * 14, y, c[:, 2] - y], axis=1)
+
+
+def test_the_top_qualities_search_the_nearest_colour_exactly_in_xyb():
+    from clipkit.encode.gif.dither import Remapper, xyb_space, xyb_to_rgb
+
+    rng = np.random.default_rng(8)
+    colours = rng.integers(0, 256, (4000, 3)).astype(np.uint8)
+    assert np.array_equal(xyb_to_rgb(xyb_space(colours)), colours)  # every sRGB colour comes back exactly
+    scale = xyb_space(colours)[:, 1].std() / _xyb_reference(colours)[:, 1].std()
+    assert np.allclose(xyb_space(colours) - xyb_space(colours[:1]),
+                       (_xyb_reference(colours) - _xyb_reference(colours[:1])) * scale, atol=1e-3 * scale)
+    palette = np.unique(rng.integers(0, 256, (255, 3)).astype(np.uint8), axis=0)
+    pixels = rng.integers(0, 256, (200, 300, 3)).astype(np.uint8)
+    got = Remapper(palette, "xyb").nearest(pixels).reshape(-1)
+    x, p = _xyb_reference(pixels), _xyb_reference(palette)
+    d = (x * x).sum(1)[:, None] - 2 * x @ p.T + (p * p).sum(1)[None, :]
+    assert np.all(d[np.arange(len(got)), got] <= d.min(axis=1) + 1e-9)
+    rgb = Remapper(palette).nearest(pixels).reshape(-1)  # weighted RGB (below q90) answers otherwise
+    assert np.mean(rgb != got) > 0.05

@@ -28,7 +28,7 @@ import numpy as np
 from PIL import Image
 
 __all__ = ["DITHER_METHODS", "GRADIENT_FLAT", "CHANNEL_SCALE", "Remapper", "busyness", "colour_codes", "flat_areas",
-           "remap", "dither_strength", "run_starts", "search_space"]
+           "remap", "dither_strength", "run_starts", "search_space", "xyb_space", "xyb_to_rgb", "SPACES"]
 
 #: ``gradient`` dithers pixels whose 5×5 mean luma gradient (|Sobel x| + |Sobel y|) is below this: flat areas.
 GRADIENT_FLAT = 8.0
@@ -53,6 +53,70 @@ _WEIGHTS = np.array([3.0, 4.0, 2.0], np.float32)  # CHANNEL_SCALE squared
 def search_space(rgb: np.ndarray) -> np.ndarray:
     """N×3 float32: the coordinates of RGB colours (N×3 uint8) in the nearest-colour search's space."""
     return rgb.astype(np.float32) * CHANNEL_SCALE
+
+
+# XYB, the perceptual colour space of JPEG XL (LMS cone responses of linear light, cube-root compressed, as
+# opponent channels): the space the top qualities quantise in.  Constants from the JPEG XL specification.
+_OPSIN = np.array([[0.30, 0.622, 0.078], [0.23, 0.692, 0.078],
+                   [0.24342268924547819, 0.20476744424496821, 0.55180987]], np.float64)
+_OPSIN_INV = np.linalg.inv(_OPSIN)
+_BIAS = 0.0037930732552754493
+_CBRT_BIAS = np.cbrt(_BIAS)
+_V = np.arange(256) / 255.0
+_LINEAR = np.where(_V <= 0.04045, _V / 12.92, ((_V + 0.055) / 1.055) ** 2.4)  # sRGB level -> linear light
+#: X (red–green) weighed 14× against Y (luma) and B (blue–yellow, taken as B − Y), as SSIMULACRA2 and
+#: butteraugli weigh the opponent channels; the whole space scaled so that one grey level at mid grey is as
+#: far as in the weighted RGB space (3 + 4 + 2 = 9 squared), which keeps refine.py's thresholds meaningful.
+_XYB_X = 14.0
+_XYB_SCALE = 1.0  # set below
+
+
+_LINEAR32 = _LINEAR.astype(np.float32)
+_OPSIN_T32 = np.ascontiguousarray(_OPSIN.T, np.float32)
+
+
+def _xyb_unscaled(rgb: np.ndarray) -> np.ndarray:
+    """N×3 float32 (float32 and OpenCV's vector loops: ~2 ms for 100 000 colours)."""
+    lms = _LINEAR32[rgb.reshape(-1, 3)] @ _OPSIN_T32
+    lms += np.float32(_BIAS)
+    c = cv2.pow(lms, 1.0 / 3.0).reshape(-1, 3)
+    c -= np.float32(_CBRT_BIAS)
+    out = np.empty_like(c)
+    np.add(c[:, 0], c[:, 1], out=out[:, 1])
+    out[:, 1] *= 0.5
+    np.subtract(c[:, 0], c[:, 1], out=out[:, 0])
+    out[:, 0] *= 0.5 * _XYB_X
+    np.subtract(c[:, 2], out[:, 1], out=out[:, 2])
+    return out
+
+
+_XYB_SCALE = 3.0 / float(np.linalg.norm(_xyb_unscaled(np.array([[129, 129, 129]], np.uint8))
+                                        - _xyb_unscaled(np.array([[128, 128, 128]], np.uint8))))
+
+
+def xyb_space(rgb: np.ndarray) -> np.ndarray:
+    """N×3 float32: RGB colours (N×3 uint8) in the scaled XYB space (the top qualities' nearest-colour space)."""
+    out = _xyb_unscaled(rgb)
+    out *= np.float32(_XYB_SCALE)
+    return out
+
+
+def xyb_to_rgb(p: np.ndarray) -> np.ndarray:
+    """N×3 uint8: the sRGB colours nearest the points ``p`` of :func:`xyb_space` (clipped to the gamut)."""
+    q = np.asarray(p, np.float64) / _XYB_SCALE
+    y = q[:, 1]
+    x = q[:, 0] / _XYB_X
+    c = np.stack([y + x, y - x, q[:, 2] + y], axis=1) + _CBRT_BIAS
+    lin = np.clip((c ** 3 - _BIAS) @ _OPSIN_INV.T, 0.0, 1.0)
+    v = np.where(lin <= 0.0031308, lin * 12.92, 1.055 * lin ** (1 / 2.4) - 0.055)
+    return np.clip(np.rint(v * 255), 0, 255).astype(np.uint8)
+
+
+#: The nearest-colour spaces by name: (RGB -> coordinates, coordinates -> RGB).
+SPACES = {
+    "rgb": (search_space, lambda p: np.clip(np.rint(np.asarray(p) / CHANNEL_SCALE), 0, 255).astype(np.uint8)),
+    "xyb": (xyb_space, xyb_to_rgb),
+}
 
 
 def busyness(rgb: np.ndarray) -> np.ndarray:
@@ -152,9 +216,10 @@ class Remapper:
 
     _WEIGHTS = CHANNEL_SCALE
 
-    def __init__(self, palette: np.ndarray) -> None:
+    def __init__(self, palette: np.ndarray, space: str = "rgb") -> None:
         self.palette = palette.astype(np.uint8)
-        self._pal = np.ascontiguousarray(palette.astype(np.float32) * self._WEIGHTS)
+        self._space = SPACES[space][0]
+        self._pal = np.ascontiguousarray(self._space(self.palette))
         self._tree = cv2.flann_Index(self._pal, {"algorithm": 4, "leaf_max_size": 8})  # KDTREE_SINGLE: exact
         self.lut = _table(len(self.palette))  # palette index + 1; 0: not searched yet
         self._filled: list[np.ndarray] = []  # the codes searched, to clear the table for reuse
@@ -163,8 +228,7 @@ class Remapper:
 
     def _fill(self, codes: np.ndarray) -> None:
         """Search the nearest entry of each colour in ``codes`` (0xRRGGBB), exactly."""
-        rgb = np.stack([codes >> 16, (codes >> 8) & 255, codes & 255], axis=1).astype(np.float32)
-        rgb *= self._WEIGHTS
+        rgb = self._space(np.stack([codes >> 16, (codes >> 8) & 255, codes & 255], axis=1).astype(np.uint8))
         if len(self._pal) == 1:
             self.lut[codes] = 1
             self._filled.append(codes)
@@ -213,9 +277,11 @@ class Remapper:
         c1 = self.palette[near[ys, xs]].astype(np.float32)
         err = src - c1
         far = self.nearest(np.clip(np.rint(src + err), 0, 255).astype(np.uint8)[None])[0]
-        step = self.palette[far].astype(np.float32) - c1
-        den = (step * step * _WEIGHTS).sum(axis=1)
-        share = (err * step * _WEIGHTS).sum(axis=1) / np.maximum(den, 1e-6)
+        # the source's position between the two colours, in the search's space
+        a = self._space(self.palette[near[ys, xs]])
+        step = self._space(self.palette[far]) - a
+        den = (step * step).sum(axis=1)
+        share = ((self._space(rgb[ys, xs]) - a) * step).sum(axis=1) / np.maximum(den, 1e-6)
         take = _BAYER8[ys % 8, xs % 8] + 0.5 < share  # thresholds in (0, 1); share 0 where far == near
         out = near.copy()
         out[ys[take], xs[take]] = far[take]

@@ -20,7 +20,7 @@ import numpy as np
 
 from ...progress import ProgressFn, report
 from .diff import Canvas
-from .dither import DITHER_METHODS, Remapper, dither_strength, remap, search_space
+from .dither import DITHER_METHODS, SPACES, Remapper, dither_strength, remap
 from .grey import grey_level, is_grey
 from .palette import build_palette, scene_spans, with_outliers
 from .quality import quality_level, tolerance_for
@@ -88,7 +88,7 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     tolerance = level.tolerance
     runs = min(RUNS_MAX, tolerance * RUNS_SHARE) if options.runs is None else options.runs
     # a dithered pixel is farther from its source than the nearest colour by design: no keep-closer test there
-    closer = search_space if level.keep_closer and options.dither == "none" else None
+    closer = SPACES[level.space][0] if level.keep_closer and options.dither == "none" else None
     canvas = Canvas(tolerance, runs=runs, keep_closer=closer)
     pending: list = []  # the last change, held until its delay is final
     written = 0
@@ -109,8 +109,10 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     k = 0
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         for (a, b), palette in zip(spans, palettes):
-            chain = FramePalettes(palette, fixed, refine_steps(options.quality)) if options.frame_palettes and level.frame_palettes else None
-            for frame, (indices, pal) in zip(frames[a:b], _remapped(pool, frames[a:b], palette, options.dither, reserved, chain)):
+            chain = (FramePalettes(palette, fixed, refine_steps(options.quality), space=level.space)
+                     if options.frame_palettes and level.frame_palettes else None)
+            remapped = _remapped(pool, frames[a:b], palette, options.dither, reserved, chain, space=level.space)
+            for frame, (indices, pal) in zip(frames[a:b], remapped):
                 change = canvas.update(frame, indices, pal, len(pal))
                 if change is None:
                     pending[1] += delays_cs[k]
@@ -127,7 +129,7 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
 
 def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: np.ndarray, dither: str,
               reserved: np.ndarray, chain: FramePalettes | None = None,
-              ahead: int = 4) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+              ahead: int = 4, space: str = "rgb") -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(palette indices, palette) of each frame, in order, computed a few frames ahead on ``pool``.
 
     Remapping is independent per frame and numpy releases the GIL, so the
@@ -139,7 +141,7 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
     def pattern_strength(pal: np.ndarray) -> float:  # only the ordered pattern uses it (O(n²) in the palette's size)
         return dither_strength(pal) if dither == "ordered" else 0.0
 
-    shared = (palette, Remapper(palette), pattern_strength(palette)) if chain is None else None
+    shared = (palette, Remapper(palette, space), pattern_strength(palette)) if chain is None else None
     tables: dict[int, tuple[np.ndarray, Remapper, float]] = {}  # the last palettes' lookups (a static shot reuses one)
     lock = threading.Lock()
 
@@ -156,7 +158,7 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
             with lock:
                 hit = tables.get(id(pal))
                 if hit is None or hit[0] is not pal:
-                    hit = (pal, Remapper(pal), pattern_strength(pal))
+                    hit = (pal, Remapper(pal, space), pattern_strength(pal))
                     if len(tables) > 1:  # only the newest palettes recur (each table: page faults)
                         tables.pop(next(iter(tables)))
                     tables[id(pal)] = hit

@@ -24,7 +24,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .dither import CHANNEL_SCALE, busyness, colour_codes, run_starts
+from .dither import CHANNEL_SCALE, SPACES, busyness, colour_codes, run_starts
 
 __all__ = ["FramePalettes", "REFINE_STEPS", "REFINE_STEPS_TOP", "REFINE_SAMPLE", "TOP_QUALITY", "refine_steps"]
 
@@ -126,8 +126,9 @@ class FramePalettes:
     """The palettes of one shot's frames, in order: ``next(frame)`` refines the last one onto ``frame``."""
 
     def __init__(self, shot_palette: np.ndarray, fixed: int = 0, steps: int = REFINE_STEPS,
-                 budget: int = REFINE_SAMPLE) -> None:
-        self._pal = shot_palette.astype(np.float32) * _W
+                 budget: int = REFINE_SAMPLE, space: str = "rgb") -> None:
+        self._to, self._from = SPACES[space]  # the nearest-colour search's space (dither.Remapper's)
+        self._pal = self._to(shot_palette)
         self._fixed = fixed
         self._steps = steps
         self._budget = budget
@@ -147,10 +148,12 @@ class FramePalettes:
         if len(self._pal) <= self._fixed + 1:
             return self._out
         x8, weight = _sample(frame, self._k, self._budget)
-        x = np.ascontiguousarray(x8.astype(np.float32) * _W)
+        x = np.ascontiguousarray(self._to(x8))
         self._k += 1
         pal, before, after = lloyd(x, self._pal, self._fixed, self._steps, weight, _distinct_rows(x8))
         if after < before * ADOPT_GAIN and before - after > ADOPT_MIN:
             self._pal = pal
-            self._out = np.clip(np.rint(pal / _W), 0, 255).astype(np.uint8)
+            out = self._from(pal)
+            out[: self._fixed] = self._out[: self._fixed]  # reserved colours exactly
+            self._out = out
         return self._out
