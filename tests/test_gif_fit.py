@@ -93,3 +93,11 @@ def test_a_budget_nothing_readable_fits_is_refused_with_what_would(grain, tmp_pa
         make_gif(grain, "0", "2", tmp_path / "fit.gif", max_size=int(smallest.bytes * 0.9), **ASKED)
     assert f"{MIN_FIT_WIDTH}×135, 10 fps" in str(err.value) and "would fit" in err.value.hint
     assert list(tmp_path.iterdir()) == []
+
+
+def test_running_out_of_tries_says_so_and_writes_nothing(grain, tmp_path):
+    budget = int(size_at(grain, tmp_path, quality=MIN_FIT_QUALITY, fps=10) * 0.7)  # needs the width stage
+    with pytest.raises(OutputError) as err:
+        make_gif(grain, "0", "2", tmp_path / "fit.gif", max_size=budget, max_tries=1, **ASKED)
+    assert "in 1 try (max_tries)" in str(err.value) and "max_tries = 5" in err.value.hint
+    assert not (tmp_path / "fit.gif").exists()

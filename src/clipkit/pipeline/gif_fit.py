@@ -106,6 +106,13 @@ def fit(s: GifSettings, first: M, make: Callable[[_Try], M], notes: list[str]) -
                      f" ({best.size / budget:.0%} of it)")
         return best
     low = min(tried, key=lambda m: m.size)
+    if _next_try([(m.attempt, m.size) for m in tried], budget, first.attempt) is not None:  # max_tries ran out
+        raise OutputError(
+            f"could not make the GIF fit in {_kb(budget)} in {len(tried)} {'try' if len(tried) == 1 else 'tries'} "
+            f"(max_tries): the smallest "
+            f"({low.attempt.describe()}) was {_kb(low.size)}",
+            f"allow more tries ([gif] max_tries = {min(20, len(tried) + 4)} in a preset), or --max-size "
+            f"{_kb(int(low.size * 1.05) + 1)} would fit at that size; nothing was written")
     raise OutputError(
         f"could not make the GIF fit in {_kb(budget)}: the smallest readable try ({low.attempt.describe()}) was "
         f"{_kb(low.size)}",
