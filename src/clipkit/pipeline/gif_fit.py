@@ -64,7 +64,7 @@ class _Try:
 
     def describe(self) -> str:
         colors = min(self.colors, quality_level(self.quality).colors)  # a grey source takes fewer (grey.py)
-        return f"{self.size[0]}×{self.size[1]}, {float(self.fps):g} fps, quality {self.quality} (≤ {colors} colours)"
+        return f"{self.size[0]}×{self.size[1]}, {float(self.fps):g} fps, quality {self.quality}, ≤ {colors} colours"
 
 
 class _Tried(Protocol):
