@@ -85,3 +85,29 @@ def test_the_top_qualities_search_the_nearest_colour_exactly_in_xyb():
     assert np.all(d[np.arange(len(got)), got] <= d.min(axis=1) + 1e-9)
     rgb = Remapper(palette).nearest(pixels).reshape(-1)  # weighted RGB (below q90) answers otherwise
     assert np.mean(rgb != got) > 0.05
+
+
+def _static_beside_changing(n: int = 14, w: int = 320, h: int = 96) -> list[np.ndarray]:
+    """Left: a static colour gradient (on screen after the first frames); right: a new smooth colour field
+    every frame."""
+    rng = np.random.default_rng(5)
+    x = np.linspace(0, 1, w // 2)[None, :, None]
+    y = np.linspace(0, 1, h)[:, None, None]
+    left = np.concatenate([40 + 180 * x + 0 * y, 60 + 100 * y + 0 * x, 200 - 150 * x * y], axis=2)
+    frames = []
+    for _ in range(n):
+        c, d = rng.uniform(40, 220, 3), rng.uniform(-60, 60, 3)
+        frames.append(np.clip(np.rint(np.concatenate([left, c + d * x + d[::-1] * y], axis=1)), 0, 255).astype(np.uint8))
+    return frames
+
+
+def test_the_palettes_serve_what_the_screen_shows_badly():
+    """What is on screen and still fits (the static half) needs no palette entries: the new frames' entries go to
+    the changing half (without this, mean error there 1.97 levels; with it 1.43), the static half no worse."""
+    frames = _static_beside_changing()
+    played = _played(_encode(frames, quality=100))
+    assert len(played) == len(frames)
+    half = frames[0].shape[1] // 2
+    err = [np.abs(p - f.astype(np.int16)) for p, f in zip(played[5:], frames[5:])]
+    assert np.mean([e[:, half:].mean() for e in err]) < 1.65
+    assert np.mean([e[:, :half].mean() for e in err]) < 2.5

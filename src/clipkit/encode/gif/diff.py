@@ -133,6 +133,10 @@ class Canvas:
         self.basis: np.ndarray | None = None  # source RGB each shown pixel was made from
         self._packed_cache: tuple[int, np.ndarray] | None = None
 
+    def snapshot(self) -> np.ndarray | None:
+        """A copy of what the viewer sees (packed 0xRRGGBB), or None before the first frame."""
+        return None if self.shown is None else self.shown.copy()
+
     def _pack(self, palette: np.ndarray) -> np.ndarray:
         if self._packed_cache is None or self._packed_cache[0] != id(palette):
             self._packed_cache = (id(palette), _packed(palette))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -111,7 +111,8 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
         for (a, b), palette in zip(spans, palettes):
             chain = (FramePalettes(palette, fixed, refine_steps(options.quality), space=level.space)
                      if options.frame_palettes and level.frame_palettes else None)
-            remapped = _remapped(pool, frames[a:b], palette, options.dither, reserved, chain, space=level.space)
+            remapped = _remapped(pool, frames[a:b], palette, options.dither, reserved, chain, space=level.space,
+                                 shown=canvas.snapshot if level.canvas_weights and closer is not None else None)
             for frame, (indices, pal) in zip(frames[a:b], remapped):
                 change = canvas.update(frame, indices, pal, len(pal))
                 if change is None:
@@ -129,7 +130,8 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
 
 def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: np.ndarray, dither: str,
               reserved: np.ndarray, chain: FramePalettes | None = None,
-              ahead: int = 4, space: str = "rgb") -> Iterator[tuple[np.ndarray, np.ndarray]]:
+              ahead: int = 4, space: str = "rgb",
+              shown: Callable[[], np.ndarray | None] | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(palette indices, palette) of each frame, in order, computed a few frames ahead on ``pool``.
 
     Remapping is independent per frame and numpy releases the GIL, so the
@@ -145,14 +147,15 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
     tables: dict[int, tuple[np.ndarray, Remapper, float]] = {}  # the last palettes' lookups (a static shot reuses one)
     lock = threading.Lock()
 
-    def job(frame: np.ndarray, before: threading.Event | None, done: threading.Event | None):
+    def job(frame: np.ndarray, before: threading.Event | None, done: threading.Event | None,
+            on_screen: np.ndarray | None = None):
         if chain is None:
             pal, remapper, strength = shared
         else:
             if before is not None:
                 before.wait()
             try:
-                pal = chain.next(frame)
+                pal = chain.next(frame, on_screen)
             finally:
                 done.set()
             with lock:
@@ -173,7 +176,9 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
     try:
         for frame in frames:
             done = threading.Event() if chain is not None else None
-            queue.append(pool.submit(job, frame, last, done))
+            # what the viewer sees when the job is handed out (the frames ``ahead`` + 1 before: always the
+            # same, the consumer has taken exactly those), for the palette to serve what is shown badly
+            queue.append(pool.submit(job, frame, last, done, shown() if shown is not None else None))
             last = done
             if len(queue) > ahead:
                 yield queue.popleft().result()

@@ -44,18 +44,30 @@ REUSE_CHANGE = 1.5
 ADOPT_GAIN = 0.97
 ADOPT_MIN = 2.0
 
+#: With what the viewer sees (``FramePalettes.next(frame, shown)``, from --quality 90), a sample's weight is also
+#: multiplied by min(1, its squared distance from the colour on screen / SHOWN_ERROR), at least SHOWN_FLOOR: a pixel
+#: the screen already shows closely (it will be kept: diff.py's keep-closer test) needs no entry, and entries go to
+#: what is shown badly.  400 = about 7 grey levels (XYB scaled as weighted RGB: 9 a level, squared).
+SHOWN_ERROR = 400.0
+SHOWN_FLOOR = 0.01
+
 #: A sample's weight in the steps is 1 / (1 + busyness / FLAT_WEIGHT) (``dither.busyness``: 0 on flat areas).
 FLAT_WEIGHT = 16.0
 
 _W = CHANNEL_SCALE  # the nearest-colour search's space (dither.Remapper)
 
 
-def _sample(frame: np.ndarray, k: int, budget: int) -> tuple[np.ndarray, np.ndarray]:
-    """An even grid of the frame's pixels (shifted with ``k``) and each one's weight (flat areas count most)."""
-    h, w = frame.shape[:2]
+def _grid(shape: tuple[int, ...], k: int, budget: int) -> tuple[slice, slice]:
+    """An even grid of about ``budget`` of a frame's pixels, shifted with ``k``."""
+    h, w = shape[:2]
     step = max(1, int(np.sqrt(h * w / budget)))
     off = k % step
-    grid = (slice(off, None, step), slice((off * 3) % step, None, step))
+    return slice(off, None, step), slice((off * 3) % step, None, step)
+
+
+def _sample(frame: np.ndarray, k: int, budget: int) -> tuple[np.ndarray, np.ndarray]:
+    """An even grid of the frame's pixels (shifted with ``k``) and each one's weight (flat areas count most)."""
+    grid = _grid(frame.shape, k, budget)
     weight = 1.0 / (1.0 + busyness(frame)[grid].astype(np.float32) / FLAT_WEIGHT)
     return frame[grid].reshape(-1, 3), weight.reshape(-1)
 
@@ -136,7 +148,7 @@ class FramePalettes:
         self._thumb: np.ndarray | None = None  # of the frame the palette was last refined on
         self._out = shot_palette  # the palette in use (the shot's own object until a refinement is taken)
 
-    def next(self, frame: np.ndarray) -> np.ndarray:
+    def next(self, frame: np.ndarray, shown: np.ndarray | None = None) -> np.ndarray:
         """The ``(n, 3)`` uint8 palette for ``frame`` (RGB uint8): same size and order as the shot palette.
 
         The very object returned for the frame before when ``frame`` barely differs from it.
@@ -149,6 +161,10 @@ class FramePalettes:
             return self._out
         x8, weight = _sample(frame, self._k, self._budget)
         x = np.ascontiguousarray(self._to(x8))
+        if shown is not None and shown.shape == frame.shape[:2]:  # samples the screen shows well count less
+            on = shown[_grid(frame.shape, self._k, self._budget)].reshape(-1)
+            on = np.stack([(on >> 16) & 255, (on >> 8) & 255, on & 255], axis=1).astype(np.uint8)
+            weight = weight * np.clip(((self._to(on) - x) ** 2).sum(axis=1) / SHOWN_ERROR, SHOWN_FLOOR, 1.0)
         self._k += 1
         pal, before, after = lloyd(x, self._pal, self._fixed, self._steps, weight, _distinct_rows(x8))
         if after < before * ADOPT_GAIN and before - after > ADOPT_MIN:
