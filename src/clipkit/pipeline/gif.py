@@ -185,7 +185,8 @@ def make_gif(
 
         made = make(_Try(s.quality, s.colors, s.fps, job.size))
         if s.max_size is not None:
-            made = fit(s, made, make, notes)
+            rate = job.info.require_video().frame_rate
+            made = fit(s, made, make, notes, rate * s.speed if rate else None)
         with atomic_path(job.path) as tmp:
             shutil.copyfile(made.file, tmp)
         h, w = made.shown.images[0].shape[:2]
