@@ -101,3 +101,14 @@ def test_parsing_is_monotonic(a, b):
     ta, tb = Fraction(a, 1000), Fraction(b, 1000)
     assert (parse_time(format_time(ta)) <= parse_time(format_time(tb))) == (ta <= tb)
     assert (parse_time(format_srt(ta)) < parse_time(format_srt(tb))) == (ta < tb)
+
+
+def test_the_duration_as_shown_is_a_valid_end_and_the_hint_is_one():
+    duration = Fraction(23797, 10000)  # 2.3797 s, shown as 0:02.38
+    assert parse_range("0", "0:02.38", duration=duration).end == duration  # typed back as shown: the end
+    assert parse_range("0", "2.3797", duration=duration).end == duration
+    with pytest.raises(TimecodeError) as err:
+        parse_range("0", "2.4", duration=duration)
+    assert "(0:02.379)" in err.value.message and "end at 0:02.379 or earlier" in err.value.hint
+    hinted = err.value.hint.split("end at ")[1].split(" ")[0]
+    assert parse_range("0", hinted, duration=duration).end <= duration  # the hint itself is accepted

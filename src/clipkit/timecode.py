@@ -202,11 +202,20 @@ def parse_range(
                 "run `clipkit info FILE` to see its duration",
             )
         if e > duration:
-            raise TimecodeError(
-                f"the end {format_time(e)} is past the end of the file ({format_time(duration)})",
-                f"end at {format_time(duration)} or earlier",
-            )
+            if e - duration <= _SHOWN:  # the duration as shown (rounded to the ms) typed back: its end
+                e = duration
+            else:
+                last = format_time(Fraction(int(duration / _SHOWN), 1) * _SHOWN)  # rounded down: a valid end
+                raise TimecodeError(
+                    f"the end {format_time(e)} is past the end of the file ({last})",
+                    f"end at {last} or earlier",
+                )
     return TimeRange(s, e)
+
+
+#: The precision times are shown with (``format_time``): an end at most this far past the file's
+#: end is the shown duration typed back (2.3797 s is shown as 0:02.38) and means the end.
+_SHOWN = Fraction(1, 1000)
 
 
 def _split(t: Fraction, decimals: int) -> tuple[int, int, int, str]:
