@@ -43,9 +43,10 @@ def _banding(played: list[np.ndarray], frames: list[np.ndarray]) -> float:
                           for p, f in zip(played, frames)]))
 
 
-def test_gradient_dither_removes_banding_of_a_smooth_gradient_under_a_slow_pan(quality=100, share=0.65):
-    """From quality 90 the plain lookup bands less already (XYB palettes that serve what the screen shows
-    badly: 1.97 → 1.45 here), so the pattern removes a smaller share of it (0.6 before; 1.02 → 0.91)."""
+def test_gradient_dither_removes_banding_of_a_smooth_gradient_under_a_slow_pan(quality=100, share=0.8):
+    """From quality 90 the plain lookup bands less already (XYB palettes that serve what the screen shows badly,
+    at 100 refined on still frames too: 1.97 → 1.22 here), so the pattern removes a smaller share of what is
+    left (0.6 before; the pattern itself 1.02 → 0.91)."""
     frames = _sky()
     band = {}
     for dither in ("none", "gradient"):
@@ -54,7 +55,7 @@ def test_gradient_dither_removes_banding_of_a_smooth_gradient_under_a_slow_pan(q
         played = _played(buf.getvalue())
         assert len(played) == len(frames)
         band[dither] = _banding(played, frames)
-    assert band["gradient"] < share * band["none"], band
+    assert band["gradient"] < share * band["none"] and band["gradient"] < 0.95, band
 
 
 def test_gradient_dither_leaves_texture_alone_and_static_areas_steady():

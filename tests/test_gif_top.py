@@ -111,3 +111,20 @@ def test_the_palettes_serve_what_the_screen_shows_badly():
     err = [np.abs(p - f.astype(np.int16)) for p, f in zip(played[5:], frames[5:])]
     assert np.mean([e[:, half:].mean() for e in err]) < 1.65
     assert np.mean([e[:, :half].mean() for e in err]) < 2.5
+
+
+def test_at_quality_100_a_still_shot_gathers_shades_from_frame_to_frame():
+    """A still, textured colour field whose pixels flicker by one level (as a compressed still does): at quality
+    100 each frame's palette is refined on what is still shown badly and the screen keeps the closer shades, so
+    the picture gets closer to the source frame by frame (mean error 2.2 → 1.6 levels; refined only on frames
+    that changed enough, it stays at 2.2–2.3)."""
+    rng = np.random.default_rng(6)
+    x = np.linspace(0, 1, 256)[None, :, None]
+    y = np.linspace(0, 1, 96)[:, None, None]
+    field = np.concatenate([40 + 180 * x + 20 * np.sin(9 * y), 60 + 150 * y * x + 0 * x, 200 - 150 * x * y], axis=2)
+    field = field + rng.normal(0, 3, field.shape)
+    frames = [np.clip(np.rint(field + (k % 2)), 0, 255).astype(np.uint8) for k in range(16)]
+    played = _played(_encode(frames, quality=100))
+    assert len(played) == len(frames)
+    err = [np.abs(p - f.astype(np.int16)).mean() for p, f in zip(played, frames)]
+    assert np.mean(err[-4:]) < 0.8 * err[0], err

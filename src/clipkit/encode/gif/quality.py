@@ -39,6 +39,9 @@ XYB_FROM = 90
 #: From this quality the per-frame palettes are refined on what the screen shows badly (refine.SHOWN_ERROR): entries
 #: go where the kept pixels do not already fit (bird q100 S2 42.7 → 43.8, pan 72.6 → 74.1, same bytes ±1 %).
 CANVAS_FROM = 90
+#: At this quality a frame that barely changed is refined as well (its palette then serves what is still shown
+#: badly, and the kept pixels gather shades from several palettes): bird q100 1253 → 1286 KB, S2 43.8 → 44.3.
+REFINE_STILL_FROM = 100
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class QualityLevel:
     keep_closer: bool = False  # a moved pixel is rewritten only when its new colour is closer to the source (diff.py)
     space: str = "rgb"  # the nearest-colour search's and palette refinement's space (dither.SPACES)
     canvas_weights: bool = False  # per-frame palettes weigh samples by how badly the screen shows them (refine.py)
+    refine_still: bool = False  # a frame that barely changed is refined too (refine.REUSE_CHANGE not applied)
 
 
 def tolerance_for(quality: int) -> float:
@@ -63,7 +67,8 @@ def quality_level(quality: int, reserved: int = 0) -> QualityLevel:
     q = max(1, min(100, int(quality)))
     if q >= FULL_PALETTE_FROM:
         return QualityLevel(tolerance_for(q), 256, True, keep_closer=q >= KEEP_CLOSER_FROM,
-                            space="xyb" if q >= XYB_FROM else "rgb", canvas_weights=q >= CANVAS_FROM)
+                            space="xyb" if q >= XYB_FROM else "rgb", canvas_weights=q >= CANVAS_FROM,
+                            refine_still=q >= REFINE_STILL_FROM)
     colors = round(256 * 2 ** ((q - FULL_PALETTE_FROM) / HALVING_STEPS))
     colors = max(MIN_COLORS, colors)
     return QualityLevel(tolerance_for(q), min(256, colors + reserved), False,

@@ -138,7 +138,8 @@ class FramePalettes:
     """The palettes of one shot's frames, in order: ``next(frame)`` refines the last one onto ``frame``."""
 
     def __init__(self, shot_palette: np.ndarray, fixed: int = 0, steps: int = REFINE_STEPS,
-                 budget: int = REFINE_SAMPLE, space: str = "rgb") -> None:
+                 budget: int = REFINE_SAMPLE, space: str = "rgb", reuse: float = REUSE_CHANGE) -> None:
+        self._reuse = reuse  # see REUSE_CHANGE (below 0: every frame is refined)
         self._to, self._from = SPACES[space]  # the nearest-colour search's space (dither.Remapper's)
         self._pal = self._to(shot_palette)
         self._fixed = fixed
@@ -154,7 +155,7 @@ class FramePalettes:
         The very object returned for the frame before when ``frame`` barely differs from it.
         """
         thumb = frame[::8, ::8].astype(np.int16)
-        if self._thumb is not None and float(np.abs(thumb - self._thumb).mean()) <= REUSE_CHANGE:
+        if self._thumb is not None and float(np.abs(thumb - self._thumb).mean()) <= self._reuse:
             return self._out
         self._thumb = thumb
         if len(self._pal) <= self._fixed + 1:
