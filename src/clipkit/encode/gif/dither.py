@@ -72,14 +72,14 @@ _XYB_SCALE = 1.0  # set below
 
 
 _LINEAR32 = _LINEAR.astype(np.float32)
-_OPSIN_T32 = np.ascontiguousarray(_OPSIN.T, np.float32)
+_OPSIN_BIAS32 = np.hstack([_OPSIN, np.full((3, 1), _BIAS)]).astype(np.float32)  # cv2.transform: M · rgb + bias
 
 
 def _xyb_unscaled(rgb: np.ndarray) -> np.ndarray:
-    """N×3 float32 (float32 and OpenCV's vector loops: ~2 ms for 100 000 colours)."""
-    lms = _LINEAR32[rgb.reshape(-1, 3)] @ _OPSIN_T32
-    lms += np.float32(_BIAS)
-    c = cv2.pow(lms, 1.0 / 3.0).reshape(-1, 3)
+    """N×3 float32 (OpenCV's table lookup and 3×4 transform: ~7 ms for 130 000 colours; numpy's N×3 @ 3×3
+    product alone took 30)."""
+    lms = cv2.transform(cv2.LUT(np.ascontiguousarray(rgb).reshape(-1, 1, 3), _LINEAR32), _OPSIN_BIAS32)
+    c = np.cbrt(lms).reshape(-1, 3)
     c -= np.float32(_CBRT_BIAS)
     out = np.empty_like(c)
     np.add(c[:, 0], c[:, 1], out=out[:, 1])
