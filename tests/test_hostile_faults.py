@@ -133,3 +133,22 @@ def test_interrupt_just_after_the_temporary_file_appears_leaves_nothing(tmp_path
             tmp.write_bytes(b"never")
     monkeypatch.undo()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_writer_started_as_the_interrupt_landed_leaves_nothing_after_settling(tmp_path):
+    """An interrupt landing while ffmpeg is being started leaves a child its caller never got a handle to:
+    it creates the temporary file after the clean-up removed it (CI: a `.part.webp` left by SIGTERM).
+    ``settle_after_interrupt`` (what the CLI does before exiting) stops it and removes the file again."""
+    from clipkit.atomic import atomic_path, settle_after_interrupt
+
+    late = "import sys, time; time.sleep(float(sys.argv[2])); open(sys.argv[1], 'w').write('half')"
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_path(tmp_path / "moment.webp") as tmp:
+            subprocess.Popen([sys.executable, "-c", late, str(tmp), "0.3"])  # an orphaned writer, quick
+            subprocess.Popen([sys.executable, "-c", late, str(tmp.with_name("other")), "2"])  # a slow one
+            raise KeyboardInterrupt
+    time.sleep(1.0)  # the quick one has written by now (after the clean-up), the slow one has not
+    assert tmp.exists()  # the leftover this guards against
+    settle_after_interrupt()
+    time.sleep(1.5)  # past the slow writer's time: it was stopped, not merely outrun
+    assert list(tmp_path.iterdir()) == []

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "ensure_writable_dir", "remove_leftovers"]
+__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "ensure_writable_dir", "remove_leftovers",
+           "settle_after_interrupt"]
 
 #: A temporary file's name: ``.STEM.PID-RANDOM.partSUFFIX`` (the PID tells whether its writer is alive).
 _PART_RE = re.compile(r"^\..*\.(\d+)-[A-Za-z0-9_]+\.part(\.[^.]*)?$")
@@ -27,6 +28,8 @@ _OLD_PART_AGE = 6 * 3600
 _cleaned: set[str] = set()
 #: Files this process wrote (real paths): clipkit made them, so a later job may replace them.
 _written: set[str] = set()
+#: Temporary files removed because their write was interrupted or failed (see settle_after_interrupt).
+_abandoned: set[Path] = set()
 
 
 #: The extended attribute that says "clipkit wrote this file" (where the filesystem keeps them), so a
@@ -131,9 +134,39 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         os.replace(tmp, target)
         _written.add(os.path.realpath(target))
     except BaseException:
+        _abandoned.add(tmp)
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+def _children() -> list[int]:
+    """This process's child processes (Linux: /proc; elsewhere none are found)."""
+    pids: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in os.listdir("/proc/self/task"):
+            with contextlib.suppress(OSError, ValueError):
+                pids += [int(p) for p in Path(f"/proc/self/task/{task}/children").read_text().split()]
+    return pids
+
+
+def settle_after_interrupt() -> None:
+    """After Ctrl-C or SIGTERM, before exiting: stop this process's children, then remove again the
+    temporary files the interrupted writes had removed.
+
+    An interrupt that lands while ffmpeg is being started leaves a child its caller never got a handle
+    to; that child creates its output (the temporary file) after the clean-up removed it, and a
+    ``.part`` file would stay behind."""
+    import signal
+
+    for pid in _children():
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.waitpid(pid, 0)
+    for tmp in list(_abandoned):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def _umask() -> int:

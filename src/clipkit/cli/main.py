@@ -79,6 +79,9 @@ class ClipkitGroup(click.Group):
             click.echo(printable(f"clipkit: error: {exc}"), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
+            from ..atomic import settle_after_interrupt
+
+            settle_after_interrupt()
             if debug_enabled():
                 raise
             click.echo("clipkit: interrupted — nothing half-written was left behind", err=True)
