@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .dither import unpack_codes
+
 __all__ = ["Change", "Canvas"]
 
 #: Side (pixels) of the blocks whose mean change is watched for slow drifts.
@@ -109,10 +111,9 @@ def _closer(new: np.ndarray, shown: np.ndarray, source: np.ndarray, write: np.nd
     """H×W bool: among ``write``, the pixels whose new colour (packed 0xRRGGBB) is closer to ``source`` than the
     shown one, in the nearest-colour search's space (``space``: N×3 uint8 RGB -> N×3 float32 coordinates)."""
     ys, xs = np.nonzero(write)
-    unpack = lambda p: np.stack([(p >> 16) & 255, (p >> 8) & 255, p & 255], axis=1).astype(np.uint8)
     s = space(source[ys, xs])
-    dn = ((space(unpack(new[ys, xs])) - s) ** 2).sum(axis=1)
-    do = ((space(unpack(shown[ys, xs])) - s) ** 2).sum(axis=1)
+    dn = ((space(unpack_codes(new[ys, xs])) - s) ** 2).sum(axis=1)
+    do = ((space(unpack_codes(shown[ys, xs])) - s) ** 2).sum(axis=1)
     out = np.zeros_like(write)
     take = dn < do
     out[ys[take], xs[take]] = True

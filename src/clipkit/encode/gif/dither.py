@@ -28,7 +28,7 @@ import numpy as np
 from PIL import Image
 
 __all__ = ["DITHER_METHODS", "GRADIENT_FLAT", "CHANNEL_SCALE", "Remapper", "busyness", "colour_codes", "flat_areas",
-           "remap", "dither_strength", "run_starts", "search_space", "xyb_space", "xyb_to_rgb", "SPACES"]
+           "remap", "dither_strength", "run_starts", "search_space", "unpack_codes", "xyb_space", "xyb_to_rgb", "SPACES"]
 
 #: ``gradient`` dithers pixels whose 5×5 mean luma gradient (|Sobel x| + |Sobel y|) is below this: flat areas.
 GRADIENT_FLAT = 8.0
@@ -47,7 +47,6 @@ _BAYER8 = _bayer(8).astype(np.float32)
 #: Per-channel scale of the nearest-colour distance (R, G, B weighted 3 : 4 : 2 in the squared distance);
 #: the palettes are refined in the same space (refine.py).
 CHANNEL_SCALE = np.sqrt(np.array([3.0, 4.0, 2.0], np.float32))
-_WEIGHTS = np.array([3.0, 4.0, 2.0], np.float32)  # CHANNEL_SCALE squared
 
 
 def search_space(rgb: np.ndarray) -> np.ndarray:
@@ -201,6 +200,12 @@ def colour_codes(rgb: np.ndarray) -> np.ndarray:
     return bgra.view("<u4")[..., 0] & np.uint32(0xFFFFFF)
 
 
+def unpack_codes(codes: np.ndarray) -> np.ndarray:
+    """N×3 uint8 RGB of packed 0xRRGGBB colours (any integer array, flattened): the inverse of colour_codes."""
+    codes = codes.reshape(-1)
+    return np.stack([(codes >> 16) & 255, (codes >> 8) & 255, codes & 255], axis=1).astype(np.uint8)
+
+
 class Remapper:
     """Exact nearest palette colour for every pixel, through a full 24-bit table filled on demand.
 
@@ -214,8 +219,6 @@ class Remapper:
     film's 256 levels to 64.)
     """
 
-    _WEIGHTS = CHANNEL_SCALE
-
     def __init__(self, palette: np.ndarray, space: str = "rgb") -> None:
         self.palette = palette.astype(np.uint8)
         self._space = SPACES[space][0]
@@ -228,11 +231,11 @@ class Remapper:
 
     def _fill(self, codes: np.ndarray) -> None:
         """Search the nearest entry of each colour in ``codes`` (0xRRGGBB), exactly."""
-        rgb = self._space(np.stack([codes >> 16, (codes >> 8) & 255, codes & 255], axis=1).astype(np.uint8))
         if len(self._pal) == 1:
             self.lut[codes] = 1
             self._filled.append(codes)
             return
+        rgb = self._space(unpack_codes(codes))
         idx, _ = self._tree.knnSearch(np.ascontiguousarray(rgb), 1, params={"checks": -1})
         self.lut[codes] = idx[:, 0] + 1
         self._filled.append(codes)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .dither import CHANNEL_SCALE, SPACES, busyness, colour_codes, run_starts
+from .dither import CHANNEL_SCALE, SPACES, busyness, colour_codes, run_starts, unpack_codes
 
 __all__ = ["FramePalettes", "REFINE_STEPS", "REFINE_STEPS_TOP", "REFINE_SAMPLE", "TOP_QUALITY", "refine_steps"]
 
@@ -163,8 +163,7 @@ class FramePalettes:
         x8, weight = _sample(frame, self._k, self._budget)
         x = np.ascontiguousarray(self._to(x8))
         if shown is not None and shown.shape == frame.shape[:2]:  # samples the screen shows well count less
-            on = shown[_grid(frame.shape, self._k, self._budget)].reshape(-1)
-            on = np.stack([(on >> 16) & 255, (on >> 8) & 255, on & 255], axis=1).astype(np.uint8)
+            on = unpack_codes(shown[_grid(frame.shape, self._k, self._budget)])
             weight = weight * np.clip(((self._to(on) - x) ** 2).sum(axis=1) / SHOWN_ERROR, SHOWN_FLOOR, 1.0)
         self._k += 1
         pal, before, after = lloyd(x, self._pal, self._fixed, self._steps, weight, _distinct_rows(x8))
