@@ -25,6 +25,7 @@ import numpy as np
 from ..artifact import Artifact, sha256_of
 from ..atomic import atomic_path
 from ..encode.gif import GifOptions, GifResult, centisecond_delays, encode_gif, tick_times
+from ..encode.gif.grey import GREY_SCALER, SAMPLE_FRAMES as GREY_SAMPLE_FRAMES, is_grey
 from ..encode.video import write_video
 from ..errors import TimecodeError, UsageError
 from ..media.frames import read_frames
@@ -252,13 +253,27 @@ def _decode(job: _Job, s: GifSettings, spill: Spill, progress: ProgressFn | None
     pre = [crop_filter(job.crop, video.display_size, _decoded_frame_size(info))] if job.crop else []
     rates = [s.fps] + ([r for r in FPS_STEPS if r < s.fps] if s.max_size is not None else [])
     warnings: list[str] = []
+    ticks = [r / s.speed for r in rates]
     frames_in = read_frames(info, start=rng.start, end=rng.end, width=job.size[0], height=job.size[1],
                             pre_filters=pre, warnings=warnings)
-    decoded = keep_decoded(frames_on_ticks(frames_in, rng.start, rng.end, [r / s.speed for r in rates]), spill,
+    decoded = keep_decoded(frames_on_ticks(frames_in, rng.start, rng.end, ticks), spill,
                            lambda n: report(progress, min(n, job.decode_steps), job.total_steps))
+    if tuple(job.size) != tuple(job.display) and decoded.frames and _grey(decoded):
+        # A black-and-white film: decoded again, scaled as grey.GREY_SCALER says (its grain keeps its contrast)
+        decoded.store.close()
+        frames_in = read_frames(info, start=rng.start, end=rng.end, width=job.size[0], height=job.size[1],
+                                pre_filters=pre, scale_flags=GREY_SCALER)
+        decoded = keep_decoded(frames_on_ticks(frames_in, rng.start, rng.end, ticks), spill)
     if warnings:
         notes.append(f"{len(warnings)} decoder warning(s); first: {warnings[0]}")
     return decoded
+
+
+def _grey(decoded: Decoded) -> bool:
+    """Whether the decoded frames are black and white (grey.is_grey on a few of them, read from the store)."""
+    frames = decoded.frames
+    step = max(1, len(frames) // GREY_SAMPLE_FRAMES)
+    return is_grey([decoded.store[f.index] for f in frames[::step][:GREY_SAMPLE_FRAMES]])
 
 
 def _render(job: _Job, decoded: Decoded, attempt: _Try, s: GifSettings, overlay: Overlay | None, spill: Spill) -> Shown:

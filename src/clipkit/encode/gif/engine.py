@@ -21,7 +21,7 @@ import numpy as np
 from ...progress import ProgressFn, report
 from .diff import Canvas
 from .dither import DITHER_METHODS, SPACES, Remapper, dither_strength, remap
-from .grey import grey_level, is_grey
+from .grey import grey_level, grey_palette, is_grey
 from .palette import build_palette, scene_spans, with_outliers
 from .quality import quality_level, tolerance_for
 from .refine import REUSE_CHANGE, FramePalettes, refine_steps
@@ -73,13 +73,16 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     h, w = frames[0].shape[:2]
     fixed = len({tuple(r) for r in options.reserve_colors})  # palette entries the refinement keeps (captions)
     # what --quality sets: quality.py's ladder, or grey.py's fewer grey levels for a black-and-white source
-    level = (grey_level if is_grey(frames) else quality_level)(options.quality, fixed)
+    grey = is_grey(frames)
+    level = (grey_level if grey else quality_level)(options.quality, fixed)
     colors = max(2, min(256, options.colors, level.colors)) - 1  # one slot is the transparent index
     spans = scene_spans(frames) if options.per_scene_palette else [(0, len(frames))]
     extra = min(level.outliers, colors // 2)  # entries for the colours the palette fits worst (small palettes)
 
     def shot_palette(span: tuple[int, int]) -> np.ndarray:
         a, b = span
+        if grey:  # evenly spaced grey levels (grey.py), the same for every shot
+            return grey_palette(colors, options.reserve_colors)
         return with_outliers(build_palette(frames[a:b], colors - extra, options.reserve_colors), frames[a:b], extra)
 
     # Pillow's median cut + k-means releases the GIL: the shots' palettes are built side by side (the same

@@ -7,11 +7,13 @@ bits of each are the film's grain and the codec's noise, which LZW pays for on
 every rewritten pixel (a grainy film rewrites 15–23 % of its pixels a frame).
 Fewer grey levels cost far fewer bits a pixel and little quality, because the
 grain itself dithers the steps between them.  So a grey source gets its own
-ladder: the number of grey levels falls with the quality, and the tolerance of
-small changes stops at 14 levels (beyond that it saves almost nothing: the
-drift blocks of ``diff.py`` rewrite what the grain moves, and SSIMULACRA2
-drops); below quality 80 frames share their shot's palette, as on colour.  Measured on chaplin against gifski in bench/README.md ("grain,
-session 23").
+ladder: evenly spaced grey levels (``grey_palette``, one palette for every
+frame), fewer as the quality falls, and a tolerance of small changes half the
+colour ladder's, stopping at 14 levels (beyond that it saves almost nothing:
+the drift blocks of ``diff.py`` rewrite what the grain moves, and SSIMULACRA2
+drops).  A grey source is also scaled with Lanczos (``GREY_SCALER``, used by
+the GIF pipeline), which keeps the grain's contrast.  Measured on chaplin
+against gifski in bench/README.md ("black-and-white film, session 24").
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .quality import FULL_PALETTE_FROM, QualityLevel, tolerance_for
+from .quality import QualityLevel
 
-__all__ = ["is_grey", "grey_level"]
+__all__ = ["is_grey", "grey_level", "grey_palette", "GREY_SCALER"]
 
 #: A pixel is grey when its channels differ by at most this (decoders leave ±1–2 of chroma noise).
 GREY_CHROMA = 6
@@ -30,26 +32,36 @@ GREY_CHROMA = 6
 #: or a tinted logo makes it a colour source: those keep the colour ladder of quality.py).
 GREY_SHARE = 0.001
 #: Frames and pixel stride sampled for the test.
-_SAMPLE_FRAMES = 8
+SAMPLE_FRAMES = 8
 _SAMPLE_STRIDE = 3
 
-#: (quality, grey levels) of the ladder, log-linear between the points.  Chaplin 0–5 s at 480 px, 15 fps
-#: (KB, SSIMULACRA2): at tolerance 0, 256 / 64 / 32 levels 3830, 64.7 / 2427, 58.3 / 1684, 53.0; at 48 levels,
-#: tolerance 7 / 3.5 1563, 53.3 / 1806, 56.2; at 256, 3.5 / 2.1: 2896, 60.2 / 3038, 61.5.  So from quality 90
-#: the tolerance falls first at 48 levels, then the levels rise at a small tolerance (bench/README.md).
-GREY_LEVELS = ((1, 4), (30, 8), (50, 14), (70, 24), (80, 32), (90, 48), (94, 48), (97, 256), (100, 256))
-#: The largest tolerance (0–255) a grey source uses (quality 80's).
+#: (quality, grey levels) of the ladder, log-linear between the points (the palette's size: one entry of it is
+#: the transparent slot, so 86 means 85 levels, every 3rd).  Chaplin 0–5 s at 480 px, 15 fps, Lanczos-scaled,
+#: evenly spaced levels (KB, SSIM, SSIMULACRA2 against the Lanczos-scaled source, as bench_gif.py measures):
+#: 256 levels, tolerance 0: 4051, .9748, 56.6; 86, 0: 2611, .9725, 54.3 (gifski -Q 100: 2897, .9725, 53.8);
+#: 43, 3.5: 1572, .9628, 48.5 (-Q 90: 1819, .9614, 48.3); 32, 7: 1200, .9509, 43.0; 24, 10: 949, .9354, 36.1
+#: (-Q 70: 1202, .9251, 37.7); 18, 14: 782, .9157, 28.6 (-Q 50: 700, .8921, 28.9).
+GREY_LEVELS = ((1, 4), (30, 8), (50, 18), (70, 24), (80, 32), (90, 43), (95, 86), (100, 256))
+#: The tolerance (0–255) a grey source uses is this much per quality step below 100 (the colour ladder's half:
+#: with fewer levels each step already hides a grey's lowest bits), at most GREY_TOLERANCE_MAX.
+GREY_TOLERANCE_STEP = 0.35
+#: The largest tolerance (0–255) a grey source uses (from quality 60).
 GREY_TOLERANCE_MAX = 14.0
+#: How a grey source is scaled to the GIF's size (ffmpeg's scaler flags; colour sources are area-scaled).
+#: Lanczos keeps the grain's contrast, which area averaging softens: chaplin at quality 100, same engine,
+#: SSIMULACRA2 50.3 -> 57.1 (SSIM .9700 -> .9749) for +6 % bytes; on colour footage the same +3–4 % of bytes
+#: bought less than that on the curve (bench/README.md, "black-and-white film, session 24").
+GREY_SCALER = "lanczos"
 
 
 def is_grey(frames: Sequence[np.ndarray]) -> bool:
     """Whether the frames (RGB uint8) are black and white, judged on a few of them."""
     if not frames:
         return False
-    step = max(1, len(frames) // _SAMPLE_FRAMES)
+    step = max(1, len(frames) // SAMPLE_FRAMES)
     s = _SAMPLE_STRIDE
     off = total = 0
-    for frame in frames[::step][:_SAMPLE_FRAMES]:
+    for frame in frames[::step][:SAMPLE_FRAMES]:
         px = frame[::s, ::s].astype(np.int16)
         chroma = np.maximum(np.abs(px[..., 0] - px[..., 1]), np.abs(px[..., 1] - px[..., 2]))
         off += int(np.count_nonzero(chroma > GREY_CHROMA))
@@ -58,11 +70,31 @@ def is_grey(frames: Sequence[np.ndarray]) -> bool:
 
 
 def grey_level(quality: int, reserved: int = 0) -> QualityLevel:
-    """The engine's parameters for ``quality`` (1–100) on a grey source; ``reserved``: entries kept for captions."""
+    """The engine's parameters for ``quality`` (1–100) on a grey source; ``reserved``: entries kept for captions.
+
+    The palette is :func:`grey_palette`, one per shot and for every frame (nothing to refine per frame:
+    the levels are evenly spaced whatever the frame shows)."""
     q = max(1, min(100, int(quality)))
     points = np.array(GREY_LEVELS, np.float64)
     levels = int(round(2 ** np.interp(q, points[:, 0], np.log2(points[:, 1]))))
-    # Below FULL_PALETTE_FROM frames share their shot's palette, as on colour: a per-frame table follows the
-    # film's flicker, and then every pixel a drift block rewrites changes colour (chaplin q50 772 → 727 KB,
-    # S2 34.0 → 32.4; q70 1010 → 989 KB, S2 43.7 both: on or above the curve).
-    return QualityLevel(min(GREY_TOLERANCE_MAX, tolerance_for(q)), min(256, levels + reserved), q >= FULL_PALETTE_FROM, 0)
+    tolerance = min(GREY_TOLERANCE_MAX, (100 - q) * GREY_TOLERANCE_STEP)
+    return QualityLevel(tolerance, min(256, levels + reserved), False, 0)
+
+
+def grey_palette(levels: int, reserve: Sequence[tuple[int, int, int]] = ()) -> np.ndarray:
+    """``levels`` palette entries: ``reserve`` colours first (captions), then grey levels evenly spaced from
+    black to white (both exact: the bars of a pillarboxed film, a fade's ends).
+
+    Evenly spaced rather than a median cut of the frames' pixels: the cut puts its levels where the film
+    has most pixels and leaves rarer tones coarse, and its levels move from shot to shot; an even ladder
+    costs fewer bytes for more quality (chaplin, 64 levels, tolerance 0: median cut 2554 KB, SSIMULACRA2
+    51.5; even 2210 KB, 52.5)."""
+    reserved = [tuple(int(c) for c in rgb) for rgb in dict.fromkeys(tuple(r) for r in reserve)]
+    n = max(2, levels - len(reserved))
+    greys = np.unique(np.rint(np.linspace(0, 255, n)).astype(np.uint8))
+    ramp = np.repeat(greys[:, None], 3, axis=1)
+    if not reserved:
+        return ramp
+    res = np.array(reserved, np.uint8)
+    keep = [g for g in ramp if not (res == g).all(axis=1).any()]
+    return np.concatenate([res, np.array(keep, np.uint8).reshape(-1, 3)])

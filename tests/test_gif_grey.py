@@ -1,0 +1,76 @@
+"""Black-and-white sources (encode/gif/grey.py) on media generated with known truth: evenly spaced grey
+levels, and Lanczos scaling of grey films in the GIF pipeline."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+
+import numpy as np
+from PIL import Image
+
+from clipkit import make_gif
+from clipkit.encode.gif import GifOptions, encode_gif
+from clipkit.media.ffmpeg import ffmpeg_exe
+from clipkit.media.frames import read_frames
+
+
+def _played(data: bytes) -> list[np.ndarray]:
+    im = Image.open(io.BytesIO(data))
+    out = []
+    for i in range(im.n_frames):
+        im.seek(i)
+        out.append(np.asarray(im.convert("RGB")).astype(np.int16))
+    return out
+
+
+def test_a_grey_film_gets_evenly_spaced_levels_so_rare_tones_are_as_fine_as_common_ones():
+    """Nine tenths of the picture a dark gradient (20–60), one tenth a bright one (100–250): a median cut
+    of the pixels spends its levels on the dark part and leaves the bright stripe coarse (at quality 50,
+    14 levels: errors of 20+ there).  Evenly spaced levels (quality 50: 17, every 16th grey, black and
+    white exact) keep every pixel of the first frame (written whole) within half a step of its source."""
+    w, h = 200, 100
+    img = np.empty((h, w), np.float64)
+    img[:90] = np.tile(np.linspace(20, 60, w), (90, 1))
+    img[90:] = np.tile(np.linspace(100, 250, w), (10, 1))
+    frames = [np.repeat(np.rint(img).astype(np.uint8)[..., None], 3, axis=2)] * 3
+    for quality, levels in ((50, 17), (90, 42)):
+        buf = io.BytesIO()
+        encode_gif(frames, [10] * len(frames), buf, GifOptions(quality=quality))
+        first = _played(buf.getvalue())[0][..., 0]
+        step = 255 / (levels - 1)
+        err = np.abs(first - frames[0][..., 0])
+        assert err.max() <= step / 2 + 0.5, (quality, err.max(), step)
+        ladder = np.rint(np.linspace(0, 255, levels))
+        assert np.isin(np.unique(first), ladder).all()
+
+
+def _film(path, tint: int = 0, w: int = 320, h: int = 180, n: int = 6) -> None:
+    """A lossless RGB clip of mid grey under strong fresh grain (σ 30 a pixel), ``tint``: a toned print."""
+    rng = np.random.default_rng(24)
+    frames = []
+    for _ in range(n):
+        g = np.clip(np.rint(128 + rng.normal(0, 30, (h, w))), 0, 255).astype(np.int16)
+        rgb = np.repeat(g[..., None], 3, axis=2) + np.array([tint, 0, -tint], np.int16)
+        frames.append(np.clip(rgb, 0, 255).astype(np.uint8))
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}",
+                    "-framerate", "10", "-i", "-", "-c:v", "libx264rgb", "-qp", "0", "-pix_fmt", "rgb24", str(path)],
+                   input=b"".join(f.tobytes() for f in frames), check=True)
+
+
+def test_a_grey_film_is_scaled_with_lanczos_a_toned_one_with_area(tmp_path):
+    """Downscaled 2:1, pixel-sized grain comes out differently from area averaging and from Lanczos (5+ levels
+    apart on average).  A grey film's GIF (quality 100: 255 levels) shows the Lanczos-scaled source (within
+    1.5 levels on average), a toned one's (the colour path, unchanged) the area-scaled source."""
+    for tint, scaler in ((0, "lanczos"), (12, "area")):
+        src = tmp_path / f"film{tint}.mkv"
+        _film(src, tint)
+        art = make_gif(src, 0, "+0.6", output=tmp_path / f"film{tint}.gif", width=160, fps=10, quality=100,
+                       subs="off", record=False)
+        first = _played(art.path.read_bytes())[0][..., 1]
+        ref = {flags: next(iter(read_frames(src, width=160, scale_flags=flags))).image[..., 1].astype(np.int16)
+               for flags in ("area", "lanczos")}
+        assert np.abs(ref["lanczos"] - ref["area"]).mean() > 5  # the truth the test stands on
+        err = {flags: float(np.abs(first - r).mean()) for flags, r in ref.items()}
+        other = "area" if scaler == "lanczos" else "lanczos"
+        assert err[scaler] < 1.5 and err[other] > 4, (tint, err)
