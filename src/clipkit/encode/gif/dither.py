@@ -28,7 +28,8 @@ import numpy as np
 from PIL import Image
 
 __all__ = ["DITHER_METHODS", "GRADIENT_FLAT", "CHANNEL_SCALE", "Remapper", "busyness", "colour_codes", "flat_areas",
-           "remap", "dither_strength", "run_starts", "search_space", "unpack_codes", "xyb_space", "xyb_to_rgb", "SPACES"]
+           "remap", "dither_strength", "run_starts", "search_space", "unpack_codes", "xyb_space", "xyb_to_rgb", "SPACES",
+           "XYB_LUMA_WEIGHTS", "xyb_luma_space", "xyb_luma_to_rgb"]
 
 #: ``gradient`` dithers pixels whose 5×5 mean luma gradient (|Sobel x| + |Sobel y|) is below this: flat areas.
 GRADIENT_FLAT = 8.0
@@ -111,10 +112,31 @@ def xyb_to_rgb(p: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(v * 255), 0, 255).astype(np.uint8)
 
 
+#: The scaled XYB space with X (red–green) and B (blue–yellow) weighed this much against Y (luma): the top
+#: qualities' space.  14× on X spends the palette on shades of hue a frame's smooth areas do not need; with
+#: X 0.4× and B 0.65× (X 5.6×) a single frame's converged palette scores SSIMULACRA2 +1 to +3 (bird, pan,
+#: fire2; SSIM +.005) — measured in bench/README.md, session 24.
+XYB_LUMA_WEIGHTS = np.array([0.4, 1.0, 0.65], np.float32)
+
+
+def xyb_luma_space(rgb: np.ndarray) -> np.ndarray:
+    """N×3 float32: RGB colours (N×3 uint8) in :func:`xyb_space` with the chroma axes weighed less
+    (``XYB_LUMA_WEIGHTS``; one grey level is as far as in ``xyb_space``)."""
+    out = xyb_space(rgb)
+    out *= XYB_LUMA_WEIGHTS
+    return out
+
+
+def xyb_luma_to_rgb(p: np.ndarray) -> np.ndarray:
+    """N×3 uint8: the sRGB colours nearest the points ``p`` of :func:`xyb_luma_space`."""
+    return xyb_to_rgb(np.asarray(p, np.float32) / XYB_LUMA_WEIGHTS)
+
+
 #: The nearest-colour spaces by name: (RGB -> coordinates, coordinates -> RGB).
 SPACES = {
     "rgb": (search_space, lambda p: np.clip(np.rint(np.asarray(p) / CHANNEL_SCALE), 0, 255).astype(np.uint8)),
     "xyb": (xyb_space, xyb_to_rgb),
+    "xyb-luma": (xyb_luma_space, xyb_luma_to_rgb),
 }
 
 

@@ -24,7 +24,7 @@ from .dither import DITHER_METHODS, SPACES, Remapper, dither_strength, remap
 from .grey import grey_level, grey_palette, is_grey
 from .palette import build_palette, scene_spans, with_outliers
 from .quality import quality_level, tolerance_for
-from .refine import REUSE_CHANGE, FramePalettes, refine_steps
+from .refine import ADOPT_MIN, REUSE_CHANGE, FramePalettes, refine_steps
 from .writer import GifWriter
 
 __all__ = ["GifOptions", "GifResult", "encode_gif", "tolerance_for"]
@@ -123,7 +123,8 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         for (a, b), palette in zip(spans, palettes):
             chain = (FramePalettes(palette, fixed, refine_steps(options.quality), space=level.space,
-                                   reuse=-1.0 if level.refine_still and closer is not None else REUSE_CHANGE)
+                                   reuse=-1.0 if level.refine_still and closer is not None else REUSE_CHANGE,
+                                   adopt_min=0.0 if level.adopt_any else ADOPT_MIN)
                      if options.frame_palettes and level.frame_palettes else None)
             remapped = _remapped(pool, frames[a:b], palette, options.dither, reserved, chain, space=level.space,
                                  shown=canvas.snapshot if level.canvas_weights and closer is not None else None)

@@ -42,6 +42,11 @@ CANVAS_FROM = 90
 #: At this quality a frame that barely changed is refined as well (its palette then serves what is still shown
 #: badly, and the kept pixels gather shades from several palettes): bird q100 1253 → 1286 KB, S2 43.8 → 44.3.
 REFINE_STILL_FROM = 100
+#: From this quality the space weighs luma over hue (dither.XYB_LUMA_WEIGHTS: more entries for a smooth area's
+#: tones) and every refined palette that fits its frame better is taken (refine.ADOPT_MIN not applied: with
+#: the chroma axes shrunk, the gains fall under it; the screen then gathers the shades of every frame's
+#: palette): bird q100 S2 44.3 → 46.3, fire2 73.7 → 75.7, pan 73.8 → 76.9 for +4–11 % bytes (bench/README.md).
+LUMA_FROM = 95
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class QualityLevel:
     space: str = "rgb"  # the nearest-colour search's and palette refinement's space (dither.SPACES)
     canvas_weights: bool = False  # per-frame palettes weigh samples by how badly the screen shows them (refine.py)
     refine_still: bool = False  # a frame that barely changed is refined too (refine.REUSE_CHANGE not applied)
+    adopt_any: bool = False  # a refined palette is taken whenever it fits better (refine.ADOPT_MIN not applied)
 
 
 def tolerance_for(quality: int) -> float:
@@ -67,8 +73,9 @@ def quality_level(quality: int, reserved: int = 0) -> QualityLevel:
     q = max(1, min(100, int(quality)))
     if q >= FULL_PALETTE_FROM:
         return QualityLevel(tolerance_for(q), 256, True, keep_closer=q >= KEEP_CLOSER_FROM,
-                            space="xyb" if q >= XYB_FROM else "rgb", canvas_weights=q >= CANVAS_FROM,
-                            refine_still=q >= REFINE_STILL_FROM)
+                            space="xyb-luma" if q >= LUMA_FROM else "xyb" if q >= XYB_FROM else "rgb",
+                            canvas_weights=q >= CANVAS_FROM, refine_still=q >= REFINE_STILL_FROM,
+                            adopt_any=q >= LUMA_FROM)
     colors = round(256 * 2 ** ((q - FULL_PALETTE_FROM) / HALVING_STEPS))
     colors = max(MIN_COLORS, colors)
     return QualityLevel(tolerance_for(q), min(256, colors + reserved), False,

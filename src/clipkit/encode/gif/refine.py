@@ -138,8 +138,10 @@ class FramePalettes:
     """The palettes of one shot's frames, in order: ``next(frame)`` refines the last one onto ``frame``."""
 
     def __init__(self, shot_palette: np.ndarray, fixed: int = 0, steps: int = REFINE_STEPS,
-                 budget: int = REFINE_SAMPLE, space: str = "rgb", reuse: float = REUSE_CHANGE) -> None:
+                 budget: int = REFINE_SAMPLE, space: str = "rgb", reuse: float = REUSE_CHANGE,
+                 adopt_min: float = ADOPT_MIN) -> None:
         self._reuse = reuse  # see REUSE_CHANGE (below 0: every frame is refined)
+        self._adopt_min = adopt_min  # see ADOPT_MIN
         self._to, self._from = SPACES[space]  # the nearest-colour search's space (dither.Remapper's)
         self._pal = self._to(shot_palette)
         self._fixed = fixed
@@ -167,7 +169,7 @@ class FramePalettes:
             weight = weight * np.clip(((self._to(on) - x) ** 2).sum(axis=1) / SHOWN_ERROR, SHOWN_FLOOR, 1.0)
         self._k += 1
         pal, before, after = lloyd(x, self._pal, self._fixed, self._steps, weight, _distinct_rows(x8))
-        if after < before * ADOPT_GAIN and before - after > ADOPT_MIN:
+        if after < before * ADOPT_GAIN and before - after > self._adopt_min:
             self._pal = pal
             out = self._from(pal)
             out[: self._fixed] = self._out[: self._fixed]  # reserved colours exactly
