@@ -74,3 +74,27 @@ def test_a_grey_film_is_scaled_with_lanczos_a_toned_one_with_area(tmp_path):
         err = {flags: float(np.abs(first - r).mean()) for flags, r in ref.items()}
         other = "area" if scaler == "lanczos" else "lanczos"
         assert err[scaler] < 1.5 and err[other] > 4, (tint, err)
+
+
+def test_from_quality_95_a_grey_film_shows_each_changed_pixel_at_its_nearest_level():
+    """From quality 95 a grey film has no tolerance of small changes (85 levels, every 3rd, are already the
+    saving): a pixel that moves one level across the midpoint between two levels shows the new nearest
+    level in the next frame (with the old tolerance of 1.75 it kept the stale level, 2 away from its source)."""
+    ladder = np.rint(np.linspace(0, 255, 85))
+    lo = ladder[40]
+    assert ladder[41] == lo + 3
+    rng = np.random.default_rng(95)
+    base = np.full((64, 96), lo + 1, np.uint8)  # nearest level: lo
+    frames = [base]
+    for _ in range(5):
+        f = base.copy()
+        f[rng.random(f.shape) < 0.01] = lo + 2  # nearest: lo + 3; isolated pixels: no 8×8 block's mean moves
+        frames.append(f)  # (diff.py's drift); the last frame's spots go back to lo + 1, one level again
+    rgb = [np.repeat(f[..., None], 3, axis=2) for f in frames]
+    buf = io.BytesIO()
+    encode_gif(rgb, [10] * len(rgb), buf, GifOptions(quality=95))
+    played = _played(buf.getvalue())
+    assert len(played) == len(frames)
+    for shown, f in zip(played, frames):
+        nearest = ladder[np.abs(f[..., None].astype(np.float64) - ladder).argmin(axis=-1)]
+        assert np.array_equal(shown[..., 0], nearest)

@@ -9,11 +9,10 @@ Fewer grey levels cost far fewer bits a pixel and little quality, because the
 grain itself dithers the steps between them.  So a grey source gets its own
 ladder: evenly spaced grey levels (``grey_palette``, one palette for every
 frame), fewer as the quality falls, and a tolerance of small changes half the
-colour ladder's, stopping at 14 levels (beyond that it saves almost nothing:
-the drift blocks of ``diff.py`` rewrite what the grain moves, and SSIMULACRA2
-drops).  A grey source is also scaled with Lanczos (``GREY_SCALER``, used by
-the GIF pipeline), which keeps the grain's contrast.  Measured on chaplin
-against gifski in bench/README.md ("black-and-white film, session 24").
+colour ladder's, none from 95 up and at most 14 levels (``GREY_LADDER``).  A
+grey source is also scaled with Lanczos (``GREY_SCALER``, used by the GIF
+pipeline), sharper than area averaging.  Measured on chaplin against gifski
+in bench/README.md ("black-and-white film, session 24").
 """
 
 from __future__ import annotations
@@ -35,20 +34,18 @@ GREY_SHARE = 0.001
 SAMPLE_FRAMES = 8
 _SAMPLE_STRIDE = 3
 
-#: (quality, grey levels) of the ladder, log-linear between the points (the palette's size: one entry of it is
-#: the transparent slot, so 86 means 85 levels, every 3rd).  Chaplin 0–5 s at 480 px, 15 fps, Lanczos-scaled,
-#: evenly spaced levels (KB, SSIM, SSIMULACRA2 against the Lanczos-scaled source, as bench_gif.py measures):
-#: 256 levels, tolerance 0: 4051, .9748, 56.6; 86, 0: 2611, .9725, 54.3 (gifski -Q 100: 2897, .9725, 53.8);
-#: 43, 3.5: 1572, .9628, 48.5 (-Q 90: 1819, .9614, 48.3); 32, 7: 1200, .9509, 43.0; 24, 10: 949, .9354, 36.1
-#: (-Q 70: 1202, .9251, 37.7); 18, 14: 782, .9157, 28.6 (-Q 50: 700, .8921, 28.9).
-GREY_LEVELS = ((1, 4), (30, 8), (50, 18), (70, 24), (80, 32), (90, 43), (95, 86), (100, 256))
-#: The tolerance (0–255) a grey source uses is this much per quality step below 100 (the colour ladder's half:
-#: with fewer levels each step already hides a grey's lowest bits), at most GREY_TOLERANCE_MAX.
-GREY_TOLERANCE_STEP = 0.35
-#: The largest tolerance (0–255) a grey source uses (from quality 60).
-GREY_TOLERANCE_MAX = 14.0
+#: (quality, grey levels, tolerance) of the ladder: the levels log-linear between the points (the palette's
+#: size: one entry of it is the transparent slot, so 86 means 85 levels, every 3rd), the tolerance (0–255)
+#: linear.  Chaplin 0–5 s at 480 px, 15 fps, Lanczos-scaled, evenly spaced levels (KB, SSIM, SSIMULACRA2
+#: against the Lanczos-scaled source, as bench_gif.py measures): 256, 0: 4051, .9748, 56.6; 86, 0: 2611, .9725,
+#: 54.3 (gifski -Q 100: 2897, .9725, 53.8; 86 levels at tolerance 1.75: 2454, .9718, 53.6); 43, 3.5: 1572, .9628,
+#: 48.5 (-Q 90: 1819, .9614, 48.3); 32, 7: 1200, .9509, 43.0; 24, 10: 949, .9354, 36.1 (-Q 70: 1202, .9251, 37.7);
+#: 18, 14: 782, .9157, 28.6 (-Q 50: 700, .8921, 28.9).  Beyond 14 the tolerance saves almost nothing (the drift
+#: blocks of diff.py rewrite what the film's flicker moves) and SSIMULACRA2 drops.
+GREY_LADDER = ((1, 4, 14.0), (30, 8, 14.0), (50, 18, 14.0), (70, 24, 10.0), (80, 32, 7.0), (90, 43, 3.5),
+               (95, 86, 0.0), (100, 256, 0.0))
 #: How a grey source is scaled to the GIF's size (ffmpeg's scaler flags; colour sources are area-scaled).
-#: Lanczos keeps the grain's contrast, which area averaging softens: chaplin at quality 100, same engine,
+#: Lanczos is sharper than area averaging (which softens the film's edges and grain): chaplin at quality 100, same engine,
 #: SSIMULACRA2 50.3 -> 57.1 (SSIM .9700 -> .9749) for +6 % bytes; on colour footage the same +3–4 % of bytes
 #: bought less than that on the curve (bench/README.md, "black-and-white film, session 24").
 GREY_SCALER = "lanczos"
@@ -75,9 +72,9 @@ def grey_level(quality: int, reserved: int = 0) -> QualityLevel:
     The palette is :func:`grey_palette`, one per shot and for every frame (nothing to refine per frame:
     the levels are evenly spaced whatever the frame shows)."""
     q = max(1, min(100, int(quality)))
-    points = np.array(GREY_LEVELS, np.float64)
+    points = np.array(GREY_LADDER, np.float64)
     levels = int(round(2 ** np.interp(q, points[:, 0], np.log2(points[:, 1]))))
-    tolerance = min(GREY_TOLERANCE_MAX, (100 - q) * GREY_TOLERANCE_STEP)
+    tolerance = float(np.interp(q, points[:, 0], points[:, 2]))
     return QualityLevel(tolerance, min(256, levels + reserved), False, 0)
 
 
