@@ -288,3 +288,63 @@ def test_a_small_palette_keeps_a_small_saturated_object():
     for k, p in enumerate(played):
         patch = p[61:65, 101 + k: 105 + k].reshape(-1, 3)
         assert np.abs(patch - np.array([220, 30, 40])).max() <= 24, (k, patch[0])
+
+
+def _still_sky(n: int = 16, w: int = 192, h: int = 108) -> tuple[list[np.ndarray], np.ndarray]:
+    """A still camera: a wide smooth sky of many colours, an orange square crossing it (6 px a frame)."""
+    y, x = np.mgrid[0:h, 0:w].astype(np.float64)
+    sky = np.stack([90 + 120 * x / w, 110 + 100 * y / h, 200 - 60 * x / w + 30 * np.sin(6 * y / h)], axis=2)
+    frames = []
+    for k in range(n):
+        img = sky.copy()
+        img[40:60, 20 + 6 * k: 40 + 6 * k] = (230, 150, 30)
+        frames.append(np.clip(np.rint(img), 0, 255).astype(np.uint8))
+    return frames, sky
+
+
+def test_a_still_shot_at_a_low_quality_keeps_a_full_palette_key_frame():
+    """At quality 50 (45 colours) a still shot opens with a frame of its own full palette, and the frames after it
+    keep its colours where nothing moved: the sky below the square is within 2.5 levels of the source in the last
+    frame too (the shot's 45 colours alone: 4.3).  A pan, where everything moves, gets no key frame."""
+    frames, sky = _still_sky()
+    data = _encode(frames, quality=50, per_scene_palette=False)
+    assert _local_tables(data) == 1
+    played = _played(data)
+    for p in (played[0], played[-1]):
+        assert np.abs(p[70:] - sky[70:]).mean() <= 2.5
+    assert np.abs(played[-1][42:58, 112:128] - np.array([230, 150, 30])).max() <= 24  # the square is shown, moved
+    assert _local_tables(_encode(_textured_pan(), quality=50, per_scene_palette=False)) == 0
+
+
+def test_a_slow_fade_of_a_still_shot_keeps_the_key_frame_where_it_is_closer():
+    """The sky brightens 0.3 levels a frame: the drift blocks rewrite it, but a pixel takes the shot's (45-colour)
+    shade only when that is closer to the source than the key frame's shown one (keep-closer below quality 80):
+    mean error ≤ 3 levels on every frame (rewritten in the shot's colours: 4.8)."""
+    _, sky = _still_sky()
+    frames = [np.clip(np.rint(sky + 0.3 * k), 0, 255).astype(np.uint8) for k in range(20)]
+    played = _played(_encode(frames, quality=50, per_scene_palette=False))
+    assert max(np.abs(p - f.astype(np.int16)).mean() for p, f in zip(played, frames)) <= 3.0
+
+
+def test_a_shots_palette_is_fitted_in_xyb_below_quality_80():
+    """From 32 colours below quality 80 the shot's median cut gets k-means steps in XYB, flat areas counting
+    most: its XYB error over the shot falls; reserved colours stay first and exact.  Not at 14 colours (q30)."""
+    from clipkit.encode.gif.dither import xyb_space
+    from clipkit.encode.gif.palette import build_palette
+    from clipkit.encode.gif.quality import quality_level
+    from clipkit.encode.gif.refine import fit_shot
+
+    frames, _ = _still_sky(n=4)
+    reserve = ((255, 255, 255), (0, 0, 0))
+    cut = build_palette(frames, 40, reserve)
+    fitted = fit_shot(cut, frames, 2, quality_level(50).shot_steps, quality_level(50).space)
+    assert np.array_equal(fitted[:2], np.array(reserve, np.uint8)) and len(fitted) <= len(cut)
+
+    def error(pal: np.ndarray) -> float:
+        x = xyb_space(np.concatenate([f.reshape(-1, 3) for f in frames]))
+        p = xyb_space(pal)
+        return float(np.mean([((x[i:i + 4096, None] - p[None]) ** 2).sum(2).min(1).mean() for i in range(0, len(x), 4096)]))
+
+    assert error(fitted) < 0.97 * error(cut)  # measured 265 vs 277
+    low = quality_level(30)
+    assert (low.space, low.shot_steps, low.key_frame) == ("rgb", 0, False)

@@ -22,9 +22,9 @@ from ...progress import ProgressFn, report
 from .diff import Canvas
 from .dither import DITHER_METHODS, SPACES, Remapper, dither_strength, remap
 from .grey import grey_level, grey_palette, is_grey
-from .palette import build_palette, scene_spans, with_outliers
+from .palette import build_palette, scene_spans, still_share, with_outliers
 from .quality import quality_level, tolerance_for
-from .refine import ADOPT_MIN, REUSE_CHANGE, FramePalettes, refine_steps
+from .refine import ADOPT_MIN, REUSE_CHANGE, FramePalettes, fit_shot, refine_steps
 from .writer import GifWriter
 
 __all__ = ["GifOptions", "GifResult", "encode_gif", "tolerance_for"]
@@ -34,6 +34,14 @@ __all__ = ["GifOptions", "GifResult", "encode_gif", "tolerance_for"]
 RUNS_SHARE = 0.5
 #: ... and never more than this many levels: a wider step joins nearly every grain pixel into a run.
 RUNS_MAX = 4.0
+
+#: A shot opens with a key frame of its own full palette (levels with ``key_frame``) when this share of its first
+#: frame's picture stays on screen (palette.still_share): the bird (0.56) yes, the handheld tilt (0.32) and the
+#: slow pan (0.24) no, where the camera soon replaces what the key frame showed and its bytes buy little.
+KEY_STILL = 0.45
+#: Pixels of the key frame its palette's median cut runs on (all 130 000 of a 480×270 frame: 1.4 CPU-s in
+#: Pillow's k-means, 20 000: 0.2 s, the same S2 within 0.5).
+KEY_SAMPLE = 20_000
 
 #: Threads remapping frames ahead of the diff/LZW loop (numpy and Pillow release the GIL).
 _WORKERS = 2
@@ -79,19 +87,30 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     spans = scene_spans(frames) if options.per_scene_palette else [(0, len(frames))]
     extra = min(level.outliers, colors // 2)  # entries for the colours the palette fits worst (small palettes)
 
-    def shot_palette(span: tuple[int, int]) -> np.ndarray:
+    # a dithered pixel is farther from its source than the nearest colour by design: no keep-closer test there
+    closer = SPACES[level.space][0] if level.keep_closer and options.dither == "none" else None
+
+    def shot_palette(span: tuple[int, int]) -> tuple[np.ndarray, np.ndarray | None]:
+        """The shot's palette, and its first frame's own (key) palette or None."""
         a, b = span
         if grey:  # evenly spaced grey levels (grey.py), the same for every shot
-            return grey_palette(colors, options.reserve_colors)
-        return with_outliers(build_palette(frames[a:b], colors - extra, options.reserve_colors), frames[a:b], extra)
+            return grey_palette(colors, options.reserve_colors), None
+        shot = fit_shot(build_palette(frames[a:b], colors - extra, options.reserve_colors), frames[a:b], fixed,
+                        level.shot_steps, level.space)
+        key = None
+        # the later frames keep the key frame's colours only through the keep-closer test
+        if level.key_frame and closer is not None and still_share(frames[a:b]) >= KEY_STILL:
+            key = fit_shot(build_palette(frames[a:a + 1], max(2, min(256, options.colors)) - 1, options.reserve_colors,
+                                         KEY_SAMPLE), frames[a:a + 1], fixed, level.shot_steps, level.space)
+        return with_outliers(shot, frames[a:b], extra), key
 
     # Pillow's median cut + k-means releases the GIL: the shots' palettes are built side by side (the same
     # palettes, in order; fire2's five shots: 2.4 s of the command's CPU, now on both cores)
     if len(spans) > 1:
         with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-            palettes = list(pool.map(shot_palette, spans))
+            palettes, keys = zip(*pool.map(shot_palette, spans))
     else:
-        palettes = [shot_palette(spans[0])]
+        palettes, keys = zip(shot_palette(spans[0]))
     main = max(range(len(spans)), key=lambda i: spans[i][1] - spans[i][0])
     reserved = np.array(options.reserve_colors, np.uint8).reshape(-1, 3)
     total = progress_total or len(frames)
@@ -100,8 +119,6 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     writer = GifWriter(fp, w, h, _with_slot(palettes[main]), options.loop)
     tolerance = level.tolerance
     runs = min(RUNS_MAX, tolerance * RUNS_SHARE) if options.runs is None else options.runs
-    # a dithered pixel is farther from its source than the nearest colour by design: no keep-closer test there
-    closer = SPACES[level.space][0] if level.keep_closer and options.dither == "none" else None
     canvas = Canvas(tolerance, runs=runs, keep_closer=closer)
     pending: list = []  # the last change, held until its delay is final
     written = 0
@@ -121,13 +138,14 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
 
     k = 0
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-        for (a, b), palette in zip(spans, palettes):
+        for (a, b), palette, key in zip(spans, palettes, keys):
             chain = (FramePalettes(palette, fixed, refine_steps(options.quality), space=level.space,
                                    reuse=-1.0 if level.refine_still and closer is not None else REUSE_CHANGE,
                                    adopt_min=0.0 if level.adopt_any else ADOPT_MIN)
                      if options.frame_palettes and level.frame_palettes else None)
             remapped = _remapped(pool, frames[a:b], palette, options.dither, reserved, chain, space=level.space,
-                                 shown=canvas.snapshot if level.canvas_weights and closer is not None else None)
+                                 shown=canvas.snapshot if level.canvas_weights and closer is not None else None,
+                                 key=key)
             for frame, (indices, pal) in zip(frames[a:b], remapped):
                 change = canvas.update(frame, indices, pal, len(pal))
                 if change is None:
@@ -146,14 +164,16 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
 def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: np.ndarray, dither: str,
               reserved: np.ndarray, chain: FramePalettes | None = None,
               ahead: int = 4, space: str = "rgb",
-              shown: Callable[[], np.ndarray | None] | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+              shown: Callable[[], np.ndarray | None] | None = None,
+              key: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(palette indices, palette) of each frame, in order, computed a few frames ahead on ``pool``.
 
     Remapping is independent per frame and numpy releases the GIL, so the
     pool's threads map the next frames while the caller diffs and compresses.
     With ``chain``, each frame's palette is the previous one refined on it:
     those steps run one frame after another (each job waits for the one
-    before), the remaps with them in parallel.
+    before), the remaps with them in parallel.  With ``key``, the first frame
+    is mapped onto that palette of its own instead (without ``chain``).
     """
     def pattern_strength(pal: np.ndarray) -> float:  # only the ordered pattern uses it (O(n²) in the palette's size)
         return dither_strength(pal) if dither == "ordered" else 0.0
@@ -163,8 +183,10 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
     lock = threading.Lock()
 
     def job(frame: np.ndarray, before: threading.Event | None, done: threading.Event | None,
-            on_screen: np.ndarray | None = None):
-        if chain is None:
+            on_screen: np.ndarray | None = None, own: np.ndarray | None = None):
+        if own is not None:
+            pal, remapper, strength = own, Remapper(own, space), pattern_strength(own)
+        elif chain is None:
             pal, remapper, strength = shared
         else:
             if before is not None:
@@ -189,11 +211,12 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
     queue: deque[Future] = deque()
     last: threading.Event | None = None
     try:
-        for frame in frames:
+        for k, frame in enumerate(frames):
             done = threading.Event() if chain is not None else None
             # what the viewer sees when the job is handed out (the frames ``ahead`` + 1 before: always the
             # same, the consumer has taken exactly those), for the palette to serve what is shown badly
-            queue.append(pool.submit(job, frame, last, done, shown() if shown is not None else None))
+            queue.append(pool.submit(job, frame, last, done, shown() if shown is not None else None,
+                                     key if k == 0 and chain is None else None))
             last = done
             if len(queue) > ahead:
                 yield queue.popleft().result()

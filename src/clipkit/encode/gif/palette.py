@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
-__all__ = ["build_palette", "scene_spans", "SAMPLE_PIXELS"]
+__all__ = ["build_palette", "scene_spans", "still_share", "SAMPLE_PIXELS", "STILL_LEVELS"]
 
 #: How many pixels the palette is computed from (spread evenly over the frames).
 SAMPLE_PIXELS = 50_000
@@ -44,6 +44,21 @@ def scene_spans(frames: Sequence[np.ndarray], threshold: float = 28.0, min_len: 
     return list(zip(bounds, bounds[1:]))
 
 
+#: A thumbnail pixel counts as still when within this many levels (each channel) of the shot's first frame.
+STILL_LEVELS = 8
+
+
+def still_share(frames: Sequence[np.ndarray], levels: int = STILL_LEVELS) -> float:
+    """The share of the first frame's picture the later frames still show, averaged over ``frames``: thumbnail
+    pixels (every 8th) within ``levels`` of the first frame's (measured: bunny bird 0.56, a handheld tilt 0.32,
+    a slow pan 0.24, fire2's shots 0.34–0.53)."""
+    if len(frames) < 2:
+        return 1.0
+    first = _thumb(frames[0])
+    still = [np.count_nonzero(np.abs(_thumb(f) - first).max(axis=2) <= levels) for f in frames[1:]]
+    return float(np.mean(still)) / first[..., 0].size
+
+
 def _sample(frames: Sequence[np.ndarray], budget: int) -> np.ndarray:
     h, w = frames[0].shape[:2]
     per_frame = max(1, budget // len(frames))
@@ -55,16 +70,17 @@ def _sample(frames: Sequence[np.ndarray], budget: int) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def build_palette(frames: Sequence[np.ndarray], colors: int, reserve: Sequence[tuple[int, int, int]] = ()) -> np.ndarray:
+def build_palette(frames: Sequence[np.ndarray], colors: int, reserve: Sequence[tuple[int, int, int]] = (),
+                  sample: int = SAMPLE_PIXELS) -> np.ndarray:
     """A ``(n, 3)`` uint8 palette of at most ``colors`` entries for ``frames`` (RGB uint8).
 
     ``reserve`` colours come first, exactly; the rest is a median-cut palette
-    of the frames' pixels, refined by k-means, with near-duplicates of the
-    reserved colours left out.
+    of the frames' pixels (about ``sample`` of them), refined by k-means, with
+    near-duplicates of the reserved colours left out.
     """
     reserved = [tuple(int(c) for c in rgb) for rgb in dict.fromkeys(tuple(r) for r in reserve)]
     free = max(1, colors - len(reserved))
-    pixels = _sample(frames, SAMPLE_PIXELS)
+    pixels = _sample(frames, sample)
     side = int(np.ceil(np.sqrt(len(pixels))))
     pad = side * side - len(pixels)
     if pad:

@@ -9,7 +9,11 @@ bytes of every frame.  So the top of the scale tolerates small changes
 halve the palette (70 → 144 colours, 50 → 45, 30 → 14) and frames share their
 shot's palette (a per-frame table costs more bytes than it buys there); one
 entry in eight goes to the colours that palette fits worst, so small saturated
-objects keep their colour.
+objects keep their colour.  From 32 colours (q ≥ 44) the shot's palette is also
+fitted in XYB (the space SSIMULACRA2 and the eye judge colour in), and a shot
+whose picture mostly stays (a still camera) opens with a frame of its own full
+palette that the later frames keep wherever it is closer to the source than
+what they would write (bench/README.md, "the low end, session 24").
 """
 
 from __future__ import annotations
@@ -47,6 +51,13 @@ REFINE_STILL_FROM = 100
 #: the chroma axes shrunk, the gains fall under it; the screen then gathers the shades of every frame's
 #: palette): bird q100 S2 44.3 → 46.3, fire2 73.7 → 75.7, pan 73.8 → 76.9 for +4–11 % bytes (bench/README.md).
 LUMA_FROM = 95
+#: Below FULL_PALETTE_FROM, from this many colours (q ≥ 44): the shot's palette gets SHOT_STEPS k-means steps in
+#: XYB (flat areas counting most) and is searched in XYB; moved pixels are rewritten only when closer (keep_closer);
+#: a still shot opens with a full-palette key frame (engine.py).  Bird q50 431 KB, S2 −3.1 → 458 KB, 18.7 (gifski
+#: -Q 50: 516 KB, 14.0); pan 1365, −5.8 → 1405, 4.6.  Not below: at 11–14 colours XYB's weight on hue costs luma
+#: and a 256-colour key frame costs more than it buys (handheld tilt q25 136 KB, S2 −17.4 → 169, −7.0: below the curve).
+PERCEPTUAL_FROM = 32
+SHOT_STEPS = 4
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,8 @@ class QualityLevel:
     canvas_weights: bool = False  # per-frame palettes weigh samples by how badly the screen shows them (refine.py)
     refine_still: bool = False  # a frame that barely changed is refined too (refine.REUSE_CHANGE not applied)
     adopt_any: bool = False  # a refined palette is taken whenever it fits better (refine.ADOPT_MIN not applied)
+    shot_steps: int = 0  # k-means steps of each shot's palette in ``space`` (refine.fit_shot)
+    key_frame: bool = False  # a still shot's first frame gets its own full palette (palette.still_share, engine.py)
 
 
 def tolerance_for(quality: int) -> float:
@@ -78,5 +91,8 @@ def quality_level(quality: int, reserved: int = 0) -> QualityLevel:
                             adopt_any=q >= LUMA_FROM)
     colors = round(256 * 2 ** ((q - FULL_PALETTE_FROM) / HALVING_STEPS))
     colors = max(MIN_COLORS, colors)
+    perceptual = colors >= PERCEPTUAL_FROM
     return QualityLevel(tolerance_for(q), min(256, colors + reserved), False,
-                        colors // OUTLIER_SHARE if colors >= OUTLIERS_FROM else 0)
+                        colors // OUTLIER_SHARE if colors >= OUTLIERS_FROM else 0,
+                        keep_closer=perceptual, space="xyb" if perceptual else "rgb",
+                        shot_steps=SHOT_STEPS if perceptual else 0, key_frame=perceptual)

@@ -26,7 +26,7 @@ import numpy as np
 
 from .dither import CHANNEL_SCALE, SPACES, busyness, colour_codes, run_starts, unpack_codes
 
-__all__ = ["FramePalettes", "REFINE_STEPS", "REFINE_STEPS_TOP", "REFINE_SAMPLE", "TOP_QUALITY", "refine_steps"]
+__all__ = ["FramePalettes", "fit_shot", "REFINE_STEPS", "REFINE_STEPS_TOP", "REFINE_SAMPLE", "TOP_QUALITY", "refine_steps"]
 
 #: Lloyd steps per frame (started from the previous frame's palette, so a few suffice).
 REFINE_STEPS = 3
@@ -35,6 +35,8 @@ REFINE_STEPS_TOP = 6
 TOP_QUALITY = 95
 #: Pixels of each frame the steps run on (an even grid, shifted every frame).
 REFINE_SAMPLE = 6_000
+#: Pixels of a whole shot its palette is fitted on (``fit_shot``), and of a key frame (engine.py).
+SHOT_SAMPLE = 50_000
 #: A frame whose thumbnail is within this mean change (0–255) of the frame the palette was last
 #: refined on keeps that palette (the same object: a static shot is remapped through one table).
 REUSE_CHANGE = 1.5
@@ -127,6 +129,30 @@ def lloyd(x: np.ndarray, pal: np.ndarray, fixed: int, steps: int,
             worst = np.argsort(err)[::-1][: dead.size]
             pal[dead[: worst.size]] = x[worst]
     return pal, before, float((_assign(x, pal, distinct)[1] * weight).mean())
+
+
+def fit_shot(palette: np.ndarray, frames, fixed: int, steps: int, space: str = "rgb",
+             budget: int = SHOT_SAMPLE) -> np.ndarray:
+    """A shot's palette (uint8) after ``steps`` k-means steps in ``space`` over about ``budget`` pixels of its
+    ``frames`` (an even grid shifted every frame, flat areas counting most, as per frame); the first ``fixed``
+    entries (reserved colours) stay exactly, entries that meet are merged.  The median cut places entries by
+    population in RGB: in XYB a hue the eye and SSIMULACRA2 tell apart (a pink bird against a blue sky) gets its own."""
+    if steps <= 0 or len(palette) <= fixed + 1:
+        return palette
+    to, back = SPACES[space]
+    per = max(1, budget // len(frames))
+    parts, weights = [], []
+    for k, frame in enumerate(frames):
+        x8, w = _sample(frame, k, per)
+        parts.append(x8)
+        weights.append(w)
+    x8 = np.concatenate(parts)
+    x = np.ascontiguousarray(to(x8))
+    pal, _, _ = lloyd(x, np.ascontiguousarray(to(palette)), fixed, steps, np.concatenate(weights), _distinct_rows(x8))
+    out = back(pal)
+    out[:fixed] = palette[:fixed]
+    _, first = np.unique(out, axis=0, return_index=True)
+    return out[np.sort(first)]
 
 
 def refine_steps(quality: int) -> int:
