@@ -305,7 +305,8 @@ def _still_sky(n: int = 16, w: int = 192, h: int = 108) -> tuple[list[np.ndarray
 def test_a_still_shot_at_a_low_quality_keeps_a_full_palette_key_frame():
     """At quality 50 (45 colours) a still shot opens with a frame of its own full palette, and the frames after it
     keep its colours where nothing moved: the sky below the square is within 2.5 levels of the source in the last
-    frame too (the shot's 45 colours alone: 4.3).  A pan, where everything moves, gets no key frame."""
+    frame too (the shot's 45 colours alone: 4.3).  A pan, where everything moves, gets no key frame, nor does a
+    still shot of fewer than 16 frames (its key frame would be paid by few frames)."""
     frames, sky = _still_sky()
     data = _encode(frames, quality=50, per_scene_palette=False)
     assert _local_tables(data) == 1
@@ -314,6 +315,7 @@ def test_a_still_shot_at_a_low_quality_keeps_a_full_palette_key_frame():
         assert np.abs(p[70:] - sky[70:]).mean() <= 2.5
     assert np.abs(played[-1][42:58, 112:128] - np.array([230, 150, 30])).max() <= 24  # the square is shown, moved
     assert _local_tables(_encode(_textured_pan(), quality=50, per_scene_palette=False)) == 0
+    assert _local_tables(_encode(frames[:15], quality=50, per_scene_palette=False)) == 0
 
 
 def test_a_slow_fade_of_a_still_shot_keeps_the_key_frame_where_it_is_closer():
