@@ -114,8 +114,8 @@ def xyb_to_rgb(p: np.ndarray) -> np.ndarray:
 
 #: The scaled XYB space with X (red–green) and B (blue–yellow) weighed this much against Y (luma): the top
 #: qualities' space.  14× on X spends the palette on shades of hue a frame's smooth areas do not need; with
-#: X 0.4× and B 0.65× (X 5.6×) a single frame's converged palette scores SSIMULACRA2 +1 to +3 (bird, pan,
-#: fire2; SSIM +.005) — measured in bench/README.md, session 24.
+#: X 0.25–0.5× and B 0.5–0.7× a single frame's converged palette scores SSIMULACRA2 +0.2 to +6 (bird,
+#: pan, fire2 frames; SSIM +.005); 0.4 / 0.65 measured best in the engine (bench/README.md, session 24).
 XYB_LUMA_WEIGHTS = np.array([0.4, 1.0, 0.65], np.float32)
 
 
