@@ -107,12 +107,14 @@ def _extend_runs(out: np.ndarray, source: np.ndarray, palette: np.ndarray, write
         out[ys, xs] = out[ys, xs - run[xs, ys]]
 
 
-def _closer(new: np.ndarray, shown: np.ndarray, source: np.ndarray, write: np.ndarray, space) -> np.ndarray:
-    """H×W bool: among ``write``, the pixels whose new colour (packed 0xRRGGBB) is closer to ``source`` than the
-    shown one, in the nearest-colour search's space (``space``: N×3 uint8 RGB -> N×3 float32 coordinates)."""
+def _closer(indices: np.ndarray, palette: np.ndarray, shown: np.ndarray, source: np.ndarray, write: np.ndarray,
+            space) -> np.ndarray:
+    """H×W bool: among ``write``, the pixels whose new colour (``palette[indices]``) is closer to ``source`` than the
+    shown one (packed 0xRRGGBB), in the nearest-colour search's space (``space``: N×3 uint8 RGB -> N×3 float32
+    coordinates)."""
     ys, xs = np.nonzero(write)
     s = space(source[ys, xs])
-    dn = ((space(unpack_codes(new[ys, xs])) - s) ** 2).sum(axis=1)
+    dn = ((space(palette[indices[ys, xs]]) - s) ** 2).sum(axis=1)
     do = ((space(unpack_codes(shown[ys, xs])) - s) ** 2).sum(axis=1)
     out = np.zeros_like(write)
     take = dn < do
@@ -169,7 +171,7 @@ class Canvas:
             moved |= self._drifted(source)
         write = moved & (new != self.shown)
         if self.keep_closer is not None and write.any():
-            write &= _closer(new, self.shown, source, write, self.keep_closer)
+            write &= _closer(indices, palette, self.shown, source, write, self.keep_closer)
         cv2.copyTo(source, moved.view(np.uint8), self.basis)  # basis := source where moved (in place)
         rows = np.flatnonzero(write.any(axis=1))
         if rows.size == 0:
