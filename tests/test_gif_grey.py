@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image
 
 from clipkit import make_gif
+from clipkit.errors import Cancelled
 from clipkit.encode.gif import GifOptions, encode_gif
 from clipkit.media.ffmpeg import ffmpeg_exe
 from clipkit.media.frames import read_frames
@@ -98,3 +99,26 @@ def test_from_quality_95_a_grey_film_shows_each_changed_pixel_at_its_nearest_lev
     for shown, f in zip(played, frames):
         nearest = ladder[np.abs(f[..., None].astype(np.float64) - ladder).argmin(axis=-1)]
         assert np.array_equal(shown[..., 0], nearest)
+
+
+def test_a_grey_film_can_be_cancelled_while_it_is_decoded_again(tmp_path):
+    """The second decode (Lanczos) reports progress too (held at the end of decoding), so a cancel there
+    stops the job and leaves no file."""
+    src = tmp_path / "film.mkv"
+    _film(src)
+    out = tmp_path / "out"
+    out.mkdir()
+    seen: list[int] = []
+
+    def progress(done, total):
+        again = bool(seen) and done <= seen[-1] < total  # the count stopped rising before the end: decoding again
+        seen.append(done)
+        return not again
+
+    try:
+        make_gif(src, 0, "+0.6", output=out / "film.gif", width=160, fps=10, subs="off", progress=progress)
+    except Cancelled:
+        pass
+    else:
+        raise AssertionError("not cancelled")
+    assert list(out.iterdir()) == []

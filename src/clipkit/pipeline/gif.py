@@ -263,7 +263,8 @@ def _decode(job: _Job, s: GifSettings, spill: Spill, progress: ProgressFn | None
         decoded.store.close()
         frames_in = read_frames(info, start=rng.start, end=rng.end, width=job.size[0], height=job.size[1],
                                 pre_filters=pre, scale_flags=GREY_SCALER)
-        decoded = keep_decoded(frames_on_ticks(frames_in, rng.start, rng.end, ticks), spill)
+        decoded = keep_decoded(frames_on_ticks(frames_in, rng.start, rng.end, ticks), spill,
+                               lambda n: report(progress, job.decode_steps, job.total_steps))  # may cancel
     if warnings:
         notes.append(f"{len(warnings)} decoder warning(s); first: {warnings[0]}")
     return decoded
