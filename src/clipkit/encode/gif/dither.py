@@ -112,15 +112,15 @@ def xyb_to_rgb(p: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(v * 255), 0, 255).astype(np.uint8)
 
 
-#: The scaled XYB space with X (red–green) and B (blue–yellow) weighed this much against Y (luma): the top
-#: qualities' space.  14× on X spends the palette on shades of hue a frame's smooth areas do not need; with
-#: X 0.25–0.5× and B 0.5–0.7× a single frame's converged palette scores SSIMULACRA2 +0.2 to +6 (bird,
-#: pan, fire2 frames; SSIM +.005); 0.4 / 0.65 measured best in the engine (bench/README.md, session 24).
-XYB_LUMA_WEIGHTS = np.array([0.4, 1.0, 0.65], np.float32)
+#: The scaled XYB space with X (red–green), Y (luma) and B (blue–yellow) weighed this much: the top qualities'
+#: space.  14× on X spends the palette on shades of hue a frame's smooth areas do not need; with X 0.25–0.5× a
+#: single frame's converged palette scores SSIMULACRA2 +0.2 to +6 (bird, pan, fire2 frames; SSIM +.005).  In the
+#: engine X 0.4× was best (0.3 / 0.5 and B 0.5–0.9× measured, bench/README.md, session 24).
+XYB_LUMA_WEIGHTS = np.array([0.4, 1.0, 1.0], np.float32)
 
 
 def xyb_luma_space(rgb: np.ndarray) -> np.ndarray:
-    """N×3 float32: RGB colours (N×3 uint8) in :func:`xyb_space` with the chroma axes weighed less
+    """N×3 float32: RGB colours (N×3 uint8) in :func:`xyb_space` with X (red–green) weighed less
     (``XYB_LUMA_WEIGHTS``; one grey level is as far as in ``xyb_space``)."""
     out = xyb_space(rgb)
     out *= XYB_LUMA_WEIGHTS

@@ -49,7 +49,7 @@ REFINE_STILL_FROM = 100
 #: From this quality the space weighs luma over hue (dither.XYB_LUMA_WEIGHTS: more entries for a smooth area's
 #: tones) and every refined palette that fits its frame better is taken (refine.ADOPT_MIN not applied: with
 #: the chroma axes shrunk, the gains fall under it; the screen then gathers the shades of every frame's
-#: palette): bird q100 S2 44.3 → 46.3, fire2 73.7 → 75.7, pan 73.8 → 76.9 for +4–11 % bytes (bench/README.md).
+#: palette): bird q100 S2 44.3 → 46.2, fire2 73.7 → 77.6, pan 73.8 → 77.0 for +7–8 % bytes (bench/README.md).
 LUMA_FROM = 95
 #: Below FULL_PALETTE_FROM, from this many colours (q ≥ 44): the shot's palette gets SHOT_STEPS k-means steps in
 #: XYB (flat areas counting most) and is searched in XYB; moved pixels are rewritten only when closer (keep_closer);
