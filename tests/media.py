@@ -6,9 +6,13 @@ check against (times, colours).  Nothing here reads what clipkit printed.
 
 from __future__ import annotations
 
+import io
 import subprocess
 from fractions import Fraction
 from pathlib import Path
+
+import numpy as np
+from PIL import Image
 
 from clipkit.media.ffmpeg import ffmpeg_exe
 
@@ -16,6 +20,16 @@ from clipkit.media.ffmpeg import ffmpeg_exe
 def ffmpeg(*args: str) -> None:
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *map(str, args)]
     subprocess.run(cmd, check=True, capture_output=True)
+
+
+def gif_pictures(data: bytes) -> list[np.ndarray]:
+    """Every frame of a GIF (its bytes) as the viewer sees it, RGB int16 (so differences do not wrap)."""
+    im = Image.open(io.BytesIO(data))
+    out = []
+    for i in range(im.n_frames):
+        im.seek(i)
+        out.append(np.asarray(im.convert("RGB")).astype(np.int16))
+    return out
 
 
 def luma_of(index: int) -> int:

@@ -11,6 +11,8 @@ from PIL import Image
 from clipkit.encode.gif import GifOptions, encode_gif
 from clipkit.encode.gif.dither import Remapper
 
+from media import gif_pictures
+
 
 def _weighted(rgb: np.ndarray) -> np.ndarray:
     return rgb.reshape(-1, 3).astype(np.float64) * np.sqrt([3.0, 4.0, 2.0])
@@ -34,15 +36,6 @@ def test_a_grey_film_keeps_every_grey_level_the_palette_holds():
     ramp = np.repeat(np.tile(greys, (4, 1))[..., None], 3, axis=2)
     idx = Remapper(palette).nearest(ramp)
     assert np.array_equal(palette[idx][..., 0], ramp[..., 0])  # 6-bit keyed lookup gave 64 levels
-
-
-def _played(data: bytes) -> list[np.ndarray]:
-    im = Image.open(io.BytesIO(data))
-    out = []
-    for i in range(im.n_frames):
-        im.seek(i)
-        out.append(np.asarray(im.convert("RGB")).astype(np.int16))
-    return out
 
 
 def _smooth_frames(kind: str, n: int = 36, w: int = 192, h: int = 96) -> list[np.ndarray]:
@@ -72,7 +65,7 @@ def test_no_streaks_behind_a_slow_pan_or_fade(kind, quality):
     for q in (100, quality):
         buf = io.BytesIO()
         encode_gif(frames, [7] * len(frames), buf, GifOptions(quality=q))
-        played = _played(buf.getvalue())
+        played = gif_pictures(buf.getvalue())
         im = Image.open(io.BytesIO(buf.getvalue()))
         durations = [im.seek(i) or im.info["duration"] for i in range(im.n_frames)]
         shown[q] = [f for f, d in zip(played, durations) for _ in range(round(d / 70))]
@@ -110,7 +103,7 @@ def test_each_frame_gets_a_palette_refined_on_its_own_colours():
         buf = io.BytesIO()
         encode_gif(frames, [7] * len(frames), buf,
                    GifOptions(quality=100, frame_palettes=local, reserve_colors=((255, 255, 255),)))
-        played = _played(buf.getvalue())
+        played = gif_pictures(buf.getvalue())
         assert len(played) == len(frames)
         err[local] = float(np.mean([np.abs(p - f.astype(np.int16)).mean() for p, f in zip(played, frames)]))
         assert all((p[2:12, 2:12] == 255).all() for p in played)
@@ -156,7 +149,7 @@ def test_grain_is_written_as_short_runs_within_a_small_step_of_the_source():
     frames = _grainy_frames(tint=12)
     off, on = _encode(frames, quality=90, runs=0), _encode(frames, quality=90)
     assert len(on) < 0.9 * len(off), (len(on), len(off))
-    err = {k: [np.abs(p - f.astype(np.int16)) for p, f in zip(_played(d), frames)] for k, d in (("off", off), ("on", on))}
+    err = {k: [np.abs(p - f.astype(np.int16)) for p, f in zip(gif_pictures(d), frames)] for k, d in (("off", off), ("on", on))}
     assert max(e.max() for e in err["on"]) <= 7 + 3 + 1  # tolerance 7 at quality 90, runs 3.5, palette rounding
     assert np.mean([e.mean() for e in err["on"]]) < np.mean([e.mean() for e in err["off"]]) + 1.5
 
@@ -168,7 +161,7 @@ def test_grain_does_not_turn_into_horizontal_streaks(quality, tint):
     at quality 90 and half of them at 70 (visible streaks on chaplin's lawn at 4×)."""
     frames = _grainy_frames(tint=tint)
     assert max(_long_runs(frames[1:])) < 0.001
-    rows, cols = _long_runs(_played(_encode(frames, quality=quality))[1:])
+    rows, cols = _long_runs(gif_pictures(_encode(frames, quality=quality))[1:])
     assert rows <= 2 * cols + 0.02, (rows, cols)
 
 
@@ -186,11 +179,11 @@ def test_a_grey_film_gets_fewer_grey_levels_which_its_grain_dithers():
 
     def tone_error(data: bytes) -> float:  # the green channel: untouched by the tint
         box = lambda a: cv2.blur(a.astype(np.float64), (5, 5))[4:-4, 4:-4]  # noqa: E731
-        return float(np.mean([np.abs(box(p[..., 1]) - box(t)).mean() for p, t in zip(_played(data), truth)]))
+        return float(np.mean([np.abs(box(p[..., 1]) - box(t)).mean() for p, t in zip(gif_pictures(data), truth)]))
 
     g, t = _encode(grey, quality=90), _encode(toned, quality=90)
     assert len(g) < 0.75 * len(t), (len(g), len(t))
-    assert max(len(np.unique(p[..., 1])) for p in _played(g)) <= 48
+    assert max(len(np.unique(p[..., 1])) for p in gif_pictures(g)) <= 48
     assert tone_error(g) < tone_error(t) + 0.25, (tone_error(g), tone_error(t))
 
 
@@ -265,7 +258,7 @@ def test_lower_quality_buys_a_smaller_file_all_the_way_down():
     for q in (90, 70, 50, 30):
         data = _encode(frames, quality=q, per_scene_palette=False)
         sizes.append(len(data))
-        errors.append(np.mean([np.abs(p - f.astype(np.int16)).mean() for p, f in zip(_played(data), frames)]))
+        errors.append(np.mean([np.abs(p - f.astype(np.int16)).mean() for p, f in zip(gif_pictures(data), frames)]))
     assert all(b < 0.85 * a for a, b in zip(sizes, sizes[1:])), sizes
     assert all(b > a for a, b in zip(errors, errors[1:])), errors
 
@@ -284,7 +277,7 @@ def test_a_small_palette_keeps_a_small_saturated_object():
         img = np.clip(np.rint(field + k), 0, 255).astype(np.uint8)
         img[60:66, 100 + k: 106 + k] = (220, 30, 40)  # the red patch: 36 of 36864 pixels
         frames.append(img)
-    played = _played(_encode(frames, quality=50, per_scene_palette=False))
+    played = gif_pictures(_encode(frames, quality=50, per_scene_palette=False))
     for k, p in enumerate(played):
         patch = p[61:65, 101 + k: 105 + k].reshape(-1, 3)
         assert np.abs(patch - np.array([220, 30, 40])).max() <= 24, (k, patch[0])
@@ -310,7 +303,7 @@ def test_a_still_shot_at_a_low_quality_keeps_a_full_palette_key_frame():
     frames, sky = _still_sky()
     data = _encode(frames, quality=50, per_scene_palette=False)
     assert _local_tables(data) == 1
-    played = _played(data)
+    played = gif_pictures(data)
     for p in (played[0], played[-1]):
         assert np.abs(p[70:] - sky[70:]).mean() <= 2.5
     assert np.abs(played[-1][42:58, 112:128] - np.array([230, 150, 30])).max() <= 24  # the square is shown, moved
@@ -324,7 +317,7 @@ def test_a_slow_fade_of_a_still_shot_keeps_the_key_frame_where_it_is_closer():
     mean error ≤ 3 levels on every frame (rewritten in the shot's colours: 4.8)."""
     _, sky = _still_sky()
     frames = [np.clip(np.rint(sky + 0.3 * k), 0, 255).astype(np.uint8) for k in range(20)]
-    played = _played(_encode(frames, quality=50, per_scene_palette=False))
+    played = gif_pictures(_encode(frames, quality=50, per_scene_palette=False))
     assert max(np.abs(p - f.astype(np.int16)).mean() for p, f in zip(played, frames)) <= 3.0
 
 

@@ -7,7 +7,6 @@ import io
 import subprocess
 
 import numpy as np
-from PIL import Image
 
 from clipkit import make_gif
 from clipkit.errors import Cancelled
@@ -15,14 +14,7 @@ from clipkit.encode.gif import GifOptions, encode_gif
 from clipkit.media.ffmpeg import ffmpeg_exe
 from clipkit.media.frames import read_frames
 
-
-def _played(data: bytes) -> list[np.ndarray]:
-    im = Image.open(io.BytesIO(data))
-    out = []
-    for i in range(im.n_frames):
-        im.seek(i)
-        out.append(np.asarray(im.convert("RGB")).astype(np.int16))
-    return out
+from media import gif_pictures
 
 
 def test_a_grey_film_gets_evenly_spaced_levels_so_rare_tones_are_as_fine_as_common_ones():
@@ -38,7 +30,7 @@ def test_a_grey_film_gets_evenly_spaced_levels_so_rare_tones_are_as_fine_as_comm
     for quality, levels in ((50, 17), (90, 42)):
         buf = io.BytesIO()
         encode_gif(frames, [10] * len(frames), buf, GifOptions(quality=quality))
-        first = _played(buf.getvalue())[0][..., 0]
+        first = gif_pictures(buf.getvalue())[0][..., 0]
         step = 255 / (levels - 1)
         err = np.abs(first - frames[0][..., 0])
         assert err.max() <= step / 2 + 0.5, (quality, err.max(), step)
@@ -68,7 +60,7 @@ def test_a_grey_film_is_scaled_with_lanczos_a_toned_one_with_area(tmp_path):
         _film(src, tint)
         art = make_gif(src, 0, "+0.6", output=tmp_path / f"film{tint}.gif", width=160, fps=10, quality=100,
                        subs="off", record=False)
-        first = _played(art.path.read_bytes())[0][..., 1]
+        first = gif_pictures(art.path.read_bytes())[0][..., 1]
         ref = {flags: next(iter(read_frames(src, width=160, scale_flags=flags))).image[..., 1].astype(np.int16)
                for flags in ("area", "lanczos")}
         assert np.abs(ref["lanczos"] - ref["area"]).mean() > 5  # the truth the test stands on
@@ -94,7 +86,7 @@ def test_from_quality_95_a_grey_film_shows_each_changed_pixel_at_its_nearest_lev
     rgb = [np.repeat(f[..., None], 3, axis=2) for f in frames]
     buf = io.BytesIO()
     encode_gif(rgb, [10] * len(rgb), buf, GifOptions(quality=95))
-    played = _played(buf.getvalue())
+    played = gif_pictures(buf.getvalue())
     assert len(played) == len(frames)
     for shown, f in zip(played, frames):
         nearest = ladder[np.abs(f[..., None].astype(np.float64) - ladder).argmin(axis=-1)]
