@@ -50,7 +50,7 @@ def caption_layers(job_captions, rng: TimeRange, size: tuple[int, int], cs: Capt
         colour = np.clip(on_black * 255 // safe, 0, 255)
         rgba = np.dstack([colour, alpha]).astype(np.uint8)
         path = folder / f"caption{len(layers):03d}.png"
-        Image.fromarray(rgba, "RGBA").save(path, compress_level=1)
+        Image.fromarray(rgba).save(path, compress_level=1)
         if layers and layers[-1].end == a and np.array_equal(_pixels(layers[-1].path), rgba):
             layers[-1] = CaptionImage(layers[-1].path, layers[-1].start, b)  # same lines go on: one layer
             path.unlink()
