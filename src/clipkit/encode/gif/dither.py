@@ -68,7 +68,6 @@ _LINEAR = np.where(_V <= 0.04045, _V / 12.92, ((_V + 0.055) / 1.055) ** 2.4)  # 
 #: butteraugli weigh the opponent channels; the whole space scaled so that one grey level at mid grey is as
 #: far as in the weighted RGB space (3 + 4 + 2 = 9 squared), which keeps refine.py's thresholds meaningful.
 _XYB_X = 14.0
-_XYB_SCALE = 1.0  # set below
 
 
 _LINEAR32 = _LINEAR.astype(np.float32)
@@ -90,6 +89,7 @@ def _xyb_unscaled(rgb: np.ndarray) -> np.ndarray:
     return out
 
 
+#: The whole space's scale (see _XYB_X): one grey level at mid grey is 3 apart, as in weighted RGB.
 _XYB_SCALE = 3.0 / float(np.linalg.norm(_xyb_unscaled(np.array([[129, 129, 129]], np.uint8))
                                         - _xyb_unscaled(np.array([[128, 128, 128]], np.uint8))))
 
