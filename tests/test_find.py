@@ -242,6 +242,15 @@ def test_gif_and_still_and_strip_by_line(season, tmp_path):
         clipkit.gif(ep1, "1", "+2", line="always knew", output=tmp_path / "x.gif")
 
 
+def test_from_to_alt_text_is_the_stretch_once_in_order(season, tmp_path):
+    # --from/--to with the dialogue burned in: each line once, in spoken order, in the alt text
+    res = CliRunner().invoke(cli, ["gif", str(season / "show-e01.mkv"), "--from", "where were you", "--to", "always knew",
+                                   "--width", "96", "--fps", "10", "-o", str(tmp_path / "f.gif"), "--embed", "html"])
+    assert res.exit_code == 0, res.output
+    alt = res.stdout.split('alt="')[1].split('"')[0]
+    assert alt == "Where were you last night? / At the observatory. Counting stars. / He knew. He always knew.", alt
+
+
 def test_cli_line_errors_list_the_candidates(season, tmp_path):
     res = CliRunner().invoke(cli, ["gif", str(season / "show-e01.mkv"), "--line", "you", "-o", str(tmp_path / "x.gif")])
     assert res.exit_code == 2 and "--match 2" in res.output

@@ -303,4 +303,10 @@ def said_first(said: DialogueRange | None, captions: tuple[str, ...]) -> tuple[s
     """A job's caption texts with the chosen line first (it is the alt text's start)."""
     if said is None:
         return captions
-    return (said.text, *[c for c in captions if c != said.text])
+    first, last = said.first.text, said.last.text
+    if said.first is not said.last and first in captions and last in captions:
+        # --from/--to with the dialogue burned in: its lines, in order from the first, are the
+        # stretch itself (the "A … B" summary would only repeat two of them)
+        i = captions.index(first)
+        return (*captions[i:], *captions[:i])
+    return (said.text, *[c for c in captions if c not in (said.text, first, last)])
