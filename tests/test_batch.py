@@ -64,6 +64,21 @@ def mean_level(path: Path) -> float:
     return float(np.asarray(Image.open(path).convert("L")).mean())
 
 
+def test_a_misspelt_job_key_is_named_with_the_key_meant(tmp_path):
+    # as a preset's or --set's typo is: the key meant, and each valid key listed once
+    preset = tmp_path / "show.toml"
+    preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    path = job_file(tmp_path, preset, [{"kind": "still", "ep": 7, "at": "3", "widht": 100},
+                                       {"kind": "gif", "ep": 7, "start": "1", "end": "+2", "colours": 64}])
+    res = batch(path, output=tmp_path / "out", dry_run=True)
+    still, gif = res.results
+    assert still.status == gif.status == "failed"
+    assert "unknown key 'widht' for a still job (did you mean 'width'?)" in still.error
+    assert "unknown key 'colours' for a gif job (did you mean 'colors'?)" in gif.error
+    valid = still.hint.removeprefix("valid keys: ").split(", ")
+    assert "width" in valid and len(valid) == len(set(valid)), still.hint
+
+
 def test_mixed_batch_isolates_failures_and_writes_index(series, tmp_path):
     jobs = [
         {"kind": "still", "ep": 7, "at": "4", "name": "opening"},

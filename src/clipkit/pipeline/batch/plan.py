@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ...errors import ClipkitError, UsageError
 from ...presets import Resolved, coerce, convert_setting, settings_sections
+from ...settings_apply import close_match
 from ..jobfile import Job
 from ..jobkinds import COMMON_KEYS, EMBED_KEYS, KINDS
 from ..naming import safe_name
@@ -105,8 +106,10 @@ def _plan_one(job: Job, resolved: Resolved, output_dir: Path, series_name: str) 
             continue
         section = next((s for s in settings if key in names[s]), None)
         if section is None:
-            valid = kind.all_keys() + tuple(n for s in settings for n in names[s])
-            raise JobError(f"unknown key {key!r} for a {kind_name} job", "valid keys: " + ", ".join(valid))
+            valid = tuple(dict.fromkeys(kind.all_keys() + tuple(n for s in settings for n in names[s])))
+            close = close_match(key, valid)
+            raise JobError(f"unknown key {key!r} for a {kind_name} job" + (f" (did you mean {close!r}?)" if close else ""),
+                           "valid keys: " + ", ".join(valid))
         overrides[section][key] = convert_setting(section, key, value, sections, source=f"{key} in this job")
     problem = kind.check(params)
     if problem:
