@@ -98,3 +98,17 @@ def test_choice_orders_sharpness_first_distance_among_near_ties():
 
     picks = order([cand(1, 700), cand("1.4", 1000), cand("1.3", 950), cand(1, 5000, clean=False)])
     assert [float(c.time) for c in picks] == [1.3, 1.4, 1.0, 1.0]  # 950 is within 10% of 1000 and nearer
+
+
+def test_best_stays_in_the_shot_on_screen_at_the_time(tmp_path):
+    # a sharp shot cut at 2 s to a soft one: 0.2 s after the cut, --best picks a frame of the soft
+    # shot (the one asked for), not a sharper frame of the shot that ended 0.2 s before
+    path = tmp_path / "cut.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=2", "-f", "lavfi", "-i", "smptebars=s=320x180:r=25:d=2",
+           "-filter_complex", "[1:v]boxblur=6[soft];[0:v][soft]concat=n=2:v=1[v]", "-map", "[v]",
+           "-c:v", "libx264", "-pix_fmt", "yuv420p", str(path))
+    art = still(path, "2.2", tmp_path / "after.png", best=True)
+    assert Fraction(2) <= art.start <= Fraction(27, 10), art.start
+    assert any("its shot only, from the cut at 0:02" in n for n in art.notes), art.notes
+    art = still(path, "1.8", tmp_path / "before.png", best=True)
+    assert Fraction(13, 10) <= art.start < Fraction(2), art.start

@@ -23,7 +23,7 @@ from .params import MEDIA_FILE, OUTPUT, default_text, setting_option
 @click.argument("at", required=False)
 @click.option("-o", "--output", type=OUTPUT, help="Image file (.png, .jpg, .webp) or folder. Default: VIDEO-STEM_TIME.png here.")
 @setting_option("--width", cls=StillSettings, name="width", metavar="PX", help="Width in pixels (height keeps the aspect). Default: the video's.")
-@setting_option("--best", cls=StillSettings, name="best", is_flag=True, help="Pick the sharpest non-black frame within ±{window} s of AT.".replace("{window}", default_text(StillSettings, "best_window")))
+@setting_option("--best", cls=StillSettings, name="best", is_flag=True, help="Pick the sharpest non-black frame within ±{window} s of AT, in the shot on screen at AT.".replace("{window}", default_text(StillSettings, "best_window")))
 @setting_option("--window", cls=StillSettings, name="best_window", metavar="SECONDS", help="How far --best looks either side of AT (e.g. 1s, 250ms). Default {default} s.")
 @click.option("--overwrite", is_flag=True, help="Replace existing files clipkit did not make (never an input).")
 @line_options

@@ -50,6 +50,26 @@ def pick_best_frame(frames: list[Frame], target: Fraction, lo: Fraction, hi: Fra
     return next(f for f in frames if f.time == pick.time), how
 
 
+def _within_shot(info: MediaInfo, t: Fraction, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fraction, str]:
+    """``[lo, hi]`` narrowed to the shot on screen at ``t``: ``--best`` never picks a frame of
+    the shot before or after a hard cut in its window.  Also returns the words for the note."""
+    from .scenes import detect_scenes
+
+    context = Fraction(1)  # as --line's snap: a cut near the window's edge is found (a shot shorter than
+    # min_scene at either end of the range scanned would be merged into its neighbour)
+    found = detect_scenes(info, start=max(Fraction(0), lo - context), end=min(info.duration, hi + context))
+    words = []
+    for cut in sorted(c.time for c in found.cuts):
+        if lo < cut <= t:
+            lo = cut
+            words.append(f"from the cut at {format_time(cut)}")
+        elif t < cut <= hi:
+            hi = cut - Fraction(1, 1000)  # pick_best_frame looks at frames shown before hi + 1 ms: not the cut's
+            words.append(f"to the cut at {format_time(cut)}")
+            break
+    return lo, hi, f" (its shot only, {' '.join(words)})" if words else ""
+
+
 @takes_frames()
 def still(
     source: str | os.PathLike | MediaInfo,
@@ -109,6 +129,9 @@ def still(
     notes: list[str] = [incomplete_note(info)] if info.incomplete else []
     lo = max(Fraction(0), t - s.best_window) if s.best else t
     hi = min(info.duration, t + s.best_window) if s.best else min(info.duration, t + Fraction(1, 1000))
+    shot = ""
+    if s.best:
+        lo, hi, shot = _within_shot(info, t, lo, hi)
     job_captions = None
     if caption or caption_at or (subs if subs is not None else cs.subs) not in (None, "off"):
         job_captions = gather_captions(
@@ -121,7 +144,7 @@ def still(
         pad = choice.TRANSITION_SPAN + Fraction(1, 10)  # context: is a fade or dissolve passing through the window?
         frames = list(read_frames(info, start=max(Fraction(0), lo - pad), end=min(info.duration, hi + pad), width=s.width))
         frame, how = pick_best_frame(frames, t, lo, hi)
-        within = f"within ±{float(s.best_window):g}s of {format_time(t)}"
+        within = f"within ±{float(s.best_window):g}s of {format_time(t)}{shot}"
         if how == "clean":
             notes.append(f"sharpest clean frame {within}: {format_time(frame.time)}")
         elif how == "usable":
