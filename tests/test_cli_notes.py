@@ -46,6 +46,19 @@ def test_snap_says_where_it_moved_each_end(cuts, tmp_path):
     assert Fraction(m.group(2)) == moved_to - Fraction("1.45")
 
 
+def test_snap_around_one_cut_keeps_the_longer_shot(cuts, tmp_path):
+    # both ends within 0.5 s of the cut at 3 s: the start moves onto it (the 0.2 s before it is the
+    # stray part), the end stays; the note does not claim there was no cut near the end
+    path, truth = cuts
+    res = run("gif", path, "2.8", "3.4", "--snap", "--width", "64", "--fps", "5", "--subs", "off", "-o", tmp_path / "b.gif",
+              cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    m = re.search(r"snap: start 0:02\.8 → 0:(\d+(?:\.\d+)?) \(\+\d\.\d{3} s, to a cut\), "
+                  r"end 0:03\.4 kept \(the cut near it is now the start\)", res.stderr)
+    assert m, res.stderr
+    assert abs(Fraction(m.group(1)) - Fraction(str(truth["cuts"][1]))) <= FRAME
+
+
 def test_caption_at_keeps_the_dialogue_and_says_so(cuts):
     path, _ = cuts
     info = probe(path)

@@ -55,12 +55,17 @@ def _snap_note(typed: TimeRange, snapped: TimeRange) -> str:
     from ..settings import DEFAULT_SCENES
     from ..timecode import format_time
 
-    def one(name: str, a: Fraction, b: Fraction) -> str:
+    def one(name: str, a: Fraction, b: Fraction, other: str, moved_to: Fraction | None) -> str:
         if a == b:
+            if moved_to is not None and abs(moved_to - a) <= DEFAULT_SCENES.snap_window:
+                return f"{name} {format_time(a)} kept (the cut near it is now the {other})"
             return f"{name} {format_time(a)} kept (no cut within {float(DEFAULT_SCENES.snap_window):g} s)"
         return f"{name} {format_time(a)} → {format_time(b)} ({float(b - a):+.3f} s, to a cut)"
 
-    return f"snap: {one('start', typed.start, snapped.start)}, {one('end', typed.end, snapped.end)}"
+    start_to = snapped.start if snapped.start != typed.start else None
+    end_to = snapped.end if snapped.end != typed.end else None
+    return (f"snap: {one('start', typed.start, snapped.start, 'end', end_to)}, "
+            f"{one('end', typed.end, snapped.end, 'start', start_to)}")
 
 
 def choose_range(info: MediaInfo, start, end, scene: int | None, snap: bool, notes: list[str] | None = None) -> TimeRange:

@@ -240,7 +240,10 @@ def snap_range(source: str | os.PathLike | MediaInfo, start: str | Fraction, end
 
     new_start, new_end = nearest(rng.start, starts), nearest(rng.end, ends)
     if new_end <= new_start:
-        return rng
+        # Both ends near the one cut inside the range: keep the longer of its two shots (move the
+        # end nearer that cut), so still no frame of the other shot shows.
+        tries = [r for r in (TimeRange(new_start, rng.end), TimeRange(rng.start, new_end)) if r.end > r.start]
+        return max(tries, key=lambda r: r.end - r.start, default=rng)
     return TimeRange(new_start, new_end)
 
 
