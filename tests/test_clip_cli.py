@@ -108,6 +108,20 @@ def test_soft_subs_are_a_retimed_track(source, tmp_path):
     assert "webvtt" in head
 
 
+def test_soft_subs_track_keeps_the_language_of_its_source(source, tmp_path):
+    # a Japanese track made selectable is tagged jpn in the clip (players list it by language), not "und"
+    from clipkit.media.probe import probe
+
+    tagged = tmp_path / "ep07-ja.mkv"
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(source), "-i",
+                    str(source.with_suffix(".srt")), "-map", "0", "-map", "1", "-c", "copy", "-c:s", "srt",
+                    "-metadata:s:s:0", "language=jpn", str(tagged)], check=True)
+    for fmt in ("mp4", "webm"):
+        art = make_clip(tagged, Fraction("0.5"), Fraction("3"), tmp_path / f"c.{fmt}", format=fmt, subs="lang:jpn",
+                        soft_subs=True, poster=False)
+        assert [t.language for t in probe(art.path).subtitles] == ["jpn"], fmt
+
+
 def test_batch_job_kind_clip(source, tmp_path):
     from clipkit.pipeline.batch import batch
 

@@ -106,6 +106,7 @@ class ClipJob:
     fade: Fraction = Fraction(5, 1000)
     captions: Sequence[CaptionImage] = ()
     subtitle_file: Path | None = None  # retimed SRT/VTT muxed as a selectable track
+    subtitle_language: str | None = None  # its ISO 639-2 code (jpn), so players name the track
     pass_number: int | None = None  # 1 or 2 for two-pass
     passlog: Path | None = None
     extra_video_args: Sequence[str] = field(default_factory=tuple)  # after the defaults: they win
@@ -207,6 +208,8 @@ def clip_command(job: ClipJob, output: Path) -> list[str]:
     if job.input_args is None:  # (with -copyts an output -t would count from the input's clock; the trims cut)
         cmd += ["-t", end]
     cmd += ["-map_metadata", "-1", "-map_chapters", "-1"]
+    if sub_input is not None and job.subtitle_language:
+        cmd += ["-metadata:s:s:0", f"language={job.subtitle_language}"]
     if job.pass_number == 1:
         cmd += ["-f", "null", os.devnull]
         return cmd

@@ -196,6 +196,7 @@ def make_clip(
                       fps=fps_out,
                       crf=s.crf, preset=s.preset, audio_bitrate=s.audio_bitrate,
                       fade=Fraction(s.fade_ms, 1000), captions=layers, subtitle_file=sub_file,
+                      subtitle_language=_track_language(job_captions.language) if sub_file else None,
                       **transport)
         if poster and video is not None:  # the poster's frames come out of the encode itself
             job.poster_tap = plan_tap(tmp / "poster", rng.duration, out_size,
@@ -246,6 +247,14 @@ def _transport_input(info: MediaInfo, first: Fraction, start: Fraction, audio) -
     if audio is not None:
         out["audio_map"] = f"0:a:{info.audio.index(audio)}"
     return out
+
+
+def _track_language(code: str | None) -> str | None:
+    """A subtitle source's language as the ISO 639-2 code a soft track is tagged with, or None (und)."""
+    from ..language import normalize_language
+
+    lang = normalize_language(code)
+    return lang if lang and len(lang) == 3 and lang.isascii() and lang.isalpha() else None
 
 
 def _audio_range(info: MediaInfo, start, end) -> TimeRange:
