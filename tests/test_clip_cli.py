@@ -40,6 +40,18 @@ def test_cli_writes_clip_poster_and_snippet(source, tmp_path, monkeypatch):
     assert (tmp_path / "clipkit-manifest.json").exists()
 
 
+def test_cli_encoder_preset_and_series_preset_are_two_options(source, tmp_path):
+    # --encoder-preset is x264's speed preset, --preset the series/platform preset: each does its own job
+    r = CliRunner().invoke(main, ["clip", str(source), "0:01", "+1", "--subs", "off", "--no-poster",
+                                  "--encoder-preset", "ultrafast", "-o", str(tmp_path / "u.mp4")])
+    assert r.exit_code == 0, r.output
+    assert b"subme=0" in (tmp_path / "u.mp4").read_bytes()  # x264's own record of its settings: ultrafast
+    r = CliRunner().invoke(main, ["clip", str(source), "0:01", "+1", "--subs", "off", "--no-poster",
+                                  "--preset", "tumblr", "--encoder-preset", "slow", "-o", str(tmp_path / "s.mp4")])
+    assert r.exit_code == 0, r.output
+    assert b"subme=8" in (tmp_path / "s.mp4").read_bytes()  # slow
+
+
 def test_cli_bad_input_is_one_line(source, tmp_path):
     r = CliRunner().invoke(main, ["clip", str(source), "0:03", "0:09", "-o", f"{tmp_path}/"])
     assert r.exit_code == 2 and "Traceback" not in r.output and "error:" in r.output

@@ -52,6 +52,7 @@ RENAMED = {
     ("demo", "output"): "folder",
     ("scenes", "output"): "write_scenes(found, output, fmt)",
     ("clip", "audio_only"): "format='m4a'",
+    ("clip", "encoder_preset"): "preset='slow' (ClipSettings.preset; --preset is the series/platform preset)",
     ("batch", "explain"): "dry_run=True; every JobResult has its .reason",
 }
 RENAMED.update({(command, flag): "line=clipkit.Line(…)" for command in ("gif", "clip", "still", "strip")

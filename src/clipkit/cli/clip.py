@@ -32,7 +32,7 @@ from .tv_options import tv_options
 @setting_option("--fps", cls=ClipSettings, name="fps", metavar="N", help="Frame rate, {range} (default: the source's own frames and timestamps).")
 @setting_option("--crop", cls=ClipSettings, name="crop", metavar="W:H:X:Y|auto", help="W:H:X:Y in display pixels, W:H (centred), or auto (remove black bars).")
 @setting_option("--crf", cls=ClipSettings, name="crf", metavar="0-51", help="H.264 quality {range}, lower is better (default {default}).")
-@click.option("--encoder-preset", "preset", type=click.Choice(["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"]),
+@click.option("--encoder-preset", "encoder_preset", type=click.Choice(["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"]),
               help=f"x264 speed preset (default {DEFAULT_CLIP.preset}): faster presets make bigger files.")
 @setting_option("--max-size", cls=ClipSettings, name="max_size", metavar="SIZE", help="Fit under this size (e.g. 10MB; 1000-based): two-pass encode at the bitrate that fits.")
 @setting_option("--copy", cls=ClipSettings, name="copy", is_flag=True, help="Lossless smart cut: copy the video, re-encode only START → the next keyframe.")
@@ -67,6 +67,7 @@ def clip(video: str, start: str | None, end: str | None, output: str | None, emb
     layered, output = preset_kwargs(layers, "clip", output)
     caption_kwargs = pop_caption_params(opts)
     fmt = opts.pop("format_")
+    encoder_preset = opts.pop("encoder_preset")  # ClipSettings.preset (not the series --preset)
     audio_only = opts.pop("audio_only")
     if audio_only and fmt:
         raise click.UsageError("give either --format or --audio-only, not both")
@@ -75,6 +76,8 @@ def clip(video: str, start: str | None, end: str | None, output: str | None, emb
         overrides["poster"] = False
     if fmt or audio_only:
         overrides["format"] = audio_only or fmt
+    if encoder_preset:
+        overrides["preset"] = encoder_preset
     overrides.update(caption_kwargs)
     with ProgressBar("clip") as bar:
         art = make_clip(video, start, end, output, progress=bar, embed=embed, **layered, **overrides)
