@@ -8,6 +8,7 @@ sidecar .srt.  The lines, their times and the cut times are the truth.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from fractions import Fraction
 from pathlib import Path
@@ -147,6 +148,19 @@ def test_season_folder_ranks_and_narrows(season):
     assert all(m.language == "jpn" for m in find(season, "いつも", lang="ja").matches)
     assert find(season, "you always", lang="jpn").matches == ()
     assert {m.subs for m in find(season, "知って", track=1).matches} == {"track:1"}
+
+
+def test_preset_searches_only_the_files_its_episode_pattern_names(season, tmp_path):
+    # as a batch's ep = N finds them: e02's preview and an extra beside the episodes are not episodes
+    for name, src in (("show-e01.mkv", "show-e01.mkv"), ("show-e02.mkv", "show-e02.mkv"),
+                      ("show-e02-preview.mkv", "show-e02.mkv"), ("show-extra.mkv", "show-e01.mkv")):
+        shutil.copyfile(season / src, tmp_path / name)  # (copies: the index knows a file by its real path)
+    preset = tmp_path / "show.toml"
+    preset.write_text(f'[series]\nepisodes = "{tmp_path.as_posix()}"\nepisode_pattern = "show-e{{ep:02d}}.mkv"\n',
+                      encoding="utf-8")
+    r = find(None, "you always say that", preset=str(preset))
+    assert [p.name for p in r.episodes] == ["show-e01.mkv", "show-e02.mkv"]
+    assert [m.video.name for m in r.matches] == ["show-e01.mkv", "show-e02.mkv"]
 
 
 def test_sidecar_files_are_searched_and_a_changed_episode_is_reindexed_alone(season, tmp_path):

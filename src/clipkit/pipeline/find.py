@@ -50,6 +50,20 @@ def _videos_in(folder: Path) -> list[Path]:
         raise InputError(f"cannot list {folder}: {exc.strerror or exc}", "check the folder's path and permissions") from None
 
 
+def _is_episode(name: Path, pattern: str) -> bool:
+    """Whether ``name`` is what ``pattern`` gives for some episode number (as a batch's ``ep = N``
+    finds it): ``ep{ep:02d}.mkv`` is ``ep07.mkv``, not ``ep_extra.mkv``, which ``ep*.mkv`` also matches."""
+    if not re.search(r"\{(ep|episode)\b", pattern):
+        return True
+    for digits in set(re.findall(r"\d+", name.as_posix())):
+        try:
+            if name.match(pattern.format(ep=int(digits), episode=int(digits))):
+                return True
+        except (KeyError, IndexError, ValueError):
+            return True  # a pattern a batch would refuse: keep what the glob found
+    return False
+
+
 def episodes_of(source: str | os.PathLike | list | tuple | None = None, *, preset: str | None = None) -> list[Path]:
     """The videos to search: a file, a folder's videos, several of those, or a series preset's episodes."""
     found: list[Path] = []
@@ -58,8 +72,10 @@ def episodes_of(source: str | os.PathLike | list | tuple | None = None, *, prese
 
         layers = resolve(preset)
         folder = Path(layers.path_of("series.episodes"))
-        glob = re.sub(r"\{(ep|episode)[^}]*\}", "*", layers.series.episode_pattern)
-        found += sorted(p for p in folder.glob(glob) if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES)
+        pattern = layers.series.episode_pattern
+        glob = re.sub(r"\{(ep|episode)[^}]*\}", "*", pattern)
+        found += sorted(p for p in folder.glob(glob) if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES
+                        and _is_episode(p.relative_to(folder), pattern))
         if not found:
             raise InputError(f"preset {preset!r} finds no episodes ({folder}/{layers.series.episode_pattern})",
                              "check [series] episodes and episode_pattern (clipkit presets show NAME)")
