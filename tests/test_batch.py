@@ -79,6 +79,19 @@ def test_a_misspelt_job_key_is_named_with_the_key_meant(tmp_path):
     assert "width" in valid and len(valid) == len(set(valid)), still.hint
 
 
+def test_a_batch_that_makes_nothing_leaves_no_folder_or_empty_index(tmp_path):
+    preset = tmp_path / "show.toml"
+    preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    path = job_file(tmp_path, preset, [{"kind": "still", "ep": 7, "at": "3"}])  # no episode 7: it fails
+    res = batch(path, output=tmp_path / "new")
+    assert [r.status for r in res.results] == ["failed"] and res.index_html is None
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("x")
+    res = batch(path, output=tmp_path / "mine")  # a folder that was there stays, as it was
+    assert res.index_html is None and [p.name for p in (tmp_path / "mine").iterdir()] == ["notes.txt"]
+
+
 def test_mixed_batch_isolates_failures_and_writes_index(series, tmp_path):
     jobs = [
         {"kind": "still", "ep": 7, "at": "4", "name": "opening"},

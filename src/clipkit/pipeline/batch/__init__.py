@@ -90,6 +90,7 @@ def batch(
     check_not_system(output_dir)  # before the folder is made: a preset or job file may not aim at /etc
     if index:
         check_index(output_dir, overwrite=overwrite)
+    created = not output_dir.exists()
     if not dry_run:
         ensure_writable_dir(output_dir)
 
@@ -163,7 +164,12 @@ def batch(
 
     ordered = tuple(results[i] for i in sorted(results))
     index_html = index_md = None
-    if index:
+    if index and any(r.status in ("made", "skipped") for r in ordered):
         index_html, index_md = write_index(ordered, resolved, output_dir, title=job_file.title)
+    elif created:  # every job failed: no empty index, and no folder left behind that this run made
+        try:
+            output_dir.rmdir()
+        except OSError:
+            pass
     return BatchResult(job_file.path, output_dir, ordered, resolved, index_html, index_md,
                        seconds=time.perf_counter() - t0)
