@@ -195,6 +195,9 @@ def test_line_range_is_padded_and_snapped_to_the_shot(season):
     assert (r.start, r.end) == (Fraction(3, 10), Fraction(11, 5))
     r = dialogue_range(ep1, "always knew", snap=False)
     assert r.start == Fraction(43, 10)
+    # padded past the file's start: it starts at 0:00, which is no cut to be told about
+    r = dialogue_range(ep1, "where were you", pad="0.8s")
+    assert r.start == 0 and not [n for n in r.notes if "cut" in n], r.notes
     # a stretch: from one line to another; "forget what you said" ends 8.8, cut at 8.0 is far: padded
     r = dialogue_range(ep1, from_="where were you", to="forget what you said")
     assert (r.start, r.end) == (Fraction(1, 5), Fraction(91, 10))

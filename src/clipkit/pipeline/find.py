@@ -198,7 +198,7 @@ def _snap(video: Path, start: Fraction, end: Fraction, first: Match, last: Match
     hi = min(duration, last.end + pad_after + 1)
     found = detect_scenes(video, start=lo, end=hi, settings=scenes_settings)
     edges = {lo, hi} - {Fraction(0), duration}
-    bounds = sorted({sc.start for sc in found.scenes} - edges)
+    bounds = sorted({sc.start for sc in found.scenes} - edges - {Fraction(0)})  # the file's start is no cut
     notes = []
 
     def nearest(edge: Fraction, pad: Fraction) -> Fraction | None:
