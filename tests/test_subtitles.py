@@ -186,6 +186,17 @@ def test_vtt_file(tmp_path):
     assert cue.text == "Hello there" and cue.start == 1 and cue.end == 2
 
 
+def test_vtt_character_references_are_the_characters(tmp_path):
+    # WebVTT escapes & < > in cue text: drawn and in the alt text as the characters, and an escaped
+    # tag stays text (it is not read as italics)
+    p = tmp_path / "web.vtt"
+    p.write_text("WEBVTT\n\n00:01.000 --> 00:02.000\nTom &amp; Jerry &lt;3 &lt;i&gt;sic&lt;/i&gt;&nbsp;<b>bold</b>\n",
+                 encoding="utf-8")
+    (cue,) = load_subtitle_file(p)
+    assert cue.text == "Tom & Jerry <3 <i>sic</i>\u00a0bold"
+    assert [(r.bold, r.italic) for r in cue.lines[0]] == [(False, False), (True, False)]
+
+
 def test_unreadable_files(tmp_path):
     with pytest.raises(InputError, match="subtitle file not found"):
         load_subtitle_file(tmp_path / "nope.srt")

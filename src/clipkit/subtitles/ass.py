@@ -7,6 +7,7 @@ placement, ``\\r`` resets, drawings dropped, everything else stripped.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 from fractions import Fraction
@@ -95,6 +96,7 @@ def parse_ass_text(text: str, *, bold: bool = False, italic: bool = False, top: 
 def cues_from_events(subs) -> list[Cue]:
     """A parsed ``pysubs2.SSAFile`` → cues in time order (comments and empty events left out)."""
     cues: list[Cue] = []
+    vtt = getattr(subs, "format", None) == "vtt"  # WebVTT text escapes & < > as &amp; &lt; &gt; (and &nbsp; …)
     for ev in subs.events:
         if getattr(ev, "is_comment", False) or ev.end <= ev.start:
             continue
@@ -103,6 +105,8 @@ def cues_from_events(subs) -> list[Cue]:
         italic = bool(style and style.italic)
         top = bool(style and int(getattr(style, "alignment", 2)) >= 7)
         lines, top = parse_ass_text(ev.text, bold=bold, italic=italic, top=top)
+        if vtt:  # after the tags are read: an escaped "&lt;i&gt;" is text, not a tag
+            lines = tuple(tuple(replace(r, text=html.unescape(r.text)) for r in line) for line in lines)
         if not any(lines):
             continue  # an empty event: nothing to show
         cues.append(Cue(Fraction(ev.start, 1000), Fraction(ev.end, 1000), lines, top))
