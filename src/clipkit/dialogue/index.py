@@ -31,8 +31,9 @@ from .sources import SourceLines, read_sources, sidecar_files
 
 __all__ = ["DialogueIndex", "IndexedLine", "index_path", "INDEX_VERSION"]
 
-#: Bump when folding or the schema changes: every file is read again.
-INDEX_VERSION = "1"
+#: Bump when folding, the schema or the lines the subtitle readers give change: every file is read again.
+#: 2: WebVTT character references decoded (an index made before holds "&amp;").
+INDEX_VERSION = "2"
 #: Two consecutive lines further apart than this are not joined into one sentence.
 _JOIN_GAP = Fraction(2)
 
