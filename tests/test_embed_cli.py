@@ -103,6 +103,20 @@ def test_embed_all_regenerates_the_post_in_order_with_recorded_options(clip, tmp
     assert res.exit_code == 0 and "no longer exists" in res.stderr and res.stdout.count("<img") == 1
 
 
+def test_embed_takes_the_presets_embed_table(clip, tmp_path):
+    # a post made under a series preset gets its snippets again with the preset's format, credit and base URL
+    out = tmp_path / "post"
+    assert run("still", clip, "0.5", "-o", f"{out}/", "--embed", "none").exit_code == 0
+    preset = tmp_path / "show.toml"
+    preset.write_text('[embed]\nformat = "bbcode"\ncredit = "Fuji TV"\nbase_url = "https://blog.example/up/"\n',
+                      encoding="utf-8")
+    res = run("embed", "--all", out, "--preset", preset)
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("[img]https://blog.example/up/ep%2007_") and "Fuji TV" in res.stdout, res.stdout
+    res = run("embed", "--all", out, "--preset", preset, "-f", "markdown")  # a typed flag wins over the preset
+    assert res.exit_code == 0 and res.stdout.startswith("![") and "Fuji TV" in res.stdout, res.stdout
+
+
 @pytest.mark.parametrize(
     "args, code, words",
     [
