@@ -43,10 +43,12 @@ def _banding(played: list[np.ndarray], frames: list[np.ndarray]) -> float:
                           for p, f in zip(played, frames)]))
 
 
-def test_gradient_dither_removes_banding_of_a_smooth_gradient_under_a_slow_pan(quality=100, share=0.9):
+def test_gradient_dither_removes_banding_of_a_smooth_gradient_under_a_slow_pan(quality=99, share=0.9):
     """From quality 90 the plain lookup bands less already (XYB palettes that serve what the screen shows badly,
     at 100 refined on still frames too: 1.97 → 1.22 here; from 95 luma weighed over hue: 0.92), so the pattern
-    removes a smaller share of what is left (0.6 before, then 0.8; the pattern itself 1.02 → 0.91 → 0.78)."""
+    removes a smaller share of what is left (0.6 before, then 0.8; the pattern itself 1.02 → 0.91 → 0.78).
+    At quality 99 (the nearest colour: quality 100 diffuses the error itself, 0.68 here at 52 KB against the
+    pattern's 0.78 at 31 KB, tests/test_gif_diffuse.py) the lookup bands 1.07."""
     frames = _sky()
     band = {}
     for dither in ("none", "gradient"):

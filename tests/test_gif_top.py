@@ -108,9 +108,11 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
 def test_the_palettes_serve_what_the_screen_shows_badly():
     """What is on screen and still fits (the static half) needs no palette entries: the new frames' entries go to
     the changing half (without this, mean error there 1.97 levels; with it 1.43; with luma weighed over hue from
-    quality 95, 1.18), the static half no worse in luma (1.13 → 0.84; per channel 2.39 → 2.71: hue traded)."""
+    quality 95, 1.18), the static half no worse in luma (1.13 → 0.84; per channel 2.39 → 2.71: hue traded).
+    At quality 99: quality 100 diffuses the error (tests/test_gif_diffuse.py), which trades each pixel's error
+    for the area's mean (1.35 and 2.98 here)."""
     frames = _static_beside_changing()
-    played = _played(_encode(frames, quality=100))
+    played = _played(_encode(frames, quality=99))
     assert len(played) == len(frames)
     half = frames[0].shape[1] // 2
     err = [np.abs(p - f.astype(np.int16)) for p, f in zip(played[5:], frames[5:])]

@@ -138,7 +138,7 @@ class GifSettings:
                             hint="browsers play delays under 2 cs as 10 cs; use 50 fps or less (20 is exact)")  # output frames per second; at most 50. 20 = exactly 5 cs per frame
     colors: int = setting(256, min=2, max=256, hint="GIF frames hold at most 256 colours")  # palette size, 2–256 (one entry is the transparent "unchanged" colour)
     dither: str = setting("none", choices=GIF_DITHERS)  # none (smallest, best SSIM in bench/) | ordered (Bayer: stable, for few colours) | diffusion (Floyd–Steinberg) | gradient (pattern on flat areas only)
-    quality: int = setting(90, min=1, max=100)  # 1–100, about gifski's -Q scale: lower leaves more small changes unwritten; below 80 also fewer colours (70 → 144, 50 → 45, 30 → 14; encode/gif/quality.py); 100 writes every change
+    quality: int = setting(90, min=1, max=100)  # 1–100, about gifski's -Q scale: lower leaves more small changes unwritten; below 80 also fewer colours (70 → 144, 50 → 45, 30 → 14; encode/gif/quality.py); 100 writes every change, error-diffused (encode/gif/diffuse.py)
     crop: str | None = None  # None | "auto" (remove letterbox bars) | "W:H:X:Y" in display pixels
     speed: Fraction = setting(Fraction(1), min=Fraction(1, 16), max=16, hint="e.g. 0.5 for slow motion, 2 for twice as fast")  # playback speed (2 = twice as fast)
     loop: str = setting("forever", valid=lambda v: None if _plays(v) else "is not forever, once or a number of plays",

@@ -31,7 +31,7 @@ from .progress import ProgressBar
 @setting_option("--fps", cls=GifSettings, name="fps", metavar="N", help="Frames per second ({range}). Default {default} (exactly 5 cs per frame); 12.5 and 25 are exact too.")
 @setting_option("--colors", cls=GifSettings, name="colors", metavar="N", help="Palette size ({range}). Default {default}.")
 @setting_option("--dither", cls=GifSettings, name="dither", metavar="|".join(GIF_DITHERS), help="none (smallest, sharpest), ordered (Bayer: stable, helps with few --colors), diffusion (Floyd–Steinberg) or gradient (a fixed pattern on smooth areas only: no banding in skies). Default {default}.")
-@setting_option("--quality", cls=GifSettings, name="quality", metavar="1-100", help="Quality {range}, about gifski's -Q scale: lower leaves small changes unwritten for a smaller file; 100 writes every change. Default {default}.")
+@setting_option("--quality", cls=GifSettings, name="quality", metavar="1-100", help="Quality {range}, about gifski's -Q scale: lower leaves small changes unwritten for a smaller file; 100 writes every change, error-diffused. Default {default}.")
 @setting_option("--crop", cls=GifSettings, name="crop", metavar="W:H:X:Y|auto", help="W:H:X:Y in display pixels, W:H (centred), or auto (remove letterbox/pillarbox bars).")
 @setting_option("--speed", cls=GifSettings, name="speed", metavar="X", help="Playback speed: 2 is twice as fast, 0.5 slow motion ({range}). Default {default}.")
 @setting_option("--loop", cls=GifSettings, name="loop", metavar="forever|once|N", help="forever, once, or N (plays N times). Default {default}.")

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .diffuse import diffuse_frame
 from .dither import unpack_codes
 
 __all__ = ["Change", "Canvas"]
@@ -125,8 +126,14 @@ def _closer(indices: np.ndarray, palette: np.ndarray, shown: np.ndarray, source:
 class Canvas:
     """What has been shown so far; turns each new frame into a :class:`Change`."""
 
-    def __init__(self, tolerance: float = 0.0, runs: float = 0.0, keep_closer=None) -> None:
+    def __init__(self, tolerance: float = 0.0, runs: float = 0.0, keep_closer=None,
+                 diffuse: tuple | None = None) -> None:
         self.tolerance = float(tolerance)
+        # None, or (space, level, clamp): each frame is error-diffused against what is shown (diffuse.py), which
+        # also decides which pixels keep their shown colour (instead of ``keep_closer``)
+        self.diffuse = diffuse
+        self._pal_space: tuple | None = None  # (palette, its coordinates in the diffusion's space)
+        self._shown_space: np.ndarray | None = None  # the shown colours' coordinates (H×W×3 float32)
         # None, or the nearest-colour search's space (N×3 uint8 -> float32): a moved pixel is rewritten only
         # when its new colour is closer to the source than the one shown (an earlier palette's shade may fit better)
         self.keep_closer = keep_closer
@@ -160,18 +167,42 @@ class Canvas:
         blocks = np.abs(means).max(axis=2) > self.drift
         return np.repeat(np.repeat(blocks, b, axis=0), b, axis=1)[:h, :w]
 
-    def update(self, source: np.ndarray, indices: np.ndarray, palette: np.ndarray, transparent_index: int) -> Change | None:
-        """The change that shows ``indices`` (a remap of ``source``), or None if nothing would change."""
-        new = np.take(self._pack(palette), indices)
+    def _diffused(self, source: np.ndarray, source_space: np.ndarray | None, nearest: np.ndarray,
+                  palette: np.ndarray, moved: np.ndarray | None) -> np.ndarray:
+        """diffuse.py's choice for each pixel (-1: keep the shown colour); the shown colours' coordinates are kept
+        up to date here, a palette's computed once."""
+        space, level, clamp = self.diffuse
+        h, w = source.shape[:2]
+        if source_space is None:
+            source_space = space(source.reshape(-1, 3)).reshape(h, w, 3)
+        if self._pal_space is None or self._pal_space[0] is not palette:
+            self._pal_space = (palette, np.ascontiguousarray(space(palette.astype(np.uint8))))
+        return diffuse_frame(source_space, nearest, self._pal_space[1], self._shown_space, moved, level, clamp)
+
+    def update(self, source: np.ndarray, indices: np.ndarray, palette: np.ndarray, transparent_index: int,
+               source_space: np.ndarray | None = None) -> Change | None:
+        """The change that shows ``indices`` (a remap of ``source``), or None if nothing would change.
+        ``source_space``: ``source`` in the diffusion's space, if already computed (else computed here)."""
         if self.shown is None:
-            self.shown, self.basis = new, source.copy()
+            if self.diffuse is not None:
+                indices = self._diffused(source, source_space, indices, palette, None).astype(np.uint8)
+                self._shown_space = self._pal_space[1][indices]
+            self.shown, self.basis = np.take(self._pack(palette), indices), source.copy()
             return Change(0, 0, indices, False)
         moved = _max_abs_diff(source, self.basis) > self.tolerance
         if self.tolerance > 0:
             moved |= self._drifted(source)
-        write = moved & (new != self.shown)
-        if self.keep_closer is not None and write.any():
-            write &= _closer(indices, palette, self.shown, source, write, self.keep_closer)
+        if self.diffuse is not None:
+            chosen = self._diffused(source, source_space, indices, palette, moved)
+            keep = chosen < 0
+            indices = np.where(keep, 0, chosen).astype(np.uint8)
+            new = np.take(self._pack(palette), indices)
+            write = ~keep & (new != self.shown)
+        else:
+            new = np.take(self._pack(palette), indices)
+            write = moved & (new != self.shown)
+            if self.keep_closer is not None and write.any():
+                write &= _closer(indices, palette, self.shown, source, write, self.keep_closer)
         cv2.copyTo(source, moved.view(np.uint8), self.basis)  # basis := source where moved (in place)
         rows = np.flatnonzero(write.any(axis=1))
         if rows.size == 0:
@@ -190,6 +221,9 @@ class Canvas:
                     out = flat
                     new[y0:y1, x0:x1] = np.take(self._pack(palette), out)
         np.copyto(self.shown, new, where=write)
+        if self.diffuse is not None:  # what is now shown, in the diffusion's space
+            by, bx = np.nonzero(box)
+            self._shown_space[by + y0, bx + x0] = self._pal_space[1][out[by, bx]]
         transparent = not box.all()
         if transparent:
             out[~box] = transparent_index

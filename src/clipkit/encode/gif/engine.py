@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import BinaryIO
 
 import cv2
@@ -21,10 +22,11 @@ import numpy as np
 
 from ...progress import ProgressFn, report
 from .diff import Canvas
+from .diffuse import warm
 from .dither import DITHER_METHODS, SPACES, Remapper, dither_strength, remap
 from .grey import grey_level, grey_palette, is_grey
 from .palette import build_palette, scene_spans, still_share, with_outliers
-from .quality import quality_level, tolerance_for
+from .quality import DIFFUSE_CLAMP, quality_level, tolerance_for
 from .refine import ADOPT_MIN, REUSE_CHANGE, FramePalettes, fit_shot, refine_steps
 from .writer import GifWriter
 
@@ -94,6 +96,9 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     # a dithered pixel is farther from its source than the nearest colour by design: no keep-closer test there
     closer = SPACES[level.space][0] if level.keep_closer and options.dither == "none" else None
 
+    if level.diffuse and options.dither == "none":  # numba's import and kernel load, while the palettes are built
+        threading.Thread(target=warm, name="clipkit-diffuse-warm", daemon=True).start()
+
     def shot_palette(span: tuple[int, int]) -> tuple[np.ndarray, np.ndarray | None]:
         """The shot's palette, and its first frame's own (key) palette or None."""
         a, b = span
@@ -123,7 +128,10 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     writer = GifWriter(fp, w, h, _with_slot(palettes[main]), options.loop)
     tolerance = level.tolerance
     runs = min(RUNS_MAX, tolerance * RUNS_SHARE) if options.runs is None else options.runs
-    canvas = Canvas(tolerance, runs=runs, keep_closer=closer)
+    # the top quality diffuses each frame's error against the screen (diffuse.py), unless --dither asks otherwise
+    diffuse = (SPACES[level.space][0], level.diffuse, DIFFUSE_CLAMP) if level.diffuse and options.dither == "none" else None
+    canvas = Canvas(tolerance, runs=runs, keep_closer=closer, diffuse=diffuse)
+    prepare = None if diffuse is None else partial(_coordinates, diffuse[0])  # run on the remap threads
     pending: list = []  # the last change, held until its delay is final
     written = 0
 
@@ -149,9 +157,9 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
                      if options.frame_palettes and level.frame_palettes else None)
             remapped = _remapped(pool, frames[a:b], palette, options.dither, reserved, chain, space=level.space,
                                  shown=canvas.snapshot if level.canvas_weights and closer is not None else None,
-                                 key=key)
-            for frame, (indices, pal) in zip(frames[a:b], remapped):
-                change = canvas.update(frame, indices, pal, len(pal))
+                                 key=key, prepare=prepare)
+            for frame, (indices, pal, prepared) in zip(frames[a:b], remapped):
+                change = canvas.update(frame, indices, pal, len(pal), prepared)
                 if change is None:
                     pending[1] += delays_cs[k]
                 else:
@@ -169,8 +177,10 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
               reserved: np.ndarray, chain: FramePalettes | None = None,
               ahead: int = 4, space: str = "rgb",
               shown: Callable[[], np.ndarray | None] | None = None,
-              key: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(palette indices, palette) of each frame, in order, computed a few frames ahead on ``pool``.
+              key: np.ndarray | None = None,
+              prepare: Callable[[np.ndarray], np.ndarray] | None = None) -> Iterator[tuple[np.ndarray, np.ndarray, object]]:
+    """(palette indices, palette, ``prepare(frame)`` or None) of each frame, in order, computed a few frames ahead
+    on ``pool``.
 
     Remapping is independent per frame and numpy releases the GIL, so the
     pool's threads map the next frames while the caller diffs and compresses.
@@ -210,7 +220,7 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
         indices = remap(frame, pal, dither, strength, remapper)
         if len(reserved):
             _force_reserved(frame, indices, pal, reserved)
-        return indices, pal
+        return indices, pal, prepare(frame) if prepare is not None else None
 
     queue: deque[Future] = deque()
     last: threading.Event | None = None
@@ -253,6 +263,11 @@ def _compact(indices: np.ndarray, palette: np.ndarray, transparent: bool) -> tup
     if transparent:
         table = np.concatenate([table, table[:1]])
     return cv2.LUT(indices, lookup), table, slot
+
+
+def _coordinates(space: Callable[[np.ndarray], np.ndarray], frame: np.ndarray) -> np.ndarray:
+    """H×W×3 float32: a frame's pixels in a search space (dither.SPACES)."""
+    return space(frame.reshape(-1, 3)).reshape(frame.shape)
 
 
 def _with_slot(palette: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["QualityLevel", "quality_level", "tolerance_for"]
+__all__ = ["DIFFUSE_CLAMP", "QualityLevel", "quality_level", "tolerance_for"]
 
 #: Below this quality the palette shrinks and frames share their shot's palette.
 FULL_PALETTE_FROM = 80
@@ -58,6 +58,14 @@ LUMA_FROM = 95
 #: and a 256-colour key frame costs more than it buys (handheld tilt q25 136 KB, S2 −17.4 → 169, −7.0: below the curve).
 PERCEPTUAL_FROM = 32
 SHOT_STEPS = 4
+#: At this quality each frame is error-diffused against the screen (diffuse.py) at DIFFUSE_LEVEL of the error,
+#: clamped to DIFFUSE_CLAMP (one grey level: 3): fire2 q100 1846 KB, SSIM .9831, S2 76.1 -> 1991 KB, .9804, 77.7
+#: (gifski -Q 100: 2421 KB, .9790, 77.0; S2 on every source frame).  Level 0.75 / 1.0: S2 78.1 / 77.8 but SSIM
+#: .9796 / .9783; on the bird every level falls below gifski's point (0.5: .9661, 47.5; undithered .9720, 46.0;
+#: gifski .9709, 49.4), and a level map that spares busy areas, or diffusing only the chroma, is on the same line.
+DIFFUSE_FROM = 100
+DIFFUSE_LEVEL = 0.5
+DIFFUSE_CLAMP = 6.0
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,7 @@ class QualityLevel:
     adopt_any: bool = False  # a refined palette is taken whenever it fits better (refine.ADOPT_MIN not applied)
     shot_steps: int = 0  # k-means steps of each shot's palette in ``space`` (refine.fit_shot)
     key_frame: bool = False  # a still shot's first frame gets its own full palette (palette.still_share, engine.py)
+    diffuse: float = 0.0  # share of the error diffused against the screen (diffuse.py; 0: the nearest colour)
 
 
 def tolerance_for(quality: int) -> float:
@@ -88,7 +97,7 @@ def quality_level(quality: int, reserved: int = 0) -> QualityLevel:
         return QualityLevel(tolerance_for(q), 256, True, keep_closer=q >= KEEP_CLOSER_FROM,
                             space="xyb-luma" if q >= LUMA_FROM else "xyb" if q >= XYB_FROM else "rgb",
                             canvas_weights=q >= CANVAS_FROM, refine_still=q >= REFINE_STILL_FROM,
-                            adopt_any=q >= LUMA_FROM)
+                            adopt_any=q >= LUMA_FROM, diffuse=DIFFUSE_LEVEL if q >= DIFFUSE_FROM else 0.0)
     colors = round(256 * 2 ** ((q - FULL_PALETTE_FROM) / HALVING_STEPS))
     colors = max(MIN_COLORS, colors)
     perceptual = colors >= PERCEPTUAL_FROM
