@@ -196,6 +196,25 @@ def test_transport_stream_source_is_exact_and_in_sync(tmp_path):
     _check_sync(art.path, [f + lead for f in flashes], start, end, Fraction(1, 24))
 
 
+def test_transport_stream_with_one_keyframe_is_cut_from_its_index(tmp_path):
+    """A .ts whose only keyframe is its first frame (a recording with few keyframes): a timestamp
+    seek there lands past START and finds no frame; the TS index still says which frame is on screen."""
+    from media import ffmpeg
+
+    mkv = tmp_path / "src.mkv"
+    flashes = make_flash_beep(mkv, seconds=7, gop=250)
+    ts = tmp_path / "src.ts"
+    ffmpeg("-i", mkv, "-c", "copy", "-f", "mpegts", ts)
+    info = probe(ts)
+    lead = flash_times(ts)[0] - flashes[0]
+    start, end = Fraction("3.3"), Fraction("6.6")
+    art = make_clip(ts, start, end, tmp_path / "c.mp4", poster=False)
+    want = frame_at(info, start, width=16, height=8, pix_fmt="gray")
+    got = next(read_frames(art.path, width=16, height=8, pix_fmt="gray"))
+    assert abs(float(got.image.mean()) - float(want.image.mean())) < 3 and got.time == 0
+    _check_sync(art.path, [f + lead for f in flashes], start, end, Fraction(1, 24))
+
+
 def test_audio_track_choice(tmp_path):
     from media import ffmpeg
 

@@ -163,11 +163,15 @@ def make_clip(
 
         return recorded(smart_cut(info, rng, path, s, audio, notes, progress=progress), record, embed)
 
-    first = frame_on_screen(info, rng.start) if video is not None else rng.start
-    if first > rng.start or rng.start - first > 1:
-        first = rng.start  # no frame before START (or a gap): let the seek decide
-    transport = _transport_input(info, first, rng.start, audio) if video is not None else {}
-    first = transport.pop("first", first)
+    # A transport stream's own index says which frame is on screen at START (a packet read after a
+    # timestamp seek may land past it, on a TS with few keyframes even past START: no frame found).
+    transport = _transport_input(info, rng.start, rng.start, audio) if video is not None else {}
+    if "first" in transport:
+        first = transport.pop("first")
+    else:
+        first = frame_on_screen(info, rng.start) if video is not None else rng.start
+        if first > rng.start or rng.start - first > 1:
+            first = rng.start  # no frame before START (or a gap): let the seek decide
     with tempfile.TemporaryDirectory(prefix="clipkit-clip-") as tmpdir:
         tmp = Path(tmpdir)
         job_captions = gather_captions(info, rng.start, rng.end, subs=subs if subs is not None else cs.subs,
