@@ -12,6 +12,7 @@ from fractions import Fraction
 import pytest
 
 import scenes_media
+from media import ffmpeg
 from clipkit.media.probe import probe
 from clipkit.pipeline.captions import gather_captions
 
@@ -84,3 +85,15 @@ def test_one_shot_is_one_shot(tmp_path):
     res = run("scenes", path, "-o", tmp_path / "one.csv", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert re.search(r"\(1 shot[,)]", res.stderr), res.stderr
+
+
+def test_one_frame_is_one_frame(tmp_path):
+    # a GIF of a still shot is one frame (identical frames merged); a strip of one tile is one tile
+    path = tmp_path / "bars.mkv"
+    ffmpeg("-f", "lavfi", "-i", "smptebars=s=160x90:r=24:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p", str(path))
+    res = run("gif", path, "0.5", "+1", "--width", "64", "--subs", "off", "-o", tmp_path / "a.gif", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert re.search(r"\(64×\d+, 1 frame, 1\.00 s", res.stderr), res.stderr
+    res = run("strip", path, "--count", "1", "--layout", "row", "--width", "200", "-o", tmp_path / "s.png", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert re.search(r", 1 tile\)", res.stderr), res.stderr

@@ -73,7 +73,7 @@ def gif(video: str, start: str | None, end: str | None, output: str | None, embe
     with ProgressBar("gif") as bar:
         art = make_gif(video, start, end, output, progress=bar, embed=embed, **layered, **overrides)
     echo_notes(art.notes)
-    click.echo(f"wrote {printable(art.path)} ({art.width}×{art.height}, {art.frame_count} frames, "
+    click.echo(f"wrote {printable(art.path)} ({art.width}×{art.height}, {art.frame_count} frame{'' if art.frame_count == 1 else 's'}, "
                f"{float(art.duration):.2f} s, {art.bytes / 1000:.0f} KB)", err=True)
     for sib in art.siblings:
         click.echo(f"wrote {printable(sib.path)} ({sib.kind}, {sib.bytes / 1000:.0f} KB)", err=True)

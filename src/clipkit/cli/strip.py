@@ -81,5 +81,5 @@ def strip(video: str, output: str | None, at: str | None, range_: str | None, pe
         art = make_strip(video, output, at=at, range_=range_, per_scene=per_scene, progress=bar, embed=embed,
                          **layered, **overrides)
     echo_notes(art.notes)
-    click.echo(f"wrote {printable(art.path)} ({art.width}×{art.height}, {art.bytes / 1000:.0f} KB, {art.frame_count} tiles)", err=True)
+    click.echo(f"wrote {printable(art.path)} ({art.width}×{art.height}, {art.bytes / 1000:.0f} KB, {art.frame_count} tile{'' if art.frame_count == 1 else 's'})", err=True)
     emit_embed(art, embed, settings=layers["embed"] if layers else None)  # default alt: "16 frames of ep07, 0:04 to 0:55"
