@@ -35,6 +35,17 @@ def test_info_human_and_json(sample, truth):
     assert [s["language"] for s in data["subtitles"]] == ["eng", "jpn"]
 
 
+@pytest.mark.parametrize("size, shown", [("540x304", "(≈16:9)"), ("640x360", "(16:9)"), ("540x392", "(62:45)")])
+def test_info_names_the_shape_a_pixel_off(size, shown, tmp_path):
+    # a GIF's MP4 sibling at 540 px is 540×304 (even heights): 16:9 to a pixel, not "87:49"
+    from media import ffmpeg
+
+    path = tmp_path / "v.mp4"
+    ffmpeg("-f", "lavfi", "-i", f"color=c=gray:s={size}:r=10:d=0.3", "-c:v", "libx264", "-pix_fmt", "yuv420p", path)
+    res = run("info", path)
+    assert res.returncode == 0 and f"{size.replace('x', '×')} {shown}" in res.stdout, res.stdout
+
+
 def test_still_prints_snippet_to_stdout_and_writes(sample, tmp_path):
     res = run("still", sample, "12:00" if False else "0:12", "-o", tmp_path / "s.png", "--width", "320")
     assert res.returncode == 0, res.stderr

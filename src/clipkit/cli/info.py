@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 
 import click
 
@@ -29,11 +30,25 @@ def _rate(rate) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".") + " fps"
 
 
+#: Picture shapes people name: a size a pixel or two off one (540×304, 1366×768) is shown as "≈16:9".
+_NAMED_ASPECTS = [Fraction(w, h) for w, h in ((16, 9), (4, 3), (3, 2), (21, 9), (1, 1), (5, 4), (9, 16), (3, 4))]
+
+
+def _aspect(v) -> str:
+    exact = v.display_aspect
+    aspect = exact.limit_denominator(50)
+    if aspect == exact or aspect in _NAMED_ASPECTS:
+        return f"{aspect.numerator}:{aspect.denominator}"
+    near = min(_NAMED_ASPECTS, key=lambda a: abs(a - exact))
+    if abs(near - exact) <= exact / 100:
+        return f"≈{near.numerator}:{near.denominator}"
+    return f"{aspect.numerator}:{aspect.denominator}"
+
+
 def _video_facts(v) -> str:
     dw, dh = v.display_size
-    aspect = v.display_aspect.limit_denominator(50)
     shown = f", shown as {dw}×{dh}" if (dw, dh) != (v.width, v.height) else ""
-    facts = [f"{v.codec} {v.width}×{v.height}{shown} ({aspect.numerator}:{aspect.denominator})"]
+    facts = [f"{v.codec} {v.width}×{v.height}{shown} ({_aspect(v)})"]
     facts.append(_rate(v.frame_rate) + (" variable" if v.variable_frame_rate else " constant"))
     if v.stream_frame_rate:
         facts.append(f"stored as {_rate(v.stream_frame_rate)}")
