@@ -92,6 +92,25 @@ def test_a_batch_that_makes_nothing_leaves_no_folder_or_empty_index(tmp_path):
     assert res.index_html is None and [p.name for p in (tmp_path / "mine").iterdir()] == ["notes.txt"]
 
 
+def test_the_index_shows_each_jobs_alt_title_and_spoiler(tmp_path):
+    # what a job file asks of a snippet (alt, title, spoiler) is in the post index, as `embed --all` shows it
+    from media import ffmpeg
+
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=24:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+           str(tmp_path / "e07.mkv"))
+    preset = tmp_path / "show.toml"
+    preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    path = job_file(tmp_path, preset, [{"kind": "still", "ep": 7, "at": "1", "name": "look", "alt": "A long look",
+                                        "title": "He <knew> *then*", "spoiler": True}])
+    res = batch(path, output=tmp_path / "out", workers=1)
+    assert res.ok, [r.error for r in res.results]
+    page = res.index_html.read_text(encoding="utf-8")
+    assert 'alt="A long look"' in page and "<figcaption>He &lt;knew&gt; *then*</figcaption>" in page, page
+    assert "<details>" in page
+    md = res.index_md.read_text(encoding="utf-8")
+    assert "![A long look](look.png)" in md and "*He \\<knew\\> \\*then\\**" in md, md
+
+
 def test_mixed_batch_isolates_failures_and_writes_index(series, tmp_path):
     jobs = [
         {"kind": "still", "ep": 7, "at": "4", "name": "opening"},

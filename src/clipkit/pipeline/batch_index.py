@@ -15,8 +15,9 @@ from pathlib import Path
 from ..artifact import Artifact
 from ..atomic import atomic_write_text
 from ..embed import HTML_FORMATS, snippet
-from ..errors import UsageError
+from ..errors import ClipkitError, UsageError
 from ..presets import Resolved
+from ..settings import EmbedOptions
 
 __all__ = ["write_index", "render_html", "render_markdown", "md_escape", "INDEX_NAMES", "check_index"]
 
@@ -34,9 +35,21 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
-def _snippet(art: Artifact, out_dir: Path, fmt: str, settings) -> str:
+def _snippet(art: Artifact, out_dir: Path, fmt: str, settings, chosen: dict | None = None) -> str:
+    options = EmbedOptions(**{k: v for k, v in (chosen or {}).items() if k in EmbedOptions.RECORDED})
     art = _relative(art, out_dir)
-    return snippet(art, fmt, settings=settings) if settings is not None else snippet(art, fmt)
+    return snippet(art, fmt, options=options, settings=settings)
+
+
+def _recorded(out_dir: Path) -> dict[Path, dict]:
+    """The snippet choices each file of ``out_dir`` was recorded with (a job's alt, title, credit,
+    spoiler), by its real path: the index shows them as ``clipkit embed --all`` does."""
+    from ..manifest import read_manifest
+
+    try:
+        return {Path(e.artifact.path).resolve(): e.embed for e in read_manifest(out_dir)}
+    except (ClipkitError, OSError):
+        return {}
 
 
 def _relative(art: Artifact, out_dir: Path) -> Artifact:
@@ -49,23 +62,29 @@ def _relative(art: Artifact, out_dir: Path) -> Artifact:
     return art.with_(path=rel, siblings=siblings)
 
 
-def render_html(arts: list[Artifact], out_dir: Path, *, title: str = "", fmt: str = "html", settings=None) -> str:
+def render_html(arts: list[Artifact], out_dir: Path, *, title: str = "", fmt: str = "html", settings=None,
+                recorded: dict[Path, dict] | None = None) -> str:
     parts = ["<!doctype html>", '<html lang="en">', '<meta charset="utf-8">',
              _HTML_MARK, f"<title>{escape(title or 'clipkit batch')}</title>"]
     if title:
         parts.append(f"<h1>{escape(title)}</h1>")
-    parts += [_snippet(art, out_dir, fmt, settings) for art in arts]
+    parts += [_snippet(art, out_dir, fmt, settings, _choices(art, recorded)) for art in arts]
     return "\n".join(parts) + "\n"
 
 
-def render_markdown(arts: list[Artifact], out_dir: Path, *, title: str = "", settings=None) -> str:
+def render_markdown(arts: list[Artifact], out_dir: Path, *, title: str = "", settings=None,
+                    recorded: dict[Path, dict] | None = None) -> str:
     lines = []
     if title:
         lines += [f"# {md_escape(title)}", ""]
     for art in arts:
-        lines += [_snippet(art, out_dir, "markdown", settings), ""]
+        lines += [_snippet(art, out_dir, "markdown", settings, _choices(art, recorded)), ""]
     lines += [_MD_MARK, ""]
     return "\n".join(lines)
+
+
+def _choices(art: Artifact, recorded: dict[Path, dict] | None) -> dict | None:
+    return recorded.get(Path(art.path).resolve()) if recorded else None
 
 
 def _ours(path: Path) -> bool:
@@ -101,8 +120,9 @@ def write_index(results, resolved: Resolved, out_dir: Path, *, title: str | None
     if fmt not in HTML_FORMATS:  # a forum/Markdown preset: the .html index still shows the images
         fmt = "html"
     title = title or resolved.series.title
+    recorded = _recorded(out_dir)
     html_path = atomic_write_text(out_dir / "index.html", render_html(arts, out_dir, title=title, fmt=fmt,
-                                                                      settings=embed_settings))
+                                                                      settings=embed_settings, recorded=recorded))
     md_path = atomic_write_text(out_dir / "index.md", render_markdown(arts, out_dir, title=title,
-                                                                      settings=embed_settings))
+                                                                      settings=embed_settings, recorded=recorded))
     return Path(html_path), Path(md_path)
