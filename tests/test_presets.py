@@ -196,6 +196,21 @@ def test_cli_list_and_show(tmp_path):
     assert data["still.best"]["value"] is True
 
 
+def test_a_series_output_folder_is_named_plainly_in_the_snippet(tmp_path):
+    # presets/show.toml with output = "../post": the file goes to post/, and the snippet (and the
+    # "wrote" line) say post/…, not presets/../post/…
+    from media import ffmpeg
+
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=24:d=1", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+           str(tmp_path / "e07.mkv"))
+    (tmp_path / "presets").mkdir()
+    write(tmp_path / "presets" / "show.toml", '[series]\noutput = "../post"\n')
+    res = run("still", "e07.mkv", "0.5", "--preset", "show", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith('<img src="post/e07_0-00.5.png"'), res.stdout
+    assert (tmp_path / "post" / "e07_0-00.5.png").is_file() and ".." not in res.stderr
+
+
 def test_settings_for_one_command():
     """What a single command's --preset gets: one table, typed flags on top, untyped ones ignored."""
     gif = settings_for("gif", "discord", {"fps": Fraction(15), "width": None})

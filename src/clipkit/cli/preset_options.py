@@ -8,6 +8,7 @@ objects, and the typed flags go on top as overrides.
 from __future__ import annotations
 
 import functools
+import os
 
 import click
 
@@ -46,6 +47,6 @@ def preset_kwargs(layers: Resolved | None, section: str, output: str | None, *, 
     if captions and "caption" in layers.sections:
         kwargs["caption_settings"] = layers["caption"]
     if output is None and "series.output" in layers.origins:
-        folder = layers.path_of("series.output")
+        folder = os.path.normpath(layers.path_of("series.output"))  # presets/../post → post (as batch does)
         output = f"{folder}/"
     return kwargs, output
