@@ -92,3 +92,29 @@ def test_a_still_area_keeps_its_dither_pattern_while_something_moves_beside_it()
         changed = (p != pictures[0]).any(axis=2) & still
         assert changed.mean() < 0.01, (k, changed.mean())  # no shimmer: the pattern stays put
     assert (pictures[-1][70:90, 115:135] == 255).all()  # and the square is drawn where it went
+
+
+def test_a_captions_reserved_colours_are_drawn_exactly_through_the_diffusion():
+    # white text on a black box over a near-white sky and a near-black shadow: the palette holds shades a
+    # step from white and black, which a carried error would pick; the caption's pixels must stay exact
+    rng = np.random.default_rng(4)
+    h, w = 90, 240
+    x = np.linspace(0, 1, w)[None, :]
+    y = np.linspace(0, 1, h)[:, None]
+    base = np.stack([235 + 20 * x + 0 * y, 232 + 23 * y + 0 * x, 240 + 15 * x * y], axis=2)
+    base[:, : w // 3] = 12 - 10 * x[:, : w // 3, None]
+    frames = []
+    for _ in range(6):
+        f = np.clip(np.rint(base + rng.normal(0, 2, base.shape)), 0, 255).astype(np.uint8)
+        f[30:72, 12:200] = 0  # a black box behind the text, as an outline
+        cv2.putText(f, "He knew.", (20, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (255, 255, 255), 2, cv2.LINE_AA)
+        frames.append(f)
+    buf = io.BytesIO()
+    encode_gif(frames, [7] * len(frames), buf, GifOptions(quality=100, reserve_colors=((255, 255, 255), (0, 0, 0))))
+    played = gif_pictures(buf.getvalue())
+    assert len(played) == len(frames)
+    for p, f in zip(played, frames):
+        for c in (0, 255):
+            exact = (f == c).all(axis=2)
+            assert exact.sum() > 300
+            assert (p[exact] == c).all(), int((p[exact] != c).any(axis=1).sum())

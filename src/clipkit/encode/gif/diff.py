@@ -129,7 +129,7 @@ class Canvas:
     def __init__(self, tolerance: float = 0.0, runs: float = 0.0, keep_closer=None,
                  diffuse: tuple | None = None) -> None:
         self.tolerance = float(tolerance)
-        # None, or (space, level, clamp): each frame is error-diffused against what is shown (diffuse.py), which
+        # None, or (space, level, clamp, reserved colours): each frame is error-diffused against what is shown (diffuse.py), which
         # also decides which pixels keep their shown colour (instead of ``keep_closer``)
         self.diffuse = diffuse
         self._pal_space: tuple | None = None  # (palette, its coordinates in the diffusion's space)
@@ -171,13 +171,17 @@ class Canvas:
                   palette: np.ndarray, moved: np.ndarray | None) -> np.ndarray:
         """diffuse.py's choice for each pixel (-1: keep the shown colour); the shown colours' coordinates are kept
         up to date here, a palette's computed once."""
-        space, level, clamp = self.diffuse
+        space, level, clamp, reserved = self.diffuse
         h, w = source.shape[:2]
+        fixed = None
+        for rgb in reserved:  # captions' colours: drawn exactly (as engine._force_reserved put them in ``nearest``)
+            exact = cv2.inRange(source, rgb, rgb) > 0
+            fixed = exact if fixed is None else fixed | exact
         if source_space is None:
             source_space = space(source.reshape(-1, 3)).reshape(h, w, 3)
         if self._pal_space is None or self._pal_space[0] is not palette:
             self._pal_space = (palette, np.ascontiguousarray(space(palette.astype(np.uint8))))
-        return diffuse_frame(source_space, nearest, self._pal_space[1], self._shown_space, moved, level, clamp)
+        return diffuse_frame(source_space, nearest, self._pal_space[1], self._shown_space, moved, level, clamp, fixed)
 
     def update(self, source: np.ndarray, indices: np.ndarray, palette: np.ndarray, transparent_index: int,
                source_space: np.ndarray | None = None) -> Change | None:

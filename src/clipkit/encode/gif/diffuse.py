@@ -39,7 +39,7 @@ def _compile():
     import numba
 
     @numba.njit(cache=True, nogil=True)
-    def kernel(src, pal, order, rank, ys, hint, shown, has_shown, moved, clamp, level):
+    def kernel(src, pal, order, rank, ys, hint, shown, has_shown, moved, fixed, has_fixed, clamp, level):
         h, w, _ = src.shape
         n = pal.shape[0]
         out = np.empty((h, w), np.int16)
@@ -51,6 +51,9 @@ def _compile():
             e1[:] = 0.0
             for i in range(w):
                 x = w - 1 - i if rev else i
+                if has_fixed and fixed[y, x]:  # a reserved colour (captions): drawn exactly, no error in or out
+                    out[y, x] = hint[y, x]
+                    continue
                 for c in range(3):
                     v = e0[x + 1, c] * level
                     if v > clamp:
@@ -152,16 +155,19 @@ def warm() -> None:
     with _lock:
         kernel = _compile()
         z = np.zeros((1, 1, 3), np.float32)
+        one = np.ones((1, 1), bool)
         kernel(z, z[0], np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.float32),
-               np.zeros((1, 1), np.uint8), z, False, np.ones((1, 1), bool), np.float32(0), np.float32(0))
+               np.zeros((1, 1), np.uint8), z, False, one, one, False, np.float32(0), np.float32(0))
 
 
 def diffuse_frame(source: np.ndarray, nearest: np.ndarray, palette: np.ndarray, shown: np.ndarray | None,
-                  moved: np.ndarray | None, level: float, clamp: float) -> np.ndarray:
+                  moved: np.ndarray | None, level: float, clamp: float, fixed: np.ndarray | None = None) -> np.ndarray:
     """H×W int16: the palette index of each pixel after diffusing the error, or -1 where the colour already shown is
     kept: always where ``moved`` is False, and where it is at least as near the pixel's target as the best palette
     colour and at least as near the source as the source's nearest palette colour.  All colours in the search space (float32): ``source`` and ``shown`` H×W×3 (``shown`` None on the first
-    frame), ``palette`` N×3; ``nearest``: each pixel's nearest palette index (the search's starting bound)."""
+    frame), ``palette`` N×3; ``nearest``: each pixel's nearest palette index (the search's starting bound).
+    ``fixed`` (H×W bool): pixels that take their ``nearest`` index as it is, with no error carried into or out of
+    them (a caption's reserved colours)."""
     with _lock:
         kernel = _compile()
     order = np.argsort(palette[:, 1], kind="stable").astype(np.int32)
@@ -173,6 +179,8 @@ def diffuse_frame(source: np.ndarray, nearest: np.ndarray, palette: np.ndarray, 
         first = True
     else:
         first = False
+    has_fixed = fixed is not None
+    fixed = np.ascontiguousarray(fixed) if has_fixed else np.zeros((1, 1), bool)
     return kernel(np.ascontiguousarray(source), np.ascontiguousarray(palette), order, rank, ys,
-                  np.ascontiguousarray(nearest), shown, not first, np.ascontiguousarray(moved), np.float32(clamp),
-                  np.float32(level))
+                  np.ascontiguousarray(nearest), shown, not first, np.ascontiguousarray(moved), fixed, has_fixed,
+                  np.float32(clamp), np.float32(level))

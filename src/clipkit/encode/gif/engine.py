@@ -129,7 +129,8 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     tolerance = level.tolerance
     runs = min(RUNS_MAX, tolerance * RUNS_SHARE) if options.runs is None else options.runs
     # the top quality diffuses each frame's error against the screen (diffuse.py), unless --dither asks otherwise
-    diffuse = (SPACES[level.space][0], level.diffuse, DIFFUSE_CLAMP) if level.diffuse and options.dither == "none" else None
+    diffuse = ((SPACES[level.space][0], level.diffuse, DIFFUSE_CLAMP, [tuple(int(c) for c in r) for r in reserved])
+               if level.diffuse and options.dither == "none" else None)
     canvas = Canvas(tolerance, runs=runs, keep_closer=closer, diffuse=diffuse)
     prepare = None if diffuse is None else partial(_coordinates, diffuse[0])  # run on the remap threads
     pending: list = []  # the last change, held until its delay is final
