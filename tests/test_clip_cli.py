@@ -52,6 +52,15 @@ def test_cli_encoder_preset_and_series_preset_are_two_options(source, tmp_path):
     assert b"subme=8" in (tmp_path / "s.mp4").read_bytes()  # slow
 
 
+def test_cli_missing_range_names_the_clip_and_the_ways_to_give_one(source, tmp_path):
+    r = CliRunner().invoke(main, ["clip", str(source), "-o", f"{tmp_path}/"])
+    assert r.exit_code == 2 and "a clip needs START and END (or --scene N, or --line TEXT)" in r.output, r.output
+    assert "GIF" not in r.output and "clipkit clip ep07.mkv 12:30 +6" in r.output
+    r = CliRunner().invoke(main, ["clip", str(source), "1", "2", "--scene", "1", "-o", f"{tmp_path}/"])
+    assert r.exit_code == 2 and "`clipkit clip ep07.mkv --scene 12`" in r.output, r.output
+    assert not list(tmp_path.iterdir())
+
+
 def test_cli_bad_input_is_one_line(source, tmp_path):
     r = CliRunner().invoke(main, ["clip", str(source), "0:03", "0:09", "-o", f"{tmp_path}/"])
     assert r.exit_code == 2 and "Traceback" not in r.output and "error:" in r.output

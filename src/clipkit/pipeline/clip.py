@@ -117,7 +117,7 @@ def make_clip(
     if audio_only and info.video is None:
         rng = _audio_range(info, start, end)
     else:
-        rng = _clip_range(info, start, end, scene, snap)
+        rng = _clip_range(info, start, end, scene, snap, command="clip")
     if rng.duration <= 0:
         raise TimecodeError(f"the range {rng} is empty", "give an END after START, e.g. +6")
     if s.audio_track is not None and not 0 <= s.audio_track < len(info.audio):

@@ -68,17 +68,21 @@ def _snap_note(typed: TimeRange, snapped: TimeRange) -> str:
             f"{one('end', typed.end, snapped.end, 'start', start_to)}")
 
 
-def choose_range(info: MediaInfo, start, end, scene: int | None, snap: bool, notes: list[str] | None = None) -> TimeRange:
-    """The range a GIF shows: typed times, or a shot, optionally snapped to cuts (said in ``notes``)."""
+def choose_range(info: MediaInfo, start, end, scene: int | None, snap: bool, notes: list[str] | None = None,
+                 *, command: str = "gif") -> TimeRange:
+    """The range a GIF (or a clip: ``command``) shows: typed times, or a shot, optionally snapped to cuts
+    (said in ``notes``)."""
     if scene is not None:
         if start is not None or end is not None:
             raise UsageError("give either START and END or a scene number, not both",
-                             "e.g. `clipkit gif ep07.mkv --scene 12` or `clipkit gif ep07.mkv 12:30 +6`")
+                             f"e.g. `clipkit {command} ep07.mkv --scene 12` or `clipkit {command} ep07.mkv 12:30 +6`")
         from .scenes import scene_range  # scene detection only when asked for
 
         return scene_range(info, scene)
     if start is None or end is None:
-        raise UsageError("a GIF needs START and END (or --scene N)", "e.g. `clipkit gif ep07.mkv 12:30 +6`")
+        what = "a GIF" if command == "gif" else f"a {command}"
+        raise UsageError(f"{what} needs START and END (or --scene N, or --line TEXT)",
+                         f"e.g. `clipkit {command} ep07.mkv 12:30 +6`")
     rng = in_range(info, lambda: parse_range(start, end, duration=info.duration, frame_rate=info.require_video().frame_rate))
     if not snap:
         return rng
