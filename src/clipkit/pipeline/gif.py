@@ -25,7 +25,9 @@ import numpy as np
 from ..artifact import Artifact, sha256_of
 from ..atomic import atomic_path
 from ..encode.gif import GifOptions, GifResult, centisecond_delays, encode_gif, tick_times
+from ..encode.gif.diffuse import warm_soon
 from ..encode.gif.grey import GREY_SCALER, SAMPLE_FRAMES as GREY_SAMPLE_FRAMES, is_grey
+from ..encode.gif.quality import quality_level
 from ..encode.video import write_video
 from ..errors import TimecodeError, UsageError
 from ..media.frames import read_frames
@@ -178,6 +180,8 @@ def make_gif(
         overlay = _then(overlay, captions_overlay)
     options = GifOptions(colors=s.colors, dither=s.dither, quality=s.quality, loop=loop,
                          reserve_colors=tuple(map(tuple, reserve_colors)), per_scene_palette=s.per_scene_palette)
+    if quality_level(s.quality).diffuse and s.dither == "none":
+        warm_soon()  # the top quality's compiled loop loads (~1 s) while the range decodes
     with spill_dir(s.frame_memory) as spill:  # frames beyond the memory budget, encoded tries: removed however the job ends
         decoded = _decode(job, s, spill, progress, notes)
 

@@ -25,10 +25,11 @@ import threading
 
 import numpy as np
 
-__all__ = ["diffuse_frame", "warm"]
+__all__ = ["diffuse_frame", "warm", "warm_soon"]
 
 _kernel = None
 _lock = threading.Lock()
+_warming = False
 
 
 def _compile():
@@ -158,6 +159,17 @@ def warm() -> None:
         one = np.ones((1, 1), bool)
         kernel(z, z[0], np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.float32),
                np.zeros((1, 1), np.uint8), z, False, one, one, False, np.float32(0), np.float32(0))
+
+
+def warm_soon() -> None:
+    """:func:`warm` on a daemon thread, once per process (the GIF pipeline calls it before decoding, the engine
+    before building its palettes: whichever comes first starts it)."""
+    global _warming
+    with _lock:
+        if _warming:
+            return
+        _warming = True
+    threading.Thread(target=warm, name="clipkit-diffuse-warm", daemon=True).start()
 
 
 def diffuse_frame(source: np.ndarray, nearest: np.ndarray, palette: np.ndarray, shown: np.ndarray | None,

@@ -22,7 +22,7 @@ import numpy as np
 
 from ...progress import ProgressFn, report
 from .diff import Canvas
-from .diffuse import warm
+from .diffuse import warm_soon
 from .dither import DITHER_METHODS, SPACES, Remapper, dither_strength, remap
 from .grey import grey_level, grey_palette, is_grey
 from .palette import build_palette, scene_spans, still_share, with_outliers
@@ -97,7 +97,7 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     closer = SPACES[level.space][0] if level.keep_closer and options.dither == "none" else None
 
     if level.diffuse and options.dither == "none":  # numba's import and kernel load, while the palettes are built
-        threading.Thread(target=warm, name="clipkit-diffuse-warm", daemon=True).start()
+        warm_soon()
 
     def shot_palette(span: tuple[int, int]) -> tuple[np.ndarray, np.ndarray | None]:
         """The shot's palette, and its first frame's own (key) palette or None."""
