@@ -112,3 +112,22 @@ def test_best_stays_in_the_shot_on_screen_at_the_time(tmp_path):
     assert any("its shot only, from the cut at 0:02" in n for n in art.notes), art.notes
     art = still(path, "1.8", tmp_path / "before.png", best=True)
     assert Fraction(13, 10) <= art.start < Fraction(2), art.start
+
+
+def test_captions_are_those_on_screen_at_the_time_asked(tmp_path):
+    # at 23.976 fps the frame on screen at 0:02 started at 0:01.96: a --caption, and a subtitle line
+    # starting at 0:02, are on screen at 0:02 all the same (as a player shows them)
+    path = tmp_path / "black.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=black:s=320x180:r=24000/1001:d=3", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+           str(path))
+    srt = tmp_path / "black.srt"
+    srt.write_text("1\n00:00:02,000 --> 00:00:02,900\nFrom two.\n", encoding="utf-8")
+
+    def lit(art) -> int:
+        return int((np.asarray(Image.open(art.path).convert("L"))[90:] > 200).sum())
+
+    typed = still(path, "2", tmp_path / "typed.png", caption="Hello there", subs="off")
+    assert typed.start < 2 and typed.captions == ("Hello there",) and lit(typed) > 50
+    line = still(path, "2", tmp_path / "line.png", subs=str(srt))
+    assert line.captions == ("From two.",) and lit(line) > 50
+    assert lit(still(path, "1.9", tmp_path / "before.png", subs=str(srt))) == 0

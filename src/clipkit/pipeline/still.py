@@ -164,11 +164,14 @@ def still(
     burned: tuple[str, ...] = ()
     if job_captions is not None:
         notes.extend(job_captions.notes)
+        # The captions on screen at AT (the frame shown then started a little before it, e.g. 0:01.96
+        # for 0:02 at 23.976 fps: a --caption spans AT on); with --best, at the frame chosen.
+        when = max(frame.time, lo) if s.best else t
         image, caption_notes = burn_captions(
-            image, frame.time, job_captions.cues, cs, lang=job_captions.language, strict_cues=job_captions.typed,
+            image, when, job_captions.cues, cs, lang=job_captions.language, strict_cues=job_captions.typed,
         )
         notes.extend(caption_notes)
-        burned = tuple(c.text for c in job_captions.cues if c.shown_at(frame.time))
+        burned = tuple(c.text for c in job_captions.cues if c.shown_at(when))
     quality = s.jpeg_quality if path.suffix.lower() in (".jpg", ".jpeg") else s.webp_quality
     write_image(image, path, quality=quality)
     h, w = image.shape[:2]
