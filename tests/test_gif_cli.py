@@ -58,6 +58,7 @@ def test_max_size_and_siblings(clip, tmp_path):
     (["0", "+3", "--max-size", "1KB"], 1, "could not make the GIF fit"),
     (["0", "+1", "--max-size", "lots"], 2, "not a file size"),
     (["0", "+1", "--crop", "999:10:0:0"], 2, "does not fit"),
+    (["0", "+1", "--crop", "0:0"], 2, "keeps 0×0 pixels: nothing to show"),
     (["0", "+1", "--also", "avi"], 2, "--also avi"),
 ])
 def test_bad_input_one_line_no_traceback_nothing_written(clip, tmp_path, args, code, words):

@@ -44,7 +44,10 @@ def parse_crop(text: str, display: tuple[int, int]) -> CropBox:
     dw, dh = display
     x = int(m.group(3)) if m.group(3) is not None else (dw - w) // 2
     y = int(m.group(4)) if m.group(4) is not None else (dh - h) // 2
-    if w < 2 or h < 2 or x < 0 or y < 0 or x + w > dw or y + h > dh:
+    if w < 2 or h < 2:
+        raise UsageError(f"--crop {text} keeps {w}×{h} pixels: nothing to show",
+                         f"give a width and height of at least 2, e.g. --crop {dw}:{dh * 3 // 4}")
+    if x < 0 or y < 0 or x + w > dw or y + h > dh:
         raise UsageError(f"--crop {text} does not fit inside the {dw}×{dh} picture",
                          f"give W:H:X:Y with X+W ≤ {dw} and Y+H ≤ {dh}")
     return CropBox(w, h, x, y)
