@@ -25,7 +25,7 @@ import numpy as np
 from ..artifact import Artifact, sha256_of
 from ..atomic import atomic_path
 from ..encode.gif import GifOptions, GifResult, centisecond_delays, encode_gif, tick_times
-from ..encode.gif.diffuse import warm_soon
+from ..encode.gif.diffuse import available as diffusion_built
 from ..encode.gif.grey import GREY_SCALER, SAMPLE_FRAMES as GREY_SAMPLE_FRAMES, is_grey
 from ..encode.gif.quality import quality_level
 from ..encode.video import write_video
@@ -180,8 +180,9 @@ def make_gif(
         overlay = _then(overlay, captions_overlay)
     options = GifOptions(colors=s.colors, dither=s.dither, quality=s.quality, loop=loop,
                          reserve_colors=tuple(map(tuple, reserve_colors)), per_scene_palette=s.per_scene_palette)
-    if quality_level(s.quality).diffuse and s.dither == "none":
-        warm_soon()  # the top quality's compiled loop loads (~1 s) while the range decodes
+    if quality_level(s.quality).diffuse and s.dither == "none" and not diffusion_built():
+        notes.append(f"--quality {s.quality} without its error diffusion: clipkit's compiled dither was not built "
+                     "(no C compiler when it was installed; reinstall with gcc to get it)")
     with spill_dir(s.frame_memory) as spill:  # frames beyond the memory budget, encoded tries: removed however the job ends
         decoded = _decode(job, s, spill, progress, notes)
 

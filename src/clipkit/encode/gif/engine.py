@@ -22,7 +22,7 @@ import numpy as np
 
 from ...progress import ProgressFn, report
 from .diff import Canvas
-from .diffuse import warm_soon
+from .diffuse import available as diffusion_built
 from .dither import DITHER_METHODS, SPACES, Remapper, dither_strength, remap
 from .grey import grey_level, grey_palette, is_grey
 from .palette import build_palette, scene_spans, still_share, with_outliers
@@ -96,9 +96,6 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     # a dithered pixel is farther from its source than the nearest colour by design: no keep-closer test there
     closer = SPACES[level.space][0] if level.keep_closer and options.dither == "none" else None
 
-    if level.diffuse and options.dither == "none":  # numba's import and kernel load, while the palettes are built
-        warm_soon()
-
     def shot_palette(span: tuple[int, int]) -> tuple[np.ndarray, np.ndarray | None]:
         """The shot's palette, and its first frame's own (key) palette or None."""
         a, b = span
@@ -129,8 +126,9 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     tolerance = level.tolerance
     runs = min(RUNS_MAX, tolerance * RUNS_SHARE) if options.runs is None else options.runs
     # the top quality diffuses each frame's error against the screen (diffuse.py), unless --dither asks otherwise
+    # (or the compiled loop was not built: the pipeline notes it)
     diffuse = ((SPACES[level.space][0], level.diffuse, DIFFUSE_CLAMP, [tuple(int(c) for c in r) for r in reserved])
-               if level.diffuse and options.dither == "none" else None)
+               if level.diffuse and options.dither == "none" and diffusion_built() else None)
     canvas = Canvas(tolerance, runs=runs, keep_closer=closer, diffuse=diffuse)
     prepare = None if diffuse is None else partial(_coordinates, diffuse[0])  # run on the remap threads
     pending: list = []  # the last change, held until its delay is final
