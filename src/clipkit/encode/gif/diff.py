@@ -129,8 +129,8 @@ class Canvas:
     def __init__(self, tolerance: float = 0.0, runs: float = 0.0, keep_closer=None,
                  diffuse: tuple | None = None) -> None:
         self.tolerance = float(tolerance)
-        # None, or (space, level, clamp, reserved colours): each frame is error-diffused against what is shown (diffuse.py), which
-        # also decides which pixels keep their shown colour (instead of ``keep_closer``)
+        # None, or (space, level, clamp, reserved colours): each frame is error-diffused against what is shown
+        # (diffuse.py), which also decides which pixels keep their shown colour (instead of ``keep_closer``)
         self.diffuse = diffuse
         self._pal_space: tuple | None = None  # (palette, its coordinates in the diffusion's space)
         self._shown_space: np.ndarray | None = None  # the shown colours' coordinates (H×W×3 float32)

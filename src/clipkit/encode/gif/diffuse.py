@@ -42,7 +42,8 @@ def diffuse_frame(source: np.ndarray, nearest: np.ndarray, palette: np.ndarray, 
     """H×W int16: the palette index of each pixel after diffusing the error, or -1 where the colour already shown is
     kept: always where ``moved`` is False, and where it is at least as near the pixel's target as the best palette
     colour and at least as near the source as the source's nearest palette colour.  All colours in the search
-    space (float32): ``source`` and ``shown`` H×W×3 (``shown`` None on the first frame), ``palette`` N×3; ``nearest``: each pixel's nearest palette index (the search's starting bound).
+    space (float32): ``source`` and ``shown`` H×W×3 (``shown`` None on the first frame), ``palette`` N×3;
+    ``nearest``: each pixel's nearest palette index (the search's starting bound).
     ``fixed`` (H×W bool): pixels that take their ``nearest`` index as it is, with no error carried into or out of
     them (a caption's reserved colours)."""
     if _diffuse is None:

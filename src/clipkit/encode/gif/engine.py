@@ -177,7 +177,8 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
               ahead: int = 4, space: str = "rgb",
               shown: Callable[[], np.ndarray | None] | None = None,
               key: np.ndarray | None = None,
-              prepare: Callable[[np.ndarray], np.ndarray] | None = None) -> Iterator[tuple[np.ndarray, np.ndarray, object]]:
+              prepare: Callable[[np.ndarray], np.ndarray] | None = None
+              ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
     """(palette indices, palette, ``prepare(frame)`` or None) of each frame, in order, computed a few frames ahead
     on ``pool``.
 
