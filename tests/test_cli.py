@@ -78,9 +78,42 @@ def test_bad_input_is_one_clear_line(args, code, words, sample, tmp_path):
     assert res.returncode == code, res.stderr
     assert words in res.stderr
     assert "Traceback" not in res.stderr
-    if args[0] != "nonsense":
-        assert len(res.stderr.strip().splitlines()) == 1
+    assert len(res.stderr.strip().splitlines()) == 1
     assert not list(tmp_path.glob("*.png")) and not list(tmp_path.glob(".*part*"))
+
+
+@pytest.mark.parametrize(
+    "args, words, see",
+    [
+        (["gif", "{v}", "--no-subtitles"], ["No such option '--no-subtitles'", "Did you mean", "'--no-spoiler'"], "clipkit gif"),
+        (["gif"], ["Missing argument 'VIDEO'"], "clipkit gif"),
+        (["gif", "{v}", "0", "1", "--quality", "101"], ["--quality", "101"], None),
+        (["gif", "{v}", "0", "1", "--fps", "abc"], ["--fps", "abc"], None),
+        (["gif", "{v}", "--match", "1"], ["--match", "--line"], "clipkit gif"),
+        (["gif", "{v}", "--line", "1", "--match"], ["'--match' requires an argument"], "clipkit gif"),
+        (["still", "{v}", "1", "--bets"], ["No such option '--bets'", "Did you mean", "'--best'"], "clipkit still"),
+        (["clip", "{v}", "0", "1", "--soft-sub"], ["No such option '--soft-sub'"], "clipkit clip"),
+        (["embed", "--nope"], ["No such option '--nope'"], "clipkit embed"),
+        (["presets", "show"], ["Missing argument 'NAME'"], "clipkit presets show"),
+        (["nonsense"], ["No such command 'nonsense'"], "clipkit"),
+        (["--bogus", "info"], ["No such option '--bogus'"], "clipkit"),
+    ],
+)
+def test_click_usage_errors_are_one_line_with_what_to_do(args, words, see, tmp_path):
+    """click's own usage errors (unknown option/command, missing argument, missing value) are the
+    project's one line too — not click's Usage/Try/blank/Error block — with its did-you-mean kept."""
+    from media import ffmpeg
+
+    video = tmp_path / "v.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=64x48:r=10:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p", video)
+    res = run(*[a.format(v=video) for a in args], cwd=tmp_path)
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert res.returncode == 2 and len(lines) == 1, res.stderr
+    assert lines[0].startswith("clipkit: error: ") and "Usage:" not in res.stderr and "Traceback" not in res.stderr
+    assert all(w in lines[0] for w in words), lines[0]
+    if see:
+        assert lines[0].endswith(f"see '{see} --help'"), lines[0]
+    assert res.stdout == "" and not list(tmp_path.glob("*.gif"))
 
 
 def test_a_real_process_exits_with_the_codes(sample, tmp_path):
@@ -88,6 +121,8 @@ def test_a_real_process_exits_with_the_codes(sample, tmp_path):
     assert run_process("--help").returncode == 0
     res = run_process("still", tmp_path / "nope.mkv", "3")
     assert res.returncode == 2 and "does not exist" in res.stderr and "Traceback" not in res.stderr
+    res = run_process("gif", tmp_path / "nope.mkv", "--no-subtitles")  # click's own usage error, for real
+    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "see 'clipkit gif --help'" in res.stderr
     (tmp_path / "a-file").write_text("x")
     res = run_process("still", sample, "3", "-o", tmp_path / "a-file" / "x.png")
     assert res.returncode == 1 and "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1

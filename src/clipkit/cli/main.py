@@ -70,9 +70,17 @@ class ClipkitGroup(click.Group):
             importlib.import_module(self.lazy_commands[name])  # registers itself on the group
         return _with_debug(super().get_command(ctx, name))
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:  # a bad option of clipkit itself: `clipkit --bogus`
+            _usage_error(exc)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:  # click's own (unknown option/command, missing argument, bad value…)
+            _usage_error(exc, ctx)
         except ClipkitError as exc:
             if debug_enabled():
                 raise
@@ -100,6 +108,20 @@ class ClipkitGroup(click.Group):
             click.echo(printable(f"clipkit: internal error: {type(exc).__name__}: {exc} — rerun with --debug and report it"),
                        err=True)
             ctx.exit(1)
+
+
+def _usage_error(exc: click.UsageError, ctx: click.Context | None = None):
+    """Click's usage error as the project's one line (exit 2): what is wrong — with click's
+    did-you-mean — and where to look, instead of click's usage/try/blank/error block."""
+    where = exc.ctx or ctx
+    path = where.command_path if where is not None else "clipkit"
+    if exc.ctx is None and ctx is not None and ctx.invoked_subcommand:  # click left it out (`--match` with no value)
+        path = f"{path} {ctx.invoked_subcommand}"
+    names = where.help_option_names if where is not None else ["--help"]
+    flag = "--help" if "--help" in names else names[0]
+    text = " ".join(exc.format_message().split()).removesuffix(".")  # one line, whatever click put in it
+    click.echo(printable(f"clipkit: error: {text} — see '{path} {flag}'"), err=True)
+    raise click.exceptions.Exit(2)
 
 
 def _summary(module: str, name: str, limit: int) -> str:
