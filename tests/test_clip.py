@@ -138,11 +138,35 @@ def test_platform_limits_are_checked_before_encoding(tmp_path):
     with pytest.raises(UsageError, match="at least 0.5 s"):
         make_clip(src, 0, Fraction("0.25"), tmp_path / "short.mp4", settings=twitter)
     discord = resolve(None, platform="discord")["clip"]
-    with pytest.raises(UsageError, match="over this platform"):
+    with pytest.raises(UsageError, match="over Discord's 10.00 MB limit"):
         make_clip(src, 0, 1, tmp_path / "d.mp4", settings=discord, max_size="20MB")
     assert not list(tmp_path.glob("*.mp4"))
     art = make_clip(src, 0, 1, tmp_path / "ok.mp4", settings=twitter, poster=False)
     assert (art.width, art.height) == (1280, 720)
+
+
+def test_a_limit_error_names_the_platform(tmp_path):
+    """"this platform" does not say which: each limit error names the preset's platform (or the preset)."""
+    from clipkit.presets import resolve
+
+    src = tmp_path / "src.mkv"
+    make_flash_beep(src, seconds=1, size="320x240")
+    cases = [("tumblr", {"format": "webm"}, "Tumblr takes mp4 clips, not webm"),
+             ("discord", {"max_size": "20MB"}, "over Discord's 10.00 MB limit"),
+             ("twitter", {"fps": 120}, "X (Twitter) takes at most 60 fps"),
+             ("twitter", {"end": Fraction(1, 4)}, "X (Twitter) needs at least 0.5 s"),
+             ("wordpress", {"format": "m4a"}, "WordPress takes mp4 or webm clips")]
+    for platform, kwargs, words in cases:
+        end = kwargs.pop("end", Fraction(1, 2))
+        with pytest.raises(UsageError) as exc:
+            make_clip(src, 0, end, tmp_path / f"c.{kwargs.get('format', 'mp4')}",
+                      settings=resolve(None, platform=platform)["clip"], poster=False, **kwargs)
+        assert words in exc.value.message and "this platform" not in exc.value.message, exc.value.message
+    own = tmp_path / "myshow.toml"  # a series preset with a limit of its own: named as the preset
+    own.write_text('[series]\nplatform = "discord"\n\n[clip]\nlimit_size = "5MB"\n')
+    with pytest.raises(UsageError, match="over preset myshow's 5.00 MB limit"):
+        make_clip(src, 0, Fraction(1, 2), tmp_path / "c.mp4", settings=resolve(own)["clip"], max_size="8MB")
+    assert not list(tmp_path.glob("c.*"))
 
 
 def test_bad_input(tmp_path):

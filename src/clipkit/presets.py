@@ -369,6 +369,9 @@ def resolve(
             for key, value in values.items():
                 objs[section] = replace(objs[section], **{key: value})
                 origins[f"{section}.{key}"] = _describe(layer)
+        clip = layer.values.get("clip", {})
+        if "limit_platform" not in clip and any(k.startswith("limit_") for k in clip):  # its own limits: name it
+            objs["clip"] = replace(objs["clip"], limit_platform=f"preset {layer.name}")
     for key, value in (overrides or {}).items():
         table, _, rest = key.partition(".")
         section = _section_for(table, sections)

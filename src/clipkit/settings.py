@@ -248,6 +248,7 @@ class ClipSettings:
     fade_ms: int = setting(5, min=0, max=1000)  # audio fade in/out at the cut points (no click)
     soft_subs: bool = False  # the dialogue as a selectable subtitle track (mov_text / WebVTT)
     poster: bool = True  # a JPEG poster (the clip's best frame) beside the clip, for embeds
+    limit_platform: str | None = setting(None, same_output=True)  # whose limits the limit_* are ("Discord"), named in their errors
     limit_formats: tuple[str, ...] = ()  # formats the platform accepts (empty: any)
     limit_duration: Fraction | None = None  # seconds, longest clip the platform takes
     limit_min_duration: Fraction | None = None  # seconds, shortest

@@ -36,7 +36,7 @@ from ..settings import DEFAULT_CAPTION, DEFAULT_CLIP, CaptionSettings, ClipSetti
 from ..settings_apply import apply_split
 from .captions import gather_captions, incomplete_note
 from ..timecode import TimeRange, slug_time
-from .clip_limits import check_limits, describe_size
+from .clip_limits import check_limits, describe_size, platform_name
 from .clip_poster import make_poster, plan_tap, poster_from_tap, warm_up
 from .find import Line, said_first, said_range, said_subs
 from .range_choice import choose_crop as _crop_box, choose_range as _clip_range, decoded_frame_size as _decoded_frame_size
@@ -215,8 +215,8 @@ def make_clip(
             data_path = tmp / f"clip.{ext}"
             _encode(job, data_path, notes, progress, 0, 1000, 1000)
             if s.limit_size is not None and data_path.stat().st_size > s.limit_size:
-                notes.append(f"{describe_size(data_path.stat().st_size)} is over the platform's "
-                             f"{describe_size(s.limit_size)}: encoded again to fit")
+                notes.append(f"{describe_size(data_path.stat().st_size)} is over {platform_name(s)}'s "
+                             f"{describe_size(s.limit_size)} limit: encoded again to fit")
                 data_path = _encode_to_fit(job, s.limit_size, s, path, tmp, notes, progress)
         with atomic_path(path) as out:
             os.replace(data_path, out)

@@ -11,36 +11,42 @@ from fractions import Fraction
 from ..errors import UsageError
 from ..settings import ClipSettings
 
-__all__ = ["check_limits", "describe_size"]
+__all__ = ["check_limits", "describe_size", "platform_name"]
 
 
 def describe_size(n: int) -> str:
     return f"{n / 1000:.0f} KB" if n < 1_000_000 else f"{n / 1_000_000:.2f} MB"
 
 
+def platform_name(s: ClipSettings) -> str:
+    """Who sets ``s``'s limits, for a message: "Discord" (its preset's ``limit_platform``), else the preset."""
+    return s.limit_platform or "the preset"
+
+
 def check_limits(s: ClipSettings, duration: Fraction, size: tuple[int, int] | None, fps: Fraction | None,
                  *, has_video: bool) -> None:
     """Raise :class:`UsageError` for the first limit of ``s`` the clip would break."""
+    who = platform_name(s)
     if s.limit_formats and s.format not in s.limit_formats:
-        raise UsageError(f"this platform takes {' or '.join(s.limit_formats)} clips, not {s.format}",
+        raise UsageError(f"{who} takes {' or '.join(s.limit_formats)} clips, not {s.format}",
                          f"use --format {s.limit_formats[0]} (or leave --format out)")
     if s.limit_duration is not None and duration > Fraction(s.limit_duration):
-        raise UsageError(f"the clip is {float(duration):.2f} s; this platform takes at most {float(s.limit_duration):g} s",
+        raise UsageError(f"the clip is {float(duration):.2f} s; {who} takes at most {float(s.limit_duration):g} s",
                          f"give a shorter range, e.g. an END of +{float(s.limit_duration):g}")
     if s.limit_min_duration is not None and duration < Fraction(s.limit_min_duration):
-        raise UsageError(f"the clip is {float(duration):.2f} s; this platform needs at least {float(s.limit_min_duration):g} s",
+        raise UsageError(f"the clip is {float(duration):.2f} s; {who} needs at least {float(s.limit_min_duration):g} s",
                          f"give a longer range, e.g. an END of +{float(s.limit_min_duration):g}")
     if s.limit_size is not None and s.max_size is not None and s.max_size > s.limit_size:
-        raise UsageError(f"--max-size {describe_size(s.max_size)} is over this platform's {describe_size(s.limit_size)} limit",
+        raise UsageError(f"--max-size {describe_size(s.max_size)} is over {who}'s {describe_size(s.limit_size)} limit",
                          f"give --max-size {describe_size(s.limit_size).replace(' ', '')} or less")
     if has_video and size is not None:
         w, h = size
         if s.limit_width is not None and w > s.limit_width:
-            raise UsageError(f"the clip would be {w}×{h}; this platform takes at most {s.limit_width} px wide",
+            raise UsageError(f"the clip would be {w}×{h}; {who} takes at most {s.limit_width} px wide",
                              f"add --width {s.limit_width} (or less)")
         if s.limit_height is not None and h > s.limit_height:
-            raise UsageError(f"the clip would be {w}×{h}; this platform takes at most {s.limit_height} px high",
+            raise UsageError(f"the clip would be {w}×{h}; {who} takes at most {s.limit_height} px high",
                              f"add --height {s.limit_height} (or less)")
     if has_video and fps is not None and s.limit_fps is not None and fps > Fraction(s.limit_fps):
-        raise UsageError(f"the clip would play at {float(fps):g} fps; this platform takes at most {float(s.limit_fps):g}",
+        raise UsageError(f"the clip would play at {float(fps):g} fps; {who} takes at most {float(s.limit_fps):g} fps",
                          f"add --fps {float(s.limit_fps):g}")
