@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 from clip_media import make_flash_beep
 from clipkit.artifact import Artifact
@@ -141,6 +142,32 @@ def test_soft_subs_track_keeps_the_language_of_its_source(source, tmp_path):
         art = make_clip(tagged, Fraction("0.5"), Fraction("3"), tmp_path / f"c.{fmt}", format=fmt, subs="lang:jpn",
                         soft_subs=True, poster=False)
         assert [t.language for t in probe(art.path).subtitles] == ["jpn"], fmt
+
+
+def test_a_subtitle_file_named_for_its_language_gives_that_language(source, tmp_path):
+    """--subs ep07.ja.srt (ISO 639-1 or -2 in the name): the soft track is tagged jpn, not und, and Han-only
+    captions are drawn with that language's glyphs (直 and 骨 differ between Japanese and Chinese faces)."""
+    from clipkit.media.probe import probe
+
+    cue = "1\n00:00:00,500 --> 00:00:03,500\n直骨今\n"
+    for name, lang in [("ep07.ja.srt", "jpn"), ("ep07.eng.forced.srt", "eng"), ("ep.07.srt", None)]:
+        (tmp_path / name).write_text(cue, encoding="utf-8")
+        out = tmp_path / f"{name}.mp4"
+        r = CliRunner().invoke(main, ["clip", str(source), "0.5", "3", "--subs", str(tmp_path / name), "--soft-subs",
+                                      "--no-poster", "-o", str(out)])
+        assert r.exit_code == 0, r.output
+        assert [t.language for t in probe(out).subtitles] == [lang], name
+    pictures = {}
+    for code in ("ja", "zh"):
+        subs = tmp_path / f"show.{code}.srt"
+        subs.write_text(cue, encoding="utf-8")
+        png = tmp_path / f"{code}.png"
+        r = CliRunner().invoke(main, ["still", str(source), "1", "--subs", str(subs), "-o", str(png)],
+                               env={"LANG": "C", "LC_ALL": None, "LANGUAGE": None})
+        assert r.exit_code == 0, r.output
+        pictures[code] = np.asarray(Image.open(png).convert("L"), dtype=np.int16)
+    assert pictures["ja"][135:].max() > 200  # the caption is drawn
+    assert np.abs(pictures["ja"] - pictures["zh"]).max() > 100  # in different glyphs
 
 
 def test_batch_job_kind_clip(source, tmp_path):

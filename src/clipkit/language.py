@@ -13,7 +13,7 @@ from __future__ import annotations
 import locale
 import os
 
-__all__ = ["normalize_language", "locale_code", "preferred_language", "cjk_tag", "text_language", "is_cjk"]
+__all__ = ["normalize_language", "language_in_name", "locale_code", "preferred_language", "cjk_tag", "text_language", "is_cjk"]
 
 _LANG_EQUIV = {
     "en": "eng", "ja": "jpn", "jp": "jpn", "ko": "kor", "zh": "zho", "chi": "zho", "fr": "fra", "fre": "fra",
@@ -34,6 +34,24 @@ def normalize_language(code: str | None) -> str | None:
         return None
     c = code.strip().lower().replace("_", "-").split("-")[0]
     return _LANG_EQUIV.get(c, c) or None
+
+
+#: Every code the table knows (both forms), and the words a subtitle file name may carry after its language.
+_KNOWN = frozenset(_LANG_EQUIV) | frozenset(_LANG_EQUIV.values()) | {"chs", "cht"}
+_NAME_FLAGS = frozenset({"forced", "sdh", "cc", "hi", "default", "full", "signs"})
+
+
+def language_in_name(name: str) -> str | None:
+    """The language a subtitle file's name carries, ISO 639-2: ``ep07.ja.srt`` → ``jpn``,
+    ``ep07.eng.forced.srt`` → ``eng``, ``ep07.zh-TW.srt`` → ``zho``; None when its last tag (before
+    ``forced``/``sdh``/…) is not a known ISO 639-1/-2 code (``ep.07.srt``)."""
+    parts = name.split(".")[1:-1]  # between the first part and the extension
+    while parts and parts[-1].lower() in _NAME_FLAGS:
+        parts.pop()
+    if not parts:
+        return None
+    tag = parts[-1].strip().lower().replace("_", "-")
+    return normalize_language(tag) if tag.split("-")[0] in _KNOWN else None
 
 
 def locale_code() -> str | None:

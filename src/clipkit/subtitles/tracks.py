@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from ..errors import InputError, MediaError, UsageError
-from ..language import normalize_language, preferred_language
+from ..language import language_in_name, normalize_language, preferred_language
 from ..media.ffmpeg import run_ffmpeg
 from ..media.probe import MediaInfo, SubtitleTrack
 from .files import find_sidecar, load_subtitle_file, parse_subtitle_text
@@ -134,8 +134,8 @@ def select_subtitles(
         want = normalize_language(language) or preferred_language()
         sidecar = find_sidecar(info.path, want)
         if sidecar is not None:
-            tag = sidecar.stem[len(info.path.stem) + 1:] if sidecar.stem != info.path.stem else None
-            return SubtitleSource(tuple(load_subtitle_file(sidecar)), sidecar.name, normalize_language(tag) if tag else None)
+            tag = language_in_name(sidecar.name) if sidecar.stem != info.path.stem else None
+            return SubtitleSource(tuple(load_subtitle_file(sidecar)), sidecar.name, tag)
         text_tracks = [t for t in info.subtitles if t.is_text]
         if not text_tracks:
             pictures = [t for t in info.subtitles if not t.is_text]
@@ -147,4 +147,4 @@ def select_subtitles(
         pick = pick or next((t for t in text_tracks if t.default), None) or text_tracks[0]
         return SubtitleSource(tuple(extract_track(info, pick.index)), _describe_track(pick), normalize_language(pick.language))
     path = Path(raw).expanduser()
-    return SubtitleSource(tuple(load_subtitle_file(path)), path.name, None)
+    return SubtitleSource(tuple(load_subtitle_file(path)), path.name, language_in_name(path.name))  # ep07.ja.srt: jpn
