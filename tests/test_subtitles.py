@@ -186,6 +186,32 @@ def test_vtt_file(tmp_path):
     assert cue.text == "Hello there" and cue.start == 1 and cue.end == 2
 
 
+def test_vtt_line_setting_puts_a_cue_at_the_top(tmp_path):
+    """A WebVTT cue placed at the top (``line:0``, ``line:1``, ``line:10%``) is drawn at the top, as ASS
+    ``{\\an8}``; ``line:-1``, ``line:80%`` and no setting stay at the bottom (pysubs2 drops the settings)."""
+    from clipkit.cli import main
+    from click.testing import CliRunner
+    from PIL import Image
+    import numpy as np
+
+    settings = ["line:0", "line:-1", "align:center line:1", "line:10%,start", "line:80%", "", "position:10% line:0"]
+    body = "".join(f"00:0{i}.000 --> 00:0{i}.900 {s}\nCue {i}\n\n" for i, s in enumerate(settings))
+    p = tmp_path / "web.vtt"
+    p.write_text("WEBVTT\n\n" + body, encoding="utf-8")
+    cues = load_subtitle_file(p)
+    assert [c.text for c in cues] == [f"Cue {i}" for i in range(len(settings))]
+    assert [c.top for c in cues] == [True, False, True, True, False, False, True]
+    video = tmp_path / "black.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=black:s=320x180:r=10:d=8", "-c:v", "libx264", "-pix_fmt", "yuv420p", video)
+    for at, top in ((0.5, True), (1.5, False)):  # through the real command: where the caption is drawn
+        png = tmp_path / f"{at}.png"
+        res = CliRunner().invoke(main, ["still", str(video), str(at), "--subs", str(p), "-o", str(png)])
+        assert res.exit_code == 0, res.output
+        rows = np.asarray(Image.open(png).convert("L"))
+        upper, lower = rows[:90].max(), rows[90:].max()
+        assert (upper > 200 and lower < 40) if top else (upper < 40 and lower > 200), (at, upper, lower)
+
+
 def test_vtt_character_references_are_the_characters(tmp_path):
     # WebVTT escapes & < > in cue text: drawn and in the alt text as the characters, and an escaped
     # tag stays text (it is not read as italics)

@@ -7,6 +7,7 @@ parses (by the suffix, else by detection for a misnamed file).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from ..errors import InputError
@@ -65,10 +66,41 @@ def decode_subtitle_bytes(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+#: A WebVTT cue's timing line and its settings (``00:01.000 --> 00:03.000 line:0 align:center``).
+_VTT_TIMING = re.compile(r"^\s*(?:\d+:)?\d+:\d+[.,]\d+\s+-->\s+(?:\d+:)?\d+:\d+[.,]\d+(?P<settings>.*)$")
+_VTT_LINE = re.compile(r"(?:^|\s)line:(?P<value>-?\d+(?:\.\d+)?)(?P<pct>%?)")
+
+
+def _vtt_at_top(settings: str) -> bool:
+    """A cue's ``line:`` setting puts it in the top half: a line number counted from the top
+    (``line:0``, ``line:1``; negative ones count from the bottom) or under 50 % of the height."""
+    m = _VTT_LINE.search(settings)
+    if m is None:
+        return False
+    value = float(m.group("value"))
+    return value < 50 if m.group("pct") else value >= 0
+
+
+def _vtt_placement_as_ass(text: str) -> str:
+    """WebVTT with each top-placed cue's text opened by ``{\\an8}``: pysubs2 drops the cue settings,
+    and the ASS tag is what the rest of the reader already places at the top."""
+    out, mark = [], False
+    for line in text.splitlines():
+        timing = _VTT_TIMING.match(line)
+        if timing:
+            mark = _vtt_at_top(timing.group("settings"))
+        elif mark and line.strip():
+            line, mark = "{\\an8}" + line, False
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
 def parse_subtitle_text(text: str, name: str, fmt: str | None = None) -> list[Cue]:
     """Subtitle text in ``fmt`` (``srt``/``ass``/``ssa``/``vtt``, None: detect) → cues; InputError if not subtitles."""
     import pysubs2
 
+    if fmt == "vtt" or (fmt is None and text.lstrip("\ufeff \r\n").startswith("WEBVTT")):
+        text = _vtt_placement_as_ass(text)
     try:
         subs = pysubs2.SSAFile.from_string(text, format_=fmt)
     except Exception as exc:  # pysubs2 raises its own FormatAutodetectionError and plain ValueErrors
