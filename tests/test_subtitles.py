@@ -212,6 +212,14 @@ def test_vtt_line_setting_puts_a_cue_at_the_top(tmp_path):
         assert (upper > 200 and lower < 40) if top else (upper < 40 and lower > 200), (at, upper, lower)
 
 
+def test_vtt_cue_identifiers_are_not_dialogue(tmp_path):
+    # "intro" / "c2" / "12" name the cue that follows: not text of the cue before (as pysubs2 reads them)
+    p = tmp_path / "ids.vtt"
+    p.write_text("WEBVTT\n\nintro\n00:01.000 --> 00:02.000\nHello\n\nc2\n00:02.500 --> 00:03.000\nThere\n\n"
+                 "12\n00:03.500 --> 00:04.000 line:0\nUp\n", encoding="utf-8")
+    assert [(c.text, c.top) for c in load_subtitle_file(p)] == [("Hello", False), ("There", False), ("Up", True)]
+
+
 def test_vtt_character_references_are_the_characters(tmp_path):
     # WebVTT escapes & < > in cue text: drawn and in the alt text as the characters, and an escaped
     # tag stays text (it is not read as italics)

@@ -83,12 +83,15 @@ def _vtt_at_top(settings: str) -> bool:
 
 def _vtt_placement_as_ass(text: str) -> str:
     """WebVTT with each top-placed cue's text opened by ``{\\an8}``: pysubs2 drops the cue settings,
-    and the ASS tag is what the rest of the reader already places at the top."""
+    and the ASS tag is what the rest of the reader already places at the top.  Cue identifiers (the
+    line before a timing line) are left out: pysubs2 would append them to the previous cue's text."""
     out, mark = [], False
     for line in text.splitlines():
         timing = _VTT_TIMING.match(line)
         if timing:
             mark = _vtt_at_top(timing.group("settings"))
+            if len(out) >= 2 and out[-1].strip() and not out[-2].strip():  # "c1" / "intro" / "12"
+                out.pop()
         elif mark and line.strip():
             line, mark = "{\\an8}" + line, False
         out.append(line)
