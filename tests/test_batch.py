@@ -186,6 +186,12 @@ def test_resume_after_interrupt_redoes_only_the_rest(series, tmp_path):
     out = tmp_path / "r"
     finished = sorted(p.name for p in out.glob("*.png"))
     assert len(finished) == 2
+    # which jobs finished and which are left, by name, not only a count
+    left = [r.output.name for r in batch(path, dry_run=True).results if r.status == "planned"]
+    assert len(left) == 3 and not set(left) & set(finished)
+    said = err.value.message
+    assert "2 of 5 jobs finished" in said and "3 not made" in said, said
+    assert all(name in said for name in finished + left), said
     mtimes = {name: (out / name).stat().st_mtime_ns for name in finished}
     res = batch(path, workers=1)
     assert [r.status for r in res.results] == ["skipped", "skipped", "made", "made", "made"]

@@ -157,10 +157,9 @@ def batch(
         else:
             run_local(todo, workers, on_outcome)
     except KeyboardInterrupt:
-        raise Cancelled("batch stopped", f"{sum(1 for r in results.values() if r.status in ('made', 'skipped'))} "
-                        "finished jobs are kept; run the same command again to do the rest") from None
+        raise _stopped(results, todo, total, out_root) from None
     except Cancelled as exc:
-        raise Cancelled("batch stopped", "finished jobs are kept; run the same command again to do the rest") from exc
+        raise _stopped(results, todo, total, out_root) from exc
 
     ordered = tuple(results[i] for i in sorted(results))
     index_html = index_md = None
@@ -173,3 +172,22 @@ def batch(
             pass
     return BatchResult(job_file.path, output_dir, ordered, resolved, index_html, index_md,
                        seconds=time.perf_counter() - t0)
+
+
+def _stopped(results: dict[int, JobResult], todo: list[PlannedJob], total: int, out_root: Path) -> Cancelled:
+    """An interrupted batch: which jobs finished and which are left (their output names, compactly),
+    and that the same command resumes."""
+
+    def names(paths: list[Path], most: int = 4) -> str:
+        shown = [p.relative_to(out_root).as_posix() if p.is_relative_to(out_root) else p.name for p in paths[:most]]
+        return ", ".join(shown) + (f" and {len(paths) - most} more" if len(paths) > most else "")
+
+    done = [r.output for i, r in sorted(results.items()) if r.status in ("made", "skipped") and r.output]
+    failed = [r.output for i, r in sorted(results.items()) if r.status == "failed" and r.output]
+    left = [p.output for p in todo if p.job.index not in results]
+    parts = [f"{len(done)} of {total} jobs finished" + (f" ({names(done)})" if done else "")]
+    if failed:
+        parts.append(f"{len(failed)} failed ({names(failed)})")
+    parts.append(f"{len(left)} not made" + (f" ({names(left)})" if left else ""))
+    return Cancelled("batch stopped: " + "; ".join(parts),
+                     "run the same command again to resume: finished jobs are kept and skipped")
