@@ -26,6 +26,19 @@ def test_version_and_help_for_every_command():
         assert res.returncode == 0 and "Usage: clipkit " + name in res.stdout
 
 
+def test_help_paragraphs_after_examples_are_set_apart():
+    """A paragraph after an example block (`still`: "The embed snippet goes to stdout…") has a blank
+    line before it, as in the other commands' help — not glued to the last example."""
+    from clipkit.cli import main
+
+    for name in main.list_commands(None):
+        lines = run(name, "--help").stdout.splitlines()
+        for above, line in zip(lines, lines[1:]):
+            glued = re.match(r"    \S", above) and re.match(r"  \S", line)
+            assert not glued, f"clipkit {name} --help: {line.strip()!r} follows {above.strip()!r} without a blank line"
+    assert "\n\n  The embed snippet goes to stdout" in run("still", "--help").stdout
+
+
 def test_info_human_and_json(sample, truth):
     res = run("info", sample)
     assert res.returncode == 0

@@ -76,6 +76,7 @@ def batch(job_file: str, preset: str | None, platform: str | None, output: str |
       kind = "still"
       at = "12:31"
       name = "the-look"
+
     A CSV job file: a header row (kind,ep,start,end,at,name,…), a job per row.
 
     \b

@@ -42,6 +42,7 @@ def still(video: str, at: str | None, output: str | None, width: int | None, bes
       clipkit still ep07.mkv 12:31 --subs lang:jpn      # the dialogue line burned in
       clipkit still ep07.mkv 12:31 --caption "He knew."
       clipkit still ep07.mkv --line "always knew" --best
+
     The embed snippet goes to stdout; what was written goes to stderr.
     """
     layers = load_layers(preset, platform)
