@@ -129,6 +129,13 @@ def test_click_usage_errors_are_one_line_with_what_to_do(args, words, see, tmp_p
     assert res.stdout == "" and not list(tmp_path.glob("*.gif"))
 
 
+@pytest.mark.parametrize("args", [[], ["presets"]])
+def test_a_group_alone_shows_its_help(args):
+    res = run(*args)  # click's "no arguments: show the help", not squeezed into an error line
+    out = res.stdout + res.stderr
+    assert out.startswith("Usage: clipkit") and "Commands:" in out and "clipkit: error" not in out and len(out.splitlines()) > 5
+
+
 def test_a_real_process_exits_with_the_codes(sample, tmp_path):
     """Smoke test of the installed entry point: help, a usage error (2), a failure (1), no traceback."""
     assert run_process("--help").returncode == 0

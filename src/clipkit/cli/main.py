@@ -110,9 +110,15 @@ class ClipkitGroup(click.Group):
             ctx.exit(1)
 
 
+#: click ≥ 8.2 raises this (a UsageError) for a group called with nothing: it shows the help, not an error.
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 def _usage_error(exc: click.UsageError, ctx: click.Context | None = None):
     """Click's usage error as the project's one line (exit 2): what is wrong — with click's
     did-you-mean — and where to look, instead of click's usage/try/blank/error block."""
+    if isinstance(exc, _NO_ARGS_IS_HELP):  # `clipkit` / `clipkit presets` alone: the help, as click shows it
+        raise exc
     where = exc.ctx or ctx
     path = where.command_path if where is not None else "clipkit"
     if exc.ctx is None and ctx is not None and ctx.invoked_subcommand:  # click left it out (`--match` with no value)
