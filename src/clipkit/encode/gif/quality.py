@@ -59,10 +59,11 @@ LUMA_FROM = 95
 PERCEPTUAL_FROM = 32
 SHOT_STEPS = 4
 #: At this quality each frame is error-diffused against the screen (diffuse.py) at DIFFUSE_LEVEL of the error,
-#: clamped to DIFFUSE_CLAMP (one grey level: 3): fire2 q100 1846 KB, SSIM .9831, S2 76.1 -> 1991 KB, .9804, 77.7
-#: (gifski -Q 100: 2421 KB, .9790, 77.0; S2 on every source frame).  Level 0.75 / 1.0: S2 78.1 / 77.8 but SSIM
-#: .9796 / .9783; on the bird every level falls below gifski's point (0.5: .9661, 47.5; undithered .9720, 46.0;
-#: gifski .9709, 49.4), and a level map that spares busy areas, or diffusing only the chroma, is on the same line.
+#: clamped to DIFFUSE_CLAMP (one grey level: 3): fire2 q100 1846 KB, SSIM .9831, S2 76.3 -> 1988 KB, .9805, 77.9
+#: (gifski -Q 100: 2421 KB, .9790, 77.7; bench/README.md, session 25).  Level 0.4: S2 77.7, not above gifski's;
+#: 0.75 / 1.0: S2 78.1 / 77.8 but SSIM .9796 / .9783.  On the bird every level falls below gifski's point (0.5:
+#: .9665, 47.4; undithered .9707, 45.9; gifski .9709, 49.4), and a level map that spares busy areas, or diffusing
+#: only the chroma, is on the same line.
 DIFFUSE_FROM = 100
 DIFFUSE_LEVEL = 0.5
 DIFFUSE_CLAMP = 6.0
