@@ -256,6 +256,25 @@ def test_parse_ass_text_edge_cases():
 # ---------------------------------------------------------------- sidecar files
 
 
+def test_the_language_of_a_sidecar_or_subs_file_comes_from_its_name(tmp_path):
+    # ep07.en.forced.srt is English (it read "en.forced", an unknown language); a file given with --subs too
+    video = tmp_path / "ep07.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=black:s=64x48:r=10:d=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", video)
+    cue = "1\n00:00:00,100 --> 00:00:00,900\nHi\n"
+    (tmp_path / "ep07.en.forced.srt").write_text(cue, encoding="utf-8")
+    info = probe(video)
+    assert select_subtitles(info, "auto", language="jpn").language == "eng"
+    for name, lang in [("show.ja.srt", "jpn"), ("show.kor.vtt", "kor"), ("s.zh-TW.ass", "zho"), ("ep.07.srt", None)]:
+        other = tmp_path / "other" / name
+        other.parent.mkdir(exist_ok=True)
+        other.write_text(("WEBVTT\n\n00:00.100 --> 00:00.900\nHi\n" if name.endswith(".vtt") else cue), encoding="utf-8")
+        if name.endswith(".ass"):
+            other.write_text("[Script Info]\nScriptType: v4.00+\n\n[Events]\nFormat: Layer, Start, End, Style, Name, "
+                             "MarginL, MarginR, MarginV, Effect, Text\nDialogue: 0,0:00:00.10,0:00:00.90,Default,,0,0,0,,Hi\n",
+                             encoding="utf-8")
+        assert select_subtitles(info, str(other)).language == lang, name
+
+
 def test_sidecar_beside_the_video_is_found(sample, tmp_path):
     video = tmp_path / "ep07.mkv"
     shutil.copyfile(sample, video)

@@ -134,8 +134,9 @@ def select_subtitles(
         want = normalize_language(language) or preferred_language()
         sidecar = find_sidecar(info.path, want)
         if sidecar is not None:
-            tag = language_in_name(sidecar.name) if sidecar.stem != info.path.stem else None
-            return SubtitleSource(tuple(load_subtitle_file(sidecar)), sidecar.name, tag)
+            tag = sidecar.stem[len(info.path.stem) + 1:] if sidecar.stem != info.path.stem else None
+            lang = (language_in_name(sidecar.name) or normalize_language(tag.split(".")[0])) if tag else None
+            return SubtitleSource(tuple(load_subtitle_file(sidecar)), sidecar.name, lang)
         text_tracks = [t for t in info.subtitles if t.is_text]
         if not text_tracks:
             pictures = [t for t in info.subtitles if not t.is_text]
