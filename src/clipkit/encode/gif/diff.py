@@ -129,7 +129,7 @@ class Canvas:
     def __init__(self, tolerance: float = 0.0, runs: float = 0.0, keep_closer=None,
                  diffuse: tuple | None = None) -> None:
         self.tolerance = float(tolerance)
-        # None, or (space, level, clamp, reserved colours): each frame is error-diffused against what is shown
+        # None, or (space, level, clamp): each frame is error-diffused against what is shown
         # (diffuse.py), which also decides which pixels keep their shown colour (instead of ``keep_closer``)
         self.diffuse = diffuse
         self._pal_space: tuple | None = None  # (palette, its coordinates in the diffusion's space)
@@ -168,15 +168,11 @@ class Canvas:
         return np.repeat(np.repeat(blocks, b, axis=0), b, axis=1)[:h, :w]
 
     def _diffused(self, source: np.ndarray, source_space: np.ndarray | None, nearest: np.ndarray,
-                  palette: np.ndarray, moved: np.ndarray | None) -> np.ndarray:
+                  palette: np.ndarray, moved: np.ndarray | None, fixed: np.ndarray | None) -> np.ndarray:
         """diffuse.py's choice for each pixel (-1: keep the shown colour); the shown colours' coordinates are kept
         up to date here, a palette's computed once."""
-        space, level, clamp, reserved = self.diffuse
+        space, level, clamp = self.diffuse
         h, w = source.shape[:2]
-        fixed = None
-        for rgb in reserved:  # captions' colours: drawn exactly (as engine._force_reserved put them in ``nearest``)
-            exact = cv2.inRange(source, rgb, rgb) > 0
-            fixed = exact if fixed is None else fixed | exact
         if source_space is None:
             source_space = space(source.reshape(-1, 3)).reshape(h, w, 3)
         if self._pal_space is None or self._pal_space[0] is not palette:
@@ -184,12 +180,13 @@ class Canvas:
         return diffuse_frame(source_space, nearest, self._pal_space[1], self._shown_space, moved, level, clamp, fixed)
 
     def update(self, source: np.ndarray, indices: np.ndarray, palette: np.ndarray, transparent_index: int,
-               source_space: np.ndarray | None = None) -> Change | None:
+               source_space: np.ndarray | None = None, fixed: np.ndarray | None = None) -> Change | None:
         """The change that shows ``indices`` (a remap of ``source``), or None if nothing would change.
-        ``source_space``: ``source`` in the diffusion's space, if already computed (else computed here)."""
+        With diffusion: ``source_space``, ``source`` in its space if already computed (else computed here), and
+        ``fixed``, pixels whose index in ``indices`` stays as it is (a caption's reserved colours, engine.py)."""
         if self.shown is None:
             if self.diffuse is not None:
-                indices = self._diffused(source, source_space, indices, palette, None).astype(np.uint8)
+                indices = self._diffused(source, source_space, indices, palette, None, fixed).astype(np.uint8)
                 self._shown_space = self._pal_space[1][indices]
             self.shown, self.basis = np.take(self._pack(palette), indices), source.copy()
             return Change(0, 0, indices, False)
@@ -197,7 +194,7 @@ class Canvas:
         if self.tolerance > 0:
             moved |= self._drifted(source)
         if self.diffuse is not None:
-            chosen = self._diffused(source, source_space, indices, palette, moved)
+            chosen = self._diffused(source, source_space, indices, palette, moved, fixed)
             keep = chosen < 0
             indices = np.where(keep, 0, chosen).astype(np.uint8)
             new = np.take(self._pack(palette), indices)

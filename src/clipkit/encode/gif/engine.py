@@ -127,7 +127,7 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     runs = min(RUNS_MAX, tolerance * RUNS_SHARE) if options.runs is None else options.runs
     # the top quality diffuses each frame's error against the screen (diffuse.py), unless --dither asks otherwise
     # (or the compiled loop was not built: the pipeline notes it)
-    diffuse = ((SPACES[level.space][0], level.diffuse, DIFFUSE_CLAMP, [tuple(int(c) for c in r) for r in reserved])
+    diffuse = ((SPACES[level.space][0], level.diffuse, DIFFUSE_CLAMP)
                if level.diffuse and options.dither == "none" and diffusion_built() else None)
     canvas = Canvas(tolerance, runs=runs, keep_closer=closer, diffuse=diffuse)
     prepare = None if diffuse is None else partial(_coordinates, diffuse[0])  # run on the remap threads
@@ -158,7 +158,7 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
                                  shown=canvas.snapshot if level.canvas_weights and closer is not None else None,
                                  key=key, prepare=prepare)
             for frame, (indices, pal, prepared) in zip(frames[a:b], remapped):
-                change = canvas.update(frame, indices, pal, len(pal), prepared)
+                change = canvas.update(frame, indices, pal, len(pal), *(prepared or ()))
                 if change is None:
                     pending[1] += delays_cs[k]
                 else:
@@ -178,9 +178,9 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
               shown: Callable[[], np.ndarray | None] | None = None,
               key: np.ndarray | None = None,
               prepare: Callable[[np.ndarray], np.ndarray] | None = None
-              ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
-    """(palette indices, palette, ``prepare(frame)`` or None) of each frame, in order, computed a few frames ahead
-    on ``pool``.
+              ) -> Iterator[tuple[np.ndarray, np.ndarray, tuple | None]]:
+    """(palette indices, palette, and with ``prepare`` (``prepare(frame)``, the pixels of reserved colours or None),
+    else None) of each frame, in order, computed a few frames ahead on ``pool``.
 
     Remapping is independent per frame and numpy releases the GIL, so the
     pool's threads map the next frames while the caller diffs and compresses.
@@ -218,9 +218,8 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
                     tables[id(pal)] = hit
             _, remapper, strength = hit
         indices = remap(frame, pal, dither, strength, remapper)
-        if len(reserved):
-            _force_reserved(frame, indices, pal, reserved)
-        return indices, pal, prepare(frame) if prepare is not None else None
+        fixed = _force_reserved(frame, indices, pal, reserved) if len(reserved) else None
+        return indices, pal, (prepare(frame), fixed) if prepare is not None else None
 
     queue: deque[Future] = deque()
     last: threading.Event | None = None
@@ -275,10 +274,15 @@ def _with_slot(palette: np.ndarray) -> np.ndarray:
     return np.concatenate([palette, palette[:1]])
 
 
-def _force_reserved(frame: np.ndarray, indices: np.ndarray, palette: np.ndarray, reserved: np.ndarray) -> None:
-    """Pixels exactly of a reserved colour get that colour's own index (no dither on captions)."""
+def _force_reserved(frame: np.ndarray, indices: np.ndarray, palette: np.ndarray,
+                    reserved: np.ndarray) -> np.ndarray | None:
+    """Pixels exactly of a reserved colour get that colour's own index (no dither on captions); returns where
+    (H×W bool, None if nowhere: the diffusion leaves those pixels as they are, diff.Canvas)."""
+    fixed = None
     for rgb in reserved:
         where = np.flatnonzero((palette == rgb).all(axis=1))
         if where.size:
             mask = (frame == rgb).all(axis=2)
             indices[mask] = where[0]
+            fixed = mask if fixed is None else fixed | mask
+    return fixed
