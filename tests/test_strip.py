@@ -284,3 +284,45 @@ def test_auto_labels_never_repeat():
     close = [Fraction(1, 4), Fraction(3, 4), Fraction(5, 4), Fraction(7, 4)]  # a short file: 0.5 s apart
     labels = tile_labels(close)
     assert len(set(labels)) == len(labels) and labels[0] == "0:00.250"
+
+
+def label_boxes(with_labels, without, count, cols, rows, aspect, **layout):
+    """Each tile's label box (width, height): the pixels that differ between the sheet with and without labels."""
+    a = np.asarray(Image.open(with_labels.path).convert("RGB")).astype(int)
+    b = np.asarray(Image.open(without.path).convert("RGB")).astype(int)
+    plan = plan_layout(count, cols, rows, width=with_labels.width, aspect=aspect, **layout)
+    boxes = []
+    for i in range(count):
+        x, y, w, h = plan.tile_box(i)
+        diff = np.abs(a[y:y + h, x:x + w] - b[y:y + h, x:x + w]).max(axis=2) > 8
+        ys, xs = np.nonzero(diff)
+        boxes.append((xs.max() - xs.min() + 1, ys.max() - ys.min() + 1, w, h))
+    return boxes
+
+
+def test_labels_on_tall_phone_video_stay_a_corner_mark(tmp_path):
+    """A vertical 9:16 video: the label was sized on the tile's height and covered the picture's width."""
+    video = tmp_path / "phone.mp4"
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=180x320:rate={FPS}:duration=3", "-c:v", "libx264", "-pix_fmt", "yuv420p", video)
+    kw = dict(layout="row", count=3, width=1000, label_format="precise")
+    on = make_strip(video, tmp_path / "on.png", **kw)
+    off = make_strip(video, tmp_path / "off.png", labels=False, **kw)
+    assert tile_times(on) == tile_times(off)
+    for bw, bh, w, h in label_boxes(on, off, 3, 3, 1, Fraction(9, 16), gap=6):
+        assert bw < w / 2 and bh < w / 8, (bw, bh, w, h)  # "0:01.234" in a corner, not a banner
+
+
+def test_per_scene_labels_are_sized_for_the_tiles_of_its_own_layout(sample, truth, tmp_path):
+    """--per-scene lays out one tile per shot: the labels must fit those tiles, not the 4×4 sheet planned first."""
+    n = len(truth["shots"])
+    shape = grid_shape("grid", n)
+    kw = dict(label_format="precise")
+    scenes = make_strip(sample, tmp_path / "scenes.png", per_scene=True, **kw)
+    at = tile_times(scenes)  # the same frames as a plain sheet of that shape
+    plain = make_strip(sample, tmp_path / "plain.png", at=at, **kw)
+    off = make_strip(sample, tmp_path / "off.png", at=at, labels=False, **kw)
+    scenes_off = make_strip(sample, tmp_path / "scenes_off.png", per_scene=True, labels=False, **kw)
+    assert (scenes.width, scenes.height) == (plain.width, plain.height)
+    got = label_boxes(scenes, scenes_off, *shape, Fraction(16, 9), gap=6)
+    want = label_boxes(plain, off, *shape, Fraction(16, 9), gap=6)
+    assert [g[:2] for g in got] == [w[:2] for w in want]

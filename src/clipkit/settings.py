@@ -201,7 +201,7 @@ class StripSettings:
     labels: bool = True  # the frame's time on each tile
     label_position: str = setting("bottom-right", choices=STRIP_LABEL_POSITIONS)  # top-left | top-right | bottom-left | bottom-right
     label_format: str = setting("auto", choices=("auto", "precise", "none"))  # auto (12:30, 1:02:03) | precise (12:30.458) | none
-    label_size: int | None = setting(None, min=4)  # pixels; None: about a tenth of the tile height
+    label_size: int | None = setting(None, min=4)  # pixels; None: about a tenth of the tile height (of ¾ its width on tall tiles)
     header: bool = False  # a header with the title and the file's facts
     title: str | None = None  # header title; None: the file's title tag, else its name
     font: str | None = None  # font file or family for labels and header; None: an installed one that covers the text

@@ -24,7 +24,7 @@ from ..errors import OutputError, UsageError
 from ..media.probe import MediaInfo, probe
 from ..progress import ProgressFn, report
 from ..render import strip as layout_mod
-from ..render.strip import tile_label, tile_labels
+from ..render.strip import label_size, tile_label, tile_labels
 from ..scenes.choice import alike
 from ..settings import DEFAULT_STRIP, EmbedOptions, StripSettings
 from ..settings_apply import apply
@@ -159,11 +159,6 @@ def make_strip(
     aspect = video.display_aspect
     plan = layout_mod.plan_layout(count, cols, rows, width=s.width, aspect=aspect, gap=s.gap, margin=s.margin,
                                   header_height=layout_mod.header_height(header, margin))
-    label_font = None
-    if s.labels and s.label_format != "none":
-        size = s.label_size or max(10, round(plan.tile_height * 0.11))
-        label_font = load_font(find_font("0123456789:.", font=s.font), size)
-
     if per_scene:
         slots = scene_slots(info, s.count, range_, None)
         if not slots:
@@ -174,6 +169,10 @@ def make_strip(
         where = f"one frame per shot ({len(slots)} shots)"
     else:
         slots, where = plan_slots(info, count, s, range_=range_, at=at)
+
+    label_font = None
+    if s.labels and s.label_format != "none":  # sized on the final plan (--per-scene changes it)
+        label_font = load_font(find_font("0123456789:.", font=s.font), s.label_size or label_size(plan))
 
     tiles = choose_tiles(info, slots, (plan.tile_width, plan.tile_height), window=s.window,
                          workers=s.workers, progress=progress)

@@ -34,6 +34,7 @@ __all__ = [
     "header_height",
     "parse_color",
     "render_strip",
+    "label_size",
     "tile_label",
     "tile_labels",
 ]
@@ -272,6 +273,15 @@ def render_strip(
             y += _line_height(header.title_font)
             draw.text((x, y), _fit_text(draw, header.facts, header.facts_font, room), font=header.facts_font, fill=facts_colour)
     return canvas
+
+
+def label_size(plan: StripLayout) -> int:
+    """The time label's font size for ``plan``'s tiles: about a tenth of a landscape tile's height.
+
+    A tall tile (phone video) is measured as if it were 4:3 of its width, so
+    its label stays a corner mark rather than a banner across the picture.
+    """
+    return max(10, round(min(plan.tile_height, plan.tile_width * 3 / 4) * 0.11))
 
 
 def tile_label(t: Fraction, style: str = "auto") -> str:
