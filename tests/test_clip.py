@@ -76,6 +76,26 @@ def test_first_frame_is_the_one_on_screen_at_start(tmp_path):
     assert len(frames) == 15 + 1  # 0.73–1.33: frames 18 … 33
 
 
+@pytest.mark.parametrize("start, first, copy", [("0.759", 19, False), ("0.741", 19, False), ("0.739", 18, False),
+                                               ("0.759", 19, True)])
+def test_no_flash_frame_when_start_is_just_before_a_frame(tmp_path, start, first, copy):
+    """START 1 ms before frame 19 (0.76 s): frame 18 would be on screen for 1 ms, a flash (often of the shot before
+    a cut typed to the millisecond).  As `clipkit gif` does (the frame at the middle of the first tick), the clip opens
+    on the frame on screen half a frame after START: the one that starts within half a frame, shown from 0, and
+    every later frame at its source time minus START; a START in a frame's first half keeps that frame."""
+    src = tmp_path / "counter.mkv"
+    starts = make_counter_clip(src, [40] * 50, gop=25)  # 25 fps: frame k at 0.04·k (x264 adds keyframes: 0.68, 1.32)
+    start = Fraction(start)
+    art = make_clip(src, start, Fraction("1.5"), tmp_path / "c.mp4", audio="off", poster=False, crf=10, copy=copy)
+    frames = list(read_frames(art.path, pix_fmt="gray", width=16, height=8))
+    assert frames[0].time == 0 and abs(frames[0].image.mean() - level_of(first)) < 3  # (copy: the smart cut's head)
+    # The first frame lasts until the next one's source time (at least half a frame), not ~1 ms.
+    assert abs(float(frames[1].time) - float(starts[first + 1] - start)) < 0.002
+    assert abs(frames[1].image.mean() - level_of(first + 1)) < 3
+    assert frames[1].time >= Fraction(1, 50) - Fraction(1, 1000)
+    assert copy or art.duration == Fraction("1.5") - start  # (a copy ends where the copied stream can stop)
+
+
 def test_formats_and_audio_options(tmp_path):
     src = tmp_path / "src.mkv"
     make_flash_beep(src, seconds=4)

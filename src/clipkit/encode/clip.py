@@ -5,7 +5,8 @@ the frame on screen at the clip's START (found from the packet timestamps,
 ``media/keyframes.py``) — so ffmpeg's accurate seek keeps that frame.  The
 clip's clock starts at START: every video timestamp is moved back by
 ``lead = START - first`` (the first frame, which began before START, is shown
-from 0), and the sound is trimmed at ``lead`` and moved the same way, so
+from 0; if it would be on screen for under half a frame, the next one is, as
+``shown``), and the sound is trimmed at ``lead`` and moved the same way, so
 picture and sound keep the source's relation.  Sound that starts later than
 the picture is padded with silence from 0 (``aresample=first_pts=0``) rather
 than left to an edit list some players ignore.  Short fades at both ends stop
@@ -91,7 +92,7 @@ class ClipJob:
     source: Path
     video_index: int | None  # None: no picture (sound only)
     audio_index: int | None  # None: no sound
-    first: Fraction  # time of the first frame (on screen at start)
+    first: Fraction  # time of the frame on screen at start (where the input is opened)
     start: Fraction
     duration: Fraction
     format: str = "mp4"
@@ -119,6 +120,9 @@ class ClipJob:
     video_map: str | None = None  # e.g. "0:i:256" (a TS pid); default "0:<video_index>"
     audio_map: str | None = None
     poster_tap: PosterTap | None = None  # side outputs for the poster (last pass only)
+    # The time of the frame the clip opens on, when later than ``first``: that one would be on screen for under half
+    # a frame (a flash), so the next is shown from 0 instead (as a GIF's first tick shows the frame at its middle).
+    shown: Fraction | None = None
 
 
 def _video_codec_args(job: ClipJob) -> list[str]:
@@ -167,12 +171,15 @@ def clip_command(job: ClipJob, output: Path) -> list[str]:
     maps: list[str] = []
     end = seconds(job.duration)
     if job.video_index is not None:
-        chain = [] if job.first == zero else [f"trim=start={seconds(job.first - zero)}"]  # from the first frame
+        # From the first frame (a flash frame: cut halfway between it and the next, clear of timestamp rounding).
+        cut = job.first if job.shown is None else (job.first + job.shown) / 2
+        chain = [] if cut == zero else [f"trim=start={seconds(cut - zero)}"]
         chain += list(job.pre_filters)
         if job.size is not None:
             chain += [f"scale={job.size[0]}:{job.size[1]}:flags=bicubic", "setsar=1"]
         chain += list(job.post_filters)
-        chain += ["settb=1/90000", f"setpts=max(0\\,PTS-{seconds(lead)}/TB)"]
+        move = f"max(0\\,PTS-{seconds(lead)}/TB)"
+        chain += ["settb=1/90000", f"setpts=if(eq(N\\,0)\\,0\\,{move})" if job.shown is not None else f"setpts={move}"]
         if job.fps is not None:
             chain.append(f"fps={job.fps.numerator}/{job.fps.denominator}")
         chain.append(f"trim=end={end}")

@@ -91,6 +91,22 @@ def frame_on_screen(info: MediaInfo, t: Fraction, packets: list[tuple[Fraction, 
     raise MediaError(f"no video frames found near {float(t):.3f} s in {info.path}", "the file may be damaged there")
 
 
+def opening_frame(info: MediaInfo, start: Fraction, first: Fraction,
+                  packets: list[tuple[Fraction, bool]] | None = None) -> Fraction | None:
+    """The time of the frame a clip from ``start`` opens on when it is not ``first`` (the frame on screen at
+    ``start``): the next frame, if it starts less than half of ``first``'s own duration after ``start`` (``first``
+    would be a flash of a few ms), as a GIF's first tick shows the frame at its middle; else None."""
+    if first >= start:
+        return None
+    try:
+        later = [t for t in packet_times(info, first, start + 1, packets=packets) if t > first]
+    except MediaError:
+        return None  # the seek decides, as for the first frame
+    if not later or later[0] <= start:
+        return None
+    return later[0] if (later[0] - start) * 2 < later[0] - first else None
+
+
 def keyframes(info: MediaInfo, start: Fraction, end: Fraction,
               packets: list[tuple[Fraction, bool]] | None = None) -> list[Fraction]:
     """Times of the keyframes from the one at or before ``start`` to about ``end``."""

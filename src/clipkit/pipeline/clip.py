@@ -2,7 +2,8 @@
 
 The range is decided as ``gif`` decides it (typed times, ``scene``, ``snap``);
 the first video frame is the one on screen at START, found from packet
-timestamps (``media/keyframes.py``) without decoding.  Platform limits (a
+timestamps (``media/keyframes.py``) without decoding (or the next, if that
+one would last under half a frame: no flash of a few ms).  Platform limits (a
 preset's ``limit_*`` fields) are checked before anything is encoded.  One
 ffmpeg run cuts, crops, scales, overlays captions drawn by clipkit and
 encodes picture and sound (``encode/clip.py``); ``max_size`` makes it a
@@ -28,7 +29,7 @@ from ..errors import InputError, MediaError, OutputError, TimecodeError, UsageEr
 from ..render.fit import fit_size
 from ..media.hdr import tonemap_filters
 from ..media.interlace import decode_filters
-from ..media.keyframes import frame_on_screen
+from ..media.keyframes import frame_on_screen, opening_frame
 from ..media.probe import MediaInfo, probe
 from ..progress import ProgressFn, report
 from ..render.crop import crop_filter
@@ -172,6 +173,7 @@ def make_clip(
         first = frame_on_screen(info, rng.start) if video is not None else rng.start
         if first > rng.start or rng.start - first > 1:
             first = rng.start  # no frame before START (or a gap): let the seek decide
+    shown = opening_frame(info, rng.start, first) if video is not None else None
     with tempfile.TemporaryDirectory(prefix="clipkit-clip-") as tmpdir:
         tmp = Path(tmpdir)
         job_captions = gather_captions(info, rng.start, rng.end, subs=subs if subs is not None else cs.subs,
@@ -201,7 +203,7 @@ def make_clip(
                       crf=s.crf, preset=s.preset, audio_bitrate=s.audio_bitrate,
                       fade=Fraction(s.fade_ms, 1000), captions=layers, subtitle_file=sub_file,
                       subtitle_language=_track_language(job_captions.language) if sub_file else None,
-                      **transport)
+                      shown=shown, **transport)
         if poster and video is not None:  # the poster's frames come out of the encode itself
             job.poster_tap = plan_tap(tmp / "poster", rng.duration, out_size,
                                       fps_out or (None if video.variable_frame_rate else video.frame_rate))

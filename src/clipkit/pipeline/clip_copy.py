@@ -32,7 +32,7 @@ from ..atomic import atomic_path
 from ..encode.clip import ClipJob, clip_command, run_clip, seconds
 from ..errors import UsageError
 from ..media.ffmpeg import ffmpeg_command, framemd5_packets, run_ffmpeg
-from ..media.keyframes import copy_end, frame_on_screen, keyframes, read_packets
+from ..media.keyframes import copy_end, frame_on_screen, keyframes, opening_frame, read_packets
 from ..media.probe import AudioStream, MediaInfo
 from ..progress import ProgressFn, report
 from ..settings import ClipSettings
@@ -212,7 +212,7 @@ def _encode_head(info: MediaInfo, start: Fraction, key: Fraction, out: Path, pro
         extra += ["-profile:v", profile]
     first = frame_on_screen(info, start, packets)
     job = ClipJob(source=info.path, video_index=video.index, audio_index=None, first=first, start=start,
-                  duration=key - start, crf=_HEAD_CRF, preset="superfast", extra_video_args=extra, muxer="mpegts")
+                  shown=opening_frame(info, start, first, packets), duration=key - start, crf=_HEAD_CRF, preset="superfast", extra_video_args=extra, muxer="mpegts")
     run_clip(clip_command(job, out), key - start, what="re-encoding the start of the smart cut", progress=progress,
              done=0, total=1000, span=500)
 
