@@ -111,6 +111,25 @@ def test_the_index_shows_each_jobs_alt_title_and_spoiler(tmp_path):
     assert "![A long look](look.png)" in md and "*He \\<knew\\> \\*then\\**" in md, md
 
 
+def test_embed_all_lists_a_batch_post_in_job_file_order(tmp_path):
+    # the job file arranges the post (a later moment first): `embed --all` lists it so, as the index does,
+    # though the files were made in another order (two workers) and source order would differ
+    from clipkit.embed import embed_files
+    from media import ffmpeg
+
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=24:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+           str(tmp_path / "e07.mkv"))
+    preset = tmp_path / "show.toml"
+    preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    names = ["late", "early", "middle"]
+    path = job_file(tmp_path, preset, [{"kind": "still", "ep": 7, "at": at, "name": n, "width": 96}
+                                       for n, at in zip(names, ("1.5", "0.2", "1"))])
+    res = batch(path, output=tmp_path / "out", workers=2)
+    assert res.ok, [r.error for r in res.results]
+    listed = [a.path.stem for a in embed_files([tmp_path / "out"], "markdown", all=True).artifacts]
+    assert listed == names
+
+
 def test_mixed_batch_isolates_failures_and_writes_index(series, tmp_path):
     jobs = [
         {"kind": "still", "ep": 7, "at": "4", "name": "opening"},

@@ -91,16 +91,31 @@ def test_embed_files_made_earlier(media):
 
 def test_embed_all_regenerates_the_post_in_order_with_recorded_options(clip, tmp_path):
     out = tmp_path / "post"
-    for at, title in (("1.5", "second?"), ("0.5", "first")):
+    for at, title in (("1.5", "second"), ("0.5", "first")):  # made later moment first
         assert run("still", clip, at, "-o", f"{out}/", "--title", title, "--embed", "none").exit_code == 0
     res = run("embed", "--all", out, "-f", "markdown", "--base-url", "/img/")
     assert res.exit_code == 0, res.output
     lines = [l for l in res.stdout.splitlines() if l]
-    assert lines[0].startswith("![Still from ep 07 at 0:01.5](/img/ep%2007_") and lines[1] == "*second?*"
-    assert lines[2].startswith("![Still from ep 07 at 0:00.5](/img/") and lines[3] == "*first*"
+    # in source order (episode, then start time), not the order made
+    assert lines[0].startswith("![Still from ep 07 at 0:00.5](/img/ep%2007_") and lines[1] == "*first*"
+    assert lines[2].startswith("![Still from ep 07 at 0:01.5](/img/") and lines[3] == "*second*"
     next(out.glob("*0-00.5*.png")).unlink()
     res = run("embed", "--all", out)
     assert res.exit_code == 0 and "no longer exists" in res.stderr and res.stdout.count("<img") == 1
+
+
+def test_embed_all_lists_episodes_in_natural_order_then_start_time(clip, tmp_path):
+    import shutil
+
+    out = tmp_path / "post"
+    for ep in ("ep10", "ep2"):
+        shutil.copy(clip, tmp_path / f"{ep}.mp4")
+    for ep, at in (("ep10", "0.5"), ("ep2", "1.5"), ("ep2", "0.5")):
+        assert run("still", tmp_path / f"{ep}.mp4", at, "-o", f"{out}/", "--embed", "none").exit_code == 0
+    res = run("embed", "--all", out, "-f", "markdown")
+    assert res.exit_code == 0, res.output
+    alts = [l.split("](")[0] for l in res.stdout.splitlines() if l.startswith("![")]
+    assert alts == ["![Still from ep2 at 0:00.5", "![Still from ep2 at 0:01.5", "![Still from ep10 at 0:00.5"], alts
 
 
 def test_embed_takes_the_presets_embed_table(clip, tmp_path):

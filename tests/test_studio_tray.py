@@ -12,6 +12,7 @@ pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 from starlette.testclient import TestClient  # noqa: E402
 
+from clipkit.embed import embed_files  # noqa: E402
 from clipkit.manifest import read_manifest  # noqa: E402
 from studio_app import PORT, TOKEN, make_studio  # noqa: E402
 from test_studio_jobs import _wait  # noqa: E402
@@ -30,6 +31,11 @@ def test_tray_reorder_edit_export_and_batch_round_trip(sample, tmp_path):
         items = c.get("/api/tray").json()["items"]
         assert [i["job"] for i in items] == [gif["id"], still["id"]]
         names = {i["job"]: i["name"] for i in items}
+        # the tray's order (the later moment first: not source order) is what `clipkit embed --all` lists
+        plain = {"alt": "", "title": "", "credit": "", "spoiler": False}
+        assert c.put("/api/tray", json={"items": [{"job": gif["id"], **plain}, {"job": still["id"], **plain}]}).status_code == 200
+        listed = [a.path.name for a in embed_files([studio.output], "html", all=True).artifacts]
+        assert listed == [names[gif["id"]], names[still["id"]]]
         edited = [{"job": still["id"], "alt": 'A "quiet" <moment>', "title": "", "credit": "Fuji TV", "spoiler": False},
                   {"job": gif["id"], "alt": "", "title": "He knew & said so", "credit": "", "spoiler": True}]
         r = c.put("/api/tray", json={"items": edited})

@@ -32,7 +32,7 @@ from .atomic import atomic_write_text, ensure_writable_dir
 from .errors import InputError, OutputError
 
 __all__ = ["MANIFEST_NAME", "manifest_path", "record_artifact", "read_manifest", "find_entry", "ManifestEntry",
-           "Manifest", "DamagedEntry", "rewrite_manifest", "recorded_names"]
+           "Manifest", "DamagedEntry", "rewrite_manifest", "recorded_names", "set_post_order"]
 
 MANIFEST_NAME = "clipkit-manifest.json"
 LOCK_NAME = ".clipkit-manifest.lock"
@@ -205,6 +205,19 @@ def record_artifact(artifact: Artifact, *, embed: dict | None = None) -> Path:
     return path
 
 
+def set_post_order(folder: str | os.PathLike, names: list[str]) -> Path:
+    """Record the order a post shows the files of ``folder`` in (their names, as a studio tray or a batch job
+    file arranged them): ``clipkit embed --all`` lists them so, before anything made since.  Safe with writers."""
+    folder = Path(folder)
+    path = manifest_path(folder)
+    with _locked(folder):
+        data = _load_or_set_aside(path)
+        data["post_order"] = [str(n) for n in names]
+        data.setdefault("clipkit_manifest", VERSION)
+        atomic_write_text(path, _dumps(data))
+    return path
+
+
 class Manifest(list):
     """The readable entries of a manifest, in the order made, and what could not be read.
 
@@ -213,11 +226,13 @@ class Manifest(list):
     a manifest (then the list is empty).  Nothing is changed on disk by reading.
     """
 
-    def __init__(self, entries=(), damaged=(), unreadable: str | None = None, path: Path | None = None):
+    def __init__(self, entries=(), damaged=(), unreadable: str | None = None, path: Path | None = None,
+                 post_order: list[str] | None = None):
         super().__init__(entries)
         self.damaged: list[DamagedEntry] = list(damaged)
         self.unreadable = unreadable
         self.path = path
+        self.post_order: list[str] = list(post_order or ())  # file names, as set_post_order recorded them
 
 
 def read_manifest(folder: str | os.PathLike) -> Manifest:
@@ -251,7 +266,9 @@ def read_manifest(folder: str | os.PathLike) -> Manifest:
                                          recorded if isinstance(recorded, str) else None))
         except _DAMAGE as exc:
             damaged.append(DamagedEntry(n, f"{type(exc).__name__}: {str(exc)[:120]}", _named_file(e, folder)))
-    return Manifest(entries, damaged, path=path)
+    order = data.get("post_order")
+    order = [n for n in order if isinstance(n, str)] if isinstance(order, list) else []
+    return Manifest(entries, damaged, path=path, post_order=order)
 
 
 def rewrite_manifest(folder: str | os.PathLike, entries: list[tuple[Artifact, dict]]) -> tuple[Path, Path | None]:

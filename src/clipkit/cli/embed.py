@@ -16,7 +16,8 @@ _FORMAT_HELP = "\n".join(f"  {name:<18} {describe(name)}" for name in FORMATS)
 @main.command(epilog="\b\nFormats:\n" + _FORMAT_HELP)
 @click.argument("files", nargs=-1, type=click.Path(path_type=str))
 @click.option("--all", "all_", is_flag=True,
-              help="Every file recorded in the manifest of each folder given (default: the current folder), in the order made.")
+              help="Every file recorded in the manifest of each folder given (default: the current folder), in post order: "
+                   "as the studio tray or a batch job file arranged them, else by episode, then start time.")
 @embed_options(format_flags=("-f", "--format"), dialect=True, recorded=True)
 @preset_options
 def embed(files: tuple[str, ...], all_: bool, embed: EmbedOptions, preset: str | None, platform: str | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from .files import artifact_for, describe_file
 from .snippet import check_format, options_from, snippet
 from .urls import check_base_url
 
-__all__ = ["EmbedResult", "embed_files"]
+__all__ = ["EmbedResult", "embed_files", "in_post_order"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def _readable_manifest(folder: Path, notes: list[str]) -> list[ManifestEntry]:
     """
     manifest = read_manifest(folder)
     if not manifest.damaged and not manifest.unreadable:
-        return list(manifest)
+        return in_post_order(list(manifest), manifest.post_order)
     rebuilt: list[tuple[Artifact, dict]] = []
     if manifest.unreadable:
         why = manifest.unreadable
@@ -78,7 +79,32 @@ def _readable_manifest(folder: Path, notes: list[str]) -> list[ManifestEntry]:
     except (OSError, ClipkitError) as exc:
         notes.append(f"the manifest {manifest.path} is damaged ({why}) and could not be rewritten "
                      f"({getattr(exc, 'strerror', None) or exc}): the files themselves were read")
-    return [ManifestEntry(a, e, None) for a, e in rebuilt]
+    return in_post_order([ManifestEntry(a, e, None) for a, e in rebuilt], manifest.post_order)
+
+
+def _natural(text: str) -> tuple:
+    """``ep2`` before ``ep10``: runs of digits compared as numbers."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+                 for part in re.split(r"(\d+)", text) if part)
+
+
+def in_post_order(entries: list[ManifestEntry], post_order: list[str] = ()) -> list[ManifestEntry]:
+    """A folder's files in the order a post shows them: first those a post arranged (a studio tray, a batch job
+    file: ``post_order``, by file name) in that order; then the rest in source order: by episode (its folder,
+    then its name, ``ep2`` before ``ep10``), then start time, then the order made (files of no known source last)."""
+    place = {name: n for n, name in enumerate(post_order)}
+    made = {id(e): n for n, e in enumerate(entries)}
+
+    def key(e: ManifestEntry):
+        a = e.artifact
+        arranged = place.get(a.path.name)
+        if arranged is not None:
+            return (0, arranged)
+        if a.source is None:
+            return (2, made[id(e)])
+        return (1, _natural(str(a.source.parent)), _natural(a.source.name), a.start or 0, made[id(e)])
+
+    return sorted(entries, key=key)
 
 
 def embed_files(
@@ -91,7 +117,8 @@ def embed_files(
     **given,
 ) -> EmbedResult:
     """Snippets for ``paths`` (files), or with ``all=True`` for every file recorded in the
-    manifest of each folder in ``paths`` (default: the current folder), in the order made.
+    manifest of each folder in ``paths`` (default: the current folder), in post order
+    (:func:`in_post_order`: as a studio tray or batch job file arranged them, else episode and start time).
 
     The choices are an :class:`~clipkit.settings.EmbedOptions` (``options``) or its fields as
     keywords (``base_url``, ``alt``, ``title``, ``credit``, ``spoiler``, ``dialect``), as for

@@ -86,11 +86,15 @@ def _options(item: dict, **more):
 def _record(studio, items: list[dict]) -> None:
     """The edits into the output folder's manifest (``clipkit embed --all`` then says the same)."""
     from ..artifact import artifact_from_json
-    from ..manifest import record_artifact
+    from ..manifest import record_artifact, set_post_order
 
+    names = []
     for item in items:
         art = artifact_from_json(studio.jobs.get(item["job"]).result)
         record_artifact(art, embed=_options(item).recorded())
+        if art.path.parent == studio.output:
+            names.append(art.path.name)
+    set_post_order(studio.output, names)  # `clipkit embed --all` lists them in tray order
 
 
 async def update(request: Request) -> Response:

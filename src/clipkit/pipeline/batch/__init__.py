@@ -162,6 +162,7 @@ def batch(
         raise _stopped(results, todo, total, out_root) from exc
 
     ordered = tuple(results[i] for i in sorted(results))
+    _record_post_order(ordered)
     index_html = index_md = None
     if index and any(r.status in ("made", "skipped") for r in ordered):
         index_html, index_md = write_index(ordered, resolved, output_dir, title=job_file.title)
@@ -172,6 +173,22 @@ def batch(
             pass
     return BatchResult(job_file.path, output_dir, ordered, resolved, index_html, index_md,
                        seconds=time.perf_counter() - t0)
+
+
+def _record_post_order(ordered) -> None:
+    """The job file's order into each output folder's manifest: ``clipkit embed --all`` lists the post so."""
+    from ...manifest import manifest_path, set_post_order
+
+    folders: dict[Path, list[str]] = {}
+    for r in ordered:
+        if r.artifact is not None:
+            folders.setdefault(Path(r.artifact.path).parent, []).append(Path(r.artifact.path).name)
+    for folder, names in folders.items():
+        try:
+            if manifest_path(folder).is_file():
+                set_post_order(folder, names)
+        except (OSError, ClipkitError):
+            pass  # the order is a nicety: the files and the index are made
 
 
 def _stopped(results: dict[int, JobResult], todo: list[PlannedJob], total: int, out_root: Path) -> Cancelled:
