@@ -342,7 +342,8 @@ def test_default_alt_is_the_dialogue_trimmed(arts):
     assert Tree(snippet(silent, "html")).first("img")["alt"] == "GIF from ep07 at 12:30–12:31.2"
     assert Tree(snippet(arts["strip"], "html")).first("img")["alt"] == "Thumbnail strip from ep07"
     sheet = arts["strip"].with_(frame_count=16, start=Fraction(42, 10), end=Fraction(5599, 100))
-    assert Tree(snippet(sheet, "html")).first("img")["alt"] == "16 frames of ep07, 0:04 to 0:55"
+    # times as clipkit shows them everywhere (format_time), not cut to whole seconds (was "0:04 to 0:55")
+    assert Tree(snippet(sheet, "html")).first("img")["alt"] == "16 frames of ep07, 0:04.2 to 0:55.99"
 
 
 def test_control_and_bidi_characters_are_removed(arts):

@@ -180,12 +180,14 @@ def test_gif_and_strip_print_their_snippets_and_record_them(clip, tmp_path):
     gif_name = next(out.glob("*.gif")).name
     assert dict(tree.tags)["source"]["src"] == "/up/" + gif_name.replace(" ", "%20")[:-4] + ".mp4"
     assert dict(tree.tags)["a"]["href"] == "/up/" + gif_name.replace(" ", "%20")
-    res = run("strip", clip, "--layout", "row", "--count", "3", "--width", "480", "-o", f"{out}/",
+    res = run("strip", clip, "--range", "0.25-1.75", "--layout", "row", "--count", "3", "--width", "480", "-o", f"{out}/",
               "--title", "Header text", "--embed-title", "Caption text", "--embed", "html")
     assert res.exit_code == 0, res.output
     tree = Tags(res.stdout)
     assert [t for t, _ in tree.tags] == ["figure", "img", "figcaption"] and "".join(tree.data).strip() == "Caption text"
-    assert dict(tree.tags)["img"]["alt"].startswith("3 frames of ep 07")
+    # the first and last tile's times, to the ms as clipkit shows times (they were cut to whole seconds: 0:00 to 0:01)
+    alt = re.fullmatch(r"3 frames of ep 07, 0:00\.(\d+) to 0:01\.(\d+)", dict(tree.tags)["img"]["alt"])
+    assert alt and 0.25 <= float("0." + alt[1]) and float("1." + alt[2]) <= 1.75, dict(tree.tags)["img"]["alt"]
     entries = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["artifacts"]
     assert [e["kind"] for e in entries] == ["gif", "strip"]
     assert sorted(s["kind"] for s in entries[0]["siblings"]) == ["mp4", "webp"]

@@ -59,7 +59,7 @@ def default_alt(artifact: Artifact, max_chars: int) -> str:
     if artifact.kind == "strip" and artifact.frame_count:
         text = f"{artifact.frame_count} frames of {name}"
         if artifact.start is not None and artifact.end is not None:
-            text += f", {format_time(Fraction(int(artifact.start)))} to {format_time(Fraction(int(artifact.end)))}"
+            text += f", {format_time(artifact.start)} to {format_time(artifact.end)}"  # as clipkit shows times
         return shorten(text, max_chars)
     if artifact.start is not None:
         when = format_time(artifact.start)
