@@ -1,10 +1,12 @@
-"""The one compiled part of clipkit: the GIF engine's error-diffusion loop (src/clipkit/encode/gif/_diffuse.c).
+"""The one compiled part of clipkit: the GIF engine's loops in C (src/clipkit/encode/gif/_kernels.c: the
+error diffusion of --quality 100 and the keep-closer test of every quality from 44).
 
 Everything else is declared in pyproject.toml.  The extension is optional: where no C compiler is found the
-package still installs, and ``--quality 100`` then maps each pixel to its nearest colour, with a note saying why.
+package still installs, ``--quality 100`` then maps each pixel to its nearest colour, with a note saying why,
+and the keep-closer test runs in numpy (the same choices, a slower command).
 """
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("clipkit.encode.gif._diffuse", ["src/clipkit/encode/gif/_diffuse.c"],
+setup(ext_modules=[Extension("clipkit.encode.gif._kernels", ["src/clipkit/encode/gif/_kernels.c"],
                              extra_compile_args=["-O3"], optional=True)])

@@ -123,7 +123,7 @@ def test_a_captions_reserved_colours_are_drawn_exactly_through_the_diffusion():
 def test_without_the_compiled_loop_quality_100_still_works_and_the_gif_says_why(tmp_path, monkeypatch):
     # an install where setup.py found no C compiler: the nearest colour, and a note naming the cause
     from clipkit import make_gif
-    from clipkit.encode.gif import diffuse
+    from clipkit.encode.gif import kernels
     from tests.media import ffmpeg
 
     clip = tmp_path / "grad.mkv"
@@ -131,7 +131,7 @@ def test_without_the_compiled_loop_quality_100_still_works_and_the_gif_says_why(
            "-crf", "12", clip)
     built = make_gif(clip, "0", "+1", tmp_path / "built.gif", width=160, fps=10, quality=100, subs="off")
     assert not any("compiled dither" in n for n in built.notes)
-    monkeypatch.setattr(diffuse, "_diffuse", None)
+    monkeypatch.setattr(kernels, "lib", None)
     plain = make_gif(clip, "0", "+1", tmp_path / "plain.gif", width=160, fps=10, quality=100, subs="off")
     assert any("without its error diffusion" in n and "C compiler" in n for n in plain.notes), plain.notes
     assert gif_pictures(plain.path.read_bytes())  # a whole GIF

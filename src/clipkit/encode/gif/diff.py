@@ -28,7 +28,9 @@ import cv2
 import numpy as np
 
 from .diffuse import diffuse_frame
-from .dither import unpack_codes
+from .dither import SPACES, unpack_codes
+from .kernels import available as compiled
+from .kernels import closer, paint
 
 __all__ = ["Change", "Canvas"]
 
@@ -126,17 +128,22 @@ def _closer(indices: np.ndarray, palette: np.ndarray, shown: np.ndarray, source:
 class Canvas:
     """What has been shown so far; turns each new frame into a :class:`Change`."""
 
-    def __init__(self, tolerance: float = 0.0, runs: float = 0.0, keep_closer=None,
+    def __init__(self, tolerance: float = 0.0, runs: float = 0.0, keep_closer: str | None = None,
                  diffuse: tuple | None = None) -> None:
         self.tolerance = float(tolerance)
         # None, or (space, level, clamp): each frame is error-diffused against what is shown
         # (diffuse.py), which also decides which pixels keep their shown colour (instead of ``keep_closer``)
         self.diffuse = diffuse
-        self._pal_space: tuple | None = None  # (palette, its coordinates in the diffusion's space)
-        self._shown_space: np.ndarray | None = None  # the shown colours' coordinates (H×W×3 float32)
-        # None, or the nearest-colour search's space (N×3 uint8 -> float32): a moved pixel is rewritten only
+        # None, or the name of the nearest-colour search's space (dither.SPACES): a moved pixel is rewritten only
         # when its new colour is closer to the source than the one shown (an earlier palette's shade may fit better)
         self.keep_closer = keep_closer
+        # the space the shown colours are tracked in (H×W×3 float32 coordinates, kept up to date as pixels are
+        # written): the diffusion's, or the keep-closer test's where the compiled test runs (kernels.py)
+        self._space = (diffuse[0] if diffuse is not None
+                       else SPACES[keep_closer][0] if keep_closer is not None and compiled() and keep_closer != "rgb"
+                       else None)
+        self._pal_space: tuple | None = None  # (palette, its coordinates in ``_space``)
+        self._shown_space: np.ndarray | None = None  # the shown colours' coordinates
         self.runs = float(runs)  # 0: off; else the limit of _extend_runs, used where it pays (noise)
         self.drift = min(DRIFT_MAX, max(DRIFT_MIN, self.tolerance * DRIFT_SHARE))
         self.shown: np.ndarray | None = None  # the colour the viewer sees, packed 0xRRGGBB
@@ -167,6 +174,12 @@ class Canvas:
         blocks = np.abs(means).max(axis=2) > self.drift
         return np.repeat(np.repeat(blocks, b, axis=0), b, axis=1)[:h, :w]
 
+    def _palette_space(self, palette: np.ndarray) -> np.ndarray:
+        """The palette's coordinates in the tracked space, computed once a palette."""
+        if self._pal_space is None or self._pal_space[0] is not palette:
+            self._pal_space = (palette, np.ascontiguousarray(self._space(palette.astype(np.uint8))))
+        return self._pal_space[1]
+
     def _diffused(self, source: np.ndarray, source_space: np.ndarray | None, nearest: np.ndarray,
                   palette: np.ndarray, moved: np.ndarray | None, fixed: np.ndarray | None) -> np.ndarray:
         """diffuse.py's choice for each pixel (-1: keep the shown colour); the shown colours' coordinates are kept
@@ -175,9 +188,8 @@ class Canvas:
         h, w = source.shape[:2]
         if source_space is None:
             source_space = space(source.reshape(-1, 3)).reshape(h, w, 3)
-        if self._pal_space is None or self._pal_space[0] is not palette:
-            self._pal_space = (palette, np.ascontiguousarray(space(palette.astype(np.uint8))))
-        return diffuse_frame(source_space, nearest, self._pal_space[1], self._shown_space, moved, level, clamp, fixed)
+        return diffuse_frame(source_space, nearest, self._palette_space(palette), self._shown_space, moved, level,
+                             clamp, fixed)
 
     def update(self, source: np.ndarray, indices: np.ndarray, palette: np.ndarray, transparent_index: int,
                source_space: np.ndarray | None = None, fixed: np.ndarray | None = None) -> Change | None:
@@ -187,7 +199,8 @@ class Canvas:
         if self.shown is None:
             if self.diffuse is not None:
                 indices = self._diffused(source, source_space, indices, palette, None, fixed).astype(np.uint8)
-                self._shown_space = self._pal_space[1][indices]
+            if self._space is not None:
+                self._shown_space = self._palette_space(palette)[indices]
             self.shown, self.basis = np.take(self._pack(palette), indices), source.copy()
             return Change(0, 0, indices, False)
         moved = _max_abs_diff(source, self.basis) > self.tolerance
@@ -203,7 +216,10 @@ class Canvas:
             new = np.take(self._pack(palette), indices)
             write = moved & (new != self.shown)
             if self.keep_closer is not None and write.any():
-                write &= _closer(indices, palette, self.shown, source, write, self.keep_closer)
+                if self._space is not None:  # compiled (kernels.py), against the tracked shown colours
+                    closer(source, write, indices, self._palette_space(palette), self._shown_space, self.keep_closer)
+                else:
+                    write &= _closer(indices, palette, self.shown, source, write, SPACES[self.keep_closer][0])
         cv2.copyTo(source, moved.view(np.uint8), self.basis)  # basis := source where moved (in place)
         rows = np.flatnonzero(write.any(axis=1))
         if rows.size == 0:
@@ -222,9 +238,12 @@ class Canvas:
                     out = flat
                     new[y0:y1, x0:x1] = np.take(self._pack(palette), out)
         np.copyto(self.shown, new, where=write)
-        if self.diffuse is not None:  # what is now shown, in the diffusion's space
-            by, bx = np.nonzero(box)
-            self._shown_space[by + y0, bx + x0] = self._pal_space[1][out[by, bx]]
+        if self._space is not None:  # what is now shown, in the tracked space
+            if compiled():
+                paint(self._shown_space, write, x0, y0, out, self._palette_space(palette))
+            else:
+                by, bx = np.nonzero(box)
+                self._shown_space[by + y0, bx + x0] = self._palette_space(palette)[out[by, bx]]
         transparent = not box.all()
         if transparent:
             out[~box] = transparent_index

@@ -13,7 +13,7 @@ the eye see.  The error carried to a pixel is scaled by ``level`` and clamped
 to ``clamp`` (in the search space: one grey level is 3), so it never grows into
 the worms and smears of a full-strength diffusion.
 
-The loop is C (``_diffuse.c``, built by setup.py: a pixel's choice depends on
+The loop is C (``_kernels.c``, built by setup.py: a pixel's choice depends on
 the error of the ones before it, which numpy cannot vectorise).  The nearest
 palette colour of the pixel's target is searched along the palette sorted by
 luma (the space's channel 1), starting from the source's own nearest colour
@@ -24,17 +24,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kernels
+from .kernels import available
+
 __all__ = ["available", "diffuse_frame"]
-
-try:  # built by setup.py; optional (no C compiler at install: no diffusion, see available())
-    from . import _diffuse
-except ImportError:  # pragma: no cover - depends on how the package was installed
-    _diffuse = None
-
-
-def available() -> bool:
-    """Whether the compiled loop was built (setup.py builds it wherever a C compiler is found)."""
-    return _diffuse is not None
 
 
 def diffuse_frame(source: np.ndarray, nearest: np.ndarray, palette: np.ndarray, shown: np.ndarray | None,
@@ -46,7 +39,7 @@ def diffuse_frame(source: np.ndarray, nearest: np.ndarray, palette: np.ndarray, 
     ``nearest``: each pixel's nearest palette index (the search's starting bound).
     ``fixed`` (H×W bool): pixels that take their ``nearest`` index as it is, with no error carried into or out of
     them (a caption's reserved colours)."""
-    if _diffuse is None:
+    if kernels.lib is None:
         raise RuntimeError("clipkit's compiled dither was not built (no C compiler when clipkit was installed)")
     h, w = source.shape[:2]
     n = len(palette)
@@ -60,7 +53,7 @@ def diffuse_frame(source: np.ndarray, nearest: np.ndarray, palette: np.ndarray, 
     out = np.empty((h, w), np.int16)
     has_shown, has_fixed = shown is not None, fixed is not None
     none = np.zeros(1, np.uint8)
-    _diffuse.diffuse(np.ascontiguousarray(source), np.ascontiguousarray(palette), order, rank, ys,
+    kernels.lib.diffuse(np.ascontiguousarray(source), np.ascontiguousarray(palette), order, rank, ys,
                      np.ascontiguousarray(nearest),
                      np.ascontiguousarray(shown, np.float32) if has_shown else none, has_shown,
                      np.ascontiguousarray(moved, np.uint8) if has_shown else none,

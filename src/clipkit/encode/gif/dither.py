@@ -20,6 +20,7 @@ nothing the eye or the metric misses), and a static area keeps its indices.
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 
@@ -29,7 +30,7 @@ from PIL import Image
 
 __all__ = ["DITHER_METHODS", "GRADIENT_FLAT", "CHANNEL_SCALE", "Remapper", "busyness", "colour_codes", "flat_areas",
            "remap", "dither_strength", "run_starts", "search_space", "unpack_codes", "xyb_space", "xyb_to_rgb", "SPACES",
-           "XYB_LUMA_WEIGHTS", "xyb_luma_space", "xyb_luma_to_rgb"]
+           "XYB_LUMA_WEIGHTS", "xyb_luma_space", "xyb_luma_to_rgb", "xyb_parameters"]
 
 #: ``gradient`` dithers pixels whose 5×5 mean luma gradient (|Sobel x| + |Sobel y|) is below this: flat areas.
 GRADIENT_FLAT = 8.0
@@ -130,6 +131,16 @@ def xyb_luma_space(rgb: np.ndarray) -> np.ndarray:
 def xyb_luma_to_rgb(p: np.ndarray) -> np.ndarray:
     """N×3 uint8: the sRGB colours nearest the points ``p`` of :func:`xyb_luma_space`."""
     return xyb_to_rgb(np.asarray(p, np.float32) / XYB_LUMA_WEIGHTS)
+
+
+@functools.cache
+def xyb_parameters(space: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """The arithmetic of an XYB space of SPACES, for compiled code (kernels.py): the sRGB level -> linear light
+    table (256), the 3×4 cone-response matrix with its bias, the scales of X, Y and B as computed from the cone
+    responses' cube roots c (X = (c0 − c1)·s0, Y = (c0 + c1)·s1, B = (c2 − (c0 + c1)/2)·s2), and cbrt(bias)."""
+    weights = {"xyb": np.ones(3, np.float32), "xyb-luma": XYB_LUMA_WEIGHTS}[space]
+    scales = np.array([0.5 * _XYB_X, 0.5, 1.0], np.float64) * _XYB_SCALE * weights
+    return _LINEAR32, np.ascontiguousarray(_OPSIN_BIAS32), scales.astype(np.float32), float(_CBRT_BIAS)
 
 
 #: The nearest-colour spaces by name: (RGB -> coordinates, coordinates -> RGB).

@@ -94,7 +94,7 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     extra = min(level.outliers, colors // 2)  # entries for the colours the palette fits worst (small palettes)
 
     # a dithered pixel is farther from its source than the nearest colour by design: no keep-closer test there
-    closer = SPACES[level.space][0] if level.keep_closer and options.dither == "none" else None
+    closer = level.space if level.keep_closer and options.dither == "none" else None
 
     def shot_palette(span: tuple[int, int]) -> tuple[np.ndarray, np.ndarray | None]:
         """The shot's palette, and its first frame's own (key) palette or None."""

@@ -1,0 +1,54 @@
+"""The GIF engine's compiled loops (``_kernels.c``, built by setup.py), and their Python entry points.
+
+The extension is optional (no C compiler at install: the package installs without it).  Without it
+``diffuse.py``'s error diffusion is not available (``--quality 100`` maps to the nearest colour, with a note) and
+:func:`closer` is done in numpy by ``diff.py`` (the same test, slower).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .dither import xyb_parameters
+
+__all__ = ["available", "closer", "lib", "paint"]
+
+try:  # built by setup.py; optional (see available())
+    from . import _kernels as lib
+except ImportError:  # pragma: no cover - depends on how the package was installed
+    lib = None
+
+
+def available() -> bool:
+    """Whether the compiled loops were built (setup.py builds them wherever a C compiler is found)."""
+    return lib is not None
+
+
+def closer(source: np.ndarray, write: np.ndarray, indices: np.ndarray, palette_space: np.ndarray,
+           shown_space: np.ndarray, space: str) -> int:
+    """diff.py's keep-closer test, in place: ``write`` (H×W bool) stays True only where the palette colour of
+    ``indices`` is nearer ``source`` (H×W×3 uint8 RGB) than what is shown, in the search space ``space`` (an XYB
+    space of dither.SPACES): ``palette_space`` (N×3) and ``shown_space`` (H×W×3) are float32 coordinates in it.
+    Returns how many pixels stay written."""
+    h, w = write.shape
+    if not (source.shape == (h, w, 3) and source.dtype == np.uint8 and indices.shape == (h, w)
+            and indices.dtype == np.uint8 and write.dtype == np.bool_ and shown_space.shape == (h, w, 3)
+            and shown_space.dtype == palette_space.dtype == np.float32 and write.flags.c_contiguous):
+        raise ValueError("closer: H×W×3 uint8 source, H×W uint8 indices and bool mask, float32 coordinates")
+    lin, matrix, scales, bias = xyb_parameters(space)
+    return lib.closer(np.ascontiguousarray(source), write.view(np.uint8), np.ascontiguousarray(indices),
+                      np.ascontiguousarray(palette_space), len(palette_space), np.ascontiguousarray(shown_space),
+                      lin, matrix, scales, bias, h * w)
+
+
+def paint(shown_space: np.ndarray, write: np.ndarray, x: int, y: int, indices: np.ndarray,
+          palette_space: np.ndarray) -> None:
+    """``shown_space`` (H×W×3 float32) := ``palette_space[indices]`` where ``write`` (H×W bool) is set within the
+    box of ``indices`` (h×w uint8) placed at (``x``, ``y``)."""
+    h, w = write.shape
+    bh, bw = indices.shape
+    if not (shown_space.shape == (h, w, 3) and shown_space.dtype == palette_space.dtype == np.float32
+            and shown_space.flags.c_contiguous and indices.dtype == np.uint8 and write.dtype == np.bool_):
+        raise ValueError("paint: H×W×3 float32 coordinates, a bool mask and uint8 indices")
+    lib.paint(np.ascontiguousarray(write).view(np.uint8), w, np.ascontiguousarray(indices), x, y, bw, bh,
+              np.ascontiguousarray(palette_space), len(palette_space), shown_space)
