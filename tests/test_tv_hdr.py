@@ -49,3 +49,28 @@ def test_sdr_is_left_alone(tmp_path):
     assert hdr_kind(probe(src).video) is None
     got = np.asarray(Image.open(still(src, Fraction(1, 4), tmp_path / "s.png").path).convert("RGB"))[32, 32]
     assert np.linalg.norm(got.astype(float) - (191, 0, 0)) < 12
+
+
+def test_hdr_at_an_odd_size(tmp_path):
+    """A strip's tiles and a typed --width are often odd (325×183): zimg refused 4:2:0 there, so
+    every HDR strip and any odd-sized HDR still or GIF failed with "no frames could be decoded"."""
+    from clipkit import make_strip
+
+    src = make_hdr_bars(tmp_path / "bars.mkv", "smpte2084", codec="libx264")
+    art = still(src, Fraction(1, 4), tmp_path / "s.png", width=191)
+    png = np.asarray(Image.open(art.path).convert("RGB"))
+    assert png.shape[1] == 191
+    for got, want in zip(bars_of(png), BARS):
+        assert np.linalg.norm(got - want) < CLOSE, (got, want)
+    gif = Image.open(make_gif(src, Fraction(0), Fraction(1, 4), tmp_path / "g.gif", width=383).path)
+    assert gif.size[0] == 383
+    for got, want in zip(bars_of(np.asarray(gif.convert("RGB"))), BARS):
+        assert np.linalg.norm(got - want) < CLOSE, (got, want)
+    sheet = make_strip(src, tmp_path / "strip.png", layout="row", count=3, width=1000, labels=False)
+    from clipkit.render.strip import plan_layout
+
+    x, y, w, h = plan_layout(3, 3, 1, width=1000, aspect=Fraction(len(BARS) * 64, 64)).tile_box(0)
+    assert w % 2 == 1  # the odd tile this is about
+    tile = np.asarray(Image.open(sheet.path).convert("RGB"))[y:y + h, x:x + w]
+    for got, want in zip(bars_of(tile), BARS):
+        assert np.linalg.norm(got - want) < CLOSE, (got, want)

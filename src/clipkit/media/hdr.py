@@ -46,6 +46,8 @@ def tonemap_filters(video: VideoStream | None) -> list[str]:
     matrix = next((p for p in parts if p in _MATRICES), "bt2020nc")
     primaries = next((p for p in parts if p in _PRIMARIES), "bt2020")
     rng = "full" if "pc" in parts else "tv"
-    return [f"zscale=tin={transfer}:min={matrix}:pin={primaries}:rin={rng}:t=linear:npl={REFERENCE_WHITE}",
+    # zimg refuses 4:2:0 at an odd width or height (a strip's tile, --width 325): 4:4:4 in and out.
+    return ["format=yuv444p10le",
+            f"zscale=tin={transfer}:min={matrix}:pin={primaries}:rin={rng}:t=linear:npl={REFERENCE_WHITE}",
             "format=gbrpf32le", "zscale=p=bt709", "tonemap=tonemap=mobius:param=0.9:desat=0",
-            "zscale=t=bt709:m=bt709:r=tv", "format=yuv420p"]
+            "zscale=t=bt709:m=bt709:r=tv", "format=yuv444p"]
