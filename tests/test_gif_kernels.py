@@ -106,3 +106,30 @@ def test_a_gif_is_the_same_with_and_without_the_compiled_loops(monkeypatch):
     # and both are faithful: the moving square is drawn where it is in every frame
     for k, pic in enumerate(a):
         assert np.abs(pic[24:40, 14 + 8 * k: 30 + 8 * k] - (220, 40, 60)).max() < 24
+
+
+@pytest.mark.parametrize("space", ["rgb", "xyb", "xyb-luma"])
+def test_the_compiled_search_finds_the_nearest_colour_in_each_space(space):
+    from clipkit.encode.gif.dither import Remapper
+
+    rng = np.random.default_rng(21)
+    palette = np.unique(rng.integers(0, 256, (255, 3)).astype(np.uint8), axis=0)
+    pixels = np.concatenate([_scene(rng, 80, 120), rng.integers(0, 256, (40, 120, 3)).astype(np.uint8)])
+    got = Remapper(palette, space).nearest(pixels).reshape(-1)
+    to_space = SPACES[space][0]
+    x = to_space(pixels.reshape(-1, 3)).astype(np.float64)
+    p = to_space(palette).astype(np.float64)
+    d = ((x[:, None, :] - p[None]) ** 2).sum(2)
+    assert np.all(d[np.arange(len(got)), got] <= d.min(axis=1) * (1 + 1e-6) + 1e-9)
+
+
+def test_a_256_colour_palette_maps_onto_its_last_entry_too():
+    # the table holds index + 1: with 256 entries it is uint16, and entry 255 must not wrap to "not searched"
+    from clipkit.encode.gif.dither import Remapper
+
+    palette = np.stack([np.arange(256)] * 3, axis=1).astype(np.uint8)  # every grey level
+    pixels = np.array([[[255, 255, 255], [254, 254, 254], [0, 0, 0], [255, 255, 255]]], np.uint8)
+    remapper = Remapper(palette, "xyb")
+    assert remapper.nearest(pixels).tolist() == [[255, 254, 0, 255]]
+    assert remapper.nearest(pixels).tolist() == [[255, 254, 0, 255]]  # again, from the filled table
+    assert remapper.lut[0xFFFFFF] == 256  # found once and kept (a wrapped 0 would mean "search again")

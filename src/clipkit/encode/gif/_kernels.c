@@ -1,6 +1,8 @@
 /* The GIF engine's compiled loops (loaded by encode/gif/kernels.py):
  *  - diffuse: the error diffusion of diffuse.py (a pixel's choice depends on the error of the ones before it,
  *    which numpy cannot vectorise);
+ *  - nearest: dither.Remapper's exact search of the colours a frame brings (a k-d tree in OpenCV took 0.3 us a
+ *    colour, and every frame's own palette starts its table empty);
  *  - paint: the shown colours diff.py tracks in that space, updated where a frame writes;
  *  - closer: diff.py's keep-closer test in one pass over the written pixels (numpy needs three colour-space
  *    conversions and a dozen gathers of them: the main thread's largest cost in a 6 s GIF).
@@ -12,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 
 static inline float clampf(float v, float c) { return v > c ? c : (v < -c ? -c : v); }
 
@@ -199,6 +202,109 @@ static PyObject *closer(PyObject *self, PyObject *args)
     return PyLong_FromSsize_t(kept);
 }
 
+/* A cube root in double precision (the nearest-colour search's coordinates: an exact search must not turn on
+ * float rounding): the same first guess and two Halley steps in double (~1e-4, then ~1e-12). */
+static inline double cube_root_d(double x)
+{
+    union { float f; uint32_t i; } u = {(float)x};
+    u.i = u.i / 3 + 709921077u;
+    double y = u.f, y3 = y * y * y;
+    y *= (y3 + 2.0 * x) / (2.0 * y3 + x);
+    y3 = y * y * y;
+    return y * (y3 + 2.0 * x) / (2.0 * y3 + x);
+}
+
+/* A colour's coordinates in the search space: XYB from its RGB levels (lin, m, k, cb: see closer_run), computed in
+ * double, or with k == NULL the weighted RGB space (each level times rgb[c]). */
+static inline void coordinates(uint32_t code, const float *lin, const float *m, const float *k, float cb,
+                               const float *rgb, float *v)
+{
+    unsigned R = (code >> 16) & 255u, G = (code >> 8) & 255u, B = code & 255u;
+    if (!k) {
+        v[0] = (float)R * rgb[0]; v[1] = (float)G * rgb[1]; v[2] = (float)B * rgb[2];
+        return;
+    }
+    double r = lin[R], g = lin[G], b = lin[B];
+    double c0 = cube_root_d((double)m[0] * r + (double)m[1] * g + (double)m[2] * b + m[3]) - cb;
+    double c1 = cube_root_d((double)m[4] * r + (double)m[5] * g + (double)m[6] * b + m[7]) - cb;
+    double c2 = cube_root_d((double)m[8] * r + (double)m[9] * g + (double)m[10] * b + m[11]) - cb;
+    v[0] = (float)((c0 - c1) * k[0]); v[1] = (float)((c0 + c1) * k[1]); v[2] = (float)((c2 - 0.5 * (c0 + c1)) * k[2]);
+}
+
+/* The exact nearest palette entry of each colour (0xRRGGBB codes): outwards from the entry of nearest channel 1
+ * (luma) along the palette sorted by it (order, ys), until the channel-1 gap alone is no nearer than the best. */
+static void nearest_run(const uint32_t *codes, Py_ssize_t count, const float *pal, const int32_t *order,
+                        const float *ys, Py_ssize_t n, const float *lin, const float *m, const float *k, float cb,
+                        const float *rgb, uint8_t *out)
+{
+    for (Py_ssize_t i = 0; i < count; i++) {
+        float v[3];
+        coordinates(codes[i], lin, m, k, cb, rgb, v);
+        Py_ssize_t lo = 0, hi = n; /* the first entry whose channel 1 is >= the colour's */
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            if (ys[mid] < v[1]) lo = mid + 1; else hi = mid;
+        }
+        float best = INFINITY;
+        int bi = order[lo < n ? lo : n - 1];
+        Py_ssize_t a = lo - 1, b = lo;
+        while (a >= 0 || b < n) {
+            if (b < n) {
+                float dy = ys[b] - v[1];
+                if (dy * dy >= best) b = n;
+                else {
+                    const float *c = pal + 3 * order[b];
+                    float e = c[0] - v[0], f = c[2] - v[2], d = e * e + dy * dy + f * f;
+                    if (d < best) { best = d; bi = order[b]; }
+                    b++;
+                }
+            }
+            if (a >= 0) {
+                float dy = v[1] - ys[a];
+                if (dy * dy >= best) a = -1;
+                else {
+                    const float *c = pal + 3 * order[a];
+                    float e = c[0] - v[0], f = c[2] - v[2], d = e * e + dy * dy + f * f;
+                    if (d < best) { best = d; bi = order[a]; }
+                    a--;
+                }
+            }
+        }
+        out[i] = (uint8_t)bi;
+    }
+}
+
+/* nearest(codes, count, pal, order, ys, n, xyb, lin, m, k, cb, rgb, out) */
+static PyObject *nearest(PyObject *self, PyObject *args)
+{
+    Py_buffer codes, pal, order, ys, lin, m, k, rgb, out;
+    Py_ssize_t count, n;
+    int xyb;
+    float cb;
+    if (!PyArg_ParseTuple(args, "y*ny*y*y*npy*y*y*fy*w*", &codes, &count, &pal, &order, &ys, &n, &xyb, &lin, &m, &k,
+                          &cb, &rgb, &out))
+        return NULL;
+    Py_buffer *all[] = {&codes, &pal, &order, &ys, &lin, &m, &k, &rgb, &out};
+    int ok = count >= 0 && n > 0 && n <= 256 && codes.len >= (Py_ssize_t)sizeof(uint32_t) * count
+             && pal.len >= (Py_ssize_t)sizeof(float) * 3 * n && order.len >= (Py_ssize_t)sizeof(int32_t) * n
+             && ys.len >= (Py_ssize_t)sizeof(float) * n && lin.len >= (Py_ssize_t)sizeof(float) * 256
+             && m.len >= (Py_ssize_t)sizeof(float) * 12 && k.len >= (Py_ssize_t)sizeof(float) * 3
+             && rgb.len >= (Py_ssize_t)sizeof(float) * 3 && out.len >= count;
+    for (Py_ssize_t i = 0; i < n && ok; i++)
+        ok = ((const int32_t *)order.buf)[i] >= 0 && ((const int32_t *)order.buf)[i] < n;
+    if (ok) {
+        Py_BEGIN_ALLOW_THREADS
+        nearest_run(codes.buf, count, pal.buf, order.buf, ys.buf, n, lin.buf, m.buf, xyb ? k.buf : NULL, cb,
+                    rgb.buf, out.buf);
+        Py_END_ALLOW_THREADS
+    }
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        PyBuffer_Release(all[i]);
+    if (!ok)
+        return PyErr_Format(PyExc_ValueError, "nearest: buffers too small for %zd colours, %zd entries", count, n);
+    Py_RETURN_NONE;
+}
+
 /* paint(write, w, out, x0, y0, bw, bh, pal, n, shown): where ``write`` (the frame's H*W mask, rows of w) is set
  * inside the box at (x0, y0), shown := pal[out] (out: the box's bh*bw indices); the tracked shown colours of
  * diff.py, kept up to date in one pass instead of numpy's gather and masked copy of the whole box. */
@@ -239,6 +345,7 @@ static PyObject *paint(PyObject *self, PyObject *args)
 static PyMethodDef methods[] = {
     {"diffuse", diffuse, METH_VARARGS, "The error-diffusion loop of clipkit.encode.gif.diffuse (see there)."},
     {"closer", closer, METH_VARARGS, "The keep-closer test of clipkit.encode.gif.diff (see kernels.py)."},
+    {"nearest", nearest, METH_VARARGS, "The exact nearest palette entry of colours (see kernels.py)."},
     {"paint", paint, METH_VARARGS, "The tracked shown colours of clipkit.encode.gif.diff, updated (see kernels.py)."},
     {NULL, NULL, 0, NULL},
 };

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .dither import xyb_parameters
 
-__all__ = ["available", "closer", "lib", "paint"]
+__all__ = ["available", "closer", "lib", "nearest", "paint"]
 
 try:  # built by setup.py; optional (see available())
     from . import _kernels as lib
@@ -35,6 +34,8 @@ def closer(source: np.ndarray, write: np.ndarray, indices: np.ndarray, palette_s
             and indices.dtype == np.uint8 and write.dtype == np.bool_ and shown_space.shape == (h, w, 3)
             and shown_space.dtype == palette_space.dtype == np.float32 and write.flags.c_contiguous):
         raise ValueError("closer: H×W×3 uint8 source, H×W uint8 indices and bool mask, float32 coordinates")
+    from .dither import xyb_parameters
+
     lin, matrix, scales, bias = xyb_parameters(space)
     return lib.closer(np.ascontiguousarray(source), write.view(np.uint8), np.ascontiguousarray(indices),
                       np.ascontiguousarray(palette_space), len(palette_space), np.ascontiguousarray(shown_space),
@@ -52,3 +53,22 @@ def paint(shown_space: np.ndarray, write: np.ndarray, x: int, y: int, indices: n
         raise ValueError("paint: H×W×3 float32 coordinates, a bool mask and uint8 indices")
     lib.paint(np.ascontiguousarray(write).view(np.uint8), w, np.ascontiguousarray(indices), x, y, bw, bh,
               np.ascontiguousarray(palette_space), len(palette_space), shown_space)
+
+
+def nearest(codes: np.ndarray, palette_space: np.ndarray, space: str) -> np.ndarray:
+    """The exact nearest entry (uint8) of each colour of ``codes`` (0xRRGGBB, uint32) among ``palette_space``
+    (N×3 float32 coordinates in ``space``, a name of dither.SPACES), searched along the palette sorted by its
+    channel 1 (luma in XYB, green in weighted RGB) from the colour's own channel-1 value."""
+    from .dither import CHANNEL_SCALE, xyb_parameters
+
+    n = len(palette_space)
+    if not (codes.dtype == np.uint32 and palette_space.dtype == np.float32 and 0 < n <= 256):
+        raise ValueError("nearest: uint32 colour codes and 1–256 float32 palette coordinates")
+    order = np.argsort(palette_space[:, 1], kind="stable").astype(np.int32)
+    ys = np.ascontiguousarray(palette_space[order, 1])
+    xyb = space != "rgb"
+    lin, matrix, scales, bias = xyb_parameters(space if xyb else "xyb")
+    out = np.empty(codes.size, np.uint8)
+    lib.nearest(np.ascontiguousarray(codes), codes.size, np.ascontiguousarray(palette_space), order, ys, n, xyb, lin,
+                matrix, scales, bias, CHANNEL_SCALE, out)
+    return out
