@@ -1,6 +1,7 @@
 """Stills against the sample's truth and a variable-frame-rate clip of known frames."""
 
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -131,3 +132,23 @@ def test_captions_are_those_on_screen_at_the_time_asked(tmp_path):
     line = still(path, "2", tmp_path / "line.png", subs=str(srt))
     assert line.captions == ("From two.",) and lit(line) > 50
     assert lit(still(path, "1.9", tmp_path / "before.png", subs=str(srt))) == 0
+
+
+def test_a_small_plane_in_a_grey_sky_is_a_picture_not_a_blank_frame(tmp_path):
+    """A grainy grey sky with a small dark plane in it (video_with_failing_audio.mp4 at 2.3 s): its
+    luma spread is low (σ ≈ 5), so it was "blank", and --best (and strip tiles) reported no clean frame there
+    and took a worse one.  The same sky without the plane is still blank."""
+    def sky(name: str, plane: bool) -> Path:
+        path = tmp_path / name
+        box = ",drawbox=x=150:y=70:w=12:h=4:color=0x383838:t=fill" if plane else ""  # 0.08 % of the picture
+        ffmpeg("-f", "lavfi", "-i", "color=c=0xB4B4B4:s=320x180:r=25:d=3",
+               "-vf", f"noise=alls=6:allf=t{box},format=yuv420p", "-c:v", "libx264", "-crf", "12", path)
+        return path
+
+    art = still(sky("plane.mp4", True), Fraction(3, 2), tmp_path / "p.png", best=True)
+    assert any(n.startswith("sharpest clean frame") for n in art.notes), art.notes
+    img = np.asarray(Image.open(art.path).convert("L"))
+    assert img[70:74, 150:162].mean() < 90  # the plane is in the picture
+    assert np.asarray(Image.open(art.path).convert("L")).std() < 6  # and the sky as flat as said
+    art = still(sky("empty.mp4", False), Fraction(3, 2), tmp_path / "e.png", best=True)
+    assert not any(n.startswith("sharpest clean frame") for n in art.notes), art.notes

@@ -36,13 +36,16 @@ from .model import TRANSITION_SPAN  # (defined there, free of numpy/OpenCV, for 
 __all__ = [
     "FrameScore", "score_frame", "to_gray", "sharpness", "brightness", "contrast", "motion_flags",
     "Candidate", "rank", "best", "order", "distinct", "alike", "signature",
-    "TRANSITION_SPAN", "NEAR_TIE", "BLACK_LEVEL", "BLANK_CONTRAST",
+    "TRANSITION_SPAN", "NEAR_TIE", "BLACK_LEVEL", "BLANK_CONTRAST", "BLANK_SPREAD", "spread",
 ]
 
 #: Mean luma (0–255) below which a frame counts as black.
 BLACK_LEVEL = 16.0
-#: Luma standard deviation below which a frame counts as blank (one flat colour).
+#: Luma standard deviation below which a frame counts as blank (one flat colour) ...
 BLANK_CONTRAST = 6.0
+#: ... unless something stands out of it: the darkest and brightest 0.05 % of its pixels this far apart
+#: (grain on a flat wall spans about ±3σ, under 40; a plane in a grey sky, a bird, a line of text span 60–150).
+BLANK_SPREAD = 48.0
 #: Frames at least this fraction as sharp as the sharpest clean one are a near-tie: the nearest wins.
 NEAR_TIE = 0.9
 #: Mean grey change (0–255, on a 64×36 thumbnail) per TRANSITION_SPAN below which a blend is not a transition
@@ -82,11 +85,19 @@ def contrast(gray: np.ndarray) -> float:
     return float(gray.std())
 
 
+def spread(gray: np.ndarray) -> float:
+    """How far apart the darkest and the brightest 0.05 % of the pixels are (grey levels)."""
+    counts = np.cumsum(np.bincount(gray.ravel(), minlength=256))
+    n = counts[-1]
+    return float(np.searchsorted(counts, n * 0.9995) - np.searchsorted(counts, n * 0.0005))
+
+
 @dataclass(frozen=True)
 class FrameScore:
     sharpness: float
     brightness: float
     contrast: float
+    spread: float = 0.0  # (:func:`spread`)
 
     @property
     def is_black(self) -> bool:
@@ -94,8 +105,8 @@ class FrameScore:
 
     @property
     def is_blank(self) -> bool:
-        """One flat colour (black, white or any other): nothing to show."""
-        return self.contrast < BLANK_CONTRAST
+        """One flat colour (black, white or any other) with nothing standing out of it: nothing to show."""
+        return self.contrast < BLANK_CONTRAST and self.spread < BLANK_SPREAD
 
     @property
     def usable(self) -> bool:
@@ -104,7 +115,7 @@ class FrameScore:
 
 def score_frame(image: np.ndarray) -> FrameScore:
     gray = to_gray(image)
-    return FrameScore(sharpness(gray), brightness(gray), contrast(gray))
+    return FrameScore(sharpness(gray), brightness(gray), contrast(gray), spread(gray))
 
 
 # ---------------------------------------------------------------- a frame among its neighbours
