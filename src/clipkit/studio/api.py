@@ -198,7 +198,7 @@ async def snippet(request: Request) -> Response:
     from ..embed import FORMATS, snippet as make_snippet
 
     job = _job(request)
-    if job is None or job.result is None:
+    if job is None or job.result is None or "path" not in job.result:  # (a shot detection has no file)
         return _error("no such finished job", 404)
     fmt = request.query_params.get("format", "html")
     if fmt not in FORMATS:

@@ -161,14 +161,70 @@ async def _body(request: Request) -> dict:
     return body if isinstance(body, dict) else {}
 
 
+def _default_name(kind: str, params: dict) -> str:
+    """The file name the pipeline gives this job in a folder (its default naming, for the range as asked)."""
+    from ..pipeline.naming import safe_name
+    from ..settings import DEFAULT_CLIP, DEFAULT_GIF, DEFAULT_STILL, DEFAULT_STRIP
+    from ..timecode import slug_time
+
+    stem = Path(params["video"]).stem
+    if kind in ("gif", "clip"):
+        s = DEFAULT_GIF if kind == "gif" else DEFAULT_CLIP
+        name = s.naming.format(stem=stem, start=slug_time(params["start"]), end=slug_time(params["end"]))
+        return f"{safe_name(name)}.{'gif' if kind == 'gif' else DEFAULT_CLIP.format}"
+    if kind == "still":
+        return f"{safe_name(stem)}_{safe_name(slug_time(params['start']))}.{DEFAULT_STILL.format}"
+    return f"{safe_name(stem)}_strip.{DEFAULT_STRIP.format}"
+
+
+def name_job(studio, kind: str, params: dict) -> dict:
+    """``params`` with a file name of its own: the default one, unless a file of that name is in the output folder
+    or another job of this session will write it (the same range made again with other settings, every strip of
+    an episode): then ``NAME_2``, ``NAME_3``…, so a made file (already in the post tray) is never replaced."""
+    name = _default_name(kind, params)
+    taken = {n for j in studio.jobs.all() if j.state not in ("failed", "cancelled")
+             for n in (j.params.get("name"), Path(j.result["path"]).name if j.result and "path" in j.result else None) if n}
+    stem, dot, ext = name.rpartition(".")
+    free, n = name, 1
+    while free in taken or (studio.output / free).exists() or (studio.output / free).is_symlink():
+        n += 1
+        free = f"{stem}_{n}{dot}{ext}"
+    out = {**params, "name": free}
+    if free != name:
+        out["output"] = str(studio.output / free)
+    return out
+
+
+def check_range(kind: str, params: dict) -> None:
+    """The times inside the episode (its duration read once, cached), said as the page says them: ValueError."""
+    from ..media.probe import probe
+    from ..timecode import format_time
+
+    if params["start"] is None and "range_" not in params["options"]:
+        return
+    info = probe(params["video"])
+    start, end = params["options"].get("range_", (params["start"], params["end"]))
+    length = f"{info.path.name} is {format_time(info.duration)} long"
+    if start >= info.duration:
+        raise ValueError(f"{'the time' if kind == 'still' else 'the start'} {format_time(start)} is past the end: {length}")
+    if end is not None and end > info.duration:
+        raise ValueError(f"the end {format_time(end)} is past the end: {length} (set Out to {format_time(info.duration)} "
+                         "or earlier)")
+
+
 async def submit(request: Request) -> Response:
+    studio = request.app.state.studio
     try:
-        kind, params = job_params(request.app.state.studio, await _body(request))
+        kind, params = job_params(studio, await _body(request))
+        await run_in_threadpool(check_range, kind, params)
     except TypeError as exc:
         return _error(str(exc), 415)
     except (ValueError, json.JSONDecodeError) as exc:
         return _error(str(exc) or "bad JSON")
-    job = request.app.state.studio.jobs.submit(kind, params)
+    except ClipkitError as exc:
+        return _error(str(exc), 422)
+    with studio.lock:  # two pages asking at once still get two names
+        job = studio.jobs.submit(kind, name_job(studio, kind, params))
     return JSONResponse(job.view(), status_code=202)
 
 
@@ -182,6 +238,12 @@ async def size_estimate(request: Request) -> Response:
     except (ValueError, json.JSONDecodeError) as exc:
         return _error(str(exc) or "bad JSON")
     made = [j.result for j in studio.jobs.all() if j.kind == kind and j.result and j.params.get("video") == params["video"]]
+    try:
+        await run_in_threadpool(check_range, kind, params)
+    except ValueError as exc:
+        return _error(str(exc))
+    except ClipkitError as exc:
+        return _error(str(exc), 422)
     try:
         return JSONResponse(await run_in_threadpool(estimate, kind, params, made))
     except ClipkitError as exc:

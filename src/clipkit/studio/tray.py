@@ -2,8 +2,9 @@
 (the snippets ``clipkit embed`` makes, in tray order) and its batch job file (``clipkit batch FILE`` remakes it).
 
 The tray lives in the server (:attr:`Studio.tray`).  A finished job joins it once;
-the page sends the whole list back to reorder, edit or remove (only items already
-in it are accepted).  Edits are also recorded in the output folder's manifest, so
+the page sends the whole list back to reorder or edit, and names what it removes
+(only items already in it are accepted; one it does not send nor remove, made since
+it last read the tray, is kept).  Edits are also recorded in the output folder's manifest, so
 ``clipkit embed --all`` shows the same alt text and credit.
 """
 
@@ -60,7 +61,11 @@ def _checked(studio, body) -> list[dict]:
     items = body.get("items") if isinstance(body, dict) else None
     if not isinstance(items, list):
         raise ValueError("send {\"items\": [...]}: the tray's items in post order")
-    known = {i["job"] for i in sync(studio)}
+    removed = body.get("removed", [])
+    if not isinstance(removed, list):
+        raise ValueError("removed is a list of the tray's items to take out")
+    current = sync(studio)
+    known = {i["job"] for i in current}
     out, ids = [], set()
     for item in items:
         if not isinstance(item, dict) or item.get("job") not in known or item["job"] in ids:
@@ -73,6 +78,9 @@ def _checked(studio, body) -> list[dict]:
                 raise ValueError(f"{key} is text of at most {_MAX_TEXT} characters")
             clean[key] = value.strip()
         out.append(clean)
+    # An item the page did not send and did not remove joined the tray after the page last read it (a job that
+    # finished in another tab, or after a reload mid-job): it stays, after the others, as it was.
+    out += [dict(i) for i in current if i["job"] not in ids and i["job"] not in removed]
     return out
 
 

@@ -121,4 +121,17 @@ export function setupMake(state) {
       .catch(() => document.execCommand("copy"));
   });
   estimateSoon();
+  resumeJob();
+}
+
+// After a reload (or in a second tab) while a job is still being made: follow it again (progress, Cancel, result).
+async function resumeJob() {
+  let jobs;
+  try { ({ data: jobs } = await getJSON("/api/jobs")); } catch (e) { return; }
+  const running = jobs.filter((j) => ["gif", "clip", "still", "strip"].includes(j.kind) && ["queued", "running"].includes(j.state));
+  if (!running.length || panel.job) return;
+  const job = running[running.length - 1];
+  panel.job = job.id;
+  $("progress").hidden = false; $("progress").value = job.total ? job.done / job.total : 0; $("cancel").hidden = false;
+  followJob(job.id, onJob);
 }

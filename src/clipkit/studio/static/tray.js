@@ -11,10 +11,10 @@ export async function refreshTray() {
   render();
 }
 
-async function save(focusJob, focusWhat) {
+async function save(focusJob, focusWhat, removed = []) {
   const items = tray.items.map(({ job, alt, title, credit, spoiler }) => ({ job, alt, title, credit, spoiler }));
-  try {
-    const data = await postJSON("/api/tray", { items }, "PUT");
+  try {  // items made since this page last read the tray (another tab, a reload mid-job) are kept by the server
+    const data = await postJSON("/api/tray", { items, removed }, "PUT");
     tray.items = data.items;
     $("jobfile-state").textContent = "";
   } catch (e) { $("jobfile-state").textContent = e.message; $("jobfile-state").className = "error"; }
@@ -70,7 +70,7 @@ function render() {
     const down = button("▼", "down", `Move ${item.name} down`, () => move(item.job, 1));
     up.disabled = n === 0; down.disabled = n === tray.items.length - 1;
     const remove = button("✕", "remove", `Remove ${item.name} from the post`, () => {
-      tray.items = tray.items.filter((it) => it.job !== item.job); save();
+      tray.items = tray.items.filter((it) => it.job !== item.job); save(undefined, undefined, [item.job]);
     });
     controls.append(up, down, remove);
     const fields = el("div", undefined, "item-fields");
@@ -114,6 +114,8 @@ async function saveJobFile() {
 }
 
 export function setupTray() {
+  // back to this tab: the tray as it is now (another tab may have made, edited or reordered items)
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) refreshTray(); });
   $("export").addEventListener("click", exportPost);
   $("save-jobfile").addEventListener("click", saveJobFile);
   return refreshTray();

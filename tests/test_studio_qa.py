@@ -1,0 +1,96 @@
+"""clipkit studio as a user drives it, where it went wrong: the same range made twice (and every strip of an episode)
+replaced the file already in the post tray; a range past the end was estimated and sent to a worker; a page that had
+not seen a job land (another tab, a reload mid-job) dropped it from the tray on its next edit; a shot detection's
+"snippet" was a server error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("httpx")
+from starlette.testclient import TestClient  # noqa: E402
+
+from clipkit.manifest import read_manifest  # noqa: E402
+from studio_app import PORT, TOKEN, make_studio  # noqa: E402
+from test_studio_jobs import _wait  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture()
+def client(sample, tmp_path):
+    studio, app = make_studio(sample, tmp_path)
+    with TestClient(app, base_url=f"http://127.0.0.1:{PORT}", headers={"x-clipkit-token": TOKEN}) as c:
+        c.studio = studio
+        yield c
+
+
+def _make(c, **body):
+    r = c.post("/api/jobs", json={"episode": 0, **body})
+    assert r.status_code == 202, r.text
+    job = _wait(c, r.json()["id"])
+    assert job["state"] == "done", job
+    return job
+
+
+def test_making_the_same_range_again_keeps_the_first_file(client):
+    """Two GIFs of one range (other widths) and two strips (other ranges): four files, each as made, all in the tray."""
+    jobs = [_make(client, kind="gif", start="24", end="25", width=w, fps=5, captions=False) for w in (96, 128)]
+    jobs += [_make(client, kind="strip", start=a, end=b, count=2, width=w) for a, b, w in (("0", "16", 200), ("30", "50", 240))]
+    paths = [Path(j["result"]["path"]) for j in jobs]
+    assert len({p.name for p in paths}) == 4, [p.name for p in paths]
+    assert paths[1].name == paths[0].stem + "_2.gif" and paths[3].name == paths[2].stem + "_2.png"
+    from PIL import Image
+
+    for path, job in zip(paths, jobs):  # each file is still the one its job made
+        with Image.open(path) as im:
+            assert im.width == job["result"]["width"], path.name
+    tray = client.get("/api/tray").json()["items"]
+    assert [i["name"] for i in tray] == [p.name for p in paths]
+    assert sorted(e.artifact.path.name for e in read_manifest(client.studio.output)) == sorted(p.name for p in paths)
+
+
+@pytest.mark.parametrize("body, said", [
+    ({"kind": "gif", "start": "58", "end": "62"}, "the end 1:02 is past the end"),
+    ({"kind": "clip", "start": "61", "end": "65"}, "the start 1:01 is past the end"),
+    ({"kind": "still", "start": "60.5"}, "the time 1:00.5 is past the end"),
+    ({"kind": "strip", "start": "50", "end": "70"}, "the end 1:10 is past the end"),
+])
+def test_a_range_past_the_end_is_refused_before_any_work(client, body, said):
+    """Said in the page's words (no `clipkit info FILE`), with the episode's length; no size estimated, no worker."""
+    for route in ("/api/estimate", "/api/jobs"):
+        r = client.post(route, json={"episode": 0, **body})
+        if route == "/api/estimate" and body["kind"] in ("still", "strip"):
+            assert r.status_code in (200, 400)  # (no estimate for these kinds either way)
+            continue
+        assert r.status_code == 400, (route, r.text)
+        error = r.json()["error"]
+        assert error.startswith(said) and "is 1:00 long" in error and "clipkit" not in error and "\n" not in error
+    assert client.get("/api/jobs").json() == []
+
+
+def test_the_tray_keeps_an_item_the_page_had_not_seen(client):
+    """A page that read the tray before a job landed sends its edit without that item: the item stays; a removal is
+    said, not inferred."""
+    gif = _make(client, kind="gif", start="24", end="25", width=96, fps=5, captions=False)
+    still = _make(client, kind="still", start="9.5", width=96)
+    edit = [{"job": gif["id"], "alt": "An edit from a stale page", "title": "", "credit": "", "spoiler": False}]
+    r = client.put("/api/tray", json={"items": edit})
+    assert r.status_code == 200
+    items = r.json()["items"]
+    assert [i["job"] for i in items] == [gif["id"], still["id"]] and items[0]["alt"] == "An edit from a stale page"
+    r = client.put("/api/tray", json={"items": edit, "removed": [still["id"]]})
+    assert [i["job"] for i in r.json()["items"]] == [gif["id"]]
+    assert [i["job"] for i in client.get("/api/tray").json()["items"]] == [gif["id"]]  # and it stays out
+
+
+def test_a_shot_detection_has_no_snippet(client):
+    from clipkit.studio.jobs import Job
+
+    job = Job(id="shots-1", kind="scenes", params={}, state="done", result={"shots": []})
+    client.studio.jobs._jobs[job.id] = job  # a finished shot detection, as the timeline leaves one
+    r = client.get("/api/jobs/shots-1/snippet", params={"format": "html"})
+    assert r.status_code == 404 and "error" in r.json()
