@@ -133,3 +133,14 @@ def test_a_256_colour_palette_maps_onto_its_last_entry_too():
     assert remapper.nearest(pixels).tolist() == [[255, 254, 0, 255]]
     assert remapper.nearest(pixels).tolist() == [[255, 254, 0, 255]]  # again, from the filled table
     assert remapper.lut[0xFFFFFF] == 256  # found once and kept (a wrapped 0 would mean "search again")
+
+
+def test_the_k_means_steps_assign_each_sample_its_nearest_entry_and_distance():
+    rng = np.random.default_rng(4)
+    palette = rng.normal(0, 30, (200, 3)).astype(np.float32)
+    points = np.concatenate([rng.normal(0, 35, (5000, 3)), palette[:50] + 1e-3]).astype(np.float32)
+    idx, dist = kernels.assign(points, palette)
+    d = ((points[:, None, :].astype(np.float64) - palette[None].astype(np.float64)) ** 2).sum(2)
+    assert np.all(d[np.arange(len(points)), idx] <= d.min(axis=1) * (1 + 1e-6) + 1e-9)
+    assert np.allclose(dist, d.min(axis=1), rtol=1e-5, atol=1e-6)
+    assert (idx[-50:] == np.arange(50)).all()  # a point on an entry finds that entry

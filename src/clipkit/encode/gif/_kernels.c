@@ -3,6 +3,7 @@
  *    which numpy cannot vectorise);
  *  - nearest: dither.Remapper's exact search of the colours a frame brings (a k-d tree in OpenCV took 0.3 us a
  *    colour, and every frame's own palette starts its table empty);
+ *  - assign: the same search for refine.py's k-means steps (points already in the space, with the distances);
  *  - paint: the shown colours diff.py tracks in that space, updated where a frame writes;
  *  - closer: diff.py's keep-closer test in one pass over the written pixels (numpy needs three colour-space
  *    conversions and a dozen gathers of them: the main thread's largest cost in a 6 s GIF).
@@ -17,6 +18,51 @@
 #include <math.h>
 
 static inline float clampf(float v, float c) { return v > c ? c : (v < -c ? -c : v); }
+
+/* The nearest palette entry of the point v, outwards along the palette sorted by channel 1 (order: entries by
+ * rank, ys: their channel 1) from rank a downwards and rank b upwards, until the channel-1 gap alone is no nearer
+ * than the best found; starts from entry bi at squared distance *best (INFINITY: none yet), leaves the best's
+ * squared distance in *best. */
+static inline int expand(const float *v, const float *pal, const int32_t *order, const float *ys, Py_ssize_t n,
+                         Py_ssize_t a, Py_ssize_t b, float *best_io, int bi)
+{
+    float best = *best_io;
+    while (a >= 0 || b < n) {
+        if (b < n) {
+            float dy = ys[b] - v[1];
+            if (dy > 0 && dy * dy >= best) b = n;
+            else {
+                int k = order[b];
+                float e = pal[3 * k] - v[0], f = pal[3 * k + 2] - v[2], d = e * e + dy * dy + f * f;
+                if (d < best) { best = d; bi = k; }
+                b++;
+            }
+        }
+        if (a >= 0) {
+            float dy = v[1] - ys[a];
+            if (dy > 0 && dy * dy >= best) a = -1;
+            else {
+                int k = order[a];
+                float e = pal[3 * k] - v[0], f = pal[3 * k + 2] - v[2], d = e * e + dy * dy + f * f;
+                if (d < best) { best = d; bi = k; }
+                a--;
+            }
+        }
+    }
+    *best_io = best;
+    return bi;
+}
+
+/* The first rank whose channel 1 (ys, ascending) is >= y. */
+static inline Py_ssize_t first_at_or_above(const float *ys, Py_ssize_t n, float y)
+{
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (ys[mid] < y) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
 
 /* src H*W*3, pal N*3, order/rank N (palette sorted by channel 1), ys N (channel 1 in that order), hint H*W
  * (each pixel's nearest entry), shown H*W*3 (or unused), moved/fixed H*W (or unused); out H*W int16. */
@@ -42,29 +88,8 @@ static void run(const float *src, const float *pal, const int32_t *order, const 
             int bi = hint[p];
             float d0 = pal[3 * bi] - t0, d1 = pal[3 * bi + 1] - t1, d2 = pal[3 * bi + 2] - t2;
             float best = d0 * d0 + d1 * d1 + d2 * d2;
-            Py_ssize_t a = rank[bi] - 1, b = rank[bi] + 1;
-            while (a >= 0 || b < n) {
-                if (b < n) {
-                    float dy = ys[b] - t1;
-                    if (dy > 0 && dy * dy >= best) b = n;
-                    else {
-                        int k = order[b];
-                        float e = pal[3 * k] - t0, f = pal[3 * k + 2] - t2, d = e * e + dy * dy + f * f;
-                        if (d < best) { best = d; bi = k; }
-                        b++;
-                    }
-                }
-                if (a >= 0) {
-                    float dy = t1 - ys[a];
-                    if (dy > 0 && dy * dy >= best) a = -1;
-                    else {
-                        int k = order[a];
-                        float e = pal[3 * k] - t0, f = pal[3 * k + 2] - t2, d = e * e + dy * dy + f * f;
-                        if (d < best) { best = d; bi = k; }
-                        a--;
-                    }
-                }
-            }
+            float t[3] = {t0, t1, t2};
+            bi = expand(t, pal, order, ys, n, rank[bi] - 1, rank[bi] + 1, &best, bi);
             const float *c = pal + 3 * bi;
             int choice = bi;
             if (has_shown) {
@@ -240,37 +265,9 @@ static void nearest_run(const uint32_t *codes, Py_ssize_t count, const float *pa
     for (Py_ssize_t i = 0; i < count; i++) {
         float v[3];
         coordinates(codes[i], lin, m, k, cb, rgb, v);
-        Py_ssize_t lo = 0, hi = n; /* the first entry whose channel 1 is >= the colour's */
-        while (lo < hi) {
-            Py_ssize_t mid = (lo + hi) / 2;
-            if (ys[mid] < v[1]) lo = mid + 1; else hi = mid;
-        }
+        Py_ssize_t lo = first_at_or_above(ys, n, v[1]);
         float best = INFINITY;
-        int bi = order[lo < n ? lo : n - 1];
-        Py_ssize_t a = lo - 1, b = lo;
-        while (a >= 0 || b < n) {
-            if (b < n) {
-                float dy = ys[b] - v[1];
-                if (dy * dy >= best) b = n;
-                else {
-                    const float *c = pal + 3 * order[b];
-                    float e = c[0] - v[0], f = c[2] - v[2], d = e * e + dy * dy + f * f;
-                    if (d < best) { best = d; bi = order[b]; }
-                    b++;
-                }
-            }
-            if (a >= 0) {
-                float dy = v[1] - ys[a];
-                if (dy * dy >= best) a = -1;
-                else {
-                    const float *c = pal + 3 * order[a];
-                    float e = c[0] - v[0], f = c[2] - v[2], d = e * e + dy * dy + f * f;
-                    if (d < best) { best = d; bi = order[a]; }
-                    a--;
-                }
-            }
-        }
-        out[i] = (uint8_t)bi;
+        out[i] = (uint8_t)expand(v, pal, order, ys, n, lo - 1, lo, &best, order[lo < n ? lo : n - 1]);
     }
 }
 
@@ -302,6 +299,43 @@ static PyObject *nearest(PyObject *self, PyObject *args)
         PyBuffer_Release(all[i]);
     if (!ok)
         return PyErr_Format(PyExc_ValueError, "nearest: buffers too small for %zd colours, %zd entries", count, n);
+    Py_RETURN_NONE;
+}
+
+/* assign(x, count, pal, order, ys, n, idx, dist): the nearest entry (int32) of each point of x (count*3 floats) and
+ * its squared distance (float32): refine.py's k-means steps */
+static PyObject *assign(PyObject *self, PyObject *args)
+{
+    Py_buffer x, pal, order, ys, idx, dist;
+    Py_ssize_t count, n;
+    if (!PyArg_ParseTuple(args, "y*ny*y*y*nw*w*", &x, &count, &pal, &order, &ys, &n, &idx, &dist))
+        return NULL;
+    Py_buffer *all[] = {&x, &pal, &order, &ys, &idx, &dist};
+    int ok = count >= 0 && n > 0 && x.len >= (Py_ssize_t)sizeof(float) * 3 * count
+             && pal.len >= (Py_ssize_t)sizeof(float) * 3 * n && order.len >= (Py_ssize_t)sizeof(int32_t) * n
+             && ys.len >= (Py_ssize_t)sizeof(float) * n && idx.len >= (Py_ssize_t)sizeof(int32_t) * count
+             && dist.len >= (Py_ssize_t)sizeof(float) * count;
+    for (Py_ssize_t i = 0; i < n && ok; i++)
+        ok = ((const int32_t *)order.buf)[i] >= 0 && ((const int32_t *)order.buf)[i] < n;
+    if (ok) {
+        const float *xs = x.buf, *ysv = ys.buf;
+        const int32_t *ord = order.buf;
+        int32_t *ix = idx.buf;
+        float *ds = dist.buf;
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < count; i++) {
+            const float *v = xs + 3 * i;
+            Py_ssize_t lo = first_at_or_above(ysv, n, v[1]);
+            float best = INFINITY;
+            ix[i] = expand(v, pal.buf, ord, ysv, n, lo - 1, lo, &best, ord[lo < n ? lo : n - 1]);
+            ds[i] = best;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        PyBuffer_Release(all[i]);
+    if (!ok)
+        return PyErr_Format(PyExc_ValueError, "assign: buffers too small for %zd points, %zd entries", count, n);
     Py_RETURN_NONE;
 }
 
@@ -346,6 +380,7 @@ static PyMethodDef methods[] = {
     {"diffuse", diffuse, METH_VARARGS, "The error-diffusion loop of clipkit.encode.gif.diffuse (see there)."},
     {"closer", closer, METH_VARARGS, "The keep-closer test of clipkit.encode.gif.diff (see kernels.py)."},
     {"nearest", nearest, METH_VARARGS, "The exact nearest palette entry of colours (see kernels.py)."},
+    {"assign", assign, METH_VARARGS, "The nearest entry of points, and the squared distance (see kernels.py)."},
     {"paint", paint, METH_VARARGS, "The tracked shown colours of clipkit.encode.gif.diff, updated (see kernels.py)."},
     {NULL, NULL, 0, NULL},
 };

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 
-__all__ = ["available", "closer", "lib", "nearest", "paint"]
+__all__ = ["assign", "available", "closer", "lib", "nearest", "paint"]
 
 try:  # built by setup.py; optional (see available())
     from . import _kernels as lib
@@ -55,6 +55,26 @@ def paint(shown_space: np.ndarray, write: np.ndarray, x: int, y: int, indices: n
               np.ascontiguousarray(palette_space), len(palette_space), shown_space)
 
 
+def _sorted(palette_space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The palette's entries by channel 1 (the search's order) and their channel 1 in that order."""
+    order = np.argsort(palette_space[:, 1], kind="stable").astype(np.int32)
+    return order, np.ascontiguousarray(palette_space[order, 1])
+
+
+def assign(points: np.ndarray, palette_space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The nearest entry (intp) of each of ``points`` (N×3 float32) among ``palette_space`` (K×3 float32, the same
+    space) and the squared distance to it (float32), exactly (refine.py's k-means steps)."""
+    if not (points.dtype == palette_space.dtype == np.float32 and points.ndim == 2 and points.shape[1] == 3
+            and len(palette_space) > 0):
+        raise ValueError("assign: N×3 float32 points and a non-empty K×3 float32 palette")
+    order, ys = _sorted(palette_space)
+    idx = np.empty(len(points), np.int32)
+    dist = np.empty(len(points), np.float32)
+    lib.assign(np.ascontiguousarray(points), len(points), np.ascontiguousarray(palette_space), order, ys,
+               len(palette_space), idx, dist)
+    return idx.astype(np.intp), dist
+
+
 def nearest(codes: np.ndarray, palette_space: np.ndarray, space: str) -> np.ndarray:
     """The exact nearest entry (uint8) of each colour of ``codes`` (0xRRGGBB, uint32) among ``palette_space``
     (N×3 float32 coordinates in ``space``, a name of dither.SPACES), searched along the palette sorted by its
@@ -64,8 +84,7 @@ def nearest(codes: np.ndarray, palette_space: np.ndarray, space: str) -> np.ndar
     n = len(palette_space)
     if not (codes.dtype == np.uint32 and palette_space.dtype == np.float32 and 0 < n <= 256):
         raise ValueError("nearest: uint32 colour codes and 1–256 float32 palette coordinates")
-    order = np.argsort(palette_space[:, 1], kind="stable").astype(np.int32)
-    ys = np.ascontiguousarray(palette_space[order, 1])
+    order, ys = _sorted(palette_space)
     xyb = space != "rgb"
     lin, matrix, scales, bias = xyb_parameters(space if xyb else "xyb")
     out = np.empty(codes.size, np.uint8)

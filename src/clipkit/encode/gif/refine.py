@@ -24,6 +24,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from . import kernels
 from .dither import CHANNEL_SCALE, SPACES, busyness, colour_codes, run_starts, unpack_codes
 
 __all__ = ["FramePalettes", "fit_shot", "REFINE_STEPS", "REFINE_STEPS_TOP", "REFINE_SAMPLE", "TOP_QUALITY", "refine_steps"]
@@ -91,12 +92,12 @@ def _assign(x: np.ndarray, pal: np.ndarray,
 
     With ``distinct`` (``_distinct_rows``), only one row of each colour is searched (the same answer:
     each search is exact and independent)."""
+    rows, inverse = distinct if distinct is not None else (slice(None), slice(None))
+    if kernels.available():  # compiled: the luma-sorted search of the nearest colour (Remapper's)
+        idx, dist = kernels.assign(np.ascontiguousarray(x[rows]), np.ascontiguousarray(pal))
+        return idx[inverse], dist[inverse]
     tree = cv2.flann_Index(np.ascontiguousarray(pal), {"algorithm": 4, "leaf_max_size": 8})  # exact k-d tree
-    if distinct is None:
-        idx, dist = tree.knnSearch(x, 1, params={"checks": -1})
-        return idx[:, 0], dist[:, 0]
-    rows, inverse = distinct
-    idx, dist = tree.knnSearch(x[rows], 1, params={"checks": -1})
+    idx, dist = tree.knnSearch(np.ascontiguousarray(x[rows]), 1, params={"checks": -1})
     return idx[inverse, 0], dist[inverse, 0]
 
 
