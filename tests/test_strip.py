@@ -326,3 +326,19 @@ def test_per_scene_labels_are_sized_for_the_tiles_of_its_own_layout(sample, trut
     got = label_boxes(scenes, scenes_off, *shape, Fraction(16, 9), gap=6)
     want = label_boxes(plain, off, *shape, Fraction(16, 9), gap=6)
     assert [g[:2] for g in got] == [w[:2] for w in want]
+
+
+def test_per_scene_keeps_the_rows_and_columns_asked(sample, truth, tmp_path):
+    """--per-scene with --rows 1 made a square grid anyway; with --cols and --rows it showed every shot."""
+    n = len(truth["shots"])
+    art = make_strip(sample, tmp_path / "row.png", per_scene=True, rows=1, width=1400)
+    plan = plan_layout(n, n, 1, width=1400, aspect=Fraction(16, 9))
+    assert art.frame_count == n and (art.width, art.height) == (plan.width, plan.height)
+    art = make_strip(sample, tmp_path / "box.png", per_scene=True, cols=2, rows=2)
+    times = tile_times(art)
+    assert art.frame_count == len(times) == 4  # the four longest shots, in order
+    longest = sorted(sorted(truth["shots"], key=lambda sh: sh[1] - sh[0], reverse=True)[:4])
+    for t, (start, end) in zip(times, longest):
+        assert start <= t < end, (t, start, end)
+    plan = plan_layout(4, 2, 2, width=1000, aspect=Fraction(16, 9))
+    assert (art.width, art.height) == (plan.width, plan.height)

@@ -160,13 +160,17 @@ def make_strip(
     plan = layout_mod.plan_layout(count, cols, rows, width=s.width, aspect=aspect, gap=s.gap, margin=s.margin,
                                   header_height=layout_mod.header_height(header, margin))
     if per_scene:
-        slots = scene_slots(info, s.count, range_, None)
+        grid = s.layout == "grid"
+        cap = s.count or (s.cols * s.rows if grid and s.cols and s.rows else None)  # --cols 4 --rows 2: the 8 longest
+        slots = scene_slots(info, cap, range_, None)
         if not slots:
             raise UsageError("no shots were found", "try without --per-scene")
-        count, cols, rows = layout_mod.grid_shape(s.layout, len(slots), s.cols if s.layout == "grid" else None)
+        # The shots found set the count: --cols fixes the columns (the rows follow), else --rows the rows.
+        count, cols, rows = layout_mod.grid_shape(s.layout, len(slots), s.cols if grid else None,
+                                                  s.rows if grid and not s.cols else None)
         plan = layout_mod.plan_layout(count, cols, rows, width=s.width, aspect=aspect, gap=s.gap, margin=s.margin,
                                       header_height=plan.header_height)
-        where = f"one frame per shot ({len(slots)} shots)"
+        where = f"one frame per shot ({len(slots)} shot{'s' if len(slots) != 1 else ''})"
     else:
         slots, where = plan_slots(info, count, s, range_=range_, at=at)
 
