@@ -50,6 +50,9 @@ def test_making_the_same_range_again_keeps_the_first_file(client):
             assert im.width == job["result"]["width"], path.name
     tray = client.get("/api/tray").json()["items"]
     assert [i["name"] for i in tray] == [p.name for p in paths]
+    # served for revalidation each time: a file made again under a name the browser saw must not show as it kept it
+    served = client.get("/files/" + paths[0].name)
+    assert served.status_code == 200 and "no-cache" in served.headers["cache-control"] and served.headers.get("etag")
     assert sorted(e.artifact.path.name for e in read_manifest(client.studio.output)) == sorted(p.name for p in paths)
 
 

@@ -216,7 +216,8 @@ async def files(request: Request) -> Response:
     found = inside([studio.output], request.path_params["name"])
     if found is None or not found.is_file():
         return _error("no such file", 404)
-    return FileResponse(found)
+    # revalidated on each use (ETag): a file made again under the same name must not show as the browser kept it
+    return FileResponse(found, headers={"Cache-Control": "no-cache"})
 
 
 routes = [*timeline.routes, *make.routes, *tray.routes,
