@@ -11,6 +11,9 @@ text and a credit holding a URL:
   each knowing the tags a forum knows;
 - the HTML formats: html5lib (the WHATWG parsing algorithm); headless Chromium is tests/test_browser.py.
 
+The hostile texts are checked again on files whose names hold spaces, quotes, brackets, a bar,
+parentheses and Japanese: every client must point at exactly that file.
+
 What each client shows must be exactly the text given: the alt text, the caption
 ("title — Credit: credit"), the spoiler's label; and nothing the text holds may become markup.
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import pytest
 
@@ -44,6 +48,9 @@ KINDS = ("gif", "still", "mp4")
 HTML_FORMATS = ("html", "blogger", "ghost", "video", "picture")
 BB_FORMATS = ("bbcode", "bbcode-xenforo", "bbcode-phpbb")
 ZWSP = "\u200b"  # what clipkit puts after each "[" of the text: no parser sees a tag there
+#: A file name as users have them: spaces, quotes, brackets, a bar, parentheses, Japanese (percent-encoded in every URL).
+NAMED = 'ep 07 "q" \'s\' [1] | (a) ]x[ 日本'
+TEXTS["named"] = TEXTS["hostile"]  # the hostile texts again, on files of that name
 
 
 @dataclass(frozen=True)
@@ -72,17 +79,20 @@ class Case:
 
 @pytest.fixture(scope="module")
 def cases(tmp_path_factory) -> dict[str, Case]:
-    arts = make_media(tmp_path_factory.mktemp("clients"), stem="ep07")
+    folder = tmp_path_factory.mktemp("clients")
+    arts = make_media(folder / "plain", stem="ep07")
+    named = make_media(folder / "named", stem=NAMED)
     out = {}
     for fmt in ("wordpress", "wordpress-classic", "markdown", "hugo", *HTML_FORMATS, *BB_FORMATS):
         for kind in KINDS:
             for texts, t in TEXTS.items():
+                media, stem = (named, NAMED) if texts == "named" else (arts, "ep07")
                 for spoiler in (False, True):
-                    text = snippet(arts[kind], fmt, base_url=BASE, alt=t["alt"], title=t["title"], credit=t["credit"],
+                    text = snippet(media[kind], fmt, base_url=BASE, alt=t["alt"], title=t["title"], credit=t["credit"],
                                    spoiler=spoiler, settings=EmbedSettings(spoiler_label=t["label"]))
                     cid = f"{fmt}-{kind}-{texts}-{'spoiler' if spoiler else 'open'}"
-                    url = BASE + ("ep07.mp4" if kind == "mp4" else "ep07 still.png".replace(" ", "%20") if kind == "still" else "ep07.gif")
-                    out[cid] = Case(cid, fmt, kind, texts, spoiler, text, url)
+                    name = f"{stem}.mp4" if kind == "mp4" else f"{stem} still.png" if kind == "still" else f"{stem}.gif"
+                    out[cid] = Case(cid, fmt, kind, texts, spoiler, text, BASE + quote(name, safe=""))
     return out
 
 
