@@ -97,3 +97,51 @@ def test_a_shot_detection_has_no_snippet(client):
     client.studio.jobs._jobs[job.id] = job  # a finished shot detection, as the timeline leaves one
     r = client.get("/api/jobs/shots-1/snippet", params={"format": "html"})
     assert r.status_code == 404 and "error" in r.json()
+
+
+@pytest.mark.browser
+def test_a_reloaded_page_follows_the_running_job_and_removes_what_it_says(sample, tmp_path, monkeypatch):
+    """In Chromium: a page reloaded while a long GIF is made shows its progress and Cancel again (it showed nothing,
+    and a Make then started a second one); Cancel there stops it; ✕ takes an item out of the tray."""
+    from browser import start_chromium
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from studio_app import served_studio
+
+    def set_fields(driver, **fields):
+        driver.execute_script("for (const [k, v] of Object.entries(arguments[0])) { const e = document.getElementById(k);"
+                              " e.value = v; e.dispatchEvent(new Event('input')); }", fields)
+
+    with served_studio(sample, tmp_path, monkeypatch) as (studio, port):
+        driver = start_chromium(tmp_path / "profile")
+        try:
+            wait = WebDriverWait(driver, 120, 0.1)
+            driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
+            driver.find_element(By.CSS_SELECTOR, "#episode-list li[data-id='0']").click()
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
+            tray = "return [...document.querySelectorAll('#tray-list li[data-job]')].map(li => li.dataset.job)"
+            for at in ("9.5", "20"):
+                driver.find_element(By.CSS_SELECTOR, "#kind option[value='still']").click()
+                set_fields(driver, **{"in": at, "width": "160"})
+                driver.find_element(By.ID, "make").click()
+                wait.until(lambda d: len(d.execute_script(tray)) == (1 if at == "9.5" else 2))
+            driver.find_element(By.CSS_SELECTOR, "#kind option[value='gif']").click()
+            set_fields(driver, **{"in": "0", "out": "60", "width": "960", "fps": "15"})  # a minute of work at least
+            driver.find_element(By.ID, "make").click()
+            wait.until(lambda d: d.execute_script("return document.getElementById('progress').value") > 0)
+            driver.refresh()
+            wait.until(lambda d: d.execute_script("const p = document.getElementById('progress'), c = document.getElementById"
+                                                  "('cancel'); return !p.hidden && !c.hidden && p.value > 0"))
+            running = [j for j in studio.jobs.all() if j.kind == "gif"]
+            assert len(running) == 1 and running[0].state == "running"
+            driver.execute_script("document.getElementById('cancel').click()")
+            wait.until(lambda d: d.find_element(By.ID, "job-state").get_attribute("textContent") == "cancelled")
+            assert running[0].state == "cancelled" and not list(studio.output.glob("*.gif"))
+            first, second = driver.execute_script(tray)
+            driver.execute_script(f"document.querySelector(\"#tray-list li[data-job='{first}'] .remove\").click()")
+            wait.until(lambda d: d.execute_script(tray) == [second])
+            assert [i["job"] for i in studio.tray] == [second]
+        finally:
+            driver.quit()
