@@ -101,8 +101,9 @@ def test_a_shot_detection_has_no_snippet(client):
 
 @pytest.mark.browser
 def test_a_reloaded_page_follows_the_running_job_and_removes_what_it_says(sample, tmp_path, monkeypatch):
-    """In Chromium: a page reloaded while a long GIF is made shows its progress and Cancel again (it showed nothing,
-    and a Make then started a second one); Cancel there stops it; ✕ takes an item out of the tray."""
+    """In Chromium: a made file's notes are shown (an upscaled still); a page reloaded while a long GIF is made shows
+    its progress and Cancel again (it showed nothing, and a Make then started a second one); Cancel there stops it;
+    ✕ takes an item out of the tray."""
     from browser import start_chromium
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -122,11 +123,14 @@ def test_a_reloaded_page_follows_the_running_job_and_removes_what_it_says(sample
             driver.find_element(By.CSS_SELECTOR, "#episode-list li[data-id='0']").click()
             wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
             tray = "return [...document.querySelectorAll('#tray-list li[data-job]')].map(li => li.dataset.job)"
-            for at in ("9.5", "20"):
+            for at, width in (("9.5", "1920"), ("20", "160")):
                 driver.find_element(By.CSS_SELECTOR, "#kind option[value='still']").click()
-                set_fields(driver, **{"in": at, "width": "160"})
+                set_fields(driver, **{"in": at, "width": width})
                 driver.find_element(By.ID, "make").click()
                 wait.until(lambda d: len(d.execute_script(tray)) == (1 if at == "9.5" else 2))
+                notes = driver.execute_script("return [...document.querySelectorAll('#result-notes li')].map(li => li.textContent)")
+                # the pipeline's notes are shown beside the file, as the CLI prints them (they were dropped)
+                assert any(n.startswith("upscaled from") for n in notes) == (width == "1920"), notes
             driver.find_element(By.CSS_SELECTOR, "#kind option[value='gif']").click()
             set_fields(driver, **{"in": "0", "out": "60", "width": "960", "fps": "15"})  # a minute of work at least
             driver.find_element(By.ID, "make").click()

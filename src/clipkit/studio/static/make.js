@@ -1,6 +1,6 @@
 // The Make panel: the request for clipkit.gif / clip / still / strip, the live size estimate, progress, the result.
 import { followJob, getJSON, postJSON } from "./api.js";
-import { $, fraction, kb } from "./dom.js";
+import { $, el, fraction, kb } from "./dom.js";
 import { refreshTray } from "./tray.js";
 
 const panel = { job: null, captionEdited: false, timer: null, state: null };
@@ -94,6 +94,8 @@ async function showResult(job) {
   if (r.duration) facts.push(`${fraction(r.duration).toFixed(2)} s`);
   if ($("estimate").dataset.bytes) facts.push(`estimated ${kb(Number($("estimate").dataset.bytes))}`);
   $("result-facts").textContent = facts.join(" · ");
+  // what the CLI prints beside the file (crop found, upscaled, sound missing, fitted to the size…)
+  $("result-notes").replaceChildren(...(job.notes || []).map((n) => el("li", n)));
   await Promise.all([showSnippet(), refreshTray()]);
 }
 
