@@ -342,3 +342,21 @@ def test_per_scene_keeps_the_rows_and_columns_asked(sample, truth, tmp_path):
         assert start <= t < end, (t, start, end)
     plan = plan_layout(4, 2, 2, width=1000, aspect=Fraction(16, 9))
     assert (art.width, art.height) == (plan.width, plan.height)
+
+
+def test_a_low_quality_as_the_help_allows_it(sample, tmp_path):
+    """--quality 20 (the help says 1–100) failed on min_quality, a setting the user never typed (default 30)."""
+    runner = CliRunner()
+    hi = runner.invoke(main, ["strip", str(sample), "-o", str(tmp_path / "hi.jpg"), "--layout", "row", "--count", "3",
+                              "--quality", "90"])
+    lo = runner.invoke(main, ["strip", str(sample), "-o", str(tmp_path / "lo.jpg"), "--layout", "row", "--count", "3",
+                              "--quality", "20"])
+    assert hi.exit_code == 0 and lo.exit_code == 0, lo.output
+    assert (tmp_path / "lo.jpg").stat().st_size < (tmp_path / "hi.jpg").stat().st_size / 2
+    # with a budget the fit tries no quality above the one asked (it fits as is: no lower quality note)
+    budget = (tmp_path / "hi.jpg").stat().st_size
+    art = make_strip(sample, tmp_path / "fit.jpg", layout="row", count=3, quality=20, max_size=budget)
+    assert art.bytes == (tmp_path / "lo.jpg").stat().st_size and not any("to fit" in n for n in art.notes)
+    # an explicit clash is still one clear error
+    with pytest.raises(UsageError, match="min_quality 25 is above quality 20"):
+        make_strip(sample, tmp_path / "x.jpg", layout="row", count=3, quality=20, min_quality=25)

@@ -210,17 +210,19 @@ class StripSettings:
     window: Fraction = setting(Fraction(1, 2), above=0)  # seconds either side of each slot searched for the best frame
     max_size: int | None = setting(None, above=0, size=True)  # bytes; JPEG/WebP quality is lowered to fit
     quality: int = setting(88, min=1, max=100)  # JPEG/WebP quality (the highest tried when max_size is set)
-    min_quality: int = setting(30, min=1, max=100)  # the lowest quality tried to fit max_size
+    min_quality: int | None = setting(None, min=1, max=100)  # the lowest quality tried to fit max_size; None: 30, or quality if lower
     workers: int = setting(2, min=1, max=64)  # ffmpeg decoders run at once (one per slot)
     format: str = setting("png", choices=("png", "jpg", "jpeg", "webp"))  # used when the output name has no extension
 
     def check(self) -> str | None:
-        if self.min_quality > self.quality:
+        if self.min_quality is not None and self.min_quality > self.quality:
             return f"min_quality {self.min_quality} is above quality {self.quality}: use 1 ≤ min_quality ≤ quality ≤ 100"
         return None
 
 
 DEFAULT_STRIP = StripSettings()
+#: The lowest JPEG/WebP quality a strip's max_size fit tries when min_quality is not set (or quality, if lower).
+STRIP_MIN_QUALITY = 30
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from ..progress import ProgressFn, report
 from ..render import strip as layout_mod
 from ..render.strip import label_size, tile_label, tile_labels
 from ..scenes.choice import alike
-from ..settings import DEFAULT_STRIP, EmbedOptions, StripSettings
+from ..settings import DEFAULT_STRIP, STRIP_MIN_QUALITY, EmbedOptions, StripSettings
 from ..settings_apply import apply
 from ..timecode import format_time
 from .from_frames import takes_frames
@@ -68,7 +68,8 @@ def _fit(image: Image.Image, fmt: str, s: StripSettings) -> tuple[bytes, str | N
             raise OutputError(f"the sheet is {_human(len(data))} as PNG, over the {_human(s.max_size)} budget",
                              "write .jpg or .webp (their quality is lowered to fit), or make it narrower with --width")
         return data, None
-    lo, hi = s.min_quality, s.quality
+    floor = min(STRIP_MIN_QUALITY, s.quality) if s.min_quality is None else s.min_quality  # --quality 20 is allowed
+    lo, hi = floor, s.quality
     best = None
     while lo <= hi:
         q = (lo + hi) // 2
@@ -78,8 +79,8 @@ def _fit(image: Image.Image, fmt: str, s: StripSettings) -> tuple[bytes, str | N
         else:
             hi = q - 1
     if best is None:
-        smallest = _encode(image, fmt, s.min_quality)
-        raise OutputError(f"the sheet is {_human(len(smallest))} even at quality {s.min_quality}, over the {_human(s.max_size)} budget",
+        smallest = _encode(image, fmt, floor)
+        raise OutputError(f"the sheet is {_human(len(smallest))} even at quality {floor}, over the {_human(s.max_size)} budget",
                          "allow more with --max-size, or make it smaller with --width or fewer tiles")
     data, q = best
     return data, (f"quality {q} to fit {_human(s.max_size)}" if q < s.quality else None)
