@@ -149,3 +149,21 @@ def test_a_reloaded_page_follows_the_running_job_and_removes_what_it_says(sample
             assert [i["job"] for i in studio.tray] == [second]
         finally:
             driver.quit()
+
+
+def test_a_failed_job_says_what_to_do_in_the_page_not_on_the_command_line(client):
+    """A caption no installed font can draw (a private-use character): the error names it and says what the page
+    can do about it, without the CLI's `pass --font PATH`."""
+    r = client.post("/api/jobs", json={"kind": "gif", "episode": 0, "start": "24", "end": "25", "width": 96, "fps": 5,
+                                       "caption": "He knew \U0010fffd"})
+    job = _wait(client, r.json()["id"])
+    assert job["state"] == "failed"
+    error = job["error"]
+    assert error.startswith("no installed font has the characters") and "U+10FFFD" in error, error
+    assert "--font" not in error and "change the caption text (or turn Captions off)" in error, error
+    from clipkit.errors import UsageError
+    from clipkit.studio.jobs import page_error
+
+    said = page_error(UsageError("cannot fit", "give a shorter range, a smaller --width or a larger --max-size; "
+                                                "nothing was written"))
+    assert said == "cannot fit — give a shorter range, a smaller Width or a larger Max size; nothing was written"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import re
 import multiprocessing as mp
 import os
 import queue as queue_mod
@@ -69,9 +70,26 @@ def _work(kind: str, params: dict, out, cancel) -> None:
     except Cancelled:
         out.put(("cancelled",))
     except ClipkitError as exc:
-        out.put(("failed", str(exc)))
+        out.put(("failed", page_error(exc)))
     except Exception as exc:  # noqa: BLE001 - any other failure is the job's, reported to the page
         out.put(("failed", f"{type(exc).__name__}: {exc}"))
+
+
+_FIELDS = {"--width": "Width", "--max-size": "Max size", "--fps": "FPS", "--crop": "Crop", "--count": "Tiles"}
+
+
+def page_error(exc) -> str:
+    """A job's error as the page says it: the message, and of its hint only what a user of the page can do
+    (``pass --font``, ``run `clipkit info```… are the command line's); a caption the fonts cannot draw can be
+    changed in the page."""
+    hint = exc.hint or ""
+    for flag, field_ in _FIELDS.items():  # the page's own fields for the CLI's flags of the same settings
+        hint = re.sub(rf"(?<![\w-]){flag}(?![\w-])", field_, hint)
+    parts = [p for p in re.split(r", or |; or |; | or (?=pass |run |use |give |add )", hint) if p.strip()]
+    kept = [p for p in parts if not re.search(r"(?<![\w-])--[a-z]|`clipkit|clipkit [a-z]+ ", p)]
+    if "font" in exc.message:
+        kept.append("change the caption text (or turn Captions off)")
+    return exc.message + (f" — {'; '.join(kept)}" if kept else "")
 
 
 @dataclass
