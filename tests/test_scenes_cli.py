@@ -62,6 +62,9 @@ def test_table_csv_json(clip, env, tmp_path):
     data = json.loads(out.read_text())
     assert [s["start"] for s in data["scenes"]] == [0, 1.5, 3, 4.5, 6]
     assert [c["frame"] for c in data["cuts"]] == [36, 72, 108, 144]
+    # the settings used, as JSON values a script can compare (they were all text: "True", "35.0")
+    assert data["settings"]["fades"] is True and data["settings"]["threshold"] == 35
+    assert data["settings"]["min_scene"] == "1/2"  # exact fractions stay exact text
 
 
 def test_html_page_has_working_thumbnails_and_escapes_the_name(clip, env, tmp_path):

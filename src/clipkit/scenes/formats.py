@@ -90,9 +90,21 @@ def to_json(found: SceneList) -> str:
         "transitions": [tr(t) for t in found.transitions],
         "flashes": [float(f.start) for f in found.flashes],
         "notes": list(found.notes),
-        "settings": found.settings,
+        "settings": {k: _json_value(v) for k, v in found.settings.items()},
     }
     return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _json_value(text):
+    """A setting as the cache keeps it (its text) back as JSON: true/false, a number, else the text ("1/2")."""
+    if text in ("True", "False"):
+        return text == "True"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except (TypeError, ValueError):
+            pass
+    return text
 
 
 def gif_command(found: SceneList, number: int) -> str:
