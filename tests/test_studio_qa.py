@@ -167,3 +167,38 @@ def test_a_failed_job_says_what_to_do_in_the_page_not_on_the_command_line(client
     said = page_error(UsageError("cannot fit", "give a shorter range, a smaller --width or a larger --max-size; "
                                                 "nothing was written"))
     assert said == "cannot fit — give a shorter range, a smaller Width or a larger Max size; nothing was written"
+
+
+def test_studio_command_bad_input_is_one_line_and_nothing_served(tmp_path):
+    """A port in use: one line, exit 1, no URL printed (uvicorn's own error and exit 3 came after the URL); an output
+    in a system folder: exit 2 before serving; the default output folder is beside an episode as the user named it
+    (a symlink into a media library is not followed: the folder was made in the library)."""
+    import socket
+    import subprocess
+    import sys
+
+    from clipkit.studio.server import output_folder
+    from media import ffmpeg
+
+    library, mine = tmp_path / "library", tmp_path / "mine"
+    library.mkdir()
+    mine.mkdir()
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=64x36:r=5:d=1", "-pix_fmt", "yuv420p", library / "ep01.mp4")
+    (mine / "ep01.mp4").symlink_to(library / "ep01.mp4")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "clipkit", "studio", *map(str, a), "--no-browser"],  # noqa: E731
+                                    capture_output=True, text=True, timeout=60)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        res = run(mine, "--port", busy.getsockname()[1], "-o", tmp_path / "out")
+    assert res.returncode == 1 and res.stdout == "", (res.returncode, res.stdout, res.stderr)
+    assert res.stderr.startswith("clipkit: error: cannot listen on 127.0.0.1:") and res.stderr.count("\n") == 1, res.stderr
+    res = run(mine, "-o", "/etc/clipkit-post")
+    assert res.returncode == 2 and res.stdout == "" and "system folder" in res.stderr and res.stderr.count("\n") == 1
+    assert not Path("/etc/clipkit-post").exists()
+    from clipkit.pipeline.find import episodes_of
+
+    episodes = tuple(episodes_of([str(mine)]))
+    assert output_folder(episodes, None, (str(mine),)) == (mine / "clipkit-studio").resolve()
+    assert output_folder(episodes, None, (str(mine / "ep01.mp4"),)) == (mine / "clipkit-studio").resolve()
+    assert not (library / "clipkit-studio").exists()

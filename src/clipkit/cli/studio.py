@@ -36,12 +36,14 @@ def studio(sources: tuple[str, ...], preset: str | None, output: str | None, por
                            "pip install 'clipkit[studio]'") from None
     from ..pipeline.find import episodes_of
     from ..studio.security import new_token
-    from ..studio.server import LOCAL_HOSTS, Studio, free_port, make_app, output_folder
+    from ..studio.server import LOCAL_HOSTS, Studio, check_port, free_port, make_app, output_folder
 
     episodes = tuple(episodes_of(list(sources) or (["."] if not preset else []), preset=preset))
     if not episodes:
         raise UsageError("no episodes", "give a folder of videos, a video, or --preset SERIES")
-    out = output_folder(episodes, output)
+    if port:
+        check_port(host, port)
+    out = output_folder(episodes, output, sources)
     hosts = LOCAL_HOSTS
     if host not in ("127.0.0.1", "localhost"):
         click.echo(f"warning: --host {host}: other machines on that network can reach the studio "

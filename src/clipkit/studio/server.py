@@ -76,8 +76,40 @@ def make_app(studio: Studio, *, token: str | None = None, port: int, hosts: tupl
     return app
 
 
-def output_folder(episodes: tuple[Path, ...], given: str | os.PathLike | None) -> Path:
-    """Where made files go: ``given``, else ``clipkit-studio/`` beside the first episode."""
-    out = Path(given).expanduser() if given else episodes[0].parent / "clipkit-studio"
-    out.mkdir(parents=True, exist_ok=True)
+def output_folder(episodes: tuple[Path, ...], given: str | os.PathLike | None,
+                  sources: tuple[str, ...] = ()) -> Path:
+    """Where made files go: ``given``, else ``clipkit-studio/`` beside the first episode as the user named it (the
+    folder given, or a file's own folder: an episode that is a symlink into a media library is not followed there).
+    Never a system folder (UsageError); created if missing."""
+    from ..errors import OutputError
+    from ..outputs import check_not_system
+
+    if given:
+        out = Path(given).expanduser()
+    elif sources and Path(sources[0]).is_dir():
+        out = Path(sources[0]) / "clipkit-studio"
+    elif sources and Path(sources[0]).exists():
+        out = Path(sources[0]).parent / "clipkit-studio"
+    else:
+        out = episodes[0].parent / "clipkit-studio"
+    check_not_system(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot make the output folder {out}: {exc.strerror or exc}",
+                          "give a folder you can write to with -o") from None
     return out.resolve()
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse a port already in use before anything is printed (uvicorn would print its own error, exit 3)."""
+    import socket
+
+    from ..errors import ClipkitError
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise ClipkitError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                               "choose another --port, or leave --port out for a free one") from None
