@@ -288,3 +288,14 @@ def test_batch_job_by_line(season, tmp_path):
     assert result.ok, [j.error for j in result.results]
     art = result.results[0].artifact
     assert art.start <= 5 and art.end >= Fraction(13, 2) and "line-cafe" in art.path.name
+
+
+def test_a_language_no_episode_has_is_said_not_just_no_match(season):
+    """--lang kor on an English/Japanese season said only "no line says …", as if the words were wrong."""
+    r = find(season, "you always say that", lang="ko")
+    assert r.matches == ()
+    assert any("no subtitles in 'kor'" in n and "eng, jpn" in n for n in r.notes), r.notes
+    res = CliRunner().invoke(cli, ["find", str(season), "you always say that", "--lang", "kor"])
+    assert res.exit_code == 1 and "no subtitles in 'kor'" in res.output
+    # a language that is there but has no such line: no such note
+    assert not any("no subtitles" in n for n in find(season, "you always", lang="jpn").notes)

@@ -195,6 +195,13 @@ class DialogueIndex:
                 out.extend(row[0].split("\n"))
         return out
 
+    def languages(self, videos: list[Path]) -> list[str | None]:
+        """The language of every text source of ``videos`` (None: a source with no language tag)."""
+        marks = ",".join("?" * len(videos))
+        rows = self.db.execute(f"SELECT s.lang FROM sources s JOIN files f ON f.id = s.file_id WHERE f.path IN ({marks})",
+                               tuple(str(v) for v in videos)).fetchall()
+        return [r[0] for r in rows]
+
     # ------------------------------------------------------------------ reading
 
     _SELECT = ('SELECT l.id, f.path, s.subs, s.lang, l.seq, l.n, l.start, l."end", l.text, l.folded '

@@ -129,10 +129,19 @@ def find(source: str | os.PathLike | list | tuple | None = None, query: str = ""
     videos = episodes_of(source, preset=preset)
     with DialogueIndex() as index:
         notes = index.update(videos, reindex=reindex, progress=progress)
-        matches = search(index, videos, query, subs=_subs_filter(track), language=normalize_language(lang),
+        language = normalize_language(lang)
+        matches = search(index, videos, query, subs=_subs_filter(track), language=language,
                          fuzzy=fuzzy, context=context, limit=limit, fuzzy_min=fuzzy_min)
         if not notes:
             notes = [n for n in index.stored_notes(videos) if "picture track" not in n]
+        if not matches and language is not None:  # say when the language itself is missing, not the words
+            have = index.languages(videos)
+            if language not in have:
+                tagged = sorted({x for x in have if x})
+                untagged = sum(1 for x in have if not x)
+                notes.append(f"no subtitles in {language!r} here" + (
+                    f" (there are: {', '.join(tagged)}" + (f", and {untagged} without a language tag" if untagged else "") + ")"
+                    if tagged else f" ({untagged} without a language tag)" if untagged else " (no text subtitles at all)"))
     return FindResult(query, tuple(matches), tuple(videos), tuple(dict.fromkeys(notes)))
 
 
