@@ -299,3 +299,20 @@ def test_a_language_no_episode_has_is_said_not_just_no_match(season):
     assert res.exit_code == 1 and "no subtitles in 'kor'" in res.output
     # a language that is there but has no such line: no such note
     assert not any("no subtitles" in n for n in find(season, "you always", lang="jpn").notes)
+
+
+def test_output_piped_into_head_stops_quietly(season, tmp_path):
+    """`clipkit find … | head -3`: the reader goes away, and clipkit printed
+    "clipkit: error: Broken pipe — run with --debug for details" (a Unix tool stops quietly)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "PYTHONPATH": os.pathsep.join([str(Path(__file__).parents[1] / "src"), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-m", "clipkit", "find", str(season), "always"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before the first line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert "Broken pipe" not in err and "Traceback" not in err and "Exception ignored" not in err, err

@@ -96,6 +96,9 @@ class ClipkitGroup(click.Group):
             ctx.exit(130)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:  # the reader went away (`clipkit find … | head`): stop quietly, as Unix tools do
+            _stdout_to_devnull()
+            ctx.exit(1)
         except OSError as exc:
             if debug_enabled():
                 raise
@@ -111,6 +114,18 @@ class ClipkitGroup(click.Group):
 
 
 #: click ≥ 8.2 raises this (a UsageError) for a group called with nothing: it shows the help, not an error.
+def _stdout_to_devnull() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush does not fail on the closed pipe again."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 
