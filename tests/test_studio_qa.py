@@ -90,6 +90,21 @@ def test_the_tray_keeps_an_item_the_page_had_not_seen(client):
     assert [i["job"] for i in client.get("/api/tray").json()["items"]] == [gif["id"]]  # and it stays out
 
 
+def test_embed_all_lists_the_tray_in_its_order_before_any_edit(client):
+    """Made later moment first: the tray (and its export) shows them so, and so does `clipkit embed --all` on the
+    output folder as soon as the page has read the tray, before any reorder or edit (it listed source order)."""
+    from clipkit.embed import embed_files
+
+    gif = _make(client, kind="gif", start="24", end="25", width=96, fps=5, captions=False)
+    still = _make(client, kind="still", start="9.5", width=96)
+    items = client.get("/api/tray").json()["items"]
+    assert [i["job"] for i in items] == [gif["id"], still["id"]]
+    listed = [a.path.name for a in embed_files([client.studio.output], "html", all=True).artifacts]
+    assert listed == [i["name"] for i in items]
+    export = client.get("/api/export", params={"format": "html"}).json()["text"]
+    assert export == embed_files([client.studio.output], "html", all=True).text
+
+
 def test_a_shot_detection_has_no_snippet(client):
     from clipkit.studio.jobs import Job
 

@@ -52,9 +52,34 @@ def _view(studio, item: dict) -> dict:
             "bytes": r.get("bytes"), "captions": r.get("captions") or []}
 
 
+def _names(studio, items: list[dict]) -> list[str]:
+    """The tray's files that are in the output folder, in tray order."""
+    names = []
+    for item in items:
+        path = Path(studio.jobs.get(item["job"]).result["path"])
+        if path.parent == studio.output:
+            names.append(path.name)
+    return names
+
+
+def _keep_order(studio, items: list[dict]) -> None:
+    """The tray's order into the manifest when it changed (a job joined it): `clipkit embed --all` lists the post
+    in tray order even before the page edits anything."""
+    from ..manifest import read_manifest, set_post_order
+
+    names = _names(studio, items)
+    try:
+        if names and read_manifest(studio.output).post_order != names:
+            set_post_order(studio.output, names)
+    except (ClipkitError, OSError):
+        pass  # no manifest (yet): the files' own order stands
+
+
 async def tray(request: Request) -> Response:
     studio = request.app.state.studio
-    return JSONResponse({"items": [_view(studio, i) for i in sync(studio)]})
+    items = sync(studio)
+    await run_in_threadpool(_keep_order, studio, items)
+    return JSONResponse({"items": [_view(studio, i) for i in items]})
 
 
 def _checked(studio, body) -> list[dict]:
@@ -96,13 +121,10 @@ def _record(studio, items: list[dict]) -> None:
     from ..artifact import artifact_from_json
     from ..manifest import record_artifact, set_post_order
 
-    names = []
     for item in items:
         art = artifact_from_json(studio.jobs.get(item["job"]).result)
         record_artifact(art, embed=_options(item).recorded())
-        if art.path.parent == studio.output:
-            names.append(art.path.name)
-    set_post_order(studio.output, names)  # `clipkit embed --all` lists them in tray order
+    set_post_order(studio.output, _names(studio, items))  # `clipkit embed --all` lists them in tray order
 
 
 async def update(request: Request) -> Response:
