@@ -217,3 +217,29 @@ def test_studio_command_bad_input_is_one_line_and_nothing_served(tmp_path):
     assert output_folder(episodes, None, (str(mine),)) == (mine / "clipkit-studio").resolve()
     assert output_folder(episodes, None, (str(mine / "ep01.mp4"),)) == (mine / "clipkit-studio").resolve()
     assert not (library / "clipkit-studio").exists()
+
+
+def test_an_episode_linked_into_the_folder_has_the_subtitles_beside_the_link(tmp_path):
+    """A season folder of symlinks into a media library (the real file named otherwise) with each episode's .srt
+    beside its link: the studio lists the line, `find` finds it, and a GIF of that range is captioned with it
+    (every path was resolved to the library's file, so the .srt beside the link was never seen)."""
+    from clipkit.dialogue.sources import read_sources
+    from clipkit.media.probe import probe
+    from clipkit.pipeline.find import episodes_of, find
+    from clipkit.pipeline.gif import make_gif
+    from media import ffmpeg
+
+    library, season = tmp_path / "library", tmp_path / "season"
+    library.mkdir()
+    season.mkdir()
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=96x54:r=10:d=3", "-pix_fmt", "yuv420p", library / "Show.S01E07.1080p.mkv")
+    link = season / "ep07.mkv"
+    link.symlink_to(library / "Show.S01E07.1080p.mkv")
+    (season / "ep07.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nHe knew.\n", encoding="utf-8")
+    episodes = episodes_of([str(season)])
+    assert episodes == [link] and probe(link).path == link
+    assert [s.subs for s in read_sources(episodes[0])] == ["ep07.srt"]  # the studio's dialogue list
+    found = find(str(season), "he knew")
+    assert [(m.text, m.video, m.subs) for m in found.matches] == [("He knew.", link, "ep07.srt")], found
+    gif = make_gif(link, "1", "2", tmp_path / "out.gif", width=96, fps=5, record=False)
+    assert gif.captions == ("He knew.",)

@@ -421,6 +421,9 @@ def probe(path: str | os.PathLike, *, video_track: int | None = None, deinterlac
     if st.st_size == 0:
         raise InputError(f"{p} is empty (0 bytes)", "the download or copy may have failed; get the file again")
     info = _probe_cached(str(p.resolve()), st.st_mtime_ns, st.st_size, video_track)
+    named = Path(os.path.abspath(p))
+    if named != info.path:  # a symlink keeps its own name and folder (its subtitle files are beside it)
+        info = replace(info, path=named)
     video = info.video
     if video is None:
         return info

@@ -93,11 +93,15 @@ def episodes_of(source: str | os.PathLike | list | tuple | None = None, *, prese
             raise InputError(f"file not found: {p}", "check the path")
     if not found:
         raise UsageError("nothing to search", "give a video, a folder of episodes, or --preset SERIES")
+    # Absolute, as named: an episode that is a symlink (into a media library) keeps its own name and folder, where
+    # its subtitle files are; the same file reached twice is listed once.
     out: list[Path] = []
+    seen: set[Path] = set()
     for p in found:
         rp = p.resolve()
-        if rp not in out:
-            out.append(rp)
+        if rp not in seen:
+            seen.add(rp)
+            out.append(Path(os.path.abspath(p)))
     return out
 
 
@@ -256,7 +260,7 @@ def dialogue_range(video: str | os.PathLike, line: str | None = None, *, from_: 
     base = seconds(pad, DEFAULT_PAD)
     before, after = seconds(pad_before, base), seconds(pad_after, base)
     info = probe(video)
-    path = info.path.resolve()
+    path = info.path  # as named: a symlinked episode's subtitle files are beside the link
     if line:
         first = last = _pick(path, line, "--line", match, track=track, lang=lang)
     else:
