@@ -92,6 +92,16 @@ def test_a_budget_nothing_readable_fits_is_refused_with_what_would(grain, tmp_pa
     with pytest.raises(OutputError) as err:
         make_gif(grain, "0", "2", tmp_path / "fit.gif", max_size=int(smallest.bytes * 0.9), **ASKED)
     assert f"{MIN_FIT_WIDTH}×135, 10 fps" in str(err.value) and "would fit" in err.value.hint
+    assert "or a range about" in err.value.hint and "% as long" in err.value.hint
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_budget_of_a_few_bytes_is_said_in_bytes_and_no_range_is_suggested(grain, tmp_path):
+    # --max-size 10 is ten bytes: not "0 KB", and no "a range about 0% as long"
+    with pytest.raises(OutputError) as err:
+        make_gif(grain, "0", "2", tmp_path / "fit.gif", max_size=10, **ASKED)
+    assert "fit in 10 bytes" in str(err.value), str(err.value)
+    assert "would fit" in err.value.hint and "range" not in err.value.hint
     assert list(tmp_path.iterdir()) == []
 
 

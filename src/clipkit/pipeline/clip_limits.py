@@ -15,6 +15,10 @@ __all__ = ["check_limits", "describe_size", "platform_name"]
 
 
 def describe_size(n: int) -> str:
+    """A size as messages show it: MB from a million bytes, else KB, and bytes under 10 KB where KB would round
+    away what was typed (``--max-size 10`` is 10 bytes, not "0 KB")."""
+    if n < 10_000 and n % 1000:
+        return f"{n} bytes"
     return f"{n / 1000:.0f} KB" if n < 1_000_000 else f"{n / 1_000_000:.2f} MB"
 
 

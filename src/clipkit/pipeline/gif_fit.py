@@ -116,8 +116,9 @@ def fit(s: GifSettings, first: M, make: Callable[[_Try], M], notes: list[str], s
     raise OutputError(
         f"could not make the GIF fit in {_kb(budget)}: the smallest readable try ({low.attempt.describe()}) was "
         f"{_kb(low.size)}",
-        f"--max-size {_kb(int(low.size * 1.05) + 1)} would fit at that size, or a range about "
-        f"{budget / low.size:.0%} as long; nothing was written")
+        f"--max-size {_kb(int(low.size * 1.05) + 1)} would fit at that size"
+        + (f", or a range about {budget / low.size:.0%} as long" if budget >= 0.1 * low.size else "")
+        + "; nothing was written")
 
 
 def _rank(m: _Tried) -> tuple:
