@@ -135,6 +135,9 @@ def test_a_reloaded_page_follows_the_running_job_and_removes_what_it_says(sample
             wait = WebDriverWait(driver, 120, 0.1)
             driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
             wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
+            # the subtitle files beside the episode are counted (it said "0 subtitle track(s)" and no more)
+            facts = driver.find_element(By.CSS_SELECTOR, "#episode-list li[data-id='0'] .note").text
+            assert facts.endswith("· 1 subtitle file(s)"), facts  # the one studio_app writes beside it
             driver.find_element(By.CSS_SELECTOR, "#episode-list li[data-id='0']").click()
             wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
             tray = "return [...document.querySelectorAll('#tray-list li[data-job]')].map(li => li.dataset.job)"

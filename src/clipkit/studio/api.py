@@ -48,6 +48,7 @@ def _episode(request: Request) -> Path | None:
 
 
 def _describe(n: int, path: Path) -> dict:
+    from ..dialogue.sources import sidecar_files
     from ..media.probe import probe
 
     row = {"id": n, "name": path.name}
@@ -60,6 +61,7 @@ def _describe(n: int, path: Path) -> dict:
             "width": v.display_size[0] if v else None,
             "height": v.display_size[1] if v else None, "audio": len(info.audio),
             "subtitles": [{"language": s.language, "codec": s.codec} for s in info.subtitles],
+            "subtitle_files": [f.name for f in sidecar_files(path)],  # beside it: its dialogue too
             "player": _player(info) if v else None}
 
 

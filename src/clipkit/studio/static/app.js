@@ -32,7 +32,8 @@ async function showEpisodes() {
     const text = el("div");
     text.append(el("strong", ep.name));
     const facts = ep.error ? ep.error
-      : `${clock(ep.duration.s)} · ${ep.width}×${ep.height} · ${ep.audio} audio · ${ep.subtitles.length} subtitle track(s)`;
+      : `${clock(ep.duration.s)} · ${ep.width}×${ep.height} · ${ep.audio} audio · ${ep.subtitles.length} subtitle track(s)`
+        + ` · ${ep.subtitle_files.length} subtitle file(s)`;  // (the episode's own tracks, and the files beside it)
     text.append(el("div", facts, "note"));
     li.append(text);
     li.dataset.id = ep.id;
