@@ -74,3 +74,16 @@ def test_hdr_at_an_odd_size(tmp_path):
     tile = np.asarray(Image.open(sheet.path).convert("RGB"))[y:y + h, x:x + w]
     for got, want in zip(bars_of(tile), BARS):
         assert np.linalg.norm(got - want) < CLOSE, (got, want)
+
+
+def test_a_strips_header_says_the_source_is_hdr(tmp_path):
+    # its tiles are tone-mapped: the header's facts say what the file is (was "hevc" alone)
+    from clipkit.pipeline.strip import _facts
+
+    assert "hevc HLG" in _facts(probe(make_hdr_bars(tmp_path / "hlg.mkv", "arib-std-b67", codec="libx265")))
+    sdr = tmp_path / "sdr.mkv"
+    from tv_media import ffmpeg
+
+    ffmpeg("-f", "lavfi", "-i", "color=c=0xBF0000:s=64x64:r=24:d=0.5", "-c:v", "libx264", "-pix_fmt", "yuv420p", sdr)
+    facts = _facts(probe(sdr))
+    assert "h264" in facts and "HDR" not in facts and "HLG" not in facts

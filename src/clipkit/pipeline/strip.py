@@ -21,6 +21,7 @@ from ..artifact import Artifact, sha256_of
 from ..atomic import atomic_write_bytes
 from ..encode.image import encode_image, image_format_for
 from ..errors import OutputError, UsageError
+from ..media.hdr import hdr_kind
 from ..media.probe import MediaInfo, probe
 from ..progress import ProgressFn, report
 from ..render import strip as layout_mod
@@ -43,7 +44,8 @@ __all__ = ["make_strip", "choose_tiles", "plan_slots", "Slot", "Tile", "tile_lab
 def _facts(info: MediaInfo) -> str:
     v = info.require_video()
     w, h = v.display_size
-    bits = [f"{format_time(Fraction(math.floor(info.duration)))}", f"{w}×{h}", v.codec]
+    kind = hdr_kind(v)  # an HDR source says so (its tiles are tone-mapped to SDR)
+    bits = [f"{format_time(Fraction(math.floor(info.duration)))}", f"{w}×{h}", v.codec + (f" {kind}" if kind else "")]
     if v.frame_rate:
         bits.append(f"{float(v.frame_rate):.3f}".rstrip("0").rstrip(".") + " fps")
     bits.append(f"{info.size_bytes / 1e6:.1f} MB" if info.size_bytes < 1e9 else f"{info.size_bytes / 1e9:.2f} GB")
