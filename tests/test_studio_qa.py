@@ -105,6 +105,16 @@ def test_embed_all_lists_the_tray_in_its_order_before_any_edit(client):
     assert export == embed_files([client.studio.output], "html", all=True).text
 
 
+def test_a_video_snippet_of_a_gif_without_its_mp4_says_so(client):
+    """The studio makes no MP4/WebP copy of a GIF: the `video` and `picture` snippets are the plain html one, and
+    the page says why (it looked like a <video> snippet that had silently failed)."""
+    gif = _make(client, kind="gif", start="24", end="25", width=96, fps=5, captions=False)
+    for fmt, kind in (("video", "MP4"), ("picture", "WEBP")):
+        r = client.get(f"/api/jobs/{gif['id']}/snippet", params={"format": fmt}).json()
+        assert r["text"].startswith("<img ") and len(r["notes"]) == 1 and f"no {kind} copy" in r["notes"][0], r
+    assert client.get(f"/api/jobs/{gif['id']}/snippet", params={"format": "html"}).json()["notes"] == []
+
+
 def test_a_shot_detection_has_no_snippet(client):
     from clipkit.studio.jobs import Job
 

@@ -205,11 +205,17 @@ async def snippet(request: Request) -> Response:
     fmt = request.query_params.get("format", "html")
     if fmt not in FORMATS:
         return _error(f"format is one of {', '.join(FORMATS)}")
+    art = artifact_from_json(job.result)
     try:
-        text = make_snippet(artifact_from_json(job.result), fmt, base_url=request.query_params.get("base_url") or None)
+        text = make_snippet(art, fmt, base_url=request.query_params.get("base_url") or None)
     except ClipkitError as exc:
         return _error(str(exc))
-    return JSONResponse({"format": fmt, "text": text})
+    notes = []
+    want = {"video": ("mp4", "an MP4"), "picture": ("webp", "an animated WebP")}.get(fmt)
+    if want and art.kind == "gif" and not any(s.path.suffix.lower() == f".{want[0]}" for s in art.siblings):
+        notes.append(f"this GIF has no {want[0].upper()} copy beside it ({want[1]} is not made here), "
+                     f"so the {fmt} snippet is the plain html one")
+    return JSONResponse({"format": fmt, "text": text, "notes": notes})
 
 
 async def files(request: Request) -> Response:

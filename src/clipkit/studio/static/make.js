@@ -104,6 +104,7 @@ export async function showSnippet() {
   const query = new URLSearchParams({ format: $("format").value, base_url: $("base-url").value.trim() });
   const { data } = await getJSON(`/api/jobs/${panel.job}/snippet?${query}`);
   $("snippet").value = data.text;
+  $("snippet-note").textContent = (data.notes || []).join(" ");
 }
 
 export function setupMake(state) {
