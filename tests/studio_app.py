@@ -39,6 +39,17 @@ def make_studio(sample: Path, tmp: Path, *, port: int = PORT, token: str = TOKEN
     return studio, make_app(studio, token=token, port=port)
 
 
+@contextlib.contextmanager
+def studio_client(sample: Path, tmp: Path):
+    """A test client of :func:`make_studio`'s app, with the token; ``client.studio`` is the Studio."""
+    from starlette.testclient import TestClient
+
+    studio, app = make_studio(sample, tmp)
+    with TestClient(app, base_url=f"http://127.0.0.1:{PORT}", headers={"x-clipkit-token": TOKEN}) as c:
+        c.studio = studio
+        yield c
+
+
 def serve(app, port: int, *, lifespan: str = "on"):
     """The app on a real uvicorn at 127.0.0.1:``port``, in a daemon thread; returns (server, thread) once it listens."""
     import uvicorn

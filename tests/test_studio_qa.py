@@ -11,10 +11,9 @@ import pytest
 
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
-from starlette.testclient import TestClient  # noqa: E402
 
 from clipkit.manifest import read_manifest  # noqa: E402
-from studio_app import PORT, TOKEN, make_studio  # noqa: E402
+from studio_app import TOKEN, studio_client  # noqa: E402
 from test_studio_jobs import _wait  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -22,9 +21,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture()
 def client(sample, tmp_path):
-    studio, app = make_studio(sample, tmp_path)
-    with TestClient(app, base_url=f"http://127.0.0.1:{PORT}", headers={"x-clipkit-token": TOKEN}) as c:
-        c.studio = studio
+    with studio_client(sample, tmp_path) as c:
         yield c
 
 

@@ -17,6 +17,13 @@
 #include <string.h>
 #include <math.h>
 
+/* Releases the buffers a function parsed (every exit path after PyArg_ParseTuple). */
+static void release(Py_buffer **all, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        PyBuffer_Release(all[i]);
+}
+
 static inline float clampf(float v, float c) { return v > c ? c : (v < -c ? -c : v); }
 
 /* The nearest palette entry of the point v, outwards along the palette sorted by channel 1 (order: entries by
@@ -146,8 +153,7 @@ static PyObject *diffuse(PyObject *self, PyObject *args)
         Py_END_ALLOW_THREADS
     }
     free(e);
-    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-        PyBuffer_Release(all[i]);
+    release(all, sizeof(all) / sizeof(all[0]));
     if (!ok)
         return PyErr_Format(PyExc_ValueError, "diffuse: buffers too small for %zd x %zd pixels, %zd colours", h, w, n);
     if (!e)
@@ -219,8 +225,7 @@ static PyObject *closer(PyObject *self, PyObject *args)
         kept = closer_run(src.buf, write.buf, idx.buf, pal.buf, shown.buf, lin.buf, m.buf, k.buf, cb, count);
         Py_END_ALLOW_THREADS
     }
-    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-        PyBuffer_Release(all[i]);
+    release(all, sizeof(all) / sizeof(all[0]));
     if (!ok)
         return PyErr_Format(PyExc_ValueError, "closer: buffers too small for %zd pixels or an index past %zd colours",
                             count, n);
@@ -271,6 +276,16 @@ static void nearest_run(const uint32_t *codes, Py_ssize_t count, const float *pa
     }
 }
 
+/* Whether every entry of a search order (int32, n of them) is an index into the n-entry palette. */
+static int order_ok(const Py_buffer *order, Py_ssize_t n)
+{
+    const int32_t *o = order->buf;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (o[i] < 0 || o[i] >= n)
+            return 0;
+    return 1;
+}
+
 /* nearest(codes, count, pal, order, ys, n, xyb, lin, m, k, cb, rgb, out) */
 static PyObject *nearest(PyObject *self, PyObject *args)
 {
@@ -287,16 +302,14 @@ static PyObject *nearest(PyObject *self, PyObject *args)
              && ys.len >= (Py_ssize_t)sizeof(float) * n && lin.len >= (Py_ssize_t)sizeof(float) * 256
              && m.len >= (Py_ssize_t)sizeof(float) * 12 && k.len >= (Py_ssize_t)sizeof(float) * 3
              && rgb.len >= (Py_ssize_t)sizeof(float) * 3 && out.len >= count;
-    for (Py_ssize_t i = 0; i < n && ok; i++)
-        ok = ((const int32_t *)order.buf)[i] >= 0 && ((const int32_t *)order.buf)[i] < n;
+    ok = ok && order_ok(&order, n);
     if (ok) {
         Py_BEGIN_ALLOW_THREADS
         nearest_run(codes.buf, count, pal.buf, order.buf, ys.buf, n, lin.buf, m.buf, xyb ? k.buf : NULL, cb,
                     rgb.buf, out.buf);
         Py_END_ALLOW_THREADS
     }
-    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-        PyBuffer_Release(all[i]);
+    release(all, sizeof(all) / sizeof(all[0]));
     if (!ok)
         return PyErr_Format(PyExc_ValueError, "nearest: buffers too small for %zd colours, %zd entries", count, n);
     Py_RETURN_NONE;
@@ -315,8 +328,7 @@ static PyObject *assign(PyObject *self, PyObject *args)
              && pal.len >= (Py_ssize_t)sizeof(float) * 3 * n && order.len >= (Py_ssize_t)sizeof(int32_t) * n
              && ys.len >= (Py_ssize_t)sizeof(float) * n && idx.len >= (Py_ssize_t)sizeof(int32_t) * count
              && dist.len >= (Py_ssize_t)sizeof(float) * count;
-    for (Py_ssize_t i = 0; i < n && ok; i++)
-        ok = ((const int32_t *)order.buf)[i] >= 0 && ((const int32_t *)order.buf)[i] < n;
+    ok = ok && order_ok(&order, n);
     if (ok) {
         const float *xs = x.buf, *ysv = ys.buf;
         const int32_t *ord = order.buf;
@@ -332,8 +344,7 @@ static PyObject *assign(PyObject *self, PyObject *args)
         }
         Py_END_ALLOW_THREADS
     }
-    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-        PyBuffer_Release(all[i]);
+    release(all, sizeof(all) / sizeof(all[0]));
     if (!ok)
         return PyErr_Format(PyExc_ValueError, "assign: buffers too small for %zd points, %zd entries", count, n);
     Py_RETURN_NONE;
@@ -369,8 +380,7 @@ static PyObject *paint(PyObject *self, PyObject *args)
                 }
             }
     }
-    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-        PyBuffer_Release(all[i]);
+    release(all, sizeof(all) / sizeof(all[0]));
     if (!ok)
         return PyErr_Format(PyExc_ValueError, "paint: a box outside the frame or an index past %zd colours", n);
     Py_RETURN_NONE;
