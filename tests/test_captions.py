@@ -245,3 +245,24 @@ def latin_font_path():
     if not missing_chars(choice, "彼"):
         pytest.skip("the default Latin font also covers Japanese here")
     return choice.path
+
+
+@needs_cjk
+def test_a_japanese_caption_with_an_emoji_draws_both_on_one_baseline():
+    # no installed face has both: the text comes from the CJK face and the emoji from one that has it
+    # (refused before with "no single installed font has every character")
+    symbol = next((c for c in "😂❤☺♪" if not missing_chars(find_font(c), c)), None)
+    if symbol is None or not missing_chars(find_font("すごい"), symbol):
+        pytest.skip("no face here draws these emoji, or the CJK face has them itself")
+    alone = render_cue(typed_cue("すごい", F(0), F(1)), (W, H))
+    mixed = render_cue(typed_cue(f"すごい {symbol}", F(0), F(1)), (W, H))
+    assert mixed.font == alone.font  # the text's face, as without the emoji
+    a, m = alone.patch[..., 3].astype(int), mixed.patch[..., 3].astype(int)
+    assert a.shape[0] == m.shape[0]  # one line, the same height
+    w = a.shape[1] - 8  # the three kana in the same place (not boxes of a face without them)
+    assert np.abs(a[:, :w] - m[:, :w]).mean() < 3
+    tail = m[:, a.shape[1]:]  # the emoji drawn after them, on the line
+    rows = np.flatnonzero(tail.max(axis=1) > 128)
+    assert rows.size and rows.min() >= 2 and rows.max() <= m.shape[0] - 3
+    with pytest.raises(UsageError):  # a given --font still has to have every character
+        render_cue(typed_cue(f"すごい {symbol}", F(0), F(1)), (W, H), CaptionSettings(font=str(alone.font.path)))

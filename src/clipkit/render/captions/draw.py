@@ -9,6 +9,7 @@ shaped by Raqm when Pillow has it.  Pure image work.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,37 +49,88 @@ def check_caption_settings(s: CaptionSettings) -> CaptionStyle:
     return STYLES[s.caption_style]
 
 
+def is_symbol(ch: str) -> bool:
+    """Emoji and pictographs (Unicode "other symbol", or past the Basic Multilingual Plane): the characters a text
+    font often lacks and a symbol font has, drawn from a face of their own when no one face has the whole caption."""
+    return unicodedata.category(ch) == "So" or ord(ch) >= 0x1F000
+
+
+def _segments(run: Run) -> list[Run]:
+    """``run`` cut where it turns from text to symbols or back (each piece drawn from one face); a character laid
+    out, not drawn (a variation selector, a joiner), stays with the piece before it."""
+    out: list[Run] = []
+    for ch in run.text:
+        kind = _kind(out[-1]) if out and _spacing(ch) else is_symbol(ch)
+        if out and _kind(out[-1]) == kind:
+            out[-1] = Run(out[-1].text + ch, run.bold, run.italic)
+        else:
+            out.append(Run(ch, run.bold, run.italic))
+    return out or [run]
+
+
+def _spacing(ch: str) -> bool:
+    """Characters laid out, not drawn, that stay with the text before them (a variation selector, a joiner)."""
+    return unicodedata.category(ch) in ("Mn", "Me", "Cf") or 0xFE00 <= ord(ch) <= 0xFE0F
+
+
+def _kind(run: Run) -> bool:
+    """Whether a run (cut by _split_symbols) is symbols."""
+    return any(is_symbol(ch) for ch in run.text)
+
+
 class _Fonts:
-    """The faces one caption needs (regular/bold/italic), all covering its text."""
+    """The faces one caption needs (regular/bold/italic), all covering its text; or, when no one face has every
+    character and the caption mixes text and emoji (a Japanese line and a 😂), one set for the text and one for the
+    symbols (``split``: each run is then measured and drawn in pieces, ``pieces``)."""
 
     def __init__(self, text: str, settings: CaptionSettings, lang: str | None):
-        self.text, self.settings, self.lang = text, settings, lang
-        self.regular = find_font(text, font=settings.font, lang=lang)
-        self._faces: dict[tuple[bool, bool], FontChoice] = {(False, False): self.regular}
+        self.settings, self.lang = settings, lang
+        self.split = False
+        try:
+            self.regular = find_font(text, font=settings.font, lang=lang)
+            self._texts = {False: text}
+        except UsageError:
+            words = "".join(ch for ch in text if not is_symbol(ch))
+            symbols = "".join(ch for ch in text if is_symbol(ch))
+            if settings.font or not words.strip() or not symbols:
+                raise
+            self.regular = find_font(words, lang=lang)  # raises (naming what no font has) if this is not the case
+            find_font(symbols, lang=lang)
+            self.split = True
+            self._texts = {False: words, True: symbols}
+        self._faces: dict[tuple[bool, bool, bool], FontChoice] = {(False, False, False): self.regular}
 
-    def face(self, bold: bool, italic: bool) -> FontChoice:
-        key = (bold, italic)
+    def face(self, bold: bool, italic: bool, symbols: bool = False) -> FontChoice:
+        key = (symbols, bold, italic)
         if key not in self._faces:
             if self.settings.font:
                 self._faces[key] = self.regular  # a given font: the style is synthesised
             else:
+                text = self._texts[symbols]
                 try:
-                    self._faces[key] = find_font(self.text, bold=bold, italic=italic, lang=self.lang)
+                    self._faces[key] = find_font(text, bold=bold, italic=italic, lang=self.lang)
                 except UsageError:
-                    self._faces[key] = self.regular
+                    self._faces[key] = self.face(False, False, symbols) if (bold or italic) else self.regular
         return self._faces[key]
 
+    def pieces(self, run: Run) -> list[Run]:
+        """``run`` in the pieces each drawn from one face (itself unless ``split``)."""
+        return _segments(run) if self.split else [run]
+
+    def _face_of(self, run: Run) -> FontChoice:
+        return self.face(run.bold, run.italic, self.split and _kind(run))
+
     def font(self, run: Run, size: int):
-        return load_font(self.face(run.bold, run.italic), size)
+        return load_font(self._face_of(run), size)
 
     def synth(self, run: Run) -> tuple[bool, bool]:
         """(fake bold, fake italic) for a run whose face lacks the style."""
-        face = self.face(run.bold, run.italic)
+        face = self._face_of(run)
         return run.bold and not is_bold(face), run.italic and not is_italic(face)
 
     def measure_at(self, size: int):
         """``measure(run) -> width in pixels`` at ``size``."""
-        def measure(run: Run) -> float:
+        def one(run: Run) -> float:
             if not run.text:
                 return 0.0
             font = self.font(run, size)
@@ -87,6 +139,9 @@ class _Fonts:
                 return font.getlength(run.text, direction=d) if d else font.getlength(run.text)
             except (KeyError, ValueError, OSError):  # no Raqm: direction is not supported
                 return font.getlength(run.text)
+
+        def measure(run: Run) -> float:
+            return sum(one(piece) for piece in self.pieces(run))
         return measure
 
 
@@ -104,9 +159,10 @@ class RenderedCaption:
     notes: tuple[str, ...] = ()
 
 
-def _draw_run(run: Run, fonts: _Fonts, size: int, stroke: int) -> tuple[Image.Image, Image.Image, int, int]:
-    """Masks (fill, fill+outline) for one run, its advance width, and the padding
-    around the text origin inside the masks."""
+def _draw_run(run: Run, fonts: _Fonts, size: int, stroke: int) -> tuple[Image.Image, Image.Image, int, int, int]:
+    """Masks (fill, fill+outline) for one run, its advance width, the padding
+    around the text origin inside the masks, and its face's ascent (runs of
+    other faces on one line share the baseline)."""
     font = fonts.font(run, size)
     fake_bold, fake_italic = fonts.synth(run)
     d = direction(run.text)
@@ -135,7 +191,7 @@ def _draw_run(run: Run, fonts: _Fonts, size: int, stroke: int) -> tuple[Image.Im
         coeffs = (1, k, -k * baseline, 0, 1, 0)
         fill = fill.transform(fill.size, Image.AFFINE, coeffs, resample=Image.BILINEAR)
         outline = outline.transform(outline.size, Image.AFFINE, coeffs, resample=Image.BILINEAR)
-    return fill, outline, advance, pad
+    return fill, outline, advance, pad, ascent
 
 
 def render_cue(
@@ -163,7 +219,7 @@ def render_cue(
 
     rendered_lines = []
     for line in lines:
-        pieces = [_draw_run(r, fonts, size, stroke) for r in line]
+        pieces = [_draw_run(p, fonts, size, stroke) for r in line for p in fonts.pieces(r)]
         if len(line) > 1 and direction(line_text(line)) == "rtl":
             pieces = pieces[::-1]  # runs of a right-to-left line go right to left
         rendered_lines.append(pieces)
@@ -180,9 +236,10 @@ def render_cue(
     for i, (pieces, lw) in enumerate(zip(rendered_lines, widths)):
         x = (W - shadow_off - lw) // 2
         y = pad + box_pad_y + i * line_h
-        for fmask, omask, adv, run_pad in pieces:
-            _max_into(fill_mask, fmask, x - run_pad, y - run_pad)
-            _max_into(outline_mask, omask, x - run_pad, y - run_pad)
+        for fmask, omask, adv, run_pad, run_ascent in pieces:
+            dy = ascent - run_ascent  # on the line's baseline
+            _max_into(fill_mask, fmask, x - run_pad, y + dy - run_pad)
+            _max_into(outline_mask, omask, x - run_pad, y + dy - run_pad)
             x += adv
 
     patch = np.zeros((H, W, 4), dtype=np.float32)
