@@ -125,3 +125,19 @@ def test_cancelling_while_the_head_is_encoded_stops_the_smart_cut(h264, tmp_path
     with pytest.raises(Cancelled):
         make_clip(h264, Fraction("2.3"), Fraction("6.5"), tmp_path / "c.mp4", copy=True, poster=False, progress=cancel)
     assert not (tmp_path / "c.mp4").exists()
+
+
+def test_a_copied_clip_keeps_the_line_spoken_as_its_alt_text_and_takes_a_line_by_its_words(h264, tmp_path):
+    # nothing is burned into a --copy clip, but its snippet's alt text is still the dialogue (as without --copy),
+    # and `--line` finds its range (its track was refused as "captions cannot be burned in")
+    src = tmp_path / "ep.mp4"
+    src.symlink_to(h264)
+    (tmp_path / "ep.srt").write_text("1\n00:00:02,500 --> 00:00:04,000\nWe copy & keep it.\n\n"
+                                     "2\n00:00:05,000 --> 00:00:06,000\nThe second line.\n", encoding="utf-8")
+    art = make_clip(src, Fraction("2.3"), Fraction("4.5"), tmp_path / "c.mp4", copy=True, poster=False)
+    assert art.captions == ("We copy & keep it.",)
+    by_line = make_clip(src, None, None, tmp_path / "l.mp4", copy=True, poster=False, line="second line")
+    assert by_line.captions[0] == "The second line."
+    assert Fraction(4) <= by_line.start <= Fraction(5) and Fraction(6) <= by_line.end <= Fraction(7)
+    with pytest.raises(UsageError):  # a track asked for by name would be burned in: still refused
+        make_clip(src, Fraction("2.3"), Fraction("4.5"), tmp_path / "s.mp4", copy=True, poster=False, subs="track:0")

@@ -110,10 +110,11 @@ def make_clip(
         s = replace(s, width=None)
     info = source if isinstance(source, MediaInfo) else probe(source)
     said = said_range(info, start, end, what="a clip", scene=scene, line=line)
+    typed_subs = subs  # what the caller asked for (--copy refuses only that)
     if said is not None:
         start, end = said.start, said.end
         if subs is None and cs.subs == "auto":
-            subs = said_subs(said, info)
+            subs = said_subs(said, info)  # the track the line was found in
     audio_only = s.format == "m4a"
     if audio_only and info.video is None:
         rng = _audio_range(info, start, end)
@@ -157,12 +158,21 @@ def make_clip(
     if s.copy and not audio_only:
         from .clip_copy import smart_cut  # only --copy needs the keyframe logic
 
-        explicit_subs = subs is not None and str(subs).strip().lower() not in ("auto", "off")
+        explicit_subs = typed_subs is not None and str(typed_subs).strip().lower() not in ("auto", "off")
         if caption or caption_at or explicit_subs or s.soft_subs:
             raise UsageError("--copy keeps the picture as it is: captions cannot be burned in or added to it",
                              "drop --copy to have the dialogue in the clip")
 
-        return recorded(smart_cut(info, rng, path, s, audio, notes, progress=progress), record, embed)
+        art = smart_cut(info, rng, path, s, audio, notes, progress=progress)
+        # nothing is burned in, but the snippet's alt text is still the line spoken (as without --copy)
+        try:
+            spoken = gather_captions(info, rng.start, rng.end, subs=subs if subs is not None else cs.subs,
+                                     subs_language=cs.subs_language).texts
+        except (UsageError, MediaError):  # a subtitle track that does not read: the clip is made, the alt is the default
+            spoken = ()
+        if spoken or said is not None:
+            art = art.with_(captions=said_first(said, spoken))
+        return recorded(art, record, embed)
 
     # A transport stream's own index says which frame is on screen at START (a packet read after a
     # timestamp seek may land past it, on a TS with few keyframes even past START: no frame found).
