@@ -182,8 +182,7 @@ class Canvas:
 
     def _diffused(self, source: np.ndarray, source_space: np.ndarray | None, nearest: np.ndarray,
                   palette: np.ndarray, moved: np.ndarray | None, fixed: np.ndarray | None) -> np.ndarray:
-        """diffuse.py's choice for each pixel (-1: keep the shown colour); the shown colours' coordinates are kept
-        up to date here, a palette's computed once."""
+        """diffuse.py's choice for each pixel (-1: keep the shown colour), against the tracked shown colours."""
         space, level, clamp = self.diffuse
         h, w = source.shape[:2]
         if source_space is None:
@@ -238,12 +237,8 @@ class Canvas:
                     out = flat
                     new[y0:y1, x0:x1] = np.take(self._pack(palette), out)
         np.copyto(self.shown, new, where=write)
-        if self._space is not None:  # what is now shown, in the tracked space
-            if compiled():
-                paint(self._shown_space, write, x0, y0, out, self._palette_space(palette))
-            else:
-                by, bx = np.nonzero(box)
-                self._shown_space[by + y0, bx + x0] = self._palette_space(palette)[out[by, bx]]
+        if self._space is not None:  # what is now shown, in the tracked space (only tracked when compiled)
+            paint(self._shown_space, write, x0, y0, out, self._palette_space(palette))
         transparent = not box.all()
         if transparent:
             out[~box] = transparent_index

@@ -46,17 +46,16 @@ def diffuse_frame(source: np.ndarray, nearest: np.ndarray, palette: np.ndarray, 
     if not (source.dtype == palette.dtype == np.float32 and nearest.dtype == np.uint8 and nearest.shape == (h, w)
             and 0 < n <= 256 and int(nearest.max(initial=0)) < n):
         raise ValueError("diffuse_frame: float32 colours and each pixel's nearest index (uint8) into the palette")
-    order = np.argsort(palette[:, 1], kind="stable").astype(np.int32)
+    order, ys = kernels.sorted_by_luma(palette)
     rank = np.empty_like(order)
     rank[order] = np.arange(order.size, dtype=np.int32)
-    ys = np.ascontiguousarray(palette[order, 1])
     out = np.empty((h, w), np.int16)
     has_shown, has_fixed = shown is not None, fixed is not None
     none = np.zeros(1, np.uint8)
     kernels.lib.diffuse(np.ascontiguousarray(source), np.ascontiguousarray(palette), order, rank, ys,
-                     np.ascontiguousarray(nearest),
-                     np.ascontiguousarray(shown, np.float32) if has_shown else none, has_shown,
-                     np.ascontiguousarray(moved, np.uint8) if has_shown else none,
-                     np.ascontiguousarray(fixed, np.uint8) if has_fixed else none, has_fixed,
-                     float(clamp), float(level), h, w, n, out)
+                        np.ascontiguousarray(nearest),
+                        np.ascontiguousarray(shown, np.float32) if has_shown else none, has_shown,
+                        np.ascontiguousarray(moved, np.uint8) if has_shown else none,
+                        np.ascontiguousarray(fixed, np.uint8) if has_fixed else none, has_fixed,
+                        float(clamp), float(level), h, w, n, out)
     return out

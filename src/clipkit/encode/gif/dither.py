@@ -248,10 +248,10 @@ class Remapper:
     maps only the pages touched); only colours not seen before are searched,
     exactly (the compiled luma-sorted search of kernels.py, or without it a k-d
     tree over the palette: OpenCV's FLANN, single tree, unlimited checks), so
-    mapping a frame is one table gather plus a search of its new colours.  Distances weight green over red over blue.  (The
-    earlier table keyed on 6 bits per channel gave a third of the pixels of
-    real footage another entry than the exact search, and collapsed a grey
-    film's 256 levels to 64.)
+    mapping a frame is one table gather plus a search of its new colours.
+    Distances weight green over red over blue.  (The earlier table keyed on 6
+    bits per channel gave a third of the pixels of real footage another entry
+    than the exact search, and collapsed a grey film's 256 levels to 64.)
     """
 
     def __init__(self, palette: np.ndarray, space: str = "rgb") -> None:

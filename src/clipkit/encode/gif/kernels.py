@@ -2,15 +2,15 @@
 
 The extension is optional (no C compiler at install: the package installs without it).  Without it
 ``diffuse.py``'s error diffusion is not available (``--quality 100`` maps to the nearest colour, with a note) and
-:func:`closer` is done in numpy by ``diff.py`` (the same test, slower).
+:func:`closer`, :func:`nearest` and :func:`assign` are done in numpy and OpenCV by ``diff.py``, ``dither.py`` and
+``refine.py`` (the same answers but for float ties, slower).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-
-__all__ = ["assign", "available", "closer", "lib", "nearest", "paint"]
+__all__ = ["assign", "available", "closer", "lib", "nearest", "paint", "sorted_by_luma"]
 
 try:  # built by setup.py; optional (see available())
     from . import _kernels as lib
@@ -55,8 +55,9 @@ def paint(shown_space: np.ndarray, write: np.ndarray, x: int, y: int, indices: n
               np.ascontiguousarray(palette_space), len(palette_space), shown_space)
 
 
-def _sorted(palette_space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The palette's entries by channel 1 (the search's order) and their channel 1 in that order."""
+def sorted_by_luma(palette_space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The palette's entries by channel 1 (int32: the searches' order, luma in XYB) and their channel 1 in that
+    order (the diffusion's, the colour search's and the k-means steps' search)."""
     order = np.argsort(palette_space[:, 1], kind="stable").astype(np.int32)
     return order, np.ascontiguousarray(palette_space[order, 1])
 
@@ -67,7 +68,7 @@ def assign(points: np.ndarray, palette_space: np.ndarray) -> tuple[np.ndarray, n
     if not (points.dtype == palette_space.dtype == np.float32 and points.ndim == 2 and points.shape[1] == 3
             and len(palette_space) > 0):
         raise ValueError("assign: N×3 float32 points and a non-empty K×3 float32 palette")
-    order, ys = _sorted(palette_space)
+    order, ys = sorted_by_luma(palette_space)
     idx = np.empty(len(points), np.int32)
     dist = np.empty(len(points), np.float32)
     lib.assign(np.ascontiguousarray(points), len(points), np.ascontiguousarray(palette_space), order, ys,
@@ -84,7 +85,7 @@ def nearest(codes: np.ndarray, palette_space: np.ndarray, space: str) -> np.ndar
     n = len(palette_space)
     if not (codes.dtype == np.uint32 and palette_space.dtype == np.float32 and 0 < n <= 256):
         raise ValueError("nearest: uint32 colour codes and 1–256 float32 palette coordinates")
-    order, ys = _sorted(palette_space)
+    order, ys = sorted_by_luma(palette_space)
     xyb = space != "rgb"
     lin, matrix, scales, bias = xyb_parameters(space if xyb else "xyb")
     out = np.empty(codes.size, np.uint8)
