@@ -58,14 +58,14 @@ def is_symbol(ch: str) -> bool:
 def _segments(run: Run) -> list[Run]:
     """``run`` cut where it turns from text to symbols or back (each piece drawn from one face); a character laid
     out, not drawn (a variation selector, a joiner), stays with the piece before it."""
-    out: list[Run] = []
+    pieces: list[tuple[bool, str]] = []  # (symbols?, text)
     for ch in run.text:
-        kind = _kind(out[-1]) if out and _spacing(ch) else is_symbol(ch)
-        if out and _kind(out[-1]) == kind:
-            out[-1] = Run(out[-1].text + ch, run.bold, run.italic)
+        kind = pieces[-1][0] if pieces and _spacing(ch) else is_symbol(ch)
+        if pieces and pieces[-1][0] == kind:
+            pieces[-1] = (kind, pieces[-1][1] + ch)
         else:
-            out.append(Run(ch, run.bold, run.italic))
-    return out or [run]
+            pieces.append((kind, ch))
+    return [Run(text, run.bold, run.italic) for _, text in pieces] or [run]
 
 
 def _spacing(ch: str) -> bool:
