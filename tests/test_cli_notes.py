@@ -34,14 +34,20 @@ def run(*args, cwd):
     return subprocess.run([sys.executable, "-m", "clipkit", *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env)
 
 
+def snapped(path, start: str, end: str, tmp_path) -> str:
+    """What ``clipkit gif PATH START END --snap`` (a small GIF) prints on stderr; it must succeed."""
+    res = run("gif", path, start, end, "--snap", "--width", "64", "--fps", "5", "--subs", "off",
+              "-o", tmp_path / f"{start}-{end}.gif", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    return res.stderr
+
+
 def test_snap_says_where_it_moved_each_end(cuts, tmp_path):
     path, truth = cuts
-    res = run("gif", path, "1.45", "2.4", "--snap", "--width", "64", "--fps", "5", "--subs", "off", "-o", tmp_path / "a.gif",
-              cwd=tmp_path)
-    assert res.returncode == 0, res.stderr
+    stderr = snapped(path, "1.45", "2.4", tmp_path)
     m = re.search(r"snap: start 0:01\.45 → 0:(\d+(?:\.\d+)?) \(\+(\d\.\d{3}) s, to a cut\), "
-                  r"end 0:02\.4 kept \(no cut within 0\.5 s\)", res.stderr)
-    assert m, res.stderr
+                  r"end 0:02\.4 kept \(no cut within 0\.5 s\)", stderr)
+    assert m, stderr
     moved_to = Fraction(m.group(1))
     assert abs(moved_to - Fraction(str(truth["cuts"][0]))) <= FRAME  # the real cut, to a frame
     assert Fraction(m.group(2)) == moved_to - Fraction("1.45")
@@ -51,12 +57,10 @@ def test_snap_around_one_cut_keeps_the_longer_shot(cuts, tmp_path):
     # both ends within 0.5 s of the cut at 3 s: the start moves onto it (the 0.2 s before it is the
     # stray part), the end stays; the note does not claim there was no cut near the end
     path, truth = cuts
-    res = run("gif", path, "2.8", "3.4", "--snap", "--width", "64", "--fps", "5", "--subs", "off", "-o", tmp_path / "b.gif",
-              cwd=tmp_path)
-    assert res.returncode == 0, res.stderr
+    stderr = snapped(path, "2.8", "3.4", tmp_path)
     m = re.search(r"snap: start 0:02\.8 → 0:(\d+(?:\.\d+)?) \(\+\d\.\d{3} s, to a cut\), "
-                  r"end 0:03\.4 kept \(the cut near it is now the start\)", res.stderr)
-    assert m, res.stderr
+                  r"end 0:03\.4 kept \(the cut near it is now the start\)", stderr)
+    assert m, stderr
     assert abs(Fraction(m.group(1)) - Fraction(str(truth["cuts"][1]))) <= FRAME
 
 
