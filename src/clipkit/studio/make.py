@@ -163,18 +163,18 @@ async def _body(request: Request) -> dict:
 
 def _default_name(kind: str, params: dict) -> str:
     """The file name the pipeline gives this job in a folder (its default naming, for the range as asked)."""
-    from ..pipeline.naming import safe_name
+    from ..pipeline.naming import output_path, safe_name
     from ..settings import DEFAULT_CLIP, DEFAULT_GIF, DEFAULT_STILL, DEFAULT_STRIP
     from ..timecode import slug_time
 
-    stem = Path(params["video"]).stem
+    video = Path(params["video"])
     if kind in ("gif", "clip"):
         s = DEFAULT_GIF if kind == "gif" else DEFAULT_CLIP
-        name = s.naming.format(stem=stem, start=slug_time(params["start"]), end=slug_time(params["end"]))
+        name = s.naming.format(stem=video.stem, start=slug_time(params["start"]), end=slug_time(params["end"]))
         return f"{safe_name(name)}.{'gif' if kind == 'gif' else DEFAULT_CLIP.format}"
-    if kind == "still":
-        return f"{safe_name(stem)}_{safe_name(slug_time(params['start']))}.{DEFAULT_STILL.format}"
-    return f"{safe_name(stem)}_strip.{DEFAULT_STRIP.format}"
+    if kind == "still":  # as still.py and strip.py name their files
+        return output_path(None, video, slug_time(params["start"]), DEFAULT_STILL.format).name
+    return output_path(None, video, "strip", DEFAULT_STRIP.format).name
 
 
 def name_job(studio, kind: str, params: dict) -> dict:
