@@ -113,6 +113,20 @@ def test_unwritable_output_fails_at_once_naming_the_users_path(work):
     assert res.exit_code == 1 and f"cannot write {blocker / 'x.gif'}" in res.output, res.output
 
 
+@pytest.mark.skipif(not hasattr(os, "O_TMPFILE"), reason="files with no name are Linux's")
+def test_the_writability_probe_names_no_file(tmp_path, monkeypatch):
+    # a batch killed with SIGKILL while it probed its folder left .clipkit-probe.PID-….part, and the run that
+    # resumed it at once (the writer dead < 2 s) kept it: the probe now makes a file with no name at all
+    from clipkit import outputs
+
+    def named(*args, **kwargs):
+        raise AssertionError("a named probe file")
+
+    monkeypatch.setattr(outputs.tempfile, "mkstemp", named)
+    outputs.check_writable(tmp_path / "out" / "x.gif")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
 def _series(work: Path, output: str, naming: str = "{stem}", extra: str = "") -> Path:
     preset = work / "series.toml"
     preset.write_text(f"""

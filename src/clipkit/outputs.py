@@ -103,15 +103,19 @@ def made_by_clipkit(path: str | os.PathLike) -> bool:
 
 
 def check_writable(path: str | os.PathLike) -> None:
-    """Create ``path``'s folder if needed and make sure a file can be written there (a probe file,
-    removed at once); raise :class:`OutputError` naming ``path``."""
+    """Create ``path``'s folder if needed and make sure a file can be written there (a probe file with no
+    name where the system has them, else one removed at once); raise :class:`OutputError` naming ``path``."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
         ensure_writable_dir(folder)
     except OutputError as exc:
         raise OutputError(f"cannot write {path}: {exc.message}", exc.hint) from exc
-    try:  # named like a temporary file, so a kill right here leaves nothing the next run keeps
+    if hasattr(os, "O_TMPFILE"):  # Linux: a file with no name, so even SIGKILL right here leaves nothing behind
+        with contextlib.suppress(OSError):  # (a filesystem without it: the named probe below answers)
+            os.close(os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o600))
+            return
+    try:  # named like a temporary file, which the next run removes once its writer is gone (atomic.remove_leftovers)
         fd, probe = tempfile.mkstemp(prefix=f".clipkit-probe.{os.getpid()}-", suffix=".part", dir=folder)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}", "choose another output folder with -o") from exc
