@@ -52,6 +52,20 @@ def test_smart_cut_copies_bit_identical_frames_and_starts_at_start(h264, tmp_pat
     assert abs(float(times[head]) - (4.0 - 2.3)) < 0.002  # the seam keeps the source's timing
 
 
+@pytest.mark.parametrize("snap", [False, True])
+def test_copied_frames_from_matroska_start_at_the_keyframe_not_the_one_before(tmp_path, snap):
+    # Matroska with B-frames: ffmpeg's seek to a keyframe lands on the keyframe before it, whose
+    # group came out first (a user saw 0.52 s of the source repeated after the re-encoded head)
+    src = tmp_path / "src.mkv"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=4", "-c:v", "libx264", "-bf", "2", "-g", "100",
+           "-force_key_frames", "expr:gte(t,n_forced*0.52)", src)  # keyframes at 0, 0.52, 1.04, 1.56 … s
+    start, end = (Fraction("1.56") if snap else Fraction("1.3")), Fraction("2.5")
+    art = make_clip(src, start, end, tmp_path / "c.mp4", copy=True, poster=False)
+    source, clip = _decoded_md5(src), _decoded_md5(art.path)
+    head = 0 if snap else 39 - 32  # frames 32–38 re-encoded (1.28–1.56 s), the rest copied from frame 39
+    assert clip[head:] == source[39: 39 + len(clip) - head] and len(clip) - head >= 24
+
+
 def test_smart_cut_keeps_sound_in_sync(tmp_path):
     src = tmp_path / "fb.mkv"
     flashes = make_flash_beep(src, seconds=6, gop=24)

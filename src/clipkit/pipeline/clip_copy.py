@@ -47,6 +47,8 @@ MATCHABLE = {"h264": ("libx264", ("mp4",))}
 _CONTAINERS = {"h264": ("mp4",), "hevc": ("mp4",), "vp8": ("webm",), "vp9": ("webm", "mp4"), "av1": ("webm", "mp4")}
 _X264_PROFILES = {"high": "high", "main": "main", "baseline": "baseline", "constrained baseline": "baseline",
                   "high 10": "high10", "high 4:2:2": "high422", "high 4:4:4 predictive": "high444"}
+#: Packets this far before the copy's keyframe (seconds; under a frame at 240 fps) are another group's.
+_SEEK_SLACK = "0.002"
 #: Quality of the re-encoded head: close to the source so the seam does not show.
 _HEAD_CRF = 16
 
@@ -222,9 +224,13 @@ def _copy_tail(info: MediaInfo, key: Fraction, end: Fraction, out: Path, packets
     video = info.require_video()
     count, stop = copy_end(info, key, end, packets)
     cmd = ffmpeg_command(["-y"])
+    drop = []
     if key > 0:
         cmd += ["-ss", seconds(key)]
-    cmd += ["-i", str(info.path), "-map", f"0:{video.index}", "-c", "copy", "-frames:v", str(count),
+        # A seek may land on an earlier keyframe (Matroska with B-frames lands on the one before): its
+        # packets come out before 0 (times count from ``key``) and are dropped before -frames:v counts.
+        drop = ["-bsf:v", f"noise=drop=lt(pts*tb\\,-{_SEEK_SLACK})"]
+    cmd += ["-i", str(info.path), "-map", f"0:{video.index}", "-c", "copy", *drop, "-frames:v", str(count),
             "-f", "mpegts" if out.suffix == ".ts" else "matroska", str(out)]
     run_clip(cmd, stop - key, what="copying the video stream")
     return stop
