@@ -3,11 +3,14 @@ still starts at START; codecs that cannot be matched are refused with both ways 
 
 from __future__ import annotations
 
+import io
 import subprocess
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from clip_media import beep_times, flash_times, make_flash_beep
 from clipkit.errors import UsageError
@@ -64,6 +67,28 @@ def test_copied_frames_from_matroska_start_at_the_keyframe_not_the_one_before(tm
     source, clip = _decoded_md5(src), _decoded_md5(art.path)
     head = 0 if snap else 39 - 32  # frames 32–38 re-encoded (1.28–1.56 s), the rest copied from frame 39
     assert clip[head:] == source[39: 39 + len(clip) - head] and len(clip) - head >= 24
+
+
+def _shown_picture(path: Path, at: str) -> np.ndarray:
+    """The picture a player shows at ``at`` (rotation applied), grey."""
+    png = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-ss", at, "-i", str(path),
+                          "-frames:v", "1", "-c:v", "png", "-f", "image2pipe", "-"], capture_output=True, check=True).stdout
+    return np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=np.int16)
+
+
+def test_a_rotated_phone_video_is_copied_upright(tmp_path):
+    # before: the re-encoded head came out turned upright and untagged, the copied frames lying on their side
+    raw = tmp_path / "raw.mkv"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x96:r=25:d=3", "-c:v", "libx264", "-g", "25", "-bf", "2", raw)
+    src = tmp_path / "phone.mp4"
+    ffmpeg("-display_rotation:v", "90", "-i", raw, "-c", "copy", src)  # a phone held upright: shown 96×160
+    art = make_clip(src, Fraction("0.6"), Fraction("2.4"), tmp_path / "c.mp4", copy=True, poster=False)
+    assert any("smart cut" in n for n in art.notes)
+    assert _shown_picture(art.path, "0").shape == (160, 96)
+    assert np.abs(_shown_picture(art.path, "0") - _shown_picture(src, "0.6")).mean() < 4  # the head, upright
+    source, clip = _decoded_md5(src), _decoded_md5(art.path)  # decoded as a player shows them
+    head = 25 - 15  # frames 15–24 re-encoded, copied from the keyframe at 1 s
+    assert clip[head:] == source[25: 25 + len(clip) - head] and len(clip) - head >= 30
 
 
 def test_smart_cut_keeps_sound_in_sync(tmp_path):

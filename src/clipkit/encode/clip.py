@@ -123,6 +123,9 @@ class ClipJob:
     # The time of the frame the clip opens on, when later than ``first``: that one would be on screen for under half
     # a frame (a flash), so the next is shown from 0 instead (as a GIF's first tick shows the frame at its middle).
     shown: Fraction | None = None
+    # False: the frames as stored, not turned upright (a smart cut's head, joined to copied frames that carry
+    # the file's rotation as a tag).
+    autorotate: bool = True
 
 
 def _video_codec_args(job: ClipJob) -> list[str]:
@@ -160,6 +163,8 @@ def clip_command(job: ClipJob, output: Path) -> list[str]:
         cmd += list(job.input_args)
     elif job.first > 0:
         cmd += ["-ss", seconds(job.first)]
+    if not job.autorotate:
+        cmd += ["-noautorotate"]
     cmd += ["-i", str(job.source)]
     for cap in job.captions:
         cmd += ["-i", str(cap.path)]

@@ -214,7 +214,8 @@ def _encode_head(info: MediaInfo, start: Fraction, key: Fraction, out: Path, pro
         extra += ["-profile:v", profile]
     first = frame_on_screen(info, start, packets)
     job = ClipJob(source=info.path, video_index=video.index, audio_index=None, first=first, start=start,
-                  shown=opening_frame(info, start, first, packets), duration=key - start, crf=_HEAD_CRF, preset="superfast", extra_video_args=extra, muxer="mpegts")
+                  shown=opening_frame(info, start, first, packets), duration=key - start, crf=_HEAD_CRF, preset="superfast", extra_video_args=extra, muxer="mpegts",
+                  autorotate=False)  # as stored, like the copied frames after it
     run_clip(clip_command(job, out), key - start, what="re-encoding the start of the smart cut", progress=progress,
              done=0, total=1000, span=500)
 
@@ -264,6 +265,9 @@ def _mux(info: MediaInfo, video_file: Path, is_concat: bool, rng: TimeRange, aud
     cmd = ffmpeg_command(["-y"])
     if is_concat:
         cmd += ["-f", "concat", "-safe", "0"]
+    rotation = info.require_video().rotation
+    if rotation:  # the frames are as stored: the clip is tagged to be turned as the source is
+        cmd += ["-display_rotation:v:0", str(-rotation % 360)]
     cmd += ["-i", str(video_file)]
     maps = ["-map", "0:v:0"]
     graph = []
