@@ -6,7 +6,7 @@ frames in five combed, one film frame shown for three fields).  The stream's
 flags say what the encoder was told, which is often wrong (progressive-flagged
 but combed, or interlace-flagged 25p film), so clipkit also runs ffmpeg's
 ``idet`` on a short sample of frames and trusts a clear measurement over the
-flags:
+flags, and looks in the same sample for the 3:2 cadence itself (:func:`pulldown_cadence`):
 
 - *interlaced* → ``bwdif`` in its one-frame-per-frame mode (no doubled rate);
 - *telecined* → ``fieldmatch`` + ``decimate``: the film frames back at 24000/1001,
@@ -26,12 +26,20 @@ from pathlib import Path
 
 from .ffmpeg import run_ffmpeg
 
-__all__ = ["Scan", "MODES", "field_flags", "measure_scan", "decode_filters", "FILM_RATE"]
+__all__ = ["Scan", "MODES", "field_flags", "measure_scan", "decode_filters", "pulldown_cadence", "FILM_RATE"]
 
 MODES = ("auto", "off", "on")
 FILM_RATE = Fraction(24000, 1001)
 #: How many frames the idet sample looks at (nine 3:2 pulldown cycles; every probe pays for it).
 SAMPLE_FRAMES = 48
+#: The sample's pictures are looked at this wide (rows kept: a row is a field's line), for the cadence.
+CADENCE_WIDTH = 160
+#: In 3:2 pulldown one top field in five repeats the frame before's, and one bottom field two frames later.
+#: A phase of five whose field changes (median) are at most this share of the other phases' is a repeat:
+#: MPEG-2 film at 4 Mb/s measured 0.09–0.57, true interlaced and progressive video 0.89–1.0.
+CADENCE_DIP = 0.7
+#: ... when the fields move at all (mean change, grey levels): a still sample cannot show a cadence.
+CADENCE_MOTION = 0.1
 
 _SINGLE_RE = re.compile(r"Single frame detection: TFF:\s*(\d+) BFF:\s*(\d+) Progressive:\s*(\d+) Undetermined:\s*(\d+)")
 _REPEAT_RE = re.compile(r"Repeated Fields: Neither:\s*(\d+) Top:\s*(\d+) Bottom:\s*(\d+)")
@@ -68,25 +76,39 @@ def field_flags(text: str) -> str:
     return "unknown"
 
 
-def measure_scan(path: Path, stream_index: int, seek: list[str], flagged: str) -> Scan:
-    """Decide progressive / interlaced / telecined from the flags and an ``idet`` sample from ``seek`` (input options)."""
-    cmd = [*seek, "-i", str(path), "-map", f"0:{stream_index}", "-an", "-sn", "-dn", "-vf", "idet",
-           "-frames:v", str(SAMPLE_FRAMES), "-f", "null", "-"]
+def measure_scan(path: Path, stream_index: int, seek: list[str], flagged: str,
+                 size: tuple[int, int] | None = None) -> Scan:
+    """Decide progressive / interlaced / telecined from the flags and an ``idet`` sample from ``seek`` (input
+    options); with the stream's ``size`` (width, height), also from the sample's 3:2 cadence."""
+    cmd = [*seek, "-i", str(path), "-map", f"0:{stream_index}", "-an", "-sn", "-dn", "-frames:v", str(SAMPLE_FRAMES)]
+    if size is not None and (size[0] <= 0 or size[1] <= 0):
+        size = None
+    if size is not None:  # the pictures too: narrower, every row (field line) kept
+        cmd += ["-vf", f"idet,scale={min(size[0], CADENCE_WIDTH)}:{size[1]}:flags=area,format=gray",
+                "-f", "rawvideo", "pipe:1"]
+    else:
+        cmd += ["-vf", "idet", "-f", "null", "-"]
     # idet reports at the end, on stderr; a damaged sample is not an error here (the flags then decide)
     proc = run_ffmpeg(cmd, what="sampling the field order", loglevel="info", check=False)
     text = proc.stderr.decode("utf-8", "replace")
     singles = _SINGLE_RE.findall(text)
     repeats = _REPEAT_RE.findall(text)
     flag_order = flagged if flagged in ("tff", "bff") else None
-    if not singles or not repeats:
+    width = min(size[0], CADENCE_WIDTH) if size is not None else 0
+    cadence = pulldown_cadence(proc.stdout, width, size[1]) if size is not None and proc.stdout else None
+    measured = None
+    if singles and repeats:
+        tff, bff, prog, _und = map(int, singles[-1])
+        neither, top, bottom = map(int, repeats[-1])
+        decided, combed, fields = tff + bff + prog, tff + bff, neither + top + bottom
+        repeated = (top + bottom) / fields if fields else 0.0
+        measured = f"{combed}/{decided} frames combed, {repeated:.0%} repeated fields"
+    if cadence is not None:  # the fields repeat as 3:2 pulldown repeats them: film, whatever idet counted
+        order = ("tff" if tff >= bff else "bff") if measured and combed else flag_order or "tff"
+        seen = f"3:2 cadence, a field repeated every 5 frames ({cadence:.2f}× the others' change)"
+        return Scan("telecined", order, flagged, f"{measured}; {seen}" if measured else seen)
+    if measured is None:
         return Scan("interlaced" if flag_order else "progressive", flag_order, flagged)
-    tff, bff, prog, _und = map(int, singles[-1])
-    neither, top, bottom = map(int, repeats[-1])
-    decided = tff + bff + prog
-    combed = tff + bff
-    fields = neither + top + bottom
-    repeated = (top + bottom) / fields if fields else 0.0
-    measured = f"{combed}/{decided} frames combed, {repeated:.0%} repeated fields"
     order = "tff" if tff >= bff else "bff"
     if decided < 10:  # a still or dark sample: idet cannot tell, the flags decide
         return Scan("interlaced" if flag_order else "progressive", flag_order, flagged, measured)
@@ -96,6 +118,37 @@ def measure_scan(path: Path, stream_index: int, seek: list[str], flagged: str) -
     if share >= 0.3:
         return Scan("interlaced", order, flagged, measured)
     return Scan("progressive", None, flagged, measured)
+
+
+def pulldown_cadence(raw: bytes, width: int, height: int) -> float | None:
+    """Whether grey pictures (``raw``, ``width`` × ``height`` each, consecutive frames) are 3:2 pulled-down film:
+    the top fields' change from frame to frame dips at one phase of five and the bottom fields' two phases
+    away (a field shown twice).  Returns the larger of the two dips' ratios to the other phases (below
+    :data:`CADENCE_DIP`), or None: no such cadence, too few frames, or no motion to tell by.
+
+    idet's own repeated-field count misses it on soft or slow film (MPEG-2 film at 4–6 Mb/s: 0–6 %
+    where 40 % repeat), and idet's combed count alone cannot tell film from video.
+    """
+    import numpy as np
+
+    frame = width * height
+    count = len(raw) // frame if frame else 0
+    if count < 16 or height < 4:
+        return None
+    pictures = np.frombuffer(raw, np.uint8, count * frame).reshape(count, height, width).astype(np.int16)
+    dips = []
+    for field in (pictures[:, 0::2], pictures[:, 1::2]):
+        change = np.abs(np.diff(field, axis=0)).mean(axis=(1, 2))
+        cycles = change[: len(change) // 5 * 5].reshape(-1, 5)
+        phases = np.median(cycles, axis=0)
+        low = int(np.argmin(phases))
+        rest = float(np.median(np.delete(phases, low)))
+        if rest < CADENCE_MOTION:
+            return None
+        dips.append((low, float(phases[low]) / rest))
+    (top, top_ratio), (bottom, bottom_ratio) = dips
+    ratio = max(top_ratio, bottom_ratio)
+    return ratio if ratio <= CADENCE_DIP and (bottom - top) % 5 in (2, 3) else None
 
 
 def decode_filters(scan: Scan | None, mode: str = "auto", *, sparse: bool = False) -> list[str]:

@@ -61,4 +61,4 @@ def sample_scan(path: Path, video: VideoStream, duration: Fraction) -> Scan:
         index = ts_index(path, video.pid)  # a transport stream: timestamp seeking would miss the keyframe
         if index is not None and len(index.offsets):
             seek = ["-skip_initial_bytes", str(int(index.offsets[index.start_entry(at)]))]
-    return measure_scan(path, video.index, seek, flagged)
+    return measure_scan(path, video.index, seek, flagged, (video.width, video.height))
