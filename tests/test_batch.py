@@ -111,6 +111,30 @@ def test_the_index_shows_each_jobs_alt_title_and_spoiler(tmp_path):
     assert "![A long look](look.png)" in md and "*He \\<knew\\> \\*then\\**" in md, md
 
 
+def test_a_job_named_into_a_subfolder_keeps_its_title_and_spoiler_in_the_index(tmp_path):
+    # `name = "shots/look"` puts the file (and its manifest entry) in shots/: the index still shows its title,
+    # credit and spoiler, as it does for a file at the top (before, they were read from the top manifest only)
+    from media import ffmpeg
+
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=24:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+           str(tmp_path / "e07.mkv"))
+    preset = tmp_path / "show.toml"
+    preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    path = job_file(tmp_path, preset, [
+        {"kind": "still", "ep": 7, "at": "1", "name": "shots/look", "alt": "A long look", "width": 96,
+         "title": "He <knew>", "credit": "Fuji & TV", "spoiler": True},
+        {"kind": "still", "ep": 7, "at": "0.5", "name": "top", "width": 96, "title": "At the top"}])
+    res = batch(path, output=tmp_path / "out", workers=1)
+    assert res.ok, [r.error for r in res.results]
+    assert (tmp_path / "out" / "shots" / "look.png").is_file()
+    page = res.index_html.read_text(encoding="utf-8")
+    assert '<img src="shots/look.png"' in page and 'alt="A long look"' in page, page
+    assert "He &lt;knew&gt; — Credit: Fuji &amp; TV</figcaption>" in page and "<details>" in page, page
+    assert "<figcaption>At the top</figcaption>" in page, page
+    md = res.index_md.read_text(encoding="utf-8")
+    assert "![A long look](shots/look.png)" in md and "*He \\<knew\\> — Credit: Fuji &amp; TV*" in md, md
+
+
 def test_embed_all_lists_a_batch_post_in_job_file_order(tmp_path):
     # the job file arranges the post (a later moment first): `embed --all` lists it so, as the index does,
     # though the files were made in another order (two workers) and source order would differ

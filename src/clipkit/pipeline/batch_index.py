@@ -41,15 +41,19 @@ def _snippet(art: Artifact, out_dir: Path, fmt: str, settings, chosen: dict | No
     return snippet(art, fmt, options=options, settings=settings)
 
 
-def _recorded(out_dir: Path) -> dict[Path, dict]:
-    """The snippet choices each file of ``out_dir`` was recorded with (a job's alt, title, credit,
-    spoiler), by its real path: the index shows them as ``clipkit embed --all`` does."""
+def _recorded(arts: list[Artifact]) -> dict[Path, dict]:
+    """The snippet choices each file was recorded with (a job's alt, title, credit, spoiler), by its real
+    path, from the manifest of every folder holding one (a job named ``shots/look`` is recorded in
+    ``shots/``): the index shows them as ``clipkit embed --all`` does."""
     from ..manifest import read_manifest
 
-    try:
-        return {Path(e.artifact.path).resolve(): e.embed for e in read_manifest(out_dir)}
-    except (ClipkitError, OSError):
-        return {}
+    chosen: dict[Path, dict] = {}
+    for folder in dict.fromkeys(Path(a.path).resolve().parent for a in arts):
+        try:
+            chosen.update({Path(e.artifact.path).resolve(): e.embed for e in read_manifest(folder)})
+        except (ClipkitError, OSError):
+            pass
+    return chosen
 
 
 def _relative(art: Artifact, out_dir: Path) -> Artifact:
@@ -120,7 +124,7 @@ def write_index(results, resolved: Resolved, out_dir: Path, *, title: str | None
     if fmt not in HTML_FORMATS:  # a forum/Markdown preset: the .html index still shows the images
         fmt = "html"
     title = title or resolved.series.title
-    recorded = _recorded(out_dir)
+    recorded = _recorded(arts)
     html_path = atomic_write_text(out_dir / "index.html", render_html(arts, out_dir, title=title, fmt=fmt,
                                                                       settings=embed_settings, recorded=recorded))
     md_path = atomic_write_text(out_dir / "index.md", render_markdown(arts, out_dir, title=title,
