@@ -124,6 +124,22 @@ def test_japanese_wraps_without_spaces_and_not_before_punctuation():
 # ---------------------------------------------------------------- layout
 
 
+@pytest.mark.parametrize("unit", ["कि", "क्ष", "เก", "👍🏽", "👨\u200d👧", "e\u0301"])
+def test_a_word_wider_than_the_line_never_breaks_inside_a_written_unit(unit):
+    # a Thai line has no spaces and is broken between characters: never between a letter and its vowel sign
+    # (a dotted circle on the next line), a conjunct's halves, a Thai vowel written before its consonant,
+    # an emoji and its skin tone or joiner. Every code point measures 10 px, so 3 fit a 30 px line: a split
+    # by code points would cut each unit
+    from clipkit.render.captions import wrap_runs
+    from clipkit.subtitles import Run
+
+    text = unit * 6
+    lines = wrap_runs([(Run(text),)], 30, lambda run: 10.0 * len(run.text))
+    assert "".join(r.text for line in lines for r in line) == text
+    for line in lines:
+        assert "".join(r.text for r in line) == unit, lines
+
+
 def test_long_line_wraps_to_two_lines_inside_the_margins():
     s = CaptionSettings()
     text = "Because it's always true, and you know it as well as I do, every single night."

@@ -1,7 +1,8 @@
 """Caption layout: breaking styled lines to a width, and fitting a cue in the line limit.
 
 Lines break after spaces and between CJK characters, never before closing
-punctuation; a word wider than the line is broken between characters.
+punctuation; a word wider than the line is broken between characters, never
+inside one written as a unit (a letter and its marks, a conjunct, an emoji sequence).
 :func:`fit_lines` shrinks the font down to the minimum size before cutting
 anything, and cuts (with an ellipsis and a note) only subtitle lines — a
 typed caption that cannot fit is an error.  Measuring is the caller's
@@ -39,6 +40,27 @@ def direction(text: str) -> str | None:
         if bidi == "L":
             return None
     return None
+
+
+def _joins_previous(prev: str, ch: str) -> bool:
+    """Whether ``ch`` belongs to the character before it on screen (no line break between them): a combining
+    mark or vowel sign (Thai ``ู``, Devanagari ``ि``), a variation selector, a skin-tone modifier, a zero-width
+    joiner and what it joins, a consonant after a virama (a conjunct), a Thai/Lao vowel written before its
+    consonant (``เ``, ``ไ``)."""
+    return (unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch == "\u200d" or prev == "\u200d"
+            or 0x1F3FB <= ord(ch) <= 0x1F3FF or unicodedata.combining(prev) == 9
+            or 0x0E40 <= ord(prev) <= 0x0E44 or 0x0EC0 <= ord(prev) <= 0x0EC4)
+
+
+def _clusters(text: str) -> list[str]:
+    """``text`` in the pieces a line may break between (each character with what joins it, _joins_previous)."""
+    out: list[str] = []
+    for ch in text:
+        if out and _joins_previous(out[-1][-1], ch):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
 
 
 def _atoms(line: tuple[Run, ...]) -> list[Run]:
@@ -108,7 +130,7 @@ def wrap_runs(lines, width: float, measure: Measure) -> list[tuple[Run, ...]]:
             if not current and w > width and len(atom.text.strip()) > 1:
                 # a single word wider than the line: split it by characters
                 piece = ""
-                for ch in atom.text:
+                for ch in _clusters(atom.text):  # never between a letter and its mark (a Thai line has no spaces)
                     if piece and measure(Run(piece + ch, atom.bold, atom.italic)) > width:
                         result.append(join_runs([Run(piece, atom.bold, atom.italic)]))
                         piece = ""
