@@ -125,6 +125,24 @@ def test_audio_fades_at_the_cuts(tmp_path):
     assert pcm[-24:].max() < pcm[480:2000].max() * 0.2
 
 
+def test_sound_that_stops_early_is_padded_with_silence(tmp_path):
+    # before: the sound track ended where the source's did (a 3 s clip with 1 s of sound), and a range wholly
+    # after it was called "could not be decoded" and encoded twice
+    from media import ffmpeg
+
+    src = tmp_path / "early.mp4"
+    ffmpeg("-f", "lavfi", "-i", "color=c=gray:size=64x36:rate=25:d=4", "-f", "lavfi", "-i", "sine=f=440:r=48000:d=1.5",
+           "-c:v", "libx264", "-c:a", "aac", src)  # the sound stops at 1.5 s of 4
+    part = make_clip(src, Fraction("0.5"), Fraction("3.5"), tmp_path / "part.mp4", poster=False)
+    pcm = np.abs(audio_samples(part.path).astype(np.int32))
+    assert len(pcm) == pytest.approx(3 * 48000, abs=480)  # the whole clip
+    assert pcm[4800:43200].max() > 3000 and pcm[52800:].max() < 10  # the tone for 1 s, then silence
+    after = make_clip(src, 2, Fraction("3.5"), tmp_path / "after.mp4", poster=False)
+    assert not any("could not be decoded" in n for n in after.notes), after.notes
+    pcm = np.abs(audio_samples(after.path).astype(np.int32))
+    assert len(pcm) == pytest.approx(Fraction(3, 2) * 48000, abs=480) and pcm.max() < 10
+
+
 @pytest.mark.slow
 def test_max_size_fits_and_never_over(tmp_path):
     src = tmp_path / "noise.mkv"

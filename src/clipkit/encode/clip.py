@@ -204,7 +204,7 @@ def clip_command(job: ClipJob, output: Path) -> list[str]:
     if job.audio_index is not None:
         fade = min(job.fade, job.duration / 4)
         chain = [f"atrim=start={seconds(lead)}", f"asetpts=PTS-{seconds(lead)}/TB",
-                 "aresample=async=1:first_pts=0", f"atrim=end={end}"]
+                 "aresample=async=1:first_pts=0", f"apad=whole_dur={end}", f"atrim=end={end}"]  # silence where the sound stops early
         if fade > 0:
             chain += [f"afade=t=in:st=0:d={seconds(fade)}",
                       f"afade=t=out:st={seconds(job.duration - fade)}:d={seconds(fade)}"]
