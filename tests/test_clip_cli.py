@@ -84,6 +84,27 @@ def _clip_item(tmp_path, poster=True) -> Artifact:
                     captions=('"><script>alert(1)</script> [/url][url=evil]',), siblings=sibs)
 
 
+def test_info_numbers_the_sound_tracks_that_audio_track_picks(tmp_path):
+    # `--audio-track N` counts "as `clipkit info` lists them"; before, info listed them unnumbered
+    from clip_media import audio_samples
+    from media import ffmpeg
+
+    src = tmp_path / "dub.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=64x36:r=25:d=2", "-f", "lavfi", "-i", "sine=f=440:r=48000:d=2",
+           "-f", "lavfi", "-i", "sine=f=1000:r=48000:d=2", "-map", "0", "-map", "1", "-map", "2", "-c:v", "libx264",
+           "-c:a", "aac", "-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=jpn", src)
+    r = CliRunner().invoke(main, ["info", str(src)])
+    assert r.exit_code == 0, r.output
+    jpn = next(ln for ln in r.stdout.splitlines() if " jpn " in ln and "aac" in ln)
+    n = jpn.split("track:")[1].split()[0]
+    out = tmp_path / "j.mp4"
+    r = CliRunner().invoke(main, ["clip", str(src), "0.5", "+1", "--audio-track", n, "-o", str(out), "--no-poster"])
+    assert r.exit_code == 0, r.output
+    pcm = audio_samples(out).astype(float)
+    spectrum = np.abs(np.fft.rfft(pcm))
+    assert np.fft.rfftfreq(len(pcm), 1 / 48000)[spectrum.argmax()] == pytest.approx(1000, abs=5)  # the Japanese one
+
+
 def test_clip_embeds_are_escaped_and_shaped(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     art = _clip_item(Path("."))

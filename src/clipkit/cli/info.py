@@ -104,7 +104,8 @@ def render_info(info: MediaInfo) -> str:
         lines.append("audio      none")
     for n, a in enumerate(info.audio):
         label = "audio" if n == 0 else ""
-        bits = [a.codec, a.language or "", a.channels or "", f"{a.sample_rate} Hz" if a.sample_rate else "", f'"{a.title}"' if a.title else ""]
+        # numbered as `clip --audio-track N` counts them, when there is a choice
+        bits = [f"track:{n}" if len(info.audio) > 1 else "", a.codec, a.language or "", a.channels or "", f"{a.sample_rate} Hz" if a.sample_rate else "", f'"{a.title}"' if a.title else ""]
         lines.append(f"{label:<10} " + "  ".join(b for b in bits if b))
     if not info.subtitles:
         lines.append("subtitles  none")
