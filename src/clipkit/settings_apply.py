@@ -217,7 +217,13 @@ def check_value(cls: type, name: str, value: Any, *, source: str = "", error: ty
         low = ("above" in meta and value <= meta["above"]) or ("min" in meta and value < meta["min"])
         if low or ("max" in meta and value > meta["max"]):
             raise error(f"{source}{label} {show_value(value)} is out of range: it must be {_rule_words(meta)}",
-                        meta.get("hint") or f"give {name} {_rule_words(meta)} (default {show_value(_default(cls, name))})")
+                        meta.get("hint") or f"give {label} {_rule_words(meta)}{_default_words(cls, name)}")
+
+
+def _default_words(cls: type, name: str) -> str:
+    """" (default 20)" for a range hint; nothing for a field whose default is None (the source's own, …)."""
+    default = _default(cls, name)
+    return "" if default is None else f" (default {show_value(default)})"
 
 
 def _default(cls: type, name: str) -> Any:
