@@ -40,6 +40,7 @@ def streams(tmp_path_factory):
         "joined_back": (join_files(d / "joined.ts", a, b), 250, R25),
         "joined_forward": (join_files(d / "forward.ts", a, far), 250, R25),
         "pts_wrap": (make_counter_ts(d / "wrap.ts", frames=200, gop=50, ts_offset=95440), 200, R25),
+        "dvd_vob": (make_counter_ts(d / "dvd.vob", frames=200, gop=15, codec="mpeg2video", muxer="vob"), 200, R25),
     }
 
 
@@ -47,7 +48,8 @@ def which(image: np.ndarray) -> int:
     return frame_number(float(image.mean()))
 
 
-@pytest.mark.parametrize("name", ["gop5s", "gop0.5s_film", "mpeg2_open_gop", "m2ts", "joined_back", "joined_forward", "pts_wrap"])
+@pytest.mark.parametrize("name", ["gop5s", "gop0.5s_film", "mpeg2_open_gop", "m2ts", "joined_back", "joined_forward", "pts_wrap",
+                                  "dvd_vob"])
 def test_every_seek_lands_on_its_frame(streams, name):
     path, count, rate = streams[name]
     info = probe(path)
@@ -59,7 +61,7 @@ def test_every_seek_lands_on_its_frame(streams, name):
             assert (which(f.image), f.time) == (k % 200, k / rate), (name, k, t)
 
 
-@pytest.mark.parametrize("name", ["joined_back", "pts_wrap", "mpeg2_open_gop"])
+@pytest.mark.parametrize("name", ["joined_back", "pts_wrap", "mpeg2_open_gop", "dvd_vob"])
 def test_a_range_gives_every_frame_once_in_order(streams, name):
     path, count, rate = streams[name]
     lo, hi = count // 2 - 30, count // 2 + 20

@@ -18,13 +18,14 @@ __all__ = ["make_counter_ts", "join_files", "frame_number", "level_of", "make_in
 
 def make_counter_ts(path: Path, *, frames: int = 250, rate: str = "25", gop: int = 50, codec: str = "libx264",
                     first: int = 0, ts_offset: float | None = None, size: str = "160x90", m2ts: bool = False,
-                    bframes: int = 2, shot: int = 1) -> Path:
+                    bframes: int = 2, shot: int = 1, muxer: str = "mpegts") -> Path:
     """A transport stream of ``frames`` flat grey frames; frame k (counting from ``first``) is level ``level_of(k)``.
 
     ``gop`` frames between keyframes (scene cuts off, so the GOP is exact), B-frames on, the
     mpegts muxer's usual 1.4 s start offset, or ``ts_offset`` seconds added to every timestamp
     (near 95443.7 s the 33-bit clock wraps).  With ``shot`` > 1 the level changes only every
-    ``shot`` frames (shot j is ``level_of(j)``): hard cuts at known frames.
+    ``shot`` frames (shot j is ``level_of(j)``): hard cuts at known frames.  ``muxer="vob"``: an MPEG
+    program stream as on a DVD (no index; ffmpeg's seek lands late) instead.
     """
     args = ["-f", "lavfi", "-i", f"color=c=black:size={size}:rate={rate},trim=end_frame={frames}",
             "-vf", f"geq=lum='{_lum(first, shot)}':cb=128:cr=128"]
@@ -38,7 +39,7 @@ def make_counter_ts(path: Path, *, frames: int = 250, rate: str = "25", gop: int
         args += ["-output_ts_offset", str(ts_offset)]
     if m2ts:
         args += ["-mpegts_m2ts_mode", "1"]
-    ffmpeg(*args, "-f", "mpegts", path)
+    ffmpeg(*args, "-f", muxer, path)
     return path
 
 

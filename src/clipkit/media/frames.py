@@ -81,7 +81,8 @@ def read_frames(
     before ``-i`` (e.g. ``("-skip_loop_filter", "all")`` for faster, slightly
     softer H.264 decoding where only a rough picture is needed).  ``lead_in``:
     how far before ``start`` ffmpeg is asked to seek (it then decodes from the
-    keyframe before that); 0 or less when ``start`` is just after a known
+    keyframe before that; if the first frame decoded still starts after ``start``,
+    as in an MPEG program stream, it reads again from 2, 8, 32 … s earlier); 0 or less when ``start`` is just after a known
     keyframe, so nothing before it is decoded (with ``-noaccurate_seek`` among
     the decoder options ffmpeg keeps the frames from where its seek lands:
     otherwise it trims those before the seek time).  Closing the generator stops ffmpeg.
@@ -175,6 +176,8 @@ def read_frames(
         rate = video.stream_frame_rate  # telecined, but read as stored: the stream's own frame grid
     held: Frame | None = None
     n_out = 0
+    late = False
+    retry_late = ts is None and seek > 0 and "-noaccurate_seek" not in decoder_options
     try:
         assert proc.stdout is not None
         while True:
@@ -209,6 +212,11 @@ def read_frames(
             if t <= start:
                 held = frame
                 continue
+            if retry_late and held is None and n_out == 0:
+                # The seek landed after the frame on screen at ``start`` (an MPEG program stream, .vob/.mpg,
+                # has no index: ffmpeg's estimate lands a keyframe or more late): read again from earlier.
+                late = True
+                break
             if t >= end:
                 break
             if held is not None:
@@ -229,6 +237,11 @@ def read_frames(
             proc.stdout.close()
         if proc.stderr:
             proc.stderr.close()
+    if late:
+        yield from read_frames(info, start=start, end=end, width=width, height=height, pix_fmt=pix_fmt,
+                               pre_filters=pre_filters, scale_flags=scale_flags, warnings=warnings, threads=threads,
+                               decoder_options=decoder_options, lead_in=max(Fraction(2), Fraction(lead_in) * 4))
+        return
     if n_out == 0:
         detail = next((ln for ln in reversed(tail) if ln.strip()), "no frames decoded")
         raise MediaError(f"no frames could be decoded from {info.path} between {float(start):.3f}s and {float(end):.3f}s ({detail})",
