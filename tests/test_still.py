@@ -152,3 +152,25 @@ def test_a_small_plane_in_a_grey_sky_is_a_picture_not_a_blank_frame(tmp_path):
     assert np.asarray(Image.open(art.path).convert("L")).std() < 6  # and the sky as flat as said
     art = still(sky("empty.mp4", False), Fraction(3, 2), tmp_path / "e.png", best=True)
     assert not any(n.startswith("sharpest clean frame") for n in art.notes), art.notes
+
+
+def test_crop_auto_takes_the_bars_off_a_still_in_display_pixels(tmp_path):
+    """A 4:3 picture pillarboxed on an anamorphic 16:9 DVD frame (720×480 stored, pixel aspect 32:27): the
+    still without the bars is the 4:3 picture at its display size, and a typed crop is in display pixels."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "dvd.mkv"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=540x480:r=25:d=3", "-vf", "pad=720:480:90:0:black,setsar=32/27",
+           "-c:v", "libx264", "-crf", "16", "-pix_fmt", "yuv420p", src)
+    art = still(src, "1.5", tmp_path / "auto.png", crop="auto")
+    assert abs(art.width / art.height - 4 / 3) < 0.02 and 630 <= art.width <= 645, (art.width, art.height)
+    assert any("removed black bars" in n for n in art.notes)
+    img = np.asarray(Image.open(art.path).convert("L"), float)
+    assert img[:, :3].mean() > 30 and img[:, -3:].mean() > 30  # no bar left at either side
+    typed = still(src, "1.5", tmp_path / "typed.png", crop="400:300", width=200)
+    assert (typed.width, typed.height) == (200, 150)  # 400×300 display pixels, centred, scaled to 200 wide
+    bad = subprocess.run([sys.executable, "-m", "clipkit", "still", str(src), "1.5", "--crop", "900:100",
+                          "-o", str(tmp_path / "bad.png")], capture_output=True, text=True)
+    assert bad.returncode == 2 and "does not fit" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "bad.png").exists()

@@ -59,6 +59,7 @@ class StillSettings:
     jpeg_quality: int = setting(90, min=1, max=100)
     webp_quality: int = setting(90, min=0, max=100)
     format: str = setting("png", choices=("png", "jpg", "jpeg", "webp"))  # used when the output name has no extension
+    crop: str | None = None  # None | "auto" (black bars found in frames around the time) | "W:H:X:Y" in display pixels (as gif)
 
 
 DEFAULT_STILL = StillSettings()

@@ -23,6 +23,7 @@ from .params import MEDIA_FILE, OUTPUT, default_text, setting_option
 @click.argument("at", required=False)
 @click.option("-o", "--output", type=OUTPUT, help="Image file (.png, .jpg, .webp) or folder. Default: VIDEO-STEM_TIME.png here.")
 @setting_option("--width", cls=StillSettings, name="width", metavar="PX", help="Width in pixels (height keeps the aspect). Default: the video's.")
+@setting_option("--crop", cls=StillSettings, name="crop", metavar="W:H:X:Y|auto", help="W:H:X:Y in display pixels, W:H (centred), or auto (remove letterbox/pillarbox bars, found in frames around AT).")
 @setting_option("--best", cls=StillSettings, name="best", is_flag=True, help="Pick the sharpest non-black frame within ±{window} s of AT, in the shot on screen at AT.".replace("{window}", default_text(StillSettings, "best_window")))
 @setting_option("--window", cls=StillSettings, name="best_window", metavar="SECONDS", help="How far --best looks either side of AT (e.g. 1s, 250ms). Default {default} s.")
 @click.option("--overwrite", is_flag=True, help="Replace existing files clipkit did not make (never an input).")
@@ -30,8 +31,8 @@ from .params import MEDIA_FILE, OUTPUT, default_text, setting_option
 @embed_options
 @caption_options(subs_default=still_captions(None, asked=False).subs)
 @preset_options
-def still(video: str, at: str | None, output: str | None, width: int | None, best: bool, best_window: Fraction | None,
-          embed: EmbedOptions, preset: str | None, platform: str | None, overwrite: bool, **caption_params) -> None:
+def still(video: str, at: str | None, output: str | None, width: int | None, crop: str | None, best: bool,
+          best_window: Fraction | None, embed: EmbedOptions, preset: str | None, platform: str | None, overwrite: bool, **caption_params) -> None:
     """Save the frame of VIDEO on screen at AT as an image (frame-accurate), or
     during a line of dialogue with --line (with --best: the sharpest frame while it is spoken).
 
@@ -39,6 +40,7 @@ def still(video: str, at: str | None, output: str | None, width: int | None, bes
     Examples:
       clipkit still ep07.mkv 12:31
       clipkit still ep07.mkv 12:31 --best --width 1280 -o shots/
+      clipkit still film.mkv 1:02:03 --crop auto        # without the letterbox bars
       clipkit still ep07.mkv 12:31 --subs lang:jpn      # the dialogue line burned in
       clipkit still ep07.mkv 12:31 --caption "He knew."
       clipkit still ep07.mkv --line "always knew" --best
@@ -52,6 +54,8 @@ def still(video: str, at: str | None, output: str | None, width: int | None, bes
     overrides: dict = {"best": True} if best else {}
     if width:
         overrides["width"] = width
+    if crop:
+        overrides["crop"] = crop
     if best_window:
         overrides["best_window"] = best_window
     overrides.update(pop_caption_params(caption_params))

@@ -13,18 +13,24 @@ from ..media.frames import Frame, read_frames
 from ..media.probe import MediaInfo, probe
 from ..scenes import choice
 from ..render.captions import burn_captions
+from ..render.crop import crop_filter
 from ..settings import DEFAULT_STILL, CaptionSettings, EmbedOptions, StillSettings, still_captions
 from ..settings_apply import apply_split
 from .find import Line, said_first, said_range, said_subs
 from .from_frames import takes_frames
 from .captions import gather_captions
-from ..timecode import format_time, parse_time, slug_time
+from ..timecode import TimeRange, format_time, parse_time, slug_time
 from .naming import output_path
+from .range_choice import choose_crop, decoded_frame_size
 from .recording import recorded
 from ..outputs import check_outputs, font_input, subs_input
 from .captions import incomplete_note
 
 __all__ = ["still", "pick_best_frame"]
+
+#: ``crop="auto"`` looks for black bars in frames this far either side of the time (one dark frame alone
+#: would read as all bars).
+CROP_CONTEXT = Fraction(5)
 
 #: still's own keywords (besides settings fields), for "did you mean" on a typo.
 _PARAMS = ("settings", "caption", "caption_at", "subs", "caption_settings", "record", "embed", "line", "overwrite")
@@ -140,9 +146,10 @@ def still(
         )
     if job_captions is not None and job_captions.picture_track is not None:
         info = replace(info, burn_subtitles=job_captions.picture_track)  # PGS/DVD/DVB pictures drawn while decoding
+    size, picture_width = _cropped_size(info, s, t, notes)  # decode options: the crop filter, the size after it
     if s.best:
         pad = choice.TRANSITION_SPAN + Fraction(1, 10)  # context: is a fade or dissolve passing through the window?
-        frames = list(read_frames(info, start=max(Fraction(0), lo - pad), end=min(info.duration, hi + pad), width=s.width))
+        frames = list(read_frames(info, start=max(Fraction(0), lo - pad), end=min(info.duration, hi + pad), **size))
         frame, how = pick_best_frame(frames, t, lo, hi)
         within = f"within ±{float(s.best_window):g}s of {format_time(t)}{shot}"
         if how == "clean":
@@ -153,13 +160,13 @@ def still(
         else:
             notes.append(f"no frame with content {within}; used the frame at {format_time(t)}")
     else:
-        frames_iter = read_frames(info, start=t, end=min(info.duration, t + Fraction(1, 1000)), width=s.width)
+        frames_iter = read_frames(info, start=t, end=min(info.duration, t + Fraction(1, 1000)), **size)
         try:
             frame = next(frames_iter)
         finally:
             frames_iter.close()
-    if s.width and video.display_size[0] < s.width:
-        notes.append(f"upscaled from {video.display_size[0]} px wide to {s.width} px")
+    if s.width and picture_width < s.width:
+        notes.append(f"upscaled from {picture_width} px wide to {s.width} px")
     image = frame.image
     burned: tuple[str, ...] = ()
     if job_captions is not None:
@@ -179,3 +186,20 @@ def still(
         path=path, kind="still", width=w, height=h, bytes=path.stat().st_size, source=info.path,
         start=frame.time, end=frame.time, sha256=sha256_of(path), notes=tuple(notes), captions=said_first(said, burned),
     ), record, embed)
+
+
+def _cropped_size(info: MediaInfo, s: StillSettings, t: Fraction, notes: list[str]) -> tuple[dict, int]:
+    """``read_frames`` options for ``s.crop`` and ``s.width`` (the crop filter and the size after it, in display
+    pixels, so an anamorphic picture keeps its shape; just the width without a crop), and the width of the
+    picture before scaling."""
+    video = info.require_video()
+    box = None
+    if s.crop:
+        around = TimeRange(max(Fraction(0), t - CROP_CONTEXT), min(info.duration, t + CROP_CONTEXT))
+        box = choose_crop(info, s, around, notes)
+    if box is None:
+        return {"width": s.width}, video.display_size[0]
+    width = s.width or box.width
+    height = max(2, round(box.height * width / box.width))
+    return ({"width": width, "height": height, "pre_filters": [crop_filter(box, video.display_size, decoded_frame_size(info))]},
+            box.width)
