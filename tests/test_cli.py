@@ -74,6 +74,8 @@ def test_still_prints_snippet_to_stdout_and_writes(sample, tmp_path):
         (["still", "{text}", "3"], 2, "not a media file"),
         (["still", "{sample}", "12:75"], 2, "seconds must be below 60"),
         (["still", "{sample}", "5:00"], 2, "past the end"),
+        (["still", "{sample}", "-1"], 2, "a time cannot be negative"),  # was "No such option '-1'"
+        (["gif", "{sample}", "0:05", "-0:02"], 2, "a time cannot be negative"),
         (["still", "{sample}", "3", "--width", "0"], 2, "— give --width from 16 to 8192\n"),  # was "give width … (default none)"
         (["still", "{sample}", "3", "-o", "{blocked}/x.png"], 1, "cannot"),
         (["info", "{empty}"], 2, "empty"),

@@ -129,6 +129,10 @@ def _stdout_to_devnull() -> None:
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 
+#: What a negative time looks like on the command line (-1, -0:05, -1.5, -f12).
+_NEGATIVE_TIME = re.compile(r"-(\d[\d:.,]*(ms|s)?|f\d+)")
+
+
 def _usage_error(exc: click.UsageError, ctx: click.Context | None = None):
     """Click's usage error as the project's one line (exit 2): what is wrong — with click's
     did-you-mean — and where to look, instead of click's usage/try/blank/error block."""
@@ -141,7 +145,12 @@ def _usage_error(exc: click.UsageError, ctx: click.Context | None = None):
     names = where.help_option_names if where is not None else ["--help"]
     flag = "--help" if "--help" in names else names[0]
     text = " ".join(exc.format_message().split()).removesuffix(".")  # one line, whatever click put in it
-    click.echo(printable(f"clipkit: error: {text} — see '{path} {flag}'"), err=True)
+    hint = f"see '{path} {flag}'"
+    if isinstance(exc, click.NoSuchOption) and _NEGATIVE_TIME.fullmatch(exc.option_name or ""):
+        # `clipkit still ep07.mkv -1`: click reads a negative time as an option
+        text = "a time cannot be negative: times count from the start of the file"
+        hint = "give a time from 0 on, e.g. 0:05 (an END may be +6: that long after START)"
+    click.echo(printable(f"clipkit: error: {text} — {hint}"), err=True)
     raise click.exceptions.Exit(2)
 
 
