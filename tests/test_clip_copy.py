@@ -4,6 +4,7 @@ still starts at START; codecs that cannot be matched are refused with both ways 
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from fractions import Fraction
 from pathlib import Path
@@ -89,6 +90,28 @@ def test_a_rotated_phone_video_is_copied_upright(tmp_path):
     source, clip = _decoded_md5(src), _decoded_md5(art.path)  # decoded as a player shows them
     head = 25 - 15  # frames 15–24 re-encoded, copied from the keyframe at 1 s
     assert clip[head:] == source[25: 25 + len(clip) - head] and len(clip) - head >= 30
+
+
+def _field_flags(path: Path) -> list[str]:
+    """Each decoded frame's interlacing as ffmpeg's showinfo reads it from the stream: P, T (top first) or B."""
+    err = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path), "-map", "0:v:0", "-vf", "showinfo", "-f", "null",
+                          "-"], capture_output=True, check=True).stderr.decode()
+    return re.findall(r" i:([PTB?])", err)
+
+
+def test_an_interlaced_recording_is_copied_as_fields_throughout(tmp_path):
+    # before: the re-encoded head was coded as progressive frames (its two fields woven, shown combed by a
+    # player that deinterlaces by the flags) in front of the copied top-field-first frames
+    from tv_media import STRIPES
+
+    src = tmp_path / "rec.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=black:size=320x240:rate=50,trim=end_frame=150", "-vf",
+           f"{STRIPES},interlace=scan=tff", "-c:v", "libx264", "-g", "25", "-bf", "2", "-flags", "+ildct+ilme",
+           "-x264opts", "tff=1", "-pix_fmt", "yuv420p", src)  # 25i, keyframes every second
+    art = make_clip(src, Fraction("0.5"), Fraction("2.2"), tmp_path / "c.mp4", copy=True, poster=False)
+    assert any("smart cut" in n for n in art.notes)
+    flags = _field_flags(art.path)
+    assert len(flags) >= 40 and set(flags) == {"T"}, flags
 
 
 def test_smart_cut_keeps_sound_in_sync(tmp_path):

@@ -212,6 +212,9 @@ def _encode_head(info: MediaInfo, start: Fraction, key: Fraction, out: Path, pro
     extra = ["-crf", str(_HEAD_CRF), "-pix_fmt", video.pix_fmt or "yuv420p"]
     if profile:
         extra += ["-profile:v", profile]
+    order = video.scan.flagged if video.scan is not None else None
+    if order in ("tff", "bff"):  # coded as fields, as the copied frames after it: players deinterlace it alike
+        extra += ["-flags", "+ildct+ilme", "-x264-params", f"{order}=1"]
     first = frame_on_screen(info, start, packets)
     job = ClipJob(source=info.path, video_index=video.index, audio_index=None, first=first, start=start,
                   shown=opening_frame(info, start, first, packets), duration=key - start, crf=_HEAD_CRF, preset="superfast", extra_video_args=extra, muxer="mpegts",
