@@ -360,3 +360,23 @@ def test_a_low_quality_as_the_help_allows_it(sample, tmp_path):
     # an explicit clash is still one clear error
     with pytest.raises(UsageError, match="min_quality 25 is above quality 20"):
         make_strip(sample, tmp_path / "x.jpg", layout="row", count=3, quality=20, min_quality=25)
+
+
+def test_crop_auto_takes_the_letterbox_off_every_tile(tmp_path):
+    """A 2.4:1 picture letterboxed in a 16:9 frame: with --crop auto the tiles are the picture's shape and
+    hold no bar (on a white sheet, black rows are the bars); without it they are 16:9 with bars."""
+    src = tmp_path / "scope.mkv"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x134:r=25:d=8", "-vf", "pad=320:180:0:23:black",
+           "-c:v", "libx264", "-crf", "18", "-pix_fmt", "yuv420p", src)
+
+    def black_rows(path) -> float:
+        img = np.asarray(Image.open(path).convert("L"), float)
+        return float((np.median(img, axis=1) < 24).mean())  # share of the sheet's rows black in most of their width
+
+    common = dict(count=4, cols=2, background="white", labels=False, record=False, width=640)
+    plain = make_strip(src, tmp_path / "plain.png", **common)
+    cropped = make_strip(src, tmp_path / "cropped.png", crop="auto", **common)
+    assert any("removed black bars" in n for n in cropped.notes)
+    assert black_rows(plain.path) > 0.1 and black_rows(cropped.path) == 0
+    assert cropped.height < plain.height * 0.85  # 2.4:1 tiles instead of 16:9
+    assert not any("black bars" in n for n in plain.notes)

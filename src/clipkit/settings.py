@@ -193,6 +193,7 @@ class StripSettings:
     cols: int | None = setting(None, min=1)  # tiles across (grid); None: from count
     rows: int | None = setting(None, min=1)  # tiles down (grid); None: from count
     width: int = setting(1000, min=16, max=20000)  # pixels: the whole image (a wide blog column); tiles are sized to fit
+    crop: str | None = None  # None | "auto" (black bars found in four frames of the span) | "W:H:X:Y" in display pixels (as gif)
     gap: int = setting(6, min=0)  # pixels between tiles
     margin: int | None = setting(None, min=0)  # pixels around the tiles; None: the gap
     background: str = "#101010"  # colour behind and between the tiles (any CSS-style name or #rrggbb)

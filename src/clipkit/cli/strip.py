@@ -26,6 +26,7 @@ _counts = ", ".join(f"{n} for a {layout}" for layout, n in STRIP_DEFAULT_COUNT.i
 @setting_option("--cols", cls=StripSettings, name="cols", metavar="N", help="Tiles across (grid).")
 @setting_option("--rows", cls=StripSettings, name="rows", metavar="N", help="Tiles down (grid).")
 @setting_option("--width", cls=StripSettings, name="width", metavar="PX", help="Width of the whole image in pixels (default {default}); tiles are sized to fit.")
+@setting_option("--crop", cls=StripSettings, name="crop", metavar="W:H:X:Y|auto", help="W:H:X:Y in display pixels, W:H (centred), or auto (remove letterbox/pillarbox bars) on every tile.")
 @setting_option("--gap", cls=StripSettings, name="gap", metavar="PX", help="Pixels between tiles (default {default}).")
 @setting_option("--margin", cls=StripSettings, name="margin", metavar="PX", help="Pixels around the tiles (default: the gap).")
 @setting_option("--background", cls=StripSettings, name="background", metavar="COLOUR", help="Background colour, #rrggbb or a name (default {default}).")

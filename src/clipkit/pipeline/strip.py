@@ -25,14 +25,16 @@ from ..media.hdr import hdr_kind
 from ..media.probe import MediaInfo, probe
 from ..progress import ProgressFn, report
 from ..render import strip as layout_mod
+from ..render.crop import CropBox, crop_filter
 from ..render.strip import label_size, tile_label, tile_labels
 from ..scenes.choice import alike
 from ..settings import DEFAULT_STRIP, STRIP_MIN_QUALITY, EmbedOptions, StripSettings
 from ..settings_apply import apply
-from ..timecode import format_time
+from ..timecode import TimeRange, format_time
 from .from_frames import takes_frames
 from .naming import output_path
 from ..outputs import check_outputs, font_input
+from .range_choice import choose_crop, decoded_frame_size
 from .strip_frames import Tile, choose_tiles
 from .captions import incomplete_note
 from .strip_slots import Slot, parse_range_text, plan_slots, scene_slots
@@ -159,9 +161,6 @@ def make_strip(
             title_font=load_font(find_font(title, font=s.font, bold=True) if s.font is None else find_font(title, font=s.font), title_size),
             facts_font=load_font(find_font(facts, font=s.font), facts_size),
         )
-    aspect = video.display_aspect
-    plan = layout_mod.plan_layout(count, cols, rows, width=s.width, aspect=aspect, gap=s.gap, margin=s.margin,
-                                  header_height=layout_mod.header_height(header, margin))
     if per_scene:
         grid = s.layout == "grid"
         cap = s.count or (s.cols * s.rows if grid and s.cols and s.rows else None)  # --cols 4 --rows 2: the 8 longest
@@ -171,18 +170,22 @@ def make_strip(
         # The shots found set the count: --cols fixes the columns (the rows follow), else --rows the rows.
         count, cols, rows = layout_mod.grid_shape(s.layout, len(slots), s.cols if grid else None,
                                                   s.rows if grid and not s.cols else None)
-        plan = layout_mod.plan_layout(count, cols, rows, width=s.width, aspect=aspect, gap=s.gap, margin=s.margin,
-                                      header_height=plan.header_height)
         where = f"one frame per shot ({len(slots)} shot{'s' if len(slots) != 1 else ''})"
     else:
         slots, where = plan_slots(info, count, s, range_=range_, at=at)
+    crop_notes: list[str] = []
+    box = _crop_box(info, s, slots, crop_notes)
+    pre = [crop_filter(box, video.display_size, decoded_frame_size(info))] if box is not None else []
+    aspect = Fraction(box.width, box.height) if box is not None else video.display_aspect
+    plan = layout_mod.plan_layout(count, cols, rows, width=s.width, aspect=aspect, gap=s.gap, margin=s.margin,
+                                  header_height=layout_mod.header_height(header, margin))
 
     label_font = None
     if s.labels and s.label_format != "none":  # sized on the final plan (--per-scene changes it)
         label_font = load_font(find_font("0123456789:.", font=s.font), s.label_size or label_size(plan))
 
     tiles = choose_tiles(info, slots, (plan.tile_width, plan.tile_height), window=s.window,
-                         workers=s.workers, progress=progress)
+                         workers=s.workers, progress=progress, pre=pre)
     labels = tile_labels([t.time for t in tiles], s.label_format) if label_font is not None else None
     image = layout_mod.render_strip(
         [t.image for t in tiles], plan, background=background, radius=s.radius, border=s.border,
@@ -194,6 +197,7 @@ def make_strip(
     atomic_write_bytes(path, data)
 
     notes = [f"{count} tile{'s' if count != 1 else ''} from {where}: " + ", ".join(tile_label(t.time, "precise") for t in tiles)]
+    notes.extend(crop_notes)
     if info.incomplete:
         notes.append(incomplete_note(info))
     moved = [t for t in tiles if not t.slot.exact and not t.clean]
@@ -217,3 +221,12 @@ def make_strip(
         sha256=sha256_of(path), notes=tuple(notes),
     ), record, embed)
 
+
+
+def _crop_box(info: MediaInfo, s: StripSettings, slots: list[Slot], notes: list[str]) -> CropBox | None:
+    """The crop ``s.crop`` asks for: typed, or ``auto``: black bars found in four frames spread over the slots'
+    span (gif's --crop auto on that span)."""
+    if not s.crop or not slots:
+        return None
+    span = TimeRange(min(sl.lo for sl in slots), max(max(sl.hi for sl in slots), min(sl.lo for sl in slots) + Fraction(1, 1000)))
+    return choose_crop(info, s, span, notes)

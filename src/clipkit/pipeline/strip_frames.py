@@ -18,6 +18,7 @@ A tile's time is the chosen frame's own (from the stream's timestamps).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -87,13 +88,15 @@ def _rank(frames: list[Frame], a: Fraction, b: Fraction, target: Fraction, slot:
     return [_tile(slot, c) for c in choice.rank(frames, a, b, target)]
 
 
-def _decode(info: MediaInfo, **kwargs) -> list[Frame]:
-    """``read_frames`` as a list; on video four or more times the tile's width, a cheap halving
-    shrink to twice the tile's width first (the area shrink then reads a sixth of the pixels)."""
+def _decode(info: MediaInfo, pre: Sequence[str] = (), **kwargs) -> list[Frame]:
+    """``read_frames`` as a list, after the ``pre`` filters (a crop); on video four or more times the
+    tile's width, a cheap halving shrink to twice the tile's width first (the area shrink then reads
+    a sixth of the pixels)."""
     video = info.require_video()
     width = kwargs.get("width")
-    if width and video.width >= 4 * width and not kwargs.get("pre_filters"):
-        kwargs["pre_filters"] = [f"scale={2 * width}:-2:flags=fast_bilinear"]
+    kwargs["pre_filters"] = list(pre)
+    if width and video.width >= 4 * width and not pre:
+        kwargs["pre_filters"].append(f"scale={2 * width}:-2:flags=fast_bilinear")
     return list(read_frames(info, **kwargs))
 
 
@@ -106,7 +109,8 @@ def _best_of(clean: list[Tile]) -> Tile:
 
 
 def _window_candidates(info: MediaInfo, a: Fraction, b: Fraction, target: Fraction, slot: Slot,
-                       size: tuple[int, int], threads: int | None, *, decode_from: Fraction | None = None) -> list[Tile]:
+                       size: tuple[int, int], threads: int | None, *, decode_from: Fraction | None = None,
+                       pre: Sequence[str] = ()) -> list[Tile]:
     """Every frame shown in ``[a, b)`` as a candidate tile, best first (clean ones before the rest).
 
     Frames just outside the window are decoded too (before it from
@@ -115,7 +119,7 @@ def _window_candidates(info: MediaInfo, a: Fraction, b: Fraction, target: Fracti
     """
     pad = TRANSITION_SPAN + Fraction(1, 10)
     frames = _decode(info, start=max(Fraction(0), a - pad) if decode_from is None else decode_from, end=min(info.duration, b + pad),
-                     width=size[0], height=size[1], threads=threads, decoder_options=REFERENCE_FRAMES_ONLY)
+                     width=size[0], height=size[1], threads=threads, decoder_options=REFERENCE_FRAMES_ONLY, pre=pre)
     return _rank(frames, a, b, target, slot)
 
 
@@ -165,7 +169,7 @@ def _shared_keyframes(info: MediaInfo, slots: list[Slot], window: Fraction) -> l
 
 
 def _anchored(info: MediaInfo, slot: Slot, size: tuple[int, int], half: Fraction, threads: int | None,
-              shared: list[Fraction] | None = None) -> Tile | None:
+              shared: list[Fraction] | None = None, pre: Sequence[str] = ()) -> Tile | None:
     """The best frame just after a keyframe near the slot, or None.
 
     Decoding from a keyframe costs only the frames wanted; a window anywhere
@@ -193,7 +197,7 @@ def _anchored(info: MediaInfo, slot: Slot, size: tuple[int, int], half: Fraction
                 break
             pad = TRANSITION_SPAN + Fraction(1, 10)
             frames = _decode(info, start=start, end=min(info.duration, b + pad), width=size[0], height=size[1],
-                             threads=threads, decoder_options=_FROM_KEYFRAME, lead_in=-_ANCHOR_SEEK)
+                             threads=threads, decoder_options=_FROM_KEYFRAME, lead_in=-_ANCHOR_SEEK, pre=pre)
             cands = choice.rank(frames, a, b, a + half)
             # The short window's best may be the tail of a dissolve (flagged only as beside one): read further.
             clean = [_tile(slot, c) for c in cands if c.clean and c.value >= c.score.sharpness]
@@ -203,23 +207,23 @@ def _anchored(info: MediaInfo, slot: Slot, size: tuple[int, int], half: Fraction
 
 
 def _choose(info: MediaInfo, slot: Slot, size: tuple[int, int], window: Fraction, threads: int | None,
-            shared: list[Fraction] | None = None) -> Tile:
+            shared: list[Fraction] | None = None, pre: Sequence[str] = ()) -> Tile:
     if slot.exact:
         f = _decode(info, start=slot.target, end=min(info.duration, slot.target + Fraction(1, 1000)),
-                    width=size[0], height=size[1], threads=threads)[0]
+                    width=size[0], height=size[1], threads=threads, pre=pre)[0]
         sc = score_frame(f.image)
         return Tile(slot, f.time, f.image, sc, sc.usable)
     half = max(Fraction(1, 50), min(window, (slot.hi - slot.lo) / 2))
     video = info.require_video()
     if video.width * video.height >= KEYFRAME_ANCHOR_PIXELS and slot.hi - slot.lo > 4 * half:
-        tile = _anchored(info, slot, size, half, threads, shared)
+        tile = _anchored(info, slot, size, half, threads, shared, pre)
         if tile is not None:
             return tile
     fallback: Tile | None = None
     for tries, (a, b) in enumerate(_windows(slot, half)):
         if b <= a:
             continue
-        cands = _window_candidates(info, a, b, slot.target, slot, size, threads)
+        cands = _window_candidates(info, a, b, slot.target, slot, size, threads, pre=pre)
         if cands and cands[0].clean:
             clean = [c for c in cands if c.clean]
             return _best_of(clean)
@@ -251,7 +255,7 @@ def _one_pass_is_cheaper(info: MediaInfo, slots: list[Slot], window: Fraction) -
 
 
 def _first_windows_in_one_pass(info: MediaInfo, slots: list[Slot], size: tuple[int, int], window: Fraction,
-                               threads: int | None):
+                               threads: int | None, pre: Sequence[str] = ()):
     """Yield ``(slot number, best clean tile or None)`` for every slot's first window, from one ffmpeg.
 
     Frames outside the windows are decoded (reference frames only) but dropped
@@ -268,7 +272,7 @@ def _first_windows_in_one_pass(info: MediaInfo, slots: list[Slot], size: tuple[i
     keep = "+".join(f"between(t\\,{float(lo + offset) - 0.05:.6f}\\,{float(hi + offset) + 0.001:.6f})"
                     for _, _, lo, hi in spans)
     frames = read_frames(info, start=spans[0][2], end=spans[-1][3], width=size[0], height=size[1], threads=threads,
-                         pre_filters=[f"select={keep}"], decoder_options=REFERENCE_FRAMES_ONLY)
+                         pre_filters=[f"select={keep}", *pre], decoder_options=REFERENCE_FRAMES_ONLY)
     held: dict[int, list[Frame]] = {i: [] for i in range(len(slots))}
     pending = 0
     try:
@@ -299,8 +303,9 @@ def _judge(frames: list[Frame], span: tuple, slot: Slot) -> Tile | None:
 
 
 def choose_tiles(info: MediaInfo, slots: list[Slot], size: tuple[int, int], *, window: Fraction = DEFAULT_STRIP.window,
-                 workers: int = 2, progress: ProgressFn | None = None) -> list[Tile]:
-    """The best frame for each slot, decoded at ``size`` (tile width, height), ``workers`` decoders at once."""
+                 workers: int = 2, progress: ProgressFn | None = None, pre: Sequence[str] = ()) -> list[Tile]:
+    """The best frame for each slot, decoded at ``size`` (tile width, height) after the ``pre`` filters
+    (a crop), ``workers`` decoders at once."""
     workers = max(1, int(workers))
     threads = max(1, (os.cpu_count() or 2) // workers)
     total = len(slots)
@@ -308,7 +313,7 @@ def choose_tiles(info: MediaInfo, slots: list[Slot], size: tuple[int, int], *, w
     results: list[Tile | None] = [None] * total
     done = 0
     if _one_pass_is_cheaper(info, slots, window):
-        for i, tile in _first_windows_in_one_pass(info, slots, size, window, None):  # one process: all cores
+        for i, tile in _first_windows_in_one_pass(info, slots, size, window, None, pre):  # one process: all cores
             if tile is not None:
                 results[i] = tile
                 done += 1
@@ -317,7 +322,7 @@ def choose_tiles(info: MediaInfo, slots: list[Slot], size: tuple[int, int], *, w
     shared = _shared_keyframes(info, todo, window)
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        futures = {pool.submit(_choose, info, slot, size, window, threads, shared): i
+        futures = {pool.submit(_choose, info, slot, size, window, threads, shared, pre): i
                    for i, slot in enumerate(slots) if results[i] is None}
         for fut in as_completed(futures):
             results[futures[fut]] = fut.result()
