@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 import sys
 from fractions import Fraction as F
 
@@ -282,3 +283,43 @@ def test_a_japanese_caption_with_an_emoji_draws_both_on_one_baseline():
     assert rows.size and rows.min() >= 2 and rows.max() <= m.shape[0] - 3
     with pytest.raises(UsageError):  # a given --font still has to have every character
         render_cue(typed_cue(f"すごい {symbol}", F(0), F(1)), (W, H), CaptionSettings(font=str(alone.font.path)))
+
+
+def _bitmap_emoji_font():
+    """An installed emoji font with bitmap glyphs only (Noto Color Emoji, as desktops ship it), or None."""
+    import shutil
+
+    from fontTools.ttLib import TTFont
+
+    def bitmaps_only(path: str) -> bool:
+        font = TTFont(path, lazy=True)
+        try:
+            return not ({"glyf", "CFF ", "CFF2"} & set(font.keys())) and bool({"CBDT", "sbix"} & set(font.keys()))
+        finally:
+            font.close()
+
+    if not shutil.which("fc-list"):
+        return None
+    out = subprocess.run(["fc-list", ":charset=1f44d", "file"], capture_output=True, text=True, check=False).stdout
+    paths = [line.strip().rstrip(":") for line in out.splitlines() if line.strip()]
+    return next((p for p in paths if p.endswith((".ttf", ".otf")) and bitmaps_only(p)), None)
+
+
+def test_a_colour_emoji_font_draws_at_the_captions_size():
+    # Noto Color Emoji (installed on most desktops) has one 109-px bitmap strike FreeType cannot draw at other
+    # sizes: a caption with 👍 stopped with "is not a font FreeType can open (invalid pixel size)"; now the
+    # strike is drawn and scaled to the caption's size, in the caption's colour with its outline
+    path = _bitmap_emoji_font()
+    if path is None:
+        pytest.skip("no bitmap-only emoji font installed (Debian: fonts-noto-color-emoji)")
+    s = CaptionSettings(font=path)
+    rc = render_cue(typed_cue("👍👍", F(0), F(1)), (W, H), s)
+    rows = np.flatnonzero(rc.patch[..., 3].max(axis=1) > 128)
+    cols = np.flatnonzero(rc.patch[..., 3].max(axis=0) > 128)
+    assert 0.6 * rc.size <= rows.size <= 1.6 * rc.size, (rows.size, rc.size)  # a glyph as tall as the text, not 109 px
+    assert 1.2 * rc.size <= cols.size <= 3.5 * rc.size, (cols.size, rc.size)  # two of them side by side
+    out = burn_captions(grey_frame(), F(0), [typed_cue("👍👍", F(0), F(1))], s)[0]
+    assert (out == 0).all(axis=2).any() and (out == 255).all(axis=2).any()  # the black outline, the white fill
+    if find_font("👍").path == Path(path):  # fontconfig gives it for the emoji of a mixed caption too
+        mixed = render_cue(typed_cue("He knew 👍", F(0), F(1)), (W, H))
+        assert mixed.lines == ("He knew 👍",)

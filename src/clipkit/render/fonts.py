@@ -38,6 +38,7 @@ __all__ = [
     "is_bold",
     "is_italic",
     "FONT_INSTALL_HINT",
+    "strike_size",
 ]
 
 FONT_INSTALL_HINT = (
@@ -323,6 +324,39 @@ def _load(path: str, index: int, size: int):
         raise UsageError(f"{path} is not a font FreeType can open ({exc})", "give a .ttf, .otf or .ttc font with --font") from None
 
 
+@lru_cache(maxsize=32)
+def _strikes(path: str, index: int) -> tuple[int, ...]:
+    """The pixel sizes of a face that has only bitmap glyphs (no outlines), else ``()``."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(path, fontNumber=index, lazy=True)
+    except Exception:  # not readable here: load_font says so
+        return ()
+    try:
+        if "glyf" in font or "CFF " in font or "CFF2" in font:
+            return ()
+        if "CBLC" in font:
+            return tuple(sorted({int(s.bitmapSizeTable.ppemY) for s in font["CBLC"].strikes}))
+        if "sbix" in font:
+            return tuple(sorted(int(ppem) for ppem in font["sbix"].strikes))
+        return ()
+    except Exception:
+        return ()
+    finally:
+        font.close()
+
+
+def strike_size(choice: FontChoice, size: int) -> int | None:
+    """For a face with bitmap glyphs only (Noto Color Emoji: one 109-px strike, which FreeType cannot draw at
+    any other size), the strike to draw at and scale by ``size / strike``: the smallest at least ``size``, else the
+    largest; None for an ordinary outline font."""
+    strikes = _strikes(str(choice.path), choice.index)
+    if not strikes:
+        return None
+    return next((s for s in strikes if s >= size), strikes[-1])
+
+
 def is_bold(choice: FontChoice) -> bool:
     """Whether the face is a bold one (by its style name)."""
     return any(w in choice.style.lower() for w in ("bold", "black", "heavy"))
@@ -336,6 +370,8 @@ def is_italic(choice: FontChoice) -> bool:
 def load_font(choice: FontChoice, size: int):
     """The face as a ``PIL.ImageFont.FreeTypeFont`` at ``size`` pixels (cached).
 
-    Uses Raqm layout when Pillow has it (right-to-left and complex scripts).
+    Uses Raqm layout when Pillow has it (right-to-left and complex scripts).  A face with bitmap glyphs only
+    is loaded at its strike (:func:`strike_size`): the caller scales what it draws by ``size / strike``.
     """
-    return _load(str(choice.path), choice.index, max(1, int(size)))
+    size = max(1, int(size))
+    return _load(str(choice.path), choice.index, strike_size(choice, size) or size)

@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from ...errors import UsageError
 from ...settings import DEFAULT_CAPTION, CaptionSettings
 from ...subtitles.model import Cue, Run
-from ..fonts import FontChoice, find_font, is_bold, is_italic, load_font
+from ..fonts import FontChoice, find_font, is_bold, is_italic, load_font, strike_size
 from .wrap import direction, fit_lines, line_text
 
 __all__ = ["CaptionStyle", "STYLES", "RenderedCaption", "render_cue", "check_caption_settings"]
@@ -123,6 +123,11 @@ class _Fonts:
     def font(self, run: Run, size: int):
         return load_font(self._face_of(run), size)
 
+    def scale(self, run: Run, size: int) -> float:
+        """What a run's drawing is scaled by: 1, or ``size / strike`` for a bitmap-only face (colour emoji)."""
+        strike = strike_size(self._face_of(run), size)
+        return size / strike if strike else 1.0
+
     def synth(self, run: Run) -> tuple[bool, bool]:
         """(fake bold, fake italic) for a run whose face lacks the style."""
         face = self._face_of(run)
@@ -136,9 +141,10 @@ class _Fonts:
             font = self.font(run, size)
             d = direction(run.text)
             try:
-                return font.getlength(run.text, direction=d) if d else font.getlength(run.text)
+                length = font.getlength(run.text, direction=d) if d else font.getlength(run.text)
             except (KeyError, ValueError, OSError):  # no Raqm: direction is not supported
-                return font.getlength(run.text)
+                length = font.getlength(run.text)
+            return length * self.scale(run, size)
 
         def measure(run: Run) -> float:
             return sum(one(piece) for piece in self.pieces(run))
@@ -164,6 +170,9 @@ def _draw_run(run: Run, fonts: _Fonts, size: int, stroke: int) -> tuple[Image.Im
     around the text origin inside the masks, and its face's ascent (runs of
     other faces on one line share the baseline)."""
     font = fonts.font(run, size)
+    scale = fonts.scale(run, size)
+    if scale != 1.0:
+        return _draw_scaled(run, font, scale, stroke)
     fake_bold, fake_italic = fonts.synth(run)
     d = direction(run.text)
     kwargs = {"direction": d} if d else {}
@@ -194,6 +203,31 @@ def _draw_run(run: Run, fonts: _Fonts, size: int, stroke: int) -> tuple[Image.Im
     return fill, outline, advance, pad, ascent
 
 
+def _draw_scaled(run: Run, font, scale: float, stroke: int) -> tuple[Image.Image, Image.Image, int, int, int]:
+    """:func:`_draw_run` for a bitmap-only face (Noto Color Emoji): drawn at its strike, scaled to the caption's
+    size, outlined by widening the scaled mask (FreeType cannot stroke bitmap glyphs); in the caption's colour."""
+    d = direction(run.text)
+    kwargs = {"direction": d} if d else {}
+    try:
+        advance = font.getlength(run.text, **kwargs)
+    except (KeyError, ValueError, OSError):  # no Raqm: direction is not supported
+        kwargs = {}
+        advance = font.getlength(run.text)
+    ascent, descent = font.getmetrics()
+    big = Image.new("L", (int(advance) + 4, ascent + descent + 4), 0)
+    ImageDraw.Draw(big).text((2, 2), run.text, font=font, fill=255, **kwargs)
+    top = big.getextrema()[1]  # a colour glyph comes as its lightness: its lightest part is the caption's colour
+    if 0 < top < 255:
+        big = big.point(lambda v: min(255, v * 255 // top))
+    pad = stroke + 2
+    ascent, descent = int(round(ascent * scale)), int(round(descent * scale))
+    w, h = max(1, int(round(big.width * scale))), max(1, int(round(big.height * scale)))
+    fill = Image.new("L", (w + 2 * pad, h + 2 * pad), 0)
+    fill.paste(big.resize((w, h), Image.LANCZOS), (pad - int(round(2 * scale)),) * 2)
+    outline = fill.filter(ImageFilter.MaxFilter(2 * stroke + 1)) if stroke else fill.copy()
+    return fill, outline, int(round(advance * scale)), pad, ascent
+
+
 def render_cue(
     cue: Cue,
     frame_size: tuple[int, int],
@@ -214,7 +248,8 @@ def render_cue(
     fonts = _Fonts(cue.text, s, lang)
     size, lines, notes = fit_lines(cue, fonts.measure_at, s, frame_w, strict)
     stroke = max(1, int(round(size * 0.09))) if style.outline else 0
-    ascent, descent = load_font(fonts.regular, size).getmetrics()
+    strike = strike_size(fonts.regular, size)  # a caption of colour emoji only: that face, scaled
+    ascent, descent = (int(round(m * size / strike)) if strike else m for m in load_font(fonts.regular, size).getmetrics())
     line_h = int(round(size * 1.3))  # baseline to baseline (the fonts' own ascent+descent is loose for CJK)
 
     rendered_lines = []
