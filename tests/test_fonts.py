@@ -136,3 +136,18 @@ def test_text_language():
     assert text_language("カタカナ", "chi") == "ja"
     assert text_language("한국", None) == "ko"
     assert text_language("中文", "zh-tw") == "zh-tw"
+
+
+@pytest.mark.parametrize("text, font, package", [("नमस्ते", "Noto Sans Devanagari", "fonts-noto-core"),
+                                                 ("สวัสดี", "Noto Sans Thai", "fonts-noto-core"),
+                                                 ("\U0001f44d\U0001f3fd", "Noto Color Emoji", "fonts-noto-color-emoji")])
+def test_the_install_hint_names_a_font_for_the_script_that_is_missing(text, font, package):
+    # a Hindi, Thai or emoji caption with no font for it: the hint names that script's font and package
+    # (it named Noto Sans CJK and fonts-noto-cjk, which have none of these characters)
+    try:
+        find_font(text)
+    except UsageError as exc:
+        msg = str(exc)
+    else:
+        pytest.skip(f"an installed font has {text!r}")
+    assert font in msg and f"apt-get install {package}" in msg and "fonts-noto-cjk" not in msg, msg

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import UsageError
-from ..language import text_language
+from ..language import is_cjk, text_language
 
 __all__ = [
     "FontChoice",
@@ -39,6 +39,7 @@ __all__ = [
     "is_italic",
     "FONT_INSTALL_HINT",
     "strike_size",
+    "install_hint",
 ]
 
 FONT_INSTALL_HINT = (
@@ -46,6 +47,36 @@ FONT_INSTALL_HINT = (
     "(Debian/Ubuntu: sudo apt-get install fonts-noto-cjk; other systems: fonts.google.com/noto), "
     "or pass --font PATH"
 )
+
+_CJK_SCRIPTS = {"Hangul", "Hiragana", "Katakana", "Bopomofo", "Cjk", "Ideographic"}
+
+
+def install_hint(chars) -> str:
+    """:data:`FONT_INSTALL_HINT` naming the fonts (and Debian packages) for the scripts of ``chars``: Noto Sans CJK
+    for Japanese/Korean/Chinese, Noto Color Emoji for emoji, Noto Sans Devanagari/Thai/… (``fonts-noto-core``) for
+    the rest; the general hint when no script is known (private-use characters)."""
+    wants: list[tuple[str, str]] = []
+    for ch in chars:
+        name = unicodedata.name(ch, "")
+        script = name.split(" ")[0].title() if name else ""
+        if is_cjk(ch) or script in _CJK_SCRIPTS:
+            want = ("Noto Sans CJK for Japanese/Korean/Chinese", "fonts-noto-cjk")
+        elif unicodedata.category(ch) == "So" or 0x1F000 <= ord(ch) <= 0x1FAFF:  # emoji (not private use)
+            want = ("Noto Color Emoji", "fonts-noto-color-emoji")
+        elif script and unicodedata.category(ch)[0] in "LMN":
+            family = "Noto Sans" if script in ("Latin", "Greek", "Cyrillic") else f"Noto Sans {script}"
+            want = (family, "fonts-noto-core")
+        else:
+            continue
+        if want not in wants:
+            wants.append(want)
+    if not wants:
+        return FONT_INSTALL_HINT
+    fonts = ", ".join(f for f, _ in wants)
+    packages = " ".join(dict.fromkeys(pkg for _, pkg in wants))
+    return (f"install a font that has them, e.g. {fonts} (Debian/Ubuntu: sudo apt-get install {packages}; "
+            "other systems: fonts.google.com/noto), or pass --font PATH")
+
 
 # How many of fontconfig's ranked fonts are checked before giving up.
 _MAX_CANDIDATES = 60
@@ -255,7 +286,7 @@ def _find_installed(text: str, lang: str | None, bold: bool, italic: bool = Fals
         covered.update(c for c in needed if c not in missing_chars(cand, text))
     uncovered = [c for c in needed if c not in covered]
     if uncovered:
-        raise UsageError(f"no installed font has the characters {_describe(uncovered)}", FONT_INSTALL_HINT)
+        raise UsageError(f"no installed font has the characters {_describe(uncovered)}", install_hint(uncovered))
     raise UsageError(
         "no single installed font has every character of this text (it mixes scripts)",
         "pass --font with a font that covers them all, or " + FONT_INSTALL_HINT.split(", or pass")[0],
