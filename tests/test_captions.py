@@ -256,6 +256,14 @@ def test_cli_still_with_caption(sample, tmp_path):
     assert (img == np.array(STYLES["yellow"].fill)).all(axis=2).sum() > 30
 
 
+@pytest.mark.parametrize("text", [r"C:\Users\Nana\Notes\ep07.srt", r"{\an8}<i>not italic</i>\N&amp;"])
+def test_a_typed_caption_that_looks_like_a_path_or_markup_is_drawn_as_typed(text):
+    # --caption is data: a Windows path's "\N" ("\Nana", "\Notes") is not a line break, ASS/HTML tags are text
+    rc = render_cue(typed_cue(text, F(0), F(1)), (W, H))
+    assert " ".join(rc.lines) == text, rc.lines
+    assert typed_cue("two\nlines", F(0), F(1)).text == "two\nlines"  # a real newline still breaks the line
+
+
 @pytest.fixture(scope="module")
 def latin_font_path():
     choice = find_font("Hello")

@@ -88,8 +88,9 @@ class SubtitleSource:
 
 
 def typed_cue(text: str, start: Fraction, end: Fraction, *, top: bool = False) -> Cue:
-    """A caption the user typed (``--caption``): plain text; a newline or a typed ``\\N`` breaks the line."""
-    lines = [ln.strip() for ln in clean_text(text).replace("\\N", "\n").split("\n")]
+    """A caption the user typed (``--caption``): plain text, drawn as typed (``{\\an8}``, ``<i>``, ``C:\\New\\Notes``
+    are text); a newline breaks the line."""
+    lines = [ln.strip() for ln in clean_text(text).split("\n")]
     runs = tuple((Run(re.sub(r"\s+", " ", ln)),) if ln else () for ln in lines)
     while runs and not runs[-1]:
         runs = runs[:-1]
