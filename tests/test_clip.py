@@ -125,6 +125,32 @@ def test_audio_fades_at_the_cuts(tmp_path):
     assert pcm[-24:].max() < pcm[480:2000].max() * 0.2
 
 
+@pytest.mark.parametrize("copy", [False, True], ids=["encode", "copy"])
+def test_a_clip_is_written_to_another_filesystem_than_tmpdir(tmp_path, monkeypatch, copy):
+    # before: TMPDIR on tmpfs (as on many desktops) and the clip's folder on a disk failed every clip with
+    # "Invalid cross-device link (/tmp/clipkit-clip-…/clip.mp4)": the finished file was renamed across them
+    import os
+    import tempfile
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("needs /dev/shm on a filesystem of its own")
+    scratch = Path(tempfile.mkdtemp(prefix="clipkit-test-", dir=shm))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    try:
+        src = tmp_path / "src.mkv"
+        make_flash_beep(src, seconds=3, gop=24)
+        art = make_clip(src, Fraction("0.3"), Fraction("2.5"), tmp_path / "out" / "c.mp4", copy=copy)
+        assert art.path.stat().st_size > 0 and art.end > art.start
+        if not copy:  # (a smart cut's poster is drawn in TMPDIR by `still`, which refuses /dev: a note)
+            assert art.siblings[0].path.exists()
+        assert [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")] == []
+    finally:
+        import shutil
+
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def test_sound_that_stops_early_is_padded_with_silence(tmp_path):
     # before: the sound track ended where the source's did (a 3 s clip with 1 s of sound), and a range wholly
     # after it was called "could not be decoded" and encoded twice

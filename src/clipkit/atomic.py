@@ -8,6 +8,7 @@ Ctrl-C never leaves a half GIF that looks finished.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -17,8 +18,8 @@ from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "ensure_writable_dir", "remove_leftovers",
-           "settle_after_interrupt"]
+__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "ensure_writable_dir", "move_file",
+           "remove_leftovers", "settle_after_interrupt"]
 
 #: A temporary file's name: ``.STEM.PID-RANDOM.partSUFFIX`` (the PID tells whether its writer is alive).
 _PART_RE = re.compile(r"^\..*\.(\d+)-[A-Za-z0-9_]+\.part(\.[^.]*)?$")
@@ -173,6 +174,20 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def move_file(src: str | os.PathLike, dest: str | os.PathLike) -> None:
+    """Move a finished file made in a temporary folder to ``dest`` (an :func:`atomic_path`): a rename, or
+    a copy where the two are on different filesystems (TMPDIR on tmpfs, the output on a disk or a share)."""
+    try:
+        os.replace(src, dest)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        import shutil
+
+        shutil.copyfile(src, dest)
+        os.unlink(src)
 
 
 def atomic_write_bytes(target: str | os.PathLike, data: bytes) -> Path:

@@ -23,7 +23,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..artifact import Artifact, sha256_of
-from ..atomic import atomic_path
+from ..atomic import atomic_path, move_file
 from ..encode.clip import FORMAT_CODECS, ClipJob, clip_command, run_clip
 from ..errors import InputError, MediaError, OutputError, TimecodeError, UsageError
 from ..render.fit import fit_size
@@ -231,7 +231,7 @@ def make_clip(
                              f"{describe_size(s.limit_size)} limit: encoded again to fit")
                 data_path = _encode_to_fit(job, s.limit_size, s, path, tmp, notes, progress)
         with atomic_path(path) as out:
-            os.replace(data_path, out)
+            move_file(data_path, out)
         report(progress, 1000, 1000)
         return recorded(_artifact(info, rng, path, s, out_size, notes, said_first(said, job_captions.texts),
                                   with_video=video is not None,

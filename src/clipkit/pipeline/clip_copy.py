@@ -28,7 +28,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..artifact import Artifact
-from ..atomic import atomic_path
+from ..atomic import atomic_path, move_file
 from ..encode.clip import ClipJob, clip_command, run_clip, seconds
 from ..errors import UsageError
 from ..media.ffmpeg import ffmpeg_command, framemd5_packets, run_ffmpeg
@@ -157,7 +157,7 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
                 notes.append("sound copied (AAC packets; the MP4 edit list starts it at START exactly)")
             _mux(info, video_file, concat is not None, rng, audio, s, out, copied)
             with atomic_path(path) as final:
-                os.replace(out, final)
+                move_file(out, final)
             report(progress, 1000, 1000)
             w, h = video.display_size
             return _artifact(info, rng, path, s, (w, h), notes, (), with_video=True,
@@ -171,7 +171,7 @@ def _land_poster(posting, made: Path) -> Artifact:
     """The poster made beside the cut, moved next to the clip now that the clip is there."""
     art = posting()
     with atomic_path(art.path) as final:
-        os.replace(made, final)
+        move_file(made, final)
     return art
 
 
