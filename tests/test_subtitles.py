@@ -231,6 +231,16 @@ def test_vtt_character_references_are_the_characters(tmp_path):
     assert [(r.bold, r.italic) for r in cue.lines[0]] == [(False, False), (True, False)]
 
 
+def test_a_ruby_reading_is_not_shown_beside_its_word(tmp_path):
+    # Japanese WebVTT writes furigana as ruby: the caption (and the alt text, and find) shows the base text
+    # once — before, pysubs2 dropped the tags and kept the reading: "東京とうきょう"; <rp> fallbacks go too
+    p = tmp_path / "ep07.ja.vtt"
+    p.write_text("WEBVTT\n\n00:01.000 --> 00:02.000\n<v Taro>彼は<ruby>東京<rt>とうきょう</rt></ruby>にいた</v>\n\n"
+                 "00:03.000 --> 00:04.000\n<ruby>漢<rt>かん</rt>字<rt>じ</rt></ruby>と"
+                 "<ruby>駅<rp>(</rp><rt.small>えき</rt><rp>)</rp></ruby>、1 < 2\n", encoding="utf-8")
+    assert [c.text for c in load_subtitle_file(p)] == ["彼は東京にいた", "漢字と駅、1 < 2"]
+
+
 def test_unreadable_files(tmp_path):
     with pytest.raises(InputError, match="subtitle file not found"):
         load_subtitle_file(tmp_path / "nope.srt")

@@ -98,12 +98,20 @@ def _vtt_placement_as_ass(text: str) -> str:
     return "\n".join(out) + "\n"
 
 
+#: A ruby's reading (``<ruby>東京<rt>とうきょう</rt></ruby>``: furigana in Japanese WebVTT) and its fallback
+#: parentheses (``<rp>``), with their text: pysubs2 drops the tags but keeps the text, and "東京とうきょう" was shown.
+_RUBY_TEXT = re.compile(r"<(rt|rp)(?:[.\s][^>\n]*)?>.*?(?:</\1\s*>|(?=</ruby\s*>)|(?=<r[tp][.\s>])|(?=\n)|$)",
+                        re.IGNORECASE | re.DOTALL)
+
+
 def parse_subtitle_text(text: str, name: str, fmt: str | None = None) -> list[Cue]:
     """Subtitle text in ``fmt`` (``srt``/``ass``/``ssa``/``vtt``, None: detect) → cues; InputError if not subtitles."""
     import pysubs2
 
     if fmt == "vtt" or (fmt is None and text.lstrip("\ufeff \r\n").startswith("WEBVTT")):
         text = _vtt_placement_as_ass(text)
+    if fmt not in ("ass", "ssa") and "<r" in text.lower():  # WebVTT/SRT markup (ASS text has no such tags)
+        text = _RUBY_TEXT.sub("", text)
     try:
         subs = pysubs2.SSAFile.from_string(text, format_=fmt)
     except Exception as exc:  # pysubs2 raises its own FormatAutodetectionError and plain ValueErrors
