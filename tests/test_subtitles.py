@@ -241,6 +241,21 @@ def test_a_ruby_reading_is_not_shown_beside_its_word(tmp_path):
     assert [c.text for c in load_subtitle_file(p)] == ["彼は東京にいた", "漢字と駅、1 < 2"]
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\n"])
+def test_a_blank_line_inside_a_cue_does_not_use_up_the_line_limit(tmp_path, newline):
+    # many real SRTs have a blank line inside a cue (Windows line ends too): it is not a line of the caption;
+    # before, the two-line caption came out as "line one …", with "Still me." left out (a note said so)
+    from clipkit.render.captions import render_cue
+
+    p = tmp_path / "ep07.srt"
+    text = "1\n00:00:01,000 --> 00:00:02,000\nWhere were you?\n\nStill me.\n\n2\n00:00:03,000 --> 00:00:04,000\nNext\n"
+    p.write_bytes(text.replace("\n", newline).encode("cp1252"))
+    first, second = load_subtitle_file(p)
+    assert first.text == "Where were you?\nStill me." and second.text == "Next"
+    drawn = render_cue(first, (540, 304))
+    assert drawn.lines == ("Where were you?", "Still me.") and not drawn.notes
+
+
 def test_unreadable_files(tmp_path):
     with pytest.raises(InputError, match="subtitle file not found"):
         load_subtitle_file(tmp_path / "nope.srt")

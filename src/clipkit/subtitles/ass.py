@@ -37,7 +37,7 @@ def parse_ass_text(text: str, *, bold: bool = False, italic: bool = False, top: 
     ``\\N`` is a line break, ``\\n`` and ``\\h`` are spaces; ``\\i`` and ``\\b``
     switch italic/bold; ``\\an7-9`` (or legacy ``\\a5-7``) put it at the top,
     ``\\an1-3`` at the bottom; ``\\r`` resets; drawings (``\\p1``) are dropped;
-    every other override tag is stripped, as are leftover HTML-like tags.
+    every other override tag is stripped, as are leftover HTML-like tags; empty lines are left out.
     """
     text = _HTML_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     base_bold, base_italic = bold, italic
@@ -85,11 +85,8 @@ def parse_ass_text(text: str, *, bold: bool = False, italic: bool = False, top: 
             runs[0] = replace(runs[0], text=runs[0].text.lstrip())
             runs[-1] = replace(runs[-1], text=runs[-1].text.rstrip())
         runs = [r for r in runs if r.text]
-        cleaned.append(tuple(runs))
-    while cleaned and not cleaned[0]:
-        cleaned.pop(0)
-    while cleaned and not cleaned[-1]:
-        cleaned.pop()
+        if runs:  # an empty line (a blank line inside an SRT cue, "\N\N") would only use up the line limit
+            cleaned.append(tuple(runs))
     return tuple(cleaned), top
 
 

@@ -108,6 +108,7 @@ def parse_subtitle_text(text: str, name: str, fmt: str | None = None) -> list[Cu
     """Subtitle text in ``fmt`` (``srt``/``ass``/``ssa``/``vtt``, None: detect) → cues; InputError if not subtitles."""
     import pysubs2
 
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows/old Mac line ends: pysubs2 splits on \n only
     if fmt == "vtt" or (fmt is None and text.lstrip("\ufeff \r\n").startswith("WEBVTT")):
         text = _vtt_placement_as_ass(text)
     if fmt not in ("ass", "ssa") and "<r" in text.lower():  # WebVTT/SRT markup (ASS text has no such tags)
