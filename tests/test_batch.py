@@ -135,6 +135,26 @@ def test_a_job_named_into_a_subfolder_keeps_its_title_and_spoiler_in_the_index(t
     assert "![A long look](shots/look.png)" in md and "*He \\<knew\\> — Credit: Fuji &amp; TV*" in md, md
 
 
+def test_a_long_japanese_output_name_is_cut_to_what_a_file_name_may_hold(tmp_path):
+    # 100 Japanese characters are 300 bytes of UTF-8, over the 255 a file name may have: before, the whole
+    # batch stopped with "File name too long"; now the name is cut between characters (a note says so)
+    from media import ffmpeg
+
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=24:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+           str(tmp_path / "e07.mkv"))
+    preset = tmp_path / "show.toml"
+    preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    long = "彼はずっと知っていた" * 10
+    path = job_file(tmp_path, preset, [{"kind": "still", "ep": 7, "at": "1", "name": long, "width": 96},
+                                       {"kind": "still", "ep": 7, "at": "1", "name": "é" * 150, "width": 96}])
+    res = batch(path, output=tmp_path / "out", workers=1)
+    assert res.ok, [r.error for r in res.results]
+    for r in res.results:
+        assert r.output.is_file() and len(r.output.name.encode()) <= 255, r.output
+        assert any("made safe" in n for n in r.notes)
+    assert res.results[0].output.name.startswith("彼はずっと知っていた" * 6)
+
+
 def test_embed_all_lists_a_batch_post_in_job_file_order(tmp_path):
     # the job file arranges the post (a later moment first): `embed --all` lists it so, as the index does,
     # though the files were made in another order (two workers) and source order would differ

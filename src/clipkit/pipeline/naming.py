@@ -12,13 +12,18 @@ __all__ = ["output_path", "safe_name"]
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 
 
-def safe_name(text: str, *, max_len: int = 120) -> str:
+def safe_name(text: str, *, max_len: int = 120, max_bytes: int = 200) -> str:
     """A file name made from user text: no folders, no control characters,
-    no leading dots; letters of any script are kept."""
+    no leading dots; letters of any script are kept.  At most ``max_len``
+    characters and ``max_bytes`` bytes of UTF-8 (a file name may have 255
+    bytes: 120 Japanese characters are 360), leaving room for a tag and an
+    extension; cut between characters."""
     text = unicodedata.normalize("NFC", text)
     text = _UNSAFE.sub("_", text).strip(" ._")
-    text = re.sub(r"\s+", " ", text)
-    return text[:max_len] or "clip"
+    text = re.sub(r"\s+", " ", text)[:max_len]
+    while len(text.encode("utf-8", "surrogateescape")) > max_bytes:
+        text = text[:-1]
+    return text.rstrip(" ") or "clip"
 
 
 def output_path(output: str | os.PathLike | None, source: Path, tag: str, default_ext: str) -> Path:
