@@ -73,6 +73,22 @@ def test_a_gif_from_a_blu_ray_rip_gets_its_dialogue_by_default(discs, tmp_path):
     assert shown == [False] * 5 + [True] * 10 + [False] * 5
 
 
+@pytest.mark.parametrize("kind", ["pgs", "m2ts"])
+def test_a_clip_burns_the_pictures_at_their_times(discs, kind, tmp_path):
+    # before: the clip's note said "burned as the disc/broadcast drew them" and the clip had none
+    from clipkit import make_clip
+    from clipkit.media.frames import read_frames
+
+    art = make_clip(discs[kind], F(3, 2), F(7, 2), tmp_path / "c.mp4", poster=False, width=640)
+    assert any("pictures" in n for n in art.notes)
+    shown = {}
+    for frame in read_frames(art.path, width=320, height=180):
+        shown[frame.time] = (near(at(frame.image, 160, 140), YELLOW), near(at(frame.image, 60, 35), CYAN))
+    # The yellow box (1.0–2.0 s, begun before START) is up 0–0.5 s of the clip, the cyan one (3.0–4.0 s) from 1.5 s.
+    assert all(v == (t < F(1, 2), t >= F(3, 2)) for t, v in shown.items()), shown
+    assert len(shown) >= 40
+
+
 def test_info_says_pictures(discs):
     res = subprocess.run([sys.executable, "-m", "clipkit", "info", str(discs["m2ts"])], capture_output=True, text=True)
     assert "hdmv_pgs_subtitle (pictures)" in res.stdout

@@ -85,6 +85,19 @@ class PosterTap:
         return graph, args
 
 
+@dataclass(frozen=True)
+class PictureSubs:
+    """A picture subtitle track (PGS, DVD, DVB) laid over the picture as the disc drew it: the source
+    opened again (``input_args``, ending in ``-i FILE``), the track's stream ``spec`` in that input
+    (``4``, or ``i:0x1200`` in a transport stream), ``shift`` seconds added to its times to meet the
+    video's, scaled to the video's coded ``size`` (as ``media/frames.py`` burns it into GIFs and stills)."""
+
+    input_args: tuple[str, ...]
+    spec: str
+    shift: Fraction
+    size: tuple[int, int]
+
+
 @dataclass
 class ClipJob:
     """What one clip encode needs; times in seconds from the file's start unless said otherwise."""
@@ -98,6 +111,8 @@ class ClipJob:
     format: str = "mp4"
     size: tuple[int, int] | None = None  # scale to (w, h); None: as decoded
     pre_filters: Sequence[str] = ()  # before scaling: deinterlace, crop
+    clean_filters: Sequence[str] = ()  # first of all, before picture subtitles are laid over: deinterlace
+    picture_subs: PictureSubs | None = None  # a PGS/DVD/DVB track burned in (after clean_filters, before pre_filters)
     post_filters: Sequence[str] = ()  # after scaling: HDR → SDR tone mapping
     fps: Fraction | None = None
     crf: int = 20
@@ -172,6 +187,10 @@ def clip_command(job: ClipJob, output: Path) -> list[str]:
     if job.subtitle_file is not None and job.pass_number != 1:
         sub_input = 1 + len(job.captions)
         cmd += ["-i", str(job.subtitle_file)]
+    pictures = None
+    if job.picture_subs is not None and job.video_index is not None:
+        pictures = 1 + len(job.captions) + (sub_input is not None)
+        cmd += list(job.picture_subs.input_args)
     graph: list[str] = []
     maps: list[str] = []
     end = seconds(job.duration)
@@ -179,6 +198,16 @@ def clip_command(job: ClipJob, output: Path) -> list[str]:
         # From the first frame (a flash frame: cut halfway between it and the next, clear of timestamp rounding).
         cut = job.first if job.shown is None else (job.first + job.shown) / 2
         chain = [] if cut == zero else [f"trim=start={seconds(cut - zero)}"]
+        chain += list(job.clean_filters)
+        head = f"[{job.video_map or f'0:{job.video_index}'}]"
+        if pictures is not None:
+            # sub2video puts a picture's first frame after the video frame of the same time; 1 ms earlier lands
+            # it on the frame where it starts (as media/frames.py does)
+            p = job.picture_subs
+            graph += [head + (",".join(chain) or "null") + "[pv]",
+                      f"[{pictures}:{p.spec}]setpts=PTS+({seconds(p.shift)}-0.001)/TB,scale={p.size[0]}:{p.size[1]}[ps]",
+                      "[pv][ps]overlay=eof_action=pass:repeatlast=0[po]"]
+            head, chain = "[po]", []
         chain += list(job.pre_filters)
         if job.size is not None:
             chain += [f"scale={job.size[0]}:{job.size[1]}:flags=bicubic", "setsar=1"]
@@ -188,7 +217,7 @@ def clip_command(job: ClipJob, output: Path) -> list[str]:
         if job.fps is not None:
             chain.append(f"fps={job.fps.numerator}/{job.fps.denominator}")
         chain.append(f"trim=end={end}")
-        graph.append(f"[{job.video_map or f'0:{job.video_index}'}]" + ",".join(chain) + "[v0]")
+        graph.append(head + ",".join(chain) + "[v0]")
         label = "v0"
         for n, cap in enumerate(job.captions, 1):
             graph.append(f"[{label}][{n}:v]overlay=0:0:eof_action=repeat:"

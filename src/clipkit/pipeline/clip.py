@@ -201,14 +201,22 @@ def make_clip(
                 draw_size = out_size
                 layers, layer_notes = caption_layers(job_captions, rng, draw_size, cs, tmp)
                 notes.extend(layer_notes)
-        pre = decode_filters(video.scan, info.deinterlace) if video is not None else []  # progressive frames first
-        pre += [crop_filter(box, video.display_size, _decoded_frame_size(info))] if box else []
+        clean = decode_filters(video.scan, info.deinterlace) if video is not None else []  # progressive frames first
+        pre = [crop_filter(box, video.display_size, _decoded_frame_size(info))] if box else []
         post = tonemap_filters(video) if video is not None else []  # HDR → BT.709, as gif/still show it
-        if pre or post:
+        pictures = None
+        if job_captions.picture_track is not None and video is not None:  # PGS/DVD/DVB: laid over as drawn
+            from .clip_captions import picture_subs
+
+            pictures = picture_subs(info, job_captions.picture_track, first, transport)
+            if s.soft_subs:
+                notes.append("picture subtitles cannot be a selectable track: burned in")
+        if clean or pre or post or pictures:
             size = out_size  # the filters' output goes through the scaler at the size asked
         job = ClipJob(source=info.path, video_index=video.index if video else None,
                       audio_index=audio.index if audio else None, first=first, start=rng.start,
-                      duration=rng.duration, format=s.format, size=size, pre_filters=pre, post_filters=post,
+                      duration=rng.duration, format=s.format, size=size, clean_filters=clean, pre_filters=pre,
+                      post_filters=post, picture_subs=pictures,
                       fps=fps_out,
                       crf=s.crf, preset=s.preset, audio_bitrate=s.audio_bitrate,
                       fade=Fraction(s.fade_ms, 1000), captions=layers, subtitle_file=sub_file,

@@ -16,13 +16,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from ..encode.clip import CaptionImage
+from ..encode.clip import CaptionImage, PictureSubs, seconds
 from ..render.captions import caption_overlay
 from ..settings import CaptionSettings
 from ..subtitles.model import clip_cues
 from ..timecode import TimeRange, format_srt
 
-__all__ = ["caption_layers", "write_subtitle_file"]
+__all__ = ["caption_layers", "picture_subs", "write_subtitle_file"]
 
 
 def caption_layers(job_captions, rng: TimeRange, size: tuple[int, int], cs: CaptionSettings,
@@ -74,3 +74,28 @@ def write_subtitle_file(cues, rng: TimeRange, path: Path) -> Path:
         blocks.append(f"{n}\n{format_srt(cue.start)} --> {format_srt(cue.end)}\n{text}\n")
     path.write_text("\n".join(blocks), encoding="utf-8")
     return path
+
+
+#: How long before the first frame the picture subtitle track is read: a picture shown then began earlier,
+#: and it is only in the packets where it began (as media/frames.py reads it for GIFs and stills).
+_PICTURE_LEAD = Fraction(30)
+
+
+def picture_subs(info, track_index: int, first: Fraction, transport: dict) -> PictureSubs:
+    """The picture subtitle track ``track_index`` (N of 0:s:N) for a clip opened at ``first``: the file
+    opened again from ``_PICTURE_LEAD`` earlier, its times moved onto the video input's clock.
+    ``transport``: the clip's MPEG-TS opening (``-copyts`` from a byte offset), or empty."""
+    track = next(t for t in info.subtitles if t.index == track_index)
+    video = info.require_video()
+    early = max(Fraction(0), first - _PICTURE_LEAD)
+    if transport:  # -copyts (global): both inputs keep the stream's own clock
+        from ..media.frames import transport_index
+
+        ts = transport_index(info)
+        args = ("-skip_initial_bytes", str(int(ts.offsets[ts.start_entry(early)])), "-i", str(info.path))
+        spec = f"i:{track.pid}" if track.pid is not None else str(track.stream_index)
+        return PictureSubs(args, spec, Fraction(0), (video.width, video.height))
+    # Each input's times count from its own seek point: the video's from ``first``, these from ``early``.
+    args = (("-ss", seconds(early)) if early > 0 else ()) + ("-i", str(info.path))
+    return PictureSubs(args, str(track.stream_index), early - first if first > 0 else early,
+                       (video.width, video.height))
