@@ -283,6 +283,38 @@ def test_mp4_and_webp_siblings(clips, tmp_path):
     assert webp.format == "WEBP" and webp.n_frames >= 10
 
 
+def test_siblings_play_as_long_as_the_gif_each_frame_the_one_on_screen_mid_tick(tmp_path):
+    # before: a tick was kept if it began 5 ms before the GIF's end, so a 3.68 s GIF at 15 fps had 3.73 s siblings
+    from clipkit.media.frames import read_frames
+
+    src = tmp_path / "count.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=black:size=160x90:rate=25,trim=end_frame=100", "-vf",
+           "geq=lum=mod(N*37\\,200)+28:cb=128:cr=128", "-c:v", "libx264", "-crf", "8", src)  # 100 distinct greys
+    art = make_gif(src, "0", "3.68", tmp_path / "g.gif", width=160, fps=15, also=("mp4", "webp"), subs="off")
+    im = Image.open(art.path)
+    starts, levels, clock = [], [], 0
+    for i in range(im.n_frames):
+        im.seek(i)
+        starts.append(clock)
+        levels.append(float(np.asarray(im.convert("L")).mean()))
+        clock += im.info["duration"]
+    assert clock == 3680
+    kinds = {s.kind: s.path for s in art.siblings}
+    shown = [float(f.image.mean()) for f in read_frames(kinds["mp4"], width=16, height=8, pix_fmt="gray")]
+    webp = Image.open(kinds["webp"])
+    durations = []
+    for i in range(webp.n_frames):
+        webp.seek(i)
+        webp.load()
+        durations.append(webp.info["duration"])
+    for n in (len(shown), len(durations)):
+        assert abs(n * 1000 / 15 - clock) <= 1000 / 30  # within half a frame of the GIF's time
+    for k, level in enumerate(shown):  # tick k shows the GIF frame on screen at its middle
+        i = max(j for j, t in enumerate(starts) if t <= (k + 0.5) * 1000 / 15)
+        near = range(max(0, i - 2), min(len(levels), i + 3))
+        assert min(near, key=lambda j: abs(level - levels[j])) == i, (k, level, [levels[j] for j in near])
+
+
 @pytest.mark.parametrize("start,end,err,match", [
     ("3", "2", TimecodeError, "not after the start"),
     ("2", "9", TimecodeError, "past the end"),

@@ -67,10 +67,12 @@ def frames_on_ticks(frames: Iterable[Frame], start: Fraction, end: Fraction, rat
 
 
 def constant_rate(images: list[np.ndarray], delays: list[int], fps: Fraction) -> Iterator[np.ndarray]:
-    """The frames repeated so each lasts its delay at a constant ``fps`` (for MP4/WebP)."""
+    """The frames repeated so each lasts its delay at a constant ``fps`` (for MP4/WebP): frame k is the GIF
+    frame on screen at the middle of its tick, (k + ½)/fps, so the sibling plays as long as the GIF to
+    within half a frame (a tick is kept only when its middle is before the GIF's end)."""
     clock, shown = Fraction(0), 0
     for img, d in zip(images, delays):
         clock += Fraction(d, 100)
-        while Fraction(shown) / fps < clock - Fraction(1, 200):
+        while (shown + Fraction(1, 2)) / fps < clock:
             yield img
             shown += 1
