@@ -174,3 +174,20 @@ def test_crop_auto_takes_the_bars_off_a_still_in_display_pixels(tmp_path):
                           "-o", str(tmp_path / "bad.png")], capture_output=True, text=True)
     assert bad.returncode == 2 and "does not fit" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "bad.png").exists()
+
+
+def test_a_still_at_the_start_of_an_avi_with_b_frames(tmp_path):
+    """An AVI holds no presentation times: with B-frames ffmpeg shows its first frame a decoder delay after 0
+    (0.08 s here), and its seek to 0 landed on a later keyframe (1.84 s). A still at 0 failed with 'no frames
+    could be decoded', or would have shown frame 46; it is the first frame, and the range from 0 starts there."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from tv_media import frame_number, make_counter_ts
+
+    src = make_counter_ts(tmp_path / "old.avi", frames=150, gop=50, muxer="avi")
+    for at in ("0", "0.01"):
+        art = still(src, at, tmp_path / f"s{at}.png")
+        assert frame_number(mean_of(art.path)) == 0, at
+    frames = list(read_frames(src, start=Fraction(0), end=Fraction(1), pix_fmt="gray"))
+    assert [frame_number(float(f.image.mean())) for f in frames[:3]] == [0, 1, 2]

@@ -125,7 +125,9 @@ def read_frames(
         cmd += ["-skip_initial_bytes", str(int(ts.offsets[entry])), "-copyts", "-i", str(info.path)]
         vspec = f"0:i:{ts.pid}"
     else:
-        cmd += ["-ss", _ffmpeg_time(seek), "-copyts"]
+        # From the start, no seek: ffmpeg's seek to 0 in an AVI whose first frame is shown after 0 (B-frames)
+        # lands on a later keyframe (1.84 s into a test file).
+        cmd += (["-ss", _ffmpeg_time(seek)] if seek > 0 else []) + ["-copyts"]
         if "-noaccurate_seek" not in decoder_options:
             # (Without accurate seeking the read starts at whatever seek point the container's index
             # gives, perhaps well before ``seek``, and -t would count from there: the reading stops at ``end``.)
@@ -218,6 +220,10 @@ def read_frames(
                 late = True
                 break
             if t >= end:
+                if held is None and n_out == 0 and seek == 0 and ts is None:
+                    # Nothing was on screen before the video's first frame (an AVI with B-frames starts its
+                    # frames a decoder delay after 0): a range before it shows that frame.
+                    held = frame
                 break
             if held is not None:
                 yield Frame(held.time, n_out, held.image, held.duration)
