@@ -223,3 +223,13 @@ def test_scene_and_japanese_captions_on_the_sample_episode(sample, truth, tmp_pa
     a, b = truth["shots"][1]
     assert abs(float(art.start) - a) < 0.05 and abs(float(art.end) - b) < 0.05
     assert any("いつもそう言うのね" in c for c in art.captions)
+
+
+def test_snap_says_where_it_moved_the_ends(sample, truth, tmp_path):
+    # before: `clip --snap` moved the range silently (gif says where, and the README promises the same)
+    cut_a, cut_b = truth["cuts"][0], truth["cuts"][1]  # 8 s and 15 s
+    r = CliRunner().invoke(main, ["clip", str(sample), str(cut_a + 0.3), str(cut_b - 0.3), "--snap", "--no-poster",
+                                  "-o", str(tmp_path / "s.mp4"), "--subs", "off"])
+    assert r.exit_code == 0, r.output
+    note = next(ln for ln in r.stderr.splitlines() if "snap" in ln)
+    assert f"→ 0:{cut_a:02d}" in note and f"→ 0:{cut_b:02d}" in note

@@ -116,10 +116,11 @@ def make_clip(
         if subs is None and cs.subs == "auto":
             subs = said_subs(said, info)  # the track the line was found in
     audio_only = s.format == "m4a"
+    snapped: list[str] = []  # where --snap moved the ends (as gif says it)
     if audio_only and info.video is None:
         rng = _audio_range(info, start, end)
     else:
-        rng = _clip_range(info, start, end, scene, snap, command="clip")
+        rng = _clip_range(info, start, end, scene, snap, snapped, command="clip")
     if rng.duration <= 0:
         raise TimecodeError(f"the range {rng} is empty", "give an END after START, e.g. +6")
     if s.audio_track is not None and not 0 <= s.audio_track < len(info.audio):
@@ -128,7 +129,7 @@ def make_clip(
     audio = info.audio[s.audio_track or 0] if info.audio and s.audio == "on" else None
     if audio_only and audio is None:
         raise InputError(f"{info.path.name} has no sound track to write as m4a", "run `clipkit info` on it to see its streams")
-    notes: list[str] = list(said.notes) if said is not None else []
+    notes: list[str] = (list(said.notes) if said is not None else []) + snapped
     if info.incomplete:
         notes.insert(0, incomplete_note(info))
     if s.audio == "on" and audio is None:
