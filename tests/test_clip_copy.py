@@ -177,6 +177,14 @@ def test_a_codec_that_cannot_be_matched(tmp_path):
     assert snap.start == 1 and any("snapped" in n and "0:01" in n for n in snap.notes)
 
 
+def test_h264_asked_into_webm_is_pointed_at_mp4(h264, tmp_path):
+    # before: the hint offered --copy-fallback snap, which then failed with "h264 cannot be copied into webm"
+    with pytest.raises(UsageError, match="cannot be copied into webm") as exc:
+        make_clip(h264, Fraction("2.3"), 4, tmp_path / "c.webm", format="webm", copy=True)
+    assert "--format mp4" in exc.value.hint and "snap" not in exc.value.hint
+    assert not (tmp_path / "c.webm").exists()
+
+
 def test_cancelling_while_the_head_is_encoded_stops_the_smart_cut(h264, tmp_path):
     from clipkit.errors import Cancelled
 

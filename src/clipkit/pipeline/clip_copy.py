@@ -90,7 +90,9 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
                              "use --copy-fallback encode")
         if s.copy_fallback != "snap":
             hint = "add --copy-fallback encode (an exact, re-encoded cut)"
-            if not info.container.startswith("mpegts"):
+            if codec in MATCHABLE and not info.container.startswith("mpegts"):  # only the format is wrong
+                hint = f"use --format {MATCHABLE[codec][1][0]} to copy it, or " + hint.replace("add ", "")
+            elif not info.container.startswith("mpegts"):
                 hint += " or --copy-fallback snap (copied from the keyframe before START)"
             raise UsageError(f"cannot smart-cut {info.path.name}: {blockers[0]}", hint)
     packets = read_packets(info, rng.start, rng.end + 1)  # one read: keyframes, first frame, where the copy stops
