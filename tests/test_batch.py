@@ -155,6 +155,25 @@ def test_a_long_japanese_output_name_is_cut_to_what_a_file_name_may_hold(tmp_pat
     assert res.results[0].output.name.startswith("彼はずっと知っていた" * 6)
 
 
+@pytest.mark.parametrize("names", [("a", "a.png/b"), ("a.png/b", "a")])
+def test_one_jobs_file_is_never_another_jobs_folder(tmp_path, names):
+    # "a" writes a.png; "a.png/b" needs a folder a.png: before, both were reported made, a.png became a folder
+    # and the first job's still landed inside it under another name; now the later job fails, naming the clash
+    from media import ffmpeg
+
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=24:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+           str(tmp_path / "e07.mkv"))
+    preset = tmp_path / "show.toml"
+    preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    path = job_file(tmp_path, preset, [{"kind": "still", "ep": 7, "at": "1", "name": n, "width": 96} for n in names])
+    first, second = batch(path, output=tmp_path / "out", workers=2).results
+    assert first.status == "made" and first.output.is_file(), first
+    assert second.status == "failed" and "a.png would be both a file and a folder" in second.error, second
+    top = first.output.relative_to((tmp_path / "out").resolve()).parts[0]  # a.png, the file or the first job's folder
+    made = {p.name for p in (tmp_path / "out").iterdir()} - {"clipkit-manifest.json", "index.html", "index.md"}
+    assert made == {top, ".clipkit-batch.json"}, made
+
+
 def test_embed_all_lists_a_batch_post_in_job_file_order(tmp_path):
     # the job file arranges the post (a later moment first): `embed --all` lists it so, as the index does,
     # though the files were made in another order (two workers) and source order would differ

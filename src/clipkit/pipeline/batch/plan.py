@@ -182,6 +182,17 @@ def plan_jobs(jobs: Iterable[Job], resolved: Resolved, output_dir: Path, *, seri
                 raise JobError(f"writes {p.output.name}, as job {other.index}"
                                + (f" (line {other.line})" if other.line else "") + " does",
                                "give one of them another name = \"…\"")
+            # one job's file is another's folder ("a" → a.png, "a.png/b"): the file would land inside the folder
+            folder = next(((out, seen[out]) for out in p.output.parents if out in seen), None) or next(
+                ((p.output, other) for out, other in seen.items() if p.output in out.parents), None)
+            if folder is not None:
+                (path, other), root = folder, output_dir.resolve()
+                rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+                raise JobError(f"{rel} would be both a file and a folder: this job's output and job {other.index}"
+                               + (f" (line {other.line})" if other.line else "") + "'s",
+                               "give one of them another name = \"…\"")
+            if p.output.is_dir():
+                raise JobError(f"{p.output} is a folder", "give the job another name = \"…\"")
             seen[p.output] = job
             planned.append(p)
         except ClipkitError as exc:
