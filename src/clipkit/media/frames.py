@@ -179,7 +179,9 @@ def read_frames(
     held: Frame | None = None
     n_out = 0
     late = False
-    retry_late = ts is None and seek > 0 and "-noaccurate_seek" not in decoder_options
+    # (Not for quick looks: with -noaccurate_seek the frames start where the seek lands, and decoding only
+    # some frames, -skip_frame, promises no frame at ``start``: a retry would only cost.)
+    retry_late = ts is None and seek > 0 and not {"-noaccurate_seek", "-skip_frame"} & set(decoder_options)
     try:
         assert proc.stdout is not None
         while True:
