@@ -58,6 +58,31 @@ def test_every_format_in_every_encoding_reads_exactly(tmp_path, fmt, enc):
     assert [c.text for c in cues] == lines
 
 
+LEGACY_CJK = {  # (encoding, lines): Chinese and Korean fansubs are often saved in these
+    "gbk": ["你昨晚去哪儿了？", "Where were you last night?", "他什么也没说，只是笑了笑。"],  # bilingual, as many are
+    "big5": ["你昨晚去哪裡了？", "我一直都知道。", "他什麼也沒說，只是笑了笑。"],
+    "cp949": ["어젯밤에 어디 있었어?", "나는 항상 알고 있었어.", "그는 TV를 보고 있었다."],
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("enc", LEGACY_CJK)
+def test_chinese_and_korean_legacy_encodings_read_exactly(tmp_path, fmt, enc):
+    # before, GBK, Big5 and EUC-KR/CP949 files were read as cp1252: "Äã×òÍí…" burned into the GIF
+    p = tmp_path / f"s.{fmt}"
+    p.write_bytes(FORMATS[fmt](LEGACY_CJK[enc]).encode(enc))
+    assert [c.text for c in load_subtitle_file(p)] == LEGACY_CJK[enc]
+
+
+@pytest.mark.parametrize("lines", [["It’s fine, don’t worry.", "We’re late — “really”?"], ["ça ça", "øl"],
+                                   ["Où étais-tu ? Élève, déjà vu", "Übergrößenträger Straße – „Grüß Gott“"]])
+def test_western_text_in_cp1252_is_not_taken_for_chinese_or_korean(tmp_path, lines):
+    # "It’s" in cp1252 is a valid CP949 byte pair ("It뭩"), "ça" a Big5 one: still read as cp1252
+    p = tmp_path / "s.srt"
+    p.write_bytes(srt(lines).encode("cp1252"))
+    assert [c.text for c in load_subtitle_file(p)] == lines
+
+
 @pytest.mark.parametrize("damage", ["odd-byte", "lone-surrogate", "truncated"])
 def test_damaged_utf16_is_read_with_replacements(tmp_path, damage):
     data = srt(LINES).encode("utf-16")

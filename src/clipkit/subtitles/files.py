@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
-from ..language import normalize_language
+from ..language import is_cjk, normalize_language
 from .ass import cues_from_events
 from .model import Cue
 
@@ -40,9 +40,47 @@ def _has_kana(text: str) -> bool:
     return any(0x3040 <= ord(c) <= 0x30FF for c in text)
 
 
+def _gb2312_share(data: bytes) -> float:
+    """The share of a GBK/GB18030 text's two-byte characters in the GB2312 zone (both bytes 0xA1-0xFE, where
+    every common Simplified Chinese character and Korean's EUC-KR bytes lie; Big5 text has trail bytes under 0x7F)."""
+    pairs = zone = i = 0
+    while i < len(data):
+        if data[i] >= 0x81 and i + 1 < len(data):
+            pairs += 1
+            zone += 0xA1 <= data[i] <= 0xF7 and 0xA1 <= data[i + 1] <= 0xFE
+            i += 2
+        else:
+            i += 1
+    return zone / pairs if pairs else 0.0
+
+
+def _legacy_cjk(data: bytes) -> str | None:
+    """Korean (EUC-KR/CP949), Simplified Chinese (GBK/GB18030) or Traditional Chinese (Big5) subtitles, when the
+    bytes read as such text: nearly all Hangul, or nearly all CJK and not glued inside Latin words (a cp1252
+    ``élève`` can decode as Big5, as one Han character between letters)."""
+    for enc in ("cp949", "gb18030", "big5"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        wide = sum(1 for c in text if ord(c) > 0x7F)
+        if wide < 2 or (enc == "gb18030" and _gb2312_share(data) < 0.9):
+            continue
+        hangul = enc == "cp949"
+        ours = [i for i, c in enumerate(text) if (0xAC00 <= ord(c) <= 0xD7A3 if hangul else is_cjk(c))]
+        glued = sum(1 for i in ours if any(0 <= j < len(text) and text[j].isascii() and text[j].isalpha()
+                                          for j in (i - 1, i + 1)))  # "It’s" in cp1252 reads "It뭩" in cp949
+        latin = sum(1 for line in text.splitlines() if not line.isascii()  # the lines with dialogue (not a header's)
+                    for c in line if c.isascii() and c.isalpha())  # are not mostly Latin in Chinese/Korean subtitles
+        if len(ours) >= max(4, 0.9 * wide, 0.25 * latin) and glued <= 0.1 * len(ours):
+            return text
+    return None
+
+
 def decode_subtitle_bytes(data: bytes) -> str:
     """Subtitle bytes → text: BOM first, then UTF-16 without BOM, UTF-8, Shift-JIS (when it reads as
-    Japanese), then cp1252/Latin-1.  Damaged bytes become U+FFFD, never an exception."""
+    Japanese), EUC-KR/CP949, GBK and Big5 (when they read as Korean or Chinese), then cp1252/Latin-1.
+    Damaged bytes become U+FFFD, never an exception."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", "replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -60,6 +98,9 @@ def decode_subtitle_bytes(data: bytes) -> str:
             return text
     except UnicodeDecodeError:
         pass
+    text = _legacy_cjk(data)  # Korean and Chinese fansubs are often saved so
+    if text is not None:
+        return text
     try:
         return data.decode("cp1252")  # Windows Western, a superset of Latin-1's printable range
     except UnicodeDecodeError:
