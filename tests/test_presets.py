@@ -136,6 +136,9 @@ def test_wrong_type_and_unknown_table(tmp_path):
     with pytest.raises(PresetError, match=r"unknown table \[stil\]") as err:
         resolve(str(bad2))
     assert "[still]" in err.value.hint and "[series]" in err.value.hint
+    assert "(did you mean [still]?)" in err.value.message  # as for a misspelt key
+    with pytest.raises(PresetError, match=r"unknown table 'gfi' \(did you mean 'gif'\?\)"):
+        parse_overrides(["gfi.width=480"])
     bad3 = write(tmp_path / "int.toml", "[still]\njpeg_quality = 9.5\n")
     with pytest.raises(PresetError, match="expected an integer"):
         resolve(str(bad3))

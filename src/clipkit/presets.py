@@ -162,7 +162,10 @@ def load_preset_file(path: str | os.PathLike, *, kind: str = "series", name: str
         section = _section_for(key, sections) if isinstance(value, Mapping) else None
         if section is None:
             valid = ", ".join(f"[{s}]" for s in sections) + ", description"
+            close = close_match(key, [*sections, "description"])
             what = f"unknown table [{key}]" if isinstance(value, Mapping) else f"unknown top-level key {key!r}"
+            if close:
+                what += f" (did you mean {f'[{close}]' if close in sections else repr(close)}?)"
             raise PresetError(f"{path}: {what}", f"valid tables and keys: {valid}")
         table_values: dict[str, Any] = values.setdefault(section, {})
         _check_table(value, sections[section], path, key, table_values)
@@ -303,7 +306,9 @@ def parse_overrides(pairs: list[str] | tuple[str, ...], sections: Mapping[str, t
         table, _, rest = key.partition(".")
         section = _section_for(table, sections)
         if section is None:
-            raise PresetError(f"--set {pair!r}: unknown table {table!r}", "valid tables: " + ", ".join(sections))
+            close = close_match(table, sections)
+            raise PresetError(f"--set {pair!r}: unknown table {table!r}" + (f" (did you mean {close!r}?)" if close else ""),
+                              "valid tables: " + ", ".join(sections))
         out[f"{section}.{rest}"] = convert_setting(section, rest, text.strip(), sections, source=f"--set {pair!r}")
     return out
 

@@ -169,8 +169,12 @@ def show_value(value: Any) -> str:
 
 
 def close_match(key: str, names: Iterable[str]) -> str | None:
-    found = difflib.get_close_matches(key, list(names), n=1, cutoff=0.7)
-    return found[0] if found else None
+    names = list(names)
+    found = difflib.get_close_matches(key, names, n=1, cutoff=0.7)
+    if found:
+        return found[0]
+    # two letters swapped in a short name ("gfi", "fsp") is under difflib's cutoff: the same letters
+    return next((n for n in names if len(n) > 2 and sorted(n.lower()) == sorted(key.lower())), None)
 
 
 def unknown_option(key: str, names: Sequence[str], source: str, error: type[UsageError]) -> UsageError:
