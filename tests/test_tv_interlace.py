@@ -127,3 +127,14 @@ def test_telecined_film_found_by_its_cadence_where_idet_counts_no_repeats(zooms)
         shown.append(k)
     assert len(set(shown)) >= len(shown) - 2  # each film frame once (fieldmatch may miss one match)
     assert shown == sorted(shown)
+
+
+def test_a_clip_of_telecined_film_on_a_dvd_has_every_film_frame(zooms, tmp_path):
+    """The clip of a telecined MPEG-2 program stream: 23.976 film frames with no gap (a late seek lost its
+    first five frames: the first one was held for 0.26 s)."""
+    from clipkit.pipeline.clip import make_clip
+
+    art = make_clip(zooms["telecined"], Fraction(1), Fraction(3), tmp_path / "film.mp4", record=False, poster=False)
+    times = [f.time for f in read_frames(art.path, pix_fmt="gray")]
+    assert 47 <= len(times) <= 49
+    assert max(b - a for a, b in zip(times, times[1:])) < Fraction(3, 48)

@@ -112,3 +112,17 @@ def test_the_index_of_a_big_recording_is_kept_on_disk(streams, tmp_path, monkeyp
     again = tsindex.ts_index(path, 256)
     assert again.segments == built.segments and (again.offsets == built.offsets).all()
     tsindex._cached.cache_clear()
+
+
+def test_a_clip_from_a_dvd_vob_opens_on_its_frame_and_keeps_every_frame(streams, tmp_path):
+    """A program stream stores no time for its B-frames and ffmpeg's seek in it lands late: the clip opened on
+    the frame before START (packet times skipped the B-frame at START) or lost its first frames."""
+    from clipkit.pipeline.clip import make_clip
+
+    path, _, rate = streams["dvd_vob"]
+    for k in (28, 60, 125, 170):
+        start = k / rate + Fraction(1, 100)
+        art = make_clip(path, start, start + 1, tmp_path / f"c{k}.mp4", record=False, poster=False)
+        frames = list(read_frames(art.path, pix_fmt="gray"))
+        assert [which(f.image) for f in frames] == [(k + i) % 200 for i in range(len(frames))], k
+        assert len(frames) == 26  # the frame at START, 24 whole ones, the one on screen at the end

@@ -19,6 +19,8 @@ __all__ = ["read_packets", "packet_times", "frame_on_screen", "keyframes", "copy
 
 #: How far before a time the packet window starts: the keyframe before it is found by ffmpeg's seek.
 _LEAD = Fraction(1)
+#: framecrc's time of a packet that has none (AV_NOPTS_VALUE).
+_NOPTS = -(2 ** 63)
 
 
 def _ts(t: Fraction) -> str:
@@ -57,6 +59,8 @@ def read_packets(info: MediaInfo, start: Fraction, end: Fraction) -> list[tuple[
             continue
         try:
             pts = int(cols[2])
+            if pts <= _NOPTS:  # a packet without a time (B-frames in an MPEG program stream): not a time
+                continue
             # framecrc writes the flags only when they are not "keyframe" alone
             flags = next((int(c[2:], 16) for c in cols[6:] if c.startswith("F=")), 1)
         except ValueError:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..artifact import Artifact, sha256_of
 from ..atomic import atomic_path, move_file
-from ..encode.clip import FORMAT_CODECS, ClipJob, clip_command, run_clip
+from ..encode.clip import FORMAT_CODECS, ClipJob, clip_command, run_clip, seconds
 from ..errors import InputError, MediaError, OutputError, TimecodeError, UsageError
 from ..render.fit import fit_size
 from ..media.hdr import tonemap_filters
@@ -178,13 +178,19 @@ def make_clip(
     # A transport stream's own index says which frame is on screen at START (a packet read after a
     # timestamp seek may land past it, on a TS with few keyframes even past START: no frame found).
     transport = _transport_input(info, rng.start, rng.start, audio) if video is not None else {}
+    shown = None
     if "first" in transport:
         first = transport.pop("first")
+    elif video is not None and info.container == "mpeg":
+        # A program stream (DVD .vob, .mpg) stores no time for most B-frames: the frames are decoded to be timed
+        first, shown = _decoded_opening(info, rng.start)
+        transport = _program_stream_input(first)
     else:
         first = frame_on_screen(info, rng.start) if video is not None else rng.start
         if first > rng.start or rng.start - first > 1:
             first = rng.start  # no frame before START (or a gap): let the seek decide
-    shown = opening_frame(info, rng.start, first) if video is not None else None
+    if video is not None and not info.container == "mpeg":
+        shown = opening_frame(info, rng.start, first)
     with tempfile.TemporaryDirectory(prefix="clipkit-clip-") as tmpdir:
         tmp = Path(tmpdir)
         job_captions = gather_captions(info, rng.start, rng.end, subs=subs if subs is not None else cs.subs,
@@ -272,6 +278,35 @@ def _transport_input(info: MediaInfo, first: Fraction, start: Fraction, audio) -
     if audio is not None:
         out["audio_map"] = f"0:a:{info.audio.index(audio)}"
     return out
+
+
+#: An MPEG program stream (DVD .vob, .mpg) has no index, and ffmpeg's seek in it lands a GOP or more
+#: late: the clip's read starts this much before its first frame, and the trims cut.
+PROGRAM_STREAM_LEAD = Fraction(5)
+
+
+def _decoded_opening(info: MediaInfo, start: Fraction) -> tuple[Fraction, Fraction | None]:
+    """``frame_on_screen`` and ``opening_frame`` from decoded frames (tiny, grey) instead of packet times."""
+    from ..media.frames import read_frames
+
+    rate = info.require_video().frame_rate or Fraction(25)
+    frames = read_frames(info, start=start, end=min(info.duration, start + 2 / rate), width=16, pix_fmt="gray")
+    try:
+        times = [f.time for f in frames]
+    finally:
+        frames.close()
+    first = times[0]
+    later = [t for t in times if t > start]
+    if first < start and later and (later[0] - start) * 2 < later[0] - first:
+        return first, later[0]  # the frame at START would be a flash of a few ms: open on the next one
+    return first, None
+
+
+def _program_stream_input(first: Fraction) -> dict:
+    """For an MPEG program stream: seek :data:`PROGRAM_STREAM_LEAD` before the first frame (or read from the
+    start), on a clock that starts there."""
+    zero = max(Fraction(0), first - PROGRAM_STREAM_LEAD)
+    return {"input_args": ["-ss", seconds(zero)] if zero > 0 else [], "clock_zero": zero}
 
 
 def _track_language(code: str | None) -> str | None:
