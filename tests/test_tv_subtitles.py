@@ -92,3 +92,18 @@ def test_a_clip_burns_the_pictures_at_their_times(discs, kind, tmp_path):
 def test_info_says_pictures(discs):
     res = subprocess.run([sys.executable, "-m", "clipkit", "info", str(discs["m2ts"])], capture_output=True, text=True)
     assert "hdmv_pgs_subtitle (pictures)" in res.stdout
+
+
+def test_a_picture_subtitle_file_given_to_subs_says_how_to_burn_it(tmp_path):
+    # a .sup beside a Blu-ray rip: before, "not a subtitle file clipkit can read (FormatAutodetectionError…)";
+    # now it says what it is and the way that works (as a track, --subs track:N)
+    from clipkit.errors import InputError
+    from clipkit.subtitles.files import load_subtitle_file
+
+    sup = write_pgs(tmp_path / "ep07.sup", (320, 180), EVENTS)
+    idx = tmp_path / "ep07.idx"
+    idx.write_text("# VobSub index file, v7 (do not modify this line!)\nsize: 720x480\n", encoding="ascii")
+    for path, kind in ((sup, "Blu-ray (PGS)"), (idx, "DVD (VobSub)")):
+        with pytest.raises(InputError) as err:
+            load_subtitle_file(path)
+        assert f"is a {kind} picture subtitle file" in err.value.message and "--subs track:N" in err.value.hint

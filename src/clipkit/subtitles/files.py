@@ -188,6 +188,11 @@ def load_subtitle_file(path: str | os.PathLike) -> list[Cue]:
         raise InputError(f"cannot read {p}: {exc.strerror or exc}", "check the path") from None
     if not data.strip():
         raise InputError(f"{p} is empty", "give a subtitle file with at least one line")
+    if data.startswith((b"PG", b"# VobSub", b"\x00\x00\x01\xba")):  # a .sup, a VobSub .idx or its .sub (MPEG-PS)
+        kind = "Blu-ray (PGS)" if data.startswith(b"PG") else "DVD (VobSub)"
+        raise InputError(f"{p.name} is a {kind} picture subtitle file: pictures, not text",
+                         f"put it into the video as a track (ffmpeg -i VIDEO -i {p.name} -map 0 -map 1 -c copy out.mkv) "
+                         "and burn it with --subs track:N (clipkit info lists the tracks)")
     text = decode_subtitle_bytes(data)
     suffix = p.suffix.lower()
     fmt = {".srt": "srt", ".ass": "ass", ".ssa": "ssa", ".vtt": "vtt"}.get(suffix)
