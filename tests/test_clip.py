@@ -375,3 +375,20 @@ def test_planning_the_poster_tap_imports_no_opencv_before_the_encode(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_clip_of_an_old_avi_with_b_frames(tmp_path):
+    """An AVI's packets carry no presentation times, and with B-frames its first frame is shown a decoder delay
+    after 0. A clip from 0 or 0.02 s had no video at all (the seek landed at 1.84 s, past the range), one from
+    later failed with 'no video frames found'; --copy now says why it cannot cut such a file."""
+    from tv_media import frame_number, make_counter_ts
+
+    src = make_counter_ts(tmp_path / "old.avi", frames=100, gop=50, muxer="avi")
+    for start, first in ((Fraction(0), 0), (Fraction(1, 50), 0), (Fraction(2), 48)):
+        art = make_clip(src, start, start + 1, tmp_path / "c.mp4", record=False, poster=False, overwrite=True)
+        frames = list(read_frames(art.path, pix_fmt="gray"))
+        numbers = [frame_number(float(f.image.mean())) for f in frames]
+        # frame n is shown at (n + 2)/25 (ffmpeg's times for this AVI): the frame on screen at START, then each once
+        assert numbers == list(range(first, first + len(numbers))) and len(numbers) >= 23, (start, numbers)
+    with pytest.raises(UsageError, match="AVI file.*--copy-fallback encode"):
+        make_clip(src, Fraction(1), Fraction(2), tmp_path / "copy.mp4", record=False, copy=True)

@@ -185,12 +185,20 @@ def make_clip(
         # A program stream (DVD .vob, .mpg) stores no time for most B-frames: the frames are decoded to be timed
         first, shown = _decoded_opening(info, rng.start)
         transport = _program_stream_input(first)
+    elif video is not None:
+        try:
+            first = frame_on_screen(info, rng.start)
+            if rng.start - first > 1:
+                first = rng.start  # a gap in the frames: let the seek decide
+            shown = opening_frame(info, rng.start, first)
+        except MediaError:  # packets with no times (an AVI): the frames are decoded to be timed
+            first, shown = _decoded_opening(info, rng.start)
+        if first > rng.start:
+            # START is before the video's first frame: read from the file's start, no seek (ffmpeg's seek to a
+            # time before an AVI's first frame, shown a decoder delay after 0, lands seconds late)
+            first, shown = Fraction(0), None
     else:
-        first = frame_on_screen(info, rng.start) if video is not None else rng.start
-        if first > rng.start or rng.start - first > 1:
-            first = rng.start  # no frame before START (or a gap): let the seek decide
-    if video is not None and not info.container == "mpeg":
-        shown = opening_frame(info, rng.start, first)
+        first = rng.start
     with tempfile.TemporaryDirectory(prefix="clipkit-clip-") as tmpdir:
         tmp = Path(tmpdir)
         job_captions = gather_captions(info, rng.start, rng.end, subs=subs if subs is not None else cs.subs,

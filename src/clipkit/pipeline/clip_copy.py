@@ -65,8 +65,14 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
     video = info.require_video()
     codec = video.codec.lower()
     blockers = []
+    # containers whose packet times a copy cannot cut by (only the decoded frames are timed there)
+    untimed = info.container.startswith("mpegts") or info.container in ("avi", "mpeg")
     if info.container.startswith("mpegts"):
         blockers.append("it is an MPEG transport stream, whose timestamps a copy cannot cut exactly yet")
+    elif info.container == "avi":
+        blockers.append("it is an AVI file, whose packets carry no presentation times to cut by")
+    elif info.container == "mpeg":
+        blockers.append("it is an MPEG program stream (.vob/.mpg), whose B-frames carry no times to cut by")
     elif codec not in MATCHABLE:
         blockers.append(f"its video is {video.codec}, and clipkit can match only H.264")
     elif s.format not in MATCHABLE[codec][1]:
@@ -82,7 +88,7 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
             made = make_clip(info, rng.start, rng.end, path, settings=replace(s, copy=False), progress=progress,
                              subs="off", overwrite=True)  # its outputs were checked by the make_clip that called us
             return made.with_(notes=(*notes, *made.notes))
-        if s.copy_fallback == "snap" and info.container.startswith("mpegts"):
+        if s.copy_fallback == "snap" and untimed:
             raise UsageError(f"cannot copy from {info.path.name}: {blockers[0]}", "use --copy-fallback encode")
         if s.copy_fallback == "snap" and s.format not in _CONTAINERS.get(codec, ()):
             raise UsageError(f"{video.codec} cannot be copied into {s.format}",
@@ -90,9 +96,9 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
                              "use --copy-fallback encode")
         if s.copy_fallback != "snap":
             hint = "add --copy-fallback encode (an exact, re-encoded cut)"
-            if codec in MATCHABLE and not info.container.startswith("mpegts"):  # only the format is wrong
+            if codec in MATCHABLE and not untimed:  # only the format is wrong
                 hint = f"use --format {MATCHABLE[codec][1][0]} to copy it, or " + hint.replace("add ", "")
-            elif not info.container.startswith("mpegts"):
+            elif not untimed:
                 hint += " or --copy-fallback snap (copied from the keyframe before START)"
             raise UsageError(f"cannot smart-cut {info.path.name}: {blockers[0]}", hint)
     packets = read_packets(info, rng.start, rng.end + 1)  # one read: keyframes, first frame, where the copy stops
