@@ -125,6 +125,19 @@ def test_japanese_wraps_without_spaces_and_not_before_punctuation():
 # ---------------------------------------------------------------- layout
 
 
+@pytest.mark.parametrize("width", [50, 60, 70, 80, 90])
+def test_japanese_never_ends_a_line_with_an_opening_bracket(width):
+    # kinsoku: 「 and （ belong to the line they open, as 」 and ） to the line they close; before, at 60 and 70 px
+    # a line ended "あいうえお「" or "きくけこ」と（"
+    from clipkit.render.captions import wrap_runs
+    from clipkit.subtitles import Run
+
+    text = "あいうえお「かきくけこ」と（さしすせそ）"
+    lines = ["".join(r.text for r in line) for line in wrap_runs([(Run(text),)], width, lambda run: 10.0 * len(run.text))]
+    assert "".join(lines) == text
+    assert not any(line[-1] in "「（" or line[0] in "」）" for line in lines), lines
+
+
 @pytest.mark.parametrize("unit", ["कि", "क्ष", "เก", "👍🏽", "👨\u200d👧", "e\u0301"])
 def test_a_word_wider_than_the_line_never_breaks_inside_a_written_unit(unit):
     # a Thai line has no spaces and is broken between characters: never between a letter and its vowel sign

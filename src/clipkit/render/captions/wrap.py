@@ -1,7 +1,7 @@
 """Caption layout: breaking styled lines to a width, and fitting a cue in the line limit.
 
 Lines break after spaces and between CJK characters, never before closing
-punctuation; a word wider than the line is broken between characters, never
+punctuation nor after an opening bracket (「, （); a word wider than the line is broken between characters, never
 inside one written as a unit (a letter and its marks, a conjunct, an emoji sequence).
 :func:`fit_lines` shrinks the font down to the minimum size before cutting
 anything, and cuts (with an ellipsis and a note) only subtitle lines — a
@@ -24,6 +24,8 @@ __all__ = ["wrap_runs", "fit_lines", "line_text", "direction", "join_runs"]
 Measure = Callable[[Run], float]
 
 # Characters a line must not start with (closing punctuation), CJK and Latin.
+# Characters a line must not end with (opening brackets and quotes), CJK and full width.
+_NO_LINE_END = set("「『（【〈《〔｛〘〖［｢“‘")
 _NO_LINE_START = set("、。，．・：；？！ー）」』】〉》〕｝〙〗”’!?,.:;)]}…ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
 
 
@@ -69,12 +71,13 @@ def _atoms(line: tuple[Run, ...]) -> list[Run]:
     for run in line:
         buf = ""
         for ch in run.text:
-            if is_cjk(ch) and ch not in _NO_LINE_START:
+            opened = bool(buf) and buf[-1] in _NO_LINE_END  # 「 and （ stay with what follows them
+            if is_cjk(ch) and ch not in _NO_LINE_START and not opened:
                 if buf:
                     out.append(Run(buf, run.bold, run.italic))
                 buf = ch
                 continue
-            if buf and not buf[-1].isspace() and ch not in _NO_LINE_START and (
+            if buf and not buf[-1].isspace() and ch not in _NO_LINE_START and not opened and (
                 is_cjk(buf[-1]) and not ch.isspace()
             ):
                 out.append(Run(buf, run.bold, run.italic))
