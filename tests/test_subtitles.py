@@ -256,6 +256,17 @@ def test_a_blank_line_inside_a_cue_does_not_use_up_the_line_limit(tmp_path, newl
     assert drawn.lines == ("Where were you?", "Still me.") and not drawn.notes
 
 
+@pytest.mark.parametrize("suffix", ["srt", "vtt"])
+def test_an_html_line_break_in_a_subtitle_is_a_line_break(tmp_path, suffix):
+    # subtitles converted from the web carry <br>: before, the tag was dropped and the words glued ("oneLine two")
+    p = tmp_path / f"ep07.{suffix}"
+    body = "Line one<br>Line two<BR/>three <br /> four"
+    p.write_text(("WEBVTT\n\n00:01.000 --> 00:02.000\n" if suffix == "vtt" else "1\n00:00:01,000 --> 00:00:02,000\n")
+                 + body + "\n", encoding="utf-8")
+    (cue,) = load_subtitle_file(p)
+    assert cue.text == "Line one\nLine two\nthree\nfour"
+
+
 def test_unreadable_files(tmp_path):
     with pytest.raises(InputError, match="subtitle file not found"):
         load_subtitle_file(tmp_path / "nope.srt")

@@ -145,6 +145,9 @@ _RUBY_TEXT = re.compile(r"<(rt|rp)(?:[.\s][^>\n]*)?>.*?(?:</\1\s*>|(?=</ruby\s*>
                         re.IGNORECASE | re.DOTALL)
 
 
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
 def parse_subtitle_text(text: str, name: str, fmt: str | None = None) -> list[Cue]:
     """Subtitle text in ``fmt`` (``srt``/``ass``/``ssa``/``vtt``, None: detect) → cues; InputError if not subtitles."""
     import pysubs2
@@ -154,6 +157,8 @@ def parse_subtitle_text(text: str, name: str, fmt: str | None = None) -> list[Cu
         text = _vtt_placement_as_ass(text)
     if fmt not in ("ass", "ssa") and "<r" in text.lower():  # WebVTT/SRT markup (ASS text has no such tags)
         text = _RUBY_TEXT.sub("", text)
+    if fmt not in ("ass", "ssa") and "<br" in text.lower():  # an HTML line break in an SRT (from web subtitles):
+        text = _BREAK.sub("\\\\N", text)  # pysubs2 drops the tag and glued "one<br>two" into "onetwo"
     try:
         subs = pysubs2.SSAFile.from_string(text, format_=fmt)
     except Exception as exc:  # pysubs2 raises its own FormatAutodetectionError and plain ValueErrors
