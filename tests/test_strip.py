@@ -380,3 +380,13 @@ def test_crop_auto_takes_the_letterbox_off_every_tile(tmp_path):
     assert black_rows(plain.path) > 0.1 and black_rows(cropped.path) == 0
     assert cropped.height < plain.height * 0.85  # 2.4:1 tiles instead of 16:9
     assert not any("black bars" in n for n in plain.notes)
+
+
+def test_a_sheet_of_an_old_avi_with_b_frames(tmp_path):
+    """ffmpeg's seek to 0.1 s in an AVI whose first frame is shown at 0.08 s lands at 1.84 s: a slot's window
+    there decoded nothing and the whole sheet failed ('no frames could be decoded … between 0.350s and 1.625s')."""
+    from tv_media import make_counter_ts
+
+    src = make_counter_ts(tmp_path / "old.avi", frames=250, gop=50, muxer="avi")
+    art = make_strip(src, tmp_path / "old.png", count=4, record=False)
+    assert art.width == 1000 and len([n for n in art.notes if "tiles from" in n or "tile" in n]) >= 1

@@ -182,6 +182,7 @@ def read_frames(
     # (Not for quick looks: with -noaccurate_seek the frames start where the seek lands, and decoding only
     # some frames, -skip_frame, promises no frame at ``start``: a retry would only cost.)
     retry_late = ts is None and seek > 0 and not {"-noaccurate_seek", "-skip_frame"} & set(decoder_options)
+    missed_retry = ts is None and seek > 0
     try:
         assert proc.stdout is not None
         while True:
@@ -222,6 +223,9 @@ def read_frames(
                 late = True
                 break
             if t >= end:
+                if missed_retry and held is None and n_out == 0:
+                    late = True  # the seek landed past the whole range (even a quick look needs a frame)
+                    break
                 if held is None and n_out == 0 and seek == 0 and ts is None:
                     # Nothing was on screen before the video's first frame (an AVI with B-frames starts its
                     # frames a decoder delay after 0): a range before it shows that frame.
