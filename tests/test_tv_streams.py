@@ -70,3 +70,19 @@ def test_deinterlace_flag_and_info_scan_line(tmp_path):
         res = run("still", src, "0.5", "--deinterlace", mode, "-o", out, "--embed", "none")
         assert res.returncode == 0, res.stderr
         assert (comb(np.asarray(Image.open(out).convert("L"))) > 100) is combed, mode
+
+
+def test_a_cover_picture_track_larger_than_the_episode_is_not_taken_for_it(tmp_path):
+    """An MKV whose cover image was muxed as a one-frame MJPEG video track (1920×1080, larger than the 320×180
+    episode): the episode is the main video, and its frames are what a still shows."""
+    from clipkit import still
+
+    ffmpeg("-f", "lavfi", "-i", "color=c=red:s=1920x1080:d=1", "-frames:v", "1", tmp_path / "cover.jpg")
+    ffmpeg("-f", "lavfi", "-i", "color=c=blue:s=320x180:r=25:d=3", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+           tmp_path / "ep.mp4")
+    ffmpeg("-i", tmp_path / "ep.mp4", "-i", tmp_path / "cover.jpg", "-map", "0", "-map", "1", "-c", "copy",
+           tmp_path / "ep.mkv")
+    info = probe(tmp_path / "ep.mkv")
+    assert len(info.videos) == 2 and (info.video.codec, info.video.width) == ("h264", 320)
+    img = np.asarray(Image.open(still(tmp_path / "ep.mkv", "1", tmp_path / "s.png", record=False).path).convert("RGB"))
+    assert img[..., 2].mean() > 150 and img[..., 0].mean() < 80  # blue, not the red cover

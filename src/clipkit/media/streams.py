@@ -24,7 +24,7 @@ __all__ = ["choose_video", "sample_scan"]
 
 
 def choose_video(videos: list[VideoStream], track: int | None, path: Path) -> VideoStream | None:
-    """The stream ``track`` names, or the main one."""
+    """The stream ``track`` names, or the main one: the largest picture, of a motion-video codec if any."""
     if track is not None:
         if not 0 <= track < len(videos):
             have = f"it has {len(videos)} (0–{len(videos) - 1})" if videos else "it has none"
@@ -33,7 +33,13 @@ def choose_video(videos: list[VideoStream], track: int | None, path: Path) -> Vi
         return videos[track]
     if not videos:
         return None
-    return max(videos, key=lambda v: (v.width * v.height, -v.index))
+    # the largest picture, a motion video before a still-picture codec (a cover image muxed as a one-frame
+    # MJPEG/PNG track of an MKV was taken for the episode, being larger)
+    return max(videos, key=lambda v: (v.codec not in _PICTURE_CODECS, v.width * v.height, -v.index))
+
+
+#: Codecs a cover picture is stored in; a real video in one of them is taken only when it is the only one.
+_PICTURE_CODECS = frozenset({"mjpeg", "png", "bmp", "webp", "tiff", "jpegls", "gif"})
 
 
 #: Codecs and pixel formats that never carry broadcast fields: no sample needed.
