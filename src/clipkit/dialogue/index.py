@@ -33,7 +33,9 @@ __all__ = ["DialogueIndex", "IndexedLine", "index_path", "INDEX_VERSION"]
 
 #: Bump when folding, the schema or the lines the subtitle readers give change: every file is read again.
 #: 2: WebVTT character references decoded (an index made before holds "&amp;").
-INDEX_VERSION = "2"
+#: 3: GBK/Big5/EUC-KR files read as such (not cp1252 mojibake), ruby readings left out, <br> a line break,
+#:    blank lines inside a cue dropped.
+INDEX_VERSION = "3"
 #: Two consecutive lines further apart than this are not joined into one sentence.
 _JOIN_GAP = Fraction(2)
 
