@@ -183,6 +183,7 @@ def read_frames(
     # some frames, -skip_frame, promises no frame at ``start``: a retry would only cost.)
     retry_late = ts is None and seek > 0 and not {"-noaccurate_seek", "-skip_frame"} & set(decoder_options)
     missed_retry = ts is None and seek > 0
+    seen = False  # any frame decoded (a seek that lands past the read's -t decodes none)
     try:
         assert proc.stdout is not None
         while True:
@@ -213,6 +214,7 @@ def read_frames(
             elif rate:
                 t = snap_to_grid(t, rate, Fraction(1, 1000))
             shape = (h, w) if channels == 1 else (channels, h, w) if pix_fmt in PLANAR else (h, w, channels)
+            seen = True
             frame = Frame(t, 0, np.frombuffer(buf, np.uint8).reshape(shape), dur)
             if t <= start:
                 held = frame
@@ -240,6 +242,8 @@ def read_frames(
         if held is not None:  # the range lies inside one frame
             yield Frame(held.time, n_out, held.image, held.duration)
             n_out += 1
+        if not seen and missed_retry:
+            late = True  # nothing decoded at all: the seek landed past the whole read
     finally:
         if proc.poll() is None:
             proc.kill()
