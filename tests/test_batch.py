@@ -135,6 +135,27 @@ def test_a_job_named_into_a_subfolder_keeps_its_title_and_spoiler_in_the_index(t
     assert "![A long look](shots/look.png)" in md and "*He \\<knew\\> — Credit: Fuji &amp; TV*" in md, md
 
 
+def test_embed_all_lists_a_batchs_subfolders_in_job_order(tmp_path):
+    # `clipkit embed --all out/` after a batch whose jobs write into subfolders: every file, in the job file's
+    # order across the folders, each with its recorded title (before, the subfolders' files were left out)
+    from clipkit.embed import embed_files
+    from media import ffmpeg
+
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=24:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+           str(tmp_path / "e07.mkv"))
+    preset = tmp_path / "show.toml"
+    preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    jobs = [{"kind": "still", "ep": 7, "at": at, "name": name, "width": 96, "title": f"T {name}"}
+            for at, name in (("1.5", "b"), ("0.5", "shots/look"), ("1", "a"), ("0.2", "shots/deep/z"))]
+    res = batch(job_file(tmp_path, preset, jobs), output=tmp_path / "out", workers=1)
+    assert res.ok, [r.error for r in res.results]
+    listed = embed_files([tmp_path / "out"], all=True)
+    assert [a.path.name for a in listed.artifacts] == ["b.png", "look.png", "a.png", "z.png"]
+    assert listed.text.index("T b") < listed.text.index("T shots/look") < listed.text.index("T a")
+    sub = embed_files([tmp_path / "out" / "shots"], all=True)  # a subfolder alone: its own files, in job order
+    assert [a.path.name for a in sub.artifacts] == ["look.png", "z.png"]
+
+
 def test_a_long_japanese_output_name_is_cut_to_what_a_file_name_may_hold(tmp_path):
     # 100 Japanese characters are 300 bytes of UTF-8, over the 255 a file name may have: before, the whole
     # batch stopped with "File name too long"; now the name is cut between characters (a note says so)

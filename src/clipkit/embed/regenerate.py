@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..artifact import Artifact
 from ..errors import ClipkitError, InputError, UsageError
-from ..manifest import ManifestEntry, read_manifest, rewrite_manifest
+from ..manifest import ManifestEntry, manifest_path, read_manifest, rewrite_manifest
 from ..settings import EmbedOptions, EmbedSettings
 from .files import artifact_for, describe_file
 from .snippet import check_format, options_from, snippet
@@ -82,22 +82,61 @@ def _readable_manifest(folder: Path, notes: list[str]) -> list[ManifestEntry]:
     return in_post_order([ManifestEntry(a, e, None) for a, e in rebuilt], manifest.post_order)
 
 
+#: How deep ``--all`` looks for the manifests of subfolders (a batch job named ``shots/look`` writes one level down).
+SUBFOLDER_DEPTH = 2
+
+
+def _with_subfolders(folder: Path, notes: list[str]) -> list[ManifestEntry]:
+    """The files the manifests of ``folder`` and of its subfolders (up to :data:`SUBFOLDER_DEPTH` down, hidden
+    ones skipped) record, in post order: a batch records its job order, across its folders, in the top one."""
+    subs = sorted((p for p in _subfolders(folder, SUBFOLDER_DEPTH) if manifest_path(p).is_file()),
+                  key=lambda p: _natural(p.relative_to(folder).as_posix()))
+    if not subs:
+        return _readable_manifest(folder, notes)  # (no manifest here: read_manifest says so)
+    entries = _readable_manifest(folder, notes) if manifest_path(folder).is_file() else []
+    for sub in subs:
+        entries += _readable_manifest(sub, notes)
+    order = read_manifest(folder).post_order if manifest_path(folder).is_file() else []
+    return in_post_order(entries, order, base=folder)
+
+
+def _subfolders(folder: Path, depth: int):
+    if depth <= 0:
+        return
+    try:
+        children = [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".") and not p.is_symlink()]
+    except OSError:
+        return
+    for child in children:
+        yield child
+        yield from _subfolders(child, depth - 1)
+
+
 def _natural(text: str) -> tuple:
     """``ep2`` before ``ep10``: runs of digits compared as numbers."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
                  for part in re.split(r"(\d+)", text) if part)
 
 
-def in_post_order(entries: list[ManifestEntry], post_order: list[str] = ()) -> list[ManifestEntry]:
+def in_post_order(entries: list[ManifestEntry], post_order: list[str] = (), base: Path | None = None) -> list[ManifestEntry]:
     """A folder's files in the order a post shows them: first those a post arranged (a studio tray, a batch job
-    file: ``post_order``, by file name) in that order; then the rest in source order: by episode (its folder,
-    then its name, ``ep2`` before ``ep10``), then start time, then the order made (files of no known source last)."""
+    file: ``post_order``, by file name, or path from ``base`` for files in its subfolders) in that order; then
+    the rest in source order: by episode (its folder, then its name, ``ep2`` before ``ep10``), then start
+    time, then the order made (files of no known source last)."""
     place = {name: n for n, name in enumerate(post_order)}
     made = {id(e): n for n, e in enumerate(entries)}
 
+    def name(a: Artifact) -> str:
+        if base is not None:
+            try:
+                return Path(os.path.relpath(a.path, base)).as_posix()
+            except ValueError:  # another drive (Windows)
+                pass
+        return a.path.name
+
     def key(e: ManifestEntry):
         a = e.artifact
-        arranged = place.get(a.path.name)
+        arranged = place.get(name(a))
         if arranged is not None:
             return (0, arranged)
         if a.source is None:
@@ -135,7 +174,7 @@ def embed_files(
         for folder in paths or (".",):
             if not Path(folder).is_dir():
                 raise InputError(f"{folder} is not a folder", "with --all, name the output folders (default: the current one)")
-            for entry in _readable_manifest(Path(folder), notes):
+            for entry in _with_subfolders(Path(folder), notes):
                 if not entry.artifact.path.is_file():
                     notes.append(f"{entry.artifact.path} is in the manifest but no longer exists; skipped")
                     continue

@@ -162,7 +162,7 @@ def batch(
         raise _stopped(results, todo, total, out_root) from exc
 
     ordered = tuple(results[i] for i in sorted(results))
-    _record_post_order(ordered)
+    _record_post_order(ordered, out_root)
     index_html = index_md = None
     if index and any(r.status in ("made", "skipped") for r in ordered):
         index_html, index_md = write_index(ordered, resolved, output_dir, title=job_file.title)
@@ -175,17 +175,24 @@ def batch(
                        seconds=time.perf_counter() - t0)
 
 
-def _record_post_order(ordered) -> None:
-    """The job file's order into each output folder's manifest: ``clipkit embed --all`` lists the post so."""
+def _record_post_order(ordered, out_root: Path) -> None:
+    """The job file's order into each output folder's manifest, and across its subfolders (paths from it) into
+    the output folder's: ``clipkit embed --all`` lists the post so."""
     from ...manifest import manifest_path, set_post_order
 
     folders: dict[Path, list[str]] = {}
+    across: list[str] = []
     for r in ordered:
         if r.artifact is not None:
-            folders.setdefault(Path(r.artifact.path).parent, []).append(Path(r.artifact.path).name)
+            path = Path(r.artifact.path)
+            folders.setdefault(path.parent, []).append(path.name)
+            if path.resolve().is_relative_to(out_root):
+                across.append(path.resolve().relative_to(out_root).as_posix())
+    if any("/" in name for name in across):
+        folders[out_root] = across  # (the top folder's own files are named as before: no slash)
     for folder, names in folders.items():
         try:
-            if manifest_path(folder).is_file():
+            if manifest_path(folder).is_file() or folder == out_root:
                 set_post_order(folder, names)
         except (OSError, ClipkitError):
             pass  # the order is a nicety: the files and the index are made
