@@ -288,6 +288,27 @@ def test_transport_stream_source_is_exact_and_in_sync(tmp_path, seconds, gop, st
     _check_sync(art.path, [f + lead for f in flashes], start, end, Fraction(1, 24))
 
 
+def test_joined_recordings_clip_from_the_second_and_refuse_across_the_join(tmp_path):
+    # before: a range in the second of two recordings joined in one .ts failed with "no video frames found near
+    # 3.300 s … the file may be damaged there" (still and gif read it; README: laid end to end)
+    from media import ffmpeg
+    from tv_media import join_files
+
+    mkv = tmp_path / "rec.mkv"
+    make_flash_beep(mkv, seconds=3, gop=24)
+    one = tmp_path / "rec.ts"
+    ffmpeg("-i", mkv, "-c", "copy", "-f", "mpegts", one)
+    joined = join_files(tmp_path / "joined.ts", one, one)  # the clock jumps back at 3 s
+    flashes = flash_times(joined)  # as still/gif time them: the second recording after the first
+    assert len(flashes) == 6 and flashes[3] > 3
+    start, end = Fraction("3.3"), Fraction("5.9")
+    art = make_clip(joined, start, end, tmp_path / "c.mp4", poster=False)
+    _check_sync(art.path, flashes, start, end, Fraction(1, 24))
+    with pytest.raises(TimecodeError, match="crosses the join"):
+        make_clip(joined, Fraction("2.5"), Fraction("3.5"), tmp_path / "x.mp4")
+    assert not (tmp_path / "x.mp4").exists()
+
+
 def test_audio_track_choice(tmp_path):
     from media import ffmpeg
 

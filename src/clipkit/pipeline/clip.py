@@ -36,7 +36,7 @@ from ..render.crop import crop_filter
 from ..settings import DEFAULT_CAPTION, DEFAULT_CLIP, CaptionSettings, ClipSettings, EmbedOptions
 from ..settings_apply import apply_split
 from .captions import gather_captions, incomplete_note
-from ..timecode import TimeRange, slug_time
+from ..timecode import TimeRange, format_time, slug_time
 from .clip_limits import check_limits, describe_size, platform_name
 from .clip_poster import make_poster, plan_tap, poster_from_tap, warm_up
 from .find import Line, said_first, said_range, said_subs
@@ -177,10 +177,11 @@ def make_clip(
 
     # A transport stream's own index says which frame is on screen at START (a packet read after a
     # timestamp seek may land past it, on a TS with few keyframes even past START: no frame found).
-    transport = _transport_input(info, rng.start, rng.start, audio) if video is not None else {}
+    transport = _transport_input(info, rng.start, rng.start, audio, rng.end) if video is not None else {}
     shown = None
     if "first" in transport:
         first = transport.pop("first")
+        shown = transport.pop("shown")  # (from the TS index: the next frame when the first would be a flash)
     elif video is not None and info.container == "mpeg":
         # A program stream (DVD .vob, .mpg) stores no time for most B-frames: the frames are decoded to be timed
         first, shown = _decoded_opening(info, rng.start)
@@ -264,25 +265,39 @@ def make_clip(
                         record, embed)
 
 
-def _transport_input(info: MediaInfo, first: Fraction, start: Fraction, audio) -> dict:
+def _transport_input(info: MediaInfo, first: Fraction, start: Fraction, audio, end: Fraction) -> dict:
     """For an MPEG transport stream: open it at the byte offset of the keyframe the first frame needs
-    (a timestamp seek there may land after it), with the stream's own timestamps (as frames.py reads it)."""
+    (a timestamp seek there may land after it), with the stream's own timestamps (as frames.py reads it).
+    Recordings joined in one file (the clock jumps at each join): the recording START is in, on the
+    file's continuous timeline; a range across a join is refused (its clock runs backwards there)."""
     if info.video is None or info.video.pid is None or not info.container.startswith("mpegts"):
         return {}  # not a TS: nothing to import (frames.py brings numpy)
     from ..media.frames import transport_index
     from ..media.probe import ts_offset
 
     ts = transport_index(info)
-    if ts is None or not len(ts.offsets) or len(ts.segments) != 1:
-        return {}  # not a TS (or joined recordings with clock jumps: the seek decides, as before)
+    if ts is None or not len(ts.offsets):
+        return {}  # not a TS: the seek decides, as before
     lead = ts_offset(ts, info.start_time)
     # The frame on screen at START, on the index's own timeline (as frames.py times TS frames).
     times = sorted(lead + ts.time_of(i) for i in range(len(ts.pts)) if ts.pts[i] >= 0)
     before = [t for t in times if t <= start]
     first = before[-1] if before else first
     entry = ts.start_entry(max(Fraction(0), first - lead))
-    out = {"first": first, "input_args": ["-skip_initial_bytes", str(int(ts.offsets[entry])), "-copyts"],
-           "clock_zero": -info.start_time, "video_map": f"0:i:{info.video.pid}"}
+    zero = -info.start_time  # the file time of input timestamp 0 (-copyts: the stream's own clock)
+    if len(ts.segments) > 1:
+        seg = ts.segments[ts.segment_of(entry)]
+        join = lead + seg.end
+        if end > join + Fraction(1, 1000) and seg is not ts.segments[-1]:
+            raise TimecodeError(f"{info.path.name} is recordings joined end to end, and {format_time(start)}–"
+                                f"{format_time(end)} crosses the join at {format_time(join)} (the clock jumps there)",
+                                f"make a clip on each side: END {format_time(join)} or earlier, or START there or later")
+        zero = lead + seg.start - Fraction(seg.origin, 90_000)
+    # The next frame opens the clip when the one on screen at START would be a flash (see opening_frame).
+    later = [t for t in times if t > first][:1]
+    shown = later[0] if later and later[0] > start and (later[0] - start) * 2 < later[0] - first else None
+    out = {"first": first, "shown": shown, "clock_zero": zero, "video_map": f"0:i:{info.video.pid}",
+           "input_args": ["-skip_initial_bytes", str(int(ts.offsets[entry])), "-copyts"]}
     if audio is not None:
         out["audio_map"] = f"0:a:{info.audio.index(audio)}"
     return out
