@@ -89,7 +89,7 @@ class PosterTap:
 class PictureSubs:
     """A picture subtitle track (PGS, DVD, DVB) laid over the picture as the disc drew it: the source
     opened again (``input_args``, ending in ``-i FILE``), the track's stream ``spec`` in that input
-    (``4``, or ``i:0x1200`` in a transport stream), ``shift`` seconds added to its times to meet the
+    (``4``, or ``i:4608`` — its PID — in a transport stream), ``shift`` seconds added to its times to meet the
     video's, scaled to the video's coded ``size`` (as ``media/frames.py`` burns it into GIFs and stills)."""
 
     input_args: tuple[str, ...]
@@ -110,7 +110,7 @@ class ClipJob:
     duration: Fraction
     format: str = "mp4"
     size: tuple[int, int] | None = None  # scale to (w, h); None: as decoded
-    pre_filters: Sequence[str] = ()  # before scaling: deinterlace, crop
+    pre_filters: Sequence[str] = ()  # before scaling: crop (deinterlacing is a clean filter)
     clean_filters: Sequence[str] = ()  # first of all, before picture subtitles are laid over: deinterlace
     picture_subs: PictureSubs | None = None  # a PGS/DVD/DVB track burned in (after clean_filters, before pre_filters)
     post_filters: Sequence[str] = ()  # after scaling: HDR → SDR tone mapping
