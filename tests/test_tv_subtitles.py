@@ -89,6 +89,21 @@ def test_a_clip_burns_the_pictures_at_their_times(discs, kind, tmp_path):
     assert len(shown) >= 40
 
 
+def test_a_clip_from_a_dvd_program_stream_shows_no_picture_early_and_says_so(discs, tmp_path):
+    # a .vob is read from before START on a shifted clock, where ffmpeg laid its subtitle pictures over every frame
+    # from the first (0.5 s early here): the clip says they are not burned instead
+    from clipkit import make_clip
+    from clipkit.media.frames import read_frames
+    from media import ffmpeg
+
+    vob = tmp_path / "title.vob"
+    ffmpeg("-i", discs["dvd"], "-map", "0", "-c:v", "mpeg2video", "-q:v", "2", "-c:s", "copy", "-f", "dvd", vob)
+    art = make_clip(vob, F(1, 2), F(3, 2), tmp_path / "c.mp4", poster=False, subs="track:0")
+    assert any("not burned" in n for n in art.notes) and not any("burned as the disc" in n for n in art.notes)
+    early = [f for f in read_frames(art.path, width=320, height=180) if f.time < F(2, 5)]
+    assert early and not any(at(f.image, 160, 140).min() > 200 for f in early)  # (ffmpeg's DVD palette: white)
+
+
 def test_info_says_pictures(discs):
     res = subprocess.run([sys.executable, "-m", "clipkit", "info", str(discs["m2ts"])], capture_output=True, text=True)
     assert "hdmv_pgs_subtitle (pictures)" in res.stdout
