@@ -92,14 +92,20 @@ def test_a_batch_that_makes_nothing_leaves_no_folder_or_empty_index(tmp_path):
     assert res.index_html is None and [p.name for p in (tmp_path / "mine").iterdir()] == ["notes.txt"]
 
 
-def test_the_index_shows_each_jobs_alt_title_and_spoiler(tmp_path):
-    # what a job file asks of a snippet (alt, title, spoiler) is in the post index, as `embed --all` shows it
+def _episode_and_preset(tmp_path):
+    """A 2-s episode e07.mkv in ``tmp_path`` and a series preset that finds it (show.toml)."""
     from media import ffmpeg
 
     ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=24:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
            str(tmp_path / "e07.mkv"))
     preset = tmp_path / "show.toml"
     preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    return preset
+
+
+def test_the_index_shows_each_jobs_alt_title_and_spoiler(tmp_path):
+    # what a job file asks of a snippet (alt, title, spoiler) is in the post index, as `embed --all` shows it
+    preset = _episode_and_preset(tmp_path)
     path = job_file(tmp_path, preset, [{"kind": "still", "ep": 7, "at": "1", "name": "look", "alt": "A long look",
                                         "title": "He <knew> *then*", "spoiler": True}])
     res = batch(path, output=tmp_path / "out", workers=1)
@@ -114,12 +120,7 @@ def test_the_index_shows_each_jobs_alt_title_and_spoiler(tmp_path):
 def test_a_job_named_into_a_subfolder_keeps_its_title_and_spoiler_in_the_index(tmp_path):
     # `name = "shots/look"` puts the file (and its manifest entry) in shots/: the index still shows its title,
     # credit and spoiler, as it does for a file at the top (before, they were read from the top manifest only)
-    from media import ffmpeg
-
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=24:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
-           str(tmp_path / "e07.mkv"))
-    preset = tmp_path / "show.toml"
-    preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    preset = _episode_and_preset(tmp_path)
     path = job_file(tmp_path, preset, [
         {"kind": "still", "ep": 7, "at": "1", "name": "shots/look", "alt": "A long look", "width": 96,
          "title": "He <knew>", "credit": "Fuji & TV", "spoiler": True},
@@ -139,12 +140,7 @@ def test_embed_all_lists_a_batchs_subfolders_in_job_order(tmp_path):
     # `clipkit embed --all out/` after a batch whose jobs write into subfolders: every file, in the job file's
     # order across the folders, each with its recorded title (before, the subfolders' files were left out)
     from clipkit.embed import embed_files
-    from media import ffmpeg
-
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=24:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
-           str(tmp_path / "e07.mkv"))
-    preset = tmp_path / "show.toml"
-    preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    preset = _episode_and_preset(tmp_path)
     jobs = [{"kind": "still", "ep": 7, "at": at, "name": name, "width": 96, "title": f"T {name}"}
             for at, name in (("1.5", "b"), ("0.5", "shots/look"), ("1", "a"), ("0.2", "shots/deep/z"))]
     res = batch(job_file(tmp_path, preset, jobs), output=tmp_path / "out", workers=1)
@@ -159,12 +155,7 @@ def test_embed_all_lists_a_batchs_subfolders_in_job_order(tmp_path):
 def test_a_long_japanese_output_name_is_cut_to_what_a_file_name_may_hold(tmp_path):
     # 100 Japanese characters are 300 bytes of UTF-8, over the 255 a file name may have: before, the whole
     # batch stopped with "File name too long"; now the name is cut between characters (a note says so)
-    from media import ffmpeg
-
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=24:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
-           str(tmp_path / "e07.mkv"))
-    preset = tmp_path / "show.toml"
-    preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    preset = _episode_and_preset(tmp_path)
     long = "彼はずっと知っていた" * 10
     path = job_file(tmp_path, preset, [{"kind": "still", "ep": 7, "at": "1", "name": long, "width": 96},
                                        {"kind": "still", "ep": 7, "at": "1", "name": "é" * 150, "width": 96}])
@@ -180,12 +171,7 @@ def test_a_long_japanese_output_name_is_cut_to_what_a_file_name_may_hold(tmp_pat
 def test_one_jobs_file_is_never_another_jobs_folder(tmp_path, names):
     # "a" writes a.png; "a.png/b" needs a folder a.png: before, both were reported made, a.png became a folder
     # and the first job's still landed inside it under another name; now the later job fails, naming the clash
-    from media import ffmpeg
-
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=24:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
-           str(tmp_path / "e07.mkv"))
-    preset = tmp_path / "show.toml"
-    preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    preset = _episode_and_preset(tmp_path)
     path = job_file(tmp_path, preset, [{"kind": "still", "ep": 7, "at": "1", "name": n, "width": 96} for n in names])
     first, second = batch(path, output=tmp_path / "out", workers=2).results
     assert first.status == "made" and first.output.is_file(), first
@@ -199,12 +185,7 @@ def test_embed_all_lists_a_batch_post_in_job_file_order(tmp_path):
     # the job file arranges the post (a later moment first): `embed --all` lists it so, as the index does,
     # though the files were made in another order (two workers) and source order would differ
     from clipkit.embed import embed_files
-    from media import ffmpeg
-
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=24:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
-           str(tmp_path / "e07.mkv"))
-    preset = tmp_path / "show.toml"
-    preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    preset = _episode_and_preset(tmp_path)
     names = ["late", "early", "middle"]
     path = job_file(tmp_path, preset, [{"kind": "still", "ep": 7, "at": at, "name": n, "width": 96}
                                        for n, at in zip(names, ("1.5", "0.2", "1"))])
