@@ -180,3 +180,34 @@ def test_demo_makes_its_outputs_and_page(sample, tmp_path):
     assert [("English" in h, "Japanese" in h, name.startswith("gif-ja")) for h, name in gifs] == [
         (True, False, False), (False, True, True)], gifs
     assert not list(folder.glob(".clipkit-manifest.lock"))  # no empty lock file left beside the outputs
+
+
+def test_an_operating_system_error_says_what_to_do():
+    """A full disk, a read-only file system or a denied folder reached the user as the bare message and 'run
+    with --debug for details'; each now says what to do."""
+    import errno
+
+    from clipkit.cli.main import os_error_line
+
+    full = os_error_line(OSError(errno.ENOSPC, "No space left on device", "/media/blog/ep07.gif"))
+    assert "(/media/blog/ep07.gif)" in full and "free some space on the disk of /media/blog/ep07.gif" in full
+    assert "free some space on the output folder's disk" in os_error_line(OSError(errno.ENOSPC, "No space left on device"))
+    assert "read-only: write elsewhere with -o" in os_error_line(OSError(errno.EROFS, "Read-only file system", "/mnt/x"))
+    assert "check that folder's permissions" in os_error_line(PermissionError(errno.EACCES, "Permission denied", "/x"))
+    assert os_error_line(OSError(errno.EIO, "Input/output error")).endswith("run with --debug for details")
+
+
+def test_a_full_disk_on_stdout_is_one_line_and_exit_1(sample, tmp_path):
+    """``clipkit info … > /dev/full``: the write fails with ENOSPC; one line on stderr, exit 1, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "clipkit", "info", str(sample)], stdout=full,
+                              stderr=subprocess.PIPE, text=True)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "No space left on device" in proc.stderr and "free some space" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr

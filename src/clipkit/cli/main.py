@@ -102,8 +102,7 @@ class ClipkitGroup(click.Group):
         except OSError as exc:
             if debug_enabled():
                 raise
-            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-            click.echo(printable(f"clipkit: error: {exc.strerror or exc}{where} — run with --debug for details"), err=True)
+            click.echo(printable(f"clipkit: error: {os_error_line(exc)}"), err=True)
             ctx.exit(1)
         except Exception as exc:  # a bug: say so in one line, traceback with --debug
             if debug_enabled():
@@ -111,6 +110,25 @@ class ClipkitGroup(click.Group):
             click.echo(printable(f"clipkit: internal error: {type(exc).__name__}: {exc} — rerun with --debug and report it"),
                        err=True)
             ctx.exit(1)
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for an operating-system error that reached the command: what, where, and what to do."""
+    import errno
+    import tempfile
+
+    name = getattr(exc, "filename", None)
+    where = f" ({name})" if name else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        disk = f"the disk of {name}" if name else f"the output folder's disk, or the temporary folder's ({tempfile.gettempdir()})"
+        hint = f"free some space on {disk}, or write elsewhere with -o (temporary files: set TMPDIR)"
+    elif exc.errno == errno.EROFS:
+        hint = "that file system is read-only: write elsewhere with -o"
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        hint = "write elsewhere with -o, or check that folder's permissions"
+    else:
+        hint = "run with --debug for details"
+    return f"{exc.strerror or exc}{where} — {hint}"
 
 
 #: click ≥ 8.2 raises this (a UsageError) for a group called with nothing: it shows the help, not an error.
