@@ -194,3 +194,19 @@ def test_gif_and_strip_print_their_snippets_and_record_them(clip, tmp_path):
     assert entries[0]["embed"] == {"title": "Run!"} and entries[1]["embed"] == {"title": "Caption text"}
     again = run("embed", "--all", out, "-f", "picture")
     assert again.exit_code == 0 and again.stdout.count("<figcaption>") == 2 and ".webp" in again.stdout
+
+
+def test_embed_all_keeps_a_symlinked_episodes_own_name(clip, tmp_path):
+    """An episode linked into a season folder under another name: the still's snippet and
+    `embed --all` (which reads the manifest) both name the link, not the library file."""
+    link = tmp_path / "ep07.mp4"
+    link.symlink_to(clip)
+    out = tmp_path / "out"
+    res = run("still", link, "1", "-o", f"{out}/")
+    assert res.exit_code == 0, res.output
+    assert 'alt="Still from ep07 at 0:01"' in res.stdout
+    [entry] = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["artifacts"]
+    assert entry["source"] == str(link)
+    res = run("embed", "--all", out, "--format", "markdown")
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("![Still from ep07 at 0:01]("), res.stdout

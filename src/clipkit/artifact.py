@@ -92,7 +92,8 @@ def artifact_to_json(artifact: Artifact, folder: str | os.PathLike | None = None
     """Plain JSON data for ``artifact``: every field, times exact.
 
     With ``folder`` (a manifest's folder) the file is ``"file"``, relative to
-    it; without, ``"path"``, as given.  The source is made absolute.
+    it; without, ``"path"``, as given.  The source is made absolute (a symlink
+    is kept, not followed).
     Siblings are written the same way, and only when there are some.
     """
     out: dict = {}
@@ -104,7 +105,8 @@ def artifact_to_json(artifact: Artifact, folder: str | os.PathLike | None = None
             else:
                 out["path"] = str(value)
         elif f.name == "source":
-            out["source"] = str(Path(value).resolve()) if value else None
+            # absolute, not resolved: a symlinked episode keeps its own name (the alt text, `embed --all`)
+            out["source"] = os.path.abspath(value) if value else None
         elif f.name in _TIMES:
             out[f.name] = time_to_json(value)
         elif f.name == "siblings":
