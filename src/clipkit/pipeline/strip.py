@@ -196,7 +196,8 @@ def make_strip(
     report(progress, len(slots), len(slots))  # one last chance to stop before writing
     atomic_write_bytes(path, data)
 
-    notes = [f"{count} tile{'s' if count != 1 else ''} from {where}: " + ", ".join(tile_label(t.time, "precise") for t in tiles)]
+    # times as clipkit prints them elsewhere (rounded, like the alt text): typed back, each is on its tile's frame
+    notes = [f"{count} tile{'s' if count != 1 else ''} from {where}: " + ", ".join(format_time(t.time) for t in tiles)]
     notes.extend(crop_notes)
     if info.incomplete:
         notes.append(incomplete_note(info))
@@ -206,7 +207,7 @@ def make_strip(
                      ", ".join(format_time(t.slot.target, 1) for t in moved) + "; used the best there was")
     unusable = [t for t in tiles if t.slot.exact and not t.clean]
     if unusable:
-        notes.append("these exact moments are black or blank: " + ", ".join(tile_label(t.time, "precise") for t in unusable))
+        notes.append("these exact moments are black or blank: " + ", ".join(format_time(t.time) for t in unusable))
     same = alike([t.image for t in tiles])
     if same:
         notes.append("tiles " + ", ".join(f"{k} and {k + 1}" for k in same) +
