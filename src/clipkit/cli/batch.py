@@ -65,7 +65,7 @@ def _summary(res: BatchResult, explain: bool = False) -> None:
 def batch(job_file: str, preset: str | None, platform: str | None, output: str | None, workers: int | None,
           dask: str | None, dask_timeout: float, sets: tuple[str, ...], force: bool, dry_run: bool,
           explain: bool, no_index: bool, overwrite: bool, as_json: bool) -> None:
-    """Run the jobs of JOB_FILE (.toml or .csv): GIFs, stills and strips for a post or a season.
+    """Run the jobs of JOB_FILE (.toml or .csv): GIFs, clips, stills and strips for a post or a season.
 
     \b
     A TOML job file:

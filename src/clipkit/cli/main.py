@@ -215,7 +215,7 @@ def main() -> None:
 
     \b
     Examples:
-      clipkit demo                          make the sample episode and a GIF from it
+      clipkit demo                          sample episode, two GIFs, still, sheet
       clipkit info ep07.mkv                 streams, duration, subtitle tracks
       clipkit still ep07.mkv 12:31 --best   sharpest frame near 12:31
 
