@@ -206,6 +206,7 @@ def test_a_copied_clip_keeps_the_line_spoken_as_its_alt_text_and_takes_a_line_by
                                      "2\n00:00:05,000 --> 00:00:06,000\nThe second line.\n", encoding="utf-8")
     art = make_clip(src, Fraction("2.3"), Fraction("4.5"), tmp_path / "c.mp4", copy=True, poster=False)
     assert art.captions == ("We copy & keep it.",)
+    assert any("dialogue (1 line) is not burned in: --copy" in n for n in art.notes), art.notes  # said, not silent
     by_line = make_clip(src, None, None, tmp_path / "l.mp4", copy=True, poster=False, line="second line")
     assert by_line.captions[0] == "The second line."
     assert Fraction(4) <= by_line.start <= Fraction(5) and Fraction(6) <= by_line.end <= Fraction(7)

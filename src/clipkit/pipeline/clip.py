@@ -173,6 +173,9 @@ def make_clip(
             spoken = ()
         if spoken or said is not None:
             art = art.with_(captions=said_first(said, spoken))
+        if spoken:  # `--subs auto` would have burned them in: say why they are not
+            art = art.with_(notes=(*art.notes, f"the dialogue ({len(spoken)} line{'s' if len(spoken) != 1 else ''}) is not "
+                                   "burned in: --copy keeps the picture as it is (drop --copy to have it in the clip)"))
         return recorded(art, record, embed)
 
     # A transport stream's own index says which frame is on screen at START (a packet read after a
