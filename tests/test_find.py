@@ -138,6 +138,11 @@ def test_fuzzy_fallback_tolerates_a_misremembered_word(season):
     assert m and not m[0].exact and m[0].start == Fraction(46, 10) and 0.75 <= m[0].score < 1
     assert find(ep1, "he always knows", fuzzy=False).matches == ()
     assert find(ep1, "a completely different sentence").matches == ()
+    # --line takes that one near match, and says so (as find marks it [near match])
+    r = dialogue_range(ep1, "he always knows", snap=False)
+    assert (r.start, r.text) == (Fraction(43, 10), "He knew. He always knew.")
+    assert [n for n in r.notes if "near match" in n and "0:04.6–0:06" in n], r.notes
+    assert not [n for n in dialogue_range(ep1, "always knew", snap=False).notes if "near match" in n]
 
 
 def test_season_folder_ranks_and_narrows(season):

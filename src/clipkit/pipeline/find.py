@@ -197,6 +197,12 @@ def _pick(video: Path, query: str, flag: str, match: int | None, *, track, lang,
     return matches[0]
 
 
+def _near_note(flag: str, query: str, m: Match) -> str:
+    text = " / ".join(m.text.split("\n"))
+    return (f"{flag} {query!r}: no line says it as typed; took the near match ({round(m.score * 100)}%) "
+            f"at {format_time(m.start)}–{format_time(m.end)} “{text}”")
+
+
 def _closest(video: Path, query: str, track, lang) -> tuple[Match, ...]:
     """The lines most like ``query``, however loosely (for the error when nothing matches)."""
     return find(video, query, track=track, lang=lang, context=0, limit=3, fuzzy_min=0.45).matches
@@ -268,9 +274,12 @@ def dialogue_range(video: str | os.PathLike, line: str | None = None, *, from_: 
         last = _pick(path, to, "--to", None, track=track or first.subs, lang=lang, after=first.start)
     start = max(Fraction(0), first.start - before)
     end = min(info.duration, last.end + after)
-    notes: list[str] = []
+    notes: list[str] = [_near_note(flag, query, m) for flag, query, m in
+                        ((("--line", line, first),) if line else (("--from", from_, first), ("--to", to, last)))
+                        if not m.exact]  # a near match is taken, and said (as `clipkit find` marks it)
     if snap:
-        start, end, notes = _snap(path, start, end, first, last, before, after, info.duration, scenes_settings)
+        start, end, snapped = _snap(path, start, end, first, last, before, after, info.duration, scenes_settings)
+        notes.extend(snapped)
     text = first.text if first is last else "\n".join([first.text, last.text]) if first.end >= last.start else first.text + "\n…\n" + last.text
     return DialogueRange(start, end, text, first.subs, first, last, tuple(notes))
 
