@@ -1,0 +1,117 @@
+"""Where a clip opens: the frame on screen at START (or the next one, when that would be a flash of a few
+ms), and how ffmpeg is to open the file there.
+
+Packet times (``media/keyframes.py``) answer this without decoding for most files; a transport stream is
+opened at a keyframe's byte offset from its own index (a timestamp seek there may land late); an MPEG
+program stream (DVD ``.vob``, ``.mpg``) stores no time for most B-frames, and an AVI's packets none at all,
+so their frames are decoded (tiny and grey) to be timed, and a program stream is read from 5 s earlier.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..encode.clip import seconds
+from ..errors import MediaError, TimecodeError
+from ..media.keyframes import frame_on_screen, opening_frame
+from ..media.probe import MediaInfo
+from ..timecode import TimeRange, format_time
+
+__all__ = ["opening", "PROGRAM_STREAM_LEAD"]
+
+
+def opening(info: MediaInfo, rng: TimeRange, audio) -> tuple[Fraction, Fraction | None, dict]:
+    """``(first, shown, input options)`` of a clip of ``rng``: the time of the frame on screen at its start,
+    the frame it opens on instead (or None), and the :class:`~clipkit.encode.clip.ClipJob` fields that open
+    the file (``input_args``, ``clock_zero``, stream maps; empty: ``-ss first``)."""
+    # A transport stream's own index says which frame is on screen at START (a packet read after a
+    # timestamp seek may land past it, on a TS with few keyframes even past START: no frame found).
+    transport = _transport_input(info, rng.start, rng.start, audio, rng.end)
+    if "first" in transport:
+        first = transport.pop("first")
+        return first, transport.pop("shown"), transport  # (shown: from the TS index, as opening_frame decides)
+    if info.container == "mpeg":
+        # A program stream (DVD .vob, .mpg) stores no time for most B-frames: the frames are decoded to be timed
+        first, shown = _decoded_opening(info, rng.start)
+        return first, shown, _program_stream_input(first)
+    try:
+        first = frame_on_screen(info, rng.start)
+        if rng.start - first > 1:
+            first = rng.start  # a gap in the frames: let the seek decide
+        shown = opening_frame(info, rng.start, first)
+    except MediaError:  # packets with no times (an AVI): the frames are decoded to be timed
+        first, shown = _decoded_opening(info, rng.start)
+    if first > rng.start:
+        # START is before the video's first frame: read from the file's start, no seek (ffmpeg's seek to a
+        # time before an AVI's first frame, shown a decoder delay after 0, lands seconds late)
+        return Fraction(0), None, transport
+    return first, shown, transport
+
+
+def _transport_input(info: MediaInfo, first: Fraction, start: Fraction, audio, end: Fraction) -> dict:
+    """For an MPEG transport stream: open it at the byte offset of the keyframe the first frame needs
+    (a timestamp seek there may land after it), with the stream's own timestamps (as frames.py reads it).
+    Recordings joined in one file (the clock jumps at each join): the recording START is in, on the
+    file's continuous timeline; a range across a join is refused (its clock runs backwards there)."""
+    if info.video is None or info.video.pid is None or not info.container.startswith("mpegts"):
+        return {}  # not a TS: nothing to import (frames.py brings numpy)
+    from ..media.frames import transport_index
+    from ..media.probe import ts_offset
+
+    ts = transport_index(info)
+    if ts is None or not len(ts.offsets):
+        return {}  # not a TS: the seek decides, as before
+    lead = ts_offset(ts, info.start_time)
+    # The frame on screen at START, on the index's own timeline (as frames.py times TS frames).
+    times = sorted(lead + ts.time_of(i) for i in range(len(ts.pts)) if ts.pts[i] >= 0)
+    before = [t for t in times if t <= start]
+    first = before[-1] if before else first
+    entry = ts.start_entry(max(Fraction(0), first - lead))
+    zero = -info.start_time  # the file time of input timestamp 0 (-copyts: the stream's own clock)
+    if len(ts.segments) > 1:
+        seg = ts.segments[ts.segment_of(entry)]
+        join = lead + seg.end
+        if end > join + Fraction(1, 1000) and seg is not ts.segments[-1]:
+            raise TimecodeError(f"{info.path.name} is recordings joined end to end, and {format_time(start)}–"
+                                f"{format_time(end)} crosses the join at {format_time(join)} (the clock jumps there)",
+                                f"make a clip on each side: END {format_time(join)} or earlier, or START there or later")
+        zero = lead + seg.start - Fraction(seg.origin, 90_000)
+    # The next frame opens the clip when the one on screen at START would be a flash (see opening_frame).
+    later = [t for t in times if t > first][:1]
+    shown = later[0] if later and later[0] > start and (later[0] - start) * 2 < later[0] - first else None
+    out = {"first": first, "shown": shown, "clock_zero": zero, "video_map": f"0:i:{info.video.pid}",
+           "input_args": ["-skip_initial_bytes", str(int(ts.offsets[entry])), "-copyts"]}
+    if audio is not None:
+        out["audio_map"] = f"0:a:{info.audio.index(audio)}"
+    return out
+
+
+#: An MPEG program stream (DVD .vob, .mpg) has no index, and ffmpeg's seek in it lands a GOP or more
+#: late: the clip's read starts this much before its first frame, and the trims cut.
+PROGRAM_STREAM_LEAD = Fraction(5)
+
+
+def _decoded_opening(info: MediaInfo, start: Fraction) -> tuple[Fraction, Fraction | None]:
+    """``frame_on_screen`` and ``opening_frame`` from decoded frames (tiny, grey) instead of packet times."""
+    from ..media.frames import read_frames
+
+    rate = info.require_video().frame_rate or Fraction(25)
+    frames = read_frames(info, start=start, end=min(info.duration, start + 2 / rate), width=16, pix_fmt="gray")
+    try:
+        times = [f.time for f in frames]
+    finally:
+        frames.close()
+    first = times[0]
+    later = [t for t in times if t > start]
+    if first < start and later and (later[0] - start) * 2 < later[0] - first:
+        return first, later[0]  # the frame at START would be a flash of a few ms: open on the next one
+    return first, None
+
+
+def _program_stream_input(first: Fraction) -> dict:
+    """For an MPEG program stream: seek :data:`PROGRAM_STREAM_LEAD` before the first frame (or read from the
+    start), on a clock that starts there."""
+    zero = max(Fraction(0), first - PROGRAM_STREAM_LEAD)
+    return {"input_args": ["-ss", seconds(zero)] if zero > 0 else [], "clock_zero": zero}
+
+
