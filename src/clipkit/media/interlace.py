@@ -84,11 +84,10 @@ def measure_scan(path: Path, stream_index: int, seek: list[str], flagged: str,
     """Decide progressive / interlaced / telecined from the flags and an ``idet`` sample from ``seek`` (input
     options); with the stream's ``size`` (width, height), also from the sample's 3:2 cadence."""
     cmd = [*seek, "-i", str(path), "-map", f"0:{stream_index}", "-an", "-sn", "-dn", "-frames:v", str(SAMPLE_FRAMES)]
-    if size is not None and (size[0] <= 0 or size[1] <= 0):
-        size = None
-    if size is not None:  # the pictures too: narrower, every row (field line) kept
-        cmd += ["-vf", f"idet,scale={min(size[0], CADENCE_WIDTH)}:{size[1]}:flags=area,format=gray",
-                "-f", "rawvideo", "pipe:1"]
+    # the pictures too (for the cadence and the fields' timing): narrower, every row (field line) kept
+    width, height = (min(size[0], CADENCE_WIDTH), size[1]) if size is not None and min(size) > 0 else (0, 0)
+    if width:
+        cmd += ["-vf", f"idet,scale={width}:{height}:flags=area,format=gray", "-f", "rawvideo", "pipe:1"]
     else:
         cmd += ["-vf", "idet", "-f", "null", "-"]
     # idet reports at the end, on stderr; a damaged sample is not an error here (the flags then decide)
@@ -97,8 +96,8 @@ def measure_scan(path: Path, stream_index: int, seek: list[str], flagged: str,
     singles = _SINGLE_RE.findall(text)
     repeats = _REPEAT_RE.findall(text)
     flag_order = flagged if flagged in ("tff", "bff") else None
-    width = min(size[0], CADENCE_WIDTH) if size is not None else 0
-    cadence = pulldown_cadence(proc.stdout, width, size[1]) if size is not None and proc.stdout else None
+    raw = proc.stdout if width else b""
+    cadence = pulldown_cadence(raw, width, height)
     measured = None
     if singles and repeats:
         tff, bff, prog, _und = map(int, singles[-1])
@@ -119,12 +118,23 @@ def measure_scan(path: Path, stream_index: int, seek: list[str], flagged: str,
     if share >= 0.15 and 0.25 <= repeated <= 0.6:
         return Scan("telecined", order, flagged, measured)
     if share >= 0.3:
-        apart = fields_apart(proc.stdout, width, size[1]) if size is not None and proc.stdout else None
+        apart = fields_apart(raw, width, height)
         if flagged == "progressive" and apart is not None and apart < FIELDS_APART:
             # idet's combing is fine horizontal detail (a test pattern, a ticker): each frame's fields are of one instant
             return Scan("progressive", None, flagged, f"{measured}; fields of one instant ({apart:.2f})")
         return Scan("interlaced", order, flagged, measured)
     return Scan("progressive", None, flagged, measured)
+
+
+def _pictures(raw: bytes, width: int, height: int, least: int):
+    """The sample's grey pictures (frames × height × width, int16), or None with fewer than ``least`` of them."""
+    import numpy as np
+
+    frame = width * height
+    count = len(raw) // frame if frame else 0
+    if count < least or height < 4:
+        return None
+    return np.frombuffer(raw, np.uint8, count * frame).reshape(count, height, width).astype(np.int16)
 
 
 def pulldown_cadence(raw: bytes, width: int, height: int) -> float | None:
@@ -138,11 +148,9 @@ def pulldown_cadence(raw: bytes, width: int, height: int) -> float | None:
     """
     import numpy as np
 
-    frame = width * height
-    count = len(raw) // frame if frame else 0
-    if count < 16 or height < 4:
+    pictures = _pictures(raw, width, height, 16)
+    if pictures is None:
         return None
-    pictures = np.frombuffer(raw, np.uint8, count * frame).reshape(count, height, width).astype(np.int16)
     dips = []
     for field in (pictures[:, 0::2], pictures[:, 1::2]):
         change = np.abs(np.diff(field, axis=0)).mean(axis=(1, 2))
@@ -167,11 +175,9 @@ def fields_apart(raw: bytes, width: int, height: int) -> float | None:
     without motion to tell by."""
     import numpy as np
 
-    frame = width * height
-    count = len(raw) // frame if frame else 0
-    if count < 8 or height < 4:
+    pictures = _pictures(raw, width, height, 8)
+    if pictures is None:
         return None
-    pictures = np.frombuffer(raw, np.uint8, count * frame).reshape(count, height, width).astype(np.int16)
     rows = height // 2
     top, bottom = pictures[:, 0:2 * rows:2], pictures[:, 1:2 * rows:2]
     own = np.median(np.abs(bottom[1:-1] - top[1:-1]).mean(axis=(1, 2)))

@@ -15,7 +15,7 @@ from ..errors import MediaError
 from .ffmpeg import run_ffmpeg
 from .probe import MediaInfo, snap_to_grid
 
-__all__ = ["read_packets", "packet_times", "frame_on_screen", "keyframes", "copy_end"]
+__all__ = ["read_packets", "packet_times", "frame_on_screen", "opening_frame", "next_if_flash", "keyframes", "copy_end"]
 
 #: How far before a time the packet window starts: the keyframe before it is found by ffmpeg's seek.
 _LEAD = Fraction(1)
@@ -103,12 +103,19 @@ def opening_frame(info: MediaInfo, start: Fraction, first: Fraction,
     if first >= start:
         return None
     try:
-        later = [t for t in packet_times(info, first, start + 1, packets=packets) if t > first]
+        times = packet_times(info, first, start + 1, packets=packets)
     except MediaError:
         return None  # the seek decides, as for the first frame
-    if not later or later[0] <= start:
+    return next_if_flash(start, first, times)
+
+
+def next_if_flash(start: Fraction, first: Fraction, times) -> Fraction | None:
+    """Of frame ``times`` (sorted), the one after ``first`` if a clip from ``start`` should open on it: it starts
+    after ``start``, and less than half of ``first``'s own duration after it (``first`` would be a flash)."""
+    later = next((t for t in times if t > first), None)
+    if first >= start or later is None or later <= start:
         return None
-    return later[0] if (later[0] - start) * 2 < later[0] - first else None
+    return later if (later - start) * 2 < later - first else None
 
 
 def keyframes(info: MediaInfo, start: Fraction, end: Fraction,

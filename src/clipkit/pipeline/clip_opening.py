@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from ..encode.clip import seconds
 from ..errors import MediaError, TimecodeError
-from ..media.keyframes import frame_on_screen, opening_frame
+from ..media.keyframes import frame_on_screen, next_if_flash, opening_frame
 from ..media.probe import MediaInfo
 from ..timecode import TimeRange, format_time
 
@@ -77,8 +77,7 @@ def _transport_input(info: MediaInfo, first: Fraction, start: Fraction, audio, e
                                 f"make a clip on each side: END {format_time(join)} or earlier, or START there or later")
         zero = lead + seg.start - Fraction(seg.origin, 90_000)
     # The next frame opens the clip when the one on screen at START would be a flash (see opening_frame).
-    later = [t for t in times if t > first][:1]
-    shown = later[0] if later and later[0] > start and (later[0] - start) * 2 < later[0] - first else None
+    shown = next_if_flash(start, first, times)
     out = {"first": first, "shown": shown, "clock_zero": zero, "video_map": f"0:i:{info.video.pid}",
            "input_args": ["-skip_initial_bytes", str(int(ts.offsets[entry])), "-copyts"]}
     if audio is not None:
@@ -101,11 +100,7 @@ def _decoded_opening(info: MediaInfo, start: Fraction) -> tuple[Fraction, Fracti
         times = [f.time for f in frames]
     finally:
         frames.close()
-    first = times[0]
-    later = [t for t in times if t > start]
-    if first < start and later and (later[0] - start) * 2 < later[0] - first:
-        return first, later[0]  # the frame at START would be a flash of a few ms: open on the next one
-    return first, None
+    return times[0], next_if_flash(start, times[0], times)
 
 
 def _program_stream_input(first: Fraction) -> dict:
