@@ -14,6 +14,7 @@ from ..media.probe import MediaInfo, probe
 from ..scenes import choice
 from ..render.captions import burn_captions
 from ..render.crop import crop_filter
+from ..render.fit import fit_size
 from ..settings import DEFAULT_STILL, CaptionSettings, EmbedOptions, StillSettings, still_captions
 from ..settings_apply import apply_split
 from .find import Line, said_first, said_range, said_subs
@@ -199,7 +200,6 @@ def _cropped_size(info: MediaInfo, s: StillSettings, t: Fraction, notes: list[st
         box = choose_crop(info, s, around, notes)
     if box is None:
         return {"width": s.width}, video.display_size[0]
-    width = s.width or box.width
-    height = max(2, round(box.height * width / box.width))
+    width, height = fit_size((box.width, box.height), s.width, even=False)
     return ({"width": width, "height": height, "pre_filters": [crop_filter(box, video.display_size, decoded_frame_size(info))]},
             box.width)
