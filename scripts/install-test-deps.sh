@@ -3,7 +3,9 @@
 #   - Debian packages: fonts-noto-cjk (Japanese/Korean/Chinese captions),
 #     fonts-noto-color-emoji (a colour emoji font, bitmap glyphs only, as desktops have it),
 #     chromium + chromium-driver (the embed snippets' real-browser test),
-#     firefox-esr (the studio's Firefox test, driven over Marionette: Debian has no geckodriver),
+#     firefox-esr (the studio's Firefox test, driven over Marionette: Debian has no geckodriver)
+#     and the libavcodec it recommends (Firefox on Linux plays H.264, the studio player's video, only
+#     through the system's libavcodec; installed without recommends, it shows no picture at all),
 #     nodejs + npm (Gutenberg and marked, for the real-client embed tests).
 #     Installed with apt-get when it is there (as root, or with sudo), waiting for
 #     the dpkg lock if another install holds it; otherwise the tests that need
@@ -19,6 +21,14 @@ if command -v apt-get >/dev/null 2>&1; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
   missing=""
+  # Firefox's H.264 decoder: the first libavcodec its package recommends that this release has
+  # (apt-cache marks the ones it does not have with <…>): libavcodec59 on Debian 12.
+  avcodec() { apt-cache depends firefox-esr 2>/dev/null | sed -n 's/^ *|\{0,1\}Recommends: \(libavcodec[0-9][0-9]*\)$/\1/p' | head -n 1; }
+  AVCODEC=$(avcodec)
+  if [ -z "$AVCODEC" ] && ! dpkg -s firefox-esr >/dev/null 2>&1; then  # a new machine: no package lists yet
+    $SUDO $APT update -qq >/dev/null 2>&1 && AVCODEC=$(avcodec)
+  fi
+  PKGS="$PKGS $AVCODEC"
   for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
   # A Node.js that did not come from Debian (nodesource, nvm…) is as good: do not ask for Debian's.
   if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then

@@ -224,3 +224,29 @@ def test_player_falls_back_to_the_whole_file_proxy(sample, tmp_path, monkeypatch
             assert abs(driver.execute_script(f"return {video}.duration") - 60) < 0.5
         finally:
             driver.quit()
+
+
+def test_player_says_when_the_browser_cannot_play_the_preview(sample, tmp_path, monkeypatch):
+    """A browser that can play neither the segments nor the proxy (Firefox on Linux without libavcodec: no H.264)
+    gets a line saying so under the player, not an empty player.  Here the proxy is a file no browser can decode."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from clipkit.studio.proxy import proxy_path
+
+    with served_studio(sample, tmp_path, monkeypatch) as (studio, port):
+        target = proxy_path(studio.episodes[0])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(b"not a video at all " * 500)
+        driver = start_chromium(tmp_path / "profile")
+        try:
+            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                                   {"source": "MediaSource.isTypeSupported = () => false;"})
+            driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
+            WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
+            driver.find_element(By.CSS_SELECTOR, "#episode-list li[data-id='0']").click()
+            note = "document.getElementById('proxy-state').textContent"
+            WebDriverWait(driver, 60).until(lambda d: "cannot play the preview" in d.execute_script(f"return {note}"))
+            assert "libavcodec" in driver.execute_script(f"return {note}")
+        finally:
+            driver.quit()

@@ -60,7 +60,11 @@ def test_studio_flow_in_firefox(sample, truth, tmp_path, monkeypatch):
             ff.wait(lambda: "clipkit batch" in ff.js("return document.getElementById('jobfile-state').textContent"))
             assert (studio.output / "post.toml").is_file()
             # the player: the proxy plays in Firefox too
-            ff.wait(lambda: ff.js("const v = document.getElementById('video'); return v.readyState >= 1 && v.duration"), 180)
+            try:
+                ff.wait(lambda: ff.js("const v = document.getElementById('video'); return v.readyState >= 1 && v.duration"), 180)
+            except AssertionError:  # what the player shows, in the failure's output: src, states, error, the note
+                print("player:", ff.js("const v = document.getElementById('video'); return [v.src, v.readyState, v.networkState, v.error && v.error.code, v.error && v.error.message, document.getElementById('proxy-state').textContent, MediaSource.isTypeSupported('video/mp4; codecs=\"avc1.42C01E\"')]"))
+                raise
             assert abs(ff.js("return document.getElementById('video').duration") - 60) < 0.5
             # segments through MSE where Firefox plays H.264 there (else the whole-file proxy): a seek far in plays on
             mse = ff.js("return !!window.MediaSource && MediaSource.isTypeSupported('video/mp4; codecs=\"avc1.42C01E, mp4a.40.2\"')")

@@ -104,6 +104,14 @@ async function loadProxy(video, id, me, note) {
     const r = await fetch(`/api/episodes/${id}/proxy.mp4`, { method: "HEAD", credentials: "same-origin" });
     if (me.stopped) return;
     if (r.status === 200) {
+      // A browser with no H.264 decoder (Firefox on Linux without the system's libavcodec) shows no picture and no
+      // error of its own: say so, once, instead of an empty player.
+      const failed = () => {
+        if (!me.stopped && video.error) note.textContent = "This browser cannot play the preview (H.264 video); on Linux, " +
+          "Firefox needs the system's ffmpeg libraries (libavcodec). Everything else here works.";
+      };
+      video.addEventListener("error", failed, { once: true });
+      me.cleanup = () => video.removeEventListener("error", failed);
       video.src = `/api/episodes/${id}/proxy.mp4`;
       note.textContent = "";
       return;
