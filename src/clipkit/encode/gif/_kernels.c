@@ -6,7 +6,9 @@
  *  - assign: the same search for refine.py's k-means steps (points already in the space, with the distances);
  *  - paint: the shown colours diff.py tracks in that space, updated where a frame writes;
  *  - closer: diff.py's keep-closer test in one pass over the written pixels (numpy needs three colour-space
- *    conversions and a dozen gathers of them: the main thread's largest cost in a 6 s GIF).
+ *    conversions and a dozen gathers of them: the main thread's largest cost in a 6 s GIF);
+ *  - lzw: a frame's GIF LZW data (writer.py) without the GIL, so a frame is compressed on the writer's thread
+ *    while the engine diffs the next (Pillow's encoder holds the GIL: 1.9 ms of the main thread a 540×304 frame).
  * Plain C on buffers (no numpy headers): the Python wrappers check the arrays' types, shapes and contiguity
  * before they call in.  Built by setup.py (optional: without a compiler the package installs without it;
  * --quality 100 then falls back to the nearest colour, with a note, and the keep-closer test runs in numpy). */
@@ -386,12 +388,134 @@ static PyObject *paint(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* GIF LZW (GIF89a appendix F): codes of min_bits + 1 to 12 bits, packed LSB first, in sub-blocks of at most 255
+ * bytes.  The string table is a hash of (prefix code, next index) in open addressing; a clear code starts a new
+ * table when the 4096 codes are used (as giflib and Pillow do). */
+#define LZW_SLOTS 8192 /* twice the most codes: probes stay short */
+
+typedef struct {
+    uint8_t *out; /* sub-blocks */
+    Py_ssize_t len;
+    uint8_t block[255];
+    int fill;
+    uint32_t acc;
+    int nacc;
+} lzw_sink;
+
+static inline void lzw_byte(lzw_sink *s, uint8_t b)
+{
+    s->block[s->fill++] = b;
+    if (s->fill == 255) {
+        s->out[s->len++] = 255;
+        memcpy(s->out + s->len, s->block, 255);
+        s->len += 255;
+        s->fill = 0;
+    }
+}
+
+static inline void lzw_put(lzw_sink *s, int code, int bits)
+{
+    s->acc |= (uint32_t)code << s->nacc;
+    s->nacc += bits;
+    while (s->nacc >= 8) {
+        lzw_byte(s, (uint8_t)(s->acc & 0xff));
+        s->acc >>= 8;
+        s->nacc -= 8;
+    }
+}
+
+static Py_ssize_t lzw_run(const uint8_t *px, Py_ssize_t n, int min_bits, uint8_t *out)
+{
+    static const int MAX_CODE = 4096;
+    int32_t keys[LZW_SLOTS];
+    int16_t codes[LZW_SLOTS];
+    lzw_sink s = {out, 0, {0}, 0, 0, 0};
+    const int clear = 1 << min_bits, eoi = clear + 1;
+    int bits = min_bits + 1, next = clear + 2;
+    memset(keys, 0xff, sizeof(keys));
+    lzw_put(&s, clear, bits);
+    if (n > 0) {
+        int prefix = px[0];
+        for (Py_ssize_t i = 1; i < n; i++) {
+            const int k = px[i];
+            const int32_t key = (prefix << 8) | k;
+            uint32_t h = ((uint32_t)key * 2654435761u) >> 19; /* 13 bits */
+            while (keys[h] >= 0 && keys[h] != key)
+                h = (h + 1) & (LZW_SLOTS - 1);
+            if (keys[h] == key) {
+                prefix = codes[h];
+                continue;
+            }
+            lzw_put(&s, prefix, bits);
+            if (next < MAX_CODE) {
+                keys[h] = key;
+                codes[h] = (int16_t)next++;
+                if (next > (1 << bits) && bits < 12)
+                    bits++;
+            } else { /* the table is full: start a new one */
+                lzw_put(&s, clear, bits);
+                memset(keys, 0xff, sizeof(keys));
+                bits = min_bits + 1;
+                next = clear + 2;
+            }
+            prefix = k;
+        }
+        lzw_put(&s, prefix, bits);
+    }
+    lzw_put(&s, eoi, bits);
+    if (s.nacc > 0)
+        lzw_byte(&s, (uint8_t)(s.acc & 0xff));
+    if (s.fill > 0) {
+        s.out[s.len++] = (uint8_t)s.fill;
+        memcpy(s.out + s.len, s.block, s.fill);
+        s.len += s.fill;
+    }
+    return s.len;
+}
+
+/* lzw(indices, min_bits) -> bytes: the frame's LZW data in sub-blocks (no code-size byte, no terminator) */
+static PyObject *lzw(PyObject *self, PyObject *args)
+{
+    Py_buffer px;
+    int min_bits;
+    if (!PyArg_ParseTuple(args, "y*i", &px, &min_bits))
+        return NULL;
+    if (min_bits < 2 || min_bits > 8) {
+        PyBuffer_Release(&px);
+        return PyErr_Format(PyExc_ValueError, "lzw: a code size of 2-8 bits, not %d", min_bits);
+    }
+    const uint8_t *p = px.buf;
+    int bad = 0;
+    for (Py_ssize_t i = 0; i < px.len; i++)
+        bad |= p[i] >> min_bits;
+    if (bad) {
+        PyBuffer_Release(&px);
+        return PyErr_Format(PyExc_ValueError, "lzw: an index past %d colours", 1 << min_bits);
+    }
+    /* at most one 12-bit code a pixel plus the clear codes, in 256-byte blocks */
+    const Py_ssize_t cap = px.len * 2 + px.len / 64 + 64;
+    uint8_t *out = malloc(cap);
+    if (out == NULL) {
+        PyBuffer_Release(&px);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t len;
+    Py_BEGIN_ALLOW_THREADS
+    len = lzw_run(p, px.len, min_bits, out);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&px);
+    PyObject *res = PyBytes_FromStringAndSize((const char *)out, len);
+    free(out);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"diffuse", diffuse, METH_VARARGS, "The error-diffusion loop of clipkit.encode.gif.diffuse (see there)."},
     {"closer", closer, METH_VARARGS, "The keep-closer test of clipkit.encode.gif.diff (see kernels.py)."},
     {"nearest", nearest, METH_VARARGS, "The exact nearest palette entry of colours (see kernels.py)."},
     {"assign", assign, METH_VARARGS, "The nearest entry of points, and the squared distance (see kernels.py)."},
     {"paint", paint, METH_VARARGS, "The tracked shown colours of clipkit.encode.gif.diff, updated (see kernels.py)."},
+    {"lzw", lzw, METH_VARARGS, "A frame's GIF LZW data in sub-blocks, without the GIL (see writer.py)."},
     {NULL, NULL, 0, NULL},
 };
 

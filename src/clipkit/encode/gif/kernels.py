@@ -3,14 +3,15 @@
 The extension is optional (no C compiler at install: the package installs without it).  Without it
 ``diffuse.py``'s error diffusion is not available (``--quality 100`` maps to the nearest colour, with a note) and
 :func:`closer`, :func:`nearest` and :func:`assign` are done in numpy and OpenCV by ``diff.py``, ``dither.py`` and
-``refine.py`` (the same answers but for float ties, slower).
+``refine.py`` (the same answers but for float ties, slower), and :func:`lzw` by Pillow's encoder in ``writer.py``
+(the same bytes, holding the GIL).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["assign", "available", "closer", "lib", "nearest", "paint", "sorted_by_luma"]
+__all__ = ["assign", "available", "closer", "lib", "lzw", "nearest", "paint", "sorted_by_luma"]
 
 try:  # built by setup.py; optional (see available())
     from . import _kernels as lib
@@ -92,3 +93,12 @@ def nearest(codes: np.ndarray, palette_space: np.ndarray, space: str) -> np.ndar
     lib.nearest(np.ascontiguousarray(codes), codes.size, np.ascontiguousarray(palette_space), order, ys, n, xyb, lin,
                 matrix, scales, bias, CHANNEL_SCALE, out)
     return out
+
+
+def lzw(indices: np.ndarray, bits: int) -> bytes:
+    """A frame's GIF LZW data: ``indices`` (uint8, each below 2 ** ``bits``) coded from ``bits`` (2–8) + 1 bits, in
+    sub-blocks of at most 255 bytes, without the code-size byte and the block terminator (writer.py adds them).
+    Releases the GIL while it runs."""
+    if indices.dtype != np.uint8:
+        raise ValueError("lzw: uint8 indices")
+    return lib.lzw(np.ascontiguousarray(indices), bits)
