@@ -126,3 +126,22 @@ def test_a_clip_from_a_dvd_vob_opens_on_its_frame_and_keeps_every_frame(streams,
         frames = list(read_frames(art.path, pix_fmt="gray"))
         assert [which(f.image) for f in frames] == [(k + i) % 200 for i in range(len(frames))], k
         assert len(frames) == 26  # the frame at START, 24 whole ones, the one on screen at the end
+
+
+@pytest.mark.parametrize("codec", ["mpeg2video", "libx264"])
+def test_a_vob_whose_frames_mostly_carry_no_time_keeps_its_rate_and_length(tmp_path, codec):
+    """A DVD's program stream stores a presentation time only where a frame starts a PES packet: small frames
+    share packets, and most carry none.  The probe read the few times left as a variable rate of a few fps
+    ('0 fps variable' for MPEG-2, a length of 6.16 s for 5 s of H.264) or ended the video early (3.12 s): it now
+    reads the rate off the decoding times and the end never after the last frame."""
+    from media import ffmpeg
+
+    path = tmp_path / f"{codec}.vob"
+    ffmpeg("-f", "lavfi", "-i", "color=c=0x303030:s=320x180:r=25:d=5", "-c:v", codec, "-pix_fmt", "yuv420p",
+           "-f", "vob", path)
+    info = probe(path)
+    video = info.require_video()
+    assert (video.frame_rate, video.variable_frame_rate) == (R25, False)
+    assert Fraction(5) - Fraction(2, 25) <= info.duration <= Fraction(5)
+    last = frame_at(info, info.duration - Fraction(1, 50), pix_fmt="gray")  # a time inside the video decodes
+    assert abs(float(last.image.mean()) - 0x30) < 4

@@ -89,8 +89,16 @@ def last_line(stderr: bytes) -> str:
     return lines[-1] if lines else "no message"
 
 
-def framemd5_packets(stdout: bytes) -> list[tuple[int, int, Fraction]]:
-    """``(pts, duration, time base)`` of each packet in ffmpeg's ``-f framemd5`` or ``-f framecrc`` output, in file order."""
+#: framemd5's / framecrc's time of a packet that has none (AV_NOPTS_VALUE).
+NOPTS = -(2 ** 63)
+
+
+def framemd5_packets(stdout: bytes, *, clock: str = "pts") -> list[tuple[int, int, Fraction]]:
+    """``(time, duration, time base)`` of each packet in ffmpeg's ``-f framemd5`` or ``-f framecrc`` output, in file
+    order: its presentation time (``clock="pts"``; a packet without one, AV_NOPTS_VALUE — most frames of an MPEG
+    program stream, a DVD's .vob — is left out), its decoding time (``clock="dts"``: the demuxer gives every packet
+    one, in decode order, evenly spaced at a constant frame rate), or the presentation time where there is one and
+    else the decoding time (``clock="pts-else-dts"``: never later than the frame is shown)."""
     tb = Fraction(1, 1000)
     rows = []
     for line in stdout.decode("ascii", "replace").splitlines():
@@ -103,7 +111,10 @@ def framemd5_packets(stdout: bytes) -> list[tuple[int, int, Fraction]]:
         cols = [c.strip() for c in line.split(",")]
         if len(cols) >= 4:
             try:
-                rows.append((int(cols[2]), int(cols[3]), tb))
+                dts, pts = int(cols[1]), int(cols[2])
+                t = dts if clock == "dts" or (clock == "pts-else-dts" and pts <= NOPTS) else pts
+                if t > NOPTS:
+                    rows.append((t, int(cols[3]), tb))
             except ValueError:
                 continue
     return rows

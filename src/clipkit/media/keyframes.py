@@ -12,15 +12,13 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..errors import MediaError
-from .ffmpeg import run_ffmpeg
+from .ffmpeg import NOPTS, run_ffmpeg
 from .probe import MediaInfo, snap_to_grid
 
 __all__ = ["read_packets", "packet_times", "frame_on_screen", "opening_frame", "next_if_flash", "keyframes", "copy_end"]
 
 #: How far before a time the packet window starts: the keyframe before it is found by ffmpeg's seek.
 _LEAD = Fraction(1)
-#: framecrc's time of a packet that has none (AV_NOPTS_VALUE).
-_NOPTS = -(2 ** 63)
 
 
 def _ts(t: Fraction) -> str:
@@ -59,7 +57,7 @@ def read_packets(info: MediaInfo, start: Fraction, end: Fraction) -> list[tuple[
             continue
         try:
             pts = int(cols[2])
-            if pts <= _NOPTS:  # a packet without a time (B-frames in an MPEG program stream): not a time
+            if pts <= NOPTS:  # a packet without a time (B-frames in an MPEG program stream): not a time
                 continue
             # framecrc writes the flags only when they are not "keyframe" alone
             flags = next((int(c[2:], 16) for c in cols[6:] if c.startswith("F=")), 1)

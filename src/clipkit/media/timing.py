@@ -47,7 +47,11 @@ def _snap_rate(rate: Fraction) -> Fraction:
 def _packet_times(path: Path, stream_index: int, *, from_end: bool) -> list[tuple[int, int, Fraction]]:
     """(pts, duration, time base) of video packets, demuxed without decoding.
 
-    From the start (the first 600 packets) or, with ``from_end``, the last few seconds.
+    From the start (the first 600 packets) or, with ``from_end``, the last few seconds.  Where some packets carry
+    no presentation time (an MPEG program stream: a DVD's .vob), the start's packets are timed by their decoding
+    times (evenly spaced at the frame rate, where the few presentation times would space them by several frames:
+    read as a variable rate of a few fps before), and the end's untimed packets by their decoding times (never
+    after the frame is shown: the video ended seconds early when they were left out).
     """
     cmd = []
     if from_end:
@@ -59,7 +63,9 @@ def _packet_times(path: Path, stream_index: int, *, from_end: bool) -> list[tupl
     proc = run_ffmpeg(cmd, what="reading packet times", check=False)
     if proc.returncode != 0:  # packets that cannot be demuxed: no timing from them, the header's rate stands
         return []
-    return framemd5_packets(proc.stdout)
+    timed = framemd5_packets(proc.stdout)
+    every = framemd5_packets(proc.stdout, clock="pts-else-dts" if from_end else "dts")
+    return every if len(every) > len(timed) else timed
 
 
 def _timing(path: Path, video: VideoStream, start: Fraction,
