@@ -198,10 +198,21 @@ def test_studio_flow_in_chromium(sample, truth, tmp_path, monkeypatch):
             driver.quit()
 
 
+def _open_episode_without_mse(driver, port: int) -> None:
+    """The studio page in a Chromium whose Media Source Extensions play nothing (the whole-file proxy's way),
+    its first episode opened."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "MediaSource.isTypeSupported = () => false;"})
+    driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
+    WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
+    driver.find_element(By.CSS_SELECTOR, "#episode-list li[data-id='0']").click()
+
+
 def test_player_falls_back_to_the_whole_file_proxy(sample, tmp_path, monkeypatch):
     """A browser whose Media Source Extensions cannot play the segments gets the whole-file proxy (made once, in the
     background), and it plays there too, with the episode's times."""
-    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     from clipkit.studio.proxy import proxy_path
@@ -209,11 +220,7 @@ def test_player_falls_back_to_the_whole_file_proxy(sample, tmp_path, monkeypatch
     with served_studio(sample, tmp_path, monkeypatch) as (studio, port):
         driver = start_chromium(tmp_path / "profile")
         try:
-            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
-                                   {"source": "MediaSource.isTypeSupported = () => false;"})
-            driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
-            WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
-            driver.find_element(By.CSS_SELECTOR, "#episode-list li[data-id='0']").click()
+            _open_episode_without_mse(driver, port)
             video = "document.getElementById('video')"
             WebDriverWait(driver, 180).until(lambda d: d.execute_script(f"return {video}.readyState >= 2"))
             assert driver.execute_script(f"return {video}.src").endswith("/api/episodes/0/proxy.mp4")
@@ -229,7 +236,6 @@ def test_player_falls_back_to_the_whole_file_proxy(sample, tmp_path, monkeypatch
 def test_player_says_when_the_browser_cannot_play_the_preview(sample, tmp_path, monkeypatch):
     """A browser that can play neither the segments nor the proxy (Firefox on Linux without libavcodec: no H.264)
     gets a line saying so under the player, not an empty player.  Here the proxy is a file no browser can decode."""
-    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     from clipkit.studio.proxy import proxy_path
@@ -240,11 +246,7 @@ def test_player_says_when_the_browser_cannot_play_the_preview(sample, tmp_path, 
         target.write_bytes(b"not a video at all " * 500)
         driver = start_chromium(tmp_path / "profile")
         try:
-            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
-                                   {"source": "MediaSource.isTypeSupported = () => false;"})
-            driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
-            WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
-            driver.find_element(By.CSS_SELECTOR, "#episode-list li[data-id='0']").click()
+            _open_episode_without_mse(driver, port)
             note = "document.getElementById('proxy-state').textContent"
             WebDriverWait(driver, 60).until(lambda d: "cannot play the preview" in d.execute_script(f"return {note}"))
             assert "libavcodec" in driver.execute_script(f"return {note}")
