@@ -3,6 +3,7 @@ safe output names, the post index, the process pool and a Dask LocalCluster."""
 
 from __future__ import annotations
 
+import html
 import html.parser
 import json
 import os
@@ -115,6 +116,23 @@ def test_the_index_shows_each_jobs_alt_title_and_spoiler(tmp_path):
     assert "<details>" in page
     md = res.index_md.read_text(encoding="utf-8")
     assert "![A long look](look.png)" in md and "*He \\<knew\\> \\*then\\**" in md, md
+
+
+def test_the_index_md_heading_reads_as_typed_in_commonmark_and_gfm(tmp_path):
+    # the job file's title heads index.md: an entity (`AT&amp;T`, `&copy;`) and a URL must read as typed in
+    # CommonMark and GFM (before, the heading showed "AT&T ©" and GFM linked "https://x.example\\.org")
+    cmarkgfm = pytest.importorskip("cmarkgfm")
+    preset = _episode_and_preset(tmp_path)
+    title = "AT&amp;T &copy; see https://x.example.org or www.y.example"
+    path = job_file(tmp_path, preset, [{"kind": "still", "ep": 7, "at": "1", "name": "look", "width": 96}],
+                    title=title)
+    res = batch(path, output=tmp_path / "out", workers=1)
+    assert res.ok, [r.error for r in res.results]
+    heading = res.index_md.read_text(encoding="utf-8").splitlines()[0]
+    for render in (cmarkgfm.markdown_to_html, cmarkgfm.github_flavored_markdown_to_html):
+        page = render(heading)
+        assert "<a" not in page, page
+        assert html.unescape(page.strip()) == f"<h1>{title}</h1>", page
 
 
 def test_a_job_named_into_a_subfolder_keeps_its_title_and_spoiler_in_the_index(tmp_path):

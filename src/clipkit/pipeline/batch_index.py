@@ -8,13 +8,13 @@ user text (captions, titles, credits, names) is escaped for where it lands.
 
 from __future__ import annotations
 
-import re
 from html import escape
 from pathlib import Path
 
 from ..artifact import Artifact
 from ..atomic import atomic_write_text
 from ..embed import HTML_FORMATS, snippet
+from ..embed.markdown import md_text
 from ..errors import ClipkitError, UsageError
 from ..presets import Resolved
 from ..settings import EmbedOptions
@@ -27,12 +27,10 @@ _HTML_MARK = '<meta name="generator" content="clipkit">'
 _MD_MARK = "<!-- made by clipkit batch -->"
 _OLD_HTML_START = '<!doctype html>\n<html lang="en">\n<meta charset="utf-8">\n<title>'  # before the mark existed
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
-
-
 def md_escape(text: str) -> str:
-    """Text that Markdown shows as written (no links, emphasis or HTML)."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Text that Markdown shows as written on one line (no links, autolinks, entities, emphasis or HTML):
+    the snippets' own escaping (:func:`clipkit.embed.markdown.md_text`)."""
+    return md_text(" ".join(text.split()))
 
 
 def _snippet(art: Artifact, out_dir: Path, fmt: str, settings, chosen: dict | None = None) -> str:
