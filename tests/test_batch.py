@@ -349,6 +349,61 @@ def test_killed_batch_resumes(series, tmp_path, sig, workers):
     assert not [p for p in out.iterdir() if ".part" in p.name]  # what the killed run was writing is gone
 
 
+def test_a_stopping_pool_worker_finishes_its_clean_up_through_the_pools_sigterm(tmp_path):
+    """Ctrl-C in a pool worker during a job: the pool, broken by the first worker to exit, SIGTERMs the
+    others (ProcessPoolExecutor's terminate of a broken pool); a worker already stopping must finish its
+    clean-up (remove its temporary folder) through that SIGTERM, not die in the middle of it."""
+    marker = tmp_path / "cleaned"
+    script = (
+        "import sys, time\n"
+        "from clipkit.pipeline.batch import runners\n"
+        "runners._worker_init()\n"
+        "runners._IN_JOB = True\n"
+        "try:\n"
+        "    print('ready', flush=True)\n"
+        "    time.sleep(30)\n"
+        "except KeyboardInterrupt:\n"
+        "    time.sleep(1.0)  # the job's clean-up: its ffmpeg stopped, its temporary folder removed\n"
+        "    open(sys.argv[1], 'w').write('cleaned')\n")
+    proc = subprocess.Popen([sys.executable, "-c", script, str(marker)], stdout=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGTERM)
+    finally:
+        proc.communicate(timeout=30)
+    assert marker.is_file(), f"the worker died in its clean-up (exit {proc.returncode})"
+
+
+def test_interrupted_parallel_batch_leaves_no_temporary_folder(series, tmp_path):
+    """`kill -INT` of a `-j 2` batch while both workers encode a GIF: each worker removes its private
+    temporary folder (before, the first worker to exit broke the pool, the pool SIGTERMed the other
+    mid-clean-up and its folder of spilled frames, hundreds of MB, stayed in TMPDIR)."""
+    jobs = [{"kind": "gif", "ep": 7, "start": start, "end": "+20", "width": 480, "name": name}
+            for start, name in (("0", "g1"), ("20", "g2"))]
+    path = job_file(tmp_path, series, jobs, output="k")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "clipkit", "batch", path, "-j", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "TMPDIR": str(tmp)},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(list(tmp.glob("clipkit-spill-*"))) < 2:
+            time.sleep(0.05)
+        assert len(list(tmp.glob("clipkit-spill-*"))) == 2, "both workers should be encoding"
+        time.sleep(2)  # into the decoding
+        proc.send_signal(signal.SIGINT)
+    finally:
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "run the same command again" in err, err
+    time.sleep(0.5)  # a worker the parent gave up on would still be dying
+    assert not list(tmp.iterdir()), list(tmp.iterdir())
+
+
 def test_output_names_cannot_escape(series, tmp_path):
     assert safe_relative("../../etc/passwd") == (Path("etc/passwd"), True)
     assert safe_relative("/abs/x.png")[0] == Path("abs/x.png")

@@ -123,6 +123,10 @@ def _worker_sigint(signum, frame) -> None:
     """Ctrl-C in a pool worker: stop the job (its temporary file is removed and the parent
     is told), or, between jobs, leave quietly instead of printing a traceback."""
     if _IN_JOB:
+        # The first worker to exit breaks the pool, and the pool then SIGTERMs the others (default action:
+        # die at once), which would leave this job's temporary folder behind: finish the clean-up first
+        # (the parent kills a worker still there after its grace period).
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise KeyboardInterrupt
     os._exit(130)
 
