@@ -104,6 +104,24 @@ def _episode_and_preset(tmp_path):
     return preset
 
 
+def test_a_corrected_subtitle_file_remakes_the_gif_on_the_rerun(tmp_path):
+    # the user fixes a typo in e07.en.srt beside the episode and runs the batch again: the GIF is remade with
+    # the corrected line (before, it was "up to date" and kept the typo burned in)
+    preset = _episode_and_preset(tmp_path)
+    srt = tmp_path / "e07.en.srt"
+    srt.write_text("1\n00:00:00,000 --> 00:00:02,000\nHe knew. He allways knew.\n", encoding="utf-8")
+    path = job_file(tmp_path, preset, [{"kind": "gif", "ep": 7, "start": "0", "end": "1", "width": 96, "fps": 5,
+                                        "name": "knew"}])
+    first = batch(path, output=tmp_path / "out", workers=1)
+    assert [r.status for r in first.results] == ["made"], [r.error for r in first.results]
+    assert first.results[0].artifact.captions == ("He knew. He allways knew.",)
+    assert [r.status for r in batch(path, output=tmp_path / "out", workers=1).results] == ["skipped"]
+    srt.write_text("1\n00:00:00,000 --> 00:00:02,000\nHe knew. He always knew.\n", encoding="utf-8")
+    again = batch(path, output=tmp_path / "out", workers=1)
+    assert [r.status for r in again.results] == ["made"], [r.reason for r in again.results]
+    assert again.results[0].artifact.captions == ("He knew. He always knew.",)
+
+
 def test_the_index_shows_each_jobs_alt_title_and_spoiler(tmp_path):
     # what a job file asks of a snippet (alt, title, spoiler) is in the post index, as `embed --all` shows it
     preset = _episode_and_preset(tmp_path)

@@ -82,7 +82,7 @@ def batch(job_file: str, preset: str | None, platform: str | None, output: str |
     \b
     Episodes given by number (ep = 7) are found through the preset's
     [series] episodes folder and episode_pattern.  Jobs whose output is up
-    to date (same episode file, settings and clipkit code) are skipped,
+    to date (same episode and subtitle files, settings and clipkit code) are skipped,
     so an interrupted batch resumes where it stopped; --explain says, for
     each job, whether it would be made or skipped and why.  A failing job is
     reported with its line; the others still run.  Exit code 0 only if

@@ -1,8 +1,10 @@
 """Is a batch job's output up to date?  The one answer to "why was this job remade or skipped?".
 
-A job's key has three parts, kept apart so the answer can say which changed:
+A job's key has four parts, kept apart so the answer can say which changed:
 
 * ``source`` — the episode file's identity (path, size, modification time);
+* ``subs`` — the same of every subtitle file the job may read its dialogue from (the files named after
+  the episode beside it, and a ``subs = "FILE"`` of the job): a corrected subtitle line remakes the GIF;
 * ``job`` — its kind, its own keys (``at``, ``start``…) and every setting it runs with;
 * ``code`` — clipkit's version plus a hash of every file of the installed package
   (:func:`code_version`): any change to clipkit's code remakes the outputs.
@@ -58,13 +60,14 @@ class JobKey:
     source: str
     job: str
     code: str
+    subs: str = ""
 
     @property
     def digest(self) -> str:
-        return _digest([self.source, self.job, self.code])
+        return _digest([self.source, self.job, self.code, self.subs])
 
     def to_json(self) -> dict:
-        return {"source": self.source, "job": self.job, "code": self.code}
+        return {"source": self.source, "job": self.job, "code": self.code, "subs": self.subs}
 
 
 def job_key(kind: str, source: Path, params: dict, settings: dict) -> JobKey:
@@ -75,7 +78,27 @@ def job_key(kind: str, source: Path, params: dict, settings: dict) -> JobKey:
         job=_digest([kind, sorted((k, str(v)) for k, v in params.items()),
                      {s: settings_fingerprint(obj) for s, obj in sorted(settings.items())}]),
         code=code_version(),
+        subs=_digest([[str(f), *_identity(f)] for f in _subtitle_files(source, params)]),
     )
+
+
+def _subtitle_files(source: Path, params: dict) -> list[Path]:
+    """The subtitle files a job may take its dialogue (or its ``line``) from."""
+    from ...dialogue.sources import sidecar_files
+
+    files = sidecar_files(source)
+    subs = params.get("subs")
+    if isinstance(subs, str) and Path(subs).is_file():
+        files.append(Path(subs))
+    return files
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (st.st_size, st.st_mtime_ns)
 
 
 @dataclass(frozen=True)
@@ -100,6 +123,8 @@ def judge(entry: dict | None, output: Path, key: JobKey, *, force: bool = False)
         return Verdict(True, f"clipkit changed since it was made ({recorded.get('code')} → {key.code})")
     if recorded.get("source") != key.source:
         return Verdict(True, "the episode file changed (another file, size or modification time)")
+    if recorded.get("subs", "") != key.subs:
+        return Verdict(True, "a subtitle file of the episode changed (edited, added or removed)")
     if recorded.get("job") != key.job:
         return Verdict(True, "the job's keys or settings changed (job file, preset or --set)")
     try:
@@ -120,7 +145,7 @@ def judge(entry: dict | None, output: Path, key: JobKey, *, force: bool = False)
         art = artifact_from_json(entry["artifact"])
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
         return Verdict(True, "its record in the batch state is damaged")
-    return Verdict(False, f"up to date (same episode file, job settings and clipkit {key.code})", art)
+    return Verdict(False, f"up to date (same episode file, subtitle files, job settings and clipkit {key.code})", art)
 
 
 class State:
