@@ -69,6 +69,22 @@ def test_track_that_does_not_exist_lists_the_tracks(sample):
         select_subtitles(probe(sample), "track:two")
 
 
+def test_lang_takes_a_subtitle_file_beside_the_episode_in_that_language(tmp_path):
+    # a fansub season: ep.mkv with no subtitle track, ep.en.srt and ep.ja.srt beside it; `--subs lang:jpn` (or a
+    # batch job's subs = "lang:jpn") is the .ja.srt (before: "ep.mkv has no subtitle track in jpn", exit 2)
+    video = tmp_path / "ep.mkv"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=96x54:r=10:d=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", str(video))
+    (tmp_path / "ep.en.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nHe knew.\n", encoding="utf-8")
+    (tmp_path / "ep.ja.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\n彼は知っていた。\n", encoding="utf-8")
+    info = probe(video)
+    for spec in ("lang:jpn", "lang:ja"):
+        jp = select_subtitles(info, spec)
+        assert jp.language == "jpn" and jp.cues[0].text == "彼は知っていた。" and jp.description == "ep.ja.srt"
+    assert select_subtitles(info, "lang:eng").cues[0].text == "He knew."
+    with pytest.raises(InputError, match="no subtitle track in kor"):
+        select_subtitles(info, "lang:ko")
+
+
 # ---------------------------------------------------------------- bitmap tracks
 
 

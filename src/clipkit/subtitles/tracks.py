@@ -88,6 +88,12 @@ def _describe_track(t: SubtitleTrack) -> str:
     return f"track {t.index}" + (f" ({', '.join(bits)})" if bits else "")
 
 
+def _sidecar_language(video: Path, sidecar: Path) -> str | None:
+    """The language a subtitle file beside ``video`` is tagged with (``ep07.ja.srt``: jpn), else None."""
+    tag = sidecar.stem[len(video.stem) + 1:] if sidecar.stem != video.stem else None
+    return (language_in_name(sidecar.name) or normalize_language(tag.split(".")[0])) if tag else None
+
+
 def select_subtitles(
     info: MediaInfo,
     spec: str | os.PathLike | None = "auto",
@@ -127,6 +133,9 @@ def select_subtitles(
         if not text_tracks:
             if matching:
                 return _pictures(matching[0])
+            sidecar = find_sidecar(info.path, want)  # no such track: a subtitle file beside it in that language
+            if sidecar is not None and _sidecar_language(info.path, sidecar) == want:
+                return SubtitleSource(tuple(load_subtitle_file(sidecar)), sidecar.name, want)
             raise InputError(f"{info.path.name} has no subtitle track in {want}", track_list(info))
         track = text_tracks[0]
         return SubtitleSource(tuple(extract_track(info, track.index)), _describe_track(track), want)
@@ -134,9 +143,7 @@ def select_subtitles(
         want = normalize_language(language) or preferred_language()
         sidecar = find_sidecar(info.path, want)
         if sidecar is not None:
-            tag = sidecar.stem[len(info.path.stem) + 1:] if sidecar.stem != info.path.stem else None
-            lang = (language_in_name(sidecar.name) or normalize_language(tag.split(".")[0])) if tag else None
-            return SubtitleSource(tuple(load_subtitle_file(sidecar)), sidecar.name, lang)
+            return SubtitleSource(tuple(load_subtitle_file(sidecar)), sidecar.name, _sidecar_language(info.path, sidecar))
         text_tracks = [t for t in info.subtitles if t.is_text]
         if not text_tracks:
             pictures = [t for t in info.subtitles if not t.is_text]
