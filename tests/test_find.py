@@ -21,6 +21,7 @@ from clipkit.dialogue.fold import fold
 from clipkit.dialogue.index import index_path
 from clipkit.errors import InputError, UsageError
 from clipkit.pipeline.find import dialogue_range, find
+from clipkit.timecode import format_time
 
 from media import ffmpeg
 
@@ -239,6 +240,25 @@ def test_cli_find_prints_matches_commands_and_json(season):
     assert res.exit_code == 1
     res = runner.invoke(cli, ["find", str(season / "missing.mkv"), "x"])
     assert res.exit_code == 2 and "not found" in res.output
+
+
+def test_the_printed_gif_command_takes_the_line_it_is_printed_under(tmp_path):
+    # `find --lang jpn` (or --track) narrows the search, but `gif --line` searches every source: the --match
+    # printed under each match must pick that very line (before, it was the number among the narrowed
+    # matches: `--match 1` under the Japanese line at 0:03 made a GIF of the English one at 0:01)
+    video = make_episode(tmp_path / "tokyo.mkv", [], 8.0,
+                         [(1.0, 2.0, "Tokyo, again."), (6.0, 7.0, "Goodbye.")],
+                         [(3.0, 4.0, "Tokyoへ行こう。"), (5.0, 5.8, "またTokyoで。")])
+    for narrow in (["--lang", "jpn"], ["--track", "1"], ["--lang", "eng"], []):
+        res = CliRunner().invoke(cli, ["find", str(video), "tokyo", "--context", "0", *narrow])
+        assert res.exit_code == 0, res.output
+        rows = res.stdout.splitlines()
+        shown = [(r.split()[2], rows[i + 2].split("--line ", 1)[1]) for i, r in enumerate(rows) if r[:1].isdigit()]
+        assert shown, res.stdout
+        for span, command in shown:
+            match = int(command.split("--match ")[1]) if "--match" in command else None
+            picked = dialogue_range(video, "tokyo", match=match, snap=False)
+            assert format_time(picked.first.start) == span.split("–")[0], (narrow, span, command)
 
 
 # ---------------------------------------------------------------- --line on the jobs

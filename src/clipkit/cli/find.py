@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+from pathlib import Path
 
 import click
 
@@ -25,6 +26,20 @@ def _path(p) -> str:
     except ValueError:
         rel = str(p)
     return str(p) if rel.startswith("..") else rel
+
+
+def _gif_range(m, query: str, reachable: dict) -> str:
+    """How `clipkit gif VIDEO …` takes this match: ``--line QUERY`` with the ``--match N`` of its place among
+    what --line finds in that video — every source, as --line searches, whatever --track/--lang/--limit
+    narrowed here — or, when --line would not find it (a near match beside exact ones), its times."""
+    if m.video not in reachable:
+        reachable[m.video] = run_find([m.video], query, context=0).matches
+    found = reachable[m.video]
+    n = next((k for k, o in enumerate(found, 1) if (o.subs, o.start, o.end) == (m.subs, m.start, m.end)), None)
+    if n is None:
+        subs = m.subs if m.subs.startswith("track:") else _path(Path(m.video).parent / m.subs)
+        return f"{format_time(m.start)} {format_time(m.end)} --subs {shlex.quote(subs)}"
+    return f"--line {shlex.quote(query)}" + ("" if len(found) == 1 else f" --match {n}")
 
 
 @main.command()
@@ -74,12 +89,8 @@ def find(sources: tuple[str, ...], query: str, preset: str | None, track: str | 
     if not result.matches:
         click.echo(f"no line says {_shown(query)!r} in {n_eps} episode{'s' if n_eps != 1 else ''}", err=True)
         raise SystemExit(1)
-    per_video: dict = {}
-    for m in result.matches:
-        per_video[m.video] = per_video.get(m.video, 0) + 1
-    seen: dict = {}
+    reachable: dict = {}
     for n, m in enumerate(result.matches, 1):
-        seen[m.video] = seen.get(m.video, 0) + 1
         lang_txt = f" ({m.language})" if m.language else ""
         near = "" if m.exact else f"  [near match {m.score:.0%}]"
         click.echo(f"{n}  {_shown(_path(m.video))}  {format_time(m.start)}–{format_time(m.end)}  "
@@ -89,7 +100,6 @@ def find(sources: tuple[str, ...], query: str, preset: str | None, track: str | 
         click.echo("   > " + _shown(m.text.replace("\n", " / ")))
         for t in m.after:
             click.echo("     " + _shown(t.replace("\n", " / ")))
-        pick = "" if per_video[m.video] == 1 else f" --match {seen[m.video]}"
-        click.echo(f"     clipkit gif {shlex.quote(_path(m.video))} --line {shlex.quote(query)}{pick}")
+        click.echo(f"     clipkit gif {shlex.quote(_path(m.video))} {_gif_range(m, query, reachable)}")
     if len(result.matches) >= limit:
         click.echo(f"note: showing the first {limit} matches (--limit)", err=True)
