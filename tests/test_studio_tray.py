@@ -66,3 +66,22 @@ def test_tray_reorder_edit_export_and_batch_round_trip(sample, tmp_path):
                           "--base-url", "https://b.example/up/"], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == html.strip()
+
+
+def test_save_as_job_file_never_replaces_the_users_own_post_toml(sample, tmp_path):
+    # the studio's output folder may hold the user's own post.toml: saving the tray must not replace it
+    # (before, it was overwritten without a word); the studio's own saved file is replaced by the next save
+    studio, app = make_studio(sample, tmp_path)
+    with TestClient(app, base_url=f"http://127.0.0.1:{PORT}", headers={"x-clipkit-token": TOKEN}) as c:
+        still = c.post("/api/jobs", json={"kind": "still", "episode": 0, "start": "9.5", "width": 96}).json()
+        assert _wait(c, still["id"])["state"] == "done"
+        mine = studio.output / "post.toml"
+        mine.write_text('# my review of episode 7\npreset = "one-million-stars"\n', encoding="utf-8")
+        r = c.post("/api/tray/jobfile", json={"title": "Episode 7"})
+        assert r.status_code == 409 and "did not write it" in r.json()["error"], r.text
+        assert mine.read_text(encoding="utf-8").startswith("# my review of episode 7")
+        mine.unlink()
+        first = c.post("/api/tray/jobfile", json={"title": "Episode 7"})
+        assert first.status_code == 200, first.text
+        again = c.post("/api/tray/jobfile", json={"title": "Episode 7, again"})
+        assert again.status_code == 200 and 'title = "Episode 7, again"' in mine.read_text(encoding="utf-8")

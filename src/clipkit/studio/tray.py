@@ -28,6 +28,8 @@ _TEXT_KEYS = ("alt", "title", "credit")
 _MAX_TEXT = 500
 #: The job file the tray is saved as (in the output folder), unless the page names another.
 JOB_FILE = "post.toml"
+#: The first words of a job file the studio saved: only such a file is replaced by the next save.
+_JOB_FILE_MARK = "# Made by clipkit studio:"
 
 
 def _error(message: str, status: int = 400) -> JSONResponse:
@@ -190,7 +192,7 @@ def _seconds(t) -> str:
 def job_file_text(studio, items: list[dict], title: str = "") -> str:
     """A batch job file (:mod:`clipkit.pipeline.jobfile`, TOML) that remakes ``items`` into the folder it is in,
     under the same names, with the same settings and snippet choices."""
-    lines = ["# Made by clipkit studio: `clipkit batch THIS_FILE` remakes the post (files, then index.html/.md).",
+    lines = [_JOB_FILE_MARK + " `clipkit batch THIS_FILE` remakes the post (files, then index.html/.md).",
              'output = "."']
     if title:
         lines.append(f"title = {_toml(title)}")
@@ -229,8 +231,24 @@ async def save_job_file(request: Request) -> Response:
         return _error("the tray is empty: make something first", 409)
     text = job_file_text(studio, items, title.strip())
     target = studio.output / JOB_FILE
+    if not await run_in_threadpool(_replaceable, target):
+        return _error(f"{target} exists and clipkit studio did not write it: it is left as it is — rename or move it "
+                      "(or start the studio with another -o folder) to save the tray there", 409)
     await run_in_threadpool(atomic_write_text, target, text)
     return JSONResponse({"name": JOB_FILE, "text": text, "command": f"clipkit batch {target}"})
+
+
+def _replaceable(target: Path) -> bool:
+    """No file there, or one the studio saved (it starts with the mark): never a user's own job file."""
+    if not target.is_symlink() and not target.exists():
+        return True
+    if target.is_symlink() or not target.is_file():
+        return False
+    try:
+        with open(target, encoding="utf-8", errors="replace") as fh:
+            return fh.read(len(_JOB_FILE_MARK)) == _JOB_FILE_MARK
+    except OSError:
+        return False
 
 
 routes = [
