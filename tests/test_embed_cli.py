@@ -132,11 +132,25 @@ def test_embed_takes_the_presets_embed_table(clip, tmp_path):
     assert res.exit_code == 0 and res.stdout.startswith("![") and "Fuji TV" in res.stdout, res.stdout
 
 
+def _cut_gif(path):
+    """A two-frame GIF (Pillow writes a 256-colour global palette) cut off in its palette, as a copy or an
+    upload that stopped: Pillow cannot read it, ffmpeg still reads frames from it."""
+    import numpy as np
+    from PIL import Image
+
+    frames = [Image.fromarray(np.random.RandomState(k).randint(0, 255, (90, 160, 3), np.uint8)) for k in range(2)]
+    whole = path.with_name("whole.gif")
+    frames[0].save(whole, save_all=True, append_images=frames[1:], duration=100, loop=0)
+    path.write_bytes(whole.read_bytes()[:100])
+    whole.unlink()
+
+
 @pytest.mark.parametrize(
     "args, code, words",
     [
         (["embed", "{dir}/missing.gif"], 2, "does not exist"),
         (["embed", "{dir}/notes.txt"], 2, "not an image or video"),
+        (["embed", "{dir}/cut.gif"], 2, "damaged or cut short"),  # was pasted as an MP4 <video> of the .gif
         (["embed"], 2, "name at least one file"),
         (["embed", "--all", "{empty}"], 2, "no clipkit manifest"),
         (["embed", "--all", "{gif}"], 2, "is not a folder"),
@@ -149,6 +163,7 @@ def test_embed_takes_the_presets_embed_table(clip, tmp_path):
 )
 def test_bad_input_is_one_clear_line(args, code, words, media, clip, tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
+    _cut_gif(tmp_path / "cut.gif")
     (tmp_path / "empty").mkdir()
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / MANIFEST_NAME).write_text("{oops", encoding="utf-8")

@@ -15,6 +15,9 @@ __all__ = ["artifact_for", "describe_file"]
 
 _VIDEO_SUFFIXES = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mp4", ".webm": "mp4"}
 _SIBLING_SUFFIXES = (".mp4", ".webp")
+#: Names of pictures: one Pillow cannot read is damaged or cut short, never a video (ffmpeg reads the frames
+#: of a truncated GIF, and it would be pasted as an MP4 ``<video>``).
+_IMAGE_SUFFIXES = {".gif", ".png", ".jpg", ".jpeg", ".webp", ".apng", ".avif"}
 
 
 def _image(path: Path) -> Artifact | None:
@@ -71,6 +74,9 @@ def describe_file(path: str | os.PathLike, *, siblings: bool = True) -> Artifact
     if path.stat().st_size == 0:
         raise InputError(f"{path} is empty", "make it again")
     art = _image(path)
+    if art is None and path.suffix.lower() in _IMAGE_SUFFIXES:
+        raise InputError(f"{path.name} cannot be read as an image: damaged or cut short (a copy or an upload that "
+                         "stopped?)", "copy it again, or make it again")
     if art is None:
         try:
             art = _video(path)
