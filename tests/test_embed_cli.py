@@ -157,6 +157,9 @@ def _cut_gif(path):
         (["embed", "--all", "{broken}"], 2, "not valid JSON"),
         (["embed", "{gif}", "-f", "myspace"], 2, "Invalid value"),
         (["embed", "{gif}", "--base-url", "javascript:alert(1)"], 2, "not a web address"),
+        # the file name went after them: https://x.example/u/?v=2/ep.gif, https://x.example/u/#top/ep.gif
+        (["embed", "{gif}", "--base-url", "https://x.example/u/?v=2"], 2, "?query or #fragment"),
+        (["embed", "{gif}", "--base-url", "https://x.example/u/#top"], 2, "?query or #fragment"),
         (["still", "{clip}", "1", "-o", "{dir}/never.png", "--base-url", "data:text/html,x"], 2, "not a web address"),
         (["still", "{clip}", "1", "-o", "{dir}/never.png", "--embed", "myspace"], 2, "Invalid value"),
     ],

@@ -15,7 +15,7 @@ __all__ = ["url_for", "check_base_url"]
 # existing %XX escapes); everything else (spaces, non-ASCII, quotes, brackets,
 # parentheses, < >) is percent-encoded so that no target format can be broken
 # out of by the URL.
-_BASE_SAFE = ":/?#@!$&*+,;=%~"
+_BASE_SAFE = ":/@!$&*+,;=%~"
 _BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _SCHEMES = ("http", "https")
 
@@ -42,6 +42,9 @@ def check_base_url(base_url: str | None) -> str | None:
         raise UsageError(f"the base URL {text!r} has no host", "write it as https://myblog.example/uploads/")
     if text.startswith("//"):
         raise UsageError(f"the base URL {text!r} has no scheme", "write it as https://…")
+    if "?" in text or "#" in text:  # the file's name would land inside the query or after the fragment
+        raise UsageError(f"the base URL {text!r} has a ?query or #fragment: the file names would go after it",
+                         "give the folder the files will be in, e.g. https://myblog.example/uploads/2026/11/")
     encoded = _BARE_PERCENT.sub("%25", quote(text, safe=_BASE_SAFE))
     return encoded if encoded.endswith("/") else encoded + "/"
 
