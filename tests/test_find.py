@@ -315,6 +315,25 @@ def test_batch_job_by_line(season, tmp_path):
     assert art.start <= 5 and art.end >= Fraction(13, 2) and "line-cafe" in art.path.name
 
 
+def test_a_batch_jobs_ambiguous_line_names_the_job_files_keys(season, tmp_path):
+    # several lines match a job's `line`: the error tells what to write in the job file (match = 2), not the
+    # CLI flag (before: "→ --line 'you always say that' --match 2", which a CSV or TOML job cannot take)
+    import clipkit
+
+    jobs = tmp_path / "post.toml"
+    jobs.write_text(f'[[job]]\nkind = "still"\nepisode = "{season / "show-e01.mkv"}"\nline = "you"\nwidth = 96\n'
+                    f'\n[[job]]\nkind = "still"\nepisode = "{season / "show-e01.mkv"}"\nline = "you"\nmatch = 9\n'
+                    f'name = "far"\n'
+                    f'width = 96\n', encoding="utf-8")
+    result = clipkit.batch(jobs, output=tmp_path / "out", workers=1)
+    ambiguous, too_far = (f"{r.error} — {r.hint}" for r in result.results)
+    assert 'line = "you" matches' in ambiguous and 'line = "you", match = 2' in ambiguous, ambiguous
+    assert "--match" not in ambiguous and "--line" not in ambiguous, ambiguous
+    assert too_far.startswith('match = 9: line = "you" has') and "--match" not in too_far, too_far
+    res = CliRunner().invoke(cli, ["still", str(season / "show-e01.mkv"), "--line", "you", "-o", str(tmp_path / "x.png")])
+    assert res.exit_code == 2 and "--line 'you' --match 2" in res.output  # the command line keeps its flags
+
+
 def test_a_language_no_episode_has_is_said_not_just_no_match(season):
     """--lang kor on an English/Japanese season said only "no line says …", as if the words were wrong."""
     r = find(season, "you always say that", lang="ko")

@@ -11,8 +11,10 @@ another shot.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -165,11 +167,22 @@ class DialogueRange:
     notes: tuple[str, ...] = ()
 
 
+#: How the line is asked for where the user typed it: "flags" (``--line 'always knew' --match 2``), or "job"
+#: (a batch job file's keys: ``line = "always knew"``, ``match = 2``), so an error says what to write there.
+SPELLING: ContextVar[str] = ContextVar("clipkit_line_spelling", default="flags")
+
+
+def _asked(flag: str, query: str, match: int | None = None) -> str:
+    if SPELLING.get() == "job":
+        return f"{flag.lstrip('-')} = {json.dumps(query, ensure_ascii=False)}" + (f", match = {match}" if match else "")
+    return f"{flag} {query!r}" + (f" --match {match}" if match else "")
+
+
 def _candidates(matches: tuple[Match, ...], flag: str, query: str, video: Path) -> str:
     shown = []
     for n, m in enumerate(matches[:8], 1):
         text = " / ".join(m.text.split("\n"))
-        shown.append(f"{n}) {format_time(m.start)}–{format_time(m.end)} {m.subs} “{text}” → {flag} {query!r} --match {n}")
+        shown.append(f"{n}) {format_time(m.start)}–{format_time(m.end)} {m.subs} “{text}” → {_asked(flag, query, n)}")
     more = f" (and {len(matches) - 8} more)" if len(matches) > 8 else ""
     return "; ".join(shown) + more
 
@@ -187,19 +200,20 @@ def _pick(video: Path, query: str, flag: str, match: int | None, *, track, lang,
         raise UsageError(f"no line of {video.name}{where} says {query!r}", hint)
     if match is not None:
         if not 1 <= match <= len(matches):
-            raise UsageError(f"--match {match}: {flag} {query!r} has {len(matches)} match{'es' if len(matches) != 1 else ''}",
+            said = f"match = {match}" if SPELLING.get() == "job" else f"--match {match}"
+            raise UsageError(f"{said}: {_asked(flag, query)} has {len(matches)} match{'es' if len(matches) != 1 else ''}",
                              _candidates(matches, flag, query, video))
         return matches[match - 1]
     best = [m for m in matches if m.score == matches[0].score]
     if len(best) > 1 or (not matches[0].exact and len(matches) > 1):
-        raise UsageError(f"{flag} {query!r} matches {len(matches)} lines of {video.name}: say which",
+        raise UsageError(f"{_asked(flag, query)} matches {len(matches)} lines of {video.name}: say which",
                          _candidates(matches, flag, query, video))
     return matches[0]
 
 
 def _near_note(flag: str, query: str, m: Match) -> str:
     text = " / ".join(m.text.split("\n"))
-    return (f"{flag} {query!r}: no line says it as typed; took the near match ({round(m.score * 100)}%) "
+    return (f"{_asked(flag, query)}: no line says it as typed; took the near match ({round(m.score * 100)}%) "
             f"at {format_time(m.start)}–{format_time(m.end)} “{text}”")
 
 
