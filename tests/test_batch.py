@@ -422,6 +422,41 @@ def test_interrupted_parallel_batch_leaves_no_temporary_folder(series, tmp_path)
     assert not list(tmp.iterdir()), list(tmp.iterdir())
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_of_a_batch_killed_with_sigkill_stop_too(series, tmp_path):
+    """`kill -9` of a `-j 2` batch while both workers encode a GIF: the workers stop and remove their temporary
+    folders (before, each finished its GIF, then waited on the dead pool's queue forever: two orphans of
+    ~250 MB each, still there minutes later)."""
+    jobs = [{"kind": "gif", "ep": 7, "start": start, "end": "+20", "width": 480, "name": name}
+            for start, name in (("0", "g1"), ("20", "g2"))]
+    path = job_file(tmp_path, series, jobs, output="k")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "clipkit", "batch", path, "-j", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "TMPDIR": str(tmp)})
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(workers) < 2:
+            workers = [int(p.name.split("-")[2]) for p in tmp.glob("clipkit-spill-*")]
+            time.sleep(0.05)
+        assert len(workers) == 2, "both workers should be encoding"
+        time.sleep(1)
+        proc.kill()
+    finally:
+        proc.wait(timeout=60)
+    deadline = time.monotonic() + 20
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()
+                 and Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"]
+        time.sleep(0.1)
+    for pid in alive:  # do not leave them behind if the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, f"workers {alive} outlived their batch"
+    assert not list(tmp.iterdir()), list(tmp.iterdir())
+
+
 def test_output_names_cannot_escape(series, tmp_path):
     assert safe_relative("../../etc/passwd") == (Path("etc/passwd"), True)
     assert safe_relative("/abs/x.png")[0] == Path("abs/x.png")
