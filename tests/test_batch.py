@@ -136,6 +136,20 @@ def test_the_index_shows_each_jobs_alt_title_and_spoiler(tmp_path):
     assert "![A long look](look.png)" in md and "*He \\<knew\\> \\*then\\**" in md, md
 
 
+def test_a_spoiler_that_is_not_yes_or_no_fails_its_job_instead_of_posting_it_open(tmp_path):
+    # a CSV cell `spoiler = ture` (or "maybe") was read as "no": the snippet went into the post unhidden
+    preset = _episode_and_preset(tmp_path)
+    path = tmp_path / "jobs.csv"
+    path.write_text("kind,ep,at,width,spoiler,name\n"
+                    + "".join(f"still,7,1,96,{flag},{name}\n" for flag, name in
+                              (("ture", "typo"), ("yes", "hidden"), ("", "plain"), ("0", "open"))), encoding="utf-8")
+    res = batch(path, preset=str(preset), output=tmp_path / "out", workers=1)
+    assert [r.status for r in res.results] == ["failed", "made", "made", "made"], [r.error for r in res.results]
+    assert "spoiler = 'ture' is not true or false" in res.results[0].error
+    page = res.index_html.read_text(encoding="utf-8")
+    assert page.count("<details>") == 1 and "hidden.png" in page.split("<details>")[1].split("</details>")[0]
+
+
 def test_the_index_md_heading_reads_as_typed_in_commonmark_and_gfm(tmp_path):
     # the job file's title heads index.md: an entity (`AT&amp;T`, `&copy;`) and a URL must read as typed in
     # CommonMark and GFM (before, the heading showed "AT&T ©" and GFM linked "https://x.example\\.org")

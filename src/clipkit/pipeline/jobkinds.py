@@ -74,7 +74,7 @@ def run_kind(kind_name: str, source: Path, output: Path, params: dict, settings:
         from ..settings import EmbedOptions
 
         if "spoiler" in chosen:
-            chosen["spoiler"] = _flag(chosen["spoiler"])
+            chosen["spoiler"] = _flag(chosen["spoiler"], "spoiler")
         fn = functools.partial(fn, embed=EmbedOptions(**{k: v if k == "spoiler" else str(v) for k, v in chosen.items()}))
     from .find import SPELLING
 
@@ -229,13 +229,29 @@ def _strip_tag(p: dict) -> str:
         return "strip_" + _line_tag(p)
     if p.get("range") not in (None, ""):
         return "strip_" + safe_name(str(p["range"]).replace(":", "-"))
-    return "strip-scenes" if _flag(p.get("per_scene")) else "strip"
+    return "strip-scenes" if _flag_or_no(p.get("per_scene")) else "strip"
 
 
-def _flag(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "yes", "on", "1")
-    return bool(value)
+def _flag(value: Any, key: str = "") -> bool:
+    """A job's yes/no key (``spoiler``, ``per_scene``) read as settings read theirs: true/false, yes/no, on/off,
+    1/0.  Anything else is the job's error, never a silent "no" (``spoiler = "ture"`` posted the spoiler open)."""
+    from ..settings_apply import coerce
+
+    if value in (None, ""):
+        return False
+    try:
+        return coerce(value, bool, from_text=True)
+    except ValueError:
+        raise UsageError(f"{key or 'a yes/no key'} = {value!r} is not true or false",
+                         "write true or false (yes/no, on/off, 1/0 also work)") from None
+
+
+def _flag_or_no(value: Any) -> bool:
+    """:func:`_flag` for a file name's tag, chosen before the job runs (the job itself reports a bad value)."""
+    try:
+        return _flag(value)
+    except UsageError:
+        return False
 
 
 def _run_strip(fn: Callable, source: Path, output: Path, p: dict, s: dict) -> Artifact:
@@ -244,7 +260,7 @@ def _run_strip(fn: Callable, source: Path, output: Path, p: dict, s: dict) -> Ar
         kw["at"] = [str(a) for a in p["at"]] if isinstance(p["at"], (list, tuple)) else str(p["at"])
     if p.get("range") not in (None, ""):
         kw["range_"] = str(p["range"])
-    if _flag(p.get("per_scene")):
+    if _flag(p.get("per_scene"), "per_scene"):
         kw["per_scene"] = True
     return fn(source, output, settings=s["strip"], **kw, **_said(p))
 
