@@ -85,3 +85,22 @@ def test_save_as_job_file_never_replaces_the_users_own_post_toml(sample, tmp_pat
         assert first.status_code == 200, first.text
         again = c.post("/api/tray/jobfile", json={"title": "Episode 7, again"})
         assert again.status_code == 200 and 'title = "Episode 7, again"' in mine.read_text(encoding="utf-8")
+
+
+def test_export_leaves_out_a_file_removed_since_and_a_spoiler_is_true_or_false(sample, tmp_path):
+    # a still deleted from the output folder after it was made was still exported (a broken image in the post),
+    # with no word; and a spoiler of "yes" was stored as false (shown unhidden) with a 200
+    studio, app = make_studio(sample, tmp_path)
+    with TestClient(app, base_url=f"http://127.0.0.1:{PORT}", headers={"x-clipkit-token": TOKEN}) as c:
+        jobs = [c.post("/api/jobs", json={"kind": "still", "episode": 0, "start": t, "width": 96}).json() for t in ("9.5", "30")]
+        assert all(_wait(c, j["id"])["state"] == "done" for j in jobs)
+        items = c.get("/api/tray").json()["items"]
+        gone, kept = (studio.output / i["name"] for i in items)
+        bad = c.put("/api/tray", json={"items": [{"job": i["job"], "alt": "", "title": "", "credit": "", "spoiler": "yes"}
+                                                 for i in items]})
+        assert bad.status_code == 400 and "spoiler is true or false" in bad.text
+        assert not any(i["spoiler"] for i in c.get("/api/tray").json()["items"])
+        gone.unlink()
+        out = c.get("/api/export", params={"format": "markdown"}).json()
+        assert gone.name not in out["text"] and kept.name in out["text"]
+        assert any(gone.name in n and "left out" in n for n in out["notes"])

@@ -98,6 +98,8 @@ def _checked(studio, body) -> list[dict]:
         if not isinstance(item, dict) or item.get("job") not in known or item["job"] in ids:
             raise ValueError("each item is one of the tray's own, once")
         ids.add(item["job"])
+        if item.get("spoiler") not in (None, True, False):
+            raise ValueError("spoiler is true or false")
         clean = {"job": item["job"], "spoiler": item.get("spoiler") is True}
         for key in _TEXT_KEYS:
             value = item.get(key) or ""
@@ -161,14 +163,21 @@ async def export(request: Request) -> Response:
         return JSONResponse({"format": fmt, "text": "", "notes": ["nothing made yet"]})
     base_url = request.query_params.get("base_url") or None
 
-    def compose() -> str:
-        return "\n\n".join(t for t in (snippet(artifact_from_json(studio.jobs.get(i["job"]).result),
-                                                options=_options(i, format=fmt, base_url=base_url)) for i in items) if t)
+    def compose() -> tuple[str, list[str]]:
+        parts, notes = [], []
+        for i in items:
+            art = artifact_from_json(studio.jobs.get(i["job"]).result)
+            if not art.path.exists():  # removed from the output folder since it was made: a broken image in a post
+                notes.append(f"{art.path.name} is no longer in {art.path.parent}: left out (make it again, or take "
+                             "it out of the tray)")
+                continue
+            parts.append(snippet(art, options=_options(i, format=fmt, base_url=base_url)))
+        return "\n\n".join(t for t in parts if t), notes
     try:
-        text = await run_in_threadpool(compose)
+        text, notes = await run_in_threadpool(compose)
     except ClipkitError as exc:
         return _error(str(exc), 422)
-    return JSONResponse({"format": fmt, "text": text, "notes": []})
+    return JSONResponse({"format": fmt, "text": text, "notes": notes})
 
 
 def _toml(value) -> str:
