@@ -133,6 +133,21 @@ def test_labels_name_the_frame_really_shown(marked, tmp_path):
         assert abs(luma - band_level(n)) < 1.5, (t, luma, band_level(n))
 
 
+@pytest.mark.parametrize("count", [16, 24])
+def test_dense_tiles_are_each_their_own_frame(marked, tmp_path, count):
+    """More tiles than a second has reference frames (16 or 24 from the 24 frames of 1-2 s, B-frames on):
+    each tile is a frame of its own share, no frame twice (before: the same frame in two tiles, the label
+    repeated; 24 tiles: 'no frame found near 0:01.063')."""
+    art = make_strip(marked, tmp_path / f"d{count}.png", layout="grid", count=count, width=960, range_="1-2",
+                     label_format="precise", record=False)
+    times = tile_times(art)
+    assert len(times) == count == art.frame_count
+    assert len(set(times)) == count, times
+    share = Fraction(1, count)
+    for k, t in enumerate(times):
+        assert 1 + k * share - Fraction(1, 2000) <= t < 1 + (k + 1) * share, (k, t)
+
+
 def test_exact_moments_with_at(marked, tmp_path):
     art = make_strip(marked, tmp_path / "at.png", at="1, 2.5,6.125", label_format="precise", layout="row", width=600)
     assert tile_times(art) == [Fraction(1), Fraction(5, 2), Fraction(49, 8)]

@@ -45,6 +45,10 @@ MAX_EXTRA_WINDOWS = 6
 #: Candidates are the frames other frames are predicted from (I, P and reference B frames):
 #: about half the decoding, every other frame still scored, and they are the better-coded ones.
 REFERENCE_FRAMES_ONLY = ("-skip_frame", "noref")
+#: A slot whose share of the video is shorter than this many frames (many tiles from a short range) is
+#: dense: every frame is decoded (its share may hold no reference frame at all), and its tile is a frame
+#: that starts in its share (a reference frame overlapping two shares was picked for both).
+DENSE_SHARE_FRAMES = 4
 #: Videos at least this large (pixels) start each slot's window right after a keyframe near it.
 KEYFRAME_ANCHOR_PIXELS = 1280 * 720
 #: Seconds either side of a slot searched for keyframes to start from.
@@ -83,9 +87,29 @@ def _tile(slot: Slot, c: Candidate) -> Tile:
     return Tile(slot, c.time, c.image, c.score, c.clean)
 
 
-def _rank(frames: list[Frame], a: Fraction, b: Fraction, target: Fraction, slot: Slot) -> list[Tile]:
-    """The frames shown in ``[a, b)`` as candidate tiles, best first; the others are context."""
-    return [_tile(slot, c) for c in choice.rank(frames, a, b, target)]
+def _dense(info: MediaInfo, slot: Slot) -> bool:
+    rate = info.require_video().frame_rate or Fraction(25)
+    return not slot.exact and (slot.hi - slot.lo) * rate < DENSE_SHARE_FRAMES
+
+
+def _decoder_options(info: MediaInfo, slots: Sequence[Slot]) -> tuple[str, ...]:
+    return () if any(_dense(info, s) for s in slots) else REFERENCE_FRAMES_ONLY
+
+
+#: Container timestamps are rounded (to the millisecond in MKV): a frame starting this much before a
+#: share's start belongs to that share.
+_ROUNDING = Fraction(1, 2000)
+
+
+def _rank(frames: list[Frame], a: Fraction, b: Fraction, target: Fraction, slot: Slot,
+          dense: bool = False) -> list[Tile]:
+    """The frames shown in ``[a, b)`` as candidate tiles, best first; the others are context.  For a
+    dense slot, the frames that start in ``[a, b)`` when there are any (each frame is one share's)."""
+    tiles = [_tile(slot, c) for c in choice.rank(frames, a, b, target)]
+    if dense:
+        own = [t for t in tiles if a - _ROUNDING <= t.time < b - _ROUNDING]
+        return own or tiles
+    return tiles
 
 
 def _decode(info: MediaInfo, pre: Sequence[str] = (), **kwargs) -> list[Frame]:
@@ -119,8 +143,9 @@ def _window_candidates(info: MediaInfo, a: Fraction, b: Fraction, target: Fracti
     """
     pad = TRANSITION_SPAN + Fraction(1, 10)
     frames = _decode(info, start=max(Fraction(0), a - pad) if decode_from is None else decode_from, end=min(info.duration, b + pad),
-                     width=size[0], height=size[1], threads=threads, decoder_options=REFERENCE_FRAMES_ONLY, pre=pre)
-    return _rank(frames, a, b, target, slot)
+                     width=size[0], height=size[1], threads=threads, decoder_options=_decoder_options(info, [slot]),
+                     pre=pre)
+    return _rank(frames, a, b, target, slot, _dense(info, slot))
 
 
 def _windows(slot: Slot, half: Fraction):
@@ -272,13 +297,13 @@ def _first_windows_in_one_pass(info: MediaInfo, slots: list[Slot], size: tuple[i
     keep = "+".join(f"between(t\\,{float(lo + offset) - 0.05:.6f}\\,{float(hi + offset) + 0.001:.6f})"
                     for _, _, lo, hi in spans)
     frames = read_frames(info, start=spans[0][2], end=spans[-1][3], width=size[0], height=size[1], threads=threads,
-                         pre_filters=[f"select={keep}", *pre], decoder_options=REFERENCE_FRAMES_ONLY)
+                         pre_filters=[f"select={keep}", *pre], decoder_options=_decoder_options(info, slots))
     held: dict[int, list[Frame]] = {i: [] for i in range(len(slots))}
     pending = 0
     try:
         for f in frames:
             while pending < len(slots) and f.time >= spans[pending][3]:
-                yield pending, _judge(held.pop(pending), spans[pending], slots[pending])
+                yield pending, _judge(held.pop(pending), spans[pending], slots[pending], _dense(info, slots[pending]))
                 pending += 1
             for i in range(pending, len(slots)):
                 if f.time < spans[i][2] - Fraction(1, 10):
@@ -291,13 +316,13 @@ def _first_windows_in_one_pass(info: MediaInfo, slots: list[Slot], size: tuple[i
         frames.close()
     while pending < len(slots):
         got = held.pop(pending, [])
-        yield pending, (_judge(got, spans[pending], slots[pending]) if got else None)
+        yield pending, (_judge(got, spans[pending], slots[pending], _dense(info, slots[pending])) if got else None)
         pending += 1
 
 
-def _judge(frames: list[Frame], span: tuple, slot: Slot) -> Tile | None:
+def _judge(frames: list[Frame], span: tuple, slot: Slot, dense: bool = False) -> Tile | None:
     """The best clean tile of a slot's first window, or None (then the slot is searched on its own)."""
-    cands = _rank(frames, span[0], span[1], slot.target, slot) if frames else []
+    cands = _rank(frames, span[0], span[1], slot.target, slot, dense) if frames else []
     clean = [c for c in cands if c.clean]
     return _best_of(clean) if clean else None
 
