@@ -336,6 +336,13 @@ def test_labels_on_tall_phone_video_stay_a_corner_mark(tmp_path):
         assert bw < w / 2 and bh < w / 8, (bw, bh, w, h)  # "0:01.234" in a corner, not a banner
 
 
+def test_per_scene_with_a_count_says_how_many_shots_it_chose_from(sample, truth, tmp_path):
+    """--count 3 of the sample's 7 shots: the note said "(3 shots)", as if the episode had 3."""
+    art = make_strip(sample, tmp_path / "three.png", per_scene=True, count=3, layout="row", width=600, record=False)
+    assert art.frame_count == 3
+    assert f"the 3 longest of {len(truth['shots'])} shots" in art.notes[0], art.notes[0]
+
+
 def test_per_scene_labels_are_sized_for_the_tiles_of_its_own_layout(sample, truth, tmp_path):
     """--per-scene lays out one tile per shot: the labels must fit those tiles, not the 4×4 sheet planned first."""
     n = len(truth["shots"])

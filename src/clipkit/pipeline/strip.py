@@ -164,13 +164,14 @@ def make_strip(
     if per_scene:
         grid = s.layout == "grid"
         cap = s.count or (s.cols * s.rows if grid and s.cols and s.rows else None)  # --cols 4 --rows 2: the 8 longest
-        slots = scene_slots(info, cap, range_, None)
+        slots, shots = scene_slots(info, cap, range_, None)
         if not slots:
             raise UsageError("no shots were found", "try without --per-scene")
         # The shots found set the count: --cols fixes the columns (the rows follow), else --rows the rows.
         count, cols, rows = layout_mod.grid_shape(s.layout, len(slots), s.cols if grid else None,
                                                   s.rows if grid and not s.cols else None)
-        where = f"one frame per shot ({len(slots)} shot{'s' if len(slots) != 1 else ''})"
+        where = (f"one frame per shot ({len(slots)} shot{'s' if len(slots) != 1 else ''})" if len(slots) == shots
+                 else f"one frame per shot (the {len(slots)} longest of {shots} shots)")
     else:
         slots, where = plan_slots(info, count, s, range_=range_, at=at)
     crop_notes: list[str] = []

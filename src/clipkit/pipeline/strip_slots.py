@@ -90,8 +90,9 @@ def plan_slots(info: MediaInfo, count: int, s: StripSettings, *, range_: str | t
     return slots, where
 
 
-def scene_slots(info: MediaInfo, count: int | None, range_, progress: ProgressFn | None) -> list[Slot]:
-    """One slot per shot (the middle of it, away from its edges); the longest ``count`` if fewer are wanted."""
+def scene_slots(info: MediaInfo, count: int | None, range_, progress: ProgressFn | None) -> tuple[list[Slot], int]:
+    """One slot per shot (the middle of it, away from its edges); the longest ``count`` if fewer are
+    wanted.  Also returns how many shots there were."""
     from .scenes import detect_scenes  # here: only --per-scene pays for the detectors
 
     kwargs = {}
@@ -100,6 +101,7 @@ def scene_slots(info: MediaInfo, count: int | None, range_, progress: ProgressFn
         kwargs = {"start": a, "end": b}
     found = detect_scenes(info, progress=progress, **kwargs)
     shots = [sc for sc in found.scenes if sc.end > sc.start]
+    total = len(shots)
     if count is not None and count < len(shots):
         keep = sorted(sorted(shots, key=lambda sc: sc.end - sc.start, reverse=True)[:count], key=lambda sc: sc.start)
         shots = keep
@@ -107,4 +109,4 @@ def scene_slots(info: MediaInfo, count: int | None, range_, progress: ProgressFn
     for sc in shots:
         edge = min(TRANSITION_SPAN, (sc.end - sc.start) / 4)
         slots.append(Slot((sc.start + sc.end) / 2, sc.start + edge, max(sc.start + edge, sc.end - edge) + Fraction(1, 1000)))
-    return slots
+    return slots, total
