@@ -101,6 +101,21 @@ def test_an_existing_file_clipkit_did_not_make_is_kept_unless_overwrite(work):
     assert res.exit_code == 0, res.output
 
 
+def test_a_folder_where_a_sibling_or_poster_goes_is_named_as_that(work):
+    """A folder named like the GIF's --also sibling (or a clip's poster): the error said 'ep.mp4 is a folder
+    — give a file name ending in .mp4' (exit 1), though the user named ep.gif; it is said as the file written
+    beside it (exit 2), and nothing is written."""
+    (work / "ep.mp4").mkdir()
+    (work / "cl.jpg").mkdir()
+    for args in (("gif", work / "ep07.mp4", "1", "2", "--also", "mp4", "-o", work / "ep.gif"),
+                 ("clip", work / "ep07.mp4", "1", "2", "-o", work / "cl.mp4")):
+        res = cli(*args, "--embed", "none")
+        assert res.exit_code == 2, res.output
+        line = res.output.strip()
+        assert "\n" not in line and "which this job writes beside" in line and "is a folder" in line, line
+    assert not (work / "ep.gif").exists() and not (work / "cl.mp4").exists()
+
+
 def test_unwritable_output_fails_at_once_naming_the_users_path(work):
     t0 = time.perf_counter()
     res = cli("gif", work / "ep07.mp4", "0", "4", "-o", "/proc/forbidden.gif")

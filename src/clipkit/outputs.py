@@ -140,7 +140,10 @@ def check_outputs(outputs: Iterable[str | os.PathLike], inputs: Iterable[str | o
     check_clash(outs + ([manifest_path(folder)] if manifest else []), inputs)
     for out in outs:
         if out.is_dir():
-            raise OutputError(f"{out} is a folder", f"give a file name ending in {out.suffix or '.EXT'}")
+            if out == outs[0]:
+                raise UsageError(f"{out} is a folder", f"give a file name ending in {out.suffix or '.EXT'}")
+            raise UsageError(f"{out}, which this job writes beside {outs[0].name}, is a folder",
+                             "rename or move that folder, or give the output another name with -o")
         if not overwrite and (out.exists() or out.is_symlink()) and not made_by_clipkit(out):
             raise UsageError(f"{out} exists and clipkit did not make it (its folder's manifest does not list it)",
                              "choose another name, or pass --overwrite to replace it")
