@@ -59,6 +59,7 @@ def test_max_size_and_siblings(clip, tmp_path):
     (["0", "+1", "--max-size", "lots"], 2, "not a file size"),
     (["0", "+1", "--crop", "999:10:0:0"], 2, "does not fit"),
     (["0", "+1", "--crop", "0:0"], 2, "keeps 0×0 pixels: nothing to show"),
+    (["0", "+1", "--crop", "4:3"], 2, "4×3 pixels (a crop is in pixels, not an aspect ratio) — for a 4:3 picture give its size in pixels, e.g. --crop 240:180"),
     (["0", "+1", "--also", "avi"], 2, "--also avi"),
 ])
 def test_bad_input_one_line_no_traceback_nothing_written(clip, tmp_path, args, code, words):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
@@ -32,6 +33,9 @@ class CropBox:
         return f"{self.width}:{self.height}:{self.x}:{self.y}"
 
 
+#: The smallest side a typed crop may keep (as --width's least): below it, ``4:3`` or ``16:9`` was meant as a shape.
+MIN_CROP = 16
+
 _CROP_RE = re.compile(r"^\s*(\d+)\s*[:x]\s*(\d+)\s*(?::\s*(\d+)\s*:\s*(\d+))?\s*$")
 
 
@@ -50,6 +54,12 @@ def parse_crop(text: str, display: tuple[int, int]) -> CropBox:
     if x < 0 or y < 0 or x + w > dw or y + h > dh:
         raise UsageError(f"--crop {text} does not fit inside the {dw}×{dh} picture",
                          f"give W:H:X:Y with X+W ≤ {dw} and Y+H ≤ {dh}")
+    if w < MIN_CROP or h < MIN_CROP:  # --crop 4:3, 16:9, 1:1: a shape was meant, and pixels were read
+        scale = min(Fraction(dw, w), Fraction(dh, h))
+        sw, sh = int(w * scale) // 2 * 2, int(h * scale) // 2 * 2
+        raise UsageError(f"--crop {text} keeps only {w}×{h} pixels (a crop is in pixels, not an aspect ratio)",
+                         f"for a {w}:{h} picture give its size in pixels, e.g. --crop {sw}:{sh} (the largest, centred "
+                         f"in the {dw}×{dh} picture)")
     return CropBox(w, h, x, y)
 
 
