@@ -34,6 +34,17 @@ def test_ntsc_rate_is_exact(tmp_path):
     assert v.frame_rate == Fraction(24000, 1001) and not v.variable_frame_rate
 
 
+@pytest.mark.parametrize("rate,seconds", [("24", "0.5"), ("24", "1"), ("30000/1001", "1"), ("25", "0.6")])
+def test_a_short_mkv_keeps_its_common_rate(tmp_path, rate, seconds):
+    """MKV counts milliseconds: over a second or less the packets' mean step is off by up to a tick, and
+    `info` said "24.017 fps", "24.008 fps", "29.959 fps" for ordinary 24 and 29.97 fps clips."""
+    path = tmp_path / "short.mkv"
+    ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=160x90:rate={rate}:duration={seconds}", "-c:v", "libx264",
+           "-pix_fmt", "yuv420p", path)
+    v = probe(path).video
+    assert v.frame_rate == Fraction(rate) and not v.variable_frame_rate
+
+
 def test_rotation_and_pixel_aspect_give_the_display_size(tmp_path):
     plain, rotated = tmp_path / "plain.mp4", tmp_path / "phone.mp4"
     ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", plain)

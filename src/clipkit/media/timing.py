@@ -36,10 +36,12 @@ def snap_to_grid(t: Fraction, rate: Fraction, tick: Fraction) -> Fraction:
     return exact if abs(exact - t) <= tick else t
 
 
-def _snap_rate(rate: Fraction) -> Fraction:
-    """The common rate nearest ``rate`` if within 0.02 % (24 and 24000/1001 are 0.1 % apart)."""
+def _snap_rate(rate: Fraction, precision: Fraction = Fraction(0)) -> Fraction:
+    """The common rate nearest ``rate`` if within 0.02 % (24 and 24000/1001 are 0.1 % apart), or within
+    ``precision`` (relative) when the measurement is no better: a mean step over a short span of rounded
+    timestamps (an MKV second: one millisecond in a thousand, 24.017 for 24 over half a second)."""
     nearest = min(_COMMON_RATES, key=lambda c: abs(rate - c))
-    if abs(rate - nearest) / nearest < Fraction(1, 5000):
+    if abs(rate - nearest) / nearest < max(Fraction(1, 5000), precision):
         return nearest
     return rate.limit_denominator(1001)
 
@@ -103,7 +105,7 @@ def _timing(path: Path, video: VideoStream, start: Fraction,
             vfr = (steps_sorted[-1] - steps_sorted[0]) > 2 * tolerance
             mean = Fraction(pts[-1] - pts[0], len(pts) - 1) * tb
             if mean > 0 and not vfr:
-                rate = _snap_rate(1 / mean)
+                rate = _snap_rate(1 / mean, Fraction(1, pts[-1] - pts[0]))  # each end rounded by half a tick
             elif mean > 0:
                 rate = (1 / mean).limit_denominator(1001)
     end = None
