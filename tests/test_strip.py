@@ -163,6 +163,21 @@ def test_the_times_printed_type_back_onto_each_tiles_frame(marked, tmp_path):
     assert [int(t * FPS) for t in times] == [7, 28, 139]  # the frame on screen at that time
 
 
+def test_a_time_printed_rounded_down_types_back_onto_its_frame(marked, tmp_path):
+    """Frame 2 (1/12 s) and frame 50 (2.0833 s) print as 0:00.083 and 0:02.083, a third of a millisecond
+    before they begin: `clipkit still` of the printed time gave the frame before (frame 1, frame 49)."""
+    from clipkit import still
+
+    art = make_strip(marked, tmp_path / "down.png", at="0.09,2.1", layout="row", width=600, record=False)
+    printed = art.notes[0].rsplit(": ", 1)[1].split(", ")
+    assert printed == ["0:00.083", "0:02.083"]
+    for text, n in zip(printed, (2, 50)):
+        shot = still(marked, text, tmp_path / f"s{n}.png", record=False)
+        img = np.asarray(Image.open(shot.path).convert("RGB")).astype(float)
+        luma = img[1:BAND - 1, 4:-4].mean() * 219 / 255 + 16
+        assert abs(luma - band_level(n)) < 1.5, (text, luma, band_level(n), band_level(n - 1))
+
+
 def test_default_sheet_avoids_black_fades_dissolve_and_flash(sample, truth, tmp_path):
     art = make_strip(sample, tmp_path / "sheet.png", header=True)
     times = tile_times(art)

@@ -19,6 +19,7 @@ as a player shows it.  Accepted forms:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -145,14 +146,24 @@ def parse_time(text: str, *, frame_rate: Fraction | None = None) -> Fraction:
             raise _bad(raw, "a comma may only separate the milliseconds (00:12:30,500)")
         text = f"{head}.{frac}"
     if ":" in text:
-        return _clock(raw, text.split(":"), Fraction(frame_rate) if frame_rate else None)
+        return _onto_frame(_clock(raw, text.split(":"), Fraction(frame_rate) if frame_rate else None), frame_rate)
     if _PLAIN_RE.match(text):
-        return Fraction(text)
+        return _onto_frame(Fraction(text), frame_rate)
     m = _UNIT_RE.match(text)
     if m and any(m.groupdict().values()):
         g = {k: Fraction(v) if v else Fraction(0) for k, v in m.groupdict().items()}
-        return g["h"] * 3600 + g["m"] * 60 + g["s"] + g["ms"] / 1000
+        return _onto_frame(g["h"] * 3600 + g["m"] * 60 + g["s"] + g["ms"] / 1000, frame_rate)
     raise _bad(raw, "unknown format")
+
+
+def _onto_frame(t: Fraction, frame_rate: Fraction | None) -> Fraction:
+    """``t`` moved onto the start of the frame ``k / frame_rate`` it is a rounding of (less than half a
+    millisecond before it): a frame time printed to the millisecond (a strip's note, a still's alt, a
+    shot list; a container's millisecond timestamps) types back onto that frame, not the one before."""
+    if not frame_rate:
+        return t
+    start = math.ceil(t * Fraction(frame_rate)) / Fraction(frame_rate)
+    return start if 0 < start - t < _SHOWN / 2 else t
 
 
 def parse_end(text: str, start: Fraction, *, frame_rate: Fraction | None = None) -> Fraction:
