@@ -323,6 +323,10 @@ def test_auto_labels_never_repeat():
     close = [Fraction(1, 4), Fraction(3, 4), Fraction(5, 4), Fraction(7, 4)]  # a short file: 0.5 s apart
     labels = tile_labels(close)
     assert len(set(labels)) == len(labels) and labels[0] == "0:00.250"
+    # A precise label is the note's time (rounded to the ms), which types back onto the tile's frame: the
+    # label of frame 1 at 24 fps (0.041667 s) said 0:00.041, before the frame, where the note said 0:00.042.
+    assert tile_labels([Fraction(1, 24), Fraction(2, 24), Fraction(19999, 4000)], "precise") == \
+        ["0:00.042", "0:00.083", "0:05.000"]
 
 
 def label_boxes(with_labels, without, count, cols, rows, aspect, **layout):

@@ -286,11 +286,10 @@ def label_size(plan: StripLayout) -> int:
 
 def tile_label(t: Fraction, style: str = "auto") -> str:
     """The label of a tile at time ``t``: ``12:30`` (whole seconds, as a player shows) or ``12:30.458``."""
-    whole = Fraction(math.floor(t))
-    if style == "precise":
-        ms = math.floor((t - whole) * 1000)
-        return f"{format_time(whole)}.{ms:03d}"
-    return format_time(whole)
+    if style == "precise":  # rounded as the note prints it (and as a time typed back reads it: the same frame)
+        whole, ms = divmod(round(Fraction(t) * 1000), 1000)
+        return f"{format_time(Fraction(whole))}.{ms:03d}"
+    return format_time(Fraction(math.floor(t)))
 
 
 def tile_labels(times: Sequence[Fraction], style: str = "auto") -> list[str]:
