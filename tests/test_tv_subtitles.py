@@ -73,6 +73,17 @@ def test_a_gif_from_a_blu_ray_rip_gets_its_dialogue_by_default(discs, tmp_path):
     assert shown == [False] * 5 + [True] * 10 + [False] * 5
 
 
+def test_a_typed_caption_says_it_replaces_the_picture_dialogue(discs, tmp_path):
+    """--caption over a rip whose only dialogue is PGS pictures dropped them without a word (a text track
+    gets "--caption replaces the dialogue …"); the note says so, and naming the track shows both."""
+    art = make_gif(discs["pgs"], F(1, 2), F(5, 2), tmp_path / "c.gif", width=320, fps=10, caption="He knew.",
+                   record=False)
+    assert any("--caption replaces the dialogue" in n and "pictures" in n for n in art.notes), art.notes
+    both = make_gif(discs["pgs"], F(1, 2), F(5, 2), tmp_path / "b.gif", width=320, fps=10, caption="He knew.",
+                    subs="track:0", record=False)
+    assert not any("replaces" in n for n in both.notes), both.notes
+
+
 @pytest.mark.parametrize("kind", ["pgs", "m2ts"])
 def test_a_clip_burns_the_pictures_at_their_times(discs, kind, tmp_path):
     # before: the clip's note said "burned as the disc/broadcast drew them" and the clip had none

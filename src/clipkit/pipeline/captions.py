@@ -112,6 +112,9 @@ def gather_captions(
         if n:
             notes.append(f"--caption replaces the dialogue ({_lines(n)} from {replaced.description} in the range); "
                          "name the subtitles (--subs FILE or track:N) to show both")
+        elif replaced is not None and replaced.picture_track is not None:  # pictures: no lines to count
+            notes.append(f"--caption replaces the dialogue ({replaced.description}); "
+                         "name the track (--subs track:N) to show both")
     source = select_subtitles(info, spec, language=subs_language) if spec is not None else None
     dialogue: list[Cue] = []
     lang = None
