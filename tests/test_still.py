@@ -191,3 +191,16 @@ def test_a_still_at_the_start_of_an_avi_with_b_frames(tmp_path):
         assert frame_number(mean_of(art.path)) == 0, at
     frames = list(read_frames(src, start=Fraction(0), end=Fraction(1), pix_fmt="gray"))
     assert [frame_number(float(f.image.mean())) for f in frames[:3]] == [0, 1, 2]
+
+
+def test_best_says_which_lines_are_on_the_frame_it_chose(sample, truth, tmp_path):
+    """--best near the gap between two lines: the note said "2 lines in the range" (the ±0.5 s searched)
+    while the frame chosen showed none; it counts the lines on screen at that frame."""
+    from clipkit.timecode import format_time
+
+    art = still(sample, "3.55", tmp_path / "b.png", best=True, subs="auto", record=False)
+    on = sum(1 for c in truth["subtitles"] if c["start"] <= art.start < c["end"])
+    words = f"{on or 'no'} line{'' if on == 1 else 's'} on screen at {format_time(art.start)}"
+    assert any(n.startswith("captions from") and n.endswith(words) for n in art.notes), (words, art.notes)
+    assert art.captions == () or on
+

@@ -77,6 +77,7 @@ def gather_captions(
     captions=(),
     caption_at=(),
     subs_language: str | None = None,
+    at: Fraction | None = None,
 ) -> JobCaptions:
     """The cues a job over ``[start, end)`` of ``info`` burns in.
 
@@ -86,7 +87,8 @@ def gather_captions(
     ``subs="auto"`` dialogue (an explicit ``subs`` source still adds its
     lines); ``caption_at`` lines are shown with the dialogue (stacked where
     both are on screen).  Notes say where the dialogue came from, how many
-    lines fall in the range, and what the typed captions did to it.
+    lines fall in the range, and what the typed captions did to it; with ``at`` (a still's chosen frame,
+    within a searched range), the lines on screen at that moment.
     """
     if isinstance(captions, str):
         captions = [captions]
@@ -108,7 +110,8 @@ def gather_captions(
     if captions and auto:
         spec = None
         replaced = select_subtitles(info, "auto", language=subs_language)
-        n = sum(1 for c in replaced.cues if c.end > start and c.start < end) if replaced is not None else 0
+        n = sum(1 for c in replaced.cues if (c.shown_at(at) if at is not None else c.end > start and c.start < end)) \
+            if replaced is not None else 0
         if n:
             notes.append(f"--caption replaces the dialogue ({_lines(n)} from {replaced.description} in the range); "
                          "name the subtitles (--subs FILE or track:N) to show both")
@@ -126,7 +129,11 @@ def gather_captions(
         lang = source.language
         dialogue = [c for c in source.cues if c.end > start and c.start < end]
         with_typed = f", shown with your {_lines(len(typed))} (--subs off shows only yours)" if typed and dialogue else ""
-        notes.append(f"captions from {source.description}: {_lines(len(dialogue), 'no')} in the range{with_typed}")
+        if at is None:
+            notes.append(f"captions from {source.description}: {_lines(len(dialogue), 'no')} in the range{with_typed}")
+        else:
+            on = sum(1 for c in dialogue if c.shown_at(at))
+            notes.append(f"captions from {source.description}: {_lines(on, 'no')} on screen at {format_time(at)}")
     # Every caption passes here: control characters and terminal escapes go (never drawn as boxes).
     typed = [c for c in map(clean_cue, typed) if c is not None]
     dialogue = [c for c in map(clean_cue, dialogue) if c is not None]
