@@ -743,3 +743,15 @@ def test_episode_by_number_with_the_default_pattern(sample, tmp_path):
         resolve_episode(r, {"ep": 9}, False)
     with pytest.raises(ClipkitError, match="not an episode number"):
         resolve_episode(r, {"ep": "seven"}, True)
+
+
+def test_a_misspelt_top_level_key_of_a_job_file_says_what_was_meant(tmp_path):
+    # 'titel' for 'title' got the list of keys but no "did you mean", unlike a job's or a preset's keys
+    from clipkit.pipeline.jobfile import parse_job_file
+
+    path = tmp_path / "post.toml"
+    path.write_text('titel = "Episode 7"\n[[job]]\nkind = "still"\nep = 7\nstart = "1"\n', encoding="utf-8")
+    with pytest.raises(PresetError, match=r"unknown top-level key 'titel' \(did you mean 'title'\?\)"):
+        parse_job_file(path)
+    run_ = run("batch", str(path))
+    assert run_.returncode == 2 and "did you mean 'title'" in run_.stderr and "Traceback" not in run_.stderr

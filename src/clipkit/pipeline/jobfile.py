@@ -29,6 +29,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..presets import PresetError, read_toml
+from ..settings_apply import close_match
 
 __all__ = ["Job", "JobFile", "parse_job_file", "TOP_LEVEL_KEYS"]
 
@@ -80,7 +81,9 @@ def _parse_toml(path: Path) -> JobFile:
             hint = "valid top-level keys: " + ", ".join(TOP_LEVEL_KEYS)
             if key in ("jobs", "gif", "still", "strip"):
                 hint = f"write each job as a [[job]] table with kind = \"…\"; {hint}"
-            raise PresetError(f"{path}: unknown top-level key {key!r}", hint)
+            close = close_match(key, TOP_LEVEL_KEYS)
+            raise PresetError(f"{path}: unknown top-level key {key!r}" + (f" (did you mean {close!r}?)" if close else ""),
+                              hint)
     for key in ("preset", "platform", "output", "title"):
         if key in data and not isinstance(data[key], str):
             raise PresetError(f"{path}: {key} = {data[key]!r}: expected a string", f"put the {key} in quotes")
