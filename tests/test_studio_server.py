@@ -70,6 +70,10 @@ def test_cross_site_origin_refused(app):
 def test_bad_job_requests_refused(app):
     with TestClient(app, base_url=BASE, headers={"x-clipkit-token": TOKEN}) as c:
         assert c.post("/api/jobs", content=b"kind=gif", headers={"content-type": "text/plain"}).status_code == 415
+        # a body that is not JSON: one line saying so (before: Python's "Expecting value: line 1 column 1 (char 0)")
+        for path, method in (("/api/jobs", c.post), ("/api/estimate", c.post), ("/api/tray", c.put), ("/api/tray/jobfile", c.post)):
+            r = method(path, content=b"{kind: gif", headers={"content-type": "application/json"})
+            assert r.status_code == 400 and r.json()["error"].startswith("the request's body is not JSON"), (path, r.text)
         for body in ({"kind": "gif", "episode": 5, "start": 1, "end": 2}, {"kind": "gif", "episode": 0, "start": 3, "end": 2},
                      {"kind": "gif", "episode": 0, "start": -1, "end": 2}, {"kind": "gif", "episode": 0, "start": 0, "end": 500},
                      {"kind": "shell", "episode": 0, "start": 1}, {"kind": "gif", "episode": 0, "start": 1, "end": 2, "width": 99999}):

@@ -157,7 +157,10 @@ def _size(value) -> int:
 async def _body(request: Request) -> dict:
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise TypeError("send JSON (Content-Type: application/json)")
-    body = await request.json()
+    try:
+        body = await request.json()
+    except json.JSONDecodeError:  # its own message ("Expecting value: line 1 column 1 (char 0)") says nothing to a user
+        raise ValueError("the request's body is not JSON: send one JSON object of the job's settings") from None
     return body if isinstance(body, dict) else {}
 
 

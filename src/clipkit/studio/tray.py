@@ -137,7 +137,9 @@ async def update(request: Request) -> Response:
         return _error("send JSON (Content-Type: application/json)", 415)
     try:
         items = _checked(studio, await request.json())
-    except (ValueError, json.JSONDecodeError) as exc:
+    except json.JSONDecodeError:
+        return _error("the request's body is not JSON: send {\"items\": [...]}")
+    except ValueError as exc:
         return _error(str(exc) or "bad JSON")
     with studio.lock:
         studio.tray[:] = items
@@ -231,7 +233,7 @@ async def save_job_file(request: Request) -> Response:
     try:
         body = await request.json() if request.headers.get("content-type", "").startswith("application/json") else {}
     except json.JSONDecodeError:
-        return _error("bad JSON")
+        return _error("the request's body is not JSON: send {\"title\": \"…\"}")
     title = body.get("title", "") if isinstance(body, dict) else ""
     if not isinstance(title, str) or len(title) > _MAX_TEXT:
         return _error(f"title is text of at most {_MAX_TEXT} characters")
