@@ -307,6 +307,31 @@ def _img_tags(page: str) -> list[dict]:
     return found
 
 
+def test_a_batch_stopped_before_any_job_ended_leaves_no_folder_it_made(series, tmp_path, monkeypatch):
+    # the folder this run created stayed behind, empty (an all-failed batch already removed it)
+    import clipkit.pipeline.batch as batch_module
+
+    path = job_file(tmp_path, series, [{"kind": "still", "ep": 7, "at": str(t)} for t in (2, 10)], output="new")
+    with pytest.raises(Cancelled):
+        batch(path, workers=1, progress=lambda done, total: False)  # stopped as the jobs are planned
+    assert not (tmp_path / "new").exists()
+
+    def interrupted(*args, **kwargs):  # Ctrl-C while the first job runs
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch_module, "run_local", interrupted)
+    with pytest.raises(Cancelled, match="0 of 2 jobs finished"):
+        batch(path, workers=1)
+    assert not (tmp_path / "new").exists()
+    monkeypatch.undo()
+    (tmp_path / "mine").mkdir()  # a folder the user made is left as it was, empty or not
+    (tmp_path / "other").mkdir()
+    with pytest.raises(Cancelled):
+        batch(job_file(tmp_path / "other", series, [{"kind": "still", "ep": 7, "at": "2"}], output=str(tmp_path / "mine")),
+              workers=1, progress=lambda done, total: False)
+    assert (tmp_path / "mine").is_dir()
+
+
 def test_resume_after_interrupt_redoes_only_the_rest(series, tmp_path):
     jobs = [{"kind": "still", "ep": 7, "at": str(t)} for t in (2, 10, 17, 25, 33)]
     path = job_file(tmp_path, series, jobs, output="r")

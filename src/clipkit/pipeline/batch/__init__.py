@@ -123,7 +123,11 @@ def batch(
         else:
             todo.append(item)
             reasons[item.job.index] = verdict.reason
-    report(progress, len(results), total)
+    try:
+        report(progress, len(results), total)
+    except (Cancelled, KeyboardInterrupt):
+        _remove_if_empty(output_dir, created)
+        raise
     if dry_run:
         ordered = tuple(results[i] for i in sorted(results))
         return BatchResult(job_file.path, output_dir, ordered, resolved, dry_run=True, seconds=time.perf_counter() - t0)
@@ -157,8 +161,10 @@ def batch(
         else:
             run_local(todo, workers, on_outcome)
     except KeyboardInterrupt:
+        _remove_if_empty(output_dir, created)  # stopped before any job ended: no empty folder left that this run made
         raise _stopped(results, todo, total, out_root) from None
     except Cancelled as exc:
+        _remove_if_empty(output_dir, created)
         raise _stopped(results, todo, total, out_root) from exc
 
     ordered = tuple(results[i] for i in sorted(results))
@@ -166,13 +172,19 @@ def batch(
     index_html = index_md = None
     if index and any(r.status in ("made", "skipped") for r in ordered):
         index_html, index_md = write_index(ordered, resolved, output_dir, title=job_file.title)
-    elif created:  # every job failed: no empty index, and no folder left behind that this run made
-        try:
-            output_dir.rmdir()
-        except OSError:
-            pass
+    else:  # every job failed: no empty index, and no folder left behind that this run made
+        _remove_if_empty(output_dir, created)
     return BatchResult(job_file.path, output_dir, ordered, resolved, index_html, index_md,
                        seconds=time.perf_counter() - t0)
+
+
+def _remove_if_empty(output_dir: Path, created: bool) -> None:
+    """The output folder, if this run made it and nothing is in it."""
+    if created:
+        try:
+            output_dir.rmdir()
+        except OSError:  # something is in it (a finished job, the resume state): it stays
+            pass
 
 
 def _record_post_order(ordered, out_root: Path) -> None:
