@@ -152,3 +152,13 @@ def test_fine_horizontal_detail_in_progressive_video_is_not_taken_for_fields(tmp
     ffmpeg("-f", "lavfi", "-i", "mandelbrot=s=320x240:r=50,trim=duration=4", "-vf", "interlace=scan=tff,setfield=prog",
            "-c:v", "libx264", "-crf", "16", "-pix_fmt", "yuv420p", woven)
     assert probe(woven).video.scan.kind == "interlaced"
+
+
+def test_a_still_flat_picture_says_idet_could_not_tell(tmp_path):
+    # a flat, still picture gives idet nothing to decide: `info` said "idet: 0/0 frames combed, 0% repeated fields"
+    path = tmp_path / "flat.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=0x404040:s=320x180:r=25:d=3", "-c:v", "libx264", "-pix_fmt", "yuv420p", path)
+    scan = probe(path).require_video().scan
+    assert scan.kind == "progressive"
+    assert "idet: could not tell from a still or dark sample (0 of 48 frames decided)" in scan.describe()
+    assert "0/0" not in scan.describe()

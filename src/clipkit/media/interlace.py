@@ -112,7 +112,8 @@ def measure_scan(path: Path, stream_index: int, seek: list[str], flagged: str,
     if measured is None:
         return Scan("interlaced" if flag_order else "progressive", flag_order, flagged)
     order = "tff" if tff >= bff else "bff"
-    if decided < 10:  # a still or dark sample: idet cannot tell, the flags decide
+    if decided < 10:  # a still or dark sample: idet cannot tell, the flags decide (and the note says so)
+        measured = f"could not tell from a still or dark sample ({decided} of {SAMPLE_FRAMES} frames decided)"
         return Scan("interlaced" if flag_order else "progressive", flag_order, flagged, measured)
     share = combed / decided
     if share >= 0.15 and 0.25 <= repeated <= 0.6:
