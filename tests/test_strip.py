@@ -440,3 +440,12 @@ def test_a_sheet_of_an_old_avi_with_b_frames(tmp_path):
     src = make_counter_ts(tmp_path / "old.avi", frames=250, gop=50, muxer="avi")
     art = make_strip(src, tmp_path / "old.png", count=4, record=False)
     assert art.width == 1000 and art.notes[0].startswith("4 tiles from")
+
+
+def test_a_sheet_of_many_tiles_keeps_its_notes_short(sample, tmp_path):
+    # every tile's time was listed (and every look-alike pair): 300 tiles made a note of thousands of characters
+    art = make_strip(sample, tmp_path / "many.jpg", count=60, cols=10)
+    first = art.notes[0]
+    assert first.startswith("60 tiles from") and first.endswith(" … and 12 more"), first
+    assert len(first.split(": ", 1)[1].split(", ")) == 48
+    assert all(len(n) < 1200 for n in art.notes), [len(n) for n in art.notes]

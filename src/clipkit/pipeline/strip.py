@@ -198,20 +198,20 @@ def make_strip(
     atomic_write_bytes(path, data)
 
     # times as clipkit prints them elsewhere (rounded, like the alt text): typed back, each is on its tile's frame
-    notes = [f"{count} tile{'s' if count != 1 else ''} from {where}: " + ", ".join(format_time(t.time) for t in tiles)]
+    notes = [f"{count} tile{'s' if count != 1 else ''} from {where}: " + _listed([format_time(t.time) for t in tiles])]
     notes.extend(crop_notes)
     if info.incomplete:
         notes.append(incomplete_note(info))
     moved = [t for t in tiles if not t.slot.exact and not t.clean]
     if moved:
         notes.append("no clean frame (all black, blank or in a transition) near " +
-                     ", ".join(format_time(t.slot.target, 1) for t in moved) + "; used the best there was")
+                     _listed([format_time(t.slot.target, 1) for t in moved]) + "; used the best there was")
     unusable = [t for t in tiles if t.slot.exact and not t.clean]
     if unusable:
-        notes.append("these exact moments are black or blank: " + ", ".join(format_time(t.time) for t in unusable))
+        notes.append("these exact moments are black or blank: " + _listed([format_time(t.time) for t in unusable]))
     same = alike([t.image for t in tiles])
     if same:
-        notes.append("tiles " + ", ".join(f"{k} and {k + 1}" for k in same) +
+        notes.append("tiles " + _listed([f"{k} and {k + 1}" for k in same]) +
                      " look alike (a still shot: no different frame near them)")
     if quality_note:
         notes.append(quality_note)
@@ -232,3 +232,13 @@ def _crop_box(info: MediaInfo, s: StripSettings, slots: list[Slot], notes: list[
         return None
     span = TimeRange(min(sl.lo for sl in slots), max(max(sl.hi for sl in slots), min(sl.lo for sl in slots) + Fraction(1, 1000)))
     return choose_crop(info, s, span, notes)
+
+
+#: The most items a note lists (a 6×8 sheet's times); beyond, "… and N more" (1000 tiles made a note of 12 000 characters).
+NOTE_ITEMS = 48
+
+
+def _listed(items: list[str], most: int = NOTE_ITEMS) -> str:
+    """``items`` joined with commas, at most ``most`` of them, then how many more there are."""
+    shown = ", ".join(items[:most])
+    return shown + (f" … and {len(items) - most} more" if len(items) > most else "")
