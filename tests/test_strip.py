@@ -449,3 +449,14 @@ def test_a_sheet_of_many_tiles_keeps_its_notes_short(sample, tmp_path):
     assert first.startswith("60 tiles from") and first.endswith(" … and 12 more"), first
     assert len(first.split(": ", 1)[1].split(", ")) == 48
     assert all(len(n) < 1200 for n in art.notes), [len(n) for n in art.notes]
+
+
+def test_per_scene_with_a_count_spreads_shots_of_one_length_over_the_video(tmp_path):
+    # eight shots of one second each, --per-scene --count 4: the four tiles were the first four seconds
+    colours = ["red", "green", "blue", "yellow", "white", "magenta", "cyan", "gray"]
+    video = tmp_path / "eight.mkv"
+    inputs = [a for c in colours for a in ("-f", "lavfi", "-i", f"color=c={c}:s=320x180:r=25:d=1")]
+    ffmpeg(*inputs, "-filter_complex", "".join(f"[{k}]" for k in range(8)) + "concat=n=8:v=1[v]", "-map", "[v]",
+           "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "25", video)
+    art = make_strip(video, tmp_path / "four.png", per_scene=True, count=4, layout="row", width=640, record=False)
+    assert sorted(int(t) for t in tile_times(art)) == [0, 2, 4, 6], art.notes[0]

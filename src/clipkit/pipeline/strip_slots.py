@@ -103,10 +103,23 @@ def scene_slots(info: MediaInfo, count: int | None, range_, progress: ProgressFn
     shots = [sc for sc in found.scenes if sc.end > sc.start]
     total = len(shots)
     if count is not None and count < len(shots):
-        keep = sorted(sorted(shots, key=lambda sc: sc.end - sc.start, reverse=True)[:count], key=lambda sc: sc.start)
+        # the longest; among shots of one length, spread over the episode (not its first ones): by the
+        # radical inverse of their place (0, 1/2, 1/4, 3/4, …)
+        order = sorted(range(len(shots)), key=lambda i: (-(shots[i].end - shots[i].start), _spread(i)))
+        keep = sorted((shots[i] for i in order[:count]), key=lambda sc: sc.start)
         shots = keep
     slots = []
     for sc in shots:
         edge = min(TRANSITION_SPAN, (sc.end - sc.start) / 4)
         slots.append(Slot((sc.start + sc.end) / 2, sc.start + edge, max(sc.start + edge, sc.end - edge) + Fraction(1, 1000)))
     return slots, total
+
+
+def _spread(i: int) -> float:
+    """The base-2 radical inverse of ``i`` (0, 0.5, 0.25, 0.75, 0.125 …): taking items by it spreads them evenly."""
+    out, weight = 0.0, 0.5
+    while i:
+        out += weight * (i & 1)
+        i >>= 1
+        weight /= 2
+    return out
