@@ -305,3 +305,24 @@ def test_default_keeps_the_sample_exact(sample, truth):
     fade = next(t for t in found.transitions if t.kind == "fade")
     assert fade.blank == tuple(Fraction(x).limit_denominator(1000) for x in truth["black"][0]) or \
         all(near(a, b) for a, b in zip(fade.blank, truth["black"][0]))
+
+
+@pytest.mark.parametrize("passes", PASSES)
+@pytest.mark.parametrize("ext", ["mkv", "ts"])
+def test_frame_numbers_count_from_the_video_when_the_sound_starts_first(clips, tmp_path, passes, ext):
+    """A recording whose sound begins 0.5 s before its picture (as broadcast TS files and delayed remuxes do):
+    frame numbers are still the video's own decoded frames, 0 = its first, in every pass and in a range.
+    Before: the default pass counted from the file's start (shots 12–47, 48–83 … where --full-decode said
+    0–35, 36–71 …; in a TS the first frame was frame 13)."""
+    path, truth = clips["cuts"]
+    out = tmp_path / f"late.{ext}"
+    scenes_media._run("-itsoffset", "0.5", "-i", path, "-f", "lavfi", "-i", "sine=frequency=440:duration=8",
+                      "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac", out)
+    found = detect_scenes(out, cache=False, **PASSES[passes])
+    lead = found.scenes[0].start
+    assert near(lead, Fraction(1, 2), Fraction(1, 40))
+    assert [float(c.time - lead) for c in found.cuts] == pytest.approx(truth["cuts"], abs=float(FRAME))
+    assert [(s.start_frame, s.end_frame) for s in found.scenes] == [(0, 36), (36, 72), (72, 108), (108, 144), (144, 180)]
+    assert [c.index for c in found.cuts] == [36, 72, 108, 144]
+    ranged = detect_scenes(out, start=lead + 2, end=lead + 5, cache=False, **PASSES[passes])
+    assert [(s.start_frame, s.end_frame) for s in ranged.scenes] == [(48, 72), (72, 108), (108, 120)]

@@ -22,7 +22,7 @@ from .interlace import MODES, Scan, decoded_rate, field_flags
 from .timing import _snap_rate, _timing, snap_to_grid  # snap_to_grid, _snap_rate: imported from here too
 from .streams import choose_video, sample_scan
 
-__all__ = ["snap_to_grid", "MediaInfo", "VideoStream", "AudioStream", "SubtitleTrack", "probe", "TEXT_SUBTITLE_CODECS"]
+__all__ = ["snap_to_grid", "MediaInfo", "VideoStream", "AudioStream", "SubtitleTrack", "probe", "first_frame_time", "TEXT_SUBTITLE_CODECS"]
 
 TEXT_SUBTITLE_CODECS = frozenset(
     {"subrip", "srt", "ass", "ssa", "webvtt", "mov_text", "text", "subviewer", "subviewer1", "microdvd",
@@ -395,6 +395,24 @@ def ts_offset(ts, start: Fraction) -> Fraction:
     lead = Fraction(ts.segments[0].origin, 90_000) - start if ts.segments else Fraction(0)
     lead = Fraction(round(lead * 90_000), 90_000)  # ffmpeg prints the start in microseconds; the clock ticks at 90 kHz
     return lead if 0 <= lead < 5 else Fraction(0)
+
+
+def first_frame_time(info: MediaInfo) -> Fraction:
+    """When the video's first frame is shown, in seconds from the file's start (as frames are timed): after 0
+    when another stream begins first (a recording's audio, a remux with the video delayed)."""
+    video = info.require_video()
+    if info.container.startswith("mpegts") and video.pid is not None:
+        from .tsindex import ts_index
+
+        ts = ts_index(info.path, video.pid)
+        if ts is not None:
+            return ts_offset(ts, info.start_time)
+    from .timing import _packet_times
+
+    head = _packet_times(info.path, video.index, from_end=False)
+    if not head:
+        return Fraction(0)
+    return max(Fraction(0), min(p * tb for p, _, tb in head) - info.start_time)
 
 
 def probe(path: str | os.PathLike, *, video_track: int | None = None, deinterlace: str = "auto") -> MediaInfo:

@@ -15,7 +15,7 @@ from ..atomic import atomic_write_text
 from ..errors import TimecodeError, UsageError
 from ..media.frames import frame_at
 from ..media.frames_parallel import read_frames_parallel
-from ..media.probe import MediaInfo, probe
+from ..media.probe import MediaInfo, first_frame_time, probe
 from ..progress import ProgressFn, report
 from ..scenes import cache, formats
 from ..scenes.cuts import CutDetector
@@ -162,20 +162,26 @@ def detect_scenes(
 
     scenes = resolved.scenes
     cuts, transitions = resolved.cuts, resolved.transitions
+    if fast or rng.start > 0:
+        # Frame k is shown at first + k / rate: the video may start after the file does (audio first).
+        first = times[0] if rng.start == 0 and times else first_frame_time(info)
+
+        def num(t: Fraction) -> int:
+            return max(0, round((t - first) * rate))
     if fast:
         # Not every frame was decoded: frame numbers come from time (exact on a constant rate).
-        scenes = [replace(sc, start_frame=round(sc.start * rate), end_frame=round(sc.end * rate)) for sc in scenes]
-        cuts = [replace(c, index=round(c.time * rate)) for c in cuts]
-        transitions = [replace(t, start_index=round(t.start * rate), end_index=round(t.end * rate),
-                               blank_index=tuple(round(x * rate) for x in t.blank) if t.blank else None,
-                               middle_index=round(t.middle * rate) if t.middle is not None else None)
+        scenes = [replace(sc, start_frame=num(sc.start), end_frame=num(sc.end)) for sc in scenes]
+        cuts = [replace(c, index=num(c.time)) for c in cuts]
+        transitions = [replace(t, start_index=num(t.start), end_index=num(t.end),
+                               blank_index=tuple(num(x) for x in t.blank) if t.blank else None,
+                               middle_index=num(t.middle) if t.middle is not None else None)
                        for t in transitions]
         if video.variable_frame_rate:
             notes.append("variable frame rate: frame numbers are estimated from the average rate")
     elif rng.start > 0:
         # Frame numbers count from the file's first frame: exact on a constant rate.
         if not video.variable_frame_rate and video.frame_rate:
-            scenes = [replace(sc, start_frame=round(sc.start * rate), end_frame=round(sc.end * rate)) for sc in scenes]
+            scenes = [replace(sc, start_frame=num(sc.start), end_frame=num(sc.end)) for sc in scenes]
         else:
             notes.append(f"variable frame rate: frame numbers count from {format_time(rng.start)}, not from the file's start")
     if resolved.flashes:
