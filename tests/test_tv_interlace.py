@@ -162,3 +162,26 @@ def test_a_still_flat_picture_says_idet_could_not_tell(tmp_path):
     assert scan.kind == "progressive"
     assert "idet: could not tell from a still or dark sample (0 of 48 frames decided)" in scan.describe()
     assert "0/0" not in scan.describe()
+
+
+def test_every_film_frame_of_a_broadcast_ts_read_from_its_own_time(tmp_path):
+    """A telecined MPEG-2 transport stream with a broadcast GOP (12 frames): the frame on screen at any time is
+    the film frame the whole read has there.  Before: a read starting at the keyframe just before the time gave
+    fieldmatch + decimate no frames to settle on, its first film frame came after the time, and a still there
+    failed with 'no frames could be decoded … (encoder : Lavc… rawvideo)' (or a GIF began a frame late)."""
+    from tv_media import STRIPES
+
+    path = tmp_path / "film.ts"
+    ffmpeg("-f", "lavfi", "-i", "color=c=black:size=320x240:rate=24000/1001,trim=end_frame=120", "-vf",
+           f"{STRIPES},telecine=first_field=top:pattern=23,setfield=tff", "-c:v", "mpeg2video", "-q:v", "3", "-g", "12",
+           "-flags", "+ilme+ildct", "-f", "mpegts", path)
+    info = probe(path)
+    assert info.video.scan.kind == "telecined"
+    film = [f.time for f in read_frames(info, width=64)]
+    wrong = []
+    for t in film[2:-2]:
+        at = t + Fraction(1, 100)
+        got = [f.time for f in read_frames(info, start=at, end=at + Fraction(1, 1000), width=64)]
+        if got != [t]:
+            wrong.append((float(t), [float(g) for g in got]))
+    assert not wrong

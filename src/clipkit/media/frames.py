@@ -55,6 +55,10 @@ def _ffmpeg_time(t: Fraction) -> str:
     return f"{us // 1_000_000}.{us % 1_000_000:06d}"
 
 
+#: How far before START a transport stream's telecined film is decoded from (two decimate cycles and more).
+_FILM_LEAD_IN = Fraction(1, 2)
+
+
 def read_frames(
     source: str | os.PathLike | MediaInfo,
     *,
@@ -120,7 +124,10 @@ def read_frames(
         # A transport stream: start at the byte offset of the keyframe the first frame needs
         # (timestamp seeking lands after it), and read times off the stream's continuous timeline.
         lead = anchor = ts_offset(ts, info.start_time)
-        entry = ts.start_entry(max(Fraction(0), start - lead))
+        # Film (fieldmatch + decimate) needs a few of the stream's frames before the one on screen at START to
+        # match its fields and find the repeated one: from the keyframe just before START its first film frame
+        # came after START (a still there failed, a GIF began a frame late).
+        entry = ts.start_entry(max(Fraction(0), start - lead - (_FILM_LEAD_IN if film else 0)))
         clock = ts.clock(entry)
         cmd += ["-skip_initial_bytes", str(int(ts.offsets[entry])), "-copyts", "-i", str(info.path)]
         vspec = f"0:i:{ts.pid}"
