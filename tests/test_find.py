@@ -360,3 +360,15 @@ def test_output_piped_into_head_stops_quietly(season, tmp_path):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 1
     assert "Broken pipe" not in err and "Traceback" not in err and "Exception ignored" not in err, err
+
+
+def test_a_line_split_over_two_subtitles_is_said_once_in_the_alt_text(season, tmp_path):
+    """--line finding a sentence spoken over two subtitles ("I will never" / "forget what you said.") with the
+    dialogue burned in: the alt text is the sentence once.  Before: the sentence, then each of its two
+    subtitles again ("I will never forget what you said. / I will never / forget what you said.")."""
+    res = CliRunner().invoke(cli, ["gif", str(season / "show-e01.mkv"), "--line", "never forget", "--width", "96",
+                                   "--fps", "10", "-o", str(tmp_path / "n.gif"), "--embed", "html"])
+    assert res.exit_code == 0, res.output
+    alt = res.stdout.split('alt="')[1].split('"')[0]
+    assert alt.startswith("I will never forget what you said."), alt
+    assert alt.count("never") == 1 and alt.count("forget") == 1, alt

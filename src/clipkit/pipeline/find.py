@@ -361,4 +361,9 @@ def said_first(said: DialogueRange | None, captions: tuple[str, ...]) -> tuple[s
         # stretch itself (the "A … B" summary would only repeat two of them)
         i = captions.index(first)
         return (*captions[i:], *captions[:i])
-    return (said.text, *[c for c in captions if c not in (said.text, first, last)])
+    # A line found across two subtitles ("I always knew…" / "…you'd come back") is said.text whole: its
+    # subtitles, captioned one after the other, would repeat it in the alt text.
+    said_lines = {ln.strip() for t in (said.text, first, last) for ln in t.split("\n") if ln.strip()}
+    return (said.text, *[c for c in captions
+                         if c not in (said.text, first, last)
+                         and not all(ln.strip() in said_lines for ln in c.split("\n") if ln.strip())])
