@@ -10,6 +10,7 @@ from PIL import Image
 from clipkit import still
 from clipkit.errors import TimecodeError, UsageError
 from clipkit.media.frames import read_frames
+from clipkit.timecode import format_time
 from media import ffmpeg, level_of, make_counter_clip
 
 
@@ -204,3 +205,24 @@ def test_best_says_which_lines_are_on_the_frame_it_chose(sample, truth, tmp_path
     assert any(n.startswith("captions from") and n.endswith(words) for n in art.notes), (words, art.notes)
     assert art.captions == () or on
 
+
+
+def test_a_time_whose_frames_are_lost_says_which_frame_it_took(tmp_path):
+    """An MKV whose middle is overwritten with zeros (a damaged download): the frames from about 2.4 s to 4 s
+    cannot be decoded.  A still at 3.5 s is the last frame before the damage, and a note says so (and --best's
+    note names that frame).  Before: no note, the picture silently from 0:02.3; --best said 'used the frame at
+    0:03.5' over the 0:02.3 picture."""
+    path = tmp_path / "damaged.mkv"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x180:r=24:d=6", "-c:v", "libx264", "-g", "24", "-pix_fmt", "yuv420p", path)
+    data = bytearray(path.read_bytes())
+    a, b = int(len(data) * 0.4), int(len(data) * 0.7)
+    data[a:b] = bytes(b - a)
+    path.write_bytes(bytes(data))
+    art = still(path, "3.5", tmp_path / "s.png")
+    assert art.start < 3
+    assert any("no frame could be decoded at 0:03.5" in n and format_time(art.start) in n for n in art.notes), art.notes
+    best = still(path, "3.5", tmp_path / "b.png", best=True)
+    assert best.start < 3 and not any(n.endswith("at 0:03.5") for n in best.notes), best.notes
+    assert any(n.endswith(f"used the frame at {format_time(best.start)}") for n in best.notes), best.notes
+    fine = still(path, "1.5", tmp_path / "f.png")  # before the damage: no note
+    assert fine.start == Fraction(3, 2) and not any("decoded" in n for n in fine.notes)

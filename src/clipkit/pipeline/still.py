@@ -159,13 +159,17 @@ def still(
             notes.append(f"no clean frame {within} (all black, blank, in a fade/dissolve or a flash); "
                          f"took the sharpest that is not black or blank: {format_time(frame.time)}")
         else:
-            notes.append(f"no frame with content {within}; used the frame at {format_time(t)}")
+            notes.append(f"no frame with content {within}; used the frame at {format_time(frame.time)}")
     else:
         frames_iter = read_frames(info, start=t, end=min(info.duration, t + Fraction(1, 1000)), **size)
         try:
             frame = next(frames_iter)
         finally:
             frames_iter.close()
+        gap = _missing_before(frame, t, video.frame_rate if not video.variable_frame_rate else None)
+        if gap:
+            notes.append(f"no frame could be decoded at {format_time(t)} (the file is damaged or has a gap there): "
+                         f"took the last one before it, at {format_time(frame.time)}")
     if s.width and picture_width < s.width:
         notes.append(f"upscaled from {picture_width} px wide to {s.width} px")
     image = frame.image
@@ -191,6 +195,13 @@ def still(
         path=path, kind="still", width=w, height=h, bytes=path.stat().st_size, source=info.path,
         start=frame.time, end=frame.time, sha256=sha256_of(path), notes=tuple(notes), captions=said_first(said, burned),
     ), record, embed)
+
+
+def _missing_before(frame, t: Fraction, rate: Fraction | None) -> bool:
+    """Whether ``frame`` (the last one decoded before ``t``) stopped being shown a frame or more before ``t``: the
+    frames between were lost (damaged data the decoder skipped, a gap in the recording)."""
+    dur = frame.duration or (1 / rate if rate else None)
+    return bool(dur) and t - (frame.time + dur) > max(dur, Fraction(1, 50))
 
 
 def _cropped_size(info: MediaInfo, s: StillSettings, t: Fraction, notes: list[str]) -> tuple[dict, int]:
