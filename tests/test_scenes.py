@@ -326,3 +326,23 @@ def test_frame_numbers_count_from_the_video_when_the_sound_starts_first(clips, t
     assert [c.index for c in found.cuts] == [36, 72, 108, 144]
     ranged = detect_scenes(out, start=lead + 2, end=lead + 5, cache=False, **PASSES[passes])
     assert [(s.start_frame, s.end_frame) for s in ranged.scenes] == [(48, 72), (72, 108), (108, 120)]
+
+
+@pytest.mark.parametrize("passes", PASSES)
+def test_a_fade_of_24_fps_film_shown_at_25_fps(tmp_path, passes):
+    """A 1-s fade out to black and a 1-s fade in of 24 fps film converted to 25 fps (a frame shown twice every
+    second, as in PAL broadcasts and 25i recordings): one fade, 2 s to 5 s.  Before: the repeated frame stopped
+    the ramp ('fade 0:02.48–0:04.48' on the converted sample: half a second of each ramp lost, the fade-in's end
+    before the shot it opens)."""
+    path = tmp_path / "pal_fade.mkv"
+    scenes_media._run(
+        "-f", "lavfi", "-i", "testsrc2=s=320x180:r=24:d=3", "-f", "lavfi", "-i", "color=black:s=320x180:r=24:d=1",
+        "-f", "lavfi", "-i", "mandelbrot=s=320x180:r=24,trim=duration=3", "-filter_complex",
+        "[0]fade=out:st=2:d=1[a];[2]fade=in:st=0:d=1,setpts=PTS-STARTPTS[c];[a][1][c]concat=n=3,fps=25[v]",
+        "-map", "[v]", "-c:v", "libx264", "-crf", "16", "-pix_fmt", "yuv420p", path)
+    found = detect_scenes(path, cache=False, **PASSES[passes])
+    assert not found.cuts and [t.kind for t in found.transitions] == ["fade"], found.transitions
+    fade = found.transitions[0]
+    tol = Fraction(1, 12)
+    assert near(fade.start, 2, tol) and near(fade.end, 5, tol), (float(fade.start), float(fade.end))
+    assert near(fade.blank[0], 3, tol) and near(fade.blank[1], 4, tol)

@@ -58,6 +58,7 @@ class FadeDetector(Detector):
         self._out_start: FrameFeatures | None = None
         self._run_end: FrameFeatures | None = None
         self._ramp: list[FrameFeatures] = []
+        self._stall: FrameFeatures | None = None  # a frame no further from blank than the ramp's last (a repeat)
 
     def _distance(self, f: FrameFeatures) -> float:
         return abs(f.mean - self._level) + f.std
@@ -68,11 +69,19 @@ class FadeDetector(Detector):
             last = self._ramp[-1]
             r, r_last = self._distance(f), self._distance(last)
             if f.blank:
+                self._stall = None
                 out.extend(self._finish(f.time, f.index, ramp_done=False))
             elif r > r_last + _step_tolerance(r_last) and len(self._ramp) < self.max_fade_frames:
+                if self._stall is not None:
+                    self._ramp.append(self._stall)
+                    self._stall = None
                 self._ramp.append(f)
+            elif self._stall is None and len(self._ramp) >= 2 and abs(r - r_last) <= _step_tolerance(r_last):
+                self._stall = f  # one repeated frame (24 fps film shown at 25): the ramp may go on after it
             else:
-                out.extend(self._finish(f.time, f.index, ramp_done=True))
+                stop = self._stall or f
+                self._stall = None
+                out.extend(self._finish(stop.time, stop.index, ramp_done=True))
         if self._state == "blank" and f.blank and self._history and _colour_jump(self._history[-1], f):
             # Another card: the run so far ends here, with a hard cut out of it.
             self._run_end = f
@@ -91,7 +100,8 @@ class FadeDetector(Detector):
             self._run_end = None
             return self._finish(end, end_index, ramp_done=False)
         if self._state == "ramp-in":
-            return self._finish(end, end_index, ramp_done=True)
+            stall, self._stall = self._stall, None
+            return self._finish(stall.time, stall.index, ramp_done=True) if stall else self._finish(end, end_index, ramp_done=True)
         return []
 
     def _start_run(self, f: FrameFeatures) -> None:
@@ -108,6 +118,9 @@ class FadeDetector(Detector):
             r, r_prev = self._distance(hist[j]), self._distance(hist[j - 1])
             if r_prev > r + _step_tolerance(r):
                 j -= 1
+            elif (j > 1 and not hist[j - 2].blank and abs(r_prev - r) <= _step_tolerance(r)
+                  and self._distance(hist[j - 2]) > r_prev + _step_tolerance(r_prev)):
+                j -= 2  # one repeated frame in the ramp (24 fps film shown at 25 fps): the fade goes on before it
             else:
                 break
         first, last = hist[j], hist[-1]
