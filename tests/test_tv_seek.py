@@ -145,3 +145,17 @@ def test_a_vob_whose_frames_mostly_carry_no_time_keeps_its_rate_and_length(tmp_p
     assert Fraction(5) - Fraction(2, 25) <= info.duration <= Fraction(5)
     last = frame_at(info, info.duration - Fraction(1, 50), pix_fmt="gray")  # a time inside the video decodes
     assert abs(float(last.image.mean()) - 0x30) < 4
+
+
+def test_a_still_before_the_picture_of_a_recording_whose_sound_starts_first(tmp_path):
+    """A transport stream whose sound begins half a second before its picture (as broadcast recordings do):
+    a still at 0.1 s is the first frame, as in an MKV.  Before: 'no frames could be decoded … between 0.100s
+    and 0.101s (      encoder         : Lavc… rawvideo)', exit 1."""
+    from media import ffmpeg
+
+    path = tmp_path / "late.ts"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=3", "-f", "lavfi", "-i", "sine=frequency=440:duration=4",
+           "-filter_complex", "[0]setpts=PTS+0.5/TB[v]", "-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-g", "25",
+           "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "mpegts", path)
+    art = still(path, "0.1", tmp_path / "s.png")
+    assert abs(art.start - Fraction(1, 2)) < Fraction(1, 50), float(art.start)

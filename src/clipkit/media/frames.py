@@ -120,6 +120,7 @@ def read_frames(
     cmd += [*decoder_options]
     ts = transport_index(info)
     clock, anchor = None, Fraction(0)
+    from_first = False  # a transport stream read from its first keyframe
     if ts is not None:
         # A transport stream: start at the byte offset of the keyframe the first frame needs
         # (timestamp seeking lands after it), and read times off the stream's continuous timeline.
@@ -128,6 +129,7 @@ def read_frames(
         # match its fields and find the repeated one: from the keyframe just before START its first film frame
         # came after START (a still there failed, a GIF began a frame late).
         entry = ts.start_entry(max(Fraction(0), start - lead - (_FILM_LEAD_IN if film else 0)))
+        from_first = entry == 0
         clock = ts.clock(entry)
         cmd += ["-skip_initial_bytes", str(int(ts.offsets[entry])), "-copyts", "-i", str(info.path)]
         vspec = f"0:i:{ts.pid}"
@@ -235,9 +237,10 @@ def read_frames(
                 if missed_retry and held is None and n_out == 0:
                     late = True  # the seek landed past the whole range (even a quick look needs a frame)
                     break
-                if held is None and n_out == 0 and seek == 0 and ts is None:
+                if held is None and n_out == 0 and (seek == 0 and ts is None or ts is not None and from_first):
                     # Nothing was on screen before the video's first frame (an AVI with B-frames starts its
-                    # frames a decoder delay after 0): a range before it shows that frame.
+                    # frames a decoder delay after 0; a recording whose sound starts first): a range before it
+                    # shows that frame.
                     held = frame
                 break
             if held is not None:
