@@ -236,6 +236,10 @@ def test_cli_find_prints_matches_commands_and_json(season):
     res = runner.invoke(cli, ["find", str(season / "show-e01.mkv"), "知っていた", "--json"])
     data = json.loads(res.stdout)
     assert data["matches"][0]["start"] == "23/5" and data["matches"][0]["subs"] == "track:1"
+    # and as a time clipkit reads back ("23/5" is exact but not a timestamp a command takes)
+    assert (data["matches"][0]["start_timecode"], data["matches"][0]["end_timecode"]) == ("0:04.6", "0:06")
+    from clipkit.timecode import parse_time
+    assert parse_time(data["matches"][0]["start_timecode"]) == Fraction(23, 5)
     res = runner.invoke(cli, ["find", str(season), "zebra crossing"])
     assert res.exit_code == 1
     res = runner.invoke(cli, ["find", str(season / "missing.mkv"), "x"])

@@ -81,6 +81,7 @@ def find(sources: tuple[str, ...], query: str, preset: str | None, track: str | 
             "episodes": [str(p) for p in result.episodes],
             "matches": [{"video": str(m.video), "subs": m.subs, "language": m.language, "start": str(m.start),
                          "end": str(m.end), "start_seconds": float(m.start), "end_seconds": float(m.end),
+                         "start_timecode": format_time(m.start), "end_timecode": format_time(m.end),
                          "text": m.text, "score": m.score, "exact": m.exact, "before": list(m.before),
                          "after": list(m.after)} for m in result.matches],
         }, ensure_ascii=False, indent=2))
