@@ -159,3 +159,14 @@ def test_a_still_before_the_picture_of_a_recording_whose_sound_starts_first(tmp_
            "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "mpegts", path)
     art = still(path, "0.1", tmp_path / "s.png")
     assert abs(art.start - Fraction(1, 2)) < Fraction(1, 50), float(art.start)
+
+
+def test_an_error_quotes_ffmpegs_last_message_not_its_output_header():
+    # "no frames could be decoded … (      encoder : Lavc63.1.102 rawvideo)": the header's last line, not a reason
+    from clipkit.media.frames import last_words
+
+    tail = ["[mpegts @ 0x1] Packet corrupt (stream = 0, dts = 2700000).", "Output #0, rawvideo, to 'pipe:1':",
+            "  Metadata:", "    encoder         : Lavf63.1.100", "  Stream #0:0: Video: rawvideo (RGB[24] / 0x18424752)",
+            "      Metadata:", "        encoder         : Lavc63.1.102 rawvideo"]
+    assert last_words(tail) == "[mpegts @ 0x1] Packet corrupt (stream = 0, dts = 2700000)."
+    assert last_words(tail[1:]) == "no frames decoded"

@@ -59,6 +59,13 @@ def _ffmpeg_time(t: Fraction) -> str:
 _FILM_LEAD_IN = Fraction(1, 2)
 
 
+def last_words(lines: Sequence[str]) -> str:
+    """ffmpeg's last message among ``lines`` (its stderr), for an error: not its banner — the indented lines of an
+    output's header (``      encoder : Lavc…``) and the stream listing say nothing about why no frame came."""
+    return next((ln.strip() for ln in reversed(lines) if ln.strip() and not ln.startswith(" ")
+                 and not ln.startswith(("Output #", "Input #", "Stream mapping", "Press [q]"))), "no frames decoded")
+
+
 def read_frames(
     source: str | os.PathLike | MediaInfo,
     *,
@@ -269,7 +276,7 @@ def read_frames(
                                decoder_options=decoder_options, lead_in=max(Fraction(2), Fraction(lead_in) * 4))
         return
     if n_out == 0:
-        detail = next((ln for ln in reversed(tail) if ln.strip()), "no frames decoded")
+        detail = last_words(tail)
         raise MediaError(f"no frames could be decoded from {info.path} between {float(start):.3f}s and {float(end):.3f}s ({detail})",
                          "the file may be damaged there; try another range")
 
