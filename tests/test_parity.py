@@ -271,3 +271,15 @@ def test_help_and_info_import_no_numpy(sample):
             "    heavy = [m for m in ('numpy', 'cv2', 'PIL') if m in sys.modules]\n    assert not heavy, (args, heavy)\n") % (runs,)
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+def test_clip_encoder_preset_is_checked_as_a_setting(tmp_path):
+    """``clip(preset=…)`` is x264's speed preset: a platform's name there (or a typo in ``[clip] preset``) reached ffmpeg and failed as 'ffmpeg failed while encoding', exit 1."""
+    missing = tmp_path / "not-made-yet.mkv"
+    with pytest.raises(UsageError, match="preset tumblr is not one of ultrafast") as err:
+        clipkit.clip(missing, "0", "1", tmp_path / "x.mp4", preset="tumblr")
+    assert "resolve_presets" in err.value.hint
+    with pytest.raises(UsageError, match="preset fastest is not one of"):
+        clipkit.resolve_presets(overrides={"clip.preset": "fastest"})
+    assert clipkit.resolve_presets(overrides={"clip.preset": "slow"})["clip"].preset == "slow"
+    assert list(tmp_path.iterdir()) == []

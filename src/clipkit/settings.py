@@ -22,6 +22,7 @@ GIF_DITHERS = ("none", "ordered", "diffusion", "gradient")
 GIF_SIBLINGS = ("mp4", "webp")
 BBCODE_DIALECTS = ("generic", "xenforo", "phpbb")
 CLIP_FORMATS = ("mp4", "webm", "m4a")
+X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow")
 STRIP_LAYOUTS = ("grid", "row", "column")
 STRIP_LABEL_POSITIONS = ("top-left", "top-right", "bottom-left", "bottom-right")
 
@@ -46,7 +47,7 @@ def setting(default: Any, *, min: Any = None, max: Any = None, above: Any = None
     return field(default=default, metadata={k: v for k, v in meta.items() if v is not None})
 
 
-__all__ = ["setting", "EmbedOptions", "STRIP_DEFAULT_COUNT", "GIF_DITHERS", "GIF_SIBLINGS", "BBCODE_DIALECTS", "CLIP_FORMATS", "STRIP_LAYOUTS", "STRIP_LABEL_POSITIONS", "still_captions", "StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION", "GifSettings", "DEFAULT_GIF", "ScenesSettings", "DEFAULT_SCENES", "StripSettings", "DEFAULT_STRIP", "ClipSettings", "DEFAULT_CLIP"]
+__all__ = ["setting", "EmbedOptions", "STRIP_DEFAULT_COUNT", "GIF_DITHERS", "GIF_SIBLINGS", "BBCODE_DIALECTS", "CLIP_FORMATS", "X264_PRESETS", "STRIP_LAYOUTS", "STRIP_LABEL_POSITIONS", "still_captions", "StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION", "GifSettings", "DEFAULT_GIF", "ScenesSettings", "DEFAULT_SCENES", "StripSettings", "DEFAULT_STRIP", "ClipSettings", "DEFAULT_CLIP"]
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,9 @@ class ClipSettings:
     audio: str = setting("on", choices=("on", "off"))  # on | off (no sound track)
     audio_track: int | None = setting(None, min=0)  # the N-th sound stream (from 0, as `clipkit info` lists them); None: the first
     crf: int = setting(20, min=0, max=51)  # H.264 quality (lower is better; 18 looks lossless); VP9 uses crf + 12
-    preset: str = "veryfast"  # x264 speed preset: bench/bench_clip.py measured veryfast as the speed/size balance
+    preset: str = setting("veryfast", choices=X264_PRESETS,
+                          hint="use one of: " + ", ".join(X264_PRESETS) + " (x264's speed; a platform or series "
+                               "preset is --preset NAME, in Python settings=clipkit.resolve_presets(NAME)['clip'])")  # x264 speed preset: bench/bench_clip.py measured veryfast as the speed/size balance
     audio_bitrate: int = setting(160_000, min=8_000, max=1_000_000)  # bits per second (AAC; Opus gets 3/4 of it)
     max_size: int | None = setting(None, above=0, size=True)  # bytes: two-pass bitrate chosen so the file fits, never over
     max_tries: int = setting(3, min=1, max=10)  # encodes tried at most to fit max_size

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..pipeline.clip import make_clip
-from ..settings import DEFAULT_CAPTION, DEFAULT_CLIP, ClipSettings, ScenesSettings
+from ..settings import DEFAULT_CAPTION, DEFAULT_CLIP, ClipSettings, ScenesSettings, X264_PRESETS
 from .captions import caption_options, pop_caption_params
 from .line_options import line_options
 from .embed_options import EmbedOptions, emit_embed, embed_options
@@ -32,7 +32,7 @@ from .tv_options import tv_options
 @setting_option("--fps", cls=ClipSettings, name="fps", metavar="N", help="Frame rate, {range} (default: the source's own frames and timestamps).")
 @setting_option("--crop", cls=ClipSettings, name="crop", metavar="W:H:X:Y|auto", help="W:H:X:Y in display pixels, W:H (centred), or auto (remove black bars).")
 @setting_option("--crf", cls=ClipSettings, name="crf", metavar="0-51", help="H.264 quality {range}, lower is better (default {default}).")
-@click.option("--encoder-preset", "encoder_preset", type=click.Choice(["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"]),
+@click.option("--encoder-preset", "encoder_preset", type=click.Choice(X264_PRESETS),
               help=f"x264 speed preset (default {DEFAULT_CLIP.preset}): faster presets make bigger files.")
 @setting_option("--max-size", cls=ClipSettings, name="max_size", metavar="SIZE", help="Fit under this size (e.g. 10MB; 1000-based): two-pass encode at the bitrate that fits.")
 @setting_option("--copy", cls=ClipSettings, name="copy", is_flag=True, help="Lossless smart cut: copy the video, re-encode only START → the next keyframe.")
