@@ -219,3 +219,21 @@ def test_settings_for_one_command():
     gif = settings_for("gif", "discord", {"fps": Fraction(15), "width": None})
     assert gif.max_size == 10_000_000 and gif.fps == 15 and gif.width == S.GifSettings().width
     assert settings_for("still") == S.StillSettings()
+
+
+def test_a_series_preset_may_set_the_clip_encoder_preset(tmp_path, monkeypatch):
+    """``[clip] preset = "slow"`` (x264's speed, a ClipSettings field) made the file look like a batch
+    job file: by name it was 'unknown preset', by path 'is a batch job file, not a preset', and
+    `clipkit presets list` filed it under job files."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    show = write(folder / "show.toml", '[series]\ntitle = "Show"\n\n[clip]\npreset = "slow"  # smaller files\n')
+    job = write(folder / "post.toml", '# a post\ntitle = "x"\npreset = "show"\n[[job]]\nkind = "still"\nat = "1"\n')
+    monkeypatch.setenv("CLIPKIT_PRESETS", str(folder))
+    assert resolve("show")["clip"].preset == "slow"
+    assert resolve(str(show))["clip"].preset == "slow"
+    with pytest.raises(PresetError, match="is a batch job file"):
+        resolve(str(job))  # a top-level preset = … is still a job file's
+    write(show, '[clip]\npreset = "fastest"\n')
+    with pytest.raises(UsageError, match="preset fastest is not one of ultrafast"):
+        resolve("show")

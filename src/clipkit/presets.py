@@ -191,7 +191,10 @@ def search_dirs(extra: list[Path] | tuple[Path, ...] = ()) -> list[Path]:
     return dirs
 
 
-_JOB_FILE = re.compile(r"^[ \t]*(\[\[[ \t]*job[ \t]*\]\]|preset[ \t]*=)", re.MULTILINE)
+#: A job file has ``[[job]]`` tables or a top-level ``preset = …`` (before any table: ``[clip] preset``
+#: is x264's speed, a setting a series preset may hold).
+_JOB_FILE = re.compile(r"^[ \t]*\[\[[ \t]*job[ \t]*\]\]|\A(?:(?:[ \t]*(?:#[^\n]*)?|[ \t]*[^\[\s][^\n]*)\n)*?[ \t]*preset[ \t]*=",
+                       re.MULTILINE)
 
 
 def is_job_file(path: Path) -> bool:
