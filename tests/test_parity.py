@@ -283,3 +283,18 @@ def test_clip_encoder_preset_is_checked_as_a_setting(tmp_path):
         clipkit.resolve_presets(overrides={"clip.preset": "fastest"})
     assert clipkit.resolve_presets(overrides={"clip.preset": "slow"})["clip"].preset == "slow"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("function, args, kwargs, words", [
+    ("find", ("ep.mkv", "He knew"), dict(contxt=2), "unknown option 'contxt' (did you mean 'context'?)"),
+    ("info", ("ep.mkv",), dict(video_trak=1), "unknown option 'video_trak' (did you mean 'video_track'?)"),
+    ("batch", ("post.toml",), dict(workrs=2), "unknown option 'workrs' (did you mean 'workers'?)"),
+    ("demo", ("demo",), dict(progres=None), "unknown option 'progres' (did you mean 'progress'?)"),
+])
+def test_every_api_function_answers_a_typo_with_a_usage_error(tmp_path, function, args, kwargs, words):
+    """README: a typo such as widht=480 is a clipkit.UsageError with a hint, before any work; find, info,
+    batch and demo raised Python's TypeError '… got an unexpected keyword argument'."""
+    with pytest.raises(UsageError) as err:
+        getattr(clipkit, function)(*(tmp_path / a for a in args[:1]), *args[1:], **kwargs)
+    assert str(err.value).startswith(words) and err.value.hint.startswith("valid: ")
+    assert list(tmp_path.iterdir()) == []

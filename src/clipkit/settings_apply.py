@@ -183,6 +183,26 @@ def unknown_option(key: str, names: Sequence[str], source: str, error: type[Usag
                  "valid: " + ", ".join(names))
 
 
+def keywords_checked(function):
+    """An API function whose keywords are all named (``info``, ``find``, ``batch``, ``demo``): a typo'd or
+    unknown keyword is the :class:`UsageError` with "did you mean" that the settings' keywords give,
+    not Python's ``TypeError: … got an unexpected keyword argument``."""
+    import functools
+    import inspect
+
+    params = inspect.signature(function).parameters
+    names = [n for n, p in params.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+    @functools.wraps(function)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        for key in kwargs:
+            if key not in params:
+                raise unknown_option(key, names, "", UsageError)
+        return function(*args, **kwargs)
+
+    return checked
+
+
 def range_text(meta: Mapping) -> str:
     """The declared range in words: ``2–256``, ``above 0 and at most 50``, ``at least 1``."""
     def show(v: Any) -> str:

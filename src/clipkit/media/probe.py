@@ -17,6 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import InputError, MediaError, UsageError
+from ..settings_apply import keywords_checked
 from .ffmpeg import run_ffmpeg
 from .interlace import MODES, Scan, decoded_rate, field_flags
 from .timing import _snap_rate, _timing, snap_to_grid  # snap_to_grid, _snap_rate: imported from here too
@@ -415,6 +416,7 @@ def first_frame_time(info: MediaInfo) -> Fraction:
     return max(Fraction(0), min(p * tb for p, _, tb in head) - info.start_time)
 
 
+@keywords_checked
 def probe(path: str | os.PathLike, *, video_track: int | None = None, deinterlace: str = "auto") -> MediaInfo:
     """Read a media file's facts; raise :class:`InputError` if it is not media.
 

@@ -10,6 +10,7 @@ from ..artifact import Artifact
 from ..embed import snippet
 from ..atomic import atomic_write_text
 from ..progress import ProgressFn
+from ..settings_apply import keywords_checked
 from ..sample import make_sample
 from .gif import make_gif
 from .scenes import detect_scenes
@@ -28,6 +29,7 @@ class DemoResult(tuple):
         return super().__new__(cls, (sample, made, page))
 
 
+@keywords_checked
 def demo(folder: str | os.PathLike = "clipkit-demo", *, progress: ProgressFn | None = None) -> DemoResult:
     """Make the sample episode in ``folder`` (once) and the demo outputs beside it:
     a GIF with the English dialogue, a GIF with the Japanese dialogue, the

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..dialogue.sources import VIDEO_SUFFIXES
 from ..errors import InputError, UsageError
+from ..settings_apply import keywords_checked
 from ..progress import ProgressFn
 from ..timecode import format_time
 
@@ -114,6 +115,7 @@ def _subs_filter(track: str | int | None) -> str | None:
     return f"track:{int(text)}" if text.isdigit() else text
 
 
+@keywords_checked
 def find(source: str | os.PathLike | list | tuple | None = None, query: str = "", *, preset: str | None = None,
          track: str | int | None = None, lang: str | None = None, fuzzy: bool = True, context: int = 1,
          limit: int | None = None, reindex: bool = False, progress: ProgressFn | None = None,

@@ -20,6 +20,7 @@ from typing import Any
 
 from ...atomic import ensure_writable_dir
 from ...errors import Cancelled, ClipkitError, UsageError
+from ...settings_apply import keywords_checked
 from ...presets import resolve
 from ...progress import ProgressFn, report
 from ..batch_index import check_index, write_index
@@ -35,6 +36,7 @@ __all__ = ["batch", "BatchResult", "JobResult", "PlannedJob", "JobError", "plan_
            "code_version", "safe_relative", "resolve_episode"]
 
 
+@keywords_checked
 def batch(
     jobs: str | os.PathLike | JobFile,
     *,
