@@ -237,3 +237,12 @@ def test_a_series_preset_may_set_the_clip_encoder_preset(tmp_path, monkeypatch):
     write(show, '[clip]\npreset = "fastest"\n')
     with pytest.raises(UsageError, match="preset fastest is not one of ultrafast"):
         resolve("show")
+
+
+def test_show_a_misspelt_table_is_one_line_with_did_you_mean():
+    """`clipkit presets show tumblr --table gfi` printed only the header and exited 0, as if gif had no values."""
+    res = run("presets", "show", "tumblr", "--table", "gfi", cwd=REPO)
+    assert res.returncode == 2 and res.stdout == ""
+    assert "unknown table (did you mean 'gif'?)" in res.stderr and res.stderr.count("\n") == 1
+    res = run("presets", "show", "tumblr", "--table", "gif", "--table", "strip", cwd=REPO)
+    assert res.returncode == 0 and "[gif]" in res.stdout and "[strip]" in res.stdout and "[still]" not in res.stdout

@@ -8,7 +8,9 @@ from fractions import Fraction
 import click
 
 from ..errors import ClipkitError
-from ..presets import builtin_presets, load_preset_file, parse_overrides, resolve, user_presets
+from ..errors import UsageError
+from ..presets import builtin_presets, load_preset_file, parse_overrides, resolve, settings_sections, user_presets
+from ..settings_apply import close_match
 from .main import main
 
 
@@ -74,6 +76,12 @@ def show(name: str, platform: str | None, sets: tuple[str, ...], tables: tuple[s
       clipkit presets show one-million-stars --changed
       clipkit presets show presets/my-show.toml --set gif.width=480
     """
+    sections = settings_sections()
+    for table in tables:  # a typo'd --table showed no table at all, exit 0
+        if table not in sections:
+            close = close_match(table, sections)
+            raise UsageError(f"--table {table!r}: unknown table" + (f" (did you mean {close!r}?)" if close else ""),
+                             "valid tables: " + ", ".join(sections))
     resolved = resolve(name, platform=platform, overrides=parse_overrides(sets))
     rows = [r for r in resolved.rows() if (not tables or r[0].split(".")[0] in tables)]
     if changed:
