@@ -246,3 +246,22 @@ def test_show_a_misspelt_table_is_one_line_with_did_you_mean():
     assert "unknown table (did you mean 'gif'?)" in res.stderr and res.stderr.count("\n") == 1
     res = run("presets", "show", "tumblr", "--table", "gif", "--table", "strip", cwd=REPO)
     assert res.returncode == 0 and "[gif]" in res.stdout and "[strip]" in res.stdout and "[still]" not in res.stdout
+
+
+def test_a_misspelt_preset_or_platform_name_says_did_you_mean(tmp_path, monkeypatch):
+    """`--preset tumbler` / `--platform twiter` listed the known names without pointing at the one meant."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    write(folder / "my-show.toml", '[still]\nbest = true\n')
+    monkeypatch.setenv("CLIPKIT_PRESETS", str(folder))
+    with pytest.raises(PresetError, match=r"unknown preset 'tumbler' \(did you mean 'tumblr'\?\)"):
+        resolve("tumbler")
+    with pytest.raises(PresetError, match=r"unknown preset 'my-shwo' \(did you mean 'my-show'\?\)"):
+        resolve("my-shwo")
+    with pytest.raises(PresetError, match=r"unknown platform preset 'twiter' \(did you mean 'twitter'\?\)"):
+        resolve("my-show", platform="twiter")
+    with pytest.raises(PresetError, match=r"'wordpres' \(named in .*\) \(did you mean 'wordpress'\?\)"):
+        resolve(str(write(tmp_path / "s.toml", '[series]\nplatform = "wordpres"\n')))
+    with pytest.raises(PresetError) as err:
+        resolve("no-such-show")
+    assert "did you mean" not in str(err.value)

@@ -234,8 +234,9 @@ def find_preset(name: str, *, extra_dirs: list[Path] | tuple[Path, ...] = ()) ->
     if name in builtin:
         return builtin[name], "platform"
     known = sorted(set(builtin) | set(user_presets(extra_dirs)))
+    close = close_match(name, known)
     raise PresetError(
-        f"unknown preset {name!r}",
+        f"unknown preset {name!r}" + (f" (did you mean {close!r}?)" if close else ""),
         f"known presets: {', '.join(known)} (clipkit presets list); or give the path of a .toml file",
     )
 
@@ -365,7 +366,9 @@ def resolve(
         builtin = builtin_presets()
         if platform_name not in builtin:
             where = f" (named in {series_layer.path})" if series_layer and not platform else ""
-            raise PresetError(f"unknown platform preset {platform_name!r}{where}", "platforms: " + ", ".join(builtin))
+            close = close_match(platform_name, builtin)
+            raise PresetError(f"unknown platform preset {platform_name!r}{where}"
+                              + (f" (did you mean {close!r}?)" if close else ""), "platforms: " + ", ".join(builtin))
         layers.insert(0, load_preset_file(builtin[platform_name], kind="platform", name=platform_name))
     if series_layer:
         layers.append(series_layer)
