@@ -298,3 +298,21 @@ def test_every_api_function_answers_a_typo_with_a_usage_error(tmp_path, function
         getattr(clipkit, function)(*(tmp_path / a for a in args[:1]), *args[1:], **kwargs)
     assert str(err.value).startswith(words) and err.value.hint.startswith("valid: ")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("function, args, kwargs, words", [
+    ("gif", ("0:24", "+1"), dict(embed="markdown"), "embed= takes an EmbedOptions, not the text 'markdown'"),
+    ("still", ("0:24",), dict(embed={"alt": "x"}), "embed= takes an EmbedOptions, not a dict"),
+    ("gif", ("0:24", "+1"), dict(settings=S.StillSettings()), "settings= takes a GifSettings, not a StillSettings"),
+    ("strip", (), dict(settings={"count": 4}), "settings= takes a StripSettings, not a dict"),
+    ("clip", ("0:24", "+1"), dict(caption_settings="boxed"), "caption_settings= takes a CaptionSettings, not the text"),
+])
+def test_settings_and_embed_of_the_wrong_kind_are_usage_errors_before_any_work(sample, tmp_path, function, args,
+                                                                               kwargs, words):
+    """embed="markdown" (as the --embed flag reads) made the GIF and then failed with AttributeError
+    ''str' object has no attribute 'recorded''; settings= of another command, or a dict, failed as an
+    AttributeError from deep inside."""
+    with pytest.raises(UsageError, match=re.escape(words)) as err:
+        getattr(clipkit, function)(sample, *args, tmp_path / "out/", **kwargs)
+    assert "e.g." in err.value.hint
+    assert list(tmp_path.iterdir()) == []

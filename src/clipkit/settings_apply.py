@@ -183,6 +183,22 @@ def unknown_option(key: str, names: Sequence[str], source: str, error: type[Usag
                  "valid: " + ", ".join(names))
 
 
+def expect(value: Any, cls: type, keyword: str) -> Any:
+    """``value`` when it is None or a ``cls``; else the UsageError saying what ``keyword=`` takes (a
+    string, a dict or another command's settings there failed as an AttributeError from deep inside,
+    an ``embed=`` one only after the file was made)."""
+    if value is None or isinstance(value, cls):
+        return value
+    if cls.__name__ == "EmbedOptions":
+        hint = "e.g. embed=clipkit.EmbedOptions(format='markdown', title='He knew.')"
+    else:
+        table = cls.__name__.removesuffix("Settings").lower()
+        hint = f"e.g. {keyword}=clipkit.resolve_presets('tumblr')['{table}'], or its fields as keywords"
+    given = f"the text {value!r}" if isinstance(value, str) else f"a {type(value).__name__}"
+    article = "an" if cls.__name__[0] in "AEIOU" else "a"
+    raise UsageError(f"{keyword}= takes {article} {cls.__name__}, not {given}", hint)
+
+
 def keywords_checked(function):
     """An API function whose keywords are all named (``info``, ``find``, ``batch``, ``demo``): a typo'd or
     unknown keyword is the :class:`UsageError` with "did you mean" that the settings' keywords give,

@@ -33,7 +33,7 @@ from ..media.probe import MediaInfo, probe
 from ..progress import ProgressFn, report
 from ..render.crop import crop_filter
 from ..settings import DEFAULT_CAPTION, DEFAULT_CLIP, CaptionSettings, ClipSettings, EmbedOptions
-from ..settings_apply import apply_split
+from ..settings_apply import apply_split, expect
 from .captions import gather_captions, incomplete_note
 from ..timecode import TimeRange, slug_time
 from .clip_limits import check_limits, describe_size, platform_name
@@ -105,7 +105,10 @@ def make_clip(
     The artifact's kind is ``clip`` (``audio`` for m4a); its poster JPEG is a
     sibling.  The file is recorded in its folder's manifest (``record``).
     """
-    s, cs = apply_split(overrides, [settings or DEFAULT_CLIP, caption_settings or DEFAULT_CAPTION], known=_PARAMS)
+    expect(embed, EmbedOptions, "embed")
+    s, cs = apply_split(overrides, [expect(settings, ClipSettings, "settings") or DEFAULT_CLIP,
+                                    expect(caption_settings, CaptionSettings, "caption_settings") or DEFAULT_CAPTION],
+                        known=_PARAMS)
     if overrides.get("height") and "width" not in overrides:
         s = replace(s, width=None)
     info = source if isinstance(source, MediaInfo) else probe(source)

@@ -39,7 +39,7 @@ from ..progress import ProgressFn, report
 from ..render.captions import caption_overlay
 from ..render.crop import CropBox, crop_filter
 from ..settings import DEFAULT_CAPTION, DEFAULT_GIF, CaptionSettings, EmbedOptions, GifSettings
-from ..settings_apply import apply_split, parse_size
+from ..settings_apply import apply_split, expect, parse_size
 from .find import Line, said_first, said_range, said_subs
 from .from_frames import takes_frames
 from .captions import gather_captions, incomplete_note
@@ -151,7 +151,10 @@ def make_gif(
     its folder's manifest records it, or with ``overwrite``
     (:func:`clipkit.outputs.check_outputs`, before any decoding).
     """
-    s, cs = apply_split(overrides, [settings or DEFAULT_GIF, caption_settings or DEFAULT_CAPTION], known=_PARAMS)
+    expect(embed, EmbedOptions, "embed")
+    s, cs = apply_split(overrides, [expect(settings, GifSettings, "settings") or DEFAULT_GIF,
+                                    expect(caption_settings, CaptionSettings, "caption_settings") or DEFAULT_CAPTION],
+                        known=_PARAMS)
     if overrides.get("height") and "width" not in overrides:
         s = replace(s, width=None)  # only a height typed: the width follows the aspect, not the default 540
     loop = parse_loop(s.loop)

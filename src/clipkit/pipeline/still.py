@@ -16,7 +16,7 @@ from ..render.captions import burn_captions
 from ..render.crop import crop_filter
 from ..render.fit import fit_size
 from ..settings import DEFAULT_STILL, CaptionSettings, EmbedOptions, StillSettings, still_captions
-from ..settings_apply import apply_split
+from ..settings_apply import apply_split, expect
 from .find import Line, said_first, said_range, said_subs
 from .from_frames import takes_frames
 from .captions import gather_captions
@@ -109,7 +109,9 @@ def still(
     frame in the middle of that line of dialogue, or with ``best`` the sharpest
     clean frame while it is spoken; the line is burned in.
     """
-    s, cs = apply_split(overrides, [settings or DEFAULT_STILL,
+    expect(embed, EmbedOptions, "embed")
+    expect(caption_settings, CaptionSettings, "caption_settings")
+    s, cs = apply_split(overrides, [expect(settings, StillSettings, "settings") or DEFAULT_STILL,
                                     still_captions(caption_settings, asked=caption_settings is not None)],
                         known=_PARAMS)
     info = source if isinstance(source, MediaInfo) else probe(source)

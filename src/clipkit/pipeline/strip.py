@@ -29,7 +29,7 @@ from ..render.crop import CropBox, crop_filter
 from ..render.strip import label_size, tile_label, tile_labels
 from ..scenes.choice import alike
 from ..settings import DEFAULT_STRIP, STRIP_MIN_QUALITY, EmbedOptions, StripSettings
-from ..settings_apply import apply
+from ..settings_apply import apply, expect
 from ..timecode import TimeRange, format_time
 from .from_frames import takes_frames
 from .naming import output_path
@@ -122,7 +122,8 @@ def make_strip(
     or a :class:`~clipkit.pipeline.find.Line`) makes the range that stretch
     of dialogue, as for ``make_gif``.
     """
-    s = apply(settings or DEFAULT_STRIP, overrides)
+    expect(embed, EmbedOptions, "embed")
+    s = apply(expect(settings, StripSettings, "settings") or DEFAULT_STRIP, overrides)
     if sum(x is not None and x is not False for x in (at, per_scene or None)) > 1:
         raise UsageError("--at and --per-scene choose frames in different ways", "give only one of them")
     if at is not None and range_ is not None:
