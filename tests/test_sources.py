@@ -161,3 +161,23 @@ def test_moviepy_is_never_imported_by_clipkit(tmp_path):
             "assert 'moviepy' not in sys.modules, 'moviepy was imported'\n")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
+
+
+def test_frames_given_to_a_command_that_needs_a_file_is_one_usage_error(tmp_path):
+    """clip, scenes, info and find take a file: frames (or a moviepy clip) there failed with pathlib's
+    'TypeError: expected str, bytes or os.PathLike object, not Frames'."""
+    import clipkit
+
+    frames = Frames([np.full((90, 160, 3), 40 * k, np.uint8) for k in range(5)], 10)
+    for command, call in [("clip", lambda: clipkit.clip(frames, "0", "+0.2", tmp_path / "c.mp4")),
+                          ("scenes", lambda: clipkit.scenes(frames)),
+                          ("info", lambda: clipkit.info(frames)),
+                          ("find", lambda: clipkit.find(frames, "He knew"))]:
+        with pytest.raises(UsageError, match=f"^{command} takes the path of a video file, not a Frames") as err:
+            call()
+        assert "gif, still and strip" in err.value.hint
+    mp = pytest.importorskip("moviepy")
+    clip = mp.ColorClip((160, 90), color=(200, 40, 40), duration=0.5).with_fps(10)
+    with pytest.raises(UsageError, match="^clip takes the path of a video file, not a ColorClip"):
+        clipkit.clip(clip, "0", "+0.2", tmp_path / "c.mp4")
+    assert list(tmp_path.iterdir()) == []

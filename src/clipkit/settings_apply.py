@@ -17,6 +17,7 @@ where the value came from (``source``).
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import types
 import typing
@@ -197,6 +198,18 @@ def expect(value: Any, cls: type, keyword: str) -> Any:
     given = f"the text {value!r}" if isinstance(value, str) else f"a {type(value).__name__}"
     article = "an" if cls.__name__[0] in "AEIOU" else "a"
     raise UsageError(f"{keyword}= takes {article} {cls.__name__}, not {given}", hint)
+
+
+def expect_path(value: Any, command: str) -> Any:
+    """``value`` when it names a file (text or a path); else the UsageError saying so (frames or a moviepy
+    clip given to ``clip``/``scenes``/``info``/``find`` failed as pathlib's TypeError)."""
+    if isinstance(value, (str, os.PathLike)):
+        return value
+    frames = type(value).__name__ == "Frames" or any(
+        getattr(c, "__module__", "").split(".")[0] == "moviepy" for c in type(value).__mro__)
+    raise UsageError(f"{command} takes the path of a video file, not a {type(value).__name__}",
+                     "frames and moviepy clips are taken by gif, still and strip; for the others write them to a "
+                     "file first" if frames else "give the video's path, e.g. 'ep07.mkv'")
 
 
 def keywords_checked(function):

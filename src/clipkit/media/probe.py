@@ -17,7 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import InputError, MediaError, UsageError
-from ..settings_apply import keywords_checked
+from ..settings_apply import expect_path, keywords_checked
 from .ffmpeg import run_ffmpeg
 from .interlace import MODES, Scan, decoded_rate, field_flags
 from .timing import _snap_rate, _timing, snap_to_grid  # snap_to_grid, _snap_rate: imported from here too
@@ -427,7 +427,7 @@ def probe(path: str | os.PathLike, *, video_track: int | None = None, deinterlac
     """
     if deinterlace not in MODES:
         raise UsageError(f"deinterlace must be one of {', '.join(MODES)}, not {deinterlace!r}", "use auto, off or on")
-    p = Path(path)
+    p = Path(expect_path(path, "info"))
     if not p.exists():
         raise InputError(f"{p} does not exist", "check the path (tab completion helps)")
     if p.is_dir():

@@ -33,7 +33,7 @@ from ..media.probe import MediaInfo, probe
 from ..progress import ProgressFn, report
 from ..render.crop import crop_filter
 from ..settings import DEFAULT_CAPTION, DEFAULT_CLIP, CaptionSettings, ClipSettings, EmbedOptions
-from ..settings_apply import apply_split, expect
+from ..settings_apply import apply_split, expect, expect_path
 from .captions import gather_captions, incomplete_note
 from ..timecode import TimeRange, slug_time
 from .clip_limits import check_limits, describe_size, platform_name
@@ -111,7 +111,7 @@ def make_clip(
                         known=_PARAMS)
     if overrides.get("height") and "width" not in overrides:
         s = replace(s, width=None)
-    info = source if isinstance(source, MediaInfo) else probe(source)
+    info = source if isinstance(source, MediaInfo) else probe(expect_path(source, "clip"))
     said = said_range(info, start, end, what="a clip", scene=scene, line=line)
     typed_subs = subs  # what the caller asked for (--copy refuses only that)
     if said is not None:

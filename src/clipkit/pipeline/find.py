@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..dialogue.sources import VIDEO_SUFFIXES
 from ..errors import InputError, UsageError
-from ..settings_apply import keywords_checked
+from ..settings_apply import expect_path, keywords_checked
 from ..progress import ProgressFn
 from ..timecode import format_time
 
@@ -84,7 +84,7 @@ def episodes_of(source: str | os.PathLike | list | tuple | None = None, *, prese
                              "check [series] episodes and episode_pattern (clipkit presets show NAME)")
     items = [] if source is None else list(source) if isinstance(source, (list, tuple)) else [source]
     for item in items:
-        p = Path(item).expanduser()
+        p = Path(expect_path(item, "find")).expanduser()
         if p.is_dir():
             vids = _videos_in(p)
             if not vids:

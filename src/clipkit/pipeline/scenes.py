@@ -25,7 +25,7 @@ from ..scenes.fades import FadeDetector
 from ..scenes.manager import build_scenes, scan
 from ..scenes.model import SceneList
 from ..settings import DEFAULT_SCENES, ScenesSettings
-from ..settings_apply import apply
+from ..settings_apply import apply, expect_path
 from .scenes_exact import ExactPass
 from ..timecode import TimeRange, format_time, parse_range, parse_time
 
@@ -106,7 +106,7 @@ def detect_scenes(
     named in ``notes``.
     """
     s = apply(settings or DEFAULT_SCENES, overrides)
-    info = source if isinstance(source, MediaInfo) else probe(source)
+    info = source if isinstance(source, MediaInfo) else probe(expect_path(source, "scenes"))
     video = info.require_video()
     rate = video.frame_rate or Fraction(25)
     lo = Fraction(0) if start is None else start
