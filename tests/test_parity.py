@@ -316,3 +316,17 @@ def test_settings_and_embed_of_the_wrong_kind_are_usage_errors_before_any_work(s
         getattr(clipkit, function)(sample, *args, tmp_path / "out/", **kwargs)
     assert "e.g." in err.value.hint
     assert list(tmp_path.iterdir()) == []
+
+
+def test_embed_options_answers_a_typo_with_did_you_mean(sample, tmp_path):
+    """README: the embed flags are one clipkit.EmbedOptions value; EmbedOptions(titel=…) raised Python's
+    TypeError '__init__() got an unexpected keyword argument' where every other keyword says 'did you mean'."""
+    import pickle
+
+    with pytest.raises(UsageError, match=r"EmbedOptions: unknown option 'titel' \(did you mean 'title'\?\)") as err:
+        clipkit.EmbedOptions(titel="He knew.")
+    assert "credit" in err.value.hint
+    options = clipkit.EmbedOptions(format="markdown", title="He knew.", credit="Fuji TV")
+    assert pickle.loads(pickle.dumps(options)) == options  # batch workers and the studio pass it on
+    art = clipkit.still(sample, "24.5", tmp_path / "s.png", embed=options)
+    assert "He knew." in clipkit.snippet(art, options=options)

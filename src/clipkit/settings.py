@@ -12,7 +12,7 @@ choices=)``), and a class's ``check()`` holds the rules that span fields.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from fractions import Fraction
 from typing import Any
 
@@ -294,3 +294,25 @@ class EmbedOptions:
 
     def recorded(self) -> dict:
         return {k: getattr(self, k) for k in self.RECORDED if getattr(self, k) is not None}
+
+
+def _keywords_checked_init(cls: type) -> None:
+    """``cls(titel=…)`` is the UsageError with "did you mean" that every keyword of the API gives, not
+    Python's ``TypeError: __init__() got an unexpected keyword argument``."""
+    init = cls.__init__
+    names = [f.name for f in fields(cls)]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        for key in kwargs:
+            if key not in names:
+                from .errors import UsageError
+                from .settings_apply import unknown_option
+
+                raise unknown_option(key, names, f"{cls.__name__}: ", UsageError)
+        init(self, *args, **kwargs)
+
+    __init__.__doc__, __init__.__wrapped__ = init.__doc__, init  # type: ignore[attr-defined]
+    cls.__init__ = __init__  # type: ignore[method-assign]
+
+
+_keywords_checked_init(EmbedOptions)
