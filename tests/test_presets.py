@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from fractions import Fraction
@@ -265,3 +266,25 @@ def test_a_misspelt_preset_or_platform_name_says_did_you_mean(tmp_path, monkeypa
     with pytest.raises(PresetError) as err:
         resolve("no-such-show")
     assert "did you mean" not in str(err.value)
+
+
+@pytest.mark.parametrize("template, words", [
+    ("{stme}_{start}", "has an unknown placeholder {stme} (did you mean {stem}?)"),
+    ("{stem}_{start", "is not a name template (expected '}' before end of string)"),
+    ("{stem}_{start:02d}", "is not a name template (Unknown format code 'd'"),
+    ("{0}", "has an unknown placeholder {0}"),
+])
+def test_a_bad_naming_template_is_a_usage_error_when_given(tmp_path, template, words):
+    """[gif] naming = "{stme}_{start}" (or clip's) was filled in only after the frames were decoded:
+    'clipkit: internal error: KeyError: 'stme'', exit 1; from Python a raw KeyError/ValueError/IndexError."""
+    import clipkit
+
+    with pytest.raises(UsageError, match=re.escape(words)):
+        clipkit.gif(tmp_path / "not-made-yet.mkv", "0", "1", tmp_path, naming=template)
+    with pytest.raises(UsageError, match=re.escape(words)):
+        clipkit.clip(tmp_path / "not-made-yet.mkv", "0", "1", tmp_path, naming=template)
+    preset = write(tmp_path / "show.toml", f"[gif]\nnaming = {json.dumps(template)}\n")
+    res = run("gif", tmp_path / "ep.mkv", "0", "1", "--preset", preset)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1 and words in res.stderr, res.stderr
+    assert "{stem} {start} {end}" in res.stderr and "Traceback" not in res.stderr
+    assert clipkit.resolve_presets(overrides={"gif.naming": "{stem}-{start}"})["gif"].naming == "{stem}-{start}"

@@ -32,6 +32,27 @@ def _plays(loop: Any) -> bool:
     return text in ("forever", "infinite", "once") or (text.isdigit() and int(text) <= 65536)
 
 
+def _naming(*names: str):
+    """A ``valid=`` check of an output-name template that fills in ``names`` (all text): a misspelt
+    ``{stme}``, a ``{start:02d}`` or an unclosed ``{`` is said when the setting is given, not as a
+    KeyError after the frames were decoded."""
+    def problem(template: Any) -> str | None:
+        import string
+
+        try:
+            for _, field_name, _, _ in string.Formatter().parse(str(template)):
+                if field_name is not None and field_name not in names:
+                    from .settings_apply import close_match
+
+                    close = close_match(field_name, names) if field_name else None
+                    return f"has an unknown placeholder {{{field_name}}}" + (f" (did you mean {{{close}}}?)" if close else "")
+            str(template).format(**{n: "x" for n in names})
+        except (ValueError, KeyError, IndexError, AttributeError) as exc:
+            return f"is not a name template ({exc})"
+        return None
+    return problem
+
+
 #: Strip tiles when neither a count nor a shape is given, per layout.
 STRIP_DEFAULT_COUNT = {"grid": 16, "row": 5, "column": 5}
 
@@ -153,7 +174,8 @@ class GifSettings:
     mp4_crf: int = setting(23, min=0, max=51)  # H.264 quality of the MP4 sibling (lower is better)
     webp_quality: int = setting(75, min=0, max=100)  # quality of the animated WebP sibling
     per_scene_palette: bool = True  # a palette per shot when the clip crosses a cut
-    naming: str = "{stem}_{start}_{end}"  # default output name: {stem} {start} {end}
+    naming: str = setting("{stem}_{start}_{end}", valid=_naming("stem", "start", "end"),
+                          hint="the placeholders are {stem} {start} {end}, e.g. {stem}_{start}_{end}")  # default output name: {stem} {start} {end}
     frame_memory: int = setting(100_000_000, min=0, size=True, same_output=True)  # bytes of frames kept in memory; the rest go to a temporary file (TMPDIR), so memory does not grow with length
 
 
@@ -263,7 +285,8 @@ class ClipSettings:
     limit_width: int | None = None  # pixels
     limit_height: int | None = None  # pixels
     limit_fps: Fraction | None = None  # frames per second
-    naming: str = "{stem}_{start}_{end}"  # default output name: {stem} {start} {end}
+    naming: str = setting("{stem}_{start}_{end}", valid=_naming("stem", "start", "end"),
+                          hint="the placeholders are {stem} {start} {end}, e.g. {stem}_{start}_{end}")  # default output name: {stem} {start} {end}
 
 
     def check(self) -> str | None:
