@@ -288,3 +288,19 @@ def test_a_bad_naming_template_is_a_usage_error_when_given(tmp_path, template, w
     assert res.returncode == 2 and res.stderr.count("\n") == 1 and words in res.stderr, res.stderr
     assert "{stem} {start} {end}" in res.stderr and "Traceback" not in res.stderr
     assert clipkit.resolve_presets(overrides={"gif.naming": "{stem}-{start}"})["gif"].naming == "{stem}-{start}"
+
+
+def test_a_misspelt_embed_format_in_a_preset_is_refused_before_any_work(sample, tmp_path):
+    """[embed] format = "mardown" was taken: the GIF was encoded and written, then 'unknown embed format'
+    (exit 2, no 'did you mean', no word of the preset file)."""
+    preset = write(tmp_path / "show.toml", '[embed]\nformat = "mardown"\n')
+    out = tmp_path / "out"
+    res = run("gif", sample, "24", "+1", "-o", out / "he-knew.gif", "--preset", preset)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr
+    assert "show.toml: [embed] format mardown is not an embed format (did you mean 'markdown'?)" in res.stderr
+    assert not out.exists()  # refused before decoding: no GIF made for a snippet that could not be printed
+    write(preset, '[embed]\nformat = "Markdown"\n')  # --embed takes any case; so does the preset
+    assert resolve(str(preset))["embed"].format == "Markdown"
+    from clipkit.embed import FORMATS
+
+    assert FORMATS is S.EMBED_FORMATS

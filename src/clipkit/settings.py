@@ -24,6 +24,22 @@ BBCODE_DIALECTS = ("generic", "xenforo", "phpbb")
 CLIP_FORMATS = ("mp4", "webm", "m4a")
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow")
 STRIP_LAYOUTS = ("grid", "row", "column")
+#: The snippet formats (``embed/snippet.py`` renders each; ``none`` prints nothing).
+EMBED_FORMATS = ("html", "wordpress", "wordpress-classic", "blogger", "ghost", "hugo", "markdown", "bbcode",
+                 "bbcode-xenforo", "bbcode-phpbb", "video", "picture")
+
+
+def _embed_format(value: Any) -> str | None:
+    """A ``valid=`` check of ``[embed] format`` (any case, as ``--embed`` takes it): a typo was taken and
+    failed only after the file was made, without the name meant."""
+    name = str(value).strip().lower()
+    if name == "none" or name in EMBED_FORMATS:
+        return None
+    from .settings_apply import close_match
+
+    close = close_match(name, EMBED_FORMATS)
+    return "is not an embed format" + (f" (did you mean {close!r}?)" if close else "")
+
 STRIP_LABEL_POSITIONS = ("top-left", "top-right", "bottom-left", "bottom-right")
 
 
@@ -68,7 +84,7 @@ def setting(default: Any, *, min: Any = None, max: Any = None, above: Any = None
     return field(default=default, metadata={k: v for k, v in meta.items() if v is not None})
 
 
-__all__ = ["setting", "EmbedOptions", "STRIP_DEFAULT_COUNT", "GIF_DITHERS", "GIF_SIBLINGS", "BBCODE_DIALECTS", "CLIP_FORMATS", "X264_PRESETS", "STRIP_LAYOUTS", "STRIP_LABEL_POSITIONS", "still_captions", "StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION", "GifSettings", "DEFAULT_GIF", "ScenesSettings", "DEFAULT_SCENES", "StripSettings", "DEFAULT_STRIP", "ClipSettings", "DEFAULT_CLIP"]
+__all__ = ["setting", "EmbedOptions", "STRIP_DEFAULT_COUNT", "GIF_DITHERS", "GIF_SIBLINGS", "BBCODE_DIALECTS", "CLIP_FORMATS", "X264_PRESETS", "STRIP_LAYOUTS", "EMBED_FORMATS", "STRIP_LABEL_POSITIONS", "still_captions", "StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION", "GifSettings", "DEFAULT_GIF", "ScenesSettings", "DEFAULT_SCENES", "StripSettings", "DEFAULT_STRIP", "ClipSettings", "DEFAULT_CLIP"]
 
 
 @dataclass(frozen=True)
@@ -111,7 +127,7 @@ DEFAULT_SERIES = SeriesSettings()
 class EmbedSettings:
     """Embed snippets (``--embed``, ``clipkit embed``): format, URLs, credit, spoiler."""
 
-    format: str = "html"  # html, wordpress, wordpress-classic, blogger, ghost, hugo, markdown, bbcode, video, picture, none
+    format: str = setting("html", valid=_embed_format, hint="use one of: " + ", ".join(EMBED_FORMATS) + ", none")  # html, wordpress, wordpress-classic, blogger, ghost, hugo, markdown, bbcode, video, picture, none
     base_url: str = ""  # where the files will be once uploaded ("" = relative paths)
     credit: str = ""  # who to credit under each image, e.g. the broadcaster ("" = no credit line)
     credit_format: str = "Credit: {credit}"  # how the credit line reads

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from ..artifact import Artifact
 from ..errors import UsageError
-from ..settings import DEFAULT_EMBED, EmbedOptions, EmbedSettings
+from ..settings import DEFAULT_EMBED, EMBED_FORMATS, EmbedOptions, EmbedSettings
 from . import bbcode, blogger, ghost, hugo, html, markdown, picture, video, wordpress
 from .item import EmbedItem, prepare
 from .urls import check_base_url
@@ -37,7 +37,8 @@ _TABLE: dict[str, tuple[Render, Wrap, str]] = {
 _IN_SPOILER: dict[str, Render] = {"hugo": hugo.render_in_spoiler}
 
 #: Every format name ``snippet`` accepts (``none`` prints nothing).
-FORMATS: tuple[str, ...] = tuple(_TABLE)
+FORMATS: tuple[str, ...] = EMBED_FORMATS  # declared in settings.py, rendered here: the same names
+assert tuple(_TABLE) == FORMATS, "settings.EMBED_FORMATS and the snippet table disagree"
 #: The formats that are HTML a browser renders as is.
 HTML_FORMATS: tuple[str, ...] = ("html", "wordpress", "blogger", "ghost", "video", "picture")
 
@@ -60,7 +61,11 @@ def check_format(name: str | None) -> str:
     fmt = (name or "").strip().lower()
     if fmt == "none" or fmt in _TABLE:
         return fmt
-    raise UsageError(f"unknown embed format {name!r}", f"use one of: {', '.join(FORMATS)}, none")
+    from ..settings_apply import close_match
+
+    close = close_match(fmt, FORMATS)
+    raise UsageError(f"unknown embed format {name!r}" + (f" (did you mean {close!r}?)" if close else ""),
+                     f"use one of: {', '.join(FORMATS)}, none")
 
 
 def options_from(options: EmbedOptions | None, given: dict) -> EmbedOptions:
