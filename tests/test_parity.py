@@ -330,3 +330,15 @@ def test_embed_options_answers_a_typo_with_did_you_mean(sample, tmp_path):
     assert pickle.loads(pickle.dumps(options)) == options  # batch workers and the studio pass it on
     art = clipkit.still(sample, "24.5", tmp_path / "s.png", embed=options)
     assert "He knew." in clipkit.snippet(art, options=options)
+
+
+def test_scene_keyword_takes_a_number_or_its_text(sample, tmp_path):
+    """scene="2" (as a job file or a form gives it) failed with "TypeError: '<=' not supported between
+    instances of 'int' and 'str'", after the whole file's shots were found."""
+    shot = clipkit.scenes(sample).scenes[1]
+    art = clipkit.gif(sample, scene="2", output=tmp_path / "two.gif", width=160, fps=10, subs="off", record=False)
+    assert (art.start, art.end) == (shot.start, shot.end)
+    for bad in ("two", 2.5, True, 0):
+        with pytest.raises(UsageError, match=f"scene {bad!r} is not a shot number"):
+            clipkit.gif(sample, scene=bad, output=tmp_path / "bad.gif")
+    assert [p.name for p in tmp_path.iterdir()] == ["two.gif"]

@@ -207,6 +207,10 @@ def detect_scenes(
 def scene_range(source: str | os.PathLike | MediaInfo, number: int, *, settings: ScenesSettings | None = None,
                 **overrides) -> TimeRange:
     """The time range of shot ``number`` (from 1) of the whole file, for ``gif --scene N``."""
+    if isinstance(number, str) and number.strip().isdigit():
+        number = int(number)
+    if isinstance(number, bool) or not isinstance(number, int) or number < 1:  # said before the shots are found
+        raise UsageError(f"scene {number!r} is not a shot number", "give a whole number from 1 (`clipkit scenes VIDEO` lists them)")
     found = detect_scenes(source, settings=settings, **overrides)
     if not found.scenes:
         raise UsageError(f"no shots were found in {found.source.name}", "the file may be blank; run `clipkit scenes` on it")
