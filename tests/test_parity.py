@@ -342,3 +342,19 @@ def test_scene_keyword_takes_a_number_or_its_text(sample, tmp_path):
         with pytest.raises(UsageError, match=f"scene {bad!r} is not a shot number"):
             clipkit.gif(sample, scene=bad, output=tmp_path / "bad.gif")
     assert [p.name for p in tmp_path.iterdir()] == ["two.gif"]
+
+
+def test_line_and_frames_answer_a_typo_with_did_you_mean(sample, tmp_path):
+    """clipkit.Line(mtach=2) and clipkit.Frames(…, nmae=…) raised Python's TypeError '__init__() got an
+    unexpected keyword argument', where every other keyword of the API says 'did you mean'."""
+    import numpy as np
+
+    with pytest.raises(UsageError, match=r"^Line: unknown option 'mtach' \(did you mean 'match'\?\)"):
+        clipkit.Line("He knew", mtach=1)
+    with pytest.raises(UsageError, match=r"^Frames: unknown option 'nmae' \(did you mean 'name'\?\)"):
+        clipkit.Frames([], rate=10, nmae="fade")
+    art = clipkit.gif(sample, output=tmp_path / "l.gif", line=clipkit.Line("He knew", match=1, pad="0.1"), width=160,
+                      fps=10, record=False)
+    assert art.start == Fraction(239, 10) and art.captions == ("He knew. He always knew.",)
+    frames = clipkit.Frames((np.full((90, 160, 3), 20 * k, np.uint8) for k in range(10)), rate=10, name="fade")
+    assert clipkit.gif(frames, width=160, fps=10, output=tmp_path / "f.gif").frame_count == 10

@@ -84,7 +84,7 @@ def setting(default: Any, *, min: Any = None, max: Any = None, above: Any = None
     return field(default=default, metadata={k: v for k, v in meta.items() if v is not None})
 
 
-__all__ = ["setting", "EmbedOptions", "STRIP_DEFAULT_COUNT", "GIF_DITHERS", "GIF_SIBLINGS", "BBCODE_DIALECTS", "CLIP_FORMATS", "X264_PRESETS", "STRIP_LAYOUTS", "EMBED_FORMATS", "STRIP_LABEL_POSITIONS", "still_captions", "StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION", "GifSettings", "DEFAULT_GIF", "ScenesSettings", "DEFAULT_SCENES", "StripSettings", "DEFAULT_STRIP", "ClipSettings", "DEFAULT_CLIP"]
+__all__ = ["setting", "keywords_checked_init", "EmbedOptions", "STRIP_DEFAULT_COUNT", "GIF_DITHERS", "GIF_SIBLINGS", "BBCODE_DIALECTS", "CLIP_FORMATS", "X264_PRESETS", "STRIP_LAYOUTS", "EMBED_FORMATS", "STRIP_LABEL_POSITIONS", "still_captions", "StillSettings", "DEFAULT_STILL", "SeriesSettings", "DEFAULT_SERIES", "EmbedSettings", "DEFAULT_EMBED", "CaptionSettings", "DEFAULT_CAPTION", "GifSettings", "DEFAULT_GIF", "ScenesSettings", "DEFAULT_SCENES", "StripSettings", "DEFAULT_STRIP", "ClipSettings", "DEFAULT_CLIP"]
 
 
 @dataclass(frozen=True)
@@ -335,7 +335,7 @@ class EmbedOptions:
         return {k: getattr(self, k) for k in self.RECORDED if getattr(self, k) is not None}
 
 
-def _keywords_checked_init(cls: type) -> None:
+def keywords_checked_init(cls: type) -> None:
     """``cls(titel=…)`` is the UsageError with "did you mean" that every keyword of the API gives, not
     Python's ``TypeError: __init__() got an unexpected keyword argument``."""
     init = cls.__init__
@@ -354,4 +354,4 @@ def _keywords_checked_init(cls: type) -> None:
     cls.__init__ = __init__  # type: ignore[method-assign]
 
 
-_keywords_checked_init(EmbedOptions)
+keywords_checked_init(EmbedOptions)

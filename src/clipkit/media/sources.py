@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError, MediaError, UsageError
+from ..settings import keywords_checked_init
 from .ffmpeg import ffmpeg_command, last_line
 from .probe import MediaInfo, _snap_rate, probe
 
@@ -50,6 +51,9 @@ class Frames:
     frames: Iterable | object
     rate: Fraction | int | float | str
     name: str = "frames"
+
+
+keywords_checked_init(Frames)  # Frames(…, nmae="x"): "did you mean 'name'?", not a TypeError
 
 
 def is_moviepy_clip(obj) -> bool:

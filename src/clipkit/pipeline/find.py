@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..dialogue.sources import VIDEO_SUFFIXES
 from ..errors import InputError, UsageError
+from ..settings import keywords_checked_init
 from ..settings_apply import expect_path, keywords_checked
 from ..progress import ProgressFn
 from ..timecode import format_time
@@ -328,6 +329,9 @@ class Line:
         if value is None or isinstance(value, Line):
             return value if value is None or value.text or value.line_from or value.line_to else None
         return cls(str(value)) if str(value).strip() else None
+
+
+keywords_checked_init(Line)  # Line(mtach=2): "did you mean 'match'?", not a TypeError
 
 
 def said_range(info, start=None, end=None, *, what: str, scene=None, line: "str | Line | None" = None,
