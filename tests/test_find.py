@@ -376,3 +376,14 @@ def test_a_line_split_over_two_subtitles_is_said_once_in_the_alt_text(season, tm
     alt = res.stdout.split('alt="')[1].split('"')[0]
     assert alt.startswith("I will never forget what you said."), alt
     assert alt.count("never") == 1 and alt.count("forget") == 1, alt
+
+
+def test_a_track_no_episode_has_is_said_not_just_no_match(season):
+    """--track 7 (a typo for 1, or a sidecar named wrong) said only "no line says …", as if the words were
+    wrong, where --lang names the languages there are."""
+    r = find(season, "you always say that", track=7)
+    assert r.matches == ()
+    assert any("no subtitle source 'track:7' here" in n and "track:0 (eng)" in n for n in r.notes), r.notes
+    res = CliRunner().invoke(cli, ["find", str(season), "you always say that", "--track", "7"])
+    assert res.exit_code == 1 and "no subtitle source 'track:7'" in res.output
+    assert find(season, "you always say that", track=0).matches  # a track that is there: no such note

@@ -197,6 +197,12 @@ class DialogueIndex:
                 out.extend(row[0].split("\n"))
         return out
 
+    def sources(self, videos: list[Path]) -> list[tuple[str, str | None]]:
+        """Every text source of ``videos``: its ``--subs`` name ("track:1", "ep07.en.srt") and language."""
+        marks = ",".join("?" * len(videos))
+        return self.db.execute(f"SELECT s.subs, s.lang FROM sources s JOIN files f ON f.id = s.file_id "
+                               f"WHERE f.path IN ({marks})", tuple(str(v) for v in videos)).fetchall()
+
     def languages(self, videos: list[Path]) -> list[str | None]:
         """The language of every text source of ``videos`` (None: a source with no language tag)."""
         marks = ",".join("?" * len(videos))

@@ -143,6 +143,13 @@ def find(source: str | os.PathLike | list | tuple | None = None, query: str = ""
                          fuzzy=fuzzy, context=context, limit=limit, fuzzy_min=fuzzy_min)
         if not notes:
             notes = [n for n in index.stored_notes(videos) if "picture track" not in n]
+        wanted = _subs_filter(track)
+        if not matches and wanted is not None:  # say when the track itself is missing, not the words
+            have = dict.fromkeys(index.sources(videos))
+            if wanted not in {name for name, _ in have}:
+                there = ", ".join(f"{name} ({lang})" if lang else name for name, lang in have)
+                notes.append(f"no subtitle source {wanted!r} here" + (f" (there are: {there})" if there
+                                                                       else " (no text subtitles at all)"))
         if not matches and language is not None:  # say when the language itself is missing, not the words
             have = index.languages(videos)
             if language not in have:
