@@ -358,3 +358,13 @@ def test_line_and_frames_answer_a_typo_with_did_you_mean(sample, tmp_path):
     assert art.start == Fraction(239, 10) and art.captions == ("He knew. He always knew.",)
     frames = clipkit.Frames((np.full((90, 160, 3), 20 * k, np.uint8) for k in range(10)), rate=10, name="fade")
     assert clipkit.gif(frames, width=160, fps=10, output=tmp_path / "f.gif").frame_count == 10
+
+
+def test_readme_15_fps_delays_are_what_the_gif_gets():
+    """README said 15 fps plays as '7, 7, 6, … cs'; the running clock rounds 6.67, 13.33, 20 cs to 7, 13, 20:
+    delays 7, 6, 7."""
+    from clipkit.encode.gif.timing import centisecond_delays, tick_times
+
+    delays = centisecond_delays(tick_times(Fraction(6), Fraction(15)), Fraction(6))
+    shown = re.search(r"15 fps plays as ([\d, ]+), … cs", README).group(1)
+    assert delays[:3] == [int(x) for x in shown.split(", ") if x] and sum(delays) == 600

@@ -4,7 +4,7 @@ A GIF stores each frame's delay in centiseconds.  Rounding every delay on its
 own drifts (15 fps is 6.67 cs: all 7s play 5 % slow, all 6s 10 % fast), so
 each frame's delay is the difference of the *rounded running clock*:
 ``round(100·t[k+1]) − round(100·t[k])``.  The delays then sum to the clip's
-length rounded once, e.g. 7, 7, 6, 7, 7, 6 … for 15 fps and 600 cs for 6.00 s.
+length rounded once, e.g. 7, 6, 7, 7, 6, 7 … for 15 fps and 600 cs for 6.00 s.
 """
 
 from __future__ import annotations
