@@ -368,3 +368,17 @@ def test_readme_15_fps_delays_are_what_the_gif_gets():
     delays = centisecond_delays(tick_times(Fraction(6), Fraction(15)), Fraction(6))
     shown = re.search(r"15 fps plays as ([\d, ]+), … cs", README).group(1)
     assert delays[:3] == [int(x) for x in shown.split(", ") if x] and sum(delays) == 600
+
+
+def test_preset_or_platform_keyword_says_how_python_passes_a_preset(sample, tmp_path):
+    """gif(…, preset="tumblr") listed 40 valid keywords without saying how a preset is passed in Python;
+    clip(…, platform="twitter") suggested 'limit_platform', a different thing."""
+    for function, args, key in [("gif", ("0:24", "+1"), "preset"), ("still", ("0:24",), "platform"),
+                                ("clip", ("0:24", "+1"), "platform")]:
+        with pytest.raises(UsageError, match=f"unknown option '{key}': in Python a {key} is passed as its settings") as err:
+            getattr(clipkit, function)(sample, *args, tmp_path / "out/", **{key: "tumblr"})
+        assert f"settings=clipkit.resolve_presets(" in err.value.hint and f"['{function}']" in err.value.hint
+        assert "limit_platform" not in str(err.value)
+    tumblr = clipkit.resolve_presets(platform="tumblr")
+    art = clipkit.gif(sample, "0:24", "+0.5", tmp_path / "t.gif", settings=tumblr["gif"], fps=10, record=False)
+    assert art.width == 540 and list(tmp_path.iterdir()) == [tmp_path / "t.gif"]

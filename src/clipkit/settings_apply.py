@@ -178,8 +178,16 @@ def close_match(key: str, names: Iterable[str]) -> str | None:
     return next((n for n in names if len(n) > 2 and sorted(n.lower()) == sorted(key.lower())), None)
 
 
-def unknown_option(key: str, names: Sequence[str], source: str, error: type[UsageError]) -> UsageError:
+def unknown_option(key: str, names: Sequence[str], source: str, error: type[UsageError],
+                   cls: type | None = None) -> UsageError:
     close = close_match(key, names)
+    if key in ("preset", "platform") and cls is not None and not source:
+        # `--preset`/`--platform` of gif/still/strip are a settings object in Python (README, Python API)
+        table = cls.__name__.removesuffix("Settings").lower()
+        return error(f"unknown option {key!r}: in Python a {key} is passed as its settings",
+                     f"settings=clipkit.resolve_presets({'NAME' if key == 'preset' else 'platform=NAME'})[{table!r}]"
+                     + (", caption_settings=…['caption']" if "caption_style" in names else "")
+                     + "; keywords typed beside it win, as flags do")
     return error(f"{source}unknown option {key!r}" + (f" (did you mean {close!r}?)" if close else ""),
                  "valid: " + ", ".join(names))
 
@@ -287,7 +295,7 @@ def convert(cls: type, name: str, value: Any, *, source: str = "", from_text: bo
             error: type[UsageError] = UsageError, label: str | None = None) -> Any:
     """``value`` (typed text, TOML or Python) converted to field ``name`` of ``cls`` and range-checked."""
     if name not in _fields(cls):
-        raise unknown_option(name, list(_fields(cls)), source, error)
+        raise unknown_option(name, list(_fields(cls)), source, error, cls)
     tp, meta = field_of(cls, name)
     try:
         out = coerce(value, tp, from_text=isinstance(value, str) if from_text is None else from_text,
@@ -336,5 +344,5 @@ def apply_split(overrides: Mapping[str, Any], bases: Sequence[Any], *, known: It
                 break
         else:
             names = list(dict.fromkeys([*known, *(n for o in objs for n in _fields(type(o)))]))
-            raise unknown_option(key, names, source, error)
+            raise unknown_option(key, names, source, error, type(objs[0]))
     return [apply(obj, part, source=source, error=error) for obj, part in zip(objs, parts)]
