@@ -304,3 +304,20 @@ def test_a_misspelt_embed_format_in_a_preset_is_refused_before_any_work(sample, 
     from clipkit.embed import FORMATS
 
     assert FORMATS is S.EMBED_FORMATS
+
+
+def test_list_marks_a_series_preset_whose_platform_does_not_exist(tmp_path):
+    """`clipkit presets list` showed a series preset naming platform = "tumbler" as usable; every command
+    given it then failed with 'unknown platform preset'."""
+    import os
+
+    folder = tmp_path / "p"
+    folder.mkdir()
+    write(folder / "plat.toml", 'description = "My show"\n[series]\nplatform = "tumbler"\n')
+    write(folder / "good.toml", 'description = "Fine"\n[series]\nplatform = "tumblr"\n')
+    res = run("presets", "list", cwd=tmp_path, env={**os.environ, "CLIPKIT_PRESETS": str(folder)})
+    assert res.returncode == 0, res.stderr
+    plat = next(line for line in res.stdout.splitlines() if line.startswith("plat "))
+    assert "cannot be used: unknown platform preset 'tumbler'" in plat and "did you mean 'tumblr'" in plat
+    good = next(line for line in res.stdout.splitlines() if line.startswith("good "))
+    assert good.split()[-1] == "Fine"

@@ -34,6 +34,8 @@ def list_() -> None:
     for kind, name, path in rows:
         try:
             description = load_preset_file(path, kind=kind).description
+            if kind == "series":
+                resolve(str(path))  # its platform and values layered: a preset that loads may still not resolve
         except ClipkitError as exc:  # a broken user preset is listed, not fatal
             description = f"(cannot be used: {exc.message})"
         click.echo(f"{name:<22} {kind:<9} {description}")
