@@ -387,3 +387,11 @@ def test_a_track_no_episode_has_is_said_not_just_no_match(season):
     res = CliRunner().invoke(cli, ["find", str(season), "you always say that", "--track", "7"])
     assert res.exit_code == 1 and "no subtitle source 'track:7'" in res.output
     assert find(season, "you always say that", track=0).matches  # a track that is there: no such note
+
+
+def test_a_limit_under_one_is_refused_not_read_as_one(season):
+    """find(…, limit=0) (or -1) returned one match, as if 1 were asked; the CLI refuses --limit 0."""
+    assert len(find(season, "you", limit=2).matches) == 2
+    for bad in (0, -1, "3"):
+        with pytest.raises(UsageError, match=f"--limit {bad!r}: must be a whole number, 1 or more"):
+            find(season, "you", limit=bad)

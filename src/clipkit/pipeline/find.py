@@ -135,6 +135,8 @@ def find(source: str | os.PathLike | list | tuple | None = None, query: str = ""
         raise UsageError("no text to search for", 'give a few words of the line, e.g. clipkit find ep07.mkv "always knew"')
     if context < 0:
         raise UsageError(f"--context {context}: must be 0 or more", "e.g. --context 2")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise UsageError(f"--limit {limit!r}: must be a whole number, 1 or more", "e.g. --limit 5 (default 20)")
     videos = episodes_of(source, preset=preset)
     with DialogueIndex() as index:
         notes = index.update(videos, reindex=reindex, progress=progress)
