@@ -780,3 +780,15 @@ def test_a_misspelt_top_level_key_of_a_job_file_says_what_was_meant(tmp_path):
         parse_job_file(path)
     run_ = run("batch", str(path))
     assert run_.returncode == 2 and "did you mean 'title'" in run_.stderr and "Traceback" not in run_.stderr
+
+
+def test_workers_as_text_or_nonsense(tmp_path):
+    """batch(…, workers="2") (as a form or an environment variable gives it) failed with
+    "TypeError: '<' not supported between instances of 'str' and 'int'"."""
+    preset = tmp_path / "show.toml"
+    preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    path = job_file(tmp_path, preset, [{"kind": "still", "ep": 7, "at": "3"}])
+    assert len(batch(path, output=tmp_path / "out", dry_run=True, workers="2").results) == 1
+    for bad in ("two", 0, 1.5, True):
+        with pytest.raises(UsageError, match="needs at least 1 worker"):
+            batch(path, output=tmp_path / "out", dry_run=True, workers=bad)

@@ -72,7 +72,9 @@ def batch(
     """
     t0 = time.perf_counter()
     dry_run = dry_run or explain
-    if workers < 1:
+    if isinstance(workers, str) and workers.strip().isdigit():
+        workers = int(workers)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise UsageError(f"-j {workers}: needs at least 1 worker", "give -j 1 or more")
     job_file = jobs if isinstance(jobs, JobFile) else parse_job_file(jobs)
     preset_name = preset if preset is not None else job_file.preset
