@@ -382,3 +382,13 @@ def test_preset_or_platform_keyword_says_how_python_passes_a_preset(sample, tmp_
     tumblr = clipkit.resolve_presets(platform="tumblr")
     art = clipkit.gif(sample, "0:24", "+0.5", tmp_path / "t.gif", settings=tumblr["gif"], fps=10, record=False)
     assert art.width == 540 and list(tmp_path.iterdir()) == [tmp_path / "t.gif"]
+
+
+def test_an_embed_format_typo_in_python_is_refused_before_any_work(sample, tmp_path):
+    """gif(…, embed=EmbedOptions(format="mardown")) made and recorded the GIF without a word; the snippet
+    asked for could never be printed."""
+    with pytest.raises(UsageError, match=r"embed= format 'mardown' is not an embed format \(did you mean 'markdown'\?\)"):
+        clipkit.gif(sample, "0:24", "+1", tmp_path / "x.gif", embed=clipkit.EmbedOptions(format="mardown"))
+    assert list(tmp_path.iterdir()) == []
+    art = clipkit.still(sample, "0:24", tmp_path / "s.png", embed=clipkit.EmbedOptions(format="Markdown", title="T"))
+    assert art.path.exists()

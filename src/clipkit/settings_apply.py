@@ -196,6 +196,11 @@ def expect(value: Any, cls: type, keyword: str) -> Any:
     """``value`` when it is None or a ``cls``; else the UsageError saying what ``keyword=`` takes (a
     string, a dict or another command's settings there failed as an AttributeError from deep inside,
     an ``embed=`` one only after the file was made)."""
+    if isinstance(value, settings_module.EmbedOptions) and value.format is not None:
+        problem = settings_module._embed_format(value.format)  # a snippet that cannot be printed: before the work
+        if problem:
+            raise UsageError(f"embed= format {value.format!r} {problem}",
+                             "use one of: " + ", ".join(settings_module.EMBED_FORMATS) + ", none")
     if value is None or isinstance(value, cls):
         return value
     if cls.__name__ == "EmbedOptions":
