@@ -434,15 +434,20 @@ def test_a_stopping_pool_worker_finishes_its_clean_up_through_the_pools_sigterm(
     assert marker.is_file(), f"the worker died in its clean-up (exit {proc.returncode})"
 
 
+def _two_long_gifs(series, tmp_path) -> tuple[Path, Path]:
+    """A job file of two 20-s GIFs (both workers of -j 2 busy for a while) and an empty TMPDIR for the batch."""
+    jobs = [{"kind": "gif", "ep": 7, "start": start, "end": "+20", "width": 480, "name": name}
+            for start, name in (("0", "g1"), ("20", "g2"))]
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    return job_file(tmp_path, series, jobs, output="k"), tmp
+
+
 def test_interrupted_parallel_batch_leaves_no_temporary_folder(series, tmp_path):
     """`kill -INT` of a `-j 2` batch while both workers encode a GIF: each worker removes its private
     temporary folder (before, the first worker to exit broke the pool, the pool SIGTERMed the other
     mid-clean-up and its folder of spilled frames, hundreds of MB, stayed in TMPDIR)."""
-    jobs = [{"kind": "gif", "ep": 7, "start": start, "end": "+20", "width": 480, "name": name}
-            for start, name in (("0", "g1"), ("20", "g2"))]
-    path = job_file(tmp_path, series, jobs, output="k")
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+    path, tmp = _two_long_gifs(series, tmp_path)
     proc = subprocess.Popen([sys.executable, "-m", "clipkit", "batch", path, "-j", "2"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "TMPDIR": str(tmp)},
@@ -466,11 +471,7 @@ def test_workers_of_a_batch_killed_with_sigkill_stop_too(series, tmp_path):
     """`kill -9` of a `-j 2` batch while both workers encode a GIF: the workers stop and remove their temporary
     folders (before, each finished its GIF, then waited on the dead pool's queue forever: two orphans of
     ~250 MB each, still there minutes later)."""
-    jobs = [{"kind": "gif", "ep": 7, "start": start, "end": "+20", "width": 480, "name": name}
-            for start, name in (("0", "g1"), ("20", "g2"))]
-    path = job_file(tmp_path, series, jobs, output="k")
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+    path, tmp = _two_long_gifs(series, tmp_path)
     proc = subprocess.Popen([sys.executable, "-m", "clipkit", "batch", path, "-j", "2"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "TMPDIR": str(tmp)})
     workers: list[int] = []
