@@ -306,6 +306,20 @@ def test_a_misspelt_embed_format_in_a_preset_is_refused_before_any_work(sample, 
     assert FORMATS is S.EMBED_FORMATS
 
 
+def test_a_malformed_crop_in_a_preset_is_refused_naming_the_preset(sample, tmp_path):
+    """[gif] crop = "abc" was taken and refused only at decoding as "--crop 'abc' is not W:H:X:Y", a flag the
+    user never typed; now the preset file is named, before any work (its size against the picture is still
+    checked when the picture is known)."""
+    preset = write(tmp_path / "show.toml", '[gif]\ncrop = "abc"\n')
+    out = tmp_path / "out"
+    res = run("gif", sample, "24", "+1", "-o", out / "c.gif", "--preset", preset)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr
+    assert "show.toml: [gif] crop abc is not W:H:X:Y, W:H (centred) or auto" in res.stderr, res.stderr
+    assert not out.exists()
+    write(preset, '[gif]\ncrop = "640:272:0:44"\n')
+    assert resolve(str(preset))["gif"].crop == "640:272:0:44"
+
+
 def test_list_marks_a_series_preset_whose_platform_does_not_exist(tmp_path):
     """`clipkit presets list` showed a series preset naming platform = "tumbler" as usable; every command
     given it then failed with 'unknown platform preset'."""

@@ -43,6 +43,16 @@ def _embed_format(value: Any) -> str | None:
 STRIP_LABEL_POSITIONS = ("top-left", "top-right", "bottom-left", "bottom-right")
 
 
+def _crop(value: Any) -> str | None:
+    """A ``valid=`` check of a crop's form (``auto`` or ``W:H[:X:Y]``): a preset's ``crop = "abc"`` was taken and
+    refused only at decoding, as a ``--crop`` the user never typed.  Its size against the picture (too small,
+    too big) is checked then, by render.crop.parse_crop, which knows the picture."""
+    from .render.crop import _CROP_RE
+
+    text = str(value).strip()
+    return None if text == "auto" or _CROP_RE.match(text) else "is not W:H:X:Y, W:H (centred) or auto"
+
+
 def _plays(loop: Any) -> bool:
     text = str(loop).strip().lower()
     return text in ("forever", "infinite", "once") or (text.isdigit() and int(text) <= 65536)
@@ -97,7 +107,7 @@ class StillSettings:
     jpeg_quality: int = setting(90, min=1, max=100)
     webp_quality: int = setting(90, min=0, max=100)
     format: str = setting("png", choices=("png", "jpg", "jpeg", "webp"))  # used when the output name has no extension
-    crop: str | None = None  # None | "auto" (black bars found in frames around the time) | "W:H:X:Y" in display pixels (as gif)
+    crop: str | None = setting(None, valid=_crop, hint="a crop is W:H:X:Y in pixels, e.g. 640:272:0:44, or auto to remove black bars")  # None | "auto" (black bars found in frames around the time) | "W:H:X:Y" in display pixels (as gif)
 
 
 DEFAULT_STILL = StillSettings()
@@ -178,7 +188,7 @@ class GifSettings:
     colors: int = setting(256, min=2, max=256, hint="GIF frames hold at most 256 colours")  # palette size, 2–256 (one entry is the transparent "unchanged" colour)
     dither: str = setting("none", choices=GIF_DITHERS)  # none (smallest, best SSIM in bench/) | ordered (Bayer: stable, for few colours) | diffusion (Floyd–Steinberg) | gradient (pattern on flat areas only)
     quality: int = setting(90, min=1, max=100)  # 1–100, about gifski's -Q scale: lower leaves more small changes unwritten; below 80 also fewer colours (70 → 144, 50 → 45, 30 → 14; encode/gif/quality.py); 100 writes every change, error-diffused (encode/gif/diffuse.py)
-    crop: str | None = None  # None | "auto" (remove letterbox bars) | "W:H:X:Y" in display pixels
+    crop: str | None = setting(None, valid=_crop, hint="a crop is W:H:X:Y in pixels, e.g. 640:272:0:44, or auto to remove black bars")  # None | "auto" (remove letterbox bars) | "W:H:X:Y" in display pixels
     speed: Fraction = setting(Fraction(1), min=Fraction(1, 16), max=16, hint="e.g. 0.5 for slow motion, 2 for twice as fast")  # playback speed (2 = twice as fast)
     loop: str = setting("forever", valid=lambda v: None if _plays(v) else "is not forever, once or a number of plays",
                         hint="e.g. forever, once, 3")  # forever | once | N (plays N times in all)
@@ -232,7 +242,7 @@ class StripSettings:
     cols: int | None = setting(None, min=1)  # tiles across (grid); None: from count
     rows: int | None = setting(None, min=1)  # tiles down (grid); None: from count
     width: int = setting(1000, min=16, max=20000)  # pixels: the whole image (a wide blog column); tiles are sized to fit
-    crop: str | None = None  # None | "auto" (black bars found in four frames of the span) | "W:H:X:Y" in display pixels (as gif)
+    crop: str | None = setting(None, valid=_crop, hint="a crop is W:H:X:Y in pixels, e.g. 640:272:0:44, or auto to remove black bars")  # None | "auto" (black bars found in four frames of the span) | "W:H:X:Y" in display pixels (as gif)
     gap: int = setting(6, min=0)  # pixels between tiles
     margin: int | None = setting(None, min=0)  # pixels around the tiles; None: the gap
     background: str = "#101010"  # colour behind and between the tiles (any CSS-style name or #rrggbb)
@@ -278,7 +288,7 @@ class ClipSettings:
     width: int | None = setting(None, min=16, max=7680)  # pixels; None: the source's display width (or what height implies)
     height: int | None = setting(None, min=16, max=4320)  # pixels; with width too, the exact size
     fps: Fraction | None = setting(None, above=0, max=240, hint="leave it out to keep the source's frames")  # output frame rate; None: the source's own frames and timestamps
-    crop: str | None = None  # None | "auto" | "W:H:X:Y" in display pixels (as gif)
+    crop: str | None = setting(None, valid=_crop, hint="a crop is W:H:X:Y in pixels, e.g. 640:272:0:44, or auto to remove black bars")  # None | "auto" | "W:H:X:Y" in display pixels (as gif)
     audio: str = setting("on", choices=("on", "off"))  # on | off (no sound track)
     audio_track: int | None = setting(None, min=0)  # the N-th sound stream (from 0, as `clipkit info` lists them); None: the first
     crf: int = setting(20, min=0, max=51)  # H.264 quality (lower is better; 18 looks lossless); VP9 uses crf + 12
