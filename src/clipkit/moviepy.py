@@ -7,9 +7,11 @@
     write_gif(clip, "zoom.gif")                   # instead of clip.write_gif("zoom.gif")
     write_gif(clip, "zoom.gif", fps=15, width=480, max_size="3MB", caption="…")
 
-The clip is sampled at ``fps`` (default: the clip's own) as moviepy does, and
-the GIF plays exactly as long as the clip (centisecond delays that carry their
-rounding, where moviepy's 24 fps GIF plays 4 % fast).  Any other keyword is a
+The clip is sampled at ``fps`` (default: the clip's own) as moviepy does — the
+frames moviepy counts, so a clip that ends part-way into a frame (a 1.5 s
+subclip of 10.5 fps footage) loses that partial frame, as moviepy's own GIF
+does — and those frames play exactly as long as they last (centisecond delays
+that carry their rounding, where moviepy's 24 fps GIF plays 4 % fast).  Any other keyword is a
 ``clipkit gif`` option (:class:`~clipkit.settings.GifSettings` fields,
 captions, ``overlay``, ``progress``).  moviepy itself is not imported here: the
 clip is read through its own ``get_frame`` (see :mod:`clipkit.media.sources`).
