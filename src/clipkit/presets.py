@@ -191,18 +191,21 @@ def search_dirs(extra: list[Path] | tuple[Path, ...] = ()) -> list[Path]:
     return dirs
 
 
-#: A job file has ``[[job]]`` tables or a top-level ``preset = …`` (before any table: ``[clip] preset``
+#: A job file has ``[[job]]`` tables or a top-level ``preset = …`` (before the first table: ``[clip] preset``
 #: is x264's speed, a setting a series preset may hold).
-_JOB_FILE = re.compile(r"^[ \t]*\[\[[ \t]*job[ \t]*\]\]|\A(?:(?:[ \t]*(?:#[^\n]*)?|[ \t]*[^\[\s][^\n]*)\n)*?[ \t]*preset[ \t]*=",
-                       re.MULTILINE)
+_JOB_TABLE = re.compile(r"^[ \t]*\[\[[ \t]*job[ \t]*\]\]", re.MULTILINE)
+_FIRST_TABLE = re.compile(r"^[ \t]*\[", re.MULTILINE)
+_PRESET_KEY = re.compile(r"^[ \t]*preset[ \t]*=", re.MULTILINE)
 
 
 def is_job_file(path: Path) -> bool:
     """A batch job file (``[[job]]`` tables or a ``preset =`` line) kept among the presets."""
     try:
-        return bool(_JOB_FILE.search(path.read_text(encoding="utf-8-sig", errors="replace")))
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
     except OSError:
         return False
+    top = _FIRST_TABLE.split(text, maxsplit=1)[0]
+    return bool(_JOB_TABLE.search(text) or _PRESET_KEY.search(top))
 
 
 def user_presets(extra: list[Path] | tuple[Path, ...] = (), *, job_files: bool = False) -> dict[str, Path]:

@@ -12,7 +12,7 @@ choices=)``), and a class's ``check()`` holds the rules that span fields.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -47,10 +47,10 @@ def _crop(value: Any) -> str | None:
     """A ``valid=`` check of a crop's form (``auto`` or ``W:H[:X:Y]``): a preset's ``crop = "abc"`` was taken and
     refused only at decoding, as a ``--crop`` the user never typed.  Its size against the picture (too small,
     too big) is checked then, by render.crop.parse_crop, which knows the picture."""
-    from .render.crop import _CROP_RE
+    from .render.crop import CROP_RE
 
     text = str(value).strip()
-    return None if text == "auto" or _CROP_RE.match(text) else "is not W:H:X:Y, W:H (centred) or auto"
+    return None if text == "auto" or CROP_RE.match(text) else "is not W:H:X:Y, W:H (centred) or auto"
 
 
 def _plays(loop: Any) -> bool:
@@ -347,18 +347,18 @@ class EmbedOptions:
 
 def keywords_checked_init(cls: type) -> None:
     """``cls(titel=…)`` is the UsageError with "did you mean" that every keyword of the API gives, not
-    Python's ``TypeError: __init__() got an unexpected keyword argument``."""
+    Python's ``TypeError: __init__() got an unexpected keyword argument`` (settings_apply.keywords_checked,
+    bound at the first call: settings_apply imports this module)."""
     init = cls.__init__
-    names = [f.name for f in fields(cls)]
+    checked = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        for key in kwargs:
-            if key not in names:
-                from .errors import UsageError
-                from .settings_apply import unknown_option
+        nonlocal checked
+        if checked is None:
+            from .settings_apply import keywords_checked
 
-                raise unknown_option(key, names, f"{cls.__name__}: ", UsageError)
-        init(self, *args, **kwargs)
+            checked = keywords_checked(init, f"{cls.__name__}: ")
+        checked(self, *args, **kwargs)
 
     __init__.__doc__, __init__.__wrapped__ = init.__doc__, init  # type: ignore[attr-defined]
     cls.__init__ = __init__  # type: ignore[method-assign]

@@ -225,21 +225,21 @@ def expect_path(value: Any, command: str) -> Any:
                      "file first" if frames else "give the video's path, e.g. 'ep07.mkv'")
 
 
-def keywords_checked(function):
-    """An API function whose keywords are all named (``info``, ``find``, ``batch``, ``demo``): a typo'd or
-    unknown keyword is the :class:`UsageError` with "did you mean" that the settings' keywords give,
-    not Python's ``TypeError: … got an unexpected keyword argument``."""
+def keywords_checked(function, source: str = ""):
+    """An API function whose keywords are all named (``info``, ``find``, ``batch``, ``demo``, a dataclass's
+    ``__init__``): a typo'd or unknown keyword is the :class:`UsageError` with "did you mean" that the
+    settings' keywords give, not Python's ``TypeError: … got an unexpected keyword argument``."""
     import functools
     import inspect
 
     params = inspect.signature(function).parameters
-    names = [n for n, p in params.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    names = [n for n, p in params.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and n != "self"]
 
     @functools.wraps(function)
     def checked(*args: Any, **kwargs: Any) -> Any:
         for key in kwargs:
             if key not in params:
-                raise unknown_option(key, names, "", UsageError)
+                raise unknown_option(key, names, source, UsageError)
         return function(*args, **kwargs)
 
     return checked

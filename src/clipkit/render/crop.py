@@ -36,12 +36,13 @@ class CropBox:
 #: The smallest side a typed crop may keep (as --width's least): below it, ``4:3`` or ``16:9`` was meant as a shape.
 MIN_CROP = 16
 
-_CROP_RE = re.compile(r"^\s*(\d+)\s*[:x]\s*(\d+)\s*(?::\s*(\d+)\s*:\s*(\d+))?\s*$")
+#: A typed crop: ``W:H`` (centred) or ``W:H:X:Y`` in display pixels (``x`` may stand for the first colon).
+CROP_RE = re.compile(r"^\s*(\d+)\s*[:x]\s*(\d+)\s*(?::\s*(\d+)\s*:\s*(\d+))?\s*$")
 
 
 def parse_crop(text: str, display: tuple[int, int]) -> CropBox:
     """``W:H:X:Y`` (or ``W:H``, centred) inside a picture of ``display`` size."""
-    m = _CROP_RE.match(text or "")
+    m = CROP_RE.match(text or "")
     if not m:
         raise UsageError(f"--crop {text!r} is not W:H:X:Y or auto", "e.g. --crop 640:272:0:44, or --crop auto to remove black bars")
     w, h = int(m.group(1)), int(m.group(2))
