@@ -121,6 +121,69 @@ def test_a_shot_detection_has_no_snippet(client):
     assert r.status_code == 404 and "error" in r.json()
 
 
+def _wait_or_say(driver, studio, wait, until):
+    """``wait.until(until)``; on a timeout, fail with what the page and the server said (a bare TimeoutException
+    told nothing of which step hung)."""
+    from selenium.common.exceptions import TimeoutException
+
+    try:
+        wait.until(until)
+    except TimeoutException:
+        page = driver.execute_script("return [document.getElementById('job-state').textContent,"
+                                     " document.getElementById('tray-list').textContent]")
+        pytest.fail(f"page: {page}; jobs: {[(j.kind, j.state, j.error) for j in studio.jobs.all()]}")
+
+
+class _NoEventStreams:
+    """An ASGI wrapper that answers every job event stream with 503, as a proxy that cuts long responses does."""
+
+    def __init__(self, app):
+        self.app, self.state = app, app.state
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"].endswith("/events"):
+            await send({"type": "http.response.start", "status": 503, "headers": [(b"content-type", b"text/plain")]})
+            await send({"type": "http.response.body", "body": b"no streams here"})
+            return
+        await self.app(scope, receive, send)
+
+
+@pytest.mark.browser
+def test_a_page_without_event_streams_still_sees_its_job_finish(sample, tmp_path, monkeypatch):
+    """In Chromium, with the job's event stream broken (a proxy, a machine that slept): the page read the job no more
+    and said "Making…" for ever; it now reads the job instead, shows the result and the tray gets it."""
+    from browser import start_chromium
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from clipkit.studio.server import free_port
+    from studio_app import make_studio, serving
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    port = free_port()
+    studio, app = make_studio(sample, tmp_path, port=port)
+    with serving(_NoEventStreams(app), port):
+        driver = start_chromium(tmp_path / "profile")
+        try:
+            wait = WebDriverWait(driver, 60, 0.1)
+            driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
+            driver.find_element(By.CSS_SELECTOR, "#episode-list li[data-id='0']").click()
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
+            driver.find_element(By.CSS_SELECTOR, "#kind option[value='still']").click()
+            driver.execute_script("const e = document.getElementById('in'); e.value = '20'; e.dispatchEvent(new Event('input'));")
+            driver.find_element(By.ID, "make").click()
+            state = "return document.getElementById('job-state').textContent"
+            _wait_or_say(driver, studio, wait, lambda d: d.execute_script(state) == "done")
+            _wait_or_say(driver, studio, wait, lambda d: d.find_elements(By.CSS_SELECTOR, "#tray-list li[data-job]"))
+            assert not driver.find_element(By.ID, "result").get_attribute("hidden")
+            assert driver.find_element(By.ID, "progress").get_attribute("hidden") is not None
+            [job] = [j for j in studio.jobs.all() if j.kind == "still"]
+            assert job.state == "done" and Path(job.result["path"]).is_file()
+        finally:
+            driver.quit()
+
+
 @pytest.mark.browser
 def test_a_reloaded_page_follows_the_running_job_and_removes_what_it_says(sample, tmp_path, monkeypatch):
     """In Chromium: a made file's notes are shown (an upscaled still); a page reloaded while a long GIF is made shows
@@ -152,7 +215,7 @@ def test_a_reloaded_page_follows_the_running_job_and_removes_what_it_says(sample
                 driver.find_element(By.CSS_SELECTOR, "#kind option[value='still']").click()
                 set_fields(driver, **{"in": at, "width": width})
                 driver.find_element(By.ID, "make").click()
-                wait.until(lambda d: len(d.execute_script(tray)) == (1 if at == "9.5" else 2))
+                _wait_or_say(driver, studio, wait, lambda d: len(d.execute_script(tray)) == (1 if at == "9.5" else 2))
                 notes = driver.execute_script("return [...document.querySelectorAll('#result-notes li')].map(li => li.textContent)")
                 # the pipeline's notes are shown beside the file, as the CLI prints them (they were dropped)
                 assert any(n.startswith("upscaled from") for n in notes) == (width == "1920"), notes
