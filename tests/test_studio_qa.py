@@ -212,16 +212,15 @@ def test_a_reloaded_page_follows_the_running_job_and_removes_what_it_says(sample
             wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
             tray = "return [...document.querySelectorAll('#tray-list li[data-job]')].map(li => li.dataset.job)"
             for at, width in (("9.5", "1920"), ("20", "160")):
-                driver.find_element(By.CSS_SELECTOR, "#kind option[value='still']").click()
-                set_fields(driver, **{"in": at, "width": width})
-                driver.find_element(By.ID, "make").click()
+                set_fields(driver, **{"kind": "still", "in": at, "width": width})
+                # clicked in the page: the last result's picture may still be loading and moving the button
+                driver.execute_script("document.getElementById('make').click()")
                 _wait_or_say(driver, studio, wait, lambda d: len(d.execute_script(tray)) == (1 if at == "9.5" else 2))
                 notes = driver.execute_script("return [...document.querySelectorAll('#result-notes li')].map(li => li.textContent)")
                 # the pipeline's notes are shown beside the file, as the CLI prints them (they were dropped)
                 assert any(n.startswith("upscaled from") for n in notes) == (width == "1920"), notes
-            driver.find_element(By.CSS_SELECTOR, "#kind option[value='gif']").click()
-            set_fields(driver, **{"in": "0", "out": "60", "width": "960", "fps": "15"})  # a minute of work at least
-            driver.find_element(By.ID, "make").click()
+            set_fields(driver, **{"kind": "gif", "in": "0", "out": "60", "width": "960", "fps": "15"})  # a minute of work at least
+            driver.execute_script("document.getElementById('make').click()")
             wait.until(lambda d: d.execute_script("return document.getElementById('progress').value") > 0)
             driver.refresh()
             wait.until(lambda d: d.execute_script("const p = document.getElementById('progress'), c = document.getElementById"
