@@ -339,8 +339,9 @@ class Remapper:
 
 
 def remap(rgb: np.ndarray, palette: np.ndarray, method: str = "ordered", strength: float | None = None,
-          remapper: Remapper | None = None) -> np.ndarray:
-    """Indices (H×W uint8) into ``palette`` for the RGB frame ``rgb``."""
+          remapper: Remapper | None = None, flat: float = GRADIENT_FLAT) -> np.ndarray:
+    """Indices (H×W uint8) into ``palette`` for the RGB frame ``rgb`` (``flat``: the gradient pattern's
+    limit of a flat area, :func:`flat_areas`)."""
     remapper = remapper or Remapper(palette)
     if method == "ordered":
         amp = dither_strength(palette) if strength is None else strength
@@ -348,7 +349,7 @@ def remap(rgb: np.ndarray, palette: np.ndarray, method: str = "ordered", strengt
     if method == "none":
         return remapper.nearest(rgb)
     if method == "gradient":
-        return remapper.gradient(rgb)
+        return remapper.gradient(rgb, flat_areas(rgb, flat))
     if method == "diffusion":  # Floyd–Steinberg in Pillow's C code
         out = Image.fromarray(np.ascontiguousarray(rgb)).quantize(palette=_palette_image(palette), dither=Image.Dither.FLOYDSTEINBERG)
         return np.minimum(np.asarray(out), len(palette) - 1)

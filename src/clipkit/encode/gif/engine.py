@@ -23,7 +23,8 @@ import numpy as np
 from ...progress import ProgressFn, report
 from .diff import Canvas
 from .diffuse import available as diffusion_built
-from .dither import DITHER_METHODS, SPACES, Remapper, dither_strength, remap
+from .denoise import Denoised
+from .dither import DITHER_METHODS, GRADIENT_FLAT, SPACES, Remapper, dither_strength, remap
 from .grey import grey_level, grey_palette, is_grey
 from .palette import build_palette, scene_spans, still_share, with_outliers
 from .quality import DIFFUSE_CLAMP, quality_level, tolerance_for
@@ -93,8 +94,13 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     spans = scene_spans(frames) if options.per_scene_palette else [(0, len(frames))]
     extra = min(level.outliers, colors // 2)  # entries for the colours the palette fits worst (small palettes)
 
+    # a grey source's low qualities dither its flat areas and take its grain out of time (grey.py), unless
+    # --dither asks otherwise
+    dither = "gradient" if level.pattern_flat and options.dither == "none" else options.dither
+    flat = level.pattern_flat or GRADIENT_FLAT
+    denoise = level.denoise if options.dither == "none" else 0.0
     # a dithered pixel is farther from its source than the nearest colour by design: no keep-closer test there
-    closer = level.space if level.keep_closer and options.dither == "none" else None
+    closer = level.space if level.keep_closer and dither == "none" else None
 
     def shot_palette(span: tuple[int, int]) -> tuple[np.ndarray, np.ndarray | None]:
         """The shot's palette, and its first frame's own (key) palette or None."""
@@ -154,10 +160,11 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
                                    reuse=-1.0 if level.refine_still and closer is not None else REUSE_CHANGE,
                                    adopt_min=0.0 if level.adopt_any else ADOPT_MIN)
                      if options.frame_palettes and level.frame_palettes else None)
-            remapped = _remapped(pool, frames[a:b], palette, options.dither, reserved, chain, space=level.space,
+            shot = Denoised(frames[a:b], denoise) if denoise else frames[a:b]
+            remapped = _remapped(pool, shot, palette, dither, reserved, chain, space=level.space,
                                  shown=canvas.snapshot if level.canvas_weights and closer is not None else None,
-                                 key=key, prepare=prepare)
-            for frame, (indices, pal, prepared) in zip(frames[a:b], remapped):
+                                 key=key, prepare=prepare, flat=flat)
+            for frame, (indices, pal, prepared) in zip(shot, remapped):
                 change = canvas.update(frame, indices, pal, len(pal), *(prepared or ()))
                 if change is None:
                     pending[1] += delays_cs[k]
@@ -177,7 +184,8 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
               ahead: int = 4, space: str = "rgb",
               shown: Callable[[], np.ndarray | None] | None = None,
               key: np.ndarray | None = None,
-              prepare: Callable[[np.ndarray], np.ndarray] | None = None
+              prepare: Callable[[np.ndarray], np.ndarray] | None = None,
+              flat: float = GRADIENT_FLAT
               ) -> Iterator[tuple[np.ndarray, np.ndarray, tuple | None]]:
     """(palette indices, palette, and with ``prepare`` (``prepare(frame)``, the pixels of reserved colours or None),
     else None) of each frame, in order, computed a few frames ahead on ``pool``.
@@ -217,7 +225,7 @@ def _remapped(pool: ThreadPoolExecutor, frames: Sequence[np.ndarray], palette: n
                         tables.pop(next(iter(tables)))
                     tables[id(pal)] = hit
             _, remapper, strength = hit
-        indices = remap(frame, pal, dither, strength, remapper)
+        indices = remap(frame, pal, dither, strength, remapper, flat=flat)
         fixed = _force_reserved(frame, indices, pal, reserved) if len(reserved) else None
         return indices, pal, (prepare(frame), fixed) if prepare is not None else None
 

@@ -9,7 +9,10 @@ Fewer grey levels cost far fewer bits a pixel and little quality, because the
 grain itself dithers the steps between them.  So a grey source gets its own
 ladder: evenly spaced grey levels (``grey_palette``, one palette for every
 frame), fewer as the quality falls, and a tolerance of small changes half the
-colour ladder's, none from 95 up and at most 14 levels (``GREY_LADDER``).  A
+colour ladder's, none from 95 up and at most 21 levels (``GREY_LADDER``).  At
+the low qualities (up to ``PATTERN_TO``) the grain's one-frame flicker is taken out
+(denoise.py) and flat areas, where so few levels band, take dither.py's gradient
+pattern: fewer bytes for the same SSIMULACRA2 than more levels or tolerance.  A
 grey source is also scaled with Lanczos (``GREY_SCALER``, used by the GIF
 pipeline), sharper than area averaging.  Measured on chaplin against gifski
 in bench/README.md ("black-and-white film, session 24").
@@ -41,9 +44,19 @@ _SAMPLE_STRIDE = 3
 #: 54.3 (gifski -Q 100: 2897, .9725, 53.8; 86 levels at tolerance 1.75: 2454, .9718, 53.6); 43, 3.5: 1572, .9628,
 #: 48.5 (-Q 90: 1819, .9614, 48.3); 32, 7: 1200, .9509, 43.0; 24, 10: 949, .9354, 36.1 (-Q 70: 1202, .9251, 37.7);
 #: 18, 14: 782, .9157, 28.6 (-Q 50: 700, .8921, 28.9).  Beyond 14 the tolerance saves almost nothing (the drift
-#: blocks of diff.py rewrite what the film's flicker moves) and SSIMULACRA2 drops.
-GREY_LADDER = ((1, 4, 14.0), (30, 8, 14.0), (50, 18, 14.0), (70, 24, 10.0), (80, 32, 7.0), (90, 43, 3.5),
+#: blocks of diff.py rewrite what the film's flicker moves) and SSIMULACRA2 drops.  Up to PATTERN_TO the grain is
+#: taken out of time and flat areas dithered (below): there 17 entries (16 levels, every 17th grey) and 21 cost
+#: fewer bytes for their quality than 18 and 14 (bench/README.md, "session 29").
+GREY_LADDER = ((1, 4, 14.0), (30, 8, 14.0), (50, 17, 21.0), (70, 24, 10.0), (80, 32, 7.0), (90, 43, 3.5),
                (95, 86, 0.0), (100, 256, 0.0))
+#: Up to this quality a grey source's one-frame grain flicker within DENOISE levels is taken out (denoise.py: the
+#: median of a pixel's three frames) and its flat areas, where 16–20 levels band, take dither.py's gradient pattern
+#: in areas flatter than PATTERN_FLAT (the user's --dither replaces it).  Chaplin 0–5 s at quality 50 (KB, SSIM,
+#: SSIMULACRA2): 779, .9160, 28.6 → 694, .8934, 29.1 (gifski -Q 50: 700, .8921, 28.9); quality 60: 864, .9269, 32.8
+#: → 819, .9113, 33.5.  Not at 70 (−5 % bytes, S2 the same, SSIM −.013) nor 80 (−6 %, S2 43.0 → 40.5).
+PATTERN_TO = 60
+PATTERN_FLAT = 14.0
+DENOISE = 32.0
 #: How a grey source is scaled to the GIF's size (ffmpeg's scaler flags; colour sources are area-scaled).
 #: Lanczos is sharper than area averaging (which softens the film's edges and grain): chaplin at quality 100, same engine,
 #: SSIMULACRA2 50.3 -> 57.1 (SSIM .9700 -> .9749) for +6 % bytes; on colour footage the same +3–4 % of bytes
@@ -75,7 +88,9 @@ def grey_level(quality: int, reserved: int = 0) -> QualityLevel:
     points = np.array(GREY_LADDER, np.float64)
     levels = int(round(2 ** np.interp(q, points[:, 0], np.log2(points[:, 1]))))
     tolerance = float(np.interp(q, points[:, 0], points[:, 2]))
-    return QualityLevel(tolerance, min(256, levels + reserved), False, 0)
+    low = q <= PATTERN_TO
+    return QualityLevel(tolerance, min(256, levels + reserved), False, 0,
+                        pattern_flat=PATTERN_FLAT if low else 0.0, denoise=DENOISE if low else 0.0)
 
 
 def grey_palette(levels: int, reserve: Sequence[tuple[int, int, int]] = ()) -> np.ndarray:

@@ -83,6 +83,8 @@ class QualityLevel:
     shot_steps: int = 0  # k-means steps of each shot's palette in ``space`` (refine.fit_shot)
     key_frame: bool = False  # a still shot's first frame gets its own full palette (palette.still_share, engine.py)
     diffuse: float = 0.0  # share of the error diffused against the screen (diffuse.py; 0: the nearest colour)
+    pattern_flat: float = 0.0  # areas flatter than this take dither.py's gradient pattern (0: none; grey.py)
+    denoise: float = 0.0  # one-frame flicker within this (0–255) is taken out (denoise.py; 0: none; grey.py)
 
 
 def tolerance_for(quality: int) -> float:
