@@ -375,3 +375,47 @@ def test_gather_typed_captions_replace_auto_dialogue(sample):
         gather_captions(info, F(24), F(27), caption_at=[("30-31", "late")])
     with pytest.raises(UsageError, match="caption text is empty"):
         gather_captions(info, F(24), F(27), captions=["   "])
+
+
+_NOT_TAGS = ["< y >", "a < b and c > d", "I <3 you", "<i love you>", "x <2> < i >"]
+
+
+def _srt_of(texts: list[str]) -> str:
+    return "".join(f"{i + 1}\n00:00:0{i},000 --> 00:00:0{i},900\n{t}\n\n" for i, t in enumerate(texts))
+
+
+def test_a_less_than_sign_that_is_no_tag_is_dialogue(tmp_path):
+    # captions are data: pysubs2 removed every "<letter…>" of an SRT as a tag ("< y >" vanished, no caption at all;
+    # "a < b and c > d" read "a  d"); only real markup (<i>, <b>, <u>, <font …>, closers) is read
+    from click.testing import CliRunner
+    from PIL import Image
+    import numpy as np
+    from clipkit.cli import main
+
+    texts = _NOT_TAGS + ['<i>real</i> and <font color="red">red</font><U>!</U>', "<b >bold</B> <s>gone</s>"]
+    p = tmp_path / "ep07.srt"
+    p.write_text(_srt_of(texts), encoding="utf-8")
+    cues = load_subtitle_file(p)
+    assert [c.text for c in cues] == _NOT_TAGS + ["real and red!", "bold gone"]
+    assert [(r.text, r.italic) for r in cues[-2].lines[0]] == [("real", True), (" and red!", False)]
+    assert [(r.text, r.bold) for r in cues[-1].lines[0]] == [("bold", True), (" gone", False)]
+    video = tmp_path / "black.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=black:s=320x180:r=10:d=3", "-c:v", "libx264", "-pix_fmt", "yuv420p", video)
+    png = tmp_path / "y.png"
+    res = CliRunner().invoke(main, ["still", str(video), "0.5", "--subs", str(p), "-o", str(png)])
+    assert res.exit_code == 0, res.output
+    assert 'alt="&lt; y &gt;"' in res.stdout  # the caption the still carries, escaped where it lands
+    assert np.asarray(Image.open(png).convert("L"))[90:].max() > 200  # and drawn
+
+
+def test_an_embedded_srt_track_keeps_a_less_than_sign_as_written(tmp_path):
+    # ffmpeg's SRT decoder read "a < b and c > d" as a <b> tag too ("a <b> d</b>"): the track is copied as muxed
+    srt = tmp_path / "lines.srt"
+    srt.write_text(_srt_of(_NOT_TAGS + ["<i>slanted</i>"]), encoding="utf-8")
+    video = tmp_path / "ep.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=black:s=160x90:r=10:d=6", "-i", srt, "-map", "0", "-map", "1",
+           "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:s", "copy", video)  # the bytes as written
+    cues = extract_track(probe(video), 0)
+    assert [c.text for c in cues] == _NOT_TAGS + ["slanted"]
+    assert cues[-1].lines[0][0].italic
+    assert [c.start for c in cues] == list(range(6))

@@ -35,7 +35,8 @@ __all__ = ["DialogueIndex", "IndexedLine", "index_path", "INDEX_VERSION"]
 #: 2: WebVTT character references decoded (an index made before holds "&amp;").
 #: 3: GBK/Big5/EUC-KR files read as such (not cp1252 mojibake), ruby readings left out, <br> a line break,
 #:    blank lines inside a cue dropped.
-INDEX_VERSION = "3"
+#: 4: a "<" in SRT/WebVTT text that is no tag kept as written ("< y >" was left out, "a < b and c > d" read "a  d").
+INDEX_VERSION = "4"
 #: Two consecutive lines further apart than this are not joined into one sentence.
 _JOIN_GAP = Fraction(2)
 

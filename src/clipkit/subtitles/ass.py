@@ -18,7 +18,21 @@ __all__ = ["parse_ass_text", "cues_from_events"]
 
 _BLOCK_RE = re.compile(r"\{([^}]*)\}")
 _TAG_RE = re.compile(r"\\(\d?[a-zA-Z]+)(\([^)]*\)|[^\\]*)")
-_HTML_RE = re.compile(r"</?(?:font|i|b|u|s|c|v|lang|ruby|rt)(?:[.\s][^>]*)?>|<\d+:\d+[:.\d]*>", re.IGNORECASE)
+#: The markup of SRT and WebVTT cue text, and only that: ``<i>`` ``<b>`` ``<u>`` ``<s>`` ``<c>`` ``<ruby>`` ``<rt>``
+#: (WebVTT adds classes: ``<c.yellow>``), ``<v Anna>`` and ``<lang en>`` (WebVTT's annotated tags), ``<font …>``,
+#: their closers and WebVTT's karaoke timestamps ``<00:01.500>``.  Any other ``<`` is the dialogue's own text:
+#: ``< y >``, ``a < b and c > d``, ``<3``, ``<i love you>`` are shown as written.
+_HTML_RE = re.compile(r"<(?P<close>/?)(?P<name>i|b|u|s|c|ruby|rt)(?:\.[\w.-]*)?\s*>"
+                      r"|<(?:v|lang)(?:\.[\w.-]*)?(?:\s[^<>\n]*)?>|</(?:v|lang)\s*>"
+                      r"|<font(?:\s[^<>\n]*)?>|</font\s*>|<\d+:\d+[:.\d]*>", re.IGNORECASE)
+
+
+def _markup_as_ass(m: re.Match) -> str:
+    """An SRT/WebVTT tag → its ASS override (``<i>`` → ``{\\i1}``, ``</b>`` → ``{\\b0}``), or nothing."""
+    name = (m.group("name") or "").lower()
+    if name in ("i", "b"):
+        return "{\\" + name + ("0" if m.group("close") else "1") + "}"
+    return ""
 
 
 def _flag(value: str, default_on: bool) -> bool:
@@ -37,9 +51,10 @@ def parse_ass_text(text: str, *, bold: bool = False, italic: bool = False, top: 
     ``\\N`` is a line break, ``\\n`` and ``\\h`` are spaces; ``\\i`` and ``\\b``
     switch italic/bold; ``\\an7-9`` (or legacy ``\\a5-7``) put it at the top,
     ``\\an1-3`` at the bottom; ``\\r`` resets; drawings (``\\p1``) are dropped;
-    every other override tag is stripped, as are leftover HTML-like tags; empty lines are left out.
+    every other override tag is stripped; SRT/WebVTT markup (``<i>``, ``<font …>``, ``<c.yellow>``…) is read or
+    stripped, and any other ``<`` is text; empty lines are left out.
     """
-    text = _HTML_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _HTML_RE.sub(_markup_as_ass, text.replace("\r\n", "\n").replace("\r", "\n"))
     base_bold, base_italic = bold, italic
     lines: list[list[Run]] = [[]]
     drawing = False

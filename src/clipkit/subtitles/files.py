@@ -160,7 +160,9 @@ def parse_subtitle_text(text: str, name: str, fmt: str | None = None) -> list[Cu
     if fmt not in ("ass", "ssa") and "<br" in text.lower():  # an HTML line break in an SRT (from web subtitles):
         text = _BREAK.sub("\\\\N", text)  # pysubs2 drops the tag and glued "one<br>two" into "onetwo"
     try:
-        subs = pysubs2.SSAFile.from_string(text, format_=fmt)
+        # pysubs2 removes every "<letter…>" of SRT/WebVTT text, as if a tag: "< y >" vanished and
+        # "a < b and c > d" read "a  d"; the cue text comes whole and parse_ass_text reads only real markup
+        subs = pysubs2.SSAFile.from_string(text, format_=fmt, keep_html_tags=True)
     except Exception as exc:  # pysubs2 raises its own FormatAutodetectionError and plain ValueErrors
         raise InputError(
             f"{name} is not a subtitle file clipkit can read ({type(exc).__name__}: {exc})",

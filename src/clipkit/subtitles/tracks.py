@@ -50,8 +50,10 @@ def _extract_cached(path: str, mtime_ns: int, index: int, codec: str) -> tuple[C
     fmt = "ass" if codec in ("ass", "ssa") else "srt"
     # Teletext decodes to pictures unless asked for the text of its subtitle pages.
     decoder = ["-txt_format", "text", "-txt_page", "subtitle"] if codec == "dvb_teletext" else []
+    # An SRT track is copied as muxed: ffmpeg's decoder reads "a < b and c > d" as a <b> tag ("a <b> d</b>")
+    codec_out = "copy" if codec == "subrip" else fmt
     proc = run_ffmpeg(
-        [*decoder, "-i", path, "-map", f"0:s:{index}", "-c:s", fmt, "-f", fmt, "pipe:1"],
+        [*decoder, "-i", path, "-map", f"0:s:{index}", "-c:s", codec_out, "-f", fmt, "pipe:1"],
         what=f"extracting subtitle track {index}",
     )
     text = proc.stdout.decode("utf-8", "replace")
