@@ -793,3 +793,32 @@ def test_workers_as_text_or_nonsense(tmp_path):
     for bad in ("two", 0, 1.5, True):
         with pytest.raises(UsageError, match="needs at least 1 worker"):
             batch(path, output=tmp_path / "out", dry_run=True, workers=bad)
+
+
+def test_a_negative_or_broken_episode_number_is_refused_on_its_row(tmp_path):
+    # ep = -1 was taken as episode -1 (the pattern found "show-e-1.mkv" and the still was made from it), and a CSV
+    # row naming its file with a broken ep beside it ("show-e01.mkv", "x") stopped the whole batch: "internal error"
+    from media import ffmpeg
+
+    eps = tmp_path / "eps"
+    eps.mkdir()
+    ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=160x90:r=10:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+           eps / "show-e01.mkv")
+    (eps / "show-e-1.mkv").symlink_to(eps / "show-e01.mkv")
+    preset = tmp_path / "show.toml"
+    preset.write_text('[series]\nepisodes = "eps"\nepisode_pattern = "show-e{ep:02d}.mkv"\n', encoding="utf-8")
+    jobs = tmp_path / "season.csv"
+    jobs.write_text("kind,ep,episode,at,name\nstill,-1,,1,minus\nstill,1,,1,one\nstill,x,show-e01.mkv,1,x\n"
+                    "still,,7,1,seven\n", encoding="utf-8")
+    res = run("batch", jobs, "--preset", preset, "-o", tmp_path / "out", "-j", "1")
+    assert res.returncode == 1 and "Traceback" not in res.stderr and "internal error" not in res.stderr, res.stderr
+    lines = res.stderr.splitlines()
+    allowed = "episode numbers are whole numbers from 0 up, e.g. ep = 7"
+    assert any("season.csv:2" in ln and "ep = -1 is not an episode number" in ln and allowed in ln for ln in lines)
+    assert any("season.csv:4" in ln and "ep = x is not an episode number" in ln for ln in lines)
+    assert any("season.csv:5" in ln and "episode file not found" in ln and "ep = 7, not episode =" in ln for ln in lines)
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.png")) == ["one.png"]
+    bad = tmp_path / "post.toml"
+    bad.write_text(f'preset = "{preset.as_posix()}"\n[[job]]\nkind = "still"\nep = -1\nat = "1"\n', encoding="utf-8")
+    (result,) = batch(bad, output=tmp_path / "out2", dry_run=True).results
+    assert result.status == "failed" and result.error == "ep = -1 is not an episode number"

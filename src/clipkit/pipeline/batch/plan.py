@@ -51,23 +51,36 @@ def safe_relative(name: str) -> tuple[Path, bool]:
     return rel, rel.as_posix() != name
 
 
+def _episode_number(values: dict, from_text: bool) -> int | None:
+    """A job's ``ep``: a whole number from 0 up (0: a pilot or special), or None when it names none."""
+    raw = values.get("ep")
+    if raw in (None, ""):
+        return None
+    try:
+        ep = coerce(raw, int, from_text=from_text)
+    except ValueError:
+        ep = None
+    if ep is None or ep < 0:  # -1 was taken as episode -1: "show-e-1.mkv", named "…e-1-…"
+        raise JobError(f"ep = {raw if from_text else repr(raw)} is not an episode number",
+                       "episode numbers are whole numbers from 0 up, e.g. ep = 7 (or name the file: episode = \"ep07.mkv\")")
+    return ep
+
+
 def resolve_episode(resolved: Resolved, values: dict, from_text: bool) -> tuple[Path, int | None]:
     """The episode file of a job: ``ep = 7`` through the series pattern, or ``episode = "file"``."""
     series = resolved.series
     folder = resolved.path_of("series.episodes")
+    ep = _episode_number(values, from_text)
     if values.get("episode") not in (None, ""):
         path = Path(str(values["episode"])).expanduser()
         path = path if path.is_absolute() else folder / path
         if not path.is_file():
-            raise JobError(f"episode file not found: {path}", "check the name, and [series] episodes in the preset")
-        ep = values.get("ep")
-        return path.resolve(), (int(ep) if ep not in (None, "") else None)
-    if values.get("ep") in (None, ""):
+            raise JobError(f"episode file not found: {path}", "check the name, and [series] episodes in the preset"
+                           + (f" (an episode number is ep = {values['episode']}, not episode =)"
+                              if str(values["episode"]).strip().isdigit() else ""))
+        return path.resolve(), ep
+    if ep is None:
         raise JobError("the job names no episode", "add ep = N (found through the preset's episode_pattern) or episode = \"file\"")
-    try:
-        ep = coerce(values["ep"], int, from_text=from_text)
-    except ValueError:
-        raise JobError(f"ep = {values['ep']!r} is not an episode number", "give a whole number, e.g. ep = 7") from None
     try:
         pattern = series.episode_pattern.format(ep=ep, episode=ep)
     except (KeyError, IndexError, ValueError) as exc:
