@@ -822,3 +822,14 @@ def test_a_negative_or_broken_episode_number_is_refused_on_its_row(tmp_path):
     bad.write_text(f'preset = "{preset.as_posix()}"\n[[job]]\nkind = "still"\nep = -1\nat = "1"\n', encoding="utf-8")
     (result,) = batch(bad, output=tmp_path / "out2", dry_run=True).results
     assert result.status == "failed" and result.error == "ep = -1 is not an episode number"
+
+
+def test_a_jobs_crop_shape_or_colour_is_refused_on_its_line(series, tmp_path):
+    # a job's crop = "4:3" failed only at decoding, as "--crop 4:3 keeps only 4×3 pixels" (a flag never typed)
+    path = job_file(tmp_path, series, [{"kind": "gif", "ep": 7, "start": "1", "end": "+1", "crop": "4:3"},
+                                       {"kind": "strip", "ep": 7, "background": "blakc"}])
+    gif, strip = batch(path, output=tmp_path / "out", dry_run=True).results
+    assert (gif.status, gif.line) == ("failed", job_lines(path)[0])
+    assert gif.error == ("crop in this job: gif.crop 4:3 keeps only 4×3 pixels (a crop is in pixels, not an aspect "
+                         "ratio: a 4:3 picture 360 px high is 480:360)")
+    assert strip.status == "failed" and "strip.background blakc is not a colour (did you mean 'black'?)" in strip.error

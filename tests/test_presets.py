@@ -320,6 +320,40 @@ def test_a_malformed_crop_in_a_preset_is_refused_naming_the_preset(sample, tmp_p
     assert resolve(str(preset))["gif"].crop == "640:272:0:44"
 
 
+@pytest.mark.parametrize("command, table, value, said", [
+    (["strip", "-o", "{out}/s.png", "--count", "2"], "strip", 'background = "blakc"',
+     "[strip] background blakc is not a colour (did you mean 'black'?)"),
+    (["strip", "-o", "{out}/s.png", "--count", "2"], "strip", 'border_color = "whte"',
+     "[strip] border_color whte is not a colour (did you mean 'white'?)"),
+    (["clip", "24", "+1", "-o", "{out}/c.mp4"], "clip", 'limit_formats = ["mp4", "webn"]',
+     "[clip] limit_formats webn is not one of mp4, webm, m4a (did you mean 'webm'?)"),
+    (["gif", "24", "+1", "-o", "{out}/c.gif"], "gif", 'crop = "4:3"',
+     "[gif] crop 4:3 keeps only 4×3 pixels (a crop is in pixels, not an aspect ratio: a 4:3 picture 360 px high "
+     "is 480:360)"),
+    (["still", "24", "-o", "{out}/c.png"], "still", 'crop = "16:9:0:0"', "[still] crop 16:9:0:0 keeps only 16×9 pixels"),
+])
+def test_a_preset_value_is_checked_when_the_preset_loads(sample, tmp_path, command, table, value, said):
+    """A strip's background "blakc" was refused only when the sheet was drawn ("'blakc' is not a colour", no file
+    named); a clip's limit_formats "mp5" said "preset lf takes mp5 clips, not mp4 — use --format mp5"; a crop of
+    "4:3" said "--crop 4:3 keeps only 4×3 pixels", a flag never typed.  Now each is refused as the preset is read,
+    naming the file and the value meant, before any work."""
+    preset = write(tmp_path / "show.toml", f"[{table}]\n{value}\n")
+    out = tmp_path / "out"
+    args = [a.replace("{out}", str(out)) for a in command]
+    res = run(args[0], sample, *args[1:], "--preset", preset)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr, res.stderr
+    assert f"{preset}: {said}" in res.stderr and "fix the value in show.toml" in res.stderr, res.stderr
+    assert not out.exists()
+    with pytest.raises(PresetError, match=re.escape(said)):
+        load_preset_file(preset)
+
+
+def test_a_typed_crop_shape_still_gets_the_pictures_own_size(sample, tmp_path):
+    # the preset-file check leaves a typed --crop 4:3 to decoding, whose example is sized to the picture itself
+    res = run("gif", sample, "24", "+1", "--crop", "4:3", "-o", tmp_path / "c.gif")
+    assert res.returncode == 2 and "e.g. --crop 480:360 (the largest, centred in the 640×360 picture)" in res.stderr
+
+
 def test_list_marks_a_series_preset_whose_platform_does_not_exist(tmp_path):
     """`clipkit presets list` showed a series preset naming platform = "tumbler" as usable; every command
     given it then failed with 'unknown platform preset'."""

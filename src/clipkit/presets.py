@@ -140,7 +140,7 @@ def _check_table(table: Mapping, cls: type, path: Path, where: str, out: dict[st
                 f"valid keys of [{where}]: " + ", ".join(names),
             )
         try:
-            out[key] = convert(cls, key, value, from_text=False, error=PresetError)
+            out[key] = convert(cls, key, value, from_text=False, error=PresetError, from_file=True)
         except PresetError as exc:
             raise PresetError(f"{path}: [{where}] {exc.message}",
                               f"fix the value in {path.name} ({exc.hint}); valid keys of [{where}]: " + ", ".join(names)) from None
@@ -320,9 +320,11 @@ def parse_overrides(pairs: list[str] | tuple[str, ...], sections: Mapping[str, t
     return out
 
 
-def convert_setting(section: str, key: str, value: Any, sections: Mapping[str, type], *, source: str) -> Any:
+def convert_setting(section: str, key: str, value: Any, sections: Mapping[str, type], *, source: str,
+                    from_file: bool = False) -> Any:
     """``value`` (TOML-typed, or text) as field ``key`` of table ``section``, range-checked;
-    a :class:`PresetError` naming ``source`` (and the key meant, for a typo) if it is not one."""
+    a :class:`PresetError` naming ``source`` (and the key meant, for a typo) if it is not one.
+    ``from_file``: a job file's value (its ``file_valid`` checks apply)."""
     cls = sections[section]
     names = [f.name for f in fields(cls)]
     if key not in names:
@@ -332,7 +334,7 @@ def convert_setting(section: str, key: str, value: Any, sections: Mapping[str, t
             "valid keys: " + ", ".join(names),
         )
     try:
-        return convert(cls, key, value, error=PresetError)
+        return convert(cls, key, value, error=PresetError, from_file=from_file)
     except PresetError as exc:
         raise PresetError(f"{source}: {section}.{exc.message}", exc.hint) from None
 

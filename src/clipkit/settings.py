@@ -53,6 +53,42 @@ def _crop(value: Any) -> str | None:
     return None if text == "auto" or CROP_RE.match(text) else "is not W:H:X:Y, W:H (centred) or auto"
 
 
+def _crop_in_pixels(value: Any) -> str | None:
+    """A ``file_valid=`` check of a crop written in a preset or job file: a side under MIN_CROP (``4:3``, ``16:9``) is
+    a shape read as pixels, refused when the file is read (a typed ``--crop`` is refused at decoding, where the
+    picture gives the example its own size)."""
+    from .render.crop import CROP_RE, MIN_CROP
+
+    m = CROP_RE.match(str(value))
+    if not m or min(int(m.group(1)), int(m.group(2))) >= MIN_CROP:
+        return None
+    w, h = int(m.group(1)), int(m.group(2))
+    example = f"{round(360 * w / h) // 2 * 2}:360" if h else "640:360"
+    return (f"keeps only {w}×{h} pixels (a crop is in pixels, not an aspect ratio: a {w}:{h} picture 360 px high "
+            f"is {example})")
+
+
+def _colour(value: Any) -> str | None:
+    """A ``valid=`` check of a colour (``#rrggbb``, ``#rgb`` or a name): a preset's ``background = "blakc"`` was
+    taken and refused only when a strip was drawn, without the preset's name or the colour meant."""
+    from PIL import ImageColor
+
+    text = str(value).strip()
+    if len(text) in (3, 6) and all(ch in "0123456789abcdefABCDEF" for ch in text):
+        text = "#" + text
+    try:
+        ImageColor.getrgb(text)
+        return None
+    except ValueError:
+        from .settings_apply import close_match
+
+        close = close_match(text.lower(), ImageColor.colormap)
+        return "is not a colour" + (f" (did you mean {close!r}?)" if close else "")
+
+
+_COLOUR_HINT = "use #rrggbb (e.g. #101010) or a name such as black or white"
+
+
 def _plays(loop: Any) -> bool:
     text = str(loop).strip().lower()
     return text in ("forever", "infinite", "once") or (text.isdigit() and int(text) <= 65536)
@@ -84,13 +120,16 @@ STRIP_DEFAULT_COUNT = {"grid": 16, "row": 5, "column": 5}
 
 
 def setting(default: Any, *, min: Any = None, max: Any = None, above: Any = None, choices: tuple | None = None,
-            size: bool = False, valid: Any = None, hint: str | None = None, same_output: bool = False) -> Any:
+            size: bool = False, valid: Any = None, file_valid: Any = None, hint: str | None = None,
+            same_output: bool = False) -> Any:
     """A settings field with its allowed values: ``min``/``max`` inclusive, ``above`` exclusive,
     ``choices`` (for a tuple: of each item), ``size`` (bytes, written ``"3MB"``), ``valid(value)``
-    (what is wrong with it, or None), and the ``hint`` an error about it gives; ``same_output``: the
-    field changes how, not what, is made (left out of a batch's "up to date?" fingerprint)."""
+    (what is wrong with it, or None), ``file_valid(value)`` (the same, checked only for a value read from a
+    preset or job file: a typed value is checked where it is used, which can say more), and the ``hint`` an error
+    about it gives; ``same_output``: the field changes how, not what, is made (left out of a batch's "up to date?"
+    fingerprint)."""
     meta = {"min": min, "max": max, "above": above, "choices": choices, "size": size or None, "valid": valid,
-            "hint": hint, "same_output": same_output or None}
+            "file_valid": file_valid, "hint": hint, "same_output": same_output or None}
     return field(default=default, metadata={k: v for k, v in meta.items() if v is not None})
 
 
@@ -107,7 +146,7 @@ class StillSettings:
     jpeg_quality: int = setting(90, min=1, max=100)
     webp_quality: int = setting(90, min=0, max=100)
     format: str = setting("png", choices=("png", "jpg", "jpeg", "webp"))  # used when the output name has no extension
-    crop: str | None = setting(None, valid=_crop, hint="a crop is W:H:X:Y in pixels, e.g. 640:272:0:44, or auto to remove black bars")  # None | "auto" (black bars found in frames around the time) | "W:H:X:Y" in display pixels (as gif)
+    crop: str | None = setting(None, valid=_crop, file_valid=_crop_in_pixels, hint="a crop is W:H:X:Y in pixels, e.g. 640:272:0:44, or auto to remove black bars")  # None | "auto" (black bars found in frames around the time) | "W:H:X:Y" in display pixels (as gif)
 
 
 DEFAULT_STILL = StillSettings()
@@ -188,7 +227,7 @@ class GifSettings:
     colors: int = setting(256, min=2, max=256, hint="GIF frames hold at most 256 colours")  # palette size, 2–256 (one entry is the transparent "unchanged" colour)
     dither: str = setting("none", choices=GIF_DITHERS)  # none (smallest, best SSIM in bench/) | ordered (Bayer: stable, for few colours) | diffusion (Floyd–Steinberg) | gradient (pattern on flat areas only)
     quality: int = setting(90, min=1, max=100)  # 1–100, about gifski's -Q scale: lower leaves more small changes unwritten; below 80 also fewer colours (70 → 144, 50 → 45, 30 → 14; encode/gif/quality.py); 100 writes every change, error-diffused (encode/gif/diffuse.py)
-    crop: str | None = setting(None, valid=_crop, hint="a crop is W:H:X:Y in pixels, e.g. 640:272:0:44, or auto to remove black bars")  # None | "auto" (remove letterbox bars) | "W:H:X:Y" in display pixels
+    crop: str | None = setting(None, valid=_crop, file_valid=_crop_in_pixels, hint="a crop is W:H:X:Y in pixels, e.g. 640:272:0:44, or auto to remove black bars")  # None | "auto" (remove letterbox bars) | "W:H:X:Y" in display pixels
     speed: Fraction = setting(Fraction(1), min=Fraction(1, 16), max=16, hint="e.g. 0.5 for slow motion, 2 for twice as fast")  # playback speed (2 = twice as fast)
     loop: str = setting("forever", valid=lambda v: None if _plays(v) else "is not forever, once or a number of plays",
                         hint="e.g. forever, once, 3")  # forever | once | N (plays N times in all)
@@ -242,13 +281,13 @@ class StripSettings:
     cols: int | None = setting(None, min=1)  # tiles across (grid); None: from count
     rows: int | None = setting(None, min=1)  # tiles down (grid); None: from count
     width: int = setting(1000, min=16, max=20000)  # pixels: the whole image (a wide blog column); tiles are sized to fit
-    crop: str | None = setting(None, valid=_crop, hint="a crop is W:H:X:Y in pixels, e.g. 640:272:0:44, or auto to remove black bars")  # None | "auto" (black bars found in four frames of the span) | "W:H:X:Y" in display pixels (as gif)
+    crop: str | None = setting(None, valid=_crop, file_valid=_crop_in_pixels, hint="a crop is W:H:X:Y in pixels, e.g. 640:272:0:44, or auto to remove black bars")  # None | "auto" (black bars found in four frames of the span) | "W:H:X:Y" in display pixels (as gif)
     gap: int = setting(6, min=0)  # pixels between tiles
     margin: int | None = setting(None, min=0)  # pixels around the tiles; None: the gap
-    background: str = "#101010"  # colour behind and between the tiles (any CSS-style name or #rrggbb)
+    background: str = setting("#101010", valid=_colour, hint=_COLOUR_HINT)  # colour behind and between the tiles (any CSS-style name or #rrggbb)
     radius: int = setting(0, min=0)  # pixels: rounded tile corners (0 = square)
     border: int = setting(0, min=0)  # pixels: a frame line around each tile (0 = none)
-    border_color: str = "#ffffff"
+    border_color: str = setting("#ffffff", valid=_colour, hint=_COLOUR_HINT)
     labels: bool = True  # the frame's time on each tile
     label_position: str = setting("bottom-right", choices=STRIP_LABEL_POSITIONS)  # top-left | top-right | bottom-left | bottom-right
     label_format: str = setting("auto", choices=("auto", "precise", "none"))  # auto (12:30, 1:02:03) | precise (12:30.458) | none
@@ -288,7 +327,7 @@ class ClipSettings:
     width: int | None = setting(None, min=16, max=7680)  # pixels; None: the source's display width (or what height implies)
     height: int | None = setting(None, min=16, max=4320)  # pixels; with width too, the exact size
     fps: Fraction | None = setting(None, above=0, max=240, hint="leave it out to keep the source's frames")  # output frame rate; None: the source's own frames and timestamps
-    crop: str | None = setting(None, valid=_crop, hint="a crop is W:H:X:Y in pixels, e.g. 640:272:0:44, or auto to remove black bars")  # None | "auto" | "W:H:X:Y" in display pixels (as gif)
+    crop: str | None = setting(None, valid=_crop, file_valid=_crop_in_pixels, hint="a crop is W:H:X:Y in pixels, e.g. 640:272:0:44, or auto to remove black bars")  # None | "auto" | "W:H:X:Y" in display pixels (as gif)
     audio: str = setting("on", choices=("on", "off"))  # on | off (no sound track)
     audio_track: int | None = setting(None, min=0)  # the N-th sound stream (from 0, as `clipkit info` lists them); None: the first
     crf: int = setting(20, min=0, max=51)  # H.264 quality (lower is better; 18 looks lossless); VP9 uses crf + 12
@@ -304,7 +343,7 @@ class ClipSettings:
     soft_subs: bool = False  # the dialogue as a selectable subtitle track (mov_text / WebVTT)
     poster: bool = True  # a JPEG poster (the clip's best frame) beside the clip, for embeds
     limit_platform: str | None = setting(None, same_output=True)  # whose limits the limit_* are ("Discord"), named in their errors
-    limit_formats: tuple[str, ...] = ()  # formats the platform accepts (empty: any)
+    limit_formats: tuple[str, ...] = setting((), choices=CLIP_FORMATS)  # formats the platform accepts (empty: any)
     limit_duration: Fraction | None = None  # seconds, longest clip the platform takes
     limit_min_duration: Fraction | None = None  # seconds, shortest
     limit_size: int | None = setting(None, above=0, size=True)  # bytes, largest file

@@ -263,21 +263,26 @@ def _rule_words(meta: Mapping) -> str:
 
 
 def check_value(cls: type, name: str, value: Any, *, source: str = "", error: type[UsageError] = UsageError,
-                label: str | None = None) -> None:
+                label: str | None = None, from_file: bool = False) -> None:
     """Check one converted value against the range/choices declared beside its field
-    (``label``: what the message calls it, e.g. the flag ``--fps``; default the field's name)."""
+    (``label``: what the message calls it, e.g. the flag ``--fps``; default the field's name;
+    ``from_file``: read from a preset or job file, so its ``file_valid`` check applies too)."""
     _, meta = field_of(cls, name)
     label = label or name
     if value is None:
         return
     problem = meta["valid"](value) if "valid" in meta else None
+    if not problem and from_file and "file_valid" in meta:
+        problem = meta["file_valid"](value)
     if problem:
         raise error(f"{source}{label} {show_value(value)} {problem}", meta.get("hint"))
     choices = meta.get("choices")
     if choices is not None:
         for item in value if isinstance(value, tuple) else (value,):
             if item not in choices:
-                raise error(f"{source}{label} {show_value(item)} is not one of {', '.join(choices)}",
+                close = close_match(str(item), choices)
+                raise error(f"{source}{label} {show_value(item)} is not one of {', '.join(choices)}"
+                            + (f" (did you mean {close!r}?)" if close else ""),
                             meta.get("hint") or f"use one of: {', '.join(choices)}")
     if isinstance(value, (int, float, Fraction)) and not isinstance(value, bool):
         low = ("above" in meta and value <= meta["above"]) or ("min" in meta and value < meta["min"])
@@ -297,8 +302,9 @@ def _default(cls: type, name: str) -> Any:
 
 
 def convert(cls: type, name: str, value: Any, *, source: str = "", from_text: bool | None = None,
-            error: type[UsageError] = UsageError, label: str | None = None) -> Any:
-    """``value`` (typed text, TOML or Python) converted to field ``name`` of ``cls`` and range-checked."""
+            error: type[UsageError] = UsageError, label: str | None = None, from_file: bool = False) -> Any:
+    """``value`` (typed text, TOML or Python) converted to field ``name`` of ``cls`` and range-checked
+    (``from_file``: read from a preset or job file, see :func:`check_value`)."""
     if name not in _fields(cls):
         raise unknown_option(name, list(_fields(cls)), source, error, cls)
     tp, meta = field_of(cls, name)
@@ -309,7 +315,7 @@ def convert(cls: type, name: str, value: Any, *, source: str = "", from_text: bo
         raise error(f"{source}{label or name} = {value!r}: {exc}", f"give {type_name(tp)}") from None
     except UsageError as exc:
         raise error(f"{source}{label or name} = {value!r}: {exc.message}", exc.hint) from None
-    check_value(cls, name, out, source=source, error=error, label=label)
+    check_value(cls, name, out, source=source, error=error, label=label, from_file=from_file)
     return out
 
 

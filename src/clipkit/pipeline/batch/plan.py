@@ -123,7 +123,8 @@ def _plan_one(job: Job, resolved: Resolved, output_dir: Path, series_name: str) 
             close = close_match(key, valid)
             raise JobError(f"unknown key {key!r} for a {kind_name} job" + (f" (did you mean {close!r}?)" if close else ""),
                            "valid keys: " + ", ".join(valid))
-        overrides[section][key] = convert_setting(section, key, value, sections, source=f"{key} in this job")
+        overrides[section][key] = convert_setting(section, key, value, sections, source=f"{key} in this job",
+                                                   from_file=True)
     problem = kind.check(params)
     if problem:
         raise JobError(f"a {kind_name} job needs {problem}", "its keys: " + ", ".join(kind.all_keys()))
