@@ -181,3 +181,44 @@ def test_frames_given_to_a_command_that_needs_a_file_is_one_usage_error(tmp_path
     with pytest.raises(UsageError, match="^clip takes the path of a video file, not a ColorClip"):
         clipkit.clip(clip, "0", "+0.2", tmp_path / "c.mp4")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_errors_about_frames_name_the_frames_not_a_file(tmp_path, own_tmp):
+    """A range past the end said "past the end of the file … run `clipkit info FILE`", a time "past the end of
+    frames.nut", a shot "frames.nut has 1 shots … `clipkit scenes frames.nut`", a line "no line of frames.nut" and a
+    track "frames.nut has no subtitle track": a file the user never gave.  Each now names the frames."""
+    import clipkit
+
+    def frames():
+        return Frames(colour_frames(), RATE, name="flat")  # 1.2 s
+
+    cases = [
+        (lambda: make_gif(frames(), "5", "+1", tmp_path / "a.gif"),
+         "the start 0:05 is past the end of the frames (0:01.2)", "give a start before 0:01.2"),
+        (lambda: make_gif(frames(), "0.5", "+3", tmp_path / "b.gif"), "the end 0:03.5 is past the end of the frames", None),
+        (lambda: still(frames(), "9", tmp_path / "c.png"), "0:09 is past the end of the frames (0:01.2)", None),
+        (lambda: make_strip(frames(), tmp_path / "d.png", range_="2-3"), "the start 0:02 is past the end of the frames", None),
+        (lambda: make_gif(Frames([np.full((48, 64, 3), c, np.uint8) for c in COLOURS for _ in range(RATE)], RATE),
+                          scene=9, output=tmp_path / "e.gif"),  # three flat cards of 1 s: three shots
+         "there is no shot 9 in the frames (3 shots)", "give a number from 1 to 3"),
+        (lambda: make_gif(frames(), line="always knew", output=tmp_path / "f.gif"),
+         "there is no dialogue in the frames to find 'always knew' in", None),
+        (lambda: still(frames(), "0.5", tmp_path / "g.png", subs="track:0"),
+         'subs="track:0": there are no subtitle tracks in the frames', None),
+        (lambda: make_gif(frames(), subs="lang:jpn", output=tmp_path / "h.gif"),
+         'subs="lang:jpn": there are no subtitle tracks in the frames', None),
+    ]
+    for call, message, hint in cases:
+        with pytest.raises(clipkit.ClipkitError) as err:
+            call()
+        said = f"{err.value.message} — {err.value.hint}"
+        assert message in err.value.message, said
+        assert hint is None or hint == err.value.hint, said
+        assert ".nut" not in said and "the file" not in said and "FILE" not in said, said
+    sheet = make_strip(frames(), tmp_path / "sheet.png", count=3, layout="row", width=300, header=True)
+    assert sheet.path.exists() and list(own_tmp.iterdir()) == []
+    from clipkit.media.sources import opened
+    from clipkit.pipeline.strip import _facts
+
+    with opened(frames()) as info:  # the sheet's header: not the temporary file's name, codec and 0.0 MB
+        assert _facts(info) == "the frames  ·  0:01  ·  64×48  ·  25 fps"

@@ -195,8 +195,10 @@ def parse_range(
     *,
     duration: Fraction | None = None,
     frame_rate: Fraction | None = None,
+    name: str | None = None,
 ) -> TimeRange:
-    """Parse and check a start/end pair; ``duration`` (the file's) bounds it."""
+    """Parse and check a start/end pair; ``duration`` (the file's) bounds it.  ``name``: what errors call the
+    input when it is not a file ("the frames"); default "the file"."""
     s = parse_time(start, frame_rate=frame_rate) if isinstance(start, str) else to_fraction(start)
     e = parse_end(end, s, frame_rate=frame_rate) if isinstance(end, str) else to_fraction(end)
     if s < 0:
@@ -209,8 +211,8 @@ def parse_range(
     if duration is not None:
         if s >= duration:
             raise TimecodeError(
-                f"the start {format_time(s)} is past the end of the file ({format_time(duration)})",
-                "run `clipkit info FILE` to see its duration",
+                f"the start {format_time(s)} is past the end of {name or 'the file'} ({format_time(duration)})",
+                f"give a start before {format_time(duration)}" if name else "run `clipkit info FILE` to see its duration",
             )
         if e > duration:
             if e - duration <= _SHOWN:  # the duration as shown (rounded to the ms) typed back: its end
@@ -218,7 +220,7 @@ def parse_range(
             else:
                 last = format_time(Fraction(int(duration / _SHOWN), 1) * _SHOWN)  # rounded down: a valid end
                 raise TimecodeError(
-                    f"the end {format_time(e)} is past the end of the file ({last})",
+                    f"the end {format_time(e)} is past the end of {name or 'the file'} ({last})",
                     f"end at {last} or earlier",
                 )
     return TimeRange(s, e)

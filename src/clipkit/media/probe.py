@@ -119,6 +119,14 @@ class MediaInfo:
     #: The container's own duration, set only when the stream ends well before it and the data
     #: stops short (a half-downloaded MP4 with its index at the front): see :attr:`incomplete`.
     declared_duration: Fraction | None = None
+    #: What the user gave, when it was not this file: "the frames", "the moviepy clip" (a frame source stored in a
+    #: temporary file whose name means nothing to them); messages name it so.  None: the file itself.
+    label: str | None = None
+
+    @property
+    def name(self) -> str:
+        """What messages call the input: the file's name, or :attr:`label`."""
+        return self.label or self.path.name
 
     @property
     def incomplete(self) -> str | None:
@@ -134,7 +142,7 @@ class MediaInfo:
 
         if self.incomplete:
             return f"{what} cannot be read: {self.incomplete}"
-        return f"{what} is past the end of {self.path.name} ({format_time(self.duration)})"
+        return f"{what} is past the end of {self.name} ({format_time(self.duration)})"
 
     def require_video(self) -> VideoStream:
         if self.video is None:

@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -162,11 +162,13 @@ def _write(frames: Iterable, rate: Fraction, path: Path) -> int:
 def opened(source) -> Iterator[MediaInfo]:
     """The :class:`MediaInfo` of a frame source, written to a temporary file removed on exit."""
     if isinstance(source, Frames):
-        frames, rate, name = source.frames, frame_rate(source.rate, "the frames"), source.name
+        label = "the frames"
+        frames, rate, name = source.frames, frame_rate(source.rate, label), source.name
         if is_moviepy_clip(frames):
             frames = _clip_frames(frames, rate)
     elif is_moviepy_clip(source):
-        rate = frame_rate(getattr(source, "fps", None), "the moviepy clip")
+        label = "the moviepy clip"
+        rate = frame_rate(getattr(source, "fps", None), label)
         frames, name = _clip_frames(source, rate), getattr(source, "filename", None) or "clip"
     else:
         raise TypeError(f"not a frame source: {type(source).__name__}")
@@ -174,6 +176,6 @@ def opened(source) -> Iterator[MediaInfo]:
     try:
         path = folder / _file_name(name)
         _write(frames, rate, path)
-        yield probe(path)
+        yield replace(probe(path), label=label)  # messages name what was given, not the temporary file
     finally:
         shutil.rmtree(folder, ignore_errors=True)

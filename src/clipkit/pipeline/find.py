@@ -356,6 +356,11 @@ def said_range(info, start=None, end=None, *, what: str, scene=None, line: "str 
     if start is not None or end is not None or scene is not None:
         raise UsageError(f"{what} takes its range one way: typed times (or --scene, --range, --at), "
                          "or a line of dialogue (--line, --from/--to) — give only one", '--line "always knew" alone')
+    if getattr(info, "label", None):  # frames: stored in a temporary file that has no subtitles beside it or in it
+        said = choice.text or choice.line_from
+        raise UsageError(f"there is no dialogue in {info.label} to find {said!r} in",
+                         "line= searches a video file's subtitles: give the frames' range as times instead, "
+                         'e.g. clipkit.gif(frames, "1", "+3")')
     return dialogue_range(info.path, choice.text, from_=choice.line_from, to=choice.line_to, match=choice.match,
                           pad=choice.pad if snap or choice.pad is not None else 0, pad_before=choice.pad_before,
                           pad_after=choice.pad_after, snap=snap)

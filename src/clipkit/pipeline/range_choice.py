@@ -83,7 +83,8 @@ def choose_range(info: MediaInfo, start, end, scene: int | None, snap: bool, not
         what = "a GIF" if command == "gif" else f"a {command}"
         raise UsageError(f"{what} needs START and END (or --scene N, or --line TEXT)",
                          f"e.g. `clipkit {command} ep07.mkv 12:30 +6`")
-    rng = in_range(info, lambda: parse_range(start, end, duration=info.duration, frame_rate=info.require_video().frame_rate))
+    rng = in_range(info, lambda: parse_range(start, end, duration=info.duration, frame_rate=info.require_video().frame_rate,
+                                                  name=info.label))
     if not snap:
         return rng
     from .scenes import snap_range

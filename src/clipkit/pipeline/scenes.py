@@ -115,8 +115,9 @@ def detect_scenes(
         s0 = parse_time(start, frame_rate=video.frame_rate) if isinstance(start, str) else Fraction(start)
         if s0 >= info.duration:
             raise TimecodeError(info.past_end(f"the start {format_time(s0)}"),
-                                "run `clipkit info FILE` to see its duration")
-    rng = parse_range(lo, hi, duration=info.duration, frame_rate=video.frame_rate)
+                                f"give a start before {format_time(info.duration)}" if info.label
+                                else "run `clipkit info FILE` to see its duration")
+    rng = parse_range(lo, hi, duration=info.duration, frame_rate=video.frame_rate, name=info.label)
 
     key = cache.cache_key(info, rng.start, rng.end, s) if s.cache else None
     hit = _cached(info, key)
@@ -212,11 +213,17 @@ def scene_range(source: str | os.PathLike | MediaInfo, number: int, *, settings:
     if isinstance(number, bool) or not isinstance(number, int) or number < 1:  # said before the shots are found
         raise UsageError(f"scene {number!r} is not a shot number", "give a whole number from 1 (`clipkit scenes VIDEO` lists them)")
     found = detect_scenes(source, settings=settings, **overrides)
+    label = getattr(source, "label", None)  # frames given to gif(): no file to name or run `clipkit scenes` on
     if not found.scenes:
-        raise UsageError(f"no shots were found in {found.source.name}", "the file may be blank; run `clipkit scenes` on it")
+        raise UsageError(f"no shots were found in {label or found.source.name}",
+                         f"{label} may be blank" if label else "the file may be blank; run `clipkit scenes` on it")
     if not 1 <= number <= len(found.scenes):
-        raise UsageError(f"{found.source.name} has {len(found.scenes)} shots; there is no shot {number}",
-                         f"give a number from 1 to {len(found.scenes)} (`clipkit scenes {found.source.name}` lists them)")
+        n = len(found.scenes)
+        if label:
+            raise UsageError(f"there is no shot {number} in {label} ({n} shot{'s' if n != 1 else ''})",
+                             f"give a number from 1 to {n}")
+        raise UsageError(f"{found.source.name} has {n} shots; there is no shot {number}",
+                         f"give a number from 1 to {n} (`clipkit scenes {found.source.name}` lists them)")
     sc = found.scenes[number - 1]
     return TimeRange(sc.start, sc.end)
 

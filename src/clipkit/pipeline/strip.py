@@ -47,11 +47,14 @@ def _facts(info: MediaInfo) -> str:
     v = info.require_video()
     w, h = v.display_size
     kind = hdr_kind(v)  # an HDR source says so (its tiles are tone-mapped to SDR)
-    bits = [f"{format_time(Fraction(math.floor(info.duration)))}", f"{w}×{h}", v.codec + (f" {kind}" if kind else "")]
+    bits = [f"{format_time(Fraction(math.floor(info.duration)))}", f"{w}×{h}"]
+    if not info.label:  # frames: the codec and size are the temporary file's, nothing the user gave
+        bits.append(v.codec + (f" {kind}" if kind else ""))
     if v.frame_rate:
         bits.append(f"{float(v.frame_rate):.3f}".rstrip("0").rstrip(".") + " fps")
-    bits.append(f"{info.size_bytes / 1e6:.1f} MB" if info.size_bytes < 1e9 else f"{info.size_bytes / 1e9:.2f} GB")
-    return f"{info.path.name}  ·  " + "  ·  ".join(bits)
+    if not info.label:
+        bits.append(f"{info.size_bytes / 1e6:.1f} MB" if info.size_bytes < 1e9 else f"{info.size_bytes / 1e9:.2f} GB")
+    return f"{info.name}  ·  " + "  ·  ".join(bits)
 
 
 def _encode(image: Image.Image, fmt: str, quality: int) -> bytes:

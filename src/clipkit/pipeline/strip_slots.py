@@ -72,7 +72,7 @@ def plan_slots(info: MediaInfo, count: int, s: StripSettings, *, range_: str | t
         return slots, f"{len(slots)} chosen moments"
     if range_ is not None:
         a, b = parse_range_text(range_) if isinstance(range_, str) else range_
-        rng = parse_range(a, b, duration=info.duration, frame_rate=rate)
+        rng = parse_range(a, b, duration=info.duration, frame_rate=rate, name=info.label)
         lo, hi, where = rng.start, rng.end, f"{format_time(rng.start)}–{format_time(rng.end)}"
     else:
         if not (0 <= s.skip_start < 100 and 0 <= s.skip_end < 100 and s.skip_start + s.skip_end < 100):

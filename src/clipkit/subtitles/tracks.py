@@ -116,6 +116,9 @@ def select_subtitles(
     low = key.lower()
     if low in ("off", "none", "no", ""):
         return None
+    if info.label and low.startswith(("track:", "lang:")):  # frames (a temporary file): no tracks to choose from
+        raise InputError(f'subs="{key}": there are no subtitle tracks in {info.label}',
+                         'give a subtitle file (subs="ep07.srt") or your own text (caption="…")')
     if low.startswith("track:"):
         try:
             index = int(key.split(":", 1)[1])
