@@ -419,3 +419,35 @@ def test_an_embedded_srt_track_keeps_a_less_than_sign_as_written(tmp_path):
     assert [c.text for c in cues] == _NOT_TAGS + ["slanted"]
     assert cues[-1].lines[0][0].italic
     assert [c.start for c in cues] == list(range(6))
+
+
+@pytest.mark.parametrize("suffix", ["srt", "vtt"])
+def test_a_last_line_of_digits_is_dialogue_not_a_cue_number(tmp_path, suffix):
+    # pysubs2 takes a cue's last line of digits for the next cue's number: the file's last cue lost it
+    # ("The year was" / "1999" was drawn as "The year was"); the cue numbers themselves are still no dialogue
+    from click.testing import CliRunner
+    from clipkit.cli import main
+
+    texts = ["Count:\n3", "42", "The year was\n1999"]
+    if suffix == "srt":
+        body = "".join(f"{i + 1}\n00:00:0{i},000 --> 00:00:0{i},900\n{t}\n\n" for i, t in enumerate(texts))
+    else:
+        body = "WEBVTT\n\n" + "".join(f"c{i}\n00:0{i}.000 --> 00:0{i}.900\n{t}\n\n" for i, t in enumerate(texts))
+    p = tmp_path / f"ep07.{suffix}"
+    p.write_text(body.rstrip("\n") + "\n", encoding="utf-8")
+    assert [c.text for c in load_subtitle_file(p)] == texts
+    video = tmp_path / "black.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=black:s=320x180:r=10:d=3", "-c:v", "libx264", "-pix_fmt", "yuv420p", video)
+    res = CliRunner().invoke(main, ["still", str(video), "2.5", "--subs", str(p), "-o", str(tmp_path / "y.png")])
+    assert res.exit_code == 0 and 'alt="The year was 1999"' in res.stdout, res.output
+
+
+def test_vtt_note_style_and_region_blocks_are_not_dialogue(tmp_path):
+    # a NOTE (a comment), STYLE or REGION block after a cue was read as more of its text: "Hello" / "NOTE another",
+    # and "World" / "STYLE" / "::cue" (its "{ color: red }" taken for an ASS tag), cut to two lines with a note
+    p = tmp_path / "ep07.vtt"
+    p.write_text("WEBVTT\n\nNOTE at the top\nof two lines\n\nSTYLE\n::cue { color: yellow }\n\n"
+                 "REGION\nid:fred width:40%\n\n00:00.500 --> 00:02.000\nHello\n\nNOTE another\n\n"
+                 "00:02.000 --> 00:03.000\nWorld\nNOTE is a word here\n\nNOTE\tby a tab\nstill a comment\n\n"
+                 "00:03.000 --> 00:04.000\nAgain\n", encoding="utf-8")
+    assert [c.text for c in load_subtitle_file(p)] == ["Hello", "World\nNOTE is a word here", "Again"]

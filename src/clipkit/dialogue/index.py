@@ -36,7 +36,8 @@ __all__ = ["DialogueIndex", "IndexedLine", "index_path", "INDEX_VERSION"]
 #: 3: GBK/Big5/EUC-KR files read as such (not cp1252 mojibake), ruby readings left out, <br> a line break,
 #:    blank lines inside a cue dropped.
 #: 4: a "<" in SRT/WebVTT text that is no tag kept as written ("< y >" was left out, "a < b and c > d" read "a  d").
-INDEX_VERSION = "4"
+#: 5: a cue's last line of digits kept ("1999"), WebVTT NOTE/STYLE/REGION blocks left out of the cue before them.
+INDEX_VERSION = "5"
 #: Two consecutive lines further apart than this are not joined into one sentence.
 _JOIN_GAP = Fraction(2)
 

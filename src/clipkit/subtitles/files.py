@@ -122,12 +122,20 @@ def _vtt_at_top(settings: str) -> bool:
     return value < 50 if m.group("pct") else value >= 0
 
 
+#: A WebVTT block that is no cue: a comment (``NOTE …``), a style sheet (``STYLE``) or a region (``REGION``).
+_VTT_NOT_CUE = re.compile(r"^(?:NOTE|STYLE|REGION)(?:[ \t].*)?$")
+
+
 def _vtt_placement_as_ass(text: str) -> str:
     """WebVTT with each top-placed cue's text opened by ``{\\an8}``: pysubs2 drops the cue settings,
     and the ASS tag is what the rest of the reader already places at the top.  Cue identifiers (the
-    line before a timing line) are left out: pysubs2 would append them to the previous cue's text."""
-    out, mark = [], False
+    line before a timing line) and NOTE/STYLE/REGION blocks are left out: pysubs2 would append them to the
+    previous cue's text ("Hello" / "NOTE a comment", "World" / "STYLE" / "::cue …")."""
+    out, mark, skipping = [], False, False
     for line in text.splitlines():
+        if skipping or (_VTT_NOT_CUE.match(line) and (not out or not out[-1].strip())):
+            skipping = bool(line.strip())  # to the blank line that ends the block
+            continue
         timing = _VTT_TIMING.match(line)
         if timing:
             mark = _vtt_at_top(timing.group("settings"))
@@ -147,6 +155,24 @@ _RUBY_TEXT = re.compile(r"<(rt|rp)(?:[.\s][^>\n]*)?>.*?(?:</\1\s*>|(?=</ruby\s*>
 
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
+#: A line of digits alone: an SRT cue's number, or dialogue ("1999", "3").
+_NUMBER_LINE = re.compile(r"^[ \t]*\d+[ \t]*$")
+
+
+def _numbers_kept(text: str) -> str:
+    """SRT/WebVTT text whose cue numbers are left out and whose dialogue lines of digits alone end in an empty
+    ASS block (``{}``, which the reader drops): pysubs2 takes a last line of digits for the next cue's number, and
+    "The year was" / "1999" lost its year when it was the file's last cue."""
+    lines = text.split("\n")
+    out = []
+    for i, line in enumerate(lines):
+        if _NUMBER_LINE.match(line):
+            if i + 1 < len(lines) and "-->" in lines[i + 1]:
+                continue  # the next cue's number
+            line = line.rstrip() + "{}"
+        out.append(line)
+    return "\n".join(out)
+
 
 def parse_subtitle_text(text: str, name: str, fmt: str | None = None) -> list[Cue]:
     """Subtitle text in ``fmt`` (``srt``/``ass``/``ssa``/``vtt``, None: detect) → cues; InputError if not subtitles."""
@@ -159,6 +185,8 @@ def parse_subtitle_text(text: str, name: str, fmt: str | None = None) -> list[Cu
         text = _RUBY_TEXT.sub("", text)
     if fmt not in ("ass", "ssa") and "<br" in text.lower():  # an HTML line break in an SRT (from web subtitles):
         text = _BREAK.sub("\\\\N", text)  # pysubs2 drops the tag and glued "one<br>two" into "onetwo"
+    if fmt not in ("ass", "ssa") and "-->" in text and "[Script Info]" not in text:
+        text = _numbers_kept(text)
     try:
         # pysubs2 removes every "<letter…>" of SRT/WebVTT text, as if a tag: "< y >" vanished and
         # "a < b and c > d" read "a  d"; the cue text comes whole and parse_ass_text reads only real markup
