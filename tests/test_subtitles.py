@@ -451,3 +451,19 @@ def test_vtt_note_style_and_region_blocks_are_not_dialogue(tmp_path):
                  "00:02.000 --> 00:03.000\nWorld\nNOTE is a word here\n\nNOTE\tby a tab\nstill a comment\n\n"
                  "00:03.000 --> 00:04.000\nAgain\n", encoding="utf-8")
     assert [c.text for c in load_subtitle_file(p)] == ["Hello", "World\nNOTE is a word here", "Again"]
+
+
+def test_an_ass_field_pysubs2_cannot_read_prints_no_python_warning(tmp_path):
+    # a margin written "x" printed pysubs2's "…/substation.py:224: RuntimeWarning: Failed to parse marginv, using
+    # default" and its source line to the terminal (clipkit does not use the margin); the line is still shown
+    from clirun import run_process
+
+    p = tmp_path / "ep07.ass"
+    p.write_text("[Script Info]\nScriptType: v4.00+\n\n[Events]\n"
+                 "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+                 "Dialogue: 0,0:00:00.50,0:00:02.00,Default,,0,0,x,,Hello there\n", encoding="utf-8")
+    video = tmp_path / "black.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=black:s=320x180:r=10:d=3", "-c:v", "libx264", "-pix_fmt", "yuv420p", video)
+    res = run_process("still", video, "1", "--subs", p, "-o", tmp_path / "s.png")
+    assert res.returncode == 0 and 'alt="Hello there"' in res.stdout, res.stderr
+    assert "RuntimeWarning" not in res.stderr and "substation.py" not in res.stderr, res.stderr

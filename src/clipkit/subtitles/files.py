@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from pathlib import Path
 
 from ..errors import InputError
@@ -18,6 +19,10 @@ from .model import Cue
 __all__ = ["SUBTITLE_SUFFIXES", "decode_subtitle_bytes", "parse_subtitle_text", "load_subtitle_file", "find_sidecar"]
 
 SUBTITLE_SUFFIXES = (".srt", ".ass", ".ssa", ".vtt")
+
+# pysubs2 warns of an ASS field it cannot read and uses its default ("Failed to parse marginv, using default": a
+# margin clipkit does not use); the warning reached the terminal as two lines of pysubs2's path and source.
+warnings.filterwarnings("ignore", message=r"Failed to parse \w+, using default", category=RuntimeWarning)
 _MAX_SUBTITLE_BYTES = 50 * 1024 * 1024
 
 
