@@ -348,6 +348,39 @@ def test_a_preset_value_is_checked_when_the_preset_loads(sample, tmp_path, comma
         load_preset_file(preset)
 
 
+@pytest.mark.parametrize("command, table, value, said", [
+    (["still", "24", "-o", "{out}/a.png"], "embed", 'credit = "Fuji TV"\ncredit_format = "Credit: {credt}"',
+     "[embed] credit_format Credit: {credt} has an unknown placeholder {credt} (did you mean {credit}?)"),
+    (["still", "24", "-o", "{out}/a.png"], "embed", 'base_url = "https://myblog.example/up?x=1"',
+     "[embed] base_url https://myblog.example/up?x=1 has a ?query or #fragment"),
+    (["clip", "24", "+1", "-o", "{out}/c.mp4"], "clip", "limit_duration = -1",
+     "[clip] limit_duration -1 is out of range: it must be above 0"),
+    (["clip", "24", "+1", "-o", "{out}/c.mp4"], "clip", "limit_width = 0", "[clip] limit_width 0 is out of range"),
+    (["gif", "24", "+1", "-o", "{out}/c.gif"], "caption", 'subs_language = "japanese"',
+     "[caption] subs_language japanese is not a language code"),
+])
+def test_more_preset_values_are_checked_when_the_preset_loads(sample, tmp_path, command, table, value, said):
+    """credit_format "{credt}" was printed as "Credit: {credt} Fuji TV" under every image; a base_url with a
+    ?query wrote the still and then failed; limit_duration = -1 refused every clip ("at most -1 s … an END of +-1");
+    subs_language = "japanese" matched no track and the default track's dialogue was burned in without a word."""
+    preset = write(tmp_path / "show.toml", f"[{table}]\n{value}\n")
+    out = tmp_path / "out"
+    args = [a.replace("{out}", str(out)) for a in command]
+    res = run(args[0], sample, *args[1:], "--preset", preset)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr, res.stderr
+    assert f"{preset}: {said}" in res.stderr and "fix the value in show.toml" in res.stderr, res.stderr
+    assert not out.exists()
+
+
+def test_good_values_of_those_keys_still_load(tmp_path):
+    preset = write(tmp_path / "ok.toml", '[embed]\ncredit_format = "Screenshots: {credit}"\nbase_url = "/uploads/"\n'
+                                          '[caption]\nsubs_language = "zh-TW"\n[clip]\nlimit_duration = 140\n'
+                                          'limit_min_duration = 0\nlimit_width = 1920\nlimit_fps = 60\n')
+    r = resolve(str(preset))
+    assert (r["embed"].credit_format, r["caption"].subs_language, r["clip"].limit_width) == \
+        ("Screenshots: {credit}", "zh-TW", 1920)
+
+
 def test_a_typed_crop_shape_still_gets_the_pictures_own_size(sample, tmp_path):
     # the preset-file check leaves a typed --crop 4:3 to decoding, whose example is sized to the picture itself
     res = run("gif", sample, "24", "+1", "--crop", "4:3", "-o", tmp_path / "c.gif")

@@ -89,15 +89,33 @@ def _colour(value: Any) -> str | None:
 _COLOUR_HINT = "use #rrggbb (e.g. #101010) or a name such as black or white"
 
 
+def _base_url(value: Any) -> str | None:
+    """A ``valid=`` check of ``[embed] base_url``: a preset's "https://x/?a=1" or "javascript:" was refused only
+    when a snippet was printed, after the file was made (``--base-url`` is checked before any work)."""
+    from .embed.urls import base_url_problem
+
+    problem = base_url_problem(str(value))
+    return problem[0] if problem else None
+
+
+def _language(value: Any) -> str | None:
+    """A ``valid=`` check of a language: an ISO 639 code (``en``, ``jpn``, ``pt-BR``); a name such as "japanese"
+    matched no track, and the default track was taken without a word."""
+    import re
+
+    return None if re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", str(value).strip()) else \
+        "is not a language code"
+
+
 def _plays(loop: Any) -> bool:
     text = str(loop).strip().lower()
     return text in ("forever", "infinite", "once") or (text.isdigit() and int(text) <= 65536)
 
 
-def _naming(*names: str):
+def _naming(*names: str, what: str = "a name template"):
     """A ``valid=`` check of an output-name template that fills in ``names`` (all text): a misspelt
     ``{stme}``, a ``{start:02d}`` or an unclosed ``{`` is said when the setting is given, not as a
-    KeyError after the frames were decoded."""
+    KeyError after the frames were decoded (``what`` the template is, for that message)."""
     def problem(template: Any) -> str | None:
         import string
 
@@ -110,7 +128,7 @@ def _naming(*names: str):
                     return f"has an unknown placeholder {{{field_name}}}" + (f" (did you mean {{{close}}}?)" if close else "")
             str(template).format(**{n: "x" for n in names})
         except (ValueError, KeyError, IndexError, AttributeError) as exc:
-            return f"is not a name template ({exc})"
+            return f"is not {what} ({exc})"
         return None
     return problem
 
@@ -177,9 +195,12 @@ class EmbedSettings:
     """Embed snippets (``--embed``, ``clipkit embed``): format, URLs, credit, spoiler."""
 
     format: str = setting("html", valid=_embed_format, hint="use one of: " + ", ".join(EMBED_FORMATS) + ", none")  # html, wordpress, wordpress-classic, blogger, ghost, hugo, markdown, bbcode, video, picture, none
-    base_url: str = ""  # where the files will be once uploaded ("" = relative paths)
+    base_url: str = setting("", valid=_base_url, hint="give the folder the files will be in: https://myblog.example/"
+                                                      "uploads/2026/11/, a site path such as /uploads/, or a relative "
+                                                      "folder")  # where the files will be once uploaded ("" = relative paths)
     credit: str = ""  # who to credit under each image, e.g. the broadcaster ("" = no credit line)
-    credit_format: str = "Credit: {credit}"  # how the credit line reads
+    credit_format: str = setting("Credit: {credit}", valid=_naming("credit", what="a credit line"),
+                                 hint='{credit} is the credit, e.g. "Credit: {credit}" or "Screenshots: {credit}"')  # how the credit line reads
     spoiler: bool = False  # wrap snippets in the platform's spoiler form
     spoiler_label: str = "Spoiler"  # the text on the spoiler's summary / BBCode title
     bbcode_dialect: str = setting("generic", choices=BBCODE_DIALECTS)  # generic, xenforo, phpbb
@@ -196,7 +217,7 @@ class CaptionSettings:
     """Burned-in captions (GIFs and stills): where the text comes from and how it looks."""
 
     subs: str = "auto"  # auto | off | FILE | track:N | lang:xxx (still: only when asked)
-    subs_language: str | None = None  # preferred track language for auto; None: the locale's
+    subs_language: str | None = setting(None, valid=_language, hint="give an ISO 639 code, e.g. eng, jpn, ko, zh-TW")  # preferred track language for auto; None: the locale's
     caption_style: str = setting("classic", choices=("classic", "yellow", "boxed"))  # classic (white, black outline, shadow) | yellow | boxed
     font: str | None = None  # a font file or fontconfig family; None: an installed font covering the text
     caption_size: float = setting(0.05, min=0.005, max=0.5)  # text height as a fraction of the frame width (27 px at 540)
@@ -344,12 +365,12 @@ class ClipSettings:
     poster: bool = True  # a JPEG poster (the clip's best frame) beside the clip, for embeds
     limit_platform: str | None = setting(None, same_output=True)  # whose limits the limit_* are ("Discord"), named in their errors
     limit_formats: tuple[str, ...] = setting((), choices=CLIP_FORMATS)  # formats the platform accepts (empty: any)
-    limit_duration: Fraction | None = None  # seconds, longest clip the platform takes
-    limit_min_duration: Fraction | None = None  # seconds, shortest
+    limit_duration: Fraction | None = setting(None, above=0)  # seconds, longest clip the platform takes
+    limit_min_duration: Fraction | None = setting(None, min=0)  # seconds, shortest
     limit_size: int | None = setting(None, above=0, size=True)  # bytes, largest file
-    limit_width: int | None = None  # pixels
-    limit_height: int | None = None  # pixels
-    limit_fps: Fraction | None = None  # frames per second
+    limit_width: int | None = setting(None, min=16)  # pixels
+    limit_height: int | None = setting(None, min=16)  # pixels
+    limit_fps: Fraction | None = setting(None, above=0)  # frames per second
     naming: str = setting("{stem}_{start}_{end}", valid=_naming("stem", "start", "end"),
                           hint="the placeholders are {stem} {start} {end}, e.g. {stem}_{start}_{end}")  # default output name: {stem} {start} {end}
 

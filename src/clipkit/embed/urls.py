@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit
 
 from ..errors import UsageError
 
-__all__ = ["url_for", "check_base_url"]
+__all__ = ["url_for", "check_base_url", "base_url_problem"]
 
 # Characters kept as they are in a base URL the user typed (its structure and
 # existing %XX escapes); everything else (spaces, non-ASCII, quotes, brackets,
@@ -30,23 +30,33 @@ def check_base_url(base_url: str | None) -> str | None:
     if base_url is None or not str(base_url).strip():
         return None
     text = str(base_url).strip()
-    if any(ord(c) < 32 or ord(c) == 127 for c in text):
-        raise UsageError(f"the base URL {text!r} contains control characters", "type it again, e.g. https://myblog.example/uploads/")
-    parts = urlsplit(text)
-    if parts.scheme and parts.scheme.lower() not in _SCHEMES:
-        raise UsageError(
-            f"the base URL {text!r} is not a web address (scheme {parts.scheme}:)",
-            "give http(s)://…, a site path such as /uploads/2026/11/, or a relative folder",
-        )
-    if parts.scheme and not parts.netloc:
-        raise UsageError(f"the base URL {text!r} has no host", "write it as https://myblog.example/uploads/")
-    if text.startswith("//"):
-        raise UsageError(f"the base URL {text!r} has no scheme", "write it as https://…")
-    if "?" in text or "#" in text:  # the file's name would land inside the query or after the fragment
-        raise UsageError(f"the base URL {text!r} has a ?query or #fragment: the file names would go after it",
-                         "give the folder the files will be in, e.g. https://myblog.example/uploads/2026/11/")
+    problem = base_url_problem(text)
+    if problem:
+        raise UsageError(f"the base URL {text!r} {problem[0]}", problem[1])
     encoded = _BARE_PERCENT.sub("%25", quote(text, safe=_BASE_SAFE))
     return encoded if encoded.endswith("/") else encoded + "/"
+
+
+def base_url_problem(text: str) -> tuple[str, str] | None:
+    """What is wrong with a base URL and what to give instead, or None (also the ``[embed] base_url`` check of a
+    preset, as it is read)."""
+    text = text.strip()
+    if not text:
+        return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        return "contains control characters", "type it again, e.g. https://myblog.example/uploads/"
+    parts = urlsplit(text)
+    if parts.scheme and parts.scheme.lower() not in _SCHEMES:
+        return (f"is not a web address (scheme {parts.scheme}:)",
+                "give http(s)://…, a site path such as /uploads/2026/11/, or a relative folder")
+    if parts.scheme and not parts.netloc:
+        return "has no host", "write it as https://myblog.example/uploads/"
+    if text.startswith("//"):
+        return "has no scheme", "write it as https://…"
+    if "?" in text or "#" in text:  # the file's name would land inside the query or after the fragment
+        return ("has a ?query or #fragment: the file names would go after it",
+                "give the folder the files will be in, e.g. https://myblog.example/uploads/2026/11/")
+    return None
 
 
 def url_for(path: str | os.PathLike, base_url: str | None = None) -> str:
