@@ -833,3 +833,29 @@ def test_a_jobs_crop_shape_or_colour_is_refused_on_its_line(series, tmp_path):
     assert gif.error == ("crop in this job: gif.crop 4:3 keeps only 4×3 pixels (a crop is in pixels, not an aspect "
                          "ratio: a 4:3 picture 360 px high is 480:360)")
     assert strip.status == "failed" and "strip.background blakc is not a colour (did you mean 'black'?)" in strip.error
+
+
+@pytest.mark.parametrize("key, value, said", [
+    ("naming", "{stme}_{tag}", "[series] naming {stme}_{tag} has an unknown placeholder {stme} (did you mean {stem}?)"),
+    ("episode_pattern", "show-e{epp:02d}.mkv",
+     "[series] episode_pattern show-e{epp:02d}.mkv has an unknown placeholder {epp} (did you mean {ep}?)"),
+    ("naming", "e{ep:02d}-{tag", "[series] naming e{ep:02d}-{tag is not a name template"),
+])
+def test_a_series_template_is_checked_when_the_preset_loads(tmp_path, key, value, said):
+    # a misspelt {stme} in [series] naming or {epp} in episode_pattern failed every job of the batch, one by one
+    # ("naming pattern '{stme}_{tag}' cannot be filled in: 'stme'"), without the placeholder meant
+    from media import ffmpeg
+
+    (tmp_path / "eps").mkdir()
+    ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=160x90:r=10:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+           tmp_path / "eps" / "show-e01.mkv")
+    preset = tmp_path / "show.toml"
+    values = {"episode_pattern": "show-e{ep:02d}.mkv", key: value}
+    preset.write_text('[series]\nepisodes = "eps"\n' + "".join(f'{k} = "{v}"\n' for k, v in values.items()),
+                      encoding="utf-8")
+    jobs = tmp_path / "season.csv"
+    jobs.write_text("kind,ep,at\nstill,1,1\nstill,1,1.5\n", encoding="utf-8")
+    res = run("batch", jobs, "--preset", preset, "-o", tmp_path / "out")
+    assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr
+    assert f"{preset}: {said}" in res.stderr, res.stderr
+    assert not (tmp_path / "out").exists()

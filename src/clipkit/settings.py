@@ -112,10 +112,12 @@ def _plays(loop: Any) -> bool:
     return text in ("forever", "infinite", "once") or (text.isdigit() and int(text) <= 65536)
 
 
-def _naming(*names: str, what: str = "a name template"):
-    """A ``valid=`` check of an output-name template that fills in ``names`` (all text): a misspelt
-    ``{stme}``, a ``{start:02d}`` or an unclosed ``{`` is said when the setting is given, not as a
-    KeyError after the frames were decoded (``what`` the template is, for that message)."""
+def _naming(*names: str, what: str = "a name template", numbers: tuple[str, ...] = ()):
+    """A ``valid=`` check of an output-name template that fills in ``names`` (text, but ``numbers``: whole
+    numbers, so ``{ep:02d}`` is right there): a misspelt ``{stme}``, a ``{start:02d}`` or an unclosed ``{`` is
+    said when the setting is given, not as a KeyError after the frames were decoded (``what`` the template is,
+    for that message)."""
+    names = names + numbers
     def problem(template: Any) -> str | None:
         import string
 
@@ -126,7 +128,7 @@ def _naming(*names: str, what: str = "a name template"):
 
                     close = close_match(field_name, names) if field_name else None
                     return f"has an unknown placeholder {{{field_name}}}" + (f" (did you mean {{{close}}}?)" if close else "")
-            str(template).format(**{n: "x" for n in names})
+            str(template).format(**{n: 7 if n in numbers else "x" for n in names})
         except (ValueError, KeyError, IndexError, AttributeError) as exc:
             return f"is not {what} ({exc})"
         return None
@@ -181,9 +183,12 @@ class SeriesSettings:
     title: str = ""  # shown at the top of a batch's post index
     platform: str = ""  # the built-in platform preset this series builds on (tumblr, wordpress, …)
     episodes: str = "."  # folder holding the episode files
-    episode_pattern: str = "*e{ep:02d}.*"  # file name of episode N ({ep} formatted, then matched as a glob)
+    episode_pattern: str = setting("*e{ep:02d}.*", valid=_naming(what="an episode file pattern", numbers=("ep", "episode")),
+                                   hint="{ep} is the episode number, e.g. *e{ep:02d}.* or show-s01e{ep:02d}.mkv")  # file name of episode N ({ep} formatted, then matched as a glob)
     output: str = "clipkit-out"  # folder a batch writes to
-    naming: str = "{stem}_{tag}"  # batch output names: {series} {ep} {stem} {kind} {tag} {index}
+    naming: str = setting("{stem}_{tag}", valid=_naming("series", "stem", "kind", "tag", "name",
+                                                        numbers=("ep", "episode", "index")),
+                          hint="the placeholders are {series} {ep} {stem} {kind} {tag} {index}, e.g. {stem}_{tag}")  # batch output names: {series} {ep} {stem} {kind} {tag} {index}
     # (subtitle language, base URL and credit are [caption] subs_language, [embed] base_url and credit)
 
 
