@@ -859,3 +859,14 @@ def test_a_series_template_is_checked_when_the_preset_loads(tmp_path, key, value
     assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr
     assert f"{preset}: {said}" in res.stderr, res.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_list_of_times_for_a_still_says_a_strip_takes_them(series, tmp_path):
+    # at = ["1", "2"] on a still was read as one time: "\"['1', '2']\" is not a timestamp: a comma may only separate
+    # the milliseconds"; a gif's start = ["1"] likewise
+    path = job_file(tmp_path, series, [{"kind": "still", "ep": 7, "at": ["1", "2"]},
+                                       {"kind": "gif", "ep": 7, "start": ["1"], "end": "+1"}])
+    still_, gif = batch(path, output=tmp_path / "out", dry_run=True).results
+    assert still_.status == gif.status == "failed"
+    assert still_.error == 'a still job needs one time as at, not a list (a strip takes at = ["…", "…"]: kind = "strip")'
+    assert gif.error == "a gif job needs one time as start, not a list"

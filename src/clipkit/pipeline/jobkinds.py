@@ -95,7 +95,13 @@ def _time_tag(text: Any) -> str:
 def _needs(*keys: str) -> Callable[[dict], str | None]:
     def check(p: dict) -> str | None:
         missing = [k for k in keys if p.get(k) in (None, "")]
-        return ", ".join(missing) if missing else None
+        if missing:
+            return ", ".join(missing)
+        listed = next((k for k in keys if isinstance(p.get(k), (list, tuple))), None)
+        if listed:  # at = ["1", "2"] read as one time: "\"['1', '2']\" is not a timestamp: a comma may only …"
+            return f"one time as {listed}, not a list" + (
+                ' (a strip takes at = ["…", "…"]: kind = "strip")' if listed == "at" else "")
+        return None
     return check
 
 
