@@ -344,3 +344,18 @@ def test_a_colour_emoji_font_draws_at_the_captions_size():
     if find_font("👍").path == Path(path):  # fontconfig gives it for the emoji of a mixed caption too
         mixed = render_cue(typed_cue("He knew 👍", F(0), F(1)), (W, H))
         assert mixed.lines == ("He knew 👍",)
+
+
+@pytest.mark.parametrize("caption_at", [["0:01-0:03 hi"], "0:01-0:03 hi", [("0:01-0:03",)], [("0:01-0:03", 5)]])
+def test_caption_at_that_is_not_span_text_pairs_is_a_usage_error(tmp_path, caption_at):
+    # gif(…, caption_at=["0:01-0:03 hi"]) (span and text in one string, as the CLI is typed) crashed with
+    # "ValueError: not enough values to unpack (expected 2, got 1)"
+    import clipkit
+
+    frames = clipkit.Frames([np.full((90, 160, 3), (20, 40, 120), np.uint8)] * 60, rate=15)
+    with pytest.raises(UsageError, match=r"is not a \(span, text\) pair") as err:
+        clipkit.gif(frames, output=tmp_path / "a.gif", caption_at=caption_at)
+    assert 'caption_at=[("12:32-12:34", "' in err.value.hint
+    assert not (tmp_path / "a.gif").exists()
+    pair = clipkit.gif(frames, output=tmp_path / "b.gif", caption_at=("0:01-0:03", "hi"), width=160)
+    assert pair.path.exists()  # one pair, not in a list, as before

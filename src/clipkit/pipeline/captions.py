@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..errors import TimecodeError
+from ..errors import TimecodeError, UsageError
 from ..media.probe import MediaInfo
 from ..subtitles.model import Cue, clean_cue, typed_cue
 from ..subtitles.tracks import select_subtitles
@@ -64,6 +64,10 @@ def parse_span(span: str, frame_rate: Fraction | None = None) -> tuple[Fraction,
     return start, end
 
 
+def _is_pair(item) -> bool:
+    return isinstance(item, (tuple, list)) and len(item) == 2
+
+
 def _lines(n: int, zero: str = "0") -> str:
     return f"{n if n else zero} line{'' if n == 1 else 's'}"
 
@@ -92,8 +96,14 @@ def gather_captions(
     """
     if isinstance(captions, str):
         captions = [captions]
-    if caption_at and isinstance(caption_at[0], str):
+    if isinstance(caption_at, (str, bytes)):
+        caption_at = [caption_at]
+    elif caption_at and isinstance(caption_at[0], str) and len(caption_at) == 2 and not _is_pair(caption_at[1]):
         caption_at = [caption_at]  # a single (span, text) pair
+    for item in caption_at:  # "0:05-0:09 hi" (the span and text in one string) crashed: "not enough values to unpack"
+        if not _is_pair(item) or not isinstance(item[1], str):
+            raise UsageError(f"caption_at: {item!r} is not a (span, text) pair",
+                             'e.g. caption_at=[("12:32-12:34", "…and he said nothing.")]')
     rate = info.video.frame_rate if info.video else None
     typed: list[Cue] = [typed_cue(text, start, end) for text in captions]
     for span, text in caption_at:
