@@ -358,11 +358,14 @@ def test_a_preset_value_is_checked_when_the_preset_loads(sample, tmp_path, comma
     (["clip", "24", "+1", "-o", "{out}/c.mp4"], "clip", "limit_width = 0", "[clip] limit_width 0 is out of range"),
     (["gif", "24", "+1", "-o", "{out}/c.gif"], "caption", 'subs_language = "japanese"',
      "[caption] subs_language japanese is not a language code"),
+    (["gif", "24", "+1", "-o", "{out}/c.gif"], "caption", 'subs = "track:one"',
+     "[caption] subs track:one is not track:N"),
 ])
 def test_more_preset_values_are_checked_when_the_preset_loads(sample, tmp_path, command, table, value, said):
     """credit_format "{credt}" was printed as "Credit: {credt} Fuji TV" under every image; a base_url with a
     ?query wrote the still and then failed; limit_duration = -1 refused every clip ("at most -1 s … an END of +-1");
-    subs_language = "japanese" matched no track and the default track's dialogue was burned in without a word."""
+    subs_language = "japanese" matched no track and the default track's dialogue was burned in without a word;
+    subs = "track:one" failed as "--subs track:one: the track must be a number", a flag never typed."""
     preset = write(tmp_path / "show.toml", f"[{table}]\n{value}\n")
     out = tmp_path / "out"
     args = [a.replace("{out}", str(out)) for a in command]

@@ -107,6 +107,17 @@ def _language(value: Any) -> str | None:
         "is not a language code"
 
 
+def _subs(value: Any) -> str | None:
+    """A ``valid=`` check of ``[caption] subs``' track and language forms: a preset's "track:one" or "lang:" failed
+    at every command as "--subs track:one: the track must be a number", a flag never typed."""
+    low = str(value).strip().lower()
+    if low.startswith("track:") and not low[6:].strip().isdigit():
+        return "is not track:N (N a track number, as `clipkit info` lists them)"
+    if low.startswith("lang:") and _language(low[5:]):
+        return "is not lang:CODE (an ISO 639 code, e.g. lang:jpn)"
+    return None
+
+
 def _plays(loop: Any) -> bool:
     text = str(loop).strip().lower()
     return text in ("forever", "infinite", "once") or (text.isdigit() and int(text) <= 65536)
@@ -221,7 +232,7 @@ DEFAULT_EMBED = EmbedSettings()
 class CaptionSettings:
     """Burned-in captions (GIFs and stills): where the text comes from and how it looks."""
 
-    subs: str = "auto"  # auto | off | FILE | track:N | lang:xxx (still: only when asked)
+    subs: str = setting("auto", valid=_subs, hint="auto, off, a subtitle file, track:N or lang:xxx")  # auto | off | FILE | track:N | lang:xxx (still: only when asked)
     subs_language: str | None = setting(None, valid=_language, hint="give an ISO 639 code, e.g. eng, jpn, ko, zh-TW")  # preferred track language for auto; None: the locale's
     caption_style: str = setting("classic", choices=("classic", "yellow", "boxed"))  # classic (white, black outline, shadow) | yellow | boxed
     font: str | None = None  # a font file or fontconfig family; None: an installed font covering the text
