@@ -467,3 +467,31 @@ def test_an_ass_field_pysubs2_cannot_read_prints_no_python_warning(tmp_path):
     res = run_process("still", video, "1", "--subs", p, "-o", tmp_path / "s.png")
     assert res.returncode == 0 and 'alt="Hello there"' in res.stdout, res.stderr
     assert "RuntimeWarning" not in res.stderr and "substation.py" not in res.stderr, res.stderr
+
+
+def test_a_cue_written_twice_is_drawn_once(tmp_path):
+    # a merged or re-saved SRT repeats cues, and an ASS sign is often two layers of one text (a blurred outline
+    # under the main line): each was drawn twice, one above the other, and the alt text said "Same line / Same line"
+    import numpy as np
+    from click.testing import CliRunner
+    from PIL import Image
+    from clipkit.cli import main
+
+    srt = tmp_path / "ep07.srt"
+    srt.write_text("1\n00:00:00,500 --> 00:00:02,000\nSame line\n\n2\n00:00:00,500 --> 00:00:02,000\nSame line\n\n"
+                   "3\n00:00:00,500 --> 00:00:02,000\nOther line\n", encoding="utf-8")
+    assert [c.text for c in load_subtitle_file(srt)] == ["Same line", "Other line"]
+    ass = tmp_path / "ep08.ass"
+    ass.write_text("[Script Info]\nScriptType: v4.00+\n\n[Events]\n"
+                   "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+                   "Dialogue: 0,0:00:00.50,0:00:02.00,Default,,0,0,0,,{\\blur4\\bord6}Sign\n"
+                   "Dialogue: 1,0:00:00.50,0:00:02.00,Default,,0,0,0,,{\\bord2}Sign\n", encoding="utf-8")
+    assert [c.text for c in load_subtitle_file(ass)] == ["Sign"]
+    video = tmp_path / "black.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=black:s=320x180:r=10:d=3", "-c:v", "libx264", "-pix_fmt", "yuv420p", video)
+    png = tmp_path / "s.png"
+    res = CliRunner().invoke(main, ["still", str(video), "1", "--subs", str(ass), "-o", str(png)])
+    assert res.exit_code == 0 and 'alt="Sign"' in res.stdout and "1 line in the range" in res.stderr, res.output
+    rows = np.asarray(Image.open(png).convert("L")).max(axis=1) > 200
+    bands = int(rows[0]) + int(np.count_nonzero(rows[1:] & ~rows[:-1]))
+    assert bands == 1  # one line of text drawn, not two stacked

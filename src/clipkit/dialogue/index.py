@@ -37,7 +37,8 @@ __all__ = ["DialogueIndex", "IndexedLine", "index_path", "INDEX_VERSION"]
 #:    blank lines inside a cue dropped.
 #: 4: a "<" in SRT/WebVTT text that is no tag kept as written ("< y >" was left out, "a < b and c > d" read "a  d").
 #: 5: a cue's last line of digits kept ("1999"), WebVTT NOTE/STYLE/REGION blocks left out of the cue before them.
-INDEX_VERSION = "5"
+#: 6: a cue written twice (same times, text and place) is one line.
+INDEX_VERSION = "6"
 #: Two consecutive lines further apart than this are not joined into one sentence.
 _JOIN_GAP = Fraction(2)
 

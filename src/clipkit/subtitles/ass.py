@@ -106,7 +106,7 @@ def parse_ass_text(text: str, *, bold: bool = False, italic: bool = False, top: 
 
 
 def cues_from_events(subs) -> list[Cue]:
-    """A parsed ``pysubs2.SSAFile`` → cues in time order (comments and empty events left out)."""
+    """A parsed ``pysubs2.SSAFile`` → cues in time order (comments, empty events and exact repeats left out)."""
     cues: list[Cue] = []
     vtt = getattr(subs, "format", None) == "vtt"  # WebVTT text escapes & < > as &amp; &lt; &gt; (and &nbsp; …)
     for ev in subs.events:
@@ -123,4 +123,4 @@ def cues_from_events(subs) -> list[Cue]:
             continue  # an empty event: nothing to show
         cues.append(Cue(Fraction(ev.start, 1000), Fraction(ev.end, 1000), lines, top))
     cues.sort(key=lambda c: (c.start, c.end))
-    return cues
+    return list(dict.fromkeys(cues))  # a cue written twice (a merged or re-saved file) was drawn twice, stacked
