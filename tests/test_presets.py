@@ -405,3 +405,30 @@ def test_list_marks_a_series_preset_whose_platform_does_not_exist(tmp_path):
     assert "cannot be used: unknown platform preset 'tumbler'" in plat and "did you mean 'tumblr'" in plat
     good = next(line for line in res.stdout.splitlines() if line.startswith("good "))
     assert good.split()[-1] == "Fine"
+
+
+def test_a_font_or_subtitle_file_a_preset_names_is_found_beside_the_preset(sample, tmp_path):
+    """A series folder holding its preset and `fonts/`: `[caption] font = "fonts/show.ttf"` was looked up from the
+    folder the command ran in ("font file not found: fonts/show.ttf — check the --font path"), a flag never typed.
+    A relative file that is there beside the preset is now taken from there (as `[series] episodes` is); a family
+    name, or a file that is not beside the preset, is left as written."""
+    from clipkit.render.fonts import find_font
+
+    show = tmp_path / "show"
+    (show / "fonts").mkdir(parents=True)
+    font = Path(str(find_font("Hello").path))  # an installed font file, copied into the series folder
+    (show / "fonts" / "show.ttf").write_bytes(font.read_bytes())
+    (show / "show.en.srt").write_text("1\n00:00:24,000 --> 00:00:26,000\nBeside the preset\n", encoding="utf-8")
+    preset = write(show / "show.toml", '[caption]\nfont = "fonts/show.ttf"\nsubs = "show.en.srt"\n'
+                                       '[strip]\nfont = "DejaVu Sans"\n')
+    got = resolve(str(preset))
+    assert got["caption"].font == str(show / "fonts" / "show.ttf")
+    assert got["caption"].subs == str(show / "show.en.srt")
+    assert got["strip"].font == "DejaVu Sans"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    res = run("still", sample, "25", "-o", "s.png", "--preset", preset, cwd=elsewhere)
+    assert res.returncode == 0, res.stderr
+    assert (elsewhere / "s.png").is_file() and "Beside the preset" in res.stdout + res.stderr
+    write(preset, '[caption]\nfont = "fonts/other.ttf"\n')  # not there: as written, refused as before
+    assert resolve(str(preset))["caption"].font == "fonts/other.ttf"

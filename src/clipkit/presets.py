@@ -169,7 +169,26 @@ def load_preset_file(path: str | os.PathLike, *, kind: str = "series", name: str
             raise PresetError(f"{path}: {what}", f"valid tables and keys: {valid}")
         table_values: dict[str, Any] = values.setdefault(section, {})
         _check_table(value, sections[section], path, key, table_values)
+    _beside(values, path.parent)
     return PresetFile(name=name or path.stem, path=path, kind=kind, description=description, values=values)
+
+
+#: Settings that may name a file (``subs``: besides auto, off, track:N, lang:xxx; ``font``: or a family name).
+FILE_KEYS = (("caption", "font"), ("caption", "subs"), ("strip", "font"))
+
+
+def _beside(values: dict[str, dict[str, Any]], folder: Path) -> None:
+    """A relative file a preset names that is there beside the preset is taken from there (a series folder's
+    ``fonts/NotoSansJP.otf``), as ``[series] episodes`` is; anything else (a family name, a file the command's
+    folder holds) is left as written."""
+    for section, key in FILE_KEYS:
+        value = values.get(section, {}).get(key)
+        if (not isinstance(value, str) or not value or Path(value).expanduser().is_absolute()
+                or value in ("auto", "off") or value.startswith(("track:", "lang:"))):
+            continue
+        there = folder / value
+        if there.is_file():
+            values[section][key] = str(there)
 
 
 # ---------------------------------------------------------------- finding presets
