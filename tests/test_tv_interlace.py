@@ -13,9 +13,9 @@ import pytest
 from PIL import Image
 
 from clipkit import make_gif, still
-from clipkit.media.frames import read_frames
+from clipkit.media.frames import frame_at, read_frames
 from clipkit.media.probe import probe
-from tv_media import comb, ffmpeg, make_interlaced, make_telecined, make_zoom, stripe_shift
+from tv_media import comb, ffmpeg, film_number, make_interlaced, make_telecined, make_zoom, stripe_shift
 
 CLEAN, COMBED = 10, 100
 
@@ -184,6 +184,26 @@ def test_every_film_frame_of_a_broadcast_ts_read_from_its_own_time(tmp_path):
         got = [f.time for f in read_frames(info, start=at, end=at + Fraction(1, 1000), width=64)]
         if got != [t]:
             wrong.append((float(t), [float(g) for g in got]))
+    assert not wrong
+
+
+@pytest.mark.parametrize("codec,gop,offset", [("mpeg2video", 12, None), ("libx264", 37, None), ("mpeg2video", 13, 95438)])
+def test_a_still_of_telecined_film_in_a_ts_is_the_film_frame_of_its_time(tmp_path, codec, gop, offset):
+    """Film frame j is shown from j/23.976 s; a still (or any read) from there shows film frame j, whichever
+    keyframe the read starts from.  Before: decimate timed its frames on its own 1/23.976 s grid from the
+    clock's zero (the TS's 1.4 s start, or 26 hours near the wrap) and a read from some keyframes came out one
+    film frame off — a still at 17.48 s showed the frame before, with the right time on it."""
+    path = make_telecined(tmp_path / "film.ts", frames=240, numbered=True, codec=codec, gop=gop)
+    if offset is not None:  # the clock wraps 5.7 s in
+        ffmpeg("-i", path, "-c", "copy", "-output_ts_offset", str(offset), "-f", "mpegts", tmp_path / "wrap.ts")
+        path = tmp_path / "wrap.ts"
+    info = probe(path)
+    rate = Fraction(24000, 1001)
+    wrong = []
+    for j in range(20, 230, 3):
+        f = frame_at(info, j / rate + Fraction(1, 100), width=80, pix_fmt="gray")
+        if (f.time, film_number(f.image.mean(), j)) != (j / rate, j):
+            wrong.append((j, float(f.time * rate), film_number(f.image.mean(), j)))
     assert not wrong
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from media import ffmpeg, level_of, luma_of
 
-__all__ = ["make_counter_ts", "join_files", "frame_number", "level_of", "make_interlaced", "make_telecined", "make_zoom", "comb",
+__all__ = ["make_counter_ts", "join_files", "frame_number", "level_of", "make_interlaced", "make_telecined", "film_level", "film_number", "make_zoom", "comb",
            "stripe_shift", "STRIPE_STEP", "BARS", "make_hdr_bars", "write_pgs", "make_with_pictures"]
 
 
@@ -91,15 +91,38 @@ def make_interlaced(path: Path, *, flagged: bool = True, order: str = "tff", sec
     return path
 
 
-def make_telecined(path: Path, *, flagged: bool = True, frames: int = 96) -> Path:
-    """23.976 fps film of sliding stripes, 3:2 pulled down to 29.97 (``telecine``), hard-telecined."""
-    vf = f"{STRIPES},telecine=first_field=top:pattern=23" + ("" if flagged else ",setfield=prog")
-    args = ["-f", "lavfi", "-i", f"color=c=black:size=320x240:rate=24000/1001,trim=end_frame={frames}", "-vf", vf,
-            "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p"]
-    if flagged:
-        args += ["-flags", "+ildct+ilme", "-x264opts", "tff=1"]
+def make_telecined(path: Path, *, flagged: bool = True, frames: int = 96, numbered: bool = False,
+                   codec: str = "libx264", gop: int | None = None) -> Path:
+    """23.976 fps film of sliding stripes, 3:2 pulled down to 29.97 (``telecine``), hard-telecined.
+
+    ``numbered``: film frame j's picture is a shade brighter or darker by j (mean grey ``film_level(j)``; tell it
+    back with :func:`film_number`).  ``codec="mpeg2video"`` with a ``gop`` as broadcast uses (12, 15)."""
+    vf = f"{NUMBERED if numbered else STRIPES},telecine=first_field=top:pattern=23" + ("" if flagged else ",setfield=prog")
+    args = ["-f", "lavfi", "-i", f"color=c=black:size=320x240:rate=24000/1001,trim=end_frame={frames}", "-vf", vf]
+    if codec == "libx264":
+        args += ["-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p"] + (["-g", str(gop)] if gop else [])
+        if flagged:
+            args += ["-flags", "+ildct+ilme", "-x264opts", "tff=1"]
+    else:
+        args += ["-c:v", codec, "-q:v", "3", "-g", str(gop or 12), "-pix_fmt", "yuv420p"]
+        if flagged:
+            args += ["-flags", "+ildct+ilme"]
     ffmpeg(*args, path)
     return path
+
+
+#: The stripes on a grey that changes with the film frame (its number mod 100, steps of 37 levels apart).
+NUMBERED = "geq=lum='clip(70+mod(N*37\\,100)+40*sin((X-N*6)/5)\\,16\\,235)':cb=128:cr=128"
+
+
+def film_level(j: int) -> float:
+    """The mean grey (0–255) film frame ``j`` of a ``numbered`` :func:`make_telecined` decodes to."""
+    return (70 + (j * 37) % 100 - 16) * 255 / 219
+
+
+def film_number(mean: float, near: int) -> int:
+    """Which film frame (within 4 of ``near``) a picture of this mean grey is."""
+    return min(range(max(0, near - 4), near + 5), key=lambda j: abs(film_level(j) - mean))
 
 
 #: A smooth zoom into the Mandelbrot set: every frame distinct, little fine vertical detail, so idet's

@@ -26,7 +26,7 @@ from .ffmpeg import start_ffmpeg
 from .hdr import tonemap_filters
 from .interlace import decode_filters
 from .probe import MediaInfo, probe, snap_to_grid, ts_offset
-from .tsindex import CLOCK, TsIndex, ts_index
+from .tsindex import CLOCK, WRAP, TsIndex, ts_index
 from ..render.fit import fit_size  # noqa: F401 - where it was; used here
 
 __all__ = ["Frame", "read_frames", "frame_at", "fit_size", "resample", "PIX_FMTS"]
@@ -127,6 +127,7 @@ def read_frames(
     cmd += [*decoder_options]
     ts = transport_index(info)
     clock, anchor = None, Fraction(0)
+    film_shift = 0  # ticks taken off a transport stream's film frames before decimate (put back below)
     from_first = False  # a transport stream read from its first keyframe
     if ts is not None:
         # A transport stream: start at the byte offset of the keyframe the first frame needs
@@ -138,6 +139,21 @@ def read_frames(
         entry = ts.start_entry(max(Fraction(0), start - lead - (_FILM_LEAD_IN if film else 0)))
         from_first = entry == 0
         clock = ts.clock(entry)
+        if film:
+            # decimate times its frames on its own 1/23.976 s grid counted from the clock's zero, not from the
+            # video's first frame: with a transport stream's clock (1.4 s, or hours, at its start) a film frame
+            # came out up to a frame late, by where the read began (a still at 17.48 s showed the frame before).
+            # Its input is timed from this keyframe instead (on the stream's frame grid), its output put back.
+            # ffmpeg may report the clock less 2**33 (a read that begins near the wrap): the keyframe's clock is
+            # taken off as whichever of its wrapped values lies nearest the first frame's (STARTPTS).
+            seg = ts.segments[ts.segment_of(entry)] if ts.segments else None
+            origin = int(ts.pts[entry]) if ts.pts[entry] >= 0 else seg.origin if seg is not None else 0
+            film_shift = origin % WRAP
+            half = WRAP // 2
+            at = next(i for i, f in enumerate(cleaning) if f.startswith("decimate"))
+            # (in seconds: bwdif times its frames in 1/180000 s)
+            shift = f"(mod(STARTPTS*TB-({film_shift - half})/{CLOCK}\\,{WRAP}/{CLOCK})-{half}/{CLOCK})/TB"
+            cleaning = [*cleaning[:at], f"setpts=PTS-STARTPTS+{shift}", *cleaning[at:]]
         cmd += ["-skip_initial_bytes", str(int(ts.offsets[entry])), "-copyts", "-i", str(info.path)]
         vspec = f"0:i:{ts.pid}"
     else:
@@ -222,7 +238,7 @@ def read_frames(
             if got < nbytes:
                 break
             if clock is not None:
-                t = lead + clock.time(round(ticks * tb * CLOCK))
+                t = lead + clock.time(round(ticks * tb * CLOCK) + film_shift)
             else:
                 t = ticks * tb - info.start_time
             if rate and film:  # decimated film frames: decimate's own clock is on a coarser grid; the film's starts with the video
