@@ -207,6 +207,29 @@ def test_a_still_of_telecined_film_in_a_ts_is_the_film_frame_of_its_time(tmp_pat
     assert not wrong
 
 
+@pytest.mark.parametrize("name,size", [("film.ts", None), ("film.mkv", None), ("film720.ts", "1280x720")])
+def test_a_strip_of_telecined_film_labels_each_tile_with_its_film_frame_time(tmp_path, name, size):
+    """A strip's tile is labelled with the time a still given that label shows it at: film frame j at j/23.976.
+    Before: the tiles came from reference frames only, deinterlaced at the 29.97 stream's times (17.484 for
+    film frame 419 of 17.476; a still at some labels showed the film frame before)."""
+    from clipkit.pipeline.strip_frames import choose_tiles
+    from clipkit.pipeline.strip_slots import plan_slots
+    from clipkit.settings import DEFAULT_STRIP
+
+    path = make_telecined(tmp_path / name, frames=360, numbered=True, flagged=name.endswith(".ts"), size=size)
+    info = probe(path)
+    assert info.video.scan.kind == "telecined"
+    rate = Fraction(24000, 1001)
+    slots, _ = plan_slots(info, 8, DEFAULT_STRIP)
+    tiles = choose_tiles(info, slots, (80, 60))
+    assert len(tiles) == 8
+    for tile in tiles:
+        j = round(tile.time * rate)
+        assert tile.time == j / rate, float(tile.time * rate)  # on the film's grid
+        assert film_number(tile.image.mean(), j) == j
+        assert comb(tile.image.mean(axis=2)) < CLEAN
+
+
 def test_film_laid_on_25i_is_not_taken_for_3_2_pulldown(sample, tmp_path):
     """The sample episode (24 fps film) laid on PAL's 50 fields (each film frame on two fields, a third now and
     then) in a 25i transport stream: no 3:2 pulldown exists at 25 fps, so it is deinterlaced and every frame kept.

@@ -2,7 +2,8 @@
 
 * **never the whole file**: each slot is one short ffmpeg read (a window of
   about a second around the slot, decoded straight to the tile's size, frames
-  nothing is predicted from skipped), ``workers`` reads at once; on short,
+  nothing is predicted from skipped — not in telecined film, whose frames are
+  field-matched), ``workers`` reads at once; on short,
   small files all first windows come from one ffmpeg instead;
 * **from a keyframe** on large videos: the window starts right after a seekable
   keyframe near the slot, so nothing before it is decoded;
@@ -27,6 +28,7 @@ import numpy as np
 
 from ..errors import MediaError, UsageError
 from ..media.frames import Frame, read_frames
+from ..media.interlace import decode_filters
 from ..media.keyframes import keyframes
 from ..media.probe import MediaInfo
 from ..progress import ProgressFn, report
@@ -92,8 +94,22 @@ def _dense(info: MediaInfo, slot: Slot) -> bool:
     return not slot.exact and (slot.hi - slot.lo) * rate < DENSE_SHARE_FRAMES
 
 
+def _film(info: MediaInfo) -> bool:
+    """Whether frames come out as telecined film's own (fieldmatch + decimate): every frame must be decoded for
+    that (from some only, each is deinterlaced at the 29.97 stream's time, and a tile labelled 17.484 showed
+    film frame 419, of 17.476: a still at some labels showed the film frame before)."""
+    return any(f.startswith("decimate") for f in decode_filters(info.require_video().scan, info.deinterlace))
+
+
 def _decoder_options(info: MediaInfo, slots: Sequence[Slot]) -> tuple[str, ...]:
-    return () if any(_dense(info, s) for s in slots) else REFERENCE_FRAMES_ONLY
+    return () if _film(info) or any(_dense(info, s) for s in slots) else REFERENCE_FRAMES_ONLY
+
+
+def _anchoring(info: MediaInfo) -> bool:
+    """Whether windows start right after a keyframe (large video; not film, which needs frames before its
+    first to match fields and find the repeated one)."""
+    video = info.require_video()
+    return video.width * video.height >= KEYFRAME_ANCHOR_PIXELS and not _film(info)
 
 
 #: Container timestamps are rounded (to the millisecond in MKV): a frame starting this much before a
@@ -179,8 +195,7 @@ def _seek_points(info: MediaInfo, a: Fraction, b: Fraction) -> list[Fraction]:
 def _shared_keyframes(info: MediaInfo, slots: list[Slot], window: Fraction) -> list[Fraction] | None:
     """The seekable keyframes of the slots' whole span from one packet read, when the slots' searches
     cover most of the span (a short file, or many tiles); else None (each slot reads its own)."""
-    video = info.require_video()
-    if not slots or any(s.exact for s in slots) or video.width * video.height < KEYFRAME_ANCHOR_PIXELS:
+    if not slots or any(s.exact for s in slots) or not _anchoring(info):
         return None
     probed = Fraction(0)
     for s in slots:
@@ -239,8 +254,7 @@ def _choose(info: MediaInfo, slot: Slot, size: tuple[int, int], window: Fraction
         sc = score_frame(f.image)
         return Tile(slot, f.time, f.image, sc, sc.usable)
     half = max(Fraction(1, 50), min(window, (slot.hi - slot.lo) / 2))
-    video = info.require_video()
-    if video.width * video.height >= KEYFRAME_ANCHOR_PIXELS and slot.hi - slot.lo > 4 * half:
+    if _anchoring(info) and slot.hi - slot.lo > 4 * half:
         tile = _anchored(info, slot, size, half, threads, shared, pre)
         if tile is not None:
             return tile
