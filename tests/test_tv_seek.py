@@ -83,6 +83,29 @@ def test_still_and_gif_on_a_recording_start_on_the_asked_frame(streams, tmp_path
         assert abs(np.asarray(im.convert("L"), float).mean() - level_of(62 + i)) < 3, i
 
 
+def test_a_gif_over_a_damaged_stretch_of_a_recording_says_where(streams, tmp_path):
+    """A recording that lost frames 100–119 (a gap in its timestamps: 4.0–4.8 s), or lost packets (broken
+    pictures, frames out of order): the GIF over it held a frame for 0.8 s — or repeated frames — without a
+    word (the decoder said nothing about the gap).  Now a note names the stretch; clean or variable-rate
+    files (a frame held on purpose) get none."""
+    from media import make_counter_clip
+    from tv_media import lose_packets
+
+    gap = make_counter_ts(tmp_path / "gap.ts", frames=250, gop=25, dropped=(100, 119))
+    gif = make_gif(gap, Fraction(3), Fraction(6), tmp_path / "gap.gif", width=64)
+    said = [n for n in gif.notes if "damaged or has a gap" in n]
+    assert said and "at 0:04–0:04.8:" in said[0], gif.notes
+    lost = lose_packets(make_counter_ts(tmp_path / "whole.ts", frames=250, gop=25), tmp_path / "lost.ts", 0.45, 0.52)
+    gif = make_gif(lost, Fraction(3), Fraction(7), tmp_path / "lost.gif", width=64)
+    assert any("damaged or has a gap at 0:04" in n for n in gif.notes), gif.notes
+    for clean, start in ((streams["gop5s"][0], 3), (streams["mpeg2_open_gop"][0], 3), (streams["joined_back"][0], 4)):
+        assert not [n for n in make_gif(clean, Fraction(start), Fraction(start + 3), tmp_path / "c.gif", width=64,
+                                        overwrite=True).notes if "damaged" in n]
+    vfr = tmp_path / "vfr.mkv"
+    make_counter_clip(vfr, [40] * 20 + [800] + [40] * 20)  # frame 20 shown for 0.8 s on purpose
+    assert not [n for n in make_gif(vfr, Fraction(0), Fraction(2), tmp_path / "v.gif").notes if "damaged" in n]
+
+
 def test_scenes_on_a_joined_recording_find_the_cuts_at_their_times(tmp_path):
     a = make_counter_ts(tmp_path / "a.ts", frames=120, gop=50, shot=40)
     b = make_counter_ts(tmp_path / "b.ts", frames=120, gop=50, shot=40, first=120)

@@ -12,23 +12,25 @@ from pathlib import Path
 
 from media import ffmpeg, level_of, luma_of
 
-__all__ = ["make_counter_ts", "join_files", "frame_number", "level_of", "make_interlaced", "make_telecined", "film_level", "film_number", "make_zoom", "comb",
+__all__ = ["make_counter_ts", "join_files", "lose_packets", "frame_number", "level_of", "make_interlaced", "make_telecined", "film_level", "film_number", "make_zoom", "comb",
            "stripe_shift", "STRIPE_STEP", "BARS", "make_hdr_bars", "write_pgs", "make_with_pictures"]
 
 
 def make_counter_ts(path: Path, *, frames: int = 250, rate: str = "25", gop: int = 50, codec: str = "libx264",
                     first: int = 0, ts_offset: float | None = None, size: str = "160x90", m2ts: bool = False,
-                    bframes: int = 2, shot: int = 1, muxer: str = "mpegts") -> Path:
+                    bframes: int = 2, shot: int = 1, muxer: str = "mpegts", dropped: tuple[int, int] | None = None) -> Path:
     """A transport stream of ``frames`` flat grey frames; frame k (counting from ``first``) is level ``level_of(k)``.
 
     ``gop`` frames between keyframes (scene cuts off, so the GOP is exact), B-frames on, the
     mpegts muxer's usual 1.4 s start offset, or ``ts_offset`` seconds added to every timestamp
     (near 95443.7 s the 33-bit clock wraps).  With ``shot`` > 1 the level changes only every
     ``shot`` frames (shot j is ``level_of(j)``): hard cuts at known frames.  ``muxer="vob"``: an MPEG
-    program stream as on a DVD (no index; ffmpeg's seek lands late) instead.
+    program stream as on a DVD (no index; ffmpeg's seek lands late) instead.  ``dropped=(a, b)``: frames a
+    to b (inclusive) never recorded, the others keep their times (a recorder that lost them: a gap).
     """
+    drop = f",select='not(between(n\\,{dropped[0]}\\,{dropped[1]}))'" if dropped else ""
     args = ["-f", "lavfi", "-i", f"color=c=black:size={size}:rate={rate},trim=end_frame={frames}",
-            "-vf", f"geq=lum='{_lum(first, shot)}':cb=128:cr=128"]
+            "-vf", f"geq=lum='{_lum(first, shot)}':cb=128:cr=128{drop}"] + (["-fps_mode", "passthrough"] if dropped else [])
     if codec == "libx264":
         args += ["-c:v", "libx264", "-crf", "10", "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0",
                  "-bf", str(bframes), "-pix_fmt", "yuv420p"]
@@ -50,6 +52,16 @@ def _lum(first: int, shot: int) -> str:
     # Shots get a texture of their own (stripes at a per-shot angle), so they are not "blank" frames.
     j = f"floor((N+{first})/{shot})"
     return f"clip({level}*0.6+50+40*sin((X*cos({j})+Y*sin({j}))/3),16,235)"
+
+
+def lose_packets(src: Path, out: Path, start: float, end: float) -> Path:
+    """``src`` with the 188-byte packets from ``start`` to ``end`` (shares of the file, 0–1) taken out: data
+    lost in reception (the decoder is left with broken pictures and missing references)."""
+    data = src.read_bytes()
+    n = len(data) // 188
+    a, b = int(n * start), int(n * end)
+    out.write_bytes(data[:a * 188] + data[b * 188:])
+    return out
 
 
 def join_files(out: Path, *parts: Path) -> Path:

@@ -30,6 +30,7 @@ from ..encode.gif.grey import GREY_SCALER, SAMPLE_FRAMES as GREY_SAMPLE_FRAMES, 
 from ..encode.gif.quality import quality_level
 from ..encode.video import write_video
 from ..errors import TimecodeError, UsageError
+from ..media.damage import damage_note, watch
 from ..media.frames import read_frames
 from ..render.fit import fit_size
 from ..media.probe import MediaInfo, probe
@@ -262,8 +263,9 @@ def _decode(job: _Job, s: GifSettings, spill: Spill, progress: ProgressFn | None
     rates = [s.fps] + ([r for r in FPS_STEPS if r < s.fps] if s.max_size is not None else [])
     warnings: list[str] = []
     ticks = [r / s.speed for r in rates]
-    frames_in = read_frames(info, start=rng.start, end=rng.end, width=job.size[0], height=job.size[1],
-                            pre_filters=pre, warnings=warnings)
+    lost: list[tuple[Fraction, Fraction]] = []
+    frames_in = watch(info, read_frames(info, start=rng.start, end=rng.end, width=job.size[0], height=job.size[1],
+                                        pre_filters=pre, warnings=warnings), rng.end, lost)
     decoded = keep_decoded(frames_on_ticks(frames_in, rng.start, rng.end, ticks), spill,
                            lambda n: report(progress, min(n, job.decode_steps), job.total_steps))
     if tuple(job.size) != tuple(job.display) and decoded.frames and _grey(decoded):
@@ -273,6 +275,8 @@ def _decode(job: _Job, s: GifSettings, spill: Spill, progress: ProgressFn | None
                                 pre_filters=pre, scale_flags=GREY_SCALER)
         decoded = keep_decoded(frames_on_ticks(frames_in, rng.start, rng.end, ticks), spill,
                                lambda n: report(progress, job.decode_steps, job.total_steps))  # may cancel
+    if lost:  # a damaged recording: said where (the decoder may have said nothing)
+        notes.append(damage_note(lost))
     if warnings:
         notes.append(f"{len(warnings)} decoder warning(s); first: {warnings[0]}")
     return decoded

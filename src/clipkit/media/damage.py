@@ -1,0 +1,68 @@
+"""Where a decoded range lost frames: a gap in the timestamps (a recorder that dropped frames, packets lost in
+reception) or frames out of order after damaged data (the decoder's guesses at what it could not read).
+
+:func:`watch` passes frames through and records such stretches, so a GIF over them can say so instead of
+holding a frame for a second without a word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from fractions import Fraction
+
+from ..timecode import format_time
+from .frames import Frame
+from .probe import MediaInfo
+
+__all__ = ["watch", "damage_note"]
+
+
+def _frame_length(info: MediaInfo, frame: Frame) -> Fraction | None:
+    """How long ``frame`` should stay on screen, when that is known well enough to call a longer wait a gap:
+    a constant-rate video's frame, or a transport stream's (a recording: its frames are even, and a damaged
+    one is measured as variable-rate by its gaps).  A variable-rate file holds frames as long as it likes."""
+    video = info.require_video()
+    if not video.variable_frame_rate and video.frame_rate:
+        return 1 / video.frame_rate
+    if info.container.startswith(("mpegts", "mpeg")) and frame.duration:
+        return frame.duration
+    return None
+
+
+def watch(info: MediaInfo, frames: Iterable[Frame], end: Fraction, stretches: list[tuple[Fraction, Fraction]]) -> Iterator[Frame]:
+    """``frames`` (of a read of ``info`` up to ``end``) unchanged; each stretch where at least a frame is
+    missing, or frames came out of order, is added to ``stretches`` as (from, to), merged with its neighbours."""
+    prev: Frame | None = None
+    length: Fraction | None = None
+
+    def add(a: Fraction, b: Fraction) -> None:
+        if stretches and a <= stretches[-1][1] + 2 * (length or 0):
+            stretches[-1] = (min(stretches[-1][0], a), max(stretches[-1][1], b))
+        else:
+            stretches.append((a, b))
+
+    for frame in frames:
+        if prev is not None:
+            length = _frame_length(info, prev)
+            if length:
+                shown_to = prev.time + length
+                if frame.time <= prev.time:  # timed at or before the frame before: out of order
+                    add(frame.time, shown_to)
+                elif frame.time - shown_to >= length / 2:  # a frame or more never came
+                    add(shown_to, frame.time)
+        prev = frame
+        yield frame
+    if prev is not None:
+        length = _frame_length(info, prev)
+        if length and min(end, info.duration) - (prev.time + length) >= length / 2:
+            add(prev.time + length, min(end, info.duration))  # nothing came after the last frame, before the end
+
+
+def damage_note(stretches: list[tuple[Fraction, Fraction]], what: str = "the GIF") -> str | None:
+    """The note for :func:`watch`'s stretches, or None."""
+    if not stretches:
+        return None
+    listed = ", ".join(f"{format_time(a)}–{format_time(b)}" for a, b in stretches[:8])
+    more = f" and {len(stretches) - 8} more" if len(stretches) > 8 else ""
+    return (f"the video is damaged or has a gap at {listed}{more}: frames there are missing or out of order, "
+            f"so {what} holds or repeats a frame")
