@@ -230,6 +230,35 @@ def test_a_strip_of_telecined_film_labels_each_tile_with_its_film_frame_time(tmp
         assert comb(tile.image.mean(axis=2)) < CLEAN
 
 
+def test_a_fade_in_telecined_film_on_a_ts_is_one_fade(tmp_path):
+    """Film (23.976) fading out to black (frames 48–59), black 60–71, fading in (72–83), a cut at 144; 3:2 pulled
+    down to an MPEG-2 TS.  decimate drops one frame in five, the most like the one before: in the cycle where
+    the black ends it dropped the last black frame (a perfect copy) and kept the 3:2 repeat of the first
+    fade-in frame (a near copy), so the fade-in began with a repeated frame — and the fade detector, which
+    allowed a repeat only from a ramp's third frame on, saw no fade-in: 'fade-out 2.0–3.0'.  Now one fade,
+    2.0–3.55, as on the film itself (its black ends a frame early: that frame is gone)."""
+    rate, size = "24000/1001", "320x240"
+    a = f"testsrc2=size={size}:rate={rate},trim=end_frame=60,setpts=PTS-STARTPTS,fade=t=out:start_frame=48:nb_frames=12"
+    black = f"color=c=black:size={size}:rate={rate},trim=end_frame=12"
+    b = (f"mandelbrot=size={size}:rate={rate}:maxiter=64:start_scale=2:end_scale=0.5,trim=end_frame=72,setpts=PTS-STARTPTS,"
+         "fade=t=in:start_frame=0:nb_frames=12")
+    c = f"gradients=size={size}:rate={rate}:c0=#1d2b53:c1=#e08a3c:n=3:speed=0.05:seed=7,trim=end_frame=60,setpts=PTS-STARTPTS"
+    graph = (f"{a},format=yuv420p[a];{black},format=yuv420p[k];{b},format=yuv420p[b];{c},format=yuv420p[c];"
+             "[a][k][b][c]concat=n=4:v=1,setsar=1,telecine=first_field=top:pattern=23,setfield=tff[v]")
+    path = tmp_path / "fade.ts"
+    ffmpeg("-filter_complex", graph, "-map", "[v]", "-c:v", "mpeg2video", "-b:v", "6M", "-g", "15", "-flags", "+ilme+ildct",
+           "-f", "mpegts", path)
+    film = Fraction(24000, 1001)
+    from clipkit import detect_scenes
+
+    for fast in (True, False):
+        found = detect_scenes(path, cache=False, fast=fast)
+        assert [c.time for c in found.cuts] == [144 / film]
+        assert [(t.kind, t.start, t.end) for t in found.transitions] == [("fade", 48 / film, 85 / film)], found.transitions
+        blank = found.transitions[0].blank
+        assert blank[0] == 60 / film and 72 / film <= blank[1] <= 73 / film
+
+
 def test_film_laid_on_25i_is_not_taken_for_3_2_pulldown(sample, tmp_path):
     """The sample episode (24 fps film) laid on PAL's 50 fields (each film frame on two fields, a third now and
     then) in a 25i transport stream: no 3:2 pulldown exists at 25 fps, so it is deinterlaced and every frame kept.

@@ -76,8 +76,10 @@ class FadeDetector(Detector):
                     self._ramp.append(self._stall)
                     self._stall = None
                 self._ramp.append(f)
-            elif self._stall is None and len(self._ramp) >= 2 and abs(r - r_last) <= _step_tolerance(r_last):
-                self._stall = f  # one repeated frame (24 fps film shown at 25): the ramp may go on after it
+            elif self._stall is None and abs(r - r_last) <= _step_tolerance(r_last):
+                # One repeated frame (24 fps film shown at 25; telecined film whose decimate dropped the last
+                # black frame and kept the first fade-in frame's repeat): the ramp may go on after it.
+                self._stall = f
             else:
                 stop = self._stall or f
                 self._stall = None
