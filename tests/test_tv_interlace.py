@@ -259,6 +259,30 @@ def test_a_fade_in_telecined_film_on_a_ts_is_one_fade(tmp_path):
         assert blank[0] == 60 / film and 72 / film <= blank[1] <= 73 / film
 
 
+def test_cuts_in_telecined_film_are_on_film_frames_with_the_coarse_pass(tmp_path):
+    """The default coarse pass decodes reference frames only: telecined film then comes out deinterlaced at
+    the 29.97 stream's times, and a cut whose frame before was decoded was kept there — at film frame 400.8
+    for a cut at 401: `gif --scene N` from that time began on the last frame of the shot before.  Each cut is
+    placed again on the film's own frames now, as the full decode finds them."""
+    from clipkit import detect_scenes
+
+    rate, size = "24000/1001", "320x240"
+    sources = [f"testsrc2=size={size}:rate={rate}", f"mandelbrot=size={size}:rate={rate}:maxiter=64:start_scale=2:end_scale=0.5",
+               f"gradients=size={size}:rate={rate}:c0=#1d2b53:c1=#e08a3c:c2=#7e2553:n=3:speed=0.05:seed=7"]
+    lengths = [131, 157, 113, 149, 127, 161]
+    shots = [f"{sources[i % 3]},trim=end_frame={n},setpts=PTS-STARTPTS,format=yuv420p,setsar=1[s{i}]" for i, n in enumerate(lengths)]
+    graph = (";".join(shots) + ";" + "".join(f"[s{i}]" for i in range(len(lengths))) +
+             f"concat=n={len(lengths)}:v=1,telecine=first_field=top:pattern=23,setfield=tff[v]")
+    path = tmp_path / "film.ts"
+    ffmpeg("-filter_complex", graph, "-map", "[v]", "-c:v", "mpeg2video", "-b:v", "3M", "-g", "15", "-flags", "+ilme+ildct",
+           "-f", "mpegts", path)
+    film = Fraction(24000, 1001)
+    truth = [sum(lengths[:i + 1]) / film for i in range(len(lengths) - 1)]
+    coarse = detect_scenes(path, cache=False, one_pass_frames=100)  # the coarse pass even on this short file
+    assert [c.time for c in coarse.cuts] == truth, [float(c.time * film) for c in coarse.cuts]
+    assert [c.time for c in detect_scenes(path, cache=False, fast=False).cuts] == truth
+
+
 def test_film_laid_on_25i_is_not_taken_for_3_2_pulldown(sample, tmp_path):
     """The sample episode (24 fps film) laid on PAL's 50 fields (each film frame on two fields, a third now and
     then) in a 25i transport stream: no 3:2 pulldown exists at 25 fps, so it is deinterlaced and every frame kept.

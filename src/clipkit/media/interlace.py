@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .ffmpeg import run_ffmpeg
 
-__all__ = ["Scan", "MODES", "field_flags", "measure_scan", "decode_filters", "pulldown_cadence", "FILM_RATE"]
+__all__ = ["Scan", "MODES", "field_flags", "measure_scan", "decode_filters", "film_decoded", "pulldown_cadence", "FILM_RATE"]
 
 MODES = ("auto", "off", "on")
 FILM_RATE = Fraction(24000, 1001)
@@ -205,6 +205,12 @@ def decode_filters(scan: Scan | None, mode: str = "auto", *, sparse: bool = Fals
     if scan.kind in ("interlaced", "telecined") or mode == "on":
         return [f"bwdif=mode=send_frame:parity={parity}:deint=all"]
     return []
+
+
+def film_decoded(scan: Scan | None, mode: str = "auto") -> bool:
+    """Whether full-rate decoding gives telecined film's own frames (fieldmatch + decimate, at 23.976): a
+    decode of only some frames (``sparse``) then gives frames at the 29.97 stream's times instead."""
+    return any(f.startswith("decimate") for f in decode_filters(scan, mode))
 
 
 def decoded_rate(scan: Scan | None, mode: str, rate: Fraction | None) -> Fraction | None:

@@ -20,6 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from fractions import Fraction
 
 from ..media.frames import read_frames
+from ..media.interlace import film_decoded
 from ..media.probe import MediaInfo
 from ..scenes import refine
 from ..scenes.cuts import CutDetector
@@ -55,6 +56,10 @@ class ExactPass:
         self.info, self.s, self.rate, self.rng = info, s, rate, rng
         self.options, self.pre_filters = options, pre_filters
         self.times, self.marginal = times, marginal
+        # Telecined film: the coarse pass (some frames only) saw frames at the 29.97 stream's times; every cut
+        # is placed again on the film's own frames (a cut at 400.8 film frames put a GIF of the shot on the
+        # last frame of the one before).
+        self.film = film_decoded(info.require_video().scan, info.deinterlace)
         self.decoded = 0
         self._pending: list[Future | Event] = []
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clipkit-exact")
@@ -68,7 +73,7 @@ class ExactPass:
                 self._pending.append(self._pool.submit(self._confirm, e, prev))
             elif isinstance(e, Cut):
                 prev = refine.frame_before(self.times, e.time)
-                if refine.needs_window(prev, e.time, frame_time):
+                if refine.needs_window(prev, e.time, frame_time) or (self.film and prev is not None):
                     self._pending.append(self._pool.submit(self._place, e, prev))
                 else:
                     self._pending.append(e)

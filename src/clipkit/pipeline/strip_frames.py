@@ -28,7 +28,7 @@ import numpy as np
 
 from ..errors import MediaError, UsageError
 from ..media.frames import Frame, read_frames
-from ..media.interlace import decode_filters
+from ..media.interlace import film_decoded
 from ..media.keyframes import keyframes
 from ..media.probe import MediaInfo
 from ..progress import ProgressFn, report
@@ -98,7 +98,7 @@ def _film(info: MediaInfo) -> bool:
     """Whether frames come out as telecined film's own (fieldmatch + decimate): every frame must be decoded for
     that (from some only, each is deinterlaced at the 29.97 stream's time, and a tile labelled 17.484 showed
     film frame 419, of 17.476: a still at some labels showed the film frame before)."""
-    return any(f.startswith("decimate") for f in decode_filters(info.require_video().scan, info.deinterlace))
+    return film_decoded(info.require_video().scan, info.deinterlace)
 
 
 def _decoder_options(info: MediaInfo, slots: Sequence[Slot]) -> tuple[str, ...]:
