@@ -283,6 +283,25 @@ def test_cuts_in_telecined_film_are_on_film_frames_with_the_coarse_pass(tmp_path
     assert [c.time for c in detect_scenes(path, cache=False, fast=False).cuts] == truth
 
 
+@pytest.mark.parametrize("name", ["film.ts", "film.mkv"])
+def test_a_clip_of_telecined_film_opens_on_the_film_frame_of_its_start_and_keeps_every_frame(tmp_path, name):
+    """A clip from j/23.976 + 10 ms: film frame j first, then j+1 at 31.7 ms (its own start), then each
+    film frame once.  Before: the 29.97 frames were trimmed at START and decimate began there, timing its
+    frames on its own grid: frame j was held 66 ms and one of the next four film frames was lost."""
+    from clipkit.pipeline.clip import make_clip
+
+    path = make_telecined(tmp_path / name, frames=240, numbered=True, flagged=name.endswith(".ts"), codec="mpeg2video"
+                          if name.endswith(".ts") else "libx264", gop=15 if name.endswith(".ts") else None)
+    film = Fraction(24000, 1001)
+    for j in (31, 102, 173):
+        art = make_clip(path, j / film + Fraction(1, 100), j / film + 2, tmp_path / f"c{j}.mp4", record=False,
+                        poster=False, overwrite=True)
+        frames = list(read_frames(probe(art.path), width=80, pix_fmt="gray"))
+        shown = [film_number(f.image.mean(), j + round((f.time + Fraction(1, 100)) * film)) for f in frames]
+        assert shown == list(range(j, j + len(frames))), (j, shown)
+        assert abs(frames[1].time - (1 / film - Fraction(1, 100))) < Fraction(1, 1000), float(frames[1].time)
+
+
 def test_film_laid_on_25i_is_not_taken_for_3_2_pulldown(sample, tmp_path):
     """The sample episode (24 fps film) laid on PAL's 50 fields (each film frame on two fields, a third now and
     then) in a 25i transport stream: no 3:2 pulldown exists at 25 fps, so it is deinterlaced and every frame kept.

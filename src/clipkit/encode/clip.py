@@ -17,6 +17,8 @@ a filter string.
 
 from __future__ import annotations
 
+import math
+
 import os
 import re
 import subprocess
@@ -133,6 +135,9 @@ class ClipJob:
     input_args: Sequence[str] | None = None
     clock_zero: Fraction | None = None
     video_map: str | None = None  # e.g. "0:i:256" (a TS pid); default "0:<video_index>"
+    #: Telecined film: (the anchor of its frame grid, the film frame on screen at START), file times
+    #: (``first`` is then where the read begins, a little before: decimate needs frames before).
+    film: tuple[Fraction, Fraction] | None = None
     audio_map: str | None = None
     poster_tap: PosterTap | None = None  # side outputs for the poster (last pass only)
     # The time of the frame the clip opens on, when later than ``first``: that one would be on screen for under half
@@ -169,6 +174,26 @@ def _audio_codec_args(job: ClipJob) -> list[str]:
     return ["-c:a", "aac", "-b:a", str(job.audio_bitrate)]
 
 
+#: Telecined film's frame rate (fieldmatch + decimate): the grid its frames are timed on.
+_FILM = "(24000/1001)"
+
+
+def _film_filters(job: ClipJob, zero: Fraction) -> list[str]:
+    """``job.clean_filters`` for telecined film, its frames timed as stills and GIFs time them (film frame j at
+    anchor + j/23.976) and cut at the film frame on screen at START.  decimate times its frames on its own
+    1/23.976 grid from the input clock's zero: its input is moved onto a clock whose zero is a film-grid
+    time, its first frame onto the film frame time that frame has, then back."""
+    anchor, film_first = job.film
+    grid = anchor + Fraction(math.floor((job.first - anchor) * Fraction(24000, 1001)), 1) / Fraction(24000, 1001)
+    filters = list(job.clean_filters)
+    at = next(i for i, f in enumerate(filters) if f.startswith("decimate"))
+    start = f"(STARTPTS*TB+({seconds(zero - anchor)}))"  # the first frame's time from the anchor
+    filters.insert(at, f"setpts=PTS-STARTPTS+(round({start}*{_FILM})/{_FILM}-({seconds(grid - anchor)}))/TB")
+    # (decimate's time base is a film frame: a finer one before moving back; cut a millisecond early, clear of rounding)
+    return filters + ["settb=1/90000", f"setpts=PTS+({seconds(grid - zero)})/TB",
+                      f"trim=start={seconds(film_first - zero - Fraction(1, 1000))}"]
+
+
 def clip_command(job: ClipJob, output: Path) -> list[str]:
     """The ffmpeg command line for ``job`` (writing ``output``, or discarding it on a first pass)."""
     zero = job.first if job.clock_zero is None else job.clock_zero
@@ -197,8 +222,8 @@ def clip_command(job: ClipJob, output: Path) -> list[str]:
     if job.video_index is not None:
         # From the first frame (a flash frame: cut halfway between it and the next, clear of timestamp rounding).
         cut = job.first if job.shown is None else (job.first + job.shown) / 2
-        chain = [] if cut == zero else [f"trim=start={seconds(cut - zero)}"]
-        chain += list(job.clean_filters)
+        chain = [] if cut == zero or job.film is not None else [f"trim=start={seconds(cut - zero)}"]
+        chain += _film_filters(job, zero) if job.film is not None else list(job.clean_filters)
         head = f"[{job.video_map or f'0:{job.video_index}'}]"
         if pictures is not None:
             # sub2video puts a picture's first frame after the video frame of the same time; 1 ms earlier lands

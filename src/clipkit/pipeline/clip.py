@@ -28,7 +28,7 @@ from ..encode.clip import FORMAT_CODECS, ClipJob, clip_command, run_clip
 from ..errors import InputError, MediaError, OutputError, TimecodeError, UsageError
 from ..render.fit import fit_size
 from ..media.hdr import tonemap_filters
-from ..media.interlace import decode_filters
+from ..media.interlace import decode_filters, film_decoded
 from ..media.probe import MediaInfo, probe
 from ..progress import ProgressFn, report
 from ..render.crop import crop_filter
@@ -37,7 +37,7 @@ from ..settings_apply import apply_split, expect, expect_path
 from .captions import gather_captions, incomplete_note
 from ..timecode import TimeRange, slug_time
 from .clip_limits import check_limits, describe_size, platform_name
-from .clip_opening import opening
+from .clip_opening import film_opening, opening
 from .clip_poster import make_poster, plan_tap, poster_from_tap, warm_up
 from .find import Line, said_first, said_range, said_subs
 from .range_choice import choose_crop as _crop_box, choose_range as _clip_range, decoded_frame_size as _decoded_frame_size
@@ -183,6 +183,10 @@ def make_clip(
 
     # The frame on screen at START (or the next, when that one would be a flash) and how to open the file there
     first, shown, transport = opening(info, rng, audio) if video is not None else (rng.start, None, {})
+    film = None
+    if video is not None and film_decoded(video.scan, info.deinterlace):  # the film's own frames, timed as stills
+        first, transport, film = film_opening(info, rng, first, transport)
+        shown = None
     with tempfile.TemporaryDirectory(prefix="clipkit-clip-") as tmpdir:
         tmp = Path(tmpdir)
         job_captions = gather_captions(info, rng.start, rng.end, subs=subs if subs is not None else cs.subs,
@@ -225,7 +229,7 @@ def make_clip(
                       crf=s.crf, preset=s.preset, audio_bitrate=s.audio_bitrate,
                       fade=Fraction(s.fade_ms, 1000), captions=layers, subtitle_file=sub_file,
                       subtitle_language=_track_language(job_captions.language) if sub_file else None,
-                      shown=shown, **transport)
+                      shown=shown, film=film, **transport)
         if poster and video is not None:  # the poster's frames come out of the encode itself
             job.poster_tap = plan_tap(tmp / "poster", rng.duration, out_size,
                                       fps_out or (None if video.variable_frame_rate else video.frame_rate))

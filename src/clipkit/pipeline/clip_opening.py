@@ -17,7 +17,7 @@ from ..media.keyframes import frame_on_screen, next_if_flash, opening_frame
 from ..media.probe import MediaInfo
 from ..timecode import TimeRange, format_time
 
-__all__ = ["opening", "PROGRAM_STREAM_LEAD"]
+__all__ = ["opening", "film_opening", "PROGRAM_STREAM_LEAD"]
 
 
 def opening(info: MediaInfo, rng: TimeRange, audio) -> tuple[Fraction, Fraction | None, dict]:
@@ -110,3 +110,32 @@ def _program_stream_input(first: Fraction) -> dict:
     return {"input_args": ["-ss", seconds(zero)] if zero > 0 else [], "clock_zero": zero}
 
 
+
+
+#: Telecined film: the clip's read starts this much before its first frame (decimate's first cycle of five
+#: frames has no frame before it to compare with and may drop a film frame instead of the 3:2 repeat).
+FILM_LEAD = Fraction(1, 2)
+
+
+def film_opening(info: MediaInfo, rng: TimeRange, first: Fraction, transport: dict) -> tuple[Fraction, dict, tuple]:
+    """For telecined film (fieldmatch + decimate): ``(first, input options, film)`` — the read opened
+    :data:`FILM_LEAD` earlier, and ``film`` = (the film grid's anchor, the film frame on screen at START),
+    both file times, for :attr:`~clipkit.encode.clip.ClipJob.film`.
+
+    Before: the clip's frames were trimmed at the 29.97 frame on screen at START and decimate began there,
+    timing its film frames on its own grid: the first film frame was held 1.6 frames and one of the next four
+    was lost.  The film frame on screen at START is the one a still there shows (read_frames)."""
+    from ..media.frames import frame_at, transport_index
+    from ..media.probe import ts_offset
+
+    film_first = frame_at(info, rng.start, width=16, pix_fmt="gray").time
+    if "input_args" in transport and info.container.startswith("mpegts"):
+        ts = transport_index(info)
+        lead = ts_offset(ts, info.start_time)
+        entry = ts.start_entry(max(Fraction(0), first - lead - FILM_LEAD))
+        args = list(transport["input_args"])
+        args[args.index("-skip_initial_bytes") + 1] = str(int(ts.offsets[entry]))
+        return first, {**transport, "input_args": args}, (lead, film_first)
+    if "input_args" in transport:  # a program stream: already read from well before
+        return first, transport, (Fraction(0), film_first)
+    return max(Fraction(0), first - FILM_LEAD), transport, (Fraction(0), film_first)
