@@ -106,6 +106,28 @@ def test_a_gif_over_a_damaged_stretch_of_a_recording_says_where(streams, tmp_pat
     assert not [n for n in make_gif(vfr, Fraction(0), Fraction(2), tmp_path / "v.gif").notes if "damaged" in n]
 
 
+def test_a_recording_that_lost_frames_keeps_its_frame_rate(tmp_path):
+    """25 fps with frames 100–119 never recorded (a gap in the timestamps), or packets lost: `info` said
+    '22.992 fps variable' (the mean over the gap), and frames were no longer timed on the 25 fps grid.
+    Whole frames missing are a gap, not a variable rate; a file made at two rates stays variable."""
+    from tv_media import lose_packets
+
+    gap = make_counter_ts(tmp_path / "gap.ts", frames=250, gop=25, dropped=(100, 119))
+    lost = lose_packets(make_counter_ts(tmp_path / "whole.ts", frames=250, gop=25), tmp_path / "lost.ts", 0.45, 0.52)
+    for path in (gap, lost):
+        video = probe(path).video
+        assert (video.frame_rate, video.variable_frame_rate) == (25, False), path.name
+    frames = list(read_frames(gap, start=Fraction(3), end=Fraction(6), width=32, pix_fmt="gray"))
+    assert [f.time * 25 for f in frames] == [*range(75, 100), *range(120, 150)]
+    assert all(abs(f.image.mean() - level_of(round(f.time * 25))) < 0.6 for f in frames)  # each its own picture
+    mixed = tmp_path / "mixed.ts"
+    from media import ffmpeg
+
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=2", "-f", "lavfi", "-i", "testsrc2=s=160x90:r=30:d=2",
+           "-filter_complex", "[0:v][1:v]concat=n=2:v=1,settb=1/1000", "-fps_mode", "vfr", "-c:v", "libx264", "-f", "mpegts", mixed)
+    assert probe(mixed).video.variable_frame_rate
+
+
 def test_scenes_on_a_joined_recording_find_the_cuts_at_their_times(tmp_path):
     a = make_counter_ts(tmp_path / "a.ts", frames=120, gop=50, shot=40)
     b = make_counter_ts(tmp_path / "b.ts", frames=120, gop=50, shot=40, first=120)

@@ -348,7 +348,7 @@ def _probe_file(path: str, size: int, video_track: int | None) -> MediaInfo:
             from .tsindex import ts_index
 
             ts = ts_index(p, video.pid)
-        video, video_end = _timing(p, video, start, want_end=ts is None)
+        video, video_end = _timing(p, video, start, want_end=ts is None, recording=ts is not None)
         if ts is not None:
             # The transport stream's own continuous timeline (clock jumps joined, wraps unwrapped).
             video_end = ts_offset(ts, start) + ts.duration

@@ -71,8 +71,12 @@ def _packet_times(path: Path, stream_index: int, *, from_end: bool) -> list[tupl
 
 
 def _timing(path: Path, video: VideoStream, start: Fraction,
-            want_end: bool = True) -> tuple[VideoStream, Fraction | None]:
-    """Refine the frame rate, detect variable frame rate, and find where the video ends."""
+            want_end: bool = True, recording: bool = False) -> tuple[VideoStream, Fraction | None]:
+    """Refine the frame rate, detect variable frame rate, and find where the video ends.
+
+    ``recording`` (a transport stream): steps that are whole numbers of frames are frames lost (a gap in
+    the recording, damage in reception), not a variable rate — a 25 fps recording that lost 20 frames was
+    '23.293 fps variable'."""
     ending: list = []  # the end is read at the same time as the start: two short demuxes, each mostly waiting
 
     def read_end() -> None:
@@ -104,7 +108,10 @@ def _timing(path: Path, video: VideoStream, start: Fraction,
             tolerance = max(1, median // 10)
             vfr = (steps_sorted[-1] - steps_sorted[0]) > 2 * tolerance
             mean = Fraction(pts[-1] - pts[0], len(pts) - 1) * tb
-            if mean > 0 and not vfr:
+            if vfr and recording and all(abs(st - round(st / median) * median) <= tolerance for st in steps):
+                vfr, mean = False, median * tb  # whole frames missing: the rate is the frames' own
+                rate = _snap_rate(1 / mean)
+            elif mean > 0 and not vfr:
                 rate = _snap_rate(1 / mean, Fraction(1, pts[-1] - pts[0]))  # each end rounded by half a tick
             elif mean > 0:
                 rate = (1 / mean).limit_denominator(1001)
