@@ -48,13 +48,14 @@ def watch(info: MediaInfo, frames: Iterable[Frame], end: Fraction, stretches: li
                 shown_to = prev.time + length
                 if frame.time <= prev.time:  # timed at or before the frame before: out of order
                     add(frame.time, shown_to)
-                elif frame.time - shown_to >= length / 2:  # a frame or more never came
+                elif frame.time - shown_to >= length * 3 / 4:  # a frame or more never came (a frame shown for
+                    # three fields of two, soft-telecined film, is not a gap)
                     add(shown_to, frame.time)
         prev = frame
         yield frame
     if prev is not None:
         length = _frame_length(info, prev)
-        if length and min(end, info.duration) - (prev.time + length) >= length / 2:
+        if length and min(end, info.duration) - (prev.time + length) >= length * 3 / 4:
             add(prev.time + length, min(end, info.duration))  # nothing came after the last frame, before the end
 
 
