@@ -106,6 +106,20 @@ def test_a_gif_over_a_damaged_stretch_of_a_recording_says_where(streams, tmp_pat
     assert not [n for n in make_gif(vfr, Fraction(0), Fraction(2), tmp_path / "v.gif").notes if "damaged" in n]
 
 
+def test_a_clip_over_a_damaged_stretch_of_a_recording_says_where(streams, tmp_path):
+    """The clip of a recording that lost frames 100–119 held frame 99 for 0.8 s without a word (ffmpeg encodes
+    it silently); the packet index shows the gap, so a note names it — and a clean recording, a joined one
+    or a clip beside the gap has none."""
+    from clipkit.pipeline.clip import make_clip
+
+    gap = make_counter_ts(tmp_path / "gap.ts", frames=250, gop=25, dropped=(100, 119))
+    art = make_clip(gap, Fraction(3), Fraction(6), tmp_path / "gap.mp4", record=False, poster=False)
+    assert any("damaged or has a gap at 0:04–0:04.8:" in n and "the clip holds" in n for n in art.notes), art.notes
+    for path, a, b in ((gap, 5, 7), (streams["gop5s"][0], 3, 6), (streams["joined_back"][0], 5, 8)):
+        art = make_clip(path, Fraction(a), Fraction(b), tmp_path / "c.mp4", record=False, poster=False, overwrite=True)
+        assert not [n for n in art.notes if "damaged" in n], (path.name, art.notes)
+
+
 def test_a_recording_that_lost_frames_keeps_its_frame_rate(tmp_path):
     """25 fps with frames 100–119 never recorded (a gap in the timestamps), or packets lost: `info` said
     '22.992 fps variable' (the mean over the gap), and frames were no longer timed on the 25 fps grid.

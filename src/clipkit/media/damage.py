@@ -14,7 +14,7 @@ from ..timecode import format_time
 from .frames import Frame
 from .probe import MediaInfo
 
-__all__ = ["watch", "damage_note"]
+__all__ = ["watch", "damage_note", "recording_gaps"]
 
 
 def _frame_length(info: MediaInfo, frame: Frame) -> Fraction | None:
@@ -67,3 +67,40 @@ def damage_note(stretches: list[tuple[Fraction, Fraction]], what: str = "the GIF
     more = f" and {len(stretches) - 8} more" if len(stretches) > 8 else ""
     return (f"the video is damaged or has a gap at {listed}{more}: frames there are missing or out of order, "
             f"so {what} holds or repeats a frame")
+
+
+def recording_gaps(info: MediaInfo, start: Fraction, end: Fraction) -> list[tuple[Fraction, Fraction]]:
+    """Where a transport stream's frames are missing in ``[start, end)``, from its packet index (no decoding):
+    the stretches with no frame for a frame and three quarters or more (for a clip, which ffmpeg encodes
+    without a word about them).  Empty for other files, or without a constant rate to tell by."""
+    from .frames import transport_index
+    from .probe import ts_offset
+
+    video = info.require_video()
+    ts = transport_index(info) if info.container.startswith("mpegts") else None
+    if ts is None or video.variable_frame_rate or not video.frame_rate:
+        return []
+    length = 1 / (video.stream_frame_rate or video.frame_rate)  # the stream's own frames (telecined: 29.97)
+    import numpy as np
+
+    lead = ts_offset(ts, info.start_time)
+    ticks = []  # each frame's time on the continuous timeline, in 90 kHz ticks from the video's start
+    bounds = [s.first_entry for s in ts.segments] + [len(ts.pts)]
+    for seg, a, b in zip(ts.segments, bounds, bounds[1:]):
+        pts = ts.pts[a:b]
+        pts = pts[pts >= 0]
+        ticks.append(pts - seg.origin + int(seg.start * 90_000))
+    if not ticks:
+        return []
+    ticks = np.sort(np.concatenate(ticks))
+    lo, hi = int((start - lead) * 90_000) - 90_000, int((end - lead) * 90_000) + 90_000
+    ticks = ticks[(ticks >= lo) & (ticks <= hi)]
+    times = [lead + Fraction(int(t), 90_000) for t in ticks]
+    stretches: list[tuple[Fraction, Fraction]] = []
+    for a, b in zip(times, times[1:]):
+        if b > start and a + length < end and b - (a + length) >= length * 3 / 4:
+            if stretches and a + length <= stretches[-1][1] + 2 * length:  # one damaged stretch
+                stretches[-1] = (stretches[-1][0], min(b, end))
+            else:
+                stretches.append((max(a + length, start), min(b, end)))
+    return stretches

@@ -27,6 +27,7 @@ from ..atomic import atomic_path, move_file
 from ..encode.clip import FORMAT_CODECS, ClipJob, clip_command, run_clip
 from ..errors import InputError, MediaError, OutputError, TimecodeError, UsageError
 from ..render.fit import fit_size
+from ..media.damage import damage_note, recording_gaps
 from ..media.hdr import tonemap_filters
 from ..media.interlace import decode_filters, film_decoded
 from ..media.probe import MediaInfo, probe
@@ -138,6 +139,9 @@ def make_clip(
     if s.audio == "on" and audio is None:
         notes.append(f"{info.path.name} has no sound track: the clip is silent")
     video = None if audio_only else info.require_video()
+    gaps = recording_gaps(info, rng.start, rng.end) if video is not None else []
+    if gaps:  # a damaged recording: the clip holds a frame there (ffmpeg says nothing)
+        notes.append(damage_note(gaps, "the clip"))
 
     box = _crop_box(info, s, rng, notes) if video is not None else None
     size = None
