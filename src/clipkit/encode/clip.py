@@ -18,7 +18,6 @@ a filter string.
 from __future__ import annotations
 
 import math
-
 import os
 import re
 import subprocess
