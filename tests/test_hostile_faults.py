@@ -145,10 +145,19 @@ def test_a_writer_started_as_the_interrupt_landed_leaves_nothing_after_settling(
     with pytest.raises(KeyboardInterrupt):
         with atomic_path(tmp_path / "moment.webp") as tmp:
             subprocess.Popen([sys.executable, "-c", late, str(tmp), "0.3"])  # an orphaned writer, quick
-            subprocess.Popen([sys.executable, "-c", late, str(tmp.with_name("other")), "2"])  # a slow one
+            slow = subprocess.Popen([sys.executable, "-c", late, str(tmp.with_name("other")), "60"])  # a slow one
             raise KeyboardInterrupt
-    time.sleep(1.0)  # the quick one has written by now (after the clean-up), the slow one has not
+    # the quick one writes after the clean-up (waited for: a Python starts in seconds on a loaded machine)
+    deadline = time.monotonic() + 60
+    while not tmp.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert tmp.exists()  # the leftover this guards against
+    assert slow.poll() is None  # the slow one has not written yet
     settle_after_interrupt()
-    time.sleep(1.5)  # past the slow writer's time: it was stopped, not merely outrun
+    # the slow writer was stopped, not merely outrun: it is gone long before its minute is up
+    stat = Path(f"/proc/{slow.pid}/stat")
+    running = stat.exists() and stat.read_text().split(")")[-1].split()[0] != "Z"
+    if running:
+        slow.kill()  # not left behind when the test fails
+    assert not running, "the slow writer was not stopped"
     assert list(tmp_path.iterdir()) == []
