@@ -172,3 +172,38 @@ def test_shot_detection_does_not_hold_up_making(sample, tmp_path, monkeypatch):
         assert niceness == SCENES_NICENESS, niceness
     finally:
         jobs.shutdown()
+
+
+def test_a_worker_that_cannot_start_fails_the_job(sample, tmp_path):
+    """The system refuses a new process (EAGAIN: a loaded machine at its process limit): the job fails saying so; it
+    stayed "running" for ever (its thread died on the error), and the page said "Making…" until it was reloaded."""
+    import errno
+
+    from clipkit.studio.jobs import JobManager
+
+    jobs = JobManager(max_running=1)
+    spawn = jobs._ctx
+
+    class Refused:
+        Queue, Event = spawn.Queue, spawn.Event
+
+        def Process(self, **kwargs):  # noqa: N802 - the multiprocessing context's name
+            proc = spawn.Process(**kwargs)
+            proc.start = lambda: (_ for _ in ()).throw(OSError(errno.EAGAIN, "Resource temporarily unavailable"))
+            return proc
+
+    jobs._ctx = Refused()
+    try:
+        job = jobs.submit("still", {"video": str(sample), "start": "4", "output": str(tmp_path), "options": {}})
+        end = time.monotonic() + 30
+        while not job.finished and time.monotonic() < end:
+            time.sleep(0.05)
+        assert job.state == "failed" and "could not start a worker process" in job.error, (job.state, job.error)
+        jobs._ctx = spawn  # the next job starts as usual: the make slot was given back
+        again = jobs.submit("still", {"video": str(sample), "start": "4", "output": str(tmp_path), "options": {}})
+        end = time.monotonic() + 240
+        while not again.finished and time.monotonic() < end:
+            time.sleep(0.1)
+        assert again.state == "done", again.error
+    finally:
+        jobs.shutdown()

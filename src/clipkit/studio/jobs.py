@@ -164,10 +164,14 @@ class JobManager:
             if job.cancel.is_set():
                 self._set(job, state="cancelled")
                 return
-            out = self._ctx.Queue()
-            proc = self._ctx.Process(target=_work, args=(job.kind, job.params, out, job.cancel), daemon=True)
-            self._set(job, state="running", process=proc)
-            proc.start()
+            try:
+                out = self._ctx.Queue()
+                proc = self._ctx.Process(target=_work, args=(job.kind, job.params, out, job.cancel), daemon=True)
+                self._set(job, state="running", process=proc)
+                proc.start()
+            except Exception as exc:  # noqa: BLE001 - no process (fork refused on a loaded machine): the job says so
+                self._set(job, state="failed", error=f"could not start a worker process ({exc}) — try again")
+                return
             cancelled_at = None
             while True:
                 try:
