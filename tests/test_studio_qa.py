@@ -165,14 +165,15 @@ def test_a_page_without_event_streams_still_sees_its_job_finish(sample, tmp_path
     with serving(_NoEventStreams(app), port):
         driver = start_chromium(tmp_path / "profile")
         try:
-            wait = WebDriverWait(driver, 60, 0.1)
+            wait = WebDriverWait(driver, 120, 0.1)
             driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
             wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
             driver.find_element(By.CSS_SELECTOR, "#episode-list li[data-id='0']").click()
             wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
-            driver.find_element(By.CSS_SELECTOR, "#kind option[value='still']").click()
-            driver.execute_script("const e = document.getElementById('in'); e.value = '20'; e.dispatchEvent(new Event('input'));")
-            driver.find_element(By.ID, "make").click()
+            driver.execute_script("for (const [k, v] of [['kind', 'still'], ['in', '20']]) { const e = document.getElementById(k);"
+                                  " e.value = v; e.dispatchEvent(new Event('input')); }")
+            # clicked in the page: the player's picture and the shots found in the background move the button down
+            driver.execute_script("document.getElementById('make').click()")
             state = "return document.getElementById('job-state').textContent"
             _wait_or_say(driver, studio, wait, lambda d: d.execute_script(state) == "done")
             _wait_or_say(driver, studio, wait, lambda d: d.find_elements(By.CSS_SELECTOR, "#tray-list li[data-job]"))
