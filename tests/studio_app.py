@@ -57,11 +57,13 @@ def serve(app, port: int, *, lifespan: str = "on"):
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    for _ in range(200):
+    deadline = time.monotonic() + 60  # a loaded machine can take more than the usual second
+    while time.monotonic() < deadline and thread.is_alive():
         if server.started:
             return server, thread
         time.sleep(0.05)
-    raise RuntimeError("uvicorn did not start")
+    server.should_exit = True
+    raise RuntimeError(f"uvicorn did not start on 127.0.0.1:{port}" + ("" if thread.is_alive() else " (it stopped: see above)"))
 
 
 @contextlib.contextmanager

@@ -188,7 +188,7 @@ def test_snippets_load_at_their_declared_size_and_run_nothing(page, browser):
                         for _, c, a, links in intl), intl
     # Opening a spoiler shows the image at its declared size.
     browser.execute_script("document.querySelector('#xss-html-spoiler details').open = true")
-    WebDriverWait(browser, 15, poll_frequency=0.2).until(
+    WebDriverWait(browser, 60, poll_frequency=0.2).until(
         lambda d: d.execute_script("var i=document.querySelector('#xss-html-spoiler img');return i.complete&&i.naturalWidth>0"))
     box = browser.execute_script("var r=document.querySelector('#xss-html-spoiler img').getBoundingClientRect();return [r.width,r.height]")
     assert [round(v) for v in box] == [facts["xss-html-spoiler"]["w"], facts["xss-html-spoiler"]["h"]]
