@@ -207,3 +207,37 @@ def test_a_worker_that_cannot_start_fails_the_job(sample, tmp_path):
         assert again.state == "done", again.error
     finally:
         jobs.shutdown()
+
+
+def test_a_cancelled_job_stopped_by_the_manager_leaves_no_temporary_files(sample, tmp_path, monkeypatch):
+    """A cancel that lands where the GIF pipeline reports no progress (after decoding: resizing, the palette; 40 s
+    for a 960-px minute) is not seen within GRACE, and the manager SIGTERMs the worker: it died at once and left
+    its spilled frames in TMPDIR (1.3 GB for that minute).  Now it cleans up as Ctrl-C does, and the job says
+    cancelled."""
+    from clipkit.studio.jobs import JobManager
+
+    spill_home = tmp_path / "tmp"
+    spill_home.mkdir()
+    monkeypatch.setenv("TMPDIR", str(spill_home))  # the worker (a new interpreter) spills here
+    out = tmp_path / "out"
+    out.mkdir()
+    jobs = JobManager(max_running=1)
+    try:
+        job = jobs.submit("gif", {"video": str(sample), "start": "0", "end": "20", "output": str(out),
+                                  "options": {"width": 480, "fps": 20, "subs": "off"}})
+        end = time.monotonic() + 240
+        while job.done < 400 and not job.finished:  # 20 s at 20 fps: decoded, its frames spilled
+            assert time.monotonic() < end, (job.state, job.done, job.total)
+            time.sleep(0.01)
+        assert not job.finished and list(spill_home.glob("clipkit-spill-*")), (job.state, job.error)
+        jobs.cancel(job.id)
+        job.process.terminate()  # what the manager does once GRACE is over, here at once
+        end = time.monotonic() + 60
+        while not job.finished:
+            assert time.monotonic() < end, job.state
+            time.sleep(0.05)
+        job.process.join(30)
+        assert job.state == "cancelled", (job.state, job.error)
+        assert list(spill_home.iterdir()) == [] and list(out.iterdir()) == []
+    finally:
+        jobs.shutdown()

@@ -17,6 +17,7 @@ import re
 import multiprocessing as mp
 import os
 import queue as queue_mod
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,11 +33,20 @@ _KINDS = ("gif", "still", "clip", "strip", "scenes")
 SCENES_NICENESS = 10
 
 
+def _stop_on_sigterm(signum, _frame) -> None:
+    """The manager's SIGTERM (a cancelled job that did not stop within GRACE) unwinds the job like Ctrl-C, so its
+    temporary files go (a 960-px minute's spilled frames are 1.3 GB of TMPDIR); once: the clean-up is not cut."""
+    signal.signal(signum, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def _work(kind: str, params: dict, out, cancel) -> None:
     """The worker process: run one job, report progress and the outcome on ``out``."""
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     import clipkit
 
     from ..artifact import artifact_to_json
+    from ..atomic import settle_after_interrupt
     from ..errors import Cancelled, ClipkitError
 
     def progress(done: int, total: int):
@@ -69,6 +79,9 @@ def _work(kind: str, params: dict, out, cancel) -> None:
         out.put(("done", artifact_to_json(art), list(art.notes)))
     except Cancelled:
         out.put(("cancelled",))
+    except KeyboardInterrupt:  # stopped by the manager: its ffmpeg and what it wrote go too
+        settle_after_interrupt()
+        out.put(("cancelled",) if cancel.is_set() else ("failed", "the job was stopped"))
     except ClipkitError as exc:
         out.put(("failed", page_error(exc)))
     except Exception as exc:  # noqa: BLE001 - any other failure is the job's, reported to the page
@@ -172,7 +185,7 @@ class JobManager:
             except Exception as exc:  # noqa: BLE001 - no process (fork refused on a loaded machine): the job says so
                 self._set(job, state="failed", error=f"could not start a worker process ({exc}) — try again")
                 return
-            cancelled_at = None
+            cancelled_at = terminated_at = None
             while True:
                 try:
                     msg = out.get(timeout=0.2)
@@ -180,7 +193,11 @@ class JobManager:
                     if job.cancel.is_set() and cancelled_at is None:
                         cancelled_at = time.monotonic()
                     if cancelled_at is not None and time.monotonic() - cancelled_at > GRACE and proc.is_alive():
-                        proc.terminate()
+                        if terminated_at is None:  # once: it cleans up (_stop_on_sigterm), then ends
+                            proc.terminate()
+                            terminated_at = time.monotonic()
+                        elif time.monotonic() - terminated_at > GRACE:
+                            proc.kill()
                     if not proc.is_alive() and out.empty():
                         self._set(job, state="cancelled" if job.cancel.is_set() else "failed",
                                   error=None if job.cancel.is_set() else f"the worker stopped (exit {proc.exitcode})")
@@ -200,6 +217,9 @@ class JobManager:
             proc.join(GRACE)
             if proc.is_alive():
                 proc.terminate()
+                proc.join(GRACE)
+            if proc.is_alive():
+                proc.kill()
                 proc.join()
 
     def shutdown(self) -> None:
