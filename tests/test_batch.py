@@ -424,6 +424,7 @@ def test_a_stopping_pool_worker_finishes_its_clean_up_through_the_pools_sigterm(
         "    print('ready', flush=True)\n"
         "    time.sleep(30)\n"
         "except KeyboardInterrupt:\n"
+        "    print('cleaning', flush=True)\n"
         "    time.sleep(1.0)  # the job's clean-up: its ffmpeg stopped, its temporary folder removed\n"
         "    open(sys.argv[1], 'w').write('cleaned')\n")
     proc = subprocess.Popen([sys.executable, "-c", script, str(marker)], stdout=subprocess.PIPE, text=True,
@@ -431,7 +432,9 @@ def test_a_stopping_pool_worker_finishes_its_clean_up_through_the_pools_sigterm(
     try:
         assert proc.stdout.readline().strip() == "ready"
         proc.send_signal(signal.SIGINT)
-        time.sleep(0.3)
+        # the SIGTERM lands in the clean-up (it was sent 0.3 s after the SIGINT: on a loaded machine, maybe before the
+        # worker had run its SIGINT handler at all)
+        assert proc.stdout.readline().strip() == "cleaning"
         proc.send_signal(signal.SIGTERM)
     finally:
         proc.communicate(timeout=30)
