@@ -107,7 +107,7 @@ def test_traversal_over_real_http(sample, tmp_path):
     os.symlink(tmp_path / "secret.txt", studio.output / "link.txt")
     with serving(app, port, lifespan="off"):
         def get(path):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             conn.putrequest("GET", path, skip_host=True)
             conn.putheader("Host", f"127.0.0.1:{port}")
             conn.putheader("X-Clipkit-Token", TOKEN)
