@@ -241,3 +241,47 @@ def test_a_cancelled_job_stopped_by_the_manager_leaves_no_temporary_files(sample
         assert list(spill_home.iterdir()) == [] and list(out.iterdir()) == []
     finally:
         jobs.shutdown()
+
+
+def test_a_job_read_as_it_finishes_is_never_done_without_its_result():
+    """The page reads a job (its event stream, GET /api/jobs/ID) without the manager's lock, while the job's thread
+    records the outcome: read between the state and the result, it was "done" with no result (the page then showed
+    nothing and its stream ended).  Here the job is read at every step of the recording."""
+    from clipkit.studio.jobs import Job, JobManager
+
+    seen = []
+
+    class Watched(Job):
+        def __setattr__(self, name, value):
+            super().__setattr__(name, value)
+            if "version" in self.__dict__:  # built: a reader may come in after any assignment
+                seen.append(self.view())
+
+    jobs = JobManager()
+    for outcome in ({"state": "done", "result": {"path": "x.gif"}, "notes": ["a note"]},
+                    {"state": "failed", "error": "it broke"}):
+        job = Watched(id="1", kind="gif", params={}, state="running")
+        seen.clear()
+        jobs._set(job, **outcome)
+        finished = [v for v in seen if v["state"] in ("done", "failed")]
+        assert finished and all(v["result"] == outcome.get("result") and v["error"] == outcome.get("error")
+                                and v["notes"] == outcome.get("notes", []) for v in finished), seen
+
+
+def test_the_event_stream_of_a_job_finishing_as_it_is_read_ends_with_its_outcome(client):
+    """The stream read the job, then asked whether it was finished: a job finishing in between ended the stream on
+    its last "running" state (the page waited; the tests read "running" as the last state)."""
+    from clipkit.studio.jobs import Job
+
+    class FinishesAsRead(Job):
+        def view(self):
+            shown = super().view()
+            if self.state == "running":  # it finishes just after this read
+                self.state, self.result, self.version = "done", {"path": "x.gif"}, self.version + 1
+            return shown
+
+    job = FinishesAsRead(id="race-1", kind="gif", params={}, state="running")
+    client.studio.jobs._jobs[job.id] = job
+    with client.stream("GET", f"/api/jobs/{job.id}/events") as events:
+        states = [json.loads(line[6:]) for line in events.iter_lines() if line]
+    assert [s["state"] for s in states] == ["running", "done"] and states[-1]["result"] == {"path": "x.gif"}, states

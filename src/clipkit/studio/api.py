@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from ..errors import ClipkitError
 from . import make, timeline, tray
+from .jobs import FINISHED
 from .proxy import SEGMENT_SECONDS, proxy_state, segment_count, segment_file, segment_mime
 from .security import inside
 
@@ -185,8 +186,9 @@ async def events(request: Request) -> Response:
         while True:
             if job.version != seen:
                 seen = job.version
-                yield f"data: {json.dumps(job.view())}\n\n"
-                if job.finished:
+                view = job.view()  # sent and judged as one: a job that finished after it was read is sent again
+                yield f"data: {json.dumps(view)}\n\n"
+                if view["state"] in FINISHED:
                     return
             if await request.is_disconnected():
                 return  # the job goes on; its result stays in the tray

@@ -22,13 +22,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-__all__ = ["Job", "JobManager", "MAX_RUNNING", "GRACE"]
+__all__ = ["Job", "JobManager", "MAX_RUNNING", "GRACE", "FINISHED"]
 
 #: Jobs encoding at the same time (the rest wait).
 MAX_RUNNING = 2
 #: Seconds a cancelled worker gets to stop by itself before it is terminated.
 GRACE = 5.0
 _KINDS = ("gif", "still", "clip", "strip", "scenes")
+#: A job in one of these states is over.
+FINISHED = ("done", "failed", "cancelled")
 #: How much lower the shot-detection worker runs than the server and the make jobs.
 SCENES_NICENESS = 10
 
@@ -122,7 +124,7 @@ class Job:
 
     @property
     def finished(self) -> bool:
-        return self.state in ("done", "failed", "cancelled")
+        return self.state in FINISHED
 
     def view(self) -> dict:
         return {"id": self.id, "kind": self.kind, "state": self.state, "done": self.done, "total": self.total,
@@ -168,7 +170,9 @@ class JobManager:
 
     def _set(self, job: Job, **changes) -> None:
         with self._lock:
-            for k, v in changes.items():
+            # the state last: a reader (the event stream, GET /api/jobs/ID: no lock) that sees the job finished
+            # also sees its result or error (it could read "done" with no result, and the page showed nothing)
+            for k, v in sorted(changes.items(), key=lambda kv: kv[0] == "state"):
                 setattr(job, k, v)
             job.version += 1
 
