@@ -285,3 +285,27 @@ def test_the_event_stream_of_a_job_finishing_as_it_is_read_ends_with_its_outcome
     with client.stream("GET", f"/api/jobs/{job.id}/events") as events:
         states = [json.loads(line[6:]) for line in events.iter_lines() if line]
     assert [s["state"] for s in states] == ["running", "done"] and states[-1]["result"] == {"path": "x.gif"}, states
+
+
+def test_a_worker_stopping_by_itself_finishes_its_clean_up_through_a_sigterm(tmp_path):
+    """A worker that saw the cancel is cleaning up (removing its spilled frames) when the manager's SIGTERM comes
+    (its GRACE ran out meanwhile): the clean-up must not be cut short by it, or the frames stay in TMPDIR."""
+    import subprocess
+    import sys
+
+    marker = tmp_path / "cleaned"
+    script = (
+        "import multiprocessing as mp, os, signal, sys, time\n"
+        "from clipkit.studio import jobs\n"
+        "signal.signal(signal.SIGTERM, jobs._stop_on_sigterm)  # as the worker starts\n"
+        "cancel = mp.get_context('spawn').Event()\n"
+        "cancel.set()\n"
+        "progress = jobs._reporter(mp.get_context('spawn').Queue(), cancel)\n"
+        "try:\n"
+        "    assert progress(1, 10) is False  # the job sees the cancel and stops by itself\n"
+        "finally:\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)  # the manager's, during the clean-up\n"
+        "    time.sleep(0.5)\n"
+        "    open(sys.argv[1], 'w').write('cleaned')\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(marker)], capture_output=True, text=True, timeout=120)
+    assert marker.is_file(), f"the clean-up was cut (exit {proc.returncode}): {proc.stderr[-500:]}"

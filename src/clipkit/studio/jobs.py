@@ -42,6 +42,19 @@ def _stop_on_sigterm(signum, _frame) -> None:
     raise KeyboardInterrupt
 
 
+def _reporter(out, cancel):
+    """The job's progress callback: ``(done, total)`` onto ``out``; False once the job is cancelled, and from then
+    on the worker ignores the manager's SIGTERM (its GRACE may run out during the clean-up, which must not be cut)."""
+    def progress(done: int, total: int):
+        out.put(("progress", int(done), int(total)))
+        if cancel.is_set():
+            with contextlib.suppress(ValueError):  # (called from another thread: the handler stays)
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            return False
+        return True
+    return progress
+
+
 def _work(kind: str, params: dict, out, cancel) -> None:
     """The worker process: run one job, report progress and the outcome on ``out``."""
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
@@ -51,10 +64,7 @@ def _work(kind: str, params: dict, out, cancel) -> None:
     from ..atomic import settle_after_interrupt
     from ..errors import Cancelled, ClipkitError
 
-    def progress(done: int, total: int):
-        out.put(("progress", int(done), int(total)))
-        return not cancel.is_set()
-
+    progress = _reporter(out, cancel)
     if kind == "scenes":
         # a first detection runs for minutes in the background: the player's segments and the user's own jobs
         # come first (the ffmpeg it starts inherits this).  bench_studio_player: click → can play 2.1 s before.
