@@ -316,3 +316,46 @@ def test_an_episode_linked_into_the_folder_has_the_subtitles_beside_the_link(tmp
     assert [(m.text, m.video, m.subs) for m in found.matches] == [("He knew.", link, "ep07.srt")], found
     gif = make_gif(link, "1", "2", tmp_path / "out.gif", width=96, fps=5, record=False)
     assert gif.captions == ("He knew.",)
+
+
+@pytest.mark.browser
+def test_the_make_button_stays_put_while_the_episode_view_fills(sample, tmp_path, monkeypatch):
+    """In Chromium: the episode view fills in after it opens — the player learns its video's size, the proxy and
+    shot-detection lines get their text, the progress bar comes and goes, the shots' thumbnails arrive — and each
+    pushed the Make panel down, so a click aimed at Make landed on whatever came there.  From the moment the
+    dialogue is listed to the moment the shots are, Make moves by less than half its height (it moved 300 px; a
+    6-px shift remains while the estimate line fills), so a click aimed at its middle still lands on it."""
+    from browser import start_chromium
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from studio_app import served_studio
+
+    top = "return document.getElementById('make').getBoundingClientRect().top + window.scrollY"
+    parts = ("return ['episode-name', 'video', 'proxy-state', 'range', 'shots-state', 'shots-progress', 'shots', 'estimate', 'make'].map(i => {"
+             " const e = document.getElementById(i) || document.querySelector('.' + i);"
+             " return i + ' ' + Math.round(e.getBoundingClientRect().height); }).join(', ')")
+    with served_studio(sample, tmp_path, monkeypatch) as (studio, port):
+        driver = start_chromium(tmp_path / "profile")
+        try:
+            driver.set_window_size(1280, 900)
+            wait = WebDriverWait(driver, 120, 0.05)
+            driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
+            driver.execute_script("document.querySelector(\"#episode-list li[data-id='0']\").click()")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
+            first, before = driver.execute_script(top), driver.execute_script(parts)
+            seen = [first]
+
+            def filled(d):
+                seen.append(d.execute_script(top))
+                return (d.execute_script("return document.getElementById('video').readyState") >= 1
+                        and d.find_elements(By.CSS_SELECTOR, "#shots li.shot img")
+                        and d.execute_script("return document.getElementById('shots-progress').hidden"))
+
+            _wait_or_say(driver, studio, wait, filled)
+            seen.append(driver.execute_script(top))
+            half = driver.execute_script("return document.getElementById('make').getBoundingClientRect().height") / 2
+            assert max(seen) - min(seen) < half, (first, sorted(set(seen)), before, driver.execute_script(parts))
+        finally:
+            driver.quit()
