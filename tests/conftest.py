@@ -33,13 +33,10 @@ def private_cache_home(tmp_path_factory):
     """Every worker caches (scenes, probes, dialogue index, player segments) into a folder of its own, never the
     user's ~/.cache: a cache another run, worker or version of the code left there must not answer for this run
     (set in os.environ, so the commands the tests start inherit it; a test may still point it elsewhere)."""
-    old = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
-    yield
-    if old is None:
-        os.environ.pop("XDG_CACHE_HOME", None)
-    else:
-        os.environ["XDG_CACHE_HOME"] = old
+    from media import cache_home
+
+    with cache_home(tmp_path_factory.mktemp("xdg-cache")):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,9 @@ check against (times, colours).  Nothing here reads what clipkit printed.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import subprocess
 from fractions import Fraction
 from pathlib import Path
@@ -66,3 +68,18 @@ def make_counter_clip(path: Path, durations_ms: list[int], *, size: str = "160x9
         "-f", "matroska", path,
     )
     return [Fraction(s, 1000) for s in starts]
+
+
+@contextlib.contextmanager
+def cache_home(folder: Path):
+    """clipkit's caches (scenes, probes, dialogue index, player segments) in ``folder`` for the block, never the
+    user's ~/.cache (set in os.environ, so the commands a test starts inherit it)."""
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    try:
+        yield folder
+    finally:
+        if old is None:
+            os.environ.pop("XDG_CACHE_HOME", None)
+        else:
+            os.environ["XDG_CACHE_HOME"] = old

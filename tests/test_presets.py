@@ -320,6 +320,19 @@ def test_a_malformed_crop_in_a_preset_is_refused_naming_the_preset(sample, tmp_p
     assert resolve(str(preset))["gif"].crop == "640:272:0:44"
 
 
+def _refused_on_load(sample, tmp_path, command, table, value, said) -> Path:
+    """A preset of ``[table]`` ``value`` given to ``command`` (``{out}``: a folder that must not be made): one line,
+    exit 2, naming the preset and ``said``, before any work; returns the preset's path."""
+    preset = write(tmp_path / "show.toml", f"[{table}]\n{value}\n")
+    out = tmp_path / "out"
+    args = [a.replace("{out}", str(out)) for a in command]
+    res = run(args[0], sample, *args[1:], "--preset", preset)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr, res.stderr
+    assert f"{preset}: {said}" in res.stderr and "fix the value in show.toml" in res.stderr, res.stderr
+    assert not out.exists()
+    return preset
+
+
 @pytest.mark.parametrize("command, table, value, said", [
     (["strip", "-o", "{out}/s.png", "--count", "2"], "strip", 'background = "blakc"',
      "[strip] background blakc is not a colour (did you mean 'black'?)"),
@@ -337,13 +350,7 @@ def test_a_preset_value_is_checked_when_the_preset_loads(sample, tmp_path, comma
     named); a clip's limit_formats "mp5" said "preset lf takes mp5 clips, not mp4 — use --format mp5"; a crop of
     "4:3" said "--crop 4:3 keeps only 4×3 pixels", a flag never typed.  Now each is refused as the preset is read,
     naming the file and the value meant, before any work."""
-    preset = write(tmp_path / "show.toml", f"[{table}]\n{value}\n")
-    out = tmp_path / "out"
-    args = [a.replace("{out}", str(out)) for a in command]
-    res = run(args[0], sample, *args[1:], "--preset", preset)
-    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr, res.stderr
-    assert f"{preset}: {said}" in res.stderr and "fix the value in show.toml" in res.stderr, res.stderr
-    assert not out.exists()
+    preset = _refused_on_load(sample, tmp_path, command, table, value, said)
     with pytest.raises(PresetError, match=re.escape(said)):
         load_preset_file(preset)
 
@@ -366,13 +373,7 @@ def test_more_preset_values_are_checked_when_the_preset_loads(sample, tmp_path, 
     ?query wrote the still and then failed; limit_duration = -1 refused every clip ("at most -1 s … an END of +-1");
     subs_language = "japanese" matched no track and the default track's dialogue was burned in without a word;
     subs = "track:one" failed as "--subs track:one: the track must be a number", a flag never typed."""
-    preset = write(tmp_path / "show.toml", f"[{table}]\n{value}\n")
-    out = tmp_path / "out"
-    args = [a.replace("{out}", str(out)) for a in command]
-    res = run(args[0], sample, *args[1:], "--preset", preset)
-    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr, res.stderr
-    assert f"{preset}: {said}" in res.stderr and "fix the value in show.toml" in res.stderr, res.stderr
-    assert not out.exists()
+    _refused_on_load(sample, tmp_path, command, table, value, said)
 
 
 def test_good_values_of_those_keys_still_load(tmp_path):

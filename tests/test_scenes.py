@@ -3,12 +3,12 @@ kind of transition (tests/scenes_media.py).  Times are checked to ±1 frame unle
 
 from __future__ import annotations
 
-import os
 from fractions import Fraction
 
 import pytest
 
 import scenes_media
+from media import cache_home
 from clipkit import detect_scenes, scene_range, snap_range
 from clipkit.errors import Cancelled, InputError, TimecodeError, UsageError
 from clipkit.scenes import cache
@@ -20,13 +20,8 @@ FRAME = Fraction(1, 24)
 @pytest.fixture(scope="module", autouse=True)
 def private_cache(tmp_path_factory):
     """Every test here caches into its own folder, never the user's ~/.cache."""
-    old = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
-    yield
-    if old is None:
-        os.environ.pop("XDG_CACHE_HOME", None)
-    else:
-        os.environ["XDG_CACHE_HOME"] = old
+    with cache_home(tmp_path_factory.mktemp("xdg-cache")):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import locale
 import os
+import re
 
-__all__ = ["normalize_language", "language_in_name", "locale_code", "preferred_language", "cjk_tag", "text_language", "is_cjk"]
+__all__ = ["is_language_code", "normalize_language", "language_in_name", "locale_code", "preferred_language", "cjk_tag", "text_language", "is_cjk"]
 
 _LANG_EQUIV = {
     "en": "eng", "ja": "jpn", "jp": "jpn", "ko": "kor", "zh": "zho", "chi": "zho", "fr": "fra", "fre": "fra",
@@ -26,6 +27,12 @@ _LANG_EQUIV = {
 
 # Chinese tags that say which script: Traditional (Taiwan, Hong Kong, Macau) or Simplified.
 _TRADITIONAL = ("tw", "hant", "cht", "mo")
+
+
+def is_language_code(text: str) -> bool:
+    """Whether ``text`` is written as an ISO 639 code, with an optional region or script (``en``, ``jpn``,
+    ``pt-BR``, ``zh_Hant``): a name such as "japanese" is not."""
+    return re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", text.strip()) is not None
 
 
 def normalize_language(code: str | None) -> str | None:

@@ -101,10 +101,9 @@ def _base_url(value: Any) -> str | None:
 def _language(value: Any) -> str | None:
     """A ``valid=`` check of a language: an ISO 639 code (``en``, ``jpn``, ``pt-BR``); a name such as "japanese"
     matched no track, and the default track was taken without a word."""
-    import re
+    from .language import is_language_code
 
-    return None if re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", str(value).strip()) else \
-        "is not a language code"
+    return None if is_language_code(str(value)) else "is not a language code"
 
 
 def _subs(value: Any) -> str | None:

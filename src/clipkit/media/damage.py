@@ -10,11 +10,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
 
+import numpy as np
+
 from ..timecode import format_time
 from .frames import Frame
 from .probe import MediaInfo
 
 __all__ = ["watch", "damage_note", "recording_gaps"]
+
+#: A wait this many frames past a frame's end is a gap: a frame or more never came (a frame shown for three fields
+#: of two, soft-telecined film, is not one).
+GAP = Fraction(3, 4)
+
+
+def _add(stretches: list[tuple[Fraction, Fraction]], a: Fraction, b: Fraction, length: Fraction) -> None:
+    """``(a, b)`` added to ``stretches``, merged with the last one when it begins within two frames of its end."""
+    if stretches and a <= stretches[-1][1] + 2 * length:
+        stretches[-1] = (min(stretches[-1][0], a), max(stretches[-1][1], b))
+    else:
+        stretches.append((a, b))
 
 
 def _frame_length(info: MediaInfo, frame: Frame) -> Fraction | None:
@@ -33,30 +47,21 @@ def watch(info: MediaInfo, frames: Iterable[Frame], end: Fraction, stretches: li
     """``frames`` (of a read of ``info`` up to ``end``) unchanged; each stretch where at least a frame is
     missing, or frames came out of order, is added to ``stretches`` as (from, to), merged with its neighbours."""
     prev: Frame | None = None
-    length: Fraction | None = None
-
-    def add(a: Fraction, b: Fraction) -> None:
-        if stretches and a <= stretches[-1][1] + 2 * (length or 0):
-            stretches[-1] = (min(stretches[-1][0], a), max(stretches[-1][1], b))
-        else:
-            stretches.append((a, b))
-
     for frame in frames:
         if prev is not None:
             length = _frame_length(info, prev)
             if length:
                 shown_to = prev.time + length
                 if frame.time <= prev.time:  # timed at or before the frame before: out of order
-                    add(frame.time, shown_to)
-                elif frame.time - shown_to >= length * 3 / 4:  # a frame or more never came (a frame shown for
-                    # three fields of two, soft-telecined film, is not a gap)
-                    add(shown_to, frame.time)
+                    _add(stretches, frame.time, shown_to, length)
+                elif frame.time - shown_to >= length * GAP:
+                    _add(stretches, shown_to, frame.time, length)
         prev = frame
         yield frame
     if prev is not None:
         length = _frame_length(info, prev)
-        if length and min(end, info.duration) - (prev.time + length) >= length * 3 / 4:
-            add(prev.time + length, min(end, info.duration))  # nothing came after the last frame, before the end
+        if length and min(end, info.duration) - (prev.time + length) >= length * GAP:
+            _add(stretches, prev.time + length, min(end, info.duration), length)  # nothing came after the last frame, before the end
 
 
 def damage_note(stretches: list[tuple[Fraction, Fraction]], what: str = "the GIF") -> str | None:
@@ -81,8 +86,6 @@ def recording_gaps(info: MediaInfo, start: Fraction, end: Fraction) -> list[tupl
     if ts is None or video.variable_frame_rate or not video.frame_rate:
         return []
     length = 1 / (video.stream_frame_rate or video.frame_rate)  # the stream's own frames (telecined: 29.97)
-    import numpy as np
-
     lead = ts_offset(ts, info.start_time)
     ticks = []  # each frame's time on the continuous timeline, in 90 kHz ticks from the video's start
     bounds = [s.first_entry for s in ts.segments] + [len(ts.pts)]
@@ -98,9 +101,6 @@ def recording_gaps(info: MediaInfo, start: Fraction, end: Fraction) -> list[tupl
     times = [lead + Fraction(int(t), 90_000) for t in ticks]
     stretches: list[tuple[Fraction, Fraction]] = []
     for a, b in zip(times, times[1:]):
-        if b > start and a + length < end and b - (a + length) >= length * 3 / 4:
-            if stretches and a + length <= stretches[-1][1] + 2 * length:  # one damaged stretch
-                stretches[-1] = (stretches[-1][0], min(b, end))
-            else:
-                stretches.append((max(a + length, start), min(b, end)))
+        if b > start and a + length < end and b - (a + length) >= length * GAP:
+            _add(stretches, max(a + length, start), min(b, end), length)
     return stretches
