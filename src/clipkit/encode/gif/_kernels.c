@@ -77,8 +77,8 @@ static inline Py_ssize_t first_at_or_above(const float *ys, Py_ssize_t n, float 
  * (each pixel's nearest entry), shown H*W*3 (or unused), moved/fixed H*W (or unused); out H*W int16. */
 static void run(const float *src, const float *pal, const int32_t *order, const int32_t *rank, const float *ys,
                 const uint8_t *hint, const float *shown, int has_shown, const uint8_t *moved, const uint8_t *fixed,
-                int has_fixed, float clamp, float level, Py_ssize_t h, Py_ssize_t w, Py_ssize_t n, int16_t *out,
-                float *e0, float *e1)
+                int has_fixed, float clamp, float level, float refresh, Py_ssize_t h, Py_ssize_t w, Py_ssize_t n,
+                int16_t *out, float *e0, float *e1)
 {
     memset(e0, 0, sizeof(float) * 3 * (w + 2));
     for (Py_ssize_t y = 0; y < h; y++) {
@@ -102,13 +102,16 @@ static void run(const float *src, const float *pal, const int32_t *order, const 
             const float *c = pal + 3 * bi;
             int choice = bi;
             if (has_shown) {
-                /* keep what is shown where the source did not move; where it did, only if that colour is as
-                 * near the target as the palette's best and as near the source as the source's own nearest */
+                /* keep what is shown where the source did not move, unless (refresh >= 0) the palette's best is
+                 * nearer the target by more than refresh; where it moved, only if that colour is as near the
+                 * target as the palette's best and as near the source as the source's own nearest */
                 const float *s = shown + 3 * p, *q = src + 3 * p, *g = pal + 3 * hint[p];
+                float s0 = s[0] - t0, s1 = s[1] - t1, s2 = s[2] - t2, ds = s0 * s0 + s1 * s1 + s2 * s2;
                 int keep = !moved[p];
-                if (!keep) {
-                    float s0 = s[0] - t0, s1 = s[1] - t1, s2 = s[2] - t2;
-                    if (s0 * s0 + s1 * s1 + s2 * s2 <= best) {
+                if (keep)
+                    keep = refresh < 0 || ds <= best + refresh;
+                else {
+                    if (ds <= best) {
                         float q0 = s[0] - q[0], q1 = s[1] - q[1], q2 = s[2] - q[2];
                         float h0 = g[0] - q[0], h1 = g[1] - q[1], h2 = g[2] - q[2];
                         keep = q0 * q0 + q1 * q1 + q2 * q2 <= h0 * h0 + h1 * h1 + h2 * h2;
@@ -130,15 +133,16 @@ static void run(const float *src, const float *pal, const int32_t *order, const 
     }
 }
 
-/* diffuse(src, pal, order, rank, ys, hint, shown, has_shown, moved, fixed, has_fixed, clamp, level, h, w, n, out) */
+/* diffuse(src, pal, order, rank, ys, hint, shown, has_shown, moved, fixed, has_fixed, clamp, level, refresh, h, w, n,
+ *         out) */
 static PyObject *diffuse(PyObject *self, PyObject *args)
 {
     Py_buffer src, pal, order, rank, ys, hint, shown, moved, fixed, out;
     int has_shown, has_fixed;
-    float clamp, level;
+    float clamp, level, refresh;
     Py_ssize_t h, w, n;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*py*y*pffnnnw*", &src, &pal, &order, &rank, &ys, &hint, &shown,
-                          &has_shown, &moved, &fixed, &has_fixed, &clamp, &level, &h, &w, &n, &out))
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*py*y*pfffnnnw*", &src, &pal, &order, &rank, &ys, &hint, &shown,
+                          &has_shown, &moved, &fixed, &has_fixed, &clamp, &level, &refresh, &h, &w, &n, &out))
         return NULL;
     Py_buffer *all[] = {&src, &pal, &order, &rank, &ys, &hint, &shown, &moved, &fixed, &out};
     int ok = h > 0 && w > 0 && n > 0 && src.len >= (Py_ssize_t)sizeof(float) * 3 * h * w
@@ -151,7 +155,7 @@ static PyObject *diffuse(PyObject *self, PyObject *args)
     if (ok && e) {
         Py_BEGIN_ALLOW_THREADS
         run(src.buf, pal.buf, order.buf, rank.buf, ys.buf, hint.buf, shown.buf, has_shown, moved.buf, fixed.buf,
-            has_fixed, clamp, level, h, w, n, out.buf, e, e + 3 * (w + 2));
+            has_fixed, clamp, level, refresh, h, w, n, out.buf, e, e + 3 * (w + 2));
         Py_END_ALLOW_THREADS
     }
     free(e);

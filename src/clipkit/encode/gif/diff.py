@@ -131,7 +131,7 @@ class Canvas:
     def __init__(self, tolerance: float = 0.0, runs: float = 0.0, keep_closer: str | None = None,
                  diffuse: tuple | None = None) -> None:
         self.tolerance = float(tolerance)
-        # None, or (space, level, clamp): each frame is error-diffused against what is shown
+        # None, or (space, level, clamp, refresh): each frame is error-diffused against what is shown
         # (diffuse.py), which also decides which pixels keep their shown colour (instead of ``keep_closer``)
         self.diffuse = diffuse
         # None, or the name of the nearest-colour search's space (dither.SPACES): a moved pixel is rewritten only
@@ -183,12 +183,12 @@ class Canvas:
     def _diffused(self, source: np.ndarray, source_space: np.ndarray | None, nearest: np.ndarray,
                   palette: np.ndarray, moved: np.ndarray | None, fixed: np.ndarray | None) -> np.ndarray:
         """diffuse.py's choice for each pixel (-1: keep the shown colour), against the tracked shown colours."""
-        space, level, clamp = self.diffuse
+        space, level, clamp, refresh = self.diffuse
         h, w = source.shape[:2]
         if source_space is None:
             source_space = space(source.reshape(-1, 3)).reshape(h, w, 3)
         return diffuse_frame(source_space, nearest, self._palette_space(palette), self._shown_space, moved, level,
-                             clamp, fixed)
+                             clamp, fixed, refresh)
 
     def update(self, source: np.ndarray, indices: np.ndarray, palette: np.ndarray, transparent_index: int,
                source_space: np.ndarray | None = None, fixed: np.ndarray | None = None) -> Change | None:

@@ -13,6 +13,13 @@ the eye see.  The error carried to a pixel is scaled by ``level`` and clamped
 to ``clamp`` (in the search space: one grey level is 3), so it never grows into
 the worms and smears of a full-strength diffusion.
 
+With ``refresh`` (``quality.DIFFUSE_REFRESH``), a pixel whose source did not
+move is redrawn as well where the frame's palette has a colour nearer its
+target than the one shown by more than ``refresh`` (squared, in the space's
+units): on a still shot each frame's palette, refined on what the screen shows
+badly (``refine.py``), fills in shades the frames before could not give, and
+the screen converges on the source instead of keeping its first colours.
+
 The loop is C (``_kernels.c``, built by setup.py: a pixel's choice depends on
 the error of the ones before it, which numpy cannot vectorise).  The nearest
 palette colour of the pixel's target is searched along the palette sorted by
@@ -31,11 +38,13 @@ __all__ = ["available", "diffuse_frame"]
 
 
 def diffuse_frame(source: np.ndarray, nearest: np.ndarray, palette: np.ndarray, shown: np.ndarray | None,
-                  moved: np.ndarray | None, level: float, clamp: float, fixed: np.ndarray | None = None) -> np.ndarray:
+                  moved: np.ndarray | None, level: float, clamp: float, fixed: np.ndarray | None = None,
+                  refresh: float = -1.0) -> np.ndarray:
     """H×W int16: the palette index of each pixel after diffusing the error, or -1 where the colour already shown is
-    kept: always where ``moved`` is False, and where it is at least as near the pixel's target as the best palette
-    colour and at least as near the source as the source's nearest palette colour.  All colours in the search
-    space (float32): ``source`` and ``shown`` H×W×3 (``shown`` None on the first frame), ``palette`` N×3;
+    kept: where ``moved`` is False (unless ``refresh`` >= 0 and the best palette colour is nearer the pixel's target
+    by more than ``refresh``, squared distances), and where it moved, if it is at least as near the pixel's target as
+    the best palette colour and at least as near the source as the source's nearest palette colour.  All colours in
+    the search space (float32): ``source`` and ``shown`` H×W×3 (``shown`` None on the first frame), ``palette`` N×3;
     ``nearest``: each pixel's nearest palette index (the search's starting bound).
     ``fixed`` (H×W bool): pixels that take their ``nearest`` index as it is, with no error carried into or out of
     them (a caption's reserved colours)."""
@@ -57,5 +66,5 @@ def diffuse_frame(source: np.ndarray, nearest: np.ndarray, palette: np.ndarray, 
                         np.ascontiguousarray(shown, np.float32) if has_shown else none, has_shown,
                         np.ascontiguousarray(moved, np.uint8) if has_shown else none,
                         np.ascontiguousarray(fixed, np.uint8) if has_fixed else none, has_fixed,
-                        float(clamp), float(level), h, w, n, out)
+                        float(clamp), float(level), float(refresh), h, w, n, out)
     return out

@@ -28,7 +28,7 @@ from .dither import DITHER_METHODS, GRADIENT_FLAT, SPACES, Remapper, dither_stre
 from .grey import grey_level, grey_palette, is_grey
 from .palette import build_palette, scene_spans, still_share, with_outliers
 from .quality import DIFFUSE_CLAMP, quality_level, tolerance_for
-from .refine import ADOPT_MIN, REUSE_CHANGE, FramePalettes, fit_shot, refine_steps
+from .refine import ADOPT_MIN, REUSE_CHANGE, SHOWN_ERROR, FramePalettes, fit_shot, refine_steps
 from .writer import GifWriter
 
 __all__ = ["GifOptions", "GifResult", "encode_gif", "tolerance_for"]
@@ -133,7 +133,7 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     runs = min(RUNS_MAX, tolerance * RUNS_SHARE) if options.runs is None else options.runs
     # the top quality diffuses each frame's error against the screen (diffuse.py), unless --dither asks otherwise
     # (or the compiled loop was not built: the pipeline notes it)
-    diffuse = ((SPACES[level.space][0], level.diffuse, DIFFUSE_CLAMP)
+    diffuse = ((SPACES[level.space][0], level.diffuse, DIFFUSE_CLAMP, level.refresh)
                if level.diffuse and options.dither == "none" and diffusion_built() else None)
     canvas = Canvas(tolerance, runs=runs, keep_closer=closer, diffuse=diffuse)
     prepare = None if diffuse is None else partial(_coordinates, diffuse[0])  # run on the remap threads
@@ -158,7 +158,8 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
         for (a, b), palette, key in zip(spans, palettes, keys):
             chain = (FramePalettes(palette, fixed, refine_steps(options.quality), space=level.space,
                                    reuse=-1.0 if level.refine_still and closer is not None else REUSE_CHANGE,
-                                   adopt_min=0.0 if level.adopt_any else ADOPT_MIN)
+                                   adopt_min=0.0 if level.adopt_any else ADOPT_MIN,
+                                   shown_error=(level.shown_error if diffuse is not None else None) or SHOWN_ERROR)
                      if options.frame_palettes and level.frame_palettes else None)
             shot = Denoised(frames[a:b], denoise) if denoise else frames[a:b]
             remapped = _remapped(pool, shot, palette, dither, reserved, chain, space=level.space,

@@ -27,7 +27,8 @@ import numpy as np
 from . import kernels
 from .dither import CHANNEL_SCALE, SPACES, busyness, colour_codes, run_starts, unpack_codes
 
-__all__ = ["FramePalettes", "fit_shot", "REFINE_STEPS", "REFINE_STEPS_TOP", "REFINE_SAMPLE", "TOP_QUALITY", "refine_steps"]
+__all__ = ["FramePalettes", "fit_shot", "REFINE_STEPS", "REFINE_STEPS_TOP", "REFINE_SAMPLE", "SHOWN_ERROR",
+           "TOP_QUALITY", "refine_steps"]
 
 #: Lloyd steps per frame (started from the previous frame's palette, so a few suffice).
 REFINE_STEPS = 3
@@ -166,8 +167,9 @@ class FramePalettes:
 
     def __init__(self, shot_palette: np.ndarray, fixed: int = 0, steps: int = REFINE_STEPS,
                  budget: int = REFINE_SAMPLE, space: str = "rgb", reuse: float = REUSE_CHANGE,
-                 adopt_min: float = ADOPT_MIN) -> None:
+                 adopt_min: float = ADOPT_MIN, shown_error: float = SHOWN_ERROR) -> None:
         self._reuse = reuse  # see REUSE_CHANGE (below 0: every frame is refined)
+        self._shown_error = shown_error  # see SHOWN_ERROR
         self._adopt_min = adopt_min  # see ADOPT_MIN
         self._to, self._from = SPACES[space]  # the nearest-colour search's space (dither.Remapper's)
         self._pal = self._to(shot_palette)
@@ -193,7 +195,7 @@ class FramePalettes:
         x = np.ascontiguousarray(self._to(x8))
         if shown is not None and shown.shape == frame.shape[:2]:  # samples the screen shows well count less
             on = unpack_codes(shown[_grid(frame.shape, self._k, self._budget)])
-            weight = weight * np.clip(((self._to(on) - x) ** 2).sum(axis=1) / SHOWN_ERROR, SHOWN_FLOOR, 1.0)
+            weight = weight * np.clip(((self._to(on) - x) ** 2).sum(axis=1) / self._shown_error, SHOWN_FLOOR, 1.0)
         self._k += 1
         pal, before, after = lloyd(x, self._pal, self._fixed, self._steps, weight, _distinct_rows(x8))
         if after < before * ADOPT_GAIN and before - after > self._adopt_min:
