@@ -243,6 +243,44 @@ def test_a_cancelled_job_stopped_by_the_manager_leaves_no_temporary_files(sample
         jobs.shutdown()
 
 
+def test_a_cancel_while_the_gif_prepares_its_frames_stops_it_there(sample, truth, tmp_path, monkeypatch):
+    """After decoding, a GIF job resized and captioned its frames and built its palettes (seconds; 40 s for a
+    960-px minute) without reporting progress or looking at the cancel: a cancel there waited out GRACE and the
+    worker was killed.  Now that phase counts as progress, and a cancel in it ends the job there, by itself: the
+    manager's GRACE is made endless here, so only the job's own stop can end it."""
+    from clipkit.studio import jobs as jobs_mod
+
+    monkeypatch.setattr(jobs_mod, "GRACE", 1e6)
+    spill_home = tmp_path / "tmp"
+    spill_home.mkdir()
+    monkeypatch.setenv("TMPDIR", str(spill_home))
+    out = tmp_path / "out"
+    out.mkdir()
+    jobs = jobs_mod.JobManager(max_running=1)
+    try:
+        job = jobs.submit("gif", {"video": str(sample), "start": "0", "end": "20", "output": str(out),
+                                  "options": {"width": 480, "fps": 20, "subs": "off", "caption": "Counting stars."}})
+        decoded, frames = 20 * truth["fps"] + 1, 20 * 20  # the steps of decoding, and the GIF's frames
+        end = time.monotonic() + 240
+        while job.done <= decoded and not job.finished:
+            assert time.monotonic() < end, (job.state, job.done, job.total)
+            time.sleep(0.005)
+        # decoding, preparing the frames (resized, captioned: each one a step), encoding them
+        assert job.total == decoded + 2 * frames, (job.done, job.total)
+        assert job.done <= decoded + frames // 2, (job.done, job.total)  # preparing them
+        jobs.cancel(job.id)
+        while not job.finished:
+            assert time.monotonic() < end, (job.state, job.done)
+            time.sleep(0.05)
+        job.process.join(30)
+        assert job.state == "cancelled", (job.state, job.error)
+        assert job.done <= decoded + frames, (job.done, job.total)  # stopped before it encoded a frame
+        assert job.process.exitcode == 0
+        assert list(spill_home.iterdir()) == [] and list(out.iterdir()) == []
+    finally:
+        jobs.shutdown()
+
+
 def test_a_job_read_as_it_finishes_is_never_done_without_its_result():
     """The page reads a job (its event stream, GET /api/jobs/ID) without the manager's lock, while the job's thread
     records the outcome: read between the state and the result, it was "done" with no result (the page then showed

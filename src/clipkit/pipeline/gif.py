@@ -86,8 +86,9 @@ class _Job:
     display: tuple[int, int]  # the picture's size after the crop, before scaling
     size: tuple[int, int]  # the GIF's size before any fitting
     path: Path
-    decode_steps: int  # progress: decoding counts for this many steps ...
-    total_steps: int  # ... of this many
+    decode_steps: int  # progress: decoding counts for this many steps, ...
+    render_steps: int  # ... preparing the output frames (resized, captioned) for this many, then encoding ...
+    total_steps: int  # ... up to this many
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,8 @@ def make_gif(
         decoded = _decode(job, s, spill, progress, notes)
 
         def make(attempt: _Try) -> _Made:
-            return _encode(job, attempt, _render(job, decoded, attempt, s, overlay, spill), options, spill, progress)
+            return _encode(job, attempt, _render(job, decoded, attempt, s, overlay, spill, progress), options, spill,
+                           progress)
 
         made = make(_Try(s.quality, s.colors, s.fps, job.size))
         if s.max_size is not None:
@@ -250,8 +252,10 @@ def _plan(info: MediaInfo, start, end, output, scene: int | None, snap: bool, s:
     if not named:
         guard.check(path, s)  # inputs, existing files, system folders, writable: before decoding
     decode_steps = int(rng.duration * (video.frame_rate or 25)) + 1
-    encode_steps = len(tick_times(play, s.fps)) * (2 if s.bounce else 1)
-    return _Job(info, rng, play, box, display, size, path, decode_steps, decode_steps + encode_steps)
+    render_steps = len(tick_times(play, s.fps))
+    encode_steps = render_steps * (2 if s.bounce else 1)
+    return _Job(info, rng, play, box, display, size, path, decode_steps, render_steps,
+                decode_steps + render_steps + encode_steps)
 
 
 def _decode(job: _Job, s: GifSettings, spill: Spill, progress: ProgressFn | None, notes: list[str]) -> Decoded:
@@ -275,6 +279,7 @@ def _decode(job: _Job, s: GifSettings, spill: Spill, progress: ProgressFn | None
                                 pre_filters=pre, scale_flags=GREY_SCALER)
         decoded = keep_decoded(frames_on_ticks(frames_in, rng.start, rng.end, ticks), spill,
                                lambda n: report(progress, job.decode_steps, job.total_steps))  # may cancel
+    report(progress, job.decode_steps, job.total_steps)  # decoded (fewer frames kept than decoded: the count catches up)
     if lost:  # a damaged recording: said where (the decoder may have said nothing)
         notes.append(damage_note(lost))
     if warnings:
@@ -289,11 +294,13 @@ def _grey(decoded: Decoded) -> bool:
     return is_grey([decoded.store[f.index] for f in frames[::step][:GREY_SAMPLE_FRAMES]])
 
 
-def _render(job: _Job, decoded: Decoded, attempt: _Try, s: GifSettings, overlay: Overlay | None, spill: Spill) -> Shown:
+def _render(job: _Job, decoded: Decoded, attempt: _Try, s: GifSettings, overlay: Overlay | None, spill: Spill,
+            progress: ProgressFn | None = None) -> Shown:
     """Stage 3: the output frames of one try: sampled at its rate and size, drawn on, time effects applied
-    (their pictures in the spill folder, ``gif_frames``)."""
+    (their pictures in the spill folder, ``gif_frames``); each frame counts as progress (and may cancel)."""
     ticks = at_speed(decoded.frames, job.range, attempt.fps, s.speed)
-    images = render_frames(decoded, ticks, attempt.size, overlay, spill)
+    images = render_frames(decoded, ticks, attempt.size, overlay, spill,
+                           lambda n: report(progress, job.decode_steps + min(n, job.render_steps), job.total_steps))
     delays = centisecond_delays(tick_times(job.play, attempt.fps)[: len(images)], job.play)
     shown = Shown(images, [t for t, _ in ticks], delays)
     if s.reverse:
@@ -311,7 +318,8 @@ def _encode(job: _Job, attempt: _Try, shown: Shown, options: GifOptions, spill: 
     with spill.writing(), open(path, "wb") as fp:
         result = encode_gif(shown.images, shown.delays, fp,
                             replace(options, colors=attempt.colors, quality=attempt.quality),
-                            progress=progress, progress_offset=job.decode_steps, progress_total=job.total_steps)
+                            progress=progress, progress_offset=job.decode_steps + job.render_steps,
+                            progress_total=job.total_steps)
     return _Made(attempt, shown, path, path.stat().st_size, result)
 
 

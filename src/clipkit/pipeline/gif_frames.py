@@ -51,10 +51,14 @@ def keep_decoded(frames: Iterable[Frame], spill: Spill, each: Callable[[int], ob
 
 
 def render_frames(decoded: Decoded, ticks: Sequence[tuple[Fraction, Frame]], size: tuple[int, int],
-                  overlay: Callable[[Fraction, np.ndarray], np.ndarray] | None, spill: Spill) -> Frames:
+                  overlay: Callable[[Fraction, np.ndarray], np.ndarray] | None, spill: Spill,
+                  each: Callable[[int], object] | None = None) -> Frames:
     """The picture of each tick ``(time, decoded frame)`` at ``size``, ``overlay`` drawn on: the decoded
-    pictures themselves when nothing changes them, else a new store of ``spill``."""
+    pictures themselves when nothing changes them, else a new store of ``spill`` (``each(count so far)`` after
+    each one: progress)."""
     if overlay is None and decoded.size == tuple(size):
+        if each is not None:
+            each(len(ticks))
         return Frames(decoded.store, [frame.index for _, frame in ticks])
     store, numbers, stored = spill.store(), [], {}
     shown, img = -1, None
@@ -67,6 +71,8 @@ def render_frames(decoded: Decoded, ticks: Sequence[tuple[Fraction, Frame]], siz
             if frame.index not in stored:
                 stored[frame.index] = store.append(img)
             numbers.append(stored[frame.index])
+        if each is not None:
+            each(len(numbers))
     return Frames(store, numbers)
 
 

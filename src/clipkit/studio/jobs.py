@@ -44,9 +44,16 @@ def _stop_on_sigterm(signum, _frame) -> None:
 
 def _reporter(out, cancel):
     """The job's progress callback: ``(done, total)`` onto ``out``; False once the job is cancelled, and from then
-    on the worker ignores the manager's SIGTERM (its GRACE may run out during the clean-up, which must not be cut)."""
+    on the worker ignores the manager's SIGTERM (its GRACE may run out during the clean-up, which must not be cut).
+    A count the same as the last one is not sent again (the GIF engine asks "still wanted?" per frame it reads for
+    its palettes, at the same count): it only looks at the cancel."""
+    last = None
+
     def progress(done: int, total: int):
-        out.put(("progress", int(done), int(total)))
+        nonlocal last
+        if (done, total) != last:
+            last = (done, total)
+            out.put(("progress", int(done), int(total)))
         if cancel.is_set():
             with contextlib.suppress(ValueError):  # (called from another thread: the handler stays)
                 signal.signal(signal.SIGTERM, signal.SIG_IGN)

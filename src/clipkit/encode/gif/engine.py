@@ -86,12 +86,19 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     if len(frames) != len(delays_cs):
         raise ValueError("one delay per frame")
     h, w = frames[0].shape[:2]
+    total = progress_total or len(frames)
+
+    def still_wanted() -> None:
+        """Before the first frame is written nothing counts as progress (the palettes: seconds for a long GIF),
+        but a cancel is honoured between the steps."""
+        report(progress, progress_offset, total)
+
     fixed = len({tuple(r) for r in options.reserve_colors})  # palette entries the refinement keeps (captions)
     # what --quality sets: quality.py's ladder, or grey.py's fewer grey levels for a black-and-white source
     grey = is_grey(frames)
     level = (grey_level if grey else quality_level)(options.quality, fixed)
     colors = max(2, min(256, options.colors, level.colors)) - 1  # one slot is the transparent index
-    spans = scene_spans(frames) if options.per_scene_palette else [(0, len(frames))]
+    spans = scene_spans(frames, check=still_wanted) if options.per_scene_palette else [(0, len(frames))]
     extra = min(level.outliers, colors // 2)  # entries for the colours the palette fits worst (small palettes)
 
     # a grey source's low qualities dither its flat areas and take its grain out of time (grey.py), unless
@@ -105,10 +112,11 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
     def shot_palette(span: tuple[int, int]) -> tuple[np.ndarray, np.ndarray | None]:
         """The shot's palette, and its first frame's own (key) palette or None."""
         a, b = span
+        still_wanted()  # (on the pool's threads: a cancel's exception ends the map, the shots not begun skip)
         if grey:  # evenly spaced grey levels (grey.py), the same for every shot
             return grey_palette(colors, options.reserve_colors), None
-        shot = fit_shot(build_palette(frames[a:b], colors - extra, options.reserve_colors), frames[a:b], fixed,
-                        level.shot_steps, level.space)
+        shot = fit_shot(build_palette(frames[a:b], colors - extra, options.reserve_colors, check=still_wanted),
+                        frames[a:b], fixed, level.shot_steps, level.space)
         key = None
         # the later frames keep the key frame's colours only through the keep-closer test
         if level.key_frame and closer is not None and b - a >= KEY_MIN_FRAMES and still_share(frames[a:b]) >= KEY_STILL:
@@ -123,9 +131,9 @@ def encode_gif(frames: Sequence[np.ndarray], delays_cs: Sequence[int], fp: Binar
             palettes, keys = zip(*pool.map(shot_palette, spans))
     else:
         palettes, keys = zip(shot_palette(spans[0]))
+    still_wanted()
     main = max(range(len(spans)), key=lambda i: spans[i][1] - spans[i][0])
     reserved = np.array(options.reserve_colors, np.uint8).reshape(-1, 3)
-    total = progress_total or len(frames)
 
     start = fp.tell() if fp.seekable() else 0
     writer = GifWriter(fp, w, h, _with_slot(palettes[main]), options.loop)

@@ -9,7 +9,7 @@ are put in exactly and kept out of the computed part.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from PIL import Image
@@ -24,16 +24,20 @@ def _thumb(image: np.ndarray) -> np.ndarray:
     return image[::8, ::8].astype(np.int16)
 
 
-def scene_spans(frames: Sequence[np.ndarray], threshold: float = 28.0, min_len: int = 4) -> list[tuple[int, int]]:
+def scene_spans(frames: Sequence[np.ndarray], threshold: float = 28.0, min_len: int = 4,
+                check: Callable[[], object] | None = None) -> list[tuple[int, int]]:
     """Split frame indices into ``[a, b)`` spans at hard cuts (mean change of a thumbnail).
 
     Spans shorter than ``min_len`` frames join the previous one (a flash is not a scene).
+    ``check()`` is called before each frame is read (a long GIF's frames come from disk: it may cancel).
     """
     if not frames:
         return []
     cuts = [0]
     prev = _thumb(frames[0])
     for k in range(1, len(frames)):
+        if check is not None:
+            check()
         cur = _thumb(frames[k])
         if float(np.abs(cur - prev).mean()) > threshold and k - cuts[-1] >= min_len:
             cuts.append(k)
@@ -59,28 +63,31 @@ def still_share(frames: Sequence[np.ndarray], levels: int = STILL_LEVELS) -> flo
     return float(np.mean(still)) / first[..., 0].size
 
 
-def _sample(frames: Sequence[np.ndarray], budget: int) -> np.ndarray:
+def _sample(frames: Sequence[np.ndarray], budget: int, check: Callable[[], object] | None = None) -> np.ndarray:
     h, w = frames[0].shape[:2]
     per_frame = max(1, budget // len(frames))
     step = max(1, int(np.sqrt(h * w / per_frame)))
     parts = []
     for k, frame in enumerate(frames):
+        if check is not None:
+            check()
         off = k % step  # shift the grid each frame so every pixel is seen over time
         parts.append(frame[off::step, (off * 3) % step::step].reshape(-1, 3))
     return np.concatenate(parts)
 
 
 def build_palette(frames: Sequence[np.ndarray], colors: int, reserve: Sequence[tuple[int, int, int]] = (),
-                  sample: int = SAMPLE_PIXELS) -> np.ndarray:
+                  sample: int = SAMPLE_PIXELS, check: Callable[[], object] | None = None) -> np.ndarray:
     """A ``(n, 3)`` uint8 palette of at most ``colors`` entries for ``frames`` (RGB uint8).
 
     ``reserve`` colours come first, exactly; the rest is a median-cut palette
     of the frames' pixels (about ``sample`` of them), refined by k-means, with
-    near-duplicates of the reserved colours left out.
+    near-duplicates of the reserved colours left out.  ``check()`` is called
+    before each frame is sampled (it may cancel).
     """
     reserved = [tuple(int(c) for c in rgb) for rgb in dict.fromkeys(tuple(r) for r in reserve)]
     free = max(1, colors - len(reserved))
-    pixels = _sample(frames, sample)
+    pixels = _sample(frames, sample, check)
     side = int(np.ceil(np.sqrt(len(pixels))))
     pad = side * side - len(pixels)
     if pad:
