@@ -323,8 +323,9 @@ def test_the_make_button_stays_put_while_the_episode_view_fills(sample, tmp_path
     """In Chromium: the episode view fills in after it opens — the player learns its video's size, the proxy and
     shot-detection lines get their text, the progress bar comes and goes, the shots' thumbnails arrive — and each
     pushed the Make panel down, so a click aimed at Make landed on whatever came there.  From the moment the
-    dialogue is listed to the moment the shots are, Make moves by less than half its height (it moved 300 px; a
-    6-px shift remains while the estimate line fills), so a click aimed at its middle still lands on it."""
+    dialogue is listed to the moment the shots are — a line of it chosen meanwhile, so the size estimate fills
+    in, and a Max size set, which makes it two lines — Make does not move (it moved 300 px; then 6 px as the
+    shots' progress bar went, 18 px as the estimate filled in above it and 18 more as it took a second line)."""
     from browser import start_chromium
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -346,16 +347,27 @@ def test_the_make_button_stays_put_while_the_episode_view_fills(sample, tmp_path
             wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
             first, before = driver.execute_script(top), driver.execute_script(parts)
             seen = [first]
+            estimate = "return document.getElementById('estimate').textContent"
 
-            def filled(d):
-                seen.append(d.execute_script(top))
-                return (d.execute_script("return document.getElementById('video').readyState") >= 1
-                        and d.find_elements(By.CSS_SELECTOR, "#shots li.shot img")
-                        and d.execute_script("return document.getElementById('shots-progress').hidden"))
+            def watching(until):
+                def check(d):
+                    seen.append(d.execute_script(top))
+                    return until(d)
+                return check
 
-            _wait_or_say(driver, studio, wait, filled)
+            driver.execute_script("document.querySelector('#lines li').click()")  # a line: its range
+            _wait_or_say(driver, studio, wait, watching(lambda d: d.execute_script(estimate).startswith("About")))
+            driver.execute_script("const e = document.getElementById('max-size'); e.value = '300KB';"
+                                  " e.dispatchEvent(new Event('input'))")
+            _wait_or_say(driver, studio, wait, watching(lambda d: "it will be fitted" in d.execute_script(estimate)))
+            _wait_or_say(driver, studio, wait, watching(
+                lambda d: (d.execute_script("return document.getElementById('video').readyState") >= 1
+                           and d.find_elements(By.CSS_SELECTOR, "#shots li.shot img")
+                           and d.execute_script("return document.getElementById('shots-progress').hidden"))))
             seen.append(driver.execute_script(top))
-            half = driver.execute_script("return document.getElementById('make').getBoundingClientRect().height") / 2
-            assert max(seen) - min(seen) < half, (first, sorted(set(seen)), before, driver.execute_script(parts))
+            # the shots' progress bar shown (as while they are found) or hidden: the same room
+            for hidden in ("false", "true"):
+                seen.append(driver.execute_script(f"document.getElementById('shots-progress').hidden = {hidden}; " + top))
+            assert max(seen) - min(seen) <= 1, (first, sorted(set(seen)), before, driver.execute_script(parts))
         finally:
             driver.quit()
