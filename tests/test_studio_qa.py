@@ -292,6 +292,31 @@ def test_studio_command_bad_input_is_one_line_and_nothing_served(tmp_path):
     assert not (library / "clipkit-studio").exists()
 
 
+def test_the_studio_starts_again_on_the_port_it_just_left(tmp_path):
+    """`clipkit studio --port N` stopped and started again: the browser's connections to the old server linger on
+    that port for a minute (TIME_WAIT), and the port check said "cannot listen: Address already in use" though the
+    server could bind it.  Here a connection the server closed first lingers so; the check lets it be, and a server
+    still listening there is refused as before."""
+    import socket
+
+    from clipkit.errors import ClipkitError
+    from clipkit.studio.server import check_port
+
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn listens
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    with pytest.raises(ClipkitError, match="cannot listen on"):
+        check_port("127.0.0.1", port)
+    client = socket.create_connection(("127.0.0.1", port))
+    conn, _ = listener.accept()
+    conn.close()  # the server's side closes first: its end of the connection lingers in TIME_WAIT
+    client.close()
+    listener.close()
+    check_port("127.0.0.1", port)
+
+
 def test_an_episode_linked_into_the_folder_has_the_subtitles_beside_the_link(tmp_path):
     """A season folder of symlinks into a media library (the real file named otherwise) with each episode's .srt
     beside its link: the studio lists the line, `find` finds it, and a GIF of that range is captioned with it

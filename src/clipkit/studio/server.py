@@ -102,12 +102,15 @@ def output_folder(episodes: tuple[Path, ...], given: str | os.PathLike | None,
 
 
 def check_port(host: str, port: int) -> None:
-    """Refuse a port already in use before anything is printed (uvicorn would print its own error, exit 3)."""
+    """Refuse a port already in use before anything is printed (uvicorn would print its own error, exit 3).
+    Asked as uvicorn will bind it (SO_REUSEADDR): the connections of a studio just stopped on that port, which
+    linger for a minute (TIME_WAIT), do not count as "in use"; a server listening there does."""
     import socket
 
     from ..errors import ClipkitError
 
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError as exc:
