@@ -187,9 +187,11 @@ def test_a_page_without_event_streams_still_sees_its_job_finish(sample, tmp_path
 
 @pytest.mark.browser
 def test_a_reloaded_page_follows_the_running_job_and_removes_what_it_says(sample, tmp_path, monkeypatch):
-    """In Chromium: a made file's notes are shown (an upscaled still); a page reloaded while a long GIF is made shows
-    its progress and Cancel again (it showed nothing, and a Make then started a second one); Cancel there stops it;
-    ✕ takes an item out of the tray."""
+    """In Chromium: a made file's notes are shown (an upscaled still); while a GIF is made (and once it is
+    cancelled) the last still and its snippet are not shown under it as if they were its own; a page reloaded while
+    the GIF is made opens its episode again and shows its progress and Cancel there (it came back on the episode
+    list, the progress and Cancel hidden in the episode view: nothing said a job was running); Cancel there stops
+    it; ✕ takes an item out of the tray."""
     from browser import start_chromium
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -223,14 +225,18 @@ def test_a_reloaded_page_follows_the_running_job_and_removes_what_it_says(sample
             set_fields(driver, **{"kind": "gif", "in": "0", "out": "60", "width": "960", "fps": "15"})  # a minute of work at least
             driver.execute_script("document.getElementById('make').click()")
             wait.until(lambda d: d.execute_script("return document.getElementById('progress').value") > 0)
+            shown = "return document.getElementById(arguments[0]).checkVisibility()"
+            assert not driver.execute_script(shown, "result")  # the last still is not this job's result
             driver.refresh()
-            wait.until(lambda d: d.execute_script("const p = document.getElementById('progress'), c = document.getElementById"
-                                                  "('cancel'); return !p.hidden && !c.hidden && p.value > 0"))
+            wait.until(lambda d: d.execute_script(shown, "progress") and d.execute_script(shown, "cancel")
+                       and d.execute_script("return document.getElementById('progress').value") > 0)
+            assert driver.find_element(By.ID, "episode-name").text == sample.name
             running = [j for j in studio.jobs.all() if j.kind == "gif"]
             assert len(running) == 1 and running[0].state == "running"
             driver.execute_script("document.getElementById('cancel').click()")
             wait.until(lambda d: d.find_element(By.ID, "job-state").get_attribute("textContent") == "cancelled")
             assert running[0].state == "cancelled" and not list(studio.output.glob("*.gif"))
+            assert not driver.execute_script(shown, "result")
             first, second = driver.execute_script(tray)
             driver.execute_script(f"document.querySelector(\"#tray-list li[data-job='{first}'] .remove\").click()")
             wait.until(lambda d: d.execute_script(tray) == [second])

@@ -144,8 +144,9 @@ class Job:
         return self.state in FINISHED
 
     def view(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "state": self.state, "done": self.done, "total": self.total,
-                "result": self.result, "notes": self.notes, "error": self.error}
+        """What the page reads: the state, progress and outcome, and the episode (its number) a make job is of."""
+        return {"id": self.id, "kind": self.kind, "episode": self.params.get("episode"), "state": self.state,
+                "done": self.done, "total": self.total, "result": self.result, "notes": self.notes, "error": self.error}
 
 
 class JobManager:

@@ -141,7 +141,8 @@ def job_params(studio, body: dict) -> tuple[str, dict]:
             options["count"] = count
     if kind != "still" and body.get("max_size") not in (None, ""):
         options["max_size"] = _size(body["max_size"])
-    return kind, {"video": str(video), "start": start, "end": end, "output": str(studio.output), "options": options}
+    return kind, {"video": str(video), "episode": ep, "start": start, "end": end, "output": str(studio.output),
+                  "options": options}
 
 
 def _size(value) -> int:

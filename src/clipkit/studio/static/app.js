@@ -2,7 +2,7 @@
 // Every text from the server is put in the page with textContent (never innerHTML).
 import { FORMATS, getJSON } from "./api.js";
 import { $, clock, el } from "./dom.js";
-import { captionFromLine, estimateSoon, setupMake } from "./make.js";
+import { captionFromLine, clearResult, estimateSoon, resumeJob, setupMake } from "./make.js";
 import { loadShots } from "./timeline.js";
 import { openPlayer } from "./player.js";
 import { setupTray } from "./tray.js";
@@ -80,7 +80,7 @@ async function openEpisode(ep) {
   state.episode = ep;
   $("episodes").hidden = true; $("episode").hidden = false; $("back").hidden = false;
   $("episode-name").textContent = ep.name;
-  $("result").hidden = true;
+  clearResult();
   $("search").value = "";
   const v = $("video");
   v.addEventListener("loadedmetadata", () => { if ($("in").value) v.currentTime = Number($("in").value); }, { once: true });
@@ -141,6 +141,7 @@ async function start() {
   document.addEventListener("keydown", keys);
   setupMake(state);
   await Promise.all([showEpisodes(), setupTray()]);
+  await resumeJob((n) => openEpisode(state.episodes[n]));
 }
 
 start().catch((e) => { $("job-state").textContent = e.message; $("job-state").className = "error"; });

@@ -3,7 +3,7 @@ import { followJob, getJSON, postJSON } from "./api.js";
 import { $, el, fraction, kb } from "./dom.js";
 import { refreshTray } from "./tray.js";
 
-const panel = { job: null, captionEdited: false, timer: null, state: null };
+const panel = { job: null, running: false, captionEdited: false, timer: null, state: null };
 
 function request() {
   const state = panel.state, kind = $("kind").value;
@@ -65,16 +65,30 @@ function fail(message) {
   $("job-state").textContent = message; $("job-state").className = "error";
 }
 
+// A new job, or another episode opened: the last job's result and state go (under "Making…" or "cancelled" the
+// last GIF and its snippet read as this job's).  A job still being made keeps its progress and Cancel.
+export function clearResult() {
+  $("result").hidden = true;
+  if (!panel.running) { $("job-state").textContent = ""; $("job-state").className = "note"; }
+}
+
 async function make() {
-  $("job-state").textContent = ""; $("job-state").className = "note";
+  panel.running = false;
+  clearResult();
   let job;
   try { job = await postJSON("/api/jobs", request()); } catch (e) { return fail(e.message); }
-  panel.job = job.id;
-  $("progress").hidden = false; $("progress").value = 0; $("cancel").hidden = false;
+  follow(job);
+}
+
+function follow(job) {
+  panel.job = job.id; panel.running = true;
+  $("progress").hidden = false; $("progress").value = job.total ? job.done / job.total : 0; $("cancel").hidden = false;
   followJob(job.id, onJob);
 }
 
 function onJob(job) {
+  if (job.id !== panel.job) return;  // (a job followed before another was made)
+  panel.running = !["done", "failed", "cancelled"].includes(job.state);
   if (job.total) $("progress").value = job.done / job.total;
   $("job-state").textContent = job.state === "running" ? "Making…" : job.state;
   if (job.state === "failed") fail(job.error || "failed");
@@ -124,17 +138,18 @@ export function setupMake(state) {
       .catch(() => document.execCommand("copy"));
   });
   estimateSoon();
-  resumeJob();
 }
 
-// After a reload (or in a second tab) while a job is still being made: follow it again (progress, Cancel, result).
-async function resumeJob() {
+// After a reload (or in a second tab) while a job is still being made: its episode opened again (the page came back
+// on the list of episodes, where the job's progress and Cancel are not), and the job followed (progress, Cancel,
+// result).  ``open(n)`` opens episode n.
+export async function resumeJob(open) {
   let jobs;
   try { ({ data: jobs } = await getJSON("/api/jobs")); } catch (e) { return; }
   const running = jobs.filter((j) => ["gif", "clip", "still", "strip"].includes(j.kind) && ["queued", "running"].includes(j.state));
   if (!running.length || panel.job) return;
   const job = running[running.length - 1];
-  panel.job = job.id;
-  $("progress").hidden = false; $("progress").value = job.total ? job.done / job.total : 0; $("cancel").hidden = false;
-  followJob(job.id, onJob);
+  if (Number.isInteger(job.episode) && !(panel.state.episode && panel.state.episode.id === job.episode)) await open(job.episode);
+  if (panel.job) return;  // (a Make meanwhile)
+  follow(job);
 }
