@@ -245,6 +245,54 @@ def test_a_reloaded_page_follows_the_running_job_and_removes_what_it_says(sample
             driver.quit()
 
 
+@pytest.mark.browser
+def test_copy_right_after_typing_the_base_url_copies_the_snippet_with_it(sample, tmp_path, monkeypatch):
+    """In Chromium, with a still made: a Base URL typed and Copy clicked at once (the field's change comes as the click
+    begins; the new snippet is asked for then) copied the snippet shown before it, with the file's local path — the
+    blog post got a broken picture.  Copy now waits for that snippet, and says it copied."""
+    import contextlib
+
+    from browser import start_chromium
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from studio_app import served_studio
+
+    with served_studio(sample, tmp_path, monkeypatch) as (studio, port):
+        driver = start_chromium(tmp_path / "profile")
+        try:
+            origin = f"http://127.0.0.1:{port}"
+            driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": origin, "permissions": ["clipboardReadWrite"]})
+            wait = WebDriverWait(driver, 120, 0.1)
+            driver.get(f"{origin}/?token={TOKEN}")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
+            driver.execute_script("document.querySelector(\"#episode-list li[data-id='0']\").click()")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
+            driver.execute_script("for (const [k, v] of [['kind', 'still'], ['in', '9.5'], ['width', '160']]) {"
+                                  " const e = document.getElementById(k); e.value = v; e.dispatchEvent(new Event('input')); }")
+            driver.execute_script("document.getElementById('make').click()")
+            snippet = "return document.getElementById('snippet').value"
+            _wait_or_say(driver, studio, wait, lambda d: d.execute_script(snippet).startswith("<img "))
+            name = Path(studio.jobs.all()[-1].result["path"]).name
+            driver.find_element(By.ID, "format").send_keys("markdown")
+            wait.until(lambda d: d.execute_script(snippet).startswith("!["))
+            driver.find_element(By.ID, "base-url").send_keys("https://myblog.example/uploads/")
+            copy = driver.find_element(By.ID, "copy")
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", copy)
+            copy.click()  # a real click: the Base URL field loses the focus (its change) as it begins
+            wait.until(lambda d: "https://myblog.example/" in d.execute_script(snippet))  # the new snippet is shown
+            with contextlib.suppress(TimeoutException):  # it says when it has copied (it said nothing)
+                WebDriverWait(driver, 10, 0.1).until(lambda d: d.find_element(By.ID, "copy").text == "Copied")
+            pasted = driver.execute_async_script("navigator.clipboard.readText().then(arguments[0], e => arguments[0]"
+                                                 "('not read: ' + e))")
+            assert pasted.startswith("![") and pasted.endswith(f"(https://myblog.example/uploads/{name})"), pasted
+            assert driver.execute_script(snippet) == pasted
+            assert driver.find_element(By.ID, "copy").text == "Copied"
+        finally:
+            driver.quit()
+
+
 def test_a_failed_job_says_what_to_do_in_the_page_not_on_the_command_line(client):
     """A caption no installed font can draw (a private-use character): the error names it and says what the page
     can do about it, without the CLI's `pass --font PATH`."""

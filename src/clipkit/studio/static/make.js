@@ -3,7 +3,7 @@ import { followJob, getJSON, postJSON } from "./api.js";
 import { $, el, fraction, kb } from "./dom.js";
 import { refreshTray } from "./tray.js";
 
-const panel = { job: null, running: false, captionEdited: false, timer: null, state: null };
+const panel = { job: null, running: false, captionEdited: false, timer: null, state: null, snippet: null, asked: 0 };
 
 function request() {
   const state = panel.state, kind = $("kind").value;
@@ -113,10 +113,18 @@ async function showResult(job) {
   await Promise.all([showSnippet(), refreshTray()]);
 }
 
-export async function showSnippet() {
+// The snippet for the format and Base URL as they are now; Copy waits for the one asked last (a Base URL typed and
+// Copy clicked at once: the field's change comes as the click begins, and the snippet shown was still the old one).
+export function showSnippet() {
+  panel.snippet = loadSnippet(++panel.asked);
+  return panel.snippet;
+}
+
+async function loadSnippet(asked) {
   if (!panel.job) return;
   const query = new URLSearchParams({ format: $("format").value, base_url: $("base-url").value.trim() });
   const { data } = await getJSON(`/api/jobs/${panel.job}/snippet?${query}`);
+  if (asked !== panel.asked) return;  // a newer one was asked for meanwhile
   $("snippet").value = data.text;
   $("snippet-note").textContent = (data.notes || []).join(" ");
 }
@@ -132,10 +140,14 @@ export function setupMake(state) {
   }
   $("format").addEventListener("change", showSnippet);
   $("base-url").addEventListener("change", showSnippet);
-  $("copy").addEventListener("click", () => {
+  $("copy").addEventListener("click", async () => {
+    await (panel.snippet || Promise.resolve()).catch(() => {});
     $("snippet").select();
-    (navigator.clipboard ? navigator.clipboard.writeText($("snippet").value) : Promise.reject())
-      .catch(() => document.execCommand("copy"));
+    const copied = await (navigator.clipboard ? navigator.clipboard.writeText($("snippet").value) : Promise.reject())
+      .then(() => true, () => document.execCommand("copy"));
+    if (!copied) { $("snippet-note").textContent = "Not copied (the browser refused): the snippet is selected, press Ctrl+C."; return; }
+    $("copy").textContent = "Copied";
+    setTimeout(() => { $("copy").textContent = "Copy"; }, 2000);
   });
   estimateSoon();
 }
