@@ -293,6 +293,49 @@ def test_copy_right_after_typing_the_base_url_copies_the_snippet_with_it(sample,
             driver.quit()
 
 
+@pytest.mark.browser
+def test_a_line_found_by_search_is_captioned_from_its_own_track(sample, truth, tmp_path, monkeypatch):
+    """In Chromium: the dialogue searched for in Japanese, its line chosen, Make: the GIF had the English line (the
+    track listed before the search), though the page showed the Japanese one it was made for.  Now the line's own
+    track is chosen with it."""
+    from browser import start_chromium
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from studio_app import served_studio
+
+    from fractions import Fraction
+
+    line = next(s for s in truth["subtitles"] if "星を数えていた" in s["jpn"])
+    with served_studio(sample, tmp_path, monkeypatch) as (studio, port):
+        driver = start_chromium(tmp_path / "profile")
+        try:
+            wait = WebDriverWait(driver, 120, 0.1)
+            driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
+            driver.execute_script("document.querySelector(\"#episode-list li[data-id='0']\").click()")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
+            driver.execute_script("const s = document.getElementById('source'); s.value = [...s.options].findIndex("
+                                  "o => o.textContent.includes('eng')); s.dispatchEvent(new Event('change'))")
+            search = driver.find_element(By.ID, "search")
+            search.send_keys("星を数えて", Keys.ENTER)
+            wait.until(lambda d: "星を数えていた" in d.find_element(By.ID, "lines").text)
+            driver.execute_script("[...document.querySelectorAll('#lines li')].find(li => li.textContent.includes("
+                                  "'星を数えていた')).click()")
+            driver.execute_script("for (const [k, v] of [['width', '96'], ['fps', '5']]) {"
+                                  " const e = document.getElementById(k); e.value = v; e.dispatchEvent(new Event('input')); }")
+            driver.execute_script("document.getElementById('make').click()")
+            _wait_or_say(driver, studio, wait, lambda d: d.find_element(By.ID, "job-state").text in ("done", "failed"))
+            [job] = [j for j in studio.jobs.all() if j.kind == "gif"]
+            assert job.state == "done", job.error
+            assert [Fraction(job.result[k]) for k in ("start", "end")] == [Fraction(str(line[k])) for k in ("start", "end")]
+            said = " ".join(job.result["captions"])
+            assert "星を数えていた" in said and "Counting" not in said, said
+        finally:
+            driver.quit()
+
+
 def test_a_failed_job_says_what_to_do_in_the_page_not_on_the_command_line(client):
     """A caption no installed font can draw (a private-use character): the error names it and says what the page
     can do about it, without the CLI's `pass --font PATH`."""

@@ -59,14 +59,27 @@ function renderLines(items, withEpisode) {
 
 function chooseLine(line, li) {
   if (line.episode !== undefined && line.episode !== state.episode.id) {
-    // a match in another episode: open it, then set the range
-    openEpisode(state.episodes[line.episode]).then(() => { setRange(line.start.s, line.end.s); captionFromLine(line.text); });
+    // a match in another episode: open it, then set the range (and the track the line was found in)
+    openEpisode(state.episodes[line.episode]).then(() => {
+      if (useSource(line.subs)) showSource();
+      setRange(line.start.s, line.end.s); captionFromLine(line.text);
+    });
     return;
   }
   for (const other of document.querySelectorAll("#lines li.chosen")) other.classList.remove("chosen");
   li.classList.add("chosen");
+  useSource(line.subs);  // a line found by search: captioned from its own track, not the one listed before
   setRange(line.start.s, line.end.s);
   captionFromLine(line.text);
+}
+
+// The episode's subtitle source ``subs`` (as the search names it) chosen, if it is one of them; true if it is.
+function useSource(subs) {
+  const n = subs ? (state.sources || []).findIndex((src) => src.subs === subs) : -1;
+  if (n < 0) return false;
+  $("source").value = String(n);
+  state.lines = state.sources[n].lines; state.subs = subs;
+  return true;
 }
 
 function setRange(a, b) {
