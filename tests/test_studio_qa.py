@@ -336,6 +336,44 @@ def test_a_line_found_by_search_is_captioned_from_its_own_track(sample, truth, t
             driver.quit()
 
 
+@pytest.mark.browser
+def test_an_episode_that_cannot_be_read_does_not_open(sample, tmp_path, monkeypatch):
+    """In Chromium: a file in the season folder that is no video (a failed download) is listed with why; clicked, it
+    opened an episode view with an empty player, no dialogue and a Make panel whose every job failed.  It no longer
+    opens; the readable episode beside it does."""
+    from browser import start_chromium
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from clipkit.studio.server import Studio, free_port, make_app
+    from studio_app import episode_folder, serving
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    ep = episode_folder(sample, tmp_path / "episodes")
+    broken = ep.with_name("ep08.mkv")
+    broken.write_bytes(b"<html>502 Bad Gateway</html>")
+    out = tmp_path / "out"
+    out.mkdir()
+    port = free_port()
+    app = make_app(Studio(episodes=(broken.resolve(), ep.resolve()), output=out.resolve()), token=TOKEN, port=port)
+    with serving(app, port):
+        driver = start_chromium(tmp_path / "profile")
+        try:
+            wait = WebDriverWait(driver, 120, 0.1)
+            driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
+            wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]")) == 2)
+            item = driver.find_element(By.CSS_SELECTOR, "#episode-list li[data-id='0']")
+            assert "is not a media file" in item.text, item.text
+            item.click()
+            shown = "return document.getElementById(arguments[0]).checkVisibility()"
+            assert driver.execute_script(shown, "episodes") and not driver.execute_script(shown, "episode")
+            driver.find_element(By.CSS_SELECTOR, "#episode-list li[data-id='1']").click()
+            wait.until(lambda d: d.execute_script(shown, "episode"))
+            assert driver.find_element(By.ID, "episode-name").text == sample.name
+        finally:
+            driver.quit()
+
+
 def test_a_failed_job_says_what_to_do_in_the_page_not_on_the_command_line(client):
     """A caption no installed font can draw (a private-use character): the error names it and says what the page
     can do about it, without the CLI's `pass --font PATH`."""

@@ -37,8 +37,12 @@ async function showEpisodes() {
     text.append(el("div", facts, "note"));
     li.append(text);
     li.dataset.id = ep.id;
-    li.addEventListener("click", () => openEpisode(ep));
-    li.addEventListener("keydown", (ev) => { if (ev.key === "Enter") openEpisode(ep); });
+    if (ep.error) {  // nothing to play, find or make from: its reason is shown, it does not open
+      li.classList.add("unreadable"); li.setAttribute("aria-disabled", "true"); li.tabIndex = -1;
+    } else {
+      li.addEventListener("click", () => openEpisode(ep));
+      li.addEventListener("keydown", (ev) => { if (ev.key === "Enter") openEpisode(ep); });
+    }
     list.append(li);
   }
 }
