@@ -374,6 +374,50 @@ def test_an_episode_that_cannot_be_read_does_not_open(sample, tmp_path, monkeypa
             driver.quit()
 
 
+@pytest.mark.browser
+def test_the_posts_export_has_a_base_url_of_its_own_kept_across_a_reload(sample, tmp_path, monkeypatch):
+    """In Chromium: the post tray's Export took the Base URL of the made file's snippet — a field shown only with a
+    result, empty again after a reload — so the post exported after a reload had the files' local paths and no
+    field said why.  The export has a Base URL field beside it, the same setting as the snippet's, kept across a
+    reload."""
+    from browser import start_chromium
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from studio_app import served_studio
+
+    with served_studio(sample, tmp_path, monkeypatch) as (studio, port):
+        driver = start_chromium(tmp_path / "profile")
+        try:
+            wait = WebDriverWait(driver, 120, 0.1)
+            driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
+            driver.execute_script("document.querySelector(\"#episode-list li[data-id='0']\").click()")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
+            driver.execute_script("for (const [k, v] of [['kind', 'still'], ['in', '9.5'], ['width', '160']]) {"
+                                  " const e = document.getElementById(k); e.value = v; e.dispatchEvent(new Event('input')); }")
+            driver.execute_script("document.getElementById('make').click()")
+            _wait_or_say(driver, studio, wait, lambda d: d.find_elements(By.CSS_SELECTOR, "#tray-list li[data-job]"))
+            name = Path(studio.jobs.all()[-1].result["path"]).name
+            driver.find_element(By.ID, "base-url").send_keys("https://myblog.example/uploads/")  # the snippet's field
+            driver.refresh()
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#tray-list li[data-job]"))
+            driver.find_element(By.ID, "export-format").send_keys("markdown")
+            exported = "return document.getElementById('export-text').value"
+            driver.find_element(By.ID, "export").click()
+            wait.until(lambda d: d.execute_script(exported).startswith("!["))
+            assert driver.execute_script(exported).endswith(f"(https://myblog.example/uploads/{name})"), \
+                driver.execute_script(exported)
+            field = driver.find_element(By.ID, "export-base-url")  # seen, and changed, beside Export
+            assert field.is_displayed() and field.get_attribute("value") == "https://myblog.example/uploads/"
+            field.clear()
+            field.send_keys("https://cdn.example/ep7/")
+            driver.find_element(By.ID, "export").click()
+            wait.until(lambda d: d.execute_script(exported).endswith(f"(https://cdn.example/ep7/{name})"))
+        finally:
+            driver.quit()
+
+
 def test_a_failed_job_says_what_to_do_in_the_page_not_on_the_command_line(client):
     """A caption no installed font can draw (a private-use character): the error names it and says what the page
     can do about it, without the CLI's `pass --font PATH`."""

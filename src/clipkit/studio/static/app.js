@@ -2,7 +2,7 @@
 // Every text from the server is put in the page with textContent (never innerHTML).
 import { FORMATS, getJSON } from "./api.js";
 import { $, clock, el } from "./dom.js";
-import { captionFromLine, clearResult, estimateSoon, resumeJob, setupMake } from "./make.js";
+import { captionFromLine, clearResult, estimateSoon, resumeJob, setupMake, showSnippet } from "./make.js";
 import { loadShots } from "./timeline.js";
 import { openPlayer } from "./player.js";
 import { setupTray } from "./tray.js";
@@ -129,6 +129,24 @@ async function search() {
   renderLines(data, true);
 }
 
+// One Base URL for a made file's snippet and for the post's export (a field beside each: the made file's is shown only
+// with a result, and the export used it unseen), kept across reloads of the page.
+const BASE_URL_KEY = "clipkit-studio-base-url";
+
+function setupBaseUrl() {
+  const fields = [$("base-url"), $("export-base-url")];
+  let saved = "";
+  try { saved = localStorage.getItem(BASE_URL_KEY) || ""; } catch (e) { /* storage off: the fields still agree */ }
+  for (const field of fields) {
+    field.value = saved;
+    field.addEventListener("input", () => {
+      for (const other of fields) if (other !== field) other.value = field.value;
+      try { localStorage.setItem(BASE_URL_KEY, field.value.trim()); } catch (e) { /* storage off */ }
+    });
+  }
+  $("export-base-url").addEventListener("change", showSnippet);  // the made file's snippet follows it too
+}
+
 function keys(ev) {
   const tag = ev.target.tagName;
   if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || $("episode").hidden || !state.episode) return;
@@ -156,6 +174,7 @@ async function start() {
   $("search").addEventListener("keydown", (ev) => { if (ev.key === "Enter") search(); });
   $("source").addEventListener("change", showSource);
   document.addEventListener("keydown", keys);
+  setupBaseUrl();
   setupMake(state);
   await Promise.all([showEpisodes(), setupTray()]);
   await resumeJob((n) => openEpisode(state.episodes[n]));

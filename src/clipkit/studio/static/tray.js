@@ -98,7 +98,7 @@ function render() {
 }
 
 async function exportPost() {
-  const query = new URLSearchParams({ format: $("export-format").value, base_url: $("base-url").value.trim() });
+  const query = new URLSearchParams({ format: $("export-format").value, base_url: $("export-base-url").value.trim() });
   const { data } = await getJSON(`/api/export?${query}`);
   $("export-text").value = data.text;
   $("export-notes").textContent = (data.notes || []).join(" ");  // e.g. a file removed since it was made: left out
