@@ -3,6 +3,8 @@
 The core calls it as work advances; returning ``False`` asks the work to stop,
 which raises :class:`~clipkit.errors.Cancelled` (after cleaning up).  The CLI
 passes a callback that draws a progress bar on stderr when it is a terminal.
+It may be called from a worker thread (the GIF engine asks it, at an unchanged
+count, while its threads build the shots' palettes: a cancel is seen there too).
 """
 
 from __future__ import annotations
