@@ -161,3 +161,24 @@ def test_a_writer_started_as_the_interrupt_landed_leaves_nothing_after_settling(
         slow.kill()  # not left behind when the test fails
     assert not running, "the slow writer was not stopped"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_settling_after_an_interrupt_spares_multiprocessing_s_resource_tracker():
+    """``settle_after_interrupt`` SIGKILLed every child, multiprocessing's resource tracker too (a child of a
+    process that started a pool or a studio worker): the semaphores it watches were left in /dev/shm, and the
+    next use warned "resource_tracker: process died unexpectedly, relaunching" (a UserWarning in the test run).
+    Only the children a job started (ffmpeg, a writer) are stopped."""
+    import warnings
+    from multiprocessing import resource_tracker
+
+    from clipkit.atomic import settle_after_interrupt
+
+    resource_tracker.ensure_running()
+    tracker = resource_tracker._resource_tracker._pid
+    writer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    settle_after_interrupt()
+    assert writer.poll() is not None  # the job's child was stopped
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "process died unexpectedly, relaunching" fails here
+        resource_tracker.ensure_running()
+    assert resource_tracker._resource_tracker._pid == tracker

@@ -142,13 +142,27 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
 
 
 def _children() -> list[int]:
-    """This process's child processes (Linux: /proc; elsewhere none are found)."""
+    """This process's child processes (Linux: /proc; elsewhere none are found), but multiprocessing's own
+    helpers: its resource tracker (started by a batch pool or a studio worker) unlinks the semaphores a killed
+    process leaves, and killing it left them in /dev/shm ("resource_tracker: process died unexpectedly")."""
     pids: list[int] = []
     with contextlib.suppress(OSError):
         for task in os.listdir("/proc/self/task"):
             with contextlib.suppress(OSError, ValueError):
                 pids += [int(p) for p in Path(f"/proc/self/task/{task}/children").read_text().split()]
-    return pids
+    return [p for p in pids if p not in _multiprocessing_helpers()]
+
+
+def _multiprocessing_helpers() -> set[int]:
+    """The pids of multiprocessing's resource tracker and fork server in this process, where started."""
+    import sys
+
+    helpers = set()
+    if "multiprocessing.resource_tracker" in sys.modules:
+        helpers.add(getattr(getattr(sys.modules["multiprocessing.resource_tracker"], "_resource_tracker", None), "_pid", None))
+    if "multiprocessing.forkserver" in sys.modules:
+        helpers.add(getattr(getattr(sys.modules["multiprocessing.forkserver"], "_forkserver", None), "_forkserver_pid", None))
+    return helpers - {None}
 
 
 def settle_after_interrupt() -> None:
