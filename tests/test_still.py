@@ -207,6 +207,30 @@ def test_best_says_which_lines_are_on_the_frame_it_chose(sample, truth, tmp_path
 
 
 
+def test_best_reads_the_subtitles_once(sample, truth, tmp_path, monkeypatch):
+    """still --best with captions gathered them twice: once for the window searched, again after the frame
+    was chosen only to count the lines on screen then (the track read, or the file parsed, a second time).
+    A spy that runs the real selection counts the reads; the note still counts the lines of the frame chosen."""
+    import clipkit.pipeline.captions as captions
+
+    real, calls = captions.select_subtitles, []
+
+    def spy(*args, **kwargs):
+        calls.append(args[1:])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(captions, "select_subtitles", spy)
+    art = still(sample, "3.55", tmp_path / "b.png", best=True, subs="auto", record=False)
+    assert len(calls) == 1, calls
+    on = sum(1 for c in truth["subtitles"] if c["start"] <= art.start < c["end"])
+    assert any(n.endswith(f"{on or 'no'} line{'' if on == 1 else 's'} on screen at {format_time(art.start)}")
+               for n in art.notes), art.notes
+    calls.clear()  # a --caption over dialogue that "auto" would have shown: the dialogue is looked at once too
+    art = still(sample, "3.55", tmp_path / "c.png", best=True, caption="Typed.", record=False, overwrite=True)
+    assert len(calls) == 1, calls
+    assert art.captions == ("Typed.",)
+
+
 def test_a_time_whose_frames_are_lost_says_which_frame_it_took(tmp_path):
     """An MKV whose middle is overwritten with zeros (a damaged download): the frames from about 2.4 s to 4 s
     cannot be decoded.  A still at 3.5 s is the last frame before the damage, and a note says so (and --best's

@@ -7,7 +7,8 @@ this assembly lives in the pipeline, not in :mod:`clipkit.subtitles`.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..errors import TimecodeError, UsageError
@@ -45,6 +46,9 @@ class JobCaptions:
     language: str | None
     notes: tuple[str, ...]
     picture_track: int | None = None  # a picture subtitle track to burn while decoding (see MediaInfo.burn_subtitles)
+    #: the notes for one moment of the range (a still's chosen frame: the lines on screen then), without
+    #: reading the subtitles again
+    notes_at: Callable[[Fraction | None], tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -114,37 +118,43 @@ def gather_captions(
                 "give a span inside the clip (times count from the start of the file)",
             )
         typed.append(typed_cue(text, s0, s1))
-    notes: list[str] = []
     spec = subs
     auto = spec is not None and str(spec).strip().lower() == "auto"
+    replaced = None
     if captions and auto:
         spec = None
         replaced = select_subtitles(info, "auto", language=subs_language)
-        n = sum(1 for c in replaced.cues if (c.shown_at(at) if at is not None else c.end > start and c.start < end)) \
-            if replaced is not None else 0
-        if n:
-            notes.append(f"--caption replaces the dialogue ({_lines(n)} from {replaced.description} in the range); "
-                         "name the subtitles (--subs FILE or track:N) to show both")
-        elif replaced is not None and replaced.picture_track is not None:  # pictures: no lines to count
-            notes.append(f"--caption replaces the dialogue ({replaced.description}); "
-                         "name the track (--subs track:N) to show both")
     source = select_subtitles(info, spec, language=subs_language) if spec is not None else None
-    dialogue: list[Cue] = []
-    lang = None
-    if source is not None and source.picture_track is not None:
-        notes.append(f"captions from {source.description}: burned as the disc/broadcast drew them")
+    pictures = source is not None and source.picture_track is not None
+    dialogue = [c for c in source.cues if c.end > start and c.start < end] if source is not None and not pictures else []
+
+    def notes_at(moment: Fraction | None) -> tuple[str, ...]:
+        """The notes, counting the lines in the range, or (``moment``) those on screen then."""
+        notes: list[str] = []
+        if replaced is not None:
+            n = sum(1 for c in replaced.cues if (c.shown_at(moment) if moment is not None else c.end > start and c.start < end))
+            if n:
+                notes.append(f"--caption replaces the dialogue ({_lines(n)} from {replaced.description} in the range); "
+                             "name the subtitles (--subs FILE or track:N) to show both")
+            elif replaced.picture_track is not None:  # pictures: no lines to count
+                notes.append(f"--caption replaces the dialogue ({replaced.description}); "
+                             "name the track (--subs track:N) to show both")
+        if pictures:
+            notes.append(f"captions from {source.description}: burned as the disc/broadcast drew them")
+        elif source is not None:
+            with_typed = f", shown with your {_lines(len(typed))} (--subs off shows only yours)" if typed and dialogue else ""
+            if moment is None:
+                notes.append(f"captions from {source.description}: {_lines(len(dialogue), 'no')} in the range{with_typed}")
+            else:
+                on = sum(1 for c in dialogue if c.shown_at(moment))
+                notes.append(f"captions from {source.description}: {_lines(on, 'no')} on screen at {format_time(moment)}")
+        return tuple(notes)
+
+    if pictures:
         return JobCaptions(tuple(sorted(typed, key=lambda c: (c.start, c.end))), tuple(typed), source.language,
-                           tuple(notes), source.picture_track)
-    if source is not None:
-        lang = source.language
-        dialogue = [c for c in source.cues if c.end > start and c.start < end]
-        with_typed = f", shown with your {_lines(len(typed))} (--subs off shows only yours)" if typed and dialogue else ""
-        if at is None:
-            notes.append(f"captions from {source.description}: {_lines(len(dialogue), 'no')} in the range{with_typed}")
-        else:
-            on = sum(1 for c in dialogue if c.shown_at(at))
-            notes.append(f"captions from {source.description}: {_lines(on, 'no')} on screen at {format_time(at)}")
+                           notes_at(at), source.picture_track, notes_at)
     # Every caption passes here: control characters and terminal escapes go (never drawn as boxes).
-    typed = [c for c in map(clean_cue, typed) if c is not None]
-    dialogue = [c for c in map(clean_cue, dialogue) if c is not None]
-    return JobCaptions(tuple(sorted(typed + dialogue, key=lambda c: (c.start, c.end))), tuple(typed), lang, tuple(notes))
+    kept = [c for c in map(clean_cue, typed) if c is not None]
+    spoken = [c for c in map(clean_cue, dialogue) if c is not None]
+    return JobCaptions(tuple(sorted(kept + spoken, key=lambda c: (c.start, c.end))), tuple(kept),
+                       source.language if source is not None else None, notes_at(at), notes_at=notes_at)

@@ -180,11 +180,8 @@ def still(
         # The captions on screen at AT (the frame shown then started a little before it, e.g. 0:01.96
         # for 0:02 at 23.976 fps: a --caption spans AT on); with --best, at the frame chosen.
         when = max(frame.time, lo) if s.best else t
-        if s.best and job_captions.picture_track is None:  # the notes count what is on screen then, not in the window
-            job_captions = replace(job_captions, notes=gather_captions(
-                info, lo, max(hi, t + Fraction(1, 1000)), subs=subs if subs is not None else cs.subs,
-                captions=caption, caption_at=caption_at, subs_language=cs.subs_language, at=when).notes)
-        notes.extend(job_captions.notes)
+        # with --best the notes count what is on screen then, not in the window
+        notes.extend(job_captions.notes_at(when) if s.best else job_captions.notes)
         image, caption_notes = burn_captions(
             image, when, job_captions.cues, cs, lang=job_captions.language, strict_cues=job_captions.typed,
         )
