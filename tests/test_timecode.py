@@ -112,3 +112,13 @@ def test_the_duration_as_shown_is_a_valid_end_and_the_hint_is_one():
     assert "(0:02.379)" in err.value.message and "end at 0:02.379 or earlier" in err.value.hint
     hinted = err.value.hint.split("end at ")[1].split(" ")[0]
     assert parse_range("0", hinted, duration=duration).end <= duration  # the hint itself is accepted
+
+
+def test_a_time_that_is_neither_text_nor_a_number_is_a_timecode_error(tmp_path):
+    """``clipkit.gif(path, "0", out_path)`` (the output given where END goes) ran parse_time → to_fraction →
+    parse_time … until Python's RecursionError; a path, None or a list as a time is a TimecodeError saying so."""
+    for bad in (tmp_path / "out.gif", [12, 30], object()):
+        with pytest.raises(TimecodeError, match="is not a time"):
+            parse_time(bad)
+        with pytest.raises(TimecodeError, match="is not a time"):
+            parse_range("0", bad)

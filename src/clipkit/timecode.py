@@ -62,6 +62,8 @@ def to_fraction(value: Fraction | int | float | str) -> Fraction:
         if value != value or value in (float("inf"), float("-inf")):
             raise TimecodeError(f"{value!r} is not a time", "give a finite number of seconds")
         return Fraction(repr(value))
+    if not isinstance(value, str):  # a path or None given as a time: parse_time would hand it back here, forever
+        raise TimecodeError(f"{value!r} is not a time", "give seconds as a number, or text such as '12:30' or '+6'")
     return parse_time(value)
 
 
