@@ -778,6 +778,22 @@ def test_episode_by_number_with_the_default_pattern(sample, tmp_path):
         resolve_episode(r, {"ep": "seven"}, True)
 
 
+def test_an_episodes_folder_that_is_not_there_is_named_as_missing(tmp_path):
+    """A preset in presets/ with episodes = "../season" (meant from the job file's folder) said "episode 7: no file
+    matches 'show-s01e07.mkv' in presets/../season", as if the folder held other files; it says the folder is
+    not there, and what the path is relative to."""
+    presets = tmp_path / "presets"
+    presets.mkdir()
+    (tmp_path / "season").mkdir()
+    preset = presets / "show.toml"
+    preset.write_text('[series]\nepisodes = "../sesaon"\nepisode_pattern = "show-s01e{ep:02d}.mkv"\n', encoding="utf-8")
+    path = job_file(tmp_path, preset, [{"kind": "still", "ep": 7, "at": "3"}])
+    (still,) = batch(path, output=tmp_path / "out", dry_run=True).results
+    assert still.status == "failed"
+    assert still.error == f"the episodes folder {presets / '../sesaon'} does not exist", still.error
+    assert f"relative to the preset file that sets it (in {presets})" in still.hint, still.hint
+
+
 def test_a_misspelt_top_level_key_of_a_job_file_says_what_was_meant(tmp_path):
     # 'titel' for 'title' got the list of keys but no "did you mean", unlike a job's or a preset's keys
     from clipkit.pipeline.jobfile import parse_job_file

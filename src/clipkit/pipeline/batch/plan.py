@@ -86,6 +86,11 @@ def resolve_episode(resolved: Resolved, values: dict, from_text: bool) -> tuple[
     except (KeyError, IndexError, ValueError) as exc:
         raise JobError(f"episode_pattern {series.episode_pattern!r} cannot be filled in: {exc}",
                        "use {ep} (or {ep:02d}) for the episode number") from None
+    if not folder.is_dir():  # said "no file matches 'ep07.mkv' in presets/../season" of a folder that is not there
+        where = resolved.base_dir("series.episodes")
+        raise JobError(f"the episodes folder {folder} does not exist",
+                       "[series] episodes is relative to the preset file that sets it"
+                       + (f" (in {where})" if str(where) != "." else "") + ": check that path (clipkit presets show NAME)")
     matches = sorted(p for p in folder.glob(pattern) if p.is_file() and ".part" not in p.name)
     if len(matches) > 1:  # "*e07.*" also matches ep07's subtitles and notes: prefer the video
         videos = [p for p in matches if p.suffix.lower() in VIDEO_EXTS]
