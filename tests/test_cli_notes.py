@@ -69,13 +69,13 @@ def test_caption_at_keeps_the_dialogue_and_says_so(cuts):
     info = probe(path)
     both = gather_captions(info, Fraction(0), Fraction(3), caption_at=[("1.8-2.5", "Typed.")])
     assert both.texts == ("Hello there.", "Typed.")
-    assert any("1 line in the range, shown with your 1 line (--subs off shows only yours)" in n for n in both.notes), both.notes
+    assert any("1 line in the range, shown with your 1 line (subs='off' shows only yours)" in n for n in both.notes), both.notes
     only = gather_captions(info, Fraction(0), Fraction(3), subs="off", caption_at=[("1.8-2.5", "Typed.")])
     assert only.texts == ("Typed.",)
     # --caption over the whole GIF replaces the dialogue, and says what it replaced.
     whole = gather_captions(info, Fraction(0), Fraction(3), captions=["Title"])
     assert whole.texts == ("Title",)
-    assert any(n.startswith("--caption replaces the dialogue (1 line from ") for n in whole.notes), whole.notes
+    assert any(n.startswith("caption= replaces the dialogue (1 line from ") for n in whole.notes), whole.notes  # API's keyword
 
 
 def test_a_range_without_dialogue_says_no_lines(cuts):

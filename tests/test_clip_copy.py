@@ -168,7 +168,7 @@ def test_a_codec_that_cannot_be_matched(tmp_path):
            "-c:v", "libvpx", "-g", "25", "-c:a", "libopus", src)
     with pytest.raises(UsageError, match="vp8") as exc:
         make_clip(src, Fraction("1.3"), 3, tmp_path / "c.mp4", copy=True)
-    assert "--copy-fallback encode" in exc.value.hint and "--copy-fallback snap" in exc.value.hint
+    assert "copy_fallback='encode'" in exc.value.hint and "copy_fallback='snap'" in exc.value.hint
     assert not (tmp_path / "c.mp4").exists()
     enc = make_clip(src, Fraction("1.3"), 3, tmp_path / "e.mp4", copy=True, copy_fallback="encode", poster=False)
     assert enc.start == Fraction("1.3") and any("normal" in n for n in enc.notes)
@@ -181,7 +181,7 @@ def test_h264_asked_into_webm_is_pointed_at_mp4(h264, tmp_path):
     # before: the hint offered --copy-fallback snap, which then failed with "h264 cannot be copied into webm"
     with pytest.raises(UsageError, match="cannot be copied into webm") as exc:
         make_clip(h264, Fraction("2.3"), 4, tmp_path / "c.webm", format="webm", copy=True)
-    assert "--format mp4" in exc.value.hint and "snap" not in exc.value.hint
+    assert "format='mp4'" in exc.value.hint and "snap" not in exc.value.hint
     assert not (tmp_path / "c.webm").exists()
 
 
@@ -206,7 +206,7 @@ def test_a_copied_clip_keeps_the_line_spoken_as_its_alt_text_and_takes_a_line_by
                                      "2\n00:00:05,000 --> 00:00:06,000\nThe second line.\n", encoding="utf-8")
     art = make_clip(src, Fraction("2.3"), Fraction("4.5"), tmp_path / "c.mp4", copy=True, poster=False)
     assert art.captions == ("We copy & keep it.",)
-    assert any("dialogue (1 line) is not burned in: --copy" in n for n in art.notes), art.notes  # said, not silent
+    assert any("dialogue (1 line) is not burned in: copy=True" in n for n in art.notes), art.notes  # said, not silent
     by_line = make_clip(src, None, None, tmp_path / "l.mp4", copy=True, poster=False, line="second line")
     assert by_line.captions[0] == "The second line."
     assert Fraction(4) <= by_line.start <= Fraction(5) and Fraction(6) <= by_line.end <= Fraction(7)

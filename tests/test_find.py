@@ -213,7 +213,7 @@ def test_ambiguous_and_missing_lines_are_usage_errors(season):
     ep1 = season / "show-e01.mkv"
     with pytest.raises(UsageError) as exc:
         dialogue_range(ep1, "you")
-    assert "--match 1" in str(exc.value) and "--match 2" in str(exc.value)
+    assert "Line('you', match=1)" in str(exc.value) and "Line('you', match=2)" in str(exc.value)  # as Python writes it
     r = dialogue_range(ep1, "you", match=3, snap=False)
     assert r.first.start == Fraction(9)  # "You always say that." (after "Where were you", "forget what you said")
     with pytest.raises(UsageError) as exc:
@@ -393,5 +393,5 @@ def test_a_limit_under_one_is_refused_not_read_as_one(season):
     """find(…, limit=0) (or -1) returned one match, as if 1 were asked; the CLI refuses --limit 0."""
     assert len(find(season, "you", limit=2).matches) == 2
     for bad in (0, -1, "3"):
-        with pytest.raises(UsageError, match=f"--limit {bad!r}: must be a whole number, 1 or more"):
+        with pytest.raises(UsageError, match=f"limit={bad!r}: must be a whole number, 1 or more"):
             find(season, "you", limit=bad)

@@ -392,3 +392,36 @@ def test_an_embed_format_typo_in_python_is_refused_before_any_work(sample, tmp_p
     assert list(tmp_path.iterdir()) == []
     art = clipkit.still(sample, "0:24", tmp_path / "s.png", embed=clipkit.EmbedOptions(format="Markdown", title="T"))
     assert art.path.exists()
+
+
+@pytest.mark.parametrize("kind, args, kwargs, said, typed", [
+    ("gif", ["0", "+1"], {"crop": "4:3"}, "crop='4:3' keeps only 4×3 pixels", "e.g. crop='240:180'"),
+    ("gif", ["0", "+1"], {"crop": "999:10"}, "crop='999:10' does not fit inside the 320×180 picture", None),
+    ("still", ["0.5"], {"crop": "4:3"}, "crop='4:3' keeps only 4×3 pixels", "e.g. crop='240:180'"),
+    ("clip", ["0", "+1"], {"copy": True, "width": 160}, "copy=True keeps the picture as it is; it cannot be combined "
+     "with width=/height=", "drop copy=True"),
+    ("strip", [], {"at": "0.5,1", "count": 3}, "count=3 but 2 times given with at=", "leave out count= with at="),
+    ("gif", ["0", None], {}, "a GIF needs start and end (or scene=N, or line=…)", "clipkit.gif('ep07.mkv', '12:30', '+6')"),
+])
+def test_errors_name_options_as_the_caller_wrote_them(tmp_path, kind, args, kwargs, said, typed):
+    """An error raised from Python named the command line's flags (``--crop 4:3 keeps only 4×3 pixels — … e.g.
+    --crop 240:180``): a Python caller never typed ``--crop``.  Python's errors name the keyword (``crop='4:3'``),
+    the command line's keep the flag."""
+    from media import ffmpeg
+
+    src = tmp_path / "ep.mkv"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x180:r=24:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p", src)
+    with pytest.raises(UsageError) as exc:
+        getattr(clipkit, kind)(src, *args, tmp_path / "out", record=False, **kwargs)
+    args = [a for a in args if a is not None]
+    text = str(exc.value)
+    assert said in text and (typed is None or typed in text), text
+    assert not re.search(r"(?<![\w-])--[a-z]", text), text  # no flag in what Python is told
+    flags = []
+    for key, value in kwargs.items():
+        flags += [f"--{key.replace('_', '-')}"] + ([] if value is True else [str(value)])
+    res = CliRunner().invoke(MAIN, [kind, str(src), *args, "-o", str(tmp_path / "cli"), *flags])
+    assert res.exit_code == 2, res.output
+    first = next(iter(kwargs), None)
+    if first:  # the command line names the flag typed
+        assert f"--{first.replace('_', '-')}" in res.output, res.output

@@ -370,7 +370,7 @@ def test_gather_typed_captions_replace_auto_dialogue(sample):
     job = gather_captions(info, F(24), F(27), subs="track:0", caption_at=[("25-26", "Look")])
     assert [c.text for c in job.cues] == ["He knew. He always knew.", "Look"] and len(job.typed) == 1
     assert job.notes == ("captions from track 0 (eng, English): 1 line in the range, "
-                         "shown with your 1 line (--subs off shows only yours)",)
+                         "shown with your 1 line (subs='off' shows only yours)",)  # named as the API's keyword
     with pytest.raises(TimecodeError, match="outside the range"):
         gather_captions(info, F(24), F(27), caption_at=[("30-31", "late")])
     with pytest.raises(UsageError, match="caption text is empty"):

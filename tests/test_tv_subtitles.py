@@ -78,7 +78,7 @@ def test_a_typed_caption_says_it_replaces_the_picture_dialogue(discs, tmp_path):
     gets "--caption replaces the dialogue …"); the note says so, and naming the track shows both."""
     art = make_gif(discs["pgs"], F(1, 2), F(5, 2), tmp_path / "c.gif", width=320, fps=10, caption="He knew.",
                    record=False)
-    assert any("--caption replaces the dialogue" in n and "pictures" in n for n in art.notes), art.notes
+    assert any("caption= replaces the dialogue" in n and "pictures" in n for n in art.notes), art.notes
     both = make_gif(discs["pgs"], F(1, 2), F(5, 2), tmp_path / "b.gif", width=320, fps=10, caption="He knew.",
                     subs="track:0", record=False)
     assert not any("replaces" in n for n in both.notes), both.notes
@@ -132,4 +132,4 @@ def test_a_picture_subtitle_file_given_to_subs_says_how_to_burn_it(tmp_path):
     for path, kind in ((sup, "Blu-ray (PGS)"), (idx, "DVD (VobSub)")):
         with pytest.raises(InputError) as err:
             load_subtitle_file(path)
-        assert f"is a {kind} picture subtitle file" in err.value.message and "--subs track:N" in err.value.hint
+        assert f"is a {kind} picture subtitle file" in err.value.message and "subs='track:N'" in err.value.hint  # the API's keyword

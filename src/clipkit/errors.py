@@ -6,9 +6,16 @@ line and exits with ``exit_code``: 2 for usage mistakes (a bad timestamp, a
 missing file, an unknown option value), 1 for failures of the work itself
 (ffmpeg could not decode, the disk is full).  The library never prints and
 never exits; it raises these.
+
+A message that names an option names it as the caller typed it (:func:`option`):
+``--crop 4:3`` on the command line (:func:`naming_flags`), ``crop='4:3'`` in Python.
 """
 
 from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
 
 
 class ClipkitError(Exception):
@@ -56,3 +63,50 @@ class Cancelled(ClipkitError):
 
     def __init__(self, message: str = "stopped before finishing", hint: str | None = None) -> None:
         super().__init__(message, hint or "nothing half-written was left behind")
+
+
+#: How the caller wrote its options: "keywords" (the Python API, ``crop='4:3'``), "flags" (the command line,
+#: ``--crop 4:3``) or "job" (a batch job file's keys, ``crop = "4:3"``), so a message says what to write there.
+SPELLING: contextvars.ContextVar[str] = contextvars.ContextVar("clipkit_spelling", default="keywords")
+_NO_VALUE = object()
+
+
+def option(name: str, value=_NO_VALUE, *, flag: str | None = None) -> str:
+    """Option ``name`` (its API keyword, ``"crop"``) as the caller wrote it (:data:`SPELLING`): ``--crop`` /
+    ``--crop 240:180`` on the command line, ``crop=`` / ``crop='240:180'`` in Python, ``crop`` /
+    ``crop = "240:180"`` in a job file (a Python caller never typed ``--crop``).  ``flag``: the command line's
+    flag where it is not the keyword with dashes (``--from`` for ``line_from``)."""
+    spelling = SPELLING.get()
+    if spelling == "flags":
+        flag = flag or "--" + name.replace("_", "-")
+        if value is _NO_VALUE or value is True:  # a flag's own switch: --copy, not --copy True
+            return flag
+        text = str(value)
+        return f'{flag} "{text}"' if not text or any(ch.isspace() for ch in text) else f"{flag} {text}"
+    if spelling == "job":
+        import json
+
+        return name if value is _NO_VALUE else f"{name} = {json.dumps(value, ensure_ascii=False)}"
+    return f"{name}=" if value is _NO_VALUE else f"{name}={value!r}"
+
+
+def typed_flags() -> bool:
+    """True while the command line runs a command (options are named as flags)."""
+    return SPELLING.get() == "flags"
+
+
+@contextlib.contextmanager
+def spelling(how: str) -> Iterator[None]:
+    """Within it, :func:`option` names options as ``how`` says (:data:`SPELLING`); the CLI runs commands in
+    ``spelling("flags")``, a batch runs a job file's jobs in ``spelling("job")``."""
+    token = SPELLING.set(how)
+    try:
+        yield
+    finally:
+        SPELLING.reset(token)
+
+
+def name_options_as_flags() -> None:
+    """For the rest of this process (or context), name options as flags: a studio worker, whose errors the
+    page turns from flags (``--width``) into its own fields (``Width``)."""
+    SPELLING.set("flags")

@@ -10,7 +10,7 @@ import sys
 import click
 
 from .. import __version__
-from ..errors import ClipkitError
+from ..errors import ClipkitError, spelling
 
 __all__ = ["main", "debug_enabled", "printable", "echo_notes"]
 
@@ -78,7 +78,8 @@ class ClipkitGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with spelling("flags"):  # the library's messages name options as the flags typed (--crop, not crop=)
+                return super().invoke(ctx)
         except click.UsageError as exc:  # click's own (unknown option/command, missing argument, bad value…)
             _usage_error(exc, ctx)
         except ClipkitError as exc:

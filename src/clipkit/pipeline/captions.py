@@ -1,6 +1,6 @@
 """A job's captions: ``--subs`` dialogue plus the user's ``--caption`` / ``--caption-at`` texts.
 
-Used by the GIF and still jobs; errors here name the command-line flags, so
+Used by the GIF and still jobs; errors here name the options (as flags or keywords, errors.option), so
 this assembly lives in the pipeline, not in :mod:`clipkit.subtitles`.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..errors import TimecodeError, UsageError
+from ..errors import TimecodeError, UsageError, option, typed_flags
 from ..media.probe import MediaInfo
 from ..subtitles.model import Cue, clean_cue, typed_cue
 from ..subtitles.tracks import select_subtitles
@@ -59,13 +59,19 @@ def parse_span(span: str, frame_rate: Fraction | None = None) -> tuple[Fraction,
     """``"12:32-12:34"`` or ``"12:32-+2"`` → (start, end) in seconds; TimecodeError if not a span."""
     text = span.strip()
     if "-" not in text:
-        raise TimecodeError(f"--caption-at {span!r} is not a span", 'write START-END, e.g. --caption-at 12:32-12:34 "text"')
+        raise TimecodeError(f"{_caption_at()} {span!r} is not a span", "write START-END, e.g. " + (
+            '--caption-at 12:32-12:34 "text"' if typed_flags() else 'caption_at=[("12:32-12:34", "text")]'))
     a, b = text.split("-", 1)
     start = parse_time(a.strip(), frame_rate=frame_rate)
     end = parse_end(b.strip(), start, frame_rate=frame_rate) if b.strip().startswith("+") else parse_time(b.strip(), frame_rate=frame_rate)
     if end <= start:
-        raise TimecodeError(f"--caption-at {span!r} ends before it starts", "give START-END with END after START")
+        raise TimecodeError(f"{_caption_at()} {span!r} ends before it starts", "give START-END with END after START")
     return start, end
+
+
+def _caption_at() -> str:
+    """What the user typed a span with: ``--caption-at`` on the command line, ``caption_at`` in Python."""
+    return "--caption-at" if typed_flags() else "caption_at span"
 
 
 def _is_pair(item) -> bool:
@@ -114,7 +120,7 @@ def gather_captions(
         s0, s1 = parse_span(span, rate) if isinstance(span, str) else (Fraction(span[0]), Fraction(span[1]))
         if s1 <= start or s0 >= end:
             raise TimecodeError(
-                f"--caption-at {format_time(s0)}-{format_time(s1)} is outside the range {format_time(start)}-{format_time(end)}",
+                f"{_caption_at()} {format_time(s0)}-{format_time(s1)} is outside the range {format_time(start)}-{format_time(end)}",
                 "give a span inside the clip (times count from the start of the file)",
             )
         typed.append(typed_cue(text, s0, s1))
@@ -134,15 +140,15 @@ def gather_captions(
         if replaced is not None:
             n = sum(1 for c in replaced.cues if (c.shown_at(moment) if moment is not None else c.end > start and c.start < end))
             if n:
-                notes.append(f"--caption replaces the dialogue ({_lines(n)} from {replaced.description} in the range); "
-                             "name the subtitles (--subs FILE or track:N) to show both")
+                notes.append(f"{option('caption')} replaces the dialogue ({_lines(n)} from {replaced.description} in the "
+                             f"range); name the subtitles ({option('subs', 'FILE')} or track:N) to show both")
             elif replaced.picture_track is not None:  # pictures: no lines to count
-                notes.append(f"--caption replaces the dialogue ({replaced.description}); "
-                             "name the track (--subs track:N) to show both")
+                notes.append(f"{option('caption')} replaces the dialogue ({replaced.description}); "
+                             f"name the track ({option('subs', 'track:N')}) to show both")
         if pictures:
             notes.append(f"captions from {source.description}: burned as the disc/broadcast drew them")
         elif source is not None:
-            with_typed = f", shown with your {_lines(len(typed))} (--subs off shows only yours)" if typed and dialogue else ""
+            with_typed = f", shown with your {_lines(len(typed))} ({option('subs', 'off')} shows only yours)" if typed and dialogue else ""
             if moment is None:
                 notes.append(f"captions from {source.description}: {_lines(len(dialogue), 'no')} in the range{with_typed}")
             else:

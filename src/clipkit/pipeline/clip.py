@@ -25,7 +25,7 @@ from pathlib import Path
 from ..artifact import Artifact, sha256_of
 from ..atomic import atomic_path, move_file
 from ..encode.clip import FORMAT_CODECS, ClipJob, clip_command, run_clip
-from ..errors import InputError, MediaError, OutputError, TimecodeError, UsageError
+from ..errors import InputError, MediaError, OutputError, TimecodeError, UsageError, option, typed_flags
 from ..render.fit import fit_size
 from ..media.damage import damage_note, recording_gaps
 from ..media.hdr import tonemap_filters
@@ -69,7 +69,7 @@ def _clip_path(output: str | os.PathLike | None, name: str, ext: str) -> Path:
     if not out.suffix:
         return out.with_suffix(f".{ext}")
     if out.suffix.lower() != f".{ext}":
-        raise UsageError(f"{out.name} does not end in .{ext}", f"name the output NAME.{ext} (or choose --format to match)")
+        raise UsageError(f"{out.name} does not end in .{ext}", f"name the output NAME.{ext} (or choose {option('format')} to match)")
     return out
 
 
@@ -129,7 +129,8 @@ def make_clip(
         raise TimecodeError(f"the range {rng} is empty", "give an END after START, e.g. +6")
     if s.audio_track is not None and not 0 <= s.audio_track < len(info.audio):
         raise InputError(f"{info.path.name} has {len(info.audio)} sound stream{'s' if len(info.audio) != 1 else ''}, "
-                         f"so there is no --audio-track {s.audio_track}", "run `clipkit info` on it to see its streams")
+                         f"so there is no {option('audio_track', s.audio_track)}", "run `clipkit info` on it to see its streams"
+                         if typed_flags() else "clipkit.info(path).audio lists them")
     audio = info.audio[s.audio_track or 0] if info.audio and s.audio == "on" else None
     if audio_only and audio is None:
         raise InputError(f"{info.path.name} has no sound track to write as m4a", "run `clipkit info` on it to see its streams")
@@ -168,8 +169,8 @@ def make_clip(
 
         explicit_subs = typed_subs is not None and str(typed_subs).strip().lower() not in ("auto", "off")
         if caption or caption_at or explicit_subs or s.soft_subs:
-            raise UsageError("--copy keeps the picture as it is: captions cannot be burned in or added to it",
-                             "drop --copy to have the dialogue in the clip")
+            raise UsageError(f"{option('copy', True)} keeps the picture as it is: captions cannot be burned in or added to it",
+                             f"drop {option('copy', True)} to have the dialogue in the clip")
 
         art = smart_cut(info, rng, path, s, audio, notes, progress=progress)
         # nothing is burned in, but the snippet's alt text is still the line spoken (as without --copy)
@@ -182,7 +183,8 @@ def make_clip(
             art = art.with_(captions=said_first(said, spoken))
         if spoken:  # `--subs auto` would have burned them in: say why they are not
             art = art.with_(notes=(*art.notes, f"the dialogue ({len(spoken)} line{'s' if len(spoken) != 1 else ''}) is not "
-                                   "burned in: --copy keeps the picture as it is (drop --copy to have it in the clip)"))
+                                   f"burned in: {option('copy', True)} keeps the picture as it is (drop {option('copy', True)} to have it in the "
+                                   "clip)"))
         return recorded(art, record, embed)
 
     # The frame on screen at START (or the next, when that one would be a flash) and how to open the file there
@@ -308,7 +310,7 @@ def _encode_to_fit(job: ClipJob, budget: int, s: ClipSettings, path: Path, tmp: 
     if job.video_index is None:
         if audio_bits * seconds_ / 8 > budget * (1 - _OVERHEAD):
             raise OutputError(f"{seconds_:.1f} s of sound at {job.audio_bitrate // 1000} kb/s does not fit in {describe_size(budget)}",
-                              "give a shorter range or a larger --max-size")
+                              f"give a shorter range or a larger {option('max_size')}")
         out = tmp / f"clip.{job.format}"
         _encode(job, out, notes, progress, 0, 1000, 1000)
         return out
@@ -320,7 +322,7 @@ def _encode_to_fit(job: ClipJob, budget: int, s: ClipSettings, path: Path, tmp: 
     if usable < _MIN_VIDEO_BITRATE:
         raise OutputError(f"{seconds_:.1f} s of video cannot fit in {describe_size(budget)} "
                           f"(it would get {max(0, usable) / 1000:.0f} kb/s)",
-                          "give a shorter range, a larger --max-size, or --audio off; nothing was written")
+                          f"give a shorter range, a larger {option('max_size')}, or {option('audio', 'off')}; nothing was written")
     # libvpx overshoots a two-pass target more than x264 on short clips: aim lower from the start.
     rate = int(min(usable * (0.93 if job.format == "webm" else 1), _MAX_VIDEO_BITRATE))
     out = tmp / f"clip.{job.format}"
@@ -348,7 +350,7 @@ def _encode_to_fit(job: ClipJob, budget: int, s: ClipSettings, path: Path, tmp: 
         if rate < _MIN_VIDEO_BITRATE:
             break
     raise OutputError(f"could not make the clip fit in {describe_size(budget)} (last try {describe_size(out.stat().st_size)})",
-                      "give a shorter range, a smaller --width or a larger --max-size; nothing was written")
+                      f"give a shorter range, a smaller {option('width')} or a larger {option('max_size')}; nothing was written")
 
 
 def _artifact(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, size, notes: list[str],

@@ -30,7 +30,7 @@ from pathlib import Path
 from ..artifact import Artifact
 from ..atomic import atomic_path, move_file
 from ..encode.clip import ClipJob, clip_command, run_clip, seconds
-from ..errors import UsageError
+from ..errors import UsageError, option
 from ..media.ffmpeg import ffmpeg_command, framemd5_packets, run_ffmpeg
 from ..media.keyframes import copy_end, frame_on_screen, keyframes, opening_frame, read_packets
 from ..media.probe import AudioStream, MediaInfo
@@ -77,11 +77,11 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
         blockers.append(f"its video is {video.codec}, and clipkit can match only H.264")
     elif s.format not in MATCHABLE[codec][1]:
         blockers.append(f"{video.codec} cannot be copied into {s.format}")
-    changed = [name for name, on in (("--width/--height", s.width or s.height), ("--crop", s.crop), ("--fps", s.fps),
-                                     ("--max-size", s.max_size)) if on]
+    changed = [name for name, on in ((f"{option('width')}/{option('height')}", s.width or s.height), (option("crop"), s.crop),
+                                     (option("fps"), s.fps), (option("max_size"), s.max_size)) if on]
     if changed:
-        raise UsageError(f"--copy keeps the picture as it is; it cannot be combined with {', '.join(changed)}",
-                         "drop --copy for a re-encoded clip, or drop those options")
+        raise UsageError(f"{option('copy', True)} keeps the picture as it is; it cannot be combined with {', '.join(changed)}",
+                         f"drop {option('copy', True)} for a re-encoded clip, or drop those options")
     if blockers:
         if s.copy_fallback == "encode":
             notes.append(f"not copied: {blockers[0]}; made a normal (re-encoded) cut instead")
@@ -89,17 +89,17 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
                              subs="off", overwrite=True)  # its outputs were checked by the make_clip that called us
             return made.with_(notes=(*notes, *made.notes))
         if s.copy_fallback == "snap" and untimed:
-            raise UsageError(f"cannot copy from {info.path.name}: {blockers[0]}", "use --copy-fallback encode")
+            raise UsageError(f"cannot copy from {info.path.name}: {blockers[0]}", f"use {option('copy_fallback', 'encode')}")
         if s.copy_fallback == "snap" and s.format not in _CONTAINERS.get(codec, ()):
             raise UsageError(f"{video.codec} cannot be copied into {s.format}",
-                             f"use --format {_CONTAINERS[codec][0]}" if codec in _CONTAINERS else
-                             "use --copy-fallback encode")
+                             f"use {option('format', _CONTAINERS[codec][0])}" if codec in _CONTAINERS else
+                             f"use {option('copy_fallback', 'encode')}")
         if s.copy_fallback != "snap":
-            hint = "add --copy-fallback encode (an exact, re-encoded cut)"
+            hint = f"add {option('copy_fallback', 'encode')} (an exact, re-encoded cut)"
             if codec in MATCHABLE and not untimed:  # only the format is wrong
-                hint = f"use --format {MATCHABLE[codec][1][0]} to copy it, or " + hint.replace("add ", "")
+                hint = f"use {option('format', MATCHABLE[codec][1][0])} to copy it, or " + hint.replace("add ", "")
             elif not untimed:
-                hint += " or --copy-fallback snap (copied from the keyframe before START)"
+                hint += f" or {option('copy_fallback', 'snap')} (copied from the keyframe before START)"
             raise UsageError(f"cannot smart-cut {info.path.name}: {blockers[0]}", hint)
     packets = read_packets(info, rng.start, rng.end + 1)  # one read: keyframes, first frame, where the copy stops
     keys = keyframes(info, rng.start, rng.end, packets)
@@ -119,7 +119,7 @@ def smart_cut(info: MediaInfo, rng: TimeRange, path: Path, s: ClipSettings, audi
             if blockers or (before and before[-1] == rng.start) or not after:
                 if blockers or not after:
                     if not before:
-                        raise UsageError(f"no keyframe at or before {format_time(rng.start)}", "drop --copy")
+                        raise UsageError(f"no keyframe at or before {format_time(rng.start)}", f"drop {option('copy', True)}")
                     if not blockers and not after and before[-1] != rng.start:
                         # The whole range lies before the next keyframe: nothing to copy; a normal cut is exact.
                         notes.append("no keyframe inside the range: nothing to copy, so it was re-encoded")

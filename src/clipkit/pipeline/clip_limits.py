@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..errors import UsageError
+from ..errors import UsageError, option
 from ..settings import ClipSettings
 
 __all__ = ["check_limits", "describe_size", "platform_name"]
@@ -33,7 +33,7 @@ def check_limits(s: ClipSettings, duration: Fraction, size: tuple[int, int] | No
     who = platform_name(s)
     if s.limit_formats and s.format not in s.limit_formats:
         raise UsageError(f"{who} takes {' or '.join(s.limit_formats)} clips, not {s.format}",
-                         f"use --format {s.limit_formats[0]} (or leave --format out)")
+                         f"use {option('format', s.limit_formats[0])} (or leave {option('format')} out)")
     if s.limit_duration is not None and duration > Fraction(s.limit_duration):
         raise UsageError(f"the clip is {float(duration):.2f} s; {who} takes at most {float(s.limit_duration):g} s",
                          f"give a shorter range, e.g. an END of +{float(s.limit_duration):g}")
@@ -41,16 +41,17 @@ def check_limits(s: ClipSettings, duration: Fraction, size: tuple[int, int] | No
         raise UsageError(f"the clip is {float(duration):.2f} s; {who} needs at least {float(s.limit_min_duration):g} s",
                          f"give a longer range, e.g. an END of +{float(s.limit_min_duration):g}")
     if s.limit_size is not None and s.max_size is not None and s.max_size > s.limit_size:
-        raise UsageError(f"--max-size {describe_size(s.max_size)} is over {who}'s {describe_size(s.limit_size)} limit",
-                         f"give --max-size {describe_size(s.limit_size).replace(' ', '')} or less")
+        raise UsageError(f"{option('max_size', describe_size(s.max_size).replace(' ', ''))} is over {who}'s "
+                         f"{describe_size(s.limit_size)} limit",
+                         f"give {option('max_size', describe_size(s.limit_size).replace(' ', ''))} or less")
     if has_video and size is not None:
         w, h = size
         if s.limit_width is not None and w > s.limit_width:
             raise UsageError(f"the clip would be {w}×{h}; {who} takes at most {s.limit_width} px wide",
-                             f"add --width {s.limit_width} (or less)")
+                             f"add {option('width', s.limit_width)} (or less)")
         if s.limit_height is not None and h > s.limit_height:
             raise UsageError(f"the clip would be {w}×{h}; {who} takes at most {s.limit_height} px high",
-                             f"add --height {s.limit_height} (or less)")
+                             f"add {option('height', s.limit_height)} (or less)")
     if has_video and fps is not None and s.limit_fps is not None and fps > Fraction(s.limit_fps):
         raise UsageError(f"the clip would play at {float(fps):g} fps; {who} takes at most {float(s.limit_fps):g} fps",
-                         f"add --fps {float(s.limit_fps):g}")
+                         f"add {option('fps', float(s.limit_fps))}")

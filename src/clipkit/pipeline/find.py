@@ -14,14 +14,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from contextvars import ContextVar
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..dialogue.sources import VIDEO_SUFFIXES
-from ..errors import InputError, UsageError
+from ..errors import SPELLING, InputError, UsageError, option
 from ..settings import keywords_checked_init
 from ..settings_apply import expect_path, keywords_checked
 from ..progress import ProgressFn
@@ -96,7 +95,7 @@ def episodes_of(source: str | os.PathLike | list | tuple | None = None, *, prese
         else:
             raise InputError(f"file not found: {p}", "check the path")
     if not found:
-        raise UsageError("nothing to search", "give a video, a folder of episodes, or --preset SERIES")
+        raise UsageError("nothing to search", f"give a video, a folder of episodes, or {option('preset', 'SERIES')}")
     # Absolute, as named: an episode that is a symlink (into a media library) keeps its own name and folder, where
     # its subtitle files are; the same file reached twice is listed once.
     out: list[Path] = []
@@ -134,9 +133,9 @@ def find(source: str | os.PathLike | list | tuple | None = None, query: str = ""
     if not query or not query.strip():
         raise UsageError("no text to search for", 'give a few words of the line, e.g. clipkit find ep07.mkv "always knew"')
     if context < 0:
-        raise UsageError(f"--context {context}: must be 0 or more", "e.g. --context 2")
+        raise UsageError(f"{option('context', context)}: must be 0 or more", f"e.g. {option('context', 2)}")
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise UsageError(f"--limit {limit!r}: must be a whole number, 1 or more", "e.g. --limit 5 (default 20)")
+        raise UsageError(f"{option('limit', limit)}: must be a whole number, 1 or more", f"e.g. {option('limit', 5)} (default 20)")
     videos = episodes_of(source, preset=preset)
     with DialogueIndex() as index:
         notes = index.update(videos, reindex=reindex, progress=progress)
@@ -179,15 +178,23 @@ class DialogueRange:
     notes: tuple[str, ...] = ()
 
 
-#: How the line is asked for where the user typed it: "flags" (``--line 'always knew' --match 2``), or "job"
-#: (a batch job file's keys: ``line = "always knew"``, ``match = 2``), so an error says what to write there.
-SPELLING: ContextVar[str] = ContextVar("clipkit_line_spelling", default="flags")
+#: The Line field each flag sets.
+_LINE_FIELDS = {"--line": "text", "--from": "line_from", "--to": "line_to"}
 
 
 def _asked(flag: str, query: str, match: int | None = None) -> str:
-    if SPELLING.get() == "job":
+    """The line asked for, as it is written where the user typed it (errors.SPELLING): ``--line 'always knew'
+    --match 2``, a job file's ``line = "always knew", match = 2``, or Python's ``Line('always knew', match=2)``."""
+    how = SPELLING.get()
+    if how == "job":
         return f"{flag.lstrip('-')} = {json.dumps(query, ensure_ascii=False)}" + (f", match = {match}" if match else "")
-    return f"{flag} {query!r}" + (f" --match {match}" if match else "")
+    if how == "flags":
+        return f"{flag} {query!r}" + (f" --match {match}" if match else "")
+    if flag == "--line" and not match:
+        return f"line={query!r}"
+    field_ = _LINE_FIELDS[flag]
+    head = f"Line({query!r}" if field_ == "text" else f"Line({field_}={query!r}"
+    return head + (f", match={match}" if match else "") + ")"
 
 
 def _candidates(matches: tuple[Match, ...], flag: str, query: str, video: Path) -> str:
@@ -212,7 +219,7 @@ def _pick(video: Path, query: str, flag: str, match: int | None, *, track, lang,
         raise UsageError(f"no line of {video.name}{where} says {query!r}", hint)
     if match is not None:
         if not 1 <= match <= len(matches):
-            said = f"match = {match}" if SPELLING.get() == "job" else f"--match {match}"
+            said = option("match", match)
             raise UsageError(f"{said}: {_asked(flag, query)} has {len(matches)} match{'es' if len(matches) != 1 else ''}",
                              _candidates(matches, flag, query, video))
         return matches[match - 1]
@@ -276,17 +283,20 @@ def dialogue_range(video: str | os.PathLike, line: str | None = None, *, from_: 
     from ..media.probe import probe
     from ..timecode import parse_time
 
+    said_line, said_from, said_to = option("line"), option("line_from", flag="--from"), option("line_to", flag="--to")
     if line and (from_ or to):
-        raise UsageError("--line cannot be combined with --from/--to", "use --line for one line, or --from A --to B")
+        raise UsageError(f"{said_line} cannot be combined with {said_from}/{said_to}",
+                         f"use {said_line} for one line, or {option('line_from', 'A', flag='--from')} {option('line_to', 'B', flag='--to')}")
     if not line and not (from_ and to):
-        raise UsageError("--from needs --to (and --to needs --from)", 'e.g. --from "Where were you" --to "always knew"')
+        raise UsageError(f"{said_from} needs {said_to} (and {said_to} needs {said_from})",
+                         f"e.g. {option('line_from', 'Where were you', flag='--from')} {option('line_to', 'always knew', flag='--to')}")
 
     def seconds(v, default: Fraction) -> Fraction:
         if v is None:
             return default
         t = v if isinstance(v, Fraction) else Fraction(parse_time(str(v)))
         if t < 0:
-            raise UsageError(f"padding {v!r} is negative", "give 0 or more, e.g. --pad 0.5s")
+            raise UsageError(f"padding {v!r} is negative", f"give 0 or more, e.g. {option('pad', '0.5s')}")
         return t
 
     base = seconds(pad, DEFAULT_PAD)
@@ -354,8 +364,9 @@ def said_range(info, start=None, end=None, *, what: str, scene=None, line: "str 
     if choice is None:
         return None
     if start is not None or end is not None or scene is not None:
-        raise UsageError(f"{what} takes its range one way: typed times (or --scene, --range, --at), "
-                         "or a line of dialogue (--line, --from/--to) — give only one", '--line "always knew" alone')
+        raise UsageError(f"{what} takes its range one way: typed times (or {option('scene')}, {option('range')}, "
+                         f"{option('at')}), or a line of dialogue ({option('line')}, {option('line_from', flag='--from')}/"
+                         f"{option('line_to', flag='--to')}) — give only one", f"{option('line', 'always knew')} alone")
     if getattr(info, "label", None):  # frames: stored in a temporary file that has no subtitles beside it or in it
         said = choice.text or choice.line_from
         raise UsageError(f"there is no dialogue in {info.label} to find {said!r} in",

@@ -29,7 +29,7 @@ from ..encode.gif.diffuse import available as diffusion_built
 from ..encode.gif.grey import GREY_SCALER, SAMPLE_FRAMES as GREY_SAMPLE_FRAMES, is_grey
 from ..encode.gif.quality import quality_level
 from ..encode.video import write_video
-from ..errors import TimecodeError, UsageError
+from ..errors import TimecodeError, UsageError, option
 from ..media.damage import damage_note, watch
 from ..media.frames import read_frames
 from ..render.fit import fit_size
@@ -72,7 +72,8 @@ def parse_loop(value: str | int | None) -> int | None:
         return None
     if text.isdigit() and 1 < int(text) <= 65536:
         return int(text) - 1
-    raise UsageError(f"--loop {value} is not forever, once or a number of plays", "e.g. --loop forever, --loop once, --loop 3")
+    raise UsageError(f"{option('loop', value)} is not forever, once or a number of plays",
+                     f"e.g. {option('loop', 'forever')}, {option('loop', 'once')}, {option('loop', 3)}")
 
 
 @dataclass(frozen=True)

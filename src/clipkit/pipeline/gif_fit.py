@@ -21,7 +21,7 @@ from fractions import Fraction
 from typing import Protocol, TypeVar
 
 from ..encode.gif.quality import FULL_PALETTE_FROM, quality_level
-from ..errors import OutputError
+from ..errors import OutputError, option
 from ..settings import GifSettings
 from .clip_limits import describe_size as _kb
 
@@ -111,12 +111,12 @@ def fit(s: GifSettings, first: M, make: Callable[[_Try], M], notes: list[str], s
             f"could not make the GIF fit in {_kb(budget)} in {len(tried)} {'try' if len(tried) == 1 else 'tries'} "
             f"(max_tries): the smallest "
             f"({low.attempt.describe()}) was {_kb(low.size)}",
-            f"allow more tries ([gif] max_tries = {min(20, len(tried) + 4)} in a preset), or --max-size "
-            f"{_kb(int(low.size * 1.05) + 1)} would fit at that size; nothing was written")
+            f"allow more tries ([gif] max_tries = {min(20, len(tried) + 4)} in a preset), or "
+            f"{option('max_size', _kb(int(low.size * 1.05) + 1).replace(' ', ''))} would fit at that size; nothing was written")
     raise OutputError(
         f"could not make the GIF fit in {_kb(budget)}: the smallest readable try ({low.attempt.describe()}) was "
         f"{_kb(low.size)}",
-        f"--max-size {_kb(int(low.size * 1.05) + 1)} would fit at that size"
+        f"{option('max_size', _kb(int(low.size * 1.05) + 1).replace(' ', ''))} would fit at that size"
         + (f", or a range about {budget / low.size:.0%} as long" if budget >= 0.1 * low.size else "")
         + "; nothing was written")
 

@@ -76,13 +76,10 @@ def run_kind(kind_name: str, source: Path, output: Path, params: dict, settings:
         if "spoiler" in chosen:
             chosen["spoiler"] = _flag(chosen["spoiler"], "spoiler")
         fn = functools.partial(fn, embed=EmbedOptions(**{k: v if k == "spoiler" else str(v) for k, v in chosen.items()}))
-    from .find import SPELLING
+    from ..errors import spelling
 
-    token = SPELLING.set("job")  # a line's errors name the job file's keys (match = 2), not the CLI's flags
-    try:
+    with spelling("job"):  # errors name the job file's keys (match = 2, crop = "640:360"), not the CLI's flags
         return kind.call(fn, source, output, params, settings)
-    finally:
-        SPELLING.reset(token)
 
 
 def _time_tag(text: Any) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..errors import UsageError
+from ..errors import UsageError, option, typed_flags
 from ..media.probe import MediaInfo
 from ..render.crop import CropBox, parse_crop
 from ..timecode import TimeRange, parse_range
@@ -44,6 +44,13 @@ def choose_crop(info: MediaInfo, s, rng: TimeRange, notes: list[str]) -> CropBox
     return box
 
 
+def _example(command: str, scene: str = "") -> str:
+    """How to give a range, as the caller writes it: the command line's, or the API's call."""
+    if typed_flags():
+        return (f"e.g. `clipkit {command} ep07.mkv {scene}` or " if scene else "e.g. ") + f"`clipkit {command} ep07.mkv 12:30 +6`"
+    return (f"e.g. clipkit.{command}('ep07.mkv', scene=12) or " if scene else "e.g. ") + f"clipkit.{command}('ep07.mkv', '12:30', '+6')"
+
+
 def decoded_frame_size(info: MediaInfo) -> tuple[int, int]:
     """The size ffmpeg's frames have before aspect correction (after autorotation)."""
     v = info.require_video()
@@ -74,15 +81,14 @@ def choose_range(info: MediaInfo, start, end, scene: int | None, snap: bool, not
     (said in ``notes``)."""
     if scene is not None:
         if start is not None or end is not None:
-            raise UsageError("give either START and END or a scene number, not both",
-                             f"e.g. `clipkit {command} ep07.mkv --scene 12` or `clipkit {command} ep07.mkv 12:30 +6`")
+            raise UsageError("give either START and END or a scene number, not both", _example(command, "--scene 12"))
         from .scenes import scene_range  # scene detection only when asked for
 
         return scene_range(info, scene)
     if start is None or end is None:
         what = "a GIF" if command == "gif" else f"a {command}"
-        raise UsageError(f"{what} needs START and END (or --scene N, or --line TEXT)",
-                         f"e.g. `clipkit {command} ep07.mkv 12:30 +6`")
+        raise UsageError(f"{what} needs START and END (or {option('scene', 'N')}, or {option('line', 'TEXT')})"
+                         if typed_flags() else f"{what} needs start and end (or scene=N, or line=…)", _example(command))
     rng = in_range(info, lambda: parse_range(start, end, duration=info.duration, frame_rate=info.require_video().frame_rate,
                                                   name=info.label))
     if not snap:

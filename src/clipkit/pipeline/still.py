@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from ..artifact import Artifact, sha256_of
 from ..encode.image import image_format_for, write_image
-from ..errors import TimecodeError, UsageError
+from ..errors import TimecodeError, UsageError, option, typed_flags
 from ..media.frames import Frame, read_frames
 from ..media.probe import MediaInfo, probe
 from ..scenes import choice
@@ -124,7 +124,8 @@ def still(
         if subs is None:
             subs = said_subs(said, info)
     elif at is None:
-        raise UsageError("a still needs AT (a time) or --line", 'e.g. clipkit still ep07.mkv 12:31, or --line "always knew"')
+        raise UsageError(f"a still needs {'AT' if typed_flags() else 'at'} (a time) or {option('line')}", 'e.g. clipkit still ep07.mkv 12:31, or --line "always knew"'
+                         if typed_flags() else "e.g. clipkit.still('ep07.mkv', '12:31'), or line='always knew'")
     else:
         t = parse_time(at, frame_rate=video.frame_rate) if isinstance(at, str) else Fraction(at)
     if t >= info.duration:

@@ -20,7 +20,7 @@ from .find import Line, said_range
 from ..artifact import Artifact, sha256_of
 from ..atomic import atomic_write_bytes
 from ..encode.image import encode_image, image_format_for
-from ..errors import OutputError, UsageError
+from ..errors import OutputError, UsageError, option
 from ..media.hdr import hdr_kind
 from ..media.probe import MediaInfo, probe
 from ..progress import ProgressFn, report
@@ -73,7 +73,7 @@ def _fit(image: Image.Image, fmt: str, s: StripSettings) -> tuple[bytes, str | N
         data = _encode(image, fmt, 0)
         if len(data) > s.max_size:
             raise OutputError(f"the sheet is {_human(len(data))} as PNG, over the {_human(s.max_size)} budget",
-                             "write .jpg or .webp (their quality is lowered to fit), or make it narrower with --width")
+                             f"write .jpg or .webp (their quality is lowered to fit), or make it narrower with {option('width')}")
         return data, None
     floor = min(STRIP_MIN_QUALITY, s.quality) if s.min_quality is None else s.min_quality  # --quality 20 is allowed
     lo, hi = floor, s.quality
@@ -88,7 +88,7 @@ def _fit(image: Image.Image, fmt: str, s: StripSettings) -> tuple[bytes, str | N
     if best is None:
         smallest = _encode(image, fmt, floor)
         raise OutputError(f"the sheet is {_human(len(smallest))} even at quality {floor}, over the {_human(s.max_size)} budget",
-                         "allow more with --max-size, or make it smaller with --width or fewer tiles")
+                         f"allow more with {option('max_size')}, or make it smaller with {option('width')} or fewer tiles")
     data, q = best
     return data, (f"quality {q} to fit {_human(s.max_size)}" if q < s.quality else None)
 
@@ -128,9 +128,9 @@ def make_strip(
     expect(embed, EmbedOptions, "embed")
     s = apply(expect(settings, StripSettings, "settings") or DEFAULT_STRIP, overrides)
     if sum(x is not None and x is not False for x in (at, per_scene or None)) > 1:
-        raise UsageError("--at and --per-scene choose frames in different ways", "give only one of them")
+        raise UsageError(f"{option('at')} and {option('per_scene', True)} choose frames in different ways", "give only one of them")
     if at is not None and range_ is not None:
-        raise UsageError("--at gives exact moments, so --range does not apply", "give only one of them")
+        raise UsageError(f"{option('at')} gives exact moments, so {option('range')} does not apply", "give only one of them")
     info = source if isinstance(source, MediaInfo) else probe(source)
     said = said_range(info, range_, None, what="a strip", scene=at, line=line)
     if said is not None:
@@ -147,7 +147,7 @@ def make_strip(
     if at is not None:
         n_at = len([a for a in (at.split(",") if isinstance(at, str) else at) if not (isinstance(a, str) and not a.strip())])
         if s.count is not None and s.count != n_at:
-            raise UsageError(f"--count {s.count} but {n_at} times given with --at", "leave out --count with --at")
+            raise UsageError(f"{option('count', s.count)} but {n_at} times given with {option('at')}", f"leave out {option('count')} with {option('at')}")
     count, cols, rows = layout_mod.grid_shape(s.layout, n_at or s.count, s.cols, s.rows)
 
     # Fonts before decoding: a title no installed font covers fails now, naming a font to install.
@@ -170,7 +170,7 @@ def make_strip(
         cap = s.count or (s.cols * s.rows if grid and s.cols and s.rows else None)  # --cols 4 --rows 2: the 8 longest
         slots, shots = scene_slots(info, cap, range_, None)
         if not slots:
-            raise UsageError("no shots were found", "try without --per-scene")
+            raise UsageError("no shots were found", f"try without {option('per_scene', True)}")
         # The shots found set the count: --cols fixes the columns (the rows follow), else --rows the rows.
         count, cols, rows = layout_mod.grid_shape(s.layout, len(slots), s.cols if grid else None,
                                                   s.rows if grid and not s.cols else None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..errors import TimecodeError, UsageError
+from ..errors import TimecodeError, UsageError, option
 from ..media.probe import MediaInfo
 from ..progress import ProgressFn
 from ..scenes.choice import TRANSITION_SPAN
@@ -61,7 +61,7 @@ def plan_slots(info: MediaInfo, count: int, s: StripSettings, *, range_: str | t
         items = [a.strip() for a in at.split(",")] if isinstance(at, str) else list(at)
         items = [a for a in items if not (isinstance(a, str) and not a)]
         if not items:
-            raise UsageError("--at was given no times", "list times separated by commas, e.g. --at 12:30,14:02")
+            raise UsageError(f"{option('at')} was given no times", f"list times separated by commas, e.g. {option('at', '12:30,14:02')}")
         slots = []
         for item in items:
             t = parse_time(item, frame_rate=rate) if isinstance(item, str) else Fraction(item)

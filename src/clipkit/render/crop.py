@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from ..errors import UsageError
+from ..errors import UsageError, option
 
 if TYPE_CHECKING:  # numpy only for detect_bars: parsing a crop stays light
     import numpy as np
@@ -41,26 +41,28 @@ CROP_RE = re.compile(r"^\s*(\d+)\s*[:x]\s*(\d+)\s*(?::\s*(\d+)\s*:\s*(\d+))?\s*$
 
 
 def parse_crop(text: str, display: tuple[int, int]) -> CropBox:
-    """``W:H:X:Y`` (or ``W:H``, centred) inside a picture of ``display`` size."""
+    """``W:H:X:Y`` (or ``W:H``, centred) inside a picture of ``display`` size.  Errors name the option as the
+    caller typed it (``--crop 4:3`` on the command line, ``crop='4:3'`` in Python)."""
     m = CROP_RE.match(text or "")
     if not m:
-        raise UsageError(f"--crop {text!r} is not W:H:X:Y or auto", "e.g. --crop 640:272:0:44, or --crop auto to remove black bars")
+        raise UsageError(f"{option('crop', text)} is not W:H:X:Y or auto",
+                         f"e.g. {option('crop', '640:272:0:44')}, or {option('crop', 'auto')} to remove black bars")
     w, h = int(m.group(1)), int(m.group(2))
     dw, dh = display
     x = int(m.group(3)) if m.group(3) is not None else (dw - w) // 2
     y = int(m.group(4)) if m.group(4) is not None else (dh - h) // 2
     if w < 2 or h < 2:
-        raise UsageError(f"--crop {text} keeps {w}×{h} pixels: nothing to show",
-                         f"give a width and height of at least 2, e.g. --crop {dw}:{dh * 3 // 4}")
+        raise UsageError(f"{option('crop', text)} keeps {w}×{h} pixels: nothing to show",
+                         f"give a width and height of at least 2, e.g. {option('crop', f'{dw}:{dh * 3 // 4}')}")
     if x < 0 or y < 0 or x + w > dw or y + h > dh:
-        raise UsageError(f"--crop {text} does not fit inside the {dw}×{dh} picture",
+        raise UsageError(f"{option('crop', text)} does not fit inside the {dw}×{dh} picture",
                          f"give W:H:X:Y with X+W ≤ {dw} and Y+H ≤ {dh}")
     if w < MIN_CROP or h < MIN_CROP:  # --crop 4:3, 16:9, 1:1: a shape was meant, and pixels were read
         scale = min(Fraction(dw, w), Fraction(dh, h))
         sw, sh = int(w * scale) // 2 * 2, int(h * scale) // 2 * 2
-        raise UsageError(f"--crop {text} keeps only {w}×{h} pixels (a crop is in pixels, not an aspect ratio)",
-                         f"for a {w}:{h} picture give its size in pixels, e.g. --crop {sw}:{sh} (the largest, centred "
-                         f"in the {dw}×{dh} picture)")
+        raise UsageError(f"{option('crop', text)} keeps only {w}×{h} pixels (a crop is in pixels, not an aspect ratio)",
+                         f"for a {w}:{h} picture give its size in pixels, e.g. {option('crop', f'{sw}:{sh}')} (the largest, "
+                         f"centred in the {dw}×{dh} picture)")
     return CropBox(w, h, x, y)
 
 

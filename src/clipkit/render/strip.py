@@ -21,7 +21,7 @@ from fractions import Fraction
 import numpy as np
 from PIL import Image, ImageColor, ImageDraw
 
-from ..errors import UsageError
+from ..errors import UsageError, option
 from ..timecode import format_time
 
 __all__ = [
@@ -89,24 +89,24 @@ def grid_shape(layout: str, count: int | None = None, cols: int | None = None, r
     _positive("rows", rows)
     if layout == "row":
         if rows not in (None, 1):
-            raise UsageError(f"a row layout has one row, not {rows}", "use --layout grid for several rows")
+            raise UsageError(f"a row layout has one row, not {rows}", f"use {option('layout', 'grid')} for several rows")
         n = count or cols or DEFAULT_COUNT["row"]
         if cols is not None and cols != n:
-            raise UsageError(f"--cols {cols} and --count {n} disagree for a row", "give one of them")
+            raise UsageError(f"{option('cols', cols)} and {option('count', n)} disagree for a row", "give one of them")
         return n, n, 1
     if layout == "column":
         if cols not in (None, 1):
-            raise UsageError(f"a column layout has one column, not {cols}", "use --layout grid for several columns")
+            raise UsageError(f"a column layout has one column, not {cols}", f"use {option('layout', 'grid')} for several columns")
         n = count or rows or DEFAULT_COUNT["column"]
         if rows is not None and rows != n:
-            raise UsageError(f"--rows {rows} and --count {n} disagree for a column", "give one of them")
+            raise UsageError(f"{option('rows', rows)} and {option('count', n)} disagree for a column", "give one of them")
         return n, 1, n
     if cols and rows:
         n = count or cols * rows
         if n > cols * rows:
-            raise UsageError(f"{n} tiles do not fit in {cols} columns × {rows} rows", "drop --count, or add rows or columns")
+            raise UsageError(f"{n} tiles do not fit in {cols} columns × {rows} rows", f"drop {option('count')}, or add rows or columns")
         if n <= (rows - 1) * cols:
-            raise UsageError(f"{n} tiles leave the last of {rows} rows empty", f"use --rows {math.ceil(n / cols)}")
+            raise UsageError(f"{n} tiles leave the last of {rows} rows empty", f"use {option('rows', math.ceil(n / cols))}")
         return n, cols, rows
     n = count or DEFAULT_COUNT["grid"]
     if cols:
@@ -140,7 +140,7 @@ def plan_layout(
     if tile_w < 16:
         raise UsageError(
             f"{cols} tiles across do not fit in {width} px (each would be {max(tile_w, 0)} px wide)",
-            f"use a wider image (--width {cols * 120 + 2 * margin + (cols - 1) * gap}) or fewer columns",
+            f"use a wider image ({option('width', cols * 120 + 2 * margin + (cols - 1) * gap)}) or fewer columns",
         )
     tile_h = max(2, round(tile_w / Fraction(aspect)))
     spare = inner - tile_w * cols

@@ -69,8 +69,9 @@ def _work(kind: str, params: dict, out, cancel) -> None:
 
     from ..artifact import artifact_to_json
     from ..atomic import settle_after_interrupt
-    from ..errors import Cancelled, ClipkitError
+    from ..errors import Cancelled, ClipkitError, name_options_as_flags
 
+    name_options_as_flags()  # errors say --width, --crop…: page_error turns them into the page's fields
     progress = _reporter(out, cancel)
     if kind == "scenes":
         # a first detection runs for minutes in the background: the player's segments and the user's own jobs

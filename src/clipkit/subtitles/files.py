@@ -11,7 +11,7 @@ import re
 import warnings
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, option
 from ..language import is_cjk, normalize_language
 from .ass import cues_from_events
 from .model import Cue
@@ -208,7 +208,7 @@ def load_subtitle_file(path: str | os.PathLike) -> list[Cue]:
     """All cues of an SRT/ASS/SSA/VTT file, in any common encoding; InputError if unreadable."""
     p = Path(path).expanduser()
     if not p.exists():
-        raise InputError(f"subtitle file not found: {p}", "check the path, or use --subs auto / track:N / lang:xxx")
+        raise InputError(f"subtitle file not found: {p}", f"check the path, or use {option('subs', 'auto')} / track:N / lang:xxx")
     if p.is_dir():
         raise InputError(f"{p} is a folder, not a subtitle file", "give an .srt, .ass or .vtt file")
     if not p.is_file():  # a device (/dev/zero), a FIFO, a socket: unbounded or blocking
@@ -232,7 +232,7 @@ def load_subtitle_file(path: str | os.PathLike) -> list[Cue]:
         kind = "Blu-ray (PGS)" if data.startswith(b"PG") else "DVD (VobSub)"
         raise InputError(f"{p.name} is a {kind} picture subtitle file: pictures, not text",
                          f"put it into the video as a track (ffmpeg -i VIDEO -i {p.name} -map 0 -map 1 -c copy out.mkv) "
-                         "and burn it with --subs track:N (clipkit info lists the tracks)")
+                         f"and burn it with {option('subs', 'track:N')} (clipkit info lists the tracks)")
     text = decode_subtitle_bytes(data)
     suffix = p.suffix.lower()
     fmt = {".srt": "srt", ".ass": "ass", ".ssa": "ssa", ".vtt": "vtt"}.get(suffix)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from ..errors import UsageError
+from ..errors import UsageError, option
 
 __all__ = ["Run", "Cue", "SubtitleSource", "typed_cue", "clip_cues", "cues_at", "clean_text", "clean_cue"]
 
@@ -97,7 +97,7 @@ def typed_cue(text: str, start: Fraction, end: Fraction, *, top: bool = False) -
     while runs and not runs[0]:
         runs = runs[1:]
     if not runs:
-        raise UsageError("the caption text is empty", 'give some text, e.g. --caption "He knew."')
+        raise UsageError("the caption text is empty", f"give some text, e.g. {option('caption', 'He knew.')}")
     return Cue(Fraction(start), Fraction(end), runs, top)
 
 

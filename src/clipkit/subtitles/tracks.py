@@ -12,7 +12,7 @@ import functools
 import os
 from pathlib import Path
 
-from ..errors import InputError, MediaError, UsageError
+from ..errors import InputError, MediaError, UsageError, option
 from ..language import language_in_name, normalize_language, preferred_language
 from ..media.ffmpeg import run_ffmpeg
 from ..media.probe import MediaInfo, SubtitleTrack
@@ -41,7 +41,7 @@ def _refuse_bitmap(info: MediaInfo, track: SubtitleTrack) -> None:
     if not track.is_text:
         raise InputError(
             f"subtitle track {track.index} of {info.path.name} is a bitmap track ({track.codec}): pictures, not text",
-            "use a text track or an .srt file with --subs (" + track_list(info) + ")",
+            f"use a text track or an .srt file with {option('subs')} (" + track_list(info) + ")",
         )
 
 
@@ -76,7 +76,7 @@ def extract_track(info: MediaInfo, index: int) -> list[Cue]:
     try:
         return list(_extract_cached(str(info.path), mtime, index, track.codec))
     except MediaError as exc:
-        raise MediaError(f"could not read subtitle track {index} of {info.path.name}: {exc.message}", "try --subs with an .srt file") from None
+        raise MediaError(f"could not read subtitle track {index} of {info.path.name}: {exc.message}", f"try {option('subs')} with an .srt file") from None
 
 
 def _pictures(track: SubtitleTrack) -> SubtitleSource:
@@ -123,7 +123,8 @@ def select_subtitles(
         try:
             index = int(key.split(":", 1)[1])
         except ValueError:
-            raise UsageError(f"--subs {key}: the track must be a number", "e.g. --subs track:0 (" + track_list(info) + ")") from None
+            raise UsageError(f"{option('subs', key)}: the track must be a number",
+                             f"e.g. {option('subs', 'track:0')} (" + track_list(info) + ")") from None
         track = next((t for t in info.subtitles if t.index == index), None)
         if track is not None and not track.is_text:
             return _pictures(track)
@@ -132,7 +133,7 @@ def select_subtitles(
     if low.startswith("lang:"):
         want = normalize_language(key.split(":", 1)[1])
         if not want:
-            raise UsageError(f"--subs {key}: no language given", "e.g. --subs lang:eng or lang:jpn")
+            raise UsageError(f"{option('subs', key)}: no language given", f"e.g. {option('subs', 'lang:eng')} or lang:jpn")
         matching = [t for t in info.subtitles if normalize_language(t.language) == want]
         text_tracks = [t for t in matching if t.is_text]
         if not text_tracks:
