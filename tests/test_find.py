@@ -395,3 +395,17 @@ def test_a_limit_under_one_is_refused_not_read_as_one(season):
     for bad in (0, -1, "3"):
         with pytest.raises(UsageError, match=f"limit={bad!r}: must be a whole number, 1 or more"):
             find(season, "you", limit=bad)
+
+
+def test_clips_made_in_the_episodes_folder_are_not_searched_as_episodes(tmp_path):
+    """`clipkit clip ep.mkv 0:01 +2 --soft-subs` writes into the folder it runs in, the episodes' own; `clipkit find .`
+    then searched that clip as an episode and listed its line twice (the studio showed it as an episode too).
+    Files the folder's manifest records as clipkit's are not episodes; a file named outright still is searched."""
+    import clipkit
+
+    ep = make_episode(tmp_path / "show-e01.mkv", [2.0], 4.0, [(0.5, 1.8, "Where were you?")], [(0.5, 1.8, "どこにいたの？")])
+    made = clipkit.clip(ep, "0.4", "+1.6", tmp_path / "moment.mp4", soft_subs=True, subs="track:0", poster=False)
+    assert made.path.parent == tmp_path
+    found = find(tmp_path, "where were you")
+    assert [m.video.name for m in found.matches] == ["show-e01.mkv"], found.matches
+    assert [m.video.name for m in find(made.path, "where were you").matches] == ["moment.mp4"]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..dialogue.sources import VIDEO_SUFFIXES
-from ..errors import SPELLING, InputError, UsageError, option
+from ..errors import SPELLING, ClipkitError, InputError, UsageError, option
 from ..settings import keywords_checked_init
 from ..settings_apply import expect_path, keywords_checked
 from ..progress import ProgressFn
@@ -46,9 +46,17 @@ class FindResult:
 
 
 def _videos_in(folder: Path) -> list[Path]:
+    """The episodes of ``folder``: its videos, but the clips (and a GIF's MP4/WebP siblings) its manifest records as
+    made by clipkit, which `clipkit clip` writes into the folder it runs in, often the episodes' own."""
+    from ..manifest import recorded_names
+
+    try:
+        made = recorded_names(folder)
+    except ClipkitError:  # the manifest went between its stat and its read
+        made = frozenset()
     try:
         return sorted(p for p in folder.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES and p.is_file()
-                      and ".part" not in p.name)
+                      and ".part" not in p.name and p.name not in made)
     except OSError as exc:
         raise InputError(f"cannot list {folder}: {exc.strerror or exc}", "check the folder's path and permissions") from None
 
