@@ -96,6 +96,20 @@ def test_no_flash_frame_when_start_is_just_before_a_frame(tmp_path, start, first
     assert copy or art.duration == Fraction("1.5") - start  # (a copy ends where the copied stream can stop)
 
 
+def test_a_sound_only_clip_does_not_say_captions_are_burned_in(tmp_path):
+    """`clipkit clip ep.mkv … --audio-only m4a` said "captions from ep.srt: 1 line in the range", as a clip with a
+    picture does before burning them in: there is no picture, the line only labels the snippet; it says so."""
+    src = tmp_path / "ep.mkv"
+    make_flash_beep(src, seconds=4)
+    (tmp_path / "ep.srt").write_text("1\n00:00:01,500 --> 00:00:02,500\nListen.\n", encoding="utf-8")
+    m4a = make_clip(src, 1, 3, tmp_path / "s.m4a", format="m4a", record=False)
+    assert m4a.captions == ("Listen.",)  # the snippet's label
+    assert not any(n.startswith("captions from") for n in m4a.notes), m4a.notes
+    assert any("sound only" in n and "1 line" in n and "nothing is burned in" in n for n in m4a.notes), m4a.notes
+    with_picture = make_clip(src, 1, 3, tmp_path / "c.mp4", poster=False, record=False)
+    assert any(n.startswith("captions from ep.srt: 1 line") for n in with_picture.notes), with_picture.notes
+
+
 def test_formats_and_audio_options(tmp_path):
     src = tmp_path / "src.mkv"
     make_flash_beep(src, seconds=4)

@@ -197,7 +197,11 @@ def make_clip(
         tmp = Path(tmpdir)
         job_captions = gather_captions(info, rng.start, rng.end, subs=subs if subs is not None else cs.subs,
                                        captions=caption, caption_at=caption_at, subs_language=cs.subs_language)
-        notes.extend(job_captions.notes)
+        if video is not None:
+            notes.extend(job_captions.notes)
+        elif job_captions.cues:  # "captions from …: 1 line in the range" read as burned in, into sound
+            n = len(job_captions.cues)
+            notes.append(f"sound only: the dialogue ({n} line{'' if n == 1 else 's'}) labels the snippet; nothing is burned in")
         layers = []
         sub_file = None
         if job_captions.cues and video is not None:
