@@ -369,6 +369,17 @@ def test_resume_after_interrupt_redoes_only_the_rest(series, tmp_path, monkeypat
     assert all(r.status == "skipped" for r in res.results) and ran == []
 
 
+def test_a_forced_batch_that_stops_says_to_resume_without_force(series, tmp_path):
+    """`clipkit batch post.toml --force`, stopped, said "run the same command again to resume: finished jobs are kept
+    and skipped" — the same command, --force and all, makes every job again; it says to leave --force out."""
+    path = job_file(tmp_path, series, [{"kind": "still", "ep": 7, "at": str(t)} for t in (2, 10, 17)], output="r")
+    with pytest.raises(Cancelled) as err:
+        batch(path, workers=1, force=True, progress=lambda done, total: done < 1)
+    assert "run the same command again without force=True to resume" in err.value.hint, err.value.hint
+    res = batch(path, workers=1)  # as told: the finished job is kept
+    assert [r.status for r in res.results] == ["skipped", "made", "made"]
+
+
 @pytest.mark.parametrize("sig, workers", [(signal.SIGKILL, "1"), (signal.SIGINT, "2")], ids=["SIGKILL -j1", "SIGINT -j2"])
 def test_killed_batch_resumes(series, tmp_path, sig, workers):
     """A batch process killed mid-way (SIGKILL: no clean-up at all; SIGINT: `kill -INT`, like

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ...atomic import ensure_writable_dir
-from ...errors import Cancelled, ClipkitError, UsageError
+from ...errors import Cancelled, ClipkitError, UsageError, option
 from ...settings_apply import keywords_checked
 from ...presets import resolve
 from ...progress import ProgressFn, report
@@ -166,10 +166,10 @@ def batch(
             run_local(todo, workers, on_outcome)
     except KeyboardInterrupt:
         _remove_if_empty(output_dir, created)  # stopped before any job ended: no empty folder left that this run made
-        raise _stopped(results, todo, total, out_root) from None
+        raise _stopped(results, todo, total, out_root, force) from None
     except Cancelled as exc:
         _remove_if_empty(output_dir, created)
-        raise _stopped(results, todo, total, out_root) from exc
+        raise _stopped(results, todo, total, out_root, force) from exc
 
     ordered = tuple(results[i] for i in sorted(results))
     _record_post_order(ordered, out_root)
@@ -214,9 +214,10 @@ def _record_post_order(ordered, out_root: Path) -> None:
             pass  # the order is a nicety: the files and the index are made
 
 
-def _stopped(results: dict[int, JobResult], todo: list[PlannedJob], total: int, out_root: Path) -> Cancelled:
+def _stopped(results: dict[int, JobResult], todo: list[PlannedJob], total: int, out_root: Path,
+             force: bool = False) -> Cancelled:
     """An interrupted batch: which jobs finished and which are left (their output names, compactly),
-    and that the same command resumes."""
+    and that the same command resumes (without --force, which would make them all again)."""
 
     def names(paths: list[Path], most: int = 4) -> str:
         shown = [p.relative_to(out_root).as_posix() if p.is_relative_to(out_root) else p.name for p in paths[:most]]
@@ -230,4 +231,5 @@ def _stopped(results: dict[int, JobResult], todo: list[PlannedJob], total: int, 
         parts.append(f"{len(failed)} failed ({names(failed)})")
     parts.append(f"{len(left)} not made" + (f" ({names(left)})" if left else ""))
     return Cancelled("batch stopped: " + "; ".join(parts),
-                     "run the same command again to resume: finished jobs are kept and skipped")
+                     ("run the same command again" + (f" without {option('force', True)}" if force else "")
+                      + " to resume: finished jobs are kept and skipped"))
