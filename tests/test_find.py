@@ -409,3 +409,12 @@ def test_clips_made_in_the_episodes_folder_are_not_searched_as_episodes(tmp_path
     found = find(tmp_path, "where were you")
     assert [m.video.name for m in found.matches] == ["show-e01.mkv"], found.matches
     assert [m.video.name for m in find(made.path, "where were you").matches] == ["moment.mp4"]
+
+
+def test_a_limit_of_one_says_match_not_matches(season):
+    """`clipkit find season "you" --limit 1` ended with "note: showing the first 1 matches (--limit)"."""
+    res = CliRunner().invoke(cli, ["find", str(season), "you", "--limit", "1"])
+    assert res.exit_code == 0, res.output
+    assert "note: showing the first 1 match (--limit)" in res.output, res.output
+    res = CliRunner().invoke(cli, ["find", str(season), "you", "--limit", "2"])
+    assert "note: showing the first 2 matches (--limit)" in res.output, res.output

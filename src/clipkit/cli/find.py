@@ -103,4 +103,4 @@ def find(sources: tuple[str, ...], query: str, preset: str | None, track: str | 
             click.echo("     " + _shown(t.replace("\n", " / ")))
         click.echo(f"     clipkit gif {shlex.quote(_path(m.video))} {_gif_range(m, query, reachable)}")
     if len(result.matches) >= limit:
-        click.echo(f"note: showing the first {limit} matches (--limit)", err=True)
+        click.echo(f"note: showing the first {limit} match{'' if limit == 1 else 'es'} (--limit)", err=True)
