@@ -904,3 +904,19 @@ def test_a_list_of_times_for_a_still_says_a_strip_takes_them(series, tmp_path):
     assert still_.status == gif.status == "failed"
     assert still_.error == 'a still job needs one time as at, not a list (a strip takes at = ["…", "…"]: kind = "strip")'
     assert gif.error == "a gif job needs one time as start, not a list"
+
+
+def test_a_backwards_or_mistyped_range_fails_its_job_in_a_dry_run(tmp_path):
+    """`clipkit batch post.csv -n` said "would make c.gif" of a job from 12:30 to 12:20 (or to "12:3O"), which the
+    real run then failed: a typed range that is backwards or not a time fails its job as the file is read."""
+    preset = tmp_path / "show.toml"
+    preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    (tmp_path / "e07.mkv").write_bytes(b"")  # never opened: a dry run plans
+    path = job_file(tmp_path, preset, [{"kind": "gif", "ep": 7, "start": "12:30", "end": "+2"},
+                                       {"kind": "gif", "ep": 7, "start": "12:30", "end": "12:20"},
+                                       {"kind": "clip", "ep": 7, "start": "12:30", "end": "12:3O"},
+                                       {"kind": "gif", "ep": 7, "start": "f100", "end": "f200"}])
+    ok, backwards, typo, frames = batch(path, output=tmp_path / "out", dry_run=True).results
+    assert ok.status == frames.status == "planned", (ok.error, frames.error)  # frame numbers: the job's, with its rate
+    assert backwards.status == "failed" and "the end 12:20 is not after the start 12:30" in backwards.error
+    assert typo.status == "failed" and '"12:3O" is not a timestamp' in typo.error, typo.error

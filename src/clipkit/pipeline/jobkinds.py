@@ -199,7 +199,21 @@ def _range_check(p: dict) -> str | None:
         if p.get("start") not in (None, "") or p.get("end") not in (None, ""):
             return "either scene or start and end, not both"
         return None
-    return _needs("start", "end")(p)
+    return _needs("start", "end")(p) or _typed_range(p)
+
+
+def _typed_range(p: dict) -> None:
+    """A job's typed start and end that are backwards or not times fail the job as the file is read (its
+    TimecodeError), so ``--dry-run`` / ``--explain`` do not say "would make" of a job that can only fail.  The
+    file's duration and frame rate are the job's to check (a frame number, f1500, needs the rate)."""
+    from ..errors import TimecodeError
+    from ..timecode import parse_range
+
+    try:
+        parse_range(str(p["start"]), str(p["end"]))
+    except TimecodeError as exc:
+        if "frame rate" not in str(exc):
+            raise
 
 
 def _run_gif(fn: Callable, source: Path, output: Path, p: dict, s: dict) -> Artifact:
