@@ -401,6 +401,7 @@ def test_an_embed_format_typo_in_python_is_refused_before_any_work(sample, tmp_p
     ("clip", ["0", "+1"], {"copy": True, "width": 160}, "copy=True keeps the picture as it is; it cannot be combined "
      "with width=/height=", "drop copy=True"),
     ("strip", [], {"at": "0.5,1", "count": 3}, "count=3 but 2 times given with at=", "leave out count= with at="),
+    ("strip", [], {"at": "0.5", "range_": "0-1"}, "at= gives exact moments, so range_= does not apply", None),
     ("gif", ["0", None], {}, "a GIF needs start and end (or scene=N, or line=…)", "clipkit.gif('ep07.mkv', '12:30', '+6')"),
 ])
 def test_errors_name_options_as_the_caller_wrote_them(tmp_path, kind, args, kwargs, said, typed):
@@ -419,7 +420,7 @@ def test_errors_name_options_as_the_caller_wrote_them(tmp_path, kind, args, kwar
     assert not re.search(r"(?<![\w-])--[a-z]", text), text  # no flag in what Python is told
     flags = []
     for key, value in kwargs.items():
-        flags += [f"--{key.replace('_', '-')}"] + ([] if value is True else [str(value)])
+        flags += [f"--{key.rstrip('_').replace('_', '-')}"] + ([] if value is True else [str(value)])
     res = CliRunner().invoke(MAIN, [kind, str(src), *args, "-o", str(tmp_path / "cli"), *flags])
     assert res.exit_code == 2, res.output
     first = next(iter(kwargs), None)

@@ -130,7 +130,7 @@ def make_strip(
     if sum(x is not None and x is not False for x in (at, per_scene or None)) > 1:
         raise UsageError(f"{option('at')} and {option('per_scene', True)} choose frames in different ways", "give only one of them")
     if at is not None and range_ is not None:
-        raise UsageError(f"{option('at')} gives exact moments, so {option('range')} does not apply", "give only one of them")
+        raise UsageError(f"{option('at')} gives exact moments, so {option('range_', flag='--range')} does not apply", "give only one of them")
     info = source if isinstance(source, MediaInfo) else probe(source)
     said = said_range(info, range_, None, what="a strip", scene=at, line=line)
     if said is not None:
