@@ -825,8 +825,9 @@ def test_workers_as_text_or_nonsense(tmp_path):
     path = job_file(tmp_path, preset, [{"kind": "still", "ep": 7, "at": "3"}])
     assert len(batch(path, output=tmp_path / "out", dry_run=True, workers="2").results) == 1
     for bad in ("two", 0, 1.5, True):
-        with pytest.raises(UsageError, match="needs at least 1 worker"):
+        with pytest.raises(UsageError, match="needs at least 1 worker") as err:
             batch(path, output=tmp_path / "out", dry_run=True, workers=bad)
+        assert str(err.value).startswith(f"workers={bad!r}:"), err.value  # the keyword, not the CLI's -j
 
 
 def test_a_negative_or_broken_episode_number_is_refused_on_its_row(tmp_path):

@@ -75,7 +75,8 @@ def batch(
     if isinstance(workers, str) and workers.strip().isdigit():
         workers = int(workers)
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise UsageError(f"-j {workers}: needs at least 1 worker", "give -j 1 or more")
+        raise UsageError(f"{option('workers', workers, flag='-j')}: needs at least 1 worker",
+                         f"give {option('workers', 1, flag='-j')} or more")
     job_file = jobs if isinstance(jobs, JobFile) else parse_job_file(jobs)
     preset_name = preset if preset is not None else job_file.preset
     extra_dirs = (job_file.path.parent, job_file.path.parent / "presets")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...artifact import Artifact
-from ...errors import ClipkitError, UsageError
+from ...errors import ClipkitError, UsageError, option
 from ..jobkinds import run_kind
 from .plan import PlannedJob
 
@@ -189,10 +189,10 @@ def run_dask(todo: list[PlannedJob], address: Any, timeout: float, on_outcome: C
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise UsageError("--dask needs the 'distributed' package", "pip install 'clipkit[dask]'") from None
+        raise UsageError(f"{option('dask')} needs the 'distributed' package", "pip install 'clipkit[dask]'") from None
     own_client = not isinstance(address, Client)
     if own_client and not _DASK_ADDRESS.match(str(address)):
-        raise UsageError(f"--dask {address!r} is not a Dask scheduler address",
+        raise UsageError(f"{option('dask', address)} is not a Dask scheduler address",
                          "give it as tcp://HOST:PORT (the scheduler prints it when it starts; 8786 by default)")
     if own_client:
         try:
