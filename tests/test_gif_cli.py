@@ -53,7 +53,9 @@ def test_max_size_and_siblings(clip, tmp_path):
     (["3", "2"], 2, "not after the start"),
     (["4", "9"], 2, "past the end"),
     (["0", "+1", "--fps", "60"], 2, "at most 50"),
-    (["0", "+1", "--fps", "abc"], 2, "not a number"),
+    # the flag as typed, and the kind of value wanted once: it read "--fps = 'abc': not a number (e.g. 0.5, "1/2",
+    # "500ms") — give a number (e.g. 0.5, "1/2", "500ms")"
+    (["0", "+1", "--fps", "abc"], 2, 'clipkit: error: --fps abc: not a number — give a number (e.g. 0.5, "1/2", "500ms")\n'),
     (["0", "+1", "--loop", "often"], 2, "--loop"),
     (["0", "+3", "--max-size", "1KB"], 1, "could not make the GIF fit"),
     (["0", "+1", "--max-size", "lots"], 2, "not a file size"),
@@ -67,7 +69,7 @@ def test_bad_input_one_line_no_traceback_nothing_written(clip, tmp_path, args, c
     assert res.returncode == code, res.stderr
     assert words in res.stderr
     errors = [ln for ln in res.stderr.splitlines() if ln.startswith(("clipkit: error:", "Error:"))]
-    assert "Traceback" not in res.stderr and len(errors) == 1 and words in errors[0]
+    assert "Traceback" not in res.stderr and len(errors) == 1 and words.strip() in errors[0]
     assert list(tmp_path.iterdir()) == []
 
 

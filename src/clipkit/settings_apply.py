@@ -127,8 +127,8 @@ def coerce(value: Any, tp: Any, *, from_text: bool = False, size: bool = False) 
                 try:
                     return Fraction(parse_time(value))
                 except Exception:
-                    raise ValueError(f"not {type_name(tp)}") from None
-        raise ValueError(f"not {type_name(tp)}")
+                    raise ValueError("not a number") from None
+        raise ValueError("not a number")  # the hint gives the forms
     if tp is str:
         if isinstance(value, str):
             return value
@@ -312,11 +312,17 @@ def convert(cls: type, name: str, value: Any, *, source: str = "", from_text: bo
         out = coerce(value, tp, from_text=isinstance(value, str) if from_text is None else from_text,
                      size=bool(meta.get("size")))
     except (ValueError, TypeError) as exc:
-        raise error(f"{source}{label or name} = {value!r}: {exc}", f"give {type_name(tp)}") from None
+        # a flag as typed (--fps abc), a key as written in a file or Python (fps = 'abc')
+        raise error(f"{source}{_as_given(label or name, value)}: {exc}", f"give {type_name(tp)}") from None
     except UsageError as exc:
-        raise error(f"{source}{label or name} = {value!r}: {exc.message}", exc.hint) from None
+        raise error(f"{source}{_as_given(label or name, value)}: {exc.message}", exc.hint) from None
     check_value(cls, name, out, source=source, error=error, label=label, from_file=from_file)
     return out
+
+
+def _as_given(label: str, value: Any) -> str:
+    """``--fps abc`` for a flag (what was typed), ``fps = 'abc'`` for a key or keyword."""
+    return f"{label} {value}" if label.startswith("-") else f"{label} = {value!r}"
 
 
 def validate(obj: Any, *, source: str = "", error: type[UsageError] = UsageError) -> Any:
