@@ -239,7 +239,7 @@ def test_cli_bad_inputs_one_line_exit_2_no_file(sample, tmp_path, latin_font_pat
     cases = [
         (["--subs", "track:7"], "no subtitle track 7"),
         (["--subs", tmp_path / "missing.srt"], "subtitle file not found"),
-        (["--caption", "彼は知っていた", "--font", latin_font_path], "has no glyphs for '彼'"),
+        (["--caption", "彼は知っていた \U0010fffd", "--font", latin_font_path], "no installed font has the characters '\U0010fffd' (U+10FFFD)"),
         (["--caption", "x", "--font", sample.with_suffix(".truth.json")], "is not a font file"),
         (["--caption", " ".join(["starlight"] * 60)], "even at the minimum size"),
         (["--caption-at", "0:30-0:31", "text"], "outside the range"),
@@ -302,8 +302,10 @@ def test_a_japanese_caption_with_an_emoji_draws_both_on_one_baseline():
     tail = m[:, a.shape[1]:]  # the emoji drawn after them, on the line
     rows = np.flatnonzero(tail.max(axis=1) > 128)
     assert rows.size and rows.min() >= 2 and rows.max() <= m.shape[0] - 3
-    with pytest.raises(UsageError):  # a given --font still has to have every character
-        render_cue(typed_cue(f"すごい {symbol}", F(0), F(1)), (W, H), CaptionSettings(font=str(alone.font.path)))
+    # a given --font without the emoji: the emoji from the face that has it, the kana from the font given, and a note
+    given = render_cue(typed_cue(f"すごい {symbol}", F(0), F(1)), (W, H), CaptionSettings(font=str(alone.font.path)))
+    assert given.font == alone.font and len(given.faces) == 2 and np.array_equal(given.patch, mixed.patch)
+    assert given.notes and "has no glyphs for some characters" in given.notes[0] and given.faces[1].family in given.notes[0]
 
 
 def _bitmap_emoji_font():

@@ -12,8 +12,14 @@ the font's real character map (read with fontTools), not against its name:
   With ``fonts-noto-cjk`` installed, Japanese, Korean and Chinese text gets
   Noto Sans CJK with the right face index.
 
-When nothing covers the text, a :class:`~clipkit.errors.UsageError` names the
-characters and how to install a font.  Nothing here draws or writes files.
+A line no one face covers (Japanese and Arabic, a Korean line with an emoji, a
+``--font`` without some of its characters) is drawn in pieces: :func:`font_plan`
+keeps the given or first-choice face for every character it has and takes the
+others, script by script, from the first of fontconfig's ranked faces for that
+script's language that has them (:class:`FontPlan`); :func:`matching_size` sizes
+those faces to the same cap height.  When nothing covers some characters, a
+:class:`~clipkit.errors.UsageError` names them and how to install a font.
+Nothing here draws or writes files.
 """
 
 from __future__ import annotations
@@ -31,7 +37,10 @@ from ..language import is_cjk, text_language
 
 __all__ = [
     "FontChoice",
+    "FontPlan",
     "find_font",
+    "font_plan",
+    "matching_size",
     "load_font",
     "missing_chars",
     "text_language",
@@ -320,22 +329,38 @@ def _scan_candidates() -> list[FontChoice]:
     return [FontChoice(p, 0, "", "") for p in files[:_MAX_CANDIDATES * 4]]
 
 
+def _pattern(want: str | None, bold: bool, italic: bool) -> str:
+    return "sans-serif" + (f":lang={want}" if want else "") + (":weight=bold" if bold else "") + (":slant=italic" if italic else "")
+
+
+def _ranked(want: str | None, bold: bool, italic: bool) -> list[FontChoice]:
+    """The installed faces in fontconfig's order for sans-serif text in language ``want`` (or the font folders)."""
+    return _fc_candidates(_pattern(want, bold, italic)) or _scan_candidates()
+
+
+def _readable(cand: FontChoice, text: str, lang: str | None, bold: bool, italic: bool) -> FontChoice | None:
+    """``cand`` (for a scanned collection, its face that suits ``text``), or None when it cannot be read."""
+    try:
+        if not cand.family and cand.path.suffix.lower() in (".ttc", ".otc"):
+            cand = _pick_face(cand.path, text, lang, bold, italic)  # scanned file: choose the face
+        missing_chars(cand, "")
+    except UsageError:
+        return None  # an unreadable file in the font folders: try the next
+    return cand
+
+
 @lru_cache(maxsize=256)
 def _find_installed(text: str, lang: str | None, bold: bool, italic: bool = False) -> FontChoice:
     want = text_language(text, lang)
-    pattern = "sans-serif" + (f":lang={want}" if want else "") + (":weight=bold" if bold else "") + (":slant=italic" if italic else "")
-    candidates = _fc_candidates(pattern) or _scan_candidates()
+    candidates = _ranked(want, bold, italic)
     if not candidates:
         raise UsageError("no fonts were found on this system to draw the caption", FONT_INSTALL_HINT)
     readable: list[FontChoice] = []
     for cand in candidates:
-        try:
-            if not cand.family and cand.path.suffix.lower() in (".ttc", ".otc"):
-                cand = _pick_face(cand.path, text, lang, bold, italic)  # scanned file: choose the face
-            missing = missing_chars(cand, text)
-        except UsageError:
-            continue  # an unreadable file in the font folders: try the next
-        if not missing:
+        cand = _readable(cand, text, lang, bold, italic)
+        if cand is None:
+            continue
+        if not missing_chars(cand, text):
             return cand
         readable.append(cand)
     needed = [c for c in dict.fromkeys(text) if _needs_glyph(c)]
@@ -351,7 +376,199 @@ def _find_installed(text: str, lang: str | None, bold: bool, italic: bool = Fals
     )
 
 
+# ---------------------------------------------------------------- fallback: a line in several faces
+
+# The fontconfig language of a script (the first word of its characters' Unicode names), to rank its fonts first.
+_SCRIPT_LANG = {
+    "ARABIC": "ar", "HEBREW": "he", "THAI": "th", "LAO": "lo", "CYRILLIC": "ru", "GREEK": "el", "ARMENIAN": "hy",
+    "GEORGIAN": "ka", "DEVANAGARI": "hi", "BENGALI": "bn", "GURMUKHI": "pa", "GUJARATI": "gu", "ORIYA": "or",
+    "TAMIL": "ta", "TELUGU": "te", "KANNADA": "kn", "MALAYALAM": "ml", "SINHALA": "si", "TIBETAN": "bo",
+    "MYANMAR": "my", "KHMER": "km", "ETHIOPIC": "am", "SYRIAC": "syr", "THAANA": "dv", "MONGOLIAN": "mn",
+    "EMOJI": "und-zsye",
+}
+_CJK_WORDS = {"CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC", "FULLWIDTH",
+              "HALFWIDTH"}
+
+
+def is_emoji(ch: str) -> bool:
+    """Emoji and other pictographs (Unicode "other symbol", and the emoji blocks U+1F000–U+1FAFF)."""
+    return unicodedata.category(ch) == "So" or 0x1F000 <= ord(ch) <= 0x1FAFF
+
+
+def _script(ch: str) -> str:
+    """Which script ``ch`` is written in, near enough to choose a font: ``CJK``, ``EMOJI``, or the first word of its
+    Unicode name (``ARABIC``, ``HEBREW``, ``LATIN``, …)."""
+    if is_emoji(ch):
+        return "EMOJI"
+    if is_cjk(ch):
+        return "CJK"
+    word = unicodedata.name(ch, "").split(" ")[0]
+    return "CJK" if word in _CJK_WORDS else word
+
+
+def _follows(ch: str) -> bool:
+    """A character that belongs to the one before it (a mark, a joiner, a variation selector): same face."""
+    return unicodedata.category(ch) in ("Mn", "Mc", "Me", "Cf") or 0xFE00 <= ord(ch) <= 0xFE0F or 0x1F3FB <= ord(ch) <= 0x1F3FF
+
+
+@dataclass(frozen=True)
+class FontPlan:
+    """The faces a text is drawn with: ``primary`` for every character it has, and ``fallback`` (character, face)
+    for those it lacks."""
+
+    primary: FontChoice
+    fallback: tuple[tuple[str, FontChoice], ...] = ()
+
+    @property
+    def faces(self) -> tuple[FontChoice, ...]:
+        """Every face the plan uses, the primary first."""
+        return tuple(dict.fromkeys([self.primary, *(face for _, face in self.fallback)]))
+
+    def split(self, text: str) -> list[tuple[str, FontChoice]]:
+        """``text`` cut into pieces drawn from one face each, in order: a character the primary face lacks from
+        its fallback face, a mark or joiner (and what it follows) from the face before it when that one has it,
+        everything else (spaces too) from the primary."""
+        table = dict(self.fallback)
+        pieces: list[tuple[str, FontChoice]] = []
+        for ch in text:
+            face = None
+            if pieces and _follows(ch):
+                before = pieces[-1][1]
+                if not _needs_glyph(ch) or ord(ch) in _cmap(str(before.path), before.index):
+                    face = before
+            if face is None:
+                face = table.get(ch, self.primary)
+            if pieces and pieces[-1][1] == face:
+                pieces[-1] = (pieces[-1][0] + ch, face)
+            else:
+                pieces.append((ch, face))
+        return pieces
+
+
+@lru_cache(maxsize=256)
+def _fallback(chars: str, want: str | None, bold: bool, italic: bool) -> tuple[tuple[str, FontChoice], ...]:
+    """A face for each of ``chars`` (one script): the first ranked face for language ``want`` that has them all,
+    else the faces fontconfig says have them (``:charset=``), else each character from the first that has it.
+    Characters nothing has are left out."""
+    ranked = _ranked(want, bold, italic)
+    for group in (ranked, _fc_candidates(_pattern(None, bold, italic) + ":charset=" + " ".join(f"{ord(c):x}" for c in chars))):
+        for cand in group:
+            cand = _readable(cand, chars, want, bold, italic)
+            if cand is not None and not missing_chars(cand, chars):
+                return tuple((c, cand) for c in chars)
+    out: list[tuple[str, FontChoice]] = []
+    for ch in chars:
+        for cand in ranked:
+            cand = _readable(cand, ch, want, bold, italic)
+            if cand is not None and not missing_chars(cand, ch):
+                out.append((ch, cand))
+                break
+    return tuple(out)
+
+
+@lru_cache(maxsize=256)
+def _plan(text: str, primary: FontChoice, lang: str | None, bold: bool, italic: bool) -> FontPlan:
+    missing = missing_chars(primary, text)
+    if not missing:
+        return FontPlan(primary)
+    by_script: dict[str, list[str]] = {}
+    for ch in missing:
+        by_script.setdefault(_script(ch), []).append(ch)
+    fallback: list[tuple[str, FontChoice]] = []
+    for script, chars in by_script.items():
+        want = text_language("".join(chars), lang) if script == "CJK" else _SCRIPT_LANG.get(script)
+        fallback.extend(_fallback("".join(chars), want, bold, italic))
+    found = {ch for ch, _ in fallback}
+    uncovered = [ch for ch in missing if ch not in found]
+    if uncovered:
+        raise UsageError(f"no installed font has the characters {_describe(uncovered)}", install_hint(uncovered))
+    return FontPlan(primary, tuple(sorted(fallback, key=lambda pair: missing.index(pair[0]))))
+
+
+def font_plan(
+    text: str,
+    *,
+    font: str | os.PathLike | FontChoice | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    lang: str | None = None,
+) -> FontPlan:
+    """The faces that draw every character of ``text``: the face :func:`find_font` gives when one has them all
+    (``font``, or an installed one); else ``font`` (or fontconfig's first choice for the text's language) for what
+    it has and, script by script, the first of fontconfig's ranked faces for that script's language that has the
+    rest.  Raises :class:`UsageError` naming the characters no installed face has, or when ``font`` is not a font.
+    """
+    if font is not None and (isinstance(font, FontChoice) or str(font).strip()):
+        primary = _given_font(font, text, lang, bold, italic)
+    else:
+        try:
+            return FontPlan(_find_installed(text, lang, bold, italic))
+        except UsageError as exc:
+            if not exc.message.startswith(("no single installed font", "no installed font has")):
+                raise
+        want = text_language(text, lang)
+        primary = next((c for c in (_readable(c, text, lang, bold, italic) for c in _ranked(want, bold, italic)) if c), None)
+        if primary is None:
+            raise UsageError("no fonts were found on this system to draw the caption", FONT_INSTALL_HINT)
+    return _plan(text, primary, lang, bold, italic)
+
+
+@lru_cache(maxsize=64)
+def _cap_height(path: str, index: int) -> float | None:
+    """A face's capital height as a fraction of its em (OS/2 ``sCapHeight``, else the drawn height of "H")."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(path, fontNumber=index, lazy=True)
+        try:
+            os2 = font["OS/2"] if "OS/2" in font else None
+            cap = getattr(os2, "sCapHeight", 0) if os2 is not None else 0
+            if cap > 0:
+                return cap / font["head"].unitsPerEm
+        finally:
+            font.close()
+    except Exception:
+        return None
+    if ord("H") not in _cmap(path, index) or _strikes(path, index):
+        return None
+    box = _load(path, index, 200).getbbox("H", anchor="ls")
+    return -box[1] / 200 if box[1] < 0 else None
+
+
+def matching_size(primary: FontChoice, face: FontChoice, size: int) -> int:
+    """The pixel size to draw ``face`` at beside ``primary`` at ``size``: the same cap height, so a fallback face's
+    letters look as large as the primary's (within 0.8–1.25 times ``size``); ``size`` when the heights differ by
+    less than 4 %, when either is unknown, or for a bitmap (emoji) face, which is scaled to ``size`` as it is."""
+    if face == primary or _strikes(str(face.path), face.index):
+        return size
+    mine, theirs = _cap_height(str(primary.path), primary.index), _cap_height(str(face.path), face.index)
+    if not mine or not theirs or abs(mine / theirs - 1) < 0.04:  # unknown, or as good as the same (a bold face)
+        return size
+    return max(1, int(round(size * min(1.25, max(0.8, mine / theirs)))))
+
+
 # ---------------------------------------------------------------- public
+
+
+def _given_font(font: str | os.PathLike | FontChoice, text: str, lang: str | None, bold: bool, italic: bool) -> FontChoice:
+    """The face ``font`` names: a :class:`FontChoice`, a font file (its face that suits ``text``) or a fontconfig
+    family name; :class:`UsageError` when there is no such file or family, or it is not a font."""
+    if isinstance(font, FontChoice):
+        return font
+    given = Path(os.fspath(font)).expanduser()
+    looks_like_path = given.suffix.lower() in _FONT_SUFFIXES or os.sep in str(font) or given.exists()
+    if looks_like_path:
+        if not given.is_file():
+            raise UsageError(f"font file not found: {given}", "check the --font path, or give a family name like 'Noto Sans CJK JP'")
+        return _pick_face(given, text, lang, bold, italic)
+    name = str(font).strip()
+    matches = [c for c in _fc_candidates(name + (":weight=bold" if bold else "")) if c.family.lower() == name.lower()]
+    if not matches:
+        raise UsageError(
+            f"no installed font is called {name!r}",
+            "give a font file path, or a family from `fc-list : family`",
+        )
+    return matches[0]
 
 
 def find_font(
@@ -372,26 +589,9 @@ def find_font(
     caller can synthesise the style).  Raises :class:`UsageError` naming the
     characters no font covers, or when ``font`` is not a font.
     """
-    if isinstance(font, FontChoice):
-        choice = font
-    elif font is not None and str(font).strip():
-        given = Path(os.fspath(font)).expanduser()
-        looks_like_path = given.suffix.lower() in _FONT_SUFFIXES or os.sep in str(font) or given.exists()
-        if looks_like_path:
-            if not given.is_file():
-                raise UsageError(f"font file not found: {given}", "check the --font path, or give a family name like 'Noto Sans CJK JP'")
-            choice = _pick_face(given, text, lang, bold, italic)
-        else:
-            name = str(font).strip()
-            matches = [c for c in _fc_candidates(name + (":weight=bold" if bold else "")) if c.family.lower() == name.lower()]
-            if not matches:
-                raise UsageError(
-                    f"no installed font is called {name!r}",
-                    "give a font file path, or a family from `fc-list : family`",
-                )
-            choice = matches[0]
-    else:
+    if font is None or not (isinstance(font, FontChoice) or str(font).strip()):
         return _find_installed(text, lang, bold, italic)
+    choice = _given_font(font, text, lang, bold, italic)
     missing = missing_chars(choice, text)
     if missing:
         raise UsageError(

@@ -2,14 +2,16 @@
 
 Styles: ``classic`` (white text, black outline, soft shadow), ``yellow`` (the
 same in yellow), ``boxed`` (white text on a translucent dark band).  Faces
-come from :mod:`clipkit.render.fonts` (one that covers the text; bold and
-italic synthesised where the family lacks them); right-to-left runs are
-shaped by Raqm when Pillow has it.  Pure image work.
+come from :mod:`clipkit.render.fonts` (one that covers the text, or the first
+choice and fallbacks for what it lacks, at one cap height on one baseline; bold
+and italic synthesised where the family lacks them).  A line of one face is
+shaped and ordered by Raqm when Pillow has it; a line of several is drawn in
+pieces put in the Unicode bidi algorithm's order (:mod:`.bidi`), each shaped
+by Raqm.  Pure image work.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +20,8 @@ from PIL import Image, ImageDraw, ImageFilter
 from ...errors import UsageError
 from ...settings import DEFAULT_CAPTION, CaptionSettings
 from ...subtitles.model import Cue, Run
-from ..fonts import FontChoice, find_font, is_bold, is_italic, load_font, strike_size
+from ..fonts import FontChoice, FontPlan, font_plan, is_bold, is_italic, load_font, matching_size, strike_size
+from .bidi import levels, paragraph_level, visual_order
 from .wrap import direction, fit_lines, line_text
 
 __all__ = ["CaptionStyle", "STYLES", "RenderedCaption", "render_cue", "check_caption_settings"]
@@ -49,106 +52,75 @@ def check_caption_settings(s: CaptionSettings) -> CaptionStyle:
     return STYLES[s.caption_style]
 
 
-def is_symbol(ch: str) -> bool:
-    """Emoji and pictographs (Unicode "other symbol", or past the Basic Multilingual Plane): the characters a text
-    font often lacks and a symbol font has, drawn from a face of their own when no one face has the whole caption."""
-    return unicodedata.category(ch) == "So" or ord(ch) >= 0x1F000
-
-
-def _segments(run: Run) -> list[Run]:
-    """``run`` cut where it turns from text to symbols or back (each piece drawn from one face); a character laid
-    out, not drawn (a variation selector, a joiner), stays with the piece before it."""
-    pieces: list[tuple[bool, str]] = []  # (symbols?, text)
-    for ch in run.text:
-        kind = pieces[-1][0] if pieces and _spacing(ch) else is_symbol(ch)
-        if pieces and pieces[-1][0] == kind:
-            pieces[-1] = (kind, pieces[-1][1] + ch)
-        else:
-            pieces.append((kind, ch))
-    return [Run(text, run.bold, run.italic) for _, text in pieces] or [run]
-
-
-def _spacing(ch: str) -> bool:
-    """Characters laid out, not drawn, that stay with the text before them (a variation selector, a joiner)."""
-    return unicodedata.category(ch) in ("Mn", "Me", "Cf") or 0xFE00 <= ord(ch) <= 0xFE0F
-
-
-def _kind(run: Run) -> bool:
-    """Whether a run (cut by _split_symbols) is symbols."""
-    return any(is_symbol(ch) for ch in run.text)
-
-
 class _Fonts:
-    """The faces one caption needs (regular/bold/italic), all covering its text; or, when no one face has every
-    character and the caption mixes text and emoji (a Japanese line and a 😂), one set for the text and one for the
-    symbols (``split``: each run is then measured and drawn in pieces, ``pieces``)."""
+    """The faces one caption is drawn with, per style (regular/bold/italic; a style the family lacks is
+    synthesised): each a :class:`~clipkit.render.fonts.FontPlan` covering the caption's text — one face when one
+    has every character, else the given or first-choice face and fallbacks for what it lacks, drawn at the same
+    cap height (``size_of``) on one baseline."""
 
     def __init__(self, text: str, settings: CaptionSettings, lang: str | None):
-        self.settings, self.lang = settings, lang
-        self.split = False
-        try:
-            self.regular = find_font(text, font=settings.font, lang=lang)
-            self._texts = {False: text}
-        except UsageError:
-            words = "".join(ch for ch in text if not is_symbol(ch))
-            symbols = "".join(ch for ch in text if is_symbol(ch))
-            if settings.font or not words.strip() or not symbols:
-                raise
-            self.regular = find_font(words, lang=lang)  # raises (naming what no font has) if this is not the case
-            find_font(symbols, lang=lang)
-            self.split = True
-            self._texts = {False: words, True: symbols}
-        self._faces: dict[tuple[bool, bool, bool], FontChoice] = {(False, False, False): self.regular}
+        self.settings, self.lang, self.text = settings, lang, text
+        self._plans: dict[tuple[bool, bool], FontPlan] = {(False, False): font_plan(text, font=settings.font, lang=lang)}
+        self.regular = self._plans[False, False].primary
 
-    def face(self, bold: bool, italic: bool, symbols: bool = False) -> FontChoice:
-        key = (symbols, bold, italic)
-        if key not in self._faces:
+    def plan(self, bold: bool, italic: bool) -> FontPlan:
+        key = (bold, italic)
+        if key not in self._plans:
             if self.settings.font:
-                self._faces[key] = self.regular  # a given font: the style is synthesised
+                self._plans[key] = self._plans[False, False]  # a given font: the style is synthesised
             else:
-                text = self._texts[symbols]
                 try:
-                    self._faces[key] = find_font(text, bold=bold, italic=italic, lang=self.lang)
+                    self._plans[key] = font_plan(self.text, bold=bold, italic=italic, lang=self.lang)
                 except UsageError:
-                    self._faces[key] = self.face(False, False, symbols) if (bold or italic) else self.regular
-        return self._faces[key]
+                    self._plans[key] = self.plan(False, False)
+        return self._plans[key]
 
-    def pieces(self, run: Run) -> list[Run]:
-        """``run`` in the pieces each drawn from one face (itself unless ``split``)."""
-        return _segments(run) if self.split else [run]
+    @property
+    def faces(self) -> tuple[FontChoice, ...]:
+        return tuple(dict.fromkeys(f for plan in self._plans.values() for f in plan.faces))
 
-    def _face_of(self, run: Run) -> FontChoice:
-        return self.face(run.bold, run.italic, self.split and _kind(run))
+    def notes(self) -> list[str]:
+        """What the user should know: a ``--font`` without some characters had them drawn from other faces."""
+        plan = self._plans[False, False]
+        if not self.settings.font or not plan.fallback:
+            return []
+        others = ", ".join(_name(f) for f in plan.faces[1:])
+        return [f"the font {_name(plan.primary)} has no glyphs for some characters of the captions; they are drawn from {others}"]
 
-    def font(self, run: Run, size: int):
-        return load_font(self._face_of(run), size)
+    def pieces(self, run: Run) -> list[tuple[Run, FontChoice]]:
+        """``run`` in the pieces each drawn from one face, in order."""
+        return [(Run(text, run.bold, run.italic), face) for text, face in self.plan(run.bold, run.italic).split(run.text)]
 
-    def scale(self, run: Run, size: int) -> float:
-        """What a run's drawing is scaled by: 1, or ``size / strike`` for a bitmap-only face (colour emoji)."""
-        strike = strike_size(self._face_of(run), size)
+    def size_of(self, face: FontChoice, size: int) -> int:
+        """The pixel size ``face`` is drawn at in a caption of ``size``: a fallback face at the primary's cap height."""
+        return matching_size(self.regular, face, size)
+
+    def font(self, face: FontChoice, size: int):
+        return load_font(face, self.size_of(face, size))
+
+    def scale(self, face: FontChoice, size: int) -> float:
+        """What a piece's drawing is scaled by: 1, or ``size / strike`` for a bitmap-only face (colour emoji)."""
+        strike = strike_size(face, size)
         return size / strike if strike else 1.0
-
-    def synth(self, run: Run) -> tuple[bool, bool]:
-        """(fake bold, fake italic) for a run whose face lacks the style."""
-        face = self._face_of(run)
-        return run.bold and not is_bold(face), run.italic and not is_italic(face)
 
     def measure_at(self, size: int):
         """``measure(run) -> width in pixels`` at ``size``."""
-        def one(run: Run) -> float:
-            if not run.text:
-                return 0.0
-            font = self.font(run, size)
-            d = direction(run.text)
+        def one(text: str, face: FontChoice) -> float:
+            font = self.font(face, size)
+            d = direction(text)
             try:
-                length = font.getlength(run.text, direction=d) if d else font.getlength(run.text)
+                length = font.getlength(text, direction=d) if d else font.getlength(text)
             except (KeyError, ValueError, OSError):  # no Raqm: direction is not supported
-                length = font.getlength(run.text)
-            return length * self.scale(run, size)
+                length = font.getlength(text)
+            return length * self.scale(face, size)
 
         def measure(run: Run) -> float:
-            return sum(one(piece) for piece in self.pieces(run))
+            return sum(one(piece.text, face) for piece, face in self.pieces(run)) if run.text else 0.0
         return measure
+
+
+def _name(face: FontChoice) -> str:
+    return f"{face.family} {face.style}".strip() or face.path.name
 
 
 @dataclass(frozen=True)
@@ -163,18 +135,19 @@ class RenderedCaption:
     size: int  # font size in pixels
     lines: tuple[str, ...]  # the lines as drawn
     notes: tuple[str, ...] = ()
+    faces: tuple[FontChoice, ...] = ()  # every face drawn from, ``font`` first (more when it lacks characters)
 
 
-def _draw_run(run: Run, fonts: _Fonts, size: int, stroke: int) -> tuple[Image.Image, Image.Image, int, int, int]:
-    """Masks (fill, fill+outline) for one run, its advance width, the padding
-    around the text origin inside the masks, and its face's ascent (runs of
-    other faces on one line share the baseline)."""
-    font = fonts.font(run, size)
-    scale = fonts.scale(run, size)
+def _draw_run(run: Run, face: FontChoice, fonts: _Fonts, size: int, stroke: int,
+              d: str | None) -> tuple[Image.Image, Image.Image, int, int, int]:
+    """Masks (fill, fill+outline) for one piece of a line drawn from ``face`` in direction ``d`` (``"rtl"``, or None:
+    Raqm's own), its advance width, the padding around the text origin inside the masks, and its face's ascent
+    (pieces of other faces on one line share the baseline)."""
+    font = fonts.font(face, size)
+    scale = fonts.scale(face, size)
     if scale != 1.0:
-        return _draw_scaled(run, font, scale, stroke)
-    fake_bold, fake_italic = fonts.synth(run)
-    d = direction(run.text)
+        return _draw_scaled(run, font, scale, stroke, d)
+    fake_bold, fake_italic = run.bold and not is_bold(face), run.italic and not is_italic(face)
     kwargs = {"direction": d} if d else {}
     try:
         advance = int(round(font.getlength(run.text, **kwargs)))
@@ -182,15 +155,18 @@ def _draw_run(run: Run, fonts: _Fonts, size: int, stroke: int) -> tuple[Image.Im
         kwargs = {}
         advance = int(round(font.getlength(run.text)))
     ascent, descent = font.getmetrics()
+    _, ink_top, _, ink_bottom = font.getbbox(run.text, anchor="ls", **kwargs)
+    ascent, descent = max(ascent, -ink_top), max(descent, ink_bottom)  # glyphs taller than the face says: room for them
     bold_w = max(1, size // 28) if fake_bold else 0
     pad = stroke + bold_w + 2
     slant = int(round(0.2 * (ascent + descent))) if fake_italic else 0
     w, h = advance + 2 * pad + slant, ascent + descent + 2 * pad
     fill = Image.new("L", (w, h), 0)
     outline = Image.new("L", (w, h), 0)
-    ImageDraw.Draw(fill).text((pad, pad), run.text, font=font, fill=255, stroke_width=bold_w, stroke_fill=255, **kwargs)
+    at = (pad, pad + ascent)  # the baseline's start
+    ImageDraw.Draw(fill).text(at, run.text, font=font, fill=255, stroke_width=bold_w, stroke_fill=255, anchor="ls", **kwargs)
     if stroke:
-        ImageDraw.Draw(outline).text((pad, pad), run.text, font=font, fill=255, stroke_width=stroke + bold_w, stroke_fill=255, **kwargs)
+        ImageDraw.Draw(outline).text(at, run.text, font=font, fill=255, stroke_width=stroke + bold_w, stroke_fill=255, anchor="ls", **kwargs)
     else:
         outline = fill.copy()
     if fake_italic:
@@ -203,10 +179,35 @@ def _draw_run(run: Run, fonts: _Fonts, size: int, stroke: int) -> tuple[Image.Im
     return fill, outline, advance, pad, ascent
 
 
-def _draw_scaled(run: Run, font, scale: float, stroke: int) -> tuple[Image.Image, Image.Image, int, int, int]:
+def _draw_line(line: tuple[Run, ...], fonts: _Fonts, size: int, stroke: int, base: int) -> list[tuple]:
+    """One line's pieces drawn (:func:`_draw_run`), left to right on screen, in a paragraph of bidi level ``base``.
+    A line of one face and style is one piece Raqm lays out (its own bidi order); a line of several is cut where
+    the face, the style or the bidi level changes, and the pieces are shown in the Unicode bidi algorithm's order
+    (:mod:`.bidi`), each in its direction."""
+    parts = [piece for run in line for piece in fonts.pieces(run)]
+    if len(parts) == 1:
+        run, face = parts[0]
+        d = "rtl" if base % 2 else ("ltr" if direction(run.text) == "rtl" else None)
+        return [_draw_run(run, face, fonts, size, stroke, d)]
+    lv = levels("".join(run.text for run, _ in parts), base)
+    pieces: list[tuple[Run, FontChoice, int]] = []
+    at = 0
+    for run, face in parts:
+        first = len(pieces)
+        for ch in run.text:
+            if len(pieces) > first and pieces[-1][2] == lv[at]:
+                pieces[-1] = (Run(pieces[-1][0].text + ch, run.bold, run.italic), face, lv[at])
+            else:
+                pieces.append((Run(ch, run.bold, run.italic), face, lv[at]))
+            at += 1
+    order = visual_order([level for _, _, level in pieces])
+    return [_draw_run(pieces[i][0], pieces[i][1], fonts, size, stroke, "rtl" if pieces[i][2] % 2 else "ltr")
+            for i in order]
+
+
+def _draw_scaled(run: Run, font, scale: float, stroke: int, d: str | None) -> tuple[Image.Image, Image.Image, int, int, int]:
     """:func:`_draw_run` for a bitmap-only face (Noto Color Emoji): drawn at its strike, scaled to the caption's
     size, outlined by widening the scaled mask (FreeType cannot stroke bitmap glyphs); in the caption's colour."""
-    d = direction(run.text)
     kwargs = {"direction": d} if d else {}
     try:
         advance = font.getlength(run.text, **kwargs)
@@ -252,25 +253,26 @@ def render_cue(
     ascent, descent = (int(round(m * size / strike)) if strike else m for m in load_font(fonts.regular, size).getmetrics())
     line_h = int(round(size * 1.3))  # baseline to baseline (the fonts' own ascent+descent is loose for CJK)
 
-    rendered_lines = []
-    for line in lines:
-        pieces = [_draw_run(p, fonts, size, stroke) for r in line for p in fonts.pieces(r)]
-        if len(line) > 1 and direction(line_text(line)) == "rtl":
-            pieces = pieces[::-1]  # runs of a right-to-left line go right to left
-        rendered_lines.append(pieces)
+    rendered_lines = [_draw_line(line, fonts, size, stroke, base) for line, base in zip(lines, [paragraph_level(line_text(ln)) for ln in lines])]
     pad = stroke + max(2, size // 10)
+    # a fallback face's letters may reach above the primary's ascent (or below its descent): room for them
+    first, last = (rendered_lines[0], rendered_lines[-1]) if rendered_lines else ([], [])
+    above = max((run_pad + run_ascent - box[1] for f, o, _, run_pad, run_ascent in first if (box := o.getbbox())), default=0)
+    below = max((box[3] - run_pad - run_ascent for f, o, _, run_pad, run_ascent in last if (box := o.getbbox())), default=0)
+    extra_top = max(0, above - ascent - pad)
+    extra_bottom = max(0, below - descent - pad)
     widths = [sum(p[2] for p in pieces) for pieces in rendered_lines]
     text_w = max(widths, default=0)
     box_pad_x = int(size * 0.45) if style.box else 0
     box_pad_y = int(size * 0.2) if style.box else 0
     shadow_off = max(1, size // 16) if style.shadow else 0
     W = text_w + 2 * (pad + box_pad_x) + shadow_off + int(size * 0.3)
-    H = line_h * (max(1, len(lines)) - 1) + ascent + descent + 2 * (pad + box_pad_y) + shadow_off
+    H = line_h * (max(1, len(lines)) - 1) + ascent + descent + 2 * (pad + box_pad_y) + shadow_off + extra_top + extra_bottom
     fill_mask = Image.new("L", (W, H), 0)
     outline_mask = Image.new("L", (W, H), 0)
     for i, (pieces, lw) in enumerate(zip(rendered_lines, widths)):
         x = (W - shadow_off - lw) // 2
-        y = pad + box_pad_y + i * line_h
+        y = pad + box_pad_y + extra_top + i * line_h
         for fmask, omask, adv, run_pad, run_ascent in pieces:
             dy = ascent - run_ascent  # on the line's baseline
             _max_into(fill_mask, fmask, x - run_pad, y + dy - run_pad)
@@ -307,7 +309,7 @@ def render_cue(
     x = (frame_w - W) // 2
     return RenderedCaption(
         cue=cue, patch=out, x=x, top=top, font=fonts.regular, size=size,
-        lines=tuple(line_text(ln) for ln in lines), notes=tuple(notes),
+        lines=tuple(line_text(ln) for ln in lines), notes=tuple(notes + fonts.notes()), faces=fonts.faces,
     )
 
 
