@@ -277,3 +277,31 @@ def test_cli_still_and_gif_draw_a_mixed_line(sample, tmp_path):
         img = np.asarray(Image.open(out).convert("RGB"))
         assert (img == 255).all(axis=2).sum() > 60
 
+
+@needs_raqm
+@pytest.mark.parametrize("inside", ["", "最高 "])
+def test_a_wrapped_right_to_left_line_stays_right_to_left_on_its_next_line(inside):
+    # an Arabic sentence wrapped so its second line starts with a Latin word: that line is still part of a
+    # right-to-left paragraph, the Latin word on its right (it was put on the left, as if the line began a
+    # left-to-right paragraph); in one face (Raqm lays the line out) and in several (pieces in bidi order)
+    if inside:
+        _face(inside)
+    _face(AR)
+    text = f"مرحبا {inside}بكم يا أصدقائي الأعزاء Tokyo اليوم"
+    for size in range(50, 120, 2):
+        rc = render_cue(typed_cue(text, F(0), F(1)), (W, H), CaptionSettings(caption_size=size / 1000))
+        if len(rc.lines) == 2 and rc.lines[1].startswith("Tokyo"):
+            break
+    else:
+        pytest.skip("no caption size puts 'Tokyo' first on the second line with these fonts")
+    ascent = load_font(rc.font, rc.size).getmetrics()[0]
+    baseline = max(1, int(round(rc.size * 0.09))) + max(2, rc.size // 10) + ascent + int(round(rc.size * 1.3))
+    band = _solid(rc)[baseline - int(0.9 * rc.size):baseline + int(0.3 * rc.size)]
+    latin = next(face for face in rc.faces if not missing_chars(face, "Tokyo"))
+    ref = _draw(latin, "Tokyo", rc.size)[0]
+    ink = np.flatnonzero(band.any(axis=0))
+    # where the word is on the line: the best match of it, sliding along
+    score = {x: _match(band, (x, x + ref.shape[1]), ref)[0] for x in range(ink[0], ink[-1] - ref.shape[1] + 2)
+             if band[:, x].any()}
+    x = max(score, key=score.get)
+    assert score[x] > 0.85 and x + ref.shape[1] >= ink[-1] - 1, (score[x], x, ink[-1])  # the last on the right

@@ -179,6 +179,25 @@ def _draw_run(run: Run, face: FontChoice, fonts: _Fonts, size: int, stroke: int,
     return fill, outline, advance, pad, ascent
 
 
+def _paragraph_levels(cue: Cue, lines: list[tuple[Run, ...]]) -> list[int]:
+    """The bidi paragraph level (1: right to left) of each wrapped line: that of the cue's line it was cut from,
+    so the second line of a wrapped Arabic sentence stays right to left even when it starts with a Latin word."""
+    out: list[int] = []
+    k = 0
+    for source in cue.lines:
+        text = "".join(r.text for r in source)
+        want = len("".join(text.split()))
+        level = paragraph_level(text)
+        got = 0
+        while k < len(lines):  # the wrapped lines that hold this line's text (one for an empty line)
+            got += len("".join(line_text(lines[k]).split()))
+            out.append(level)
+            k += 1
+            if got >= want:
+                break
+    return out + [out[-1] if out else 0] * (len(lines) - len(out))
+
+
 def _draw_line(line: tuple[Run, ...], fonts: _Fonts, size: int, stroke: int, base: int) -> list[tuple]:
     """One line's pieces drawn (:func:`_draw_run`), left to right on screen, in a paragraph of bidi level ``base``.
     A line of one face and style is one piece Raqm lays out (its own bidi order); a line of several is cut where
@@ -253,7 +272,7 @@ def render_cue(
     ascent, descent = (int(round(m * size / strike)) if strike else m for m in load_font(fonts.regular, size).getmetrics())
     line_h = int(round(size * 1.3))  # baseline to baseline (the fonts' own ascent+descent is loose for CJK)
 
-    rendered_lines = [_draw_line(line, fonts, size, stroke, base) for line, base in zip(lines, [paragraph_level(line_text(ln)) for ln in lines])]
+    rendered_lines = [_draw_line(line, fonts, size, stroke, base) for line, base in zip(lines, _paragraph_levels(cue, lines))]
     pad = stroke + max(2, size // 10)
     # a fallback face's letters may reach above the primary's ascent (or below its descent): room for them
     first, last = (rendered_lines[0], rendered_lines[-1]) if rendered_lines else ([], [])
