@@ -305,3 +305,21 @@ def test_a_wrapped_right_to_left_line_stays_right_to_left_on_its_next_line(insid
              if band[:, x].any()}
     x = max(score, key=score.get)
     assert score[x] > 0.85 and x + ref.shape[1] >= ink[-1] - 1, (score[x], x, ink[-1])  # the last on the right
+
+
+def test_a_keycap_or_emoji_presentation_in_a_mixed_line_comes_whole_from_the_emoji_face():
+    # "1️⃣" (1, VS16, the keycap U+20E3) in a line drawn in several faces: the 1 came from the text face and the
+    # keycap after it, alone, from the emoji face (a "1" beside an empty key); now the emoji face draws all three
+    text = "最高 1\ufe0f\u20e3 ש"
+    try:
+        plan = font_plan(text)
+    except UsageError as exc:
+        pytest.skip(exc.message)
+    if len(plan.faces) == 1:
+        pytest.skip("one installed face has all of it here")
+    if not any(not missing_chars(face, "1\u20e3") and missing_chars(face, "最") for face in plan.faces):
+        pytest.skip("no emoji face here has the keycap (Debian: fonts-noto-color-emoji)")
+    pieces = plan.split(text)
+    key = next((part, face) for part, face in pieces if "1" in part)
+    assert key[0] == "1\ufe0f\u20e3" and missing_chars(key[1], "1\u20e3") == [] and key[1] != plan.primary, pieces
+    assert _solid(render_cue(typed_cue(text, F(0), F(1)), (W, H))).sum() > 100

@@ -413,29 +413,33 @@ def _follows(ch: str) -> bool:
 
 @dataclass(frozen=True)
 class FontPlan:
-    """The faces a text is drawn with: ``primary`` for every character it has, and ``fallback`` (character, face)
-    for those it lacks."""
+    """The faces a text is drawn with: ``primary`` for every character it has, ``fallback`` (character, face) for
+    those it lacks, and ``presented`` (character, face): a character written as an emoji (followed by U+FE0F or the
+    keycap U+20E3: ``1️⃣``, ``❤️``) from the emoji face, even where the primary has it as text."""
 
     primary: FontChoice
     fallback: tuple[tuple[str, FontChoice], ...] = ()
+    presented: tuple[tuple[str, FontChoice], ...] = ()
 
     @property
     def faces(self) -> tuple[FontChoice, ...]:
         """Every face the plan uses, the primary first."""
-        return tuple(dict.fromkeys([self.primary, *(face for _, face in self.fallback)]))
+        return tuple(dict.fromkeys([self.primary, *(face for _, face in self.fallback + self.presented)]))
 
     def split(self, text: str) -> list[tuple[str, FontChoice]]:
         """``text`` cut into pieces drawn from one face each, in order: a character the primary face lacks from
-        its fallback face, a mark or joiner (and what it follows) from the face before it when that one has it,
-        everything else (spaces too) from the primary."""
-        table = dict(self.fallback)
+        its fallback face, one written as an emoji from its emoji face, a mark or joiner (and what it follows) from
+        the face before it when that one has it, everything else (spaces too) from the primary."""
+        table, emoji = dict(self.fallback), dict(self.presented)
         pieces: list[tuple[str, FontChoice]] = []
-        for ch in text:
+        for k, ch in enumerate(text):
             face = None
             if pieces and _follows(ch):
                 before = pieces[-1][1]
                 if not _needs_glyph(ch) or ord(ch) in _cmap(str(before.path), before.index):
                     face = before
+            if face is None and ch in emoji and text[k + 1:k + 2] in _PRESENTATION:
+                face = emoji[ch]
             if face is None:
                 face = table.get(ch, self.primary)
             if pieces and pieces[-1][1] == face:
@@ -443,6 +447,9 @@ class FontPlan:
             else:
                 pieces.append((ch, face))
         return pieces
+
+
+_PRESENTATION = ("\ufe0f", "\u20e3")  # what makes the character before it an emoji: VS16, the keycap
 
 
 @lru_cache(maxsize=256)
@@ -482,7 +489,15 @@ def _plan(text: str, primary: FontChoice, lang: str | None, bold: bool, italic: 
     uncovered = [ch for ch in missing if ch not in found]
     if uncovered:
         raise UsageError(f"no installed font has the characters {_describe(uncovered)}", install_hint(uncovered))
-    return FontPlan(primary, tuple(sorted(fallback, key=lambda pair: missing.index(pair[0]))))
+    # characters written as emoji (1️⃣, ❤️): from the first emoji-ranked face that has them (and the keycap)
+    emoji = "".join(dict.fromkeys(text[k] for k in range(len(text) - 1) if text[k + 1] in _PRESENTATION and _needs_glyph(text[k])))
+    presented: tuple[tuple[str, FontChoice], ...] = ()
+    if emoji:
+        need = emoji + ("\u20e3" if "\u20e3" in text else "")
+        face = next((c for c in (_readable(c, need, None, bold, italic) for c in _ranked(_SCRIPT_LANG["EMOJI"], bold, italic))
+                     if c is not None and not missing_chars(c, need)), None)
+        presented = tuple((ch, face) for ch in emoji) if face is not None else ()
+    return FontPlan(primary, tuple(sorted(fallback, key=lambda pair: missing.index(pair[0]))), presented)
 
 
 def font_plan(
