@@ -350,9 +350,10 @@ def _readable(cand: FontChoice, text: str, lang: str | None, bold: bool, italic:
 
 
 @lru_cache(maxsize=256)
-def _find_installed(text: str, lang: str | None, bold: bool, italic: bool = False) -> FontChoice:
-    want = text_language(text, lang)
-    candidates = _ranked(want, bold, italic)
+def _covering(text: str, lang: str | None, bold: bool, italic: bool) -> tuple[FontChoice | None, tuple[FontChoice, ...]]:
+    """The first of fontconfig's ranked faces for ``text``'s language that has all of it (None if none has), and
+    the readable faces ranked before it; UsageError when no fonts are installed at all."""
+    candidates = _ranked(text_language(text, lang), bold, italic)
     if not candidates:
         raise UsageError("no fonts were found on this system to draw the caption", FONT_INSTALL_HINT)
     readable: list[FontChoice] = []
@@ -361,8 +362,15 @@ def _find_installed(text: str, lang: str | None, bold: bool, italic: bool = Fals
         if cand is None:
             continue
         if not missing_chars(cand, text):
-            return cand
+            return cand, tuple(readable)
         readable.append(cand)
+    return None, tuple(readable)
+
+
+def _find_installed(text: str, lang: str | None, bold: bool, italic: bool = False) -> FontChoice:
+    found, readable = _covering(text, lang, bold, italic)
+    if found is not None:
+        return found
     needed = [c for c in dict.fromkeys(text) if _needs_glyph(c)]
     covered: set[str] = set()
     for cand in readable:
@@ -390,7 +398,7 @@ _CJK_WORDS = {"CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "HANGUL", "BOP
               "HALFWIDTH"}
 
 
-def is_emoji(ch: str) -> bool:
+def _is_emoji(ch: str) -> bool:
     """Emoji and other pictographs (Unicode "other symbol", and the emoji blocks U+1F000–U+1FAFF)."""
     return unicodedata.category(ch) == "So" or 0x1F000 <= ord(ch) <= 0x1FAFF
 
@@ -398,7 +406,7 @@ def is_emoji(ch: str) -> bool:
 def _script(ch: str) -> str:
     """Which script ``ch`` is written in, near enough to choose a font: ``CJK``, ``EMOJI``, or the first word of its
     Unicode name (``ARABIC``, ``HEBREW``, ``LATIN``, …)."""
-    if is_emoji(ch):
+    if _is_emoji(ch):
         return "EMOJI"
     if is_cjk(ch):
         return "CJK"
@@ -516,15 +524,12 @@ def font_plan(
     if font is not None and (isinstance(font, FontChoice) or str(font).strip()):
         primary = _given_font(font, text, lang, bold, italic)
     else:
-        try:
-            return FontPlan(_find_installed(text, lang, bold, italic))
-        except UsageError as exc:
-            if not exc.message.startswith(("no single installed font", "no installed font has")):
-                raise
-        want = text_language(text, lang)
-        primary = next((c for c in (_readable(c, text, lang, bold, italic) for c in _ranked(want, bold, italic)) if c), None)
-        if primary is None:
-            raise UsageError("no fonts were found on this system to draw the caption", FONT_INSTALL_HINT)
+        found, readable = _covering(text, lang, bold, italic)
+        if found is not None:
+            return FontPlan(found)
+        if not readable:
+            raise UsageError("no readable fonts were found on this system to draw the caption", FONT_INSTALL_HINT)
+        primary = readable[0]  # fontconfig's first choice for the text's language
     return _plan(text, primary, lang, bold, italic)
 
 
