@@ -5,6 +5,7 @@ not seen a job land (another tab, a reload mid-job) dropped it from the tray on 
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -148,6 +149,32 @@ class _NoEventStreams:
         await self.app(scope, receive, send)
 
 
+@contextlib.contextmanager
+def _episode_page(sample, tmp_path, monkeypatch, *, poll=0.1, before=None):
+    """The studio served over ``sample``, a Chromium page on it with episode 0 open and its lines listed:
+    yields (studio, driver, wait, origin).  ``before(driver, origin)`` runs before the page is loaded."""
+    from browser import start_chromium
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from studio_app import served_studio
+
+    with served_studio(sample, tmp_path, monkeypatch) as (studio, port):
+        driver = start_chromium(tmp_path / "profile")
+        try:
+            origin = f"http://127.0.0.1:{port}"
+            if before is not None:
+                before(driver, origin)
+            wait = WebDriverWait(driver, 120, poll)
+            driver.get(f"{origin}/?token={TOKEN}")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
+            driver.execute_script("document.querySelector(\"#episode-list li[data-id='0']\").click()")
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
+            yield studio, driver, wait, origin
+        finally:
+            driver.quit()
+
+
 @pytest.mark.browser
 def test_a_page_without_event_streams_still_sees_its_job_finish(sample, tmp_path, monkeypatch):
     """In Chromium, with the job's event stream broken (a proxy, a machine that slept): the page read the job no more
@@ -250,47 +277,34 @@ def test_copy_right_after_typing_the_base_url_copies_the_snippet_with_it(sample,
     """In Chromium, with a still made: a Base URL typed and Copy clicked at once (the field's change comes as the click
     begins; the new snippet is asked for then) copied the snippet shown before it, with the file's local path — the
     blog post got a broken picture.  Copy now waits for that snippet, and says it copied."""
-    import contextlib
-
-    from browser import start_chromium
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from studio_app import served_studio
+    def before(driver, origin):
+        driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": origin, "permissions": ["clipboardReadWrite"]})
 
-    with served_studio(sample, tmp_path, monkeypatch) as (studio, port):
-        driver = start_chromium(tmp_path / "profile")
-        try:
-            origin = f"http://127.0.0.1:{port}"
-            driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": origin, "permissions": ["clipboardReadWrite"]})
-            wait = WebDriverWait(driver, 120, 0.1)
-            driver.get(f"{origin}/?token={TOKEN}")
-            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
-            driver.execute_script("document.querySelector(\"#episode-list li[data-id='0']\").click()")
-            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
-            driver.execute_script("for (const [k, v] of [['kind', 'still'], ['in', '9.5'], ['width', '160']]) {"
-                                  " const e = document.getElementById(k); e.value = v; e.dispatchEvent(new Event('input')); }")
-            driver.execute_script("document.getElementById('make').click()")
-            snippet = "return document.getElementById('snippet').value"
-            _wait_or_say(driver, studio, wait, lambda d: d.execute_script(snippet).startswith("<img "))
-            name = Path(studio.jobs.all()[-1].result["path"]).name
-            driver.find_element(By.ID, "format").send_keys("markdown")
-            wait.until(lambda d: d.execute_script(snippet).startswith("!["))
-            driver.find_element(By.ID, "base-url").send_keys("https://myblog.example/uploads/")
-            copy = driver.find_element(By.ID, "copy")
-            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", copy)
-            copy.click()  # a real click: the Base URL field loses the focus (its change) as it begins
-            wait.until(lambda d: "https://myblog.example/" in d.execute_script(snippet))  # the new snippet is shown
-            with contextlib.suppress(TimeoutException):  # it says when it has copied (it said nothing)
-                WebDriverWait(driver, 10, 0.1).until(lambda d: d.find_element(By.ID, "copy").text == "Copied")
-            pasted = driver.execute_async_script("navigator.clipboard.readText().then(arguments[0], e => arguments[0]"
-                                                 "('not read: ' + e))")
-            assert pasted.startswith("![") and pasted.endswith(f"(https://myblog.example/uploads/{name})"), pasted
-            assert driver.execute_script(snippet) == pasted
-            assert driver.find_element(By.ID, "copy").text == "Copied"
-        finally:
-            driver.quit()
+    with _episode_page(sample, tmp_path, monkeypatch, before=before) as (studio, driver, wait, origin):
+        driver.execute_script("for (const [k, v] of [['kind', 'still'], ['in', '9.5'], ['width', '160']]) {"
+                              " const e = document.getElementById(k); e.value = v; e.dispatchEvent(new Event('input')); }")
+        driver.execute_script("document.getElementById('make').click()")
+        snippet = "return document.getElementById('snippet').value"
+        _wait_or_say(driver, studio, wait, lambda d: d.execute_script(snippet).startswith("<img "))
+        name = Path(studio.jobs.all()[-1].result["path"]).name
+        driver.find_element(By.ID, "format").send_keys("markdown")
+        wait.until(lambda d: d.execute_script(snippet).startswith("!["))
+        driver.find_element(By.ID, "base-url").send_keys("https://myblog.example/uploads/")
+        copy = driver.find_element(By.ID, "copy")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", copy)
+        copy.click()  # a real click: the Base URL field loses the focus (its change) as it begins
+        wait.until(lambda d: "https://myblog.example/" in d.execute_script(snippet))  # the new snippet is shown
+        with contextlib.suppress(TimeoutException):  # it says when it has copied (it said nothing)
+            WebDriverWait(driver, 10, 0.1).until(lambda d: d.find_element(By.ID, "copy").text == "Copied")
+        pasted = driver.execute_async_script("navigator.clipboard.readText().then(arguments[0], e => arguments[0]"
+                                             "('not read: ' + e))")
+        assert pasted.startswith("![") and pasted.endswith(f"(https://myblog.example/uploads/{name})"), pasted
+        assert driver.execute_script(snippet) == pasted
+        assert driver.find_element(By.ID, "copy").text == "Copied"
 
 
 @pytest.mark.browser
@@ -298,42 +312,29 @@ def test_a_line_found_by_search_is_captioned_from_its_own_track(sample, truth, t
     """In Chromium: the dialogue searched for in Japanese, its line chosen, Make: the GIF had the English line (the
     track listed before the search), though the page showed the Japanese one it was made for.  Now the line's own
     track is chosen with it."""
-    from browser import start_chromium
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    from studio_app import served_studio
 
     from fractions import Fraction
 
     line = next(s for s in truth["subtitles"] if "星を数えていた" in s["jpn"])
-    with served_studio(sample, tmp_path, monkeypatch) as (studio, port):
-        driver = start_chromium(tmp_path / "profile")
-        try:
-            wait = WebDriverWait(driver, 120, 0.1)
-            driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
-            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
-            driver.execute_script("document.querySelector(\"#episode-list li[data-id='0']\").click()")
-            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
-            driver.execute_script("const s = document.getElementById('source'); s.value = [...s.options].findIndex("
-                                  "o => o.textContent.includes('eng')); s.dispatchEvent(new Event('change'))")
-            search = driver.find_element(By.ID, "search")
-            search.send_keys("星を数えて", Keys.ENTER)
-            wait.until(lambda d: "星を数えていた" in d.find_element(By.ID, "lines").text)
-            driver.execute_script("[...document.querySelectorAll('#lines li')].find(li => li.textContent.includes("
-                                  "'星を数えていた')).click()")
-            driver.execute_script("for (const [k, v] of [['width', '96'], ['fps', '5']]) {"
-                                  " const e = document.getElementById(k); e.value = v; e.dispatchEvent(new Event('input')); }")
-            driver.execute_script("document.getElementById('make').click()")
-            _wait_or_say(driver, studio, wait, lambda d: d.find_element(By.ID, "job-state").text in ("done", "failed"))
-            [job] = [j for j in studio.jobs.all() if j.kind == "gif"]
-            assert job.state == "done", job.error
-            assert [Fraction(job.result[k]) for k in ("start", "end")] == [Fraction(str(line[k])) for k in ("start", "end")]
-            said = " ".join(job.result["captions"])
-            assert "星を数えていた" in said and "Counting" not in said, said
-        finally:
-            driver.quit()
+    with _episode_page(sample, tmp_path, monkeypatch) as (studio, driver, wait, origin):
+        driver.execute_script("const s = document.getElementById('source'); s.value = [...s.options].findIndex("
+                              "o => o.textContent.includes('eng')); s.dispatchEvent(new Event('change'))")
+        search = driver.find_element(By.ID, "search")
+        search.send_keys("星を数えて", Keys.ENTER)
+        wait.until(lambda d: "星を数えていた" in d.find_element(By.ID, "lines").text)
+        driver.execute_script("[...document.querySelectorAll('#lines li')].find(li => li.textContent.includes("
+                              "'星を数えていた')).click()")
+        driver.execute_script("for (const [k, v] of [['width', '96'], ['fps', '5']]) {"
+                              " const e = document.getElementById(k); e.value = v; e.dispatchEvent(new Event('input')); }")
+        driver.execute_script("document.getElementById('make').click()")
+        _wait_or_say(driver, studio, wait, lambda d: d.find_element(By.ID, "job-state").text in ("done", "failed"))
+        [job] = [j for j in studio.jobs.all() if j.kind == "gif"]
+        assert job.state == "done", job.error
+        assert [Fraction(job.result[k]) for k in ("start", "end")] == [Fraction(str(line[k])) for k in ("start", "end")]
+        said = " ".join(job.result["captions"])
+        assert "星を数えていた" in said and "Counting" not in said, said
 
 
 @pytest.mark.browser
@@ -380,42 +381,29 @@ def test_the_posts_export_has_a_base_url_of_its_own_kept_across_a_reload(sample,
     result, empty again after a reload — so the post exported after a reload had the files' local paths and no
     field said why.  The export has a Base URL field beside it, the same setting as the snippet's, kept across a
     reload."""
-    from browser import start_chromium
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
-    from studio_app import served_studio
-
-    with served_studio(sample, tmp_path, monkeypatch) as (studio, port):
-        driver = start_chromium(tmp_path / "profile")
-        try:
-            wait = WebDriverWait(driver, 120, 0.1)
-            driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
-            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
-            driver.execute_script("document.querySelector(\"#episode-list li[data-id='0']\").click()")
-            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
-            driver.execute_script("for (const [k, v] of [['kind', 'still'], ['in', '9.5'], ['width', '160']]) {"
-                                  " const e = document.getElementById(k); e.value = v; e.dispatchEvent(new Event('input')); }")
-            driver.execute_script("document.getElementById('make').click()")
-            _wait_or_say(driver, studio, wait, lambda d: d.find_elements(By.CSS_SELECTOR, "#tray-list li[data-job]"))
-            name = Path(studio.jobs.all()[-1].result["path"]).name
-            driver.find_element(By.ID, "base-url").send_keys("https://myblog.example/uploads/")  # the snippet's field
-            driver.refresh()
-            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#tray-list li[data-job]"))
-            driver.find_element(By.ID, "export-format").send_keys("markdown")
-            exported = "return document.getElementById('export-text').value"
-            driver.find_element(By.ID, "export").click()
-            wait.until(lambda d: d.execute_script(exported).startswith("!["))
-            assert driver.execute_script(exported).endswith(f"(https://myblog.example/uploads/{name})"), \
-                driver.execute_script(exported)
-            field = driver.find_element(By.ID, "export-base-url")  # seen, and changed, beside Export
-            assert field.is_displayed() and field.get_attribute("value") == "https://myblog.example/uploads/"
-            field.clear()
-            field.send_keys("https://cdn.example/ep7/")
-            driver.find_element(By.ID, "export").click()
-            wait.until(lambda d: d.execute_script(exported).endswith(f"(https://cdn.example/ep7/{name})"))
-        finally:
-            driver.quit()
+    with _episode_page(sample, tmp_path, monkeypatch) as (studio, driver, wait, origin):
+        driver.execute_script("for (const [k, v] of [['kind', 'still'], ['in', '9.5'], ['width', '160']]) {"
+                              " const e = document.getElementById(k); e.value = v; e.dispatchEvent(new Event('input')); }")
+        driver.execute_script("document.getElementById('make').click()")
+        _wait_or_say(driver, studio, wait, lambda d: d.find_elements(By.CSS_SELECTOR, "#tray-list li[data-job]"))
+        name = Path(studio.jobs.all()[-1].result["path"]).name
+        driver.find_element(By.ID, "base-url").send_keys("https://myblog.example/uploads/")  # the snippet's field
+        driver.refresh()
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#tray-list li[data-job]"))
+        driver.find_element(By.ID, "export-format").send_keys("markdown")
+        exported = "return document.getElementById('export-text').value"
+        driver.find_element(By.ID, "export").click()
+        wait.until(lambda d: d.execute_script(exported).startswith("!["))
+        assert driver.execute_script(exported).endswith(f"(https://myblog.example/uploads/{name})"), \
+            driver.execute_script(exported)
+        field = driver.find_element(By.ID, "export-base-url")  # seen, and changed, beside Export
+        assert field.is_displayed() and field.get_attribute("value") == "https://myblog.example/uploads/"
+        field.clear()
+        field.send_keys("https://cdn.example/ep7/")
+        driver.find_element(By.ID, "export").click()
+        wait.until(lambda d: d.execute_script(exported).endswith(f"(https://cdn.example/ep7/{name})"))
 
 
 def test_a_failed_job_says_what_to_do_in_the_page_not_on_the_command_line(client):
@@ -530,48 +518,38 @@ def test_the_make_button_stays_put_while_the_episode_view_fills(sample, tmp_path
     dialogue is listed to the moment the shots are — a line of it chosen meanwhile, so the size estimate fills
     in, and a Max size set, which makes it two lines — Make does not move (it moved 300 px; then 6 px as the
     shots' progress bar went, 18 px as the estimate filled in above it and 18 more as it took a second line)."""
-    from browser import start_chromium
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    from studio_app import served_studio
 
     top = "return document.getElementById('make').getBoundingClientRect().top + window.scrollY"
     parts = ("return ['episode-name', 'video', 'proxy-state', 'range', 'shots-state', 'shots-progress', 'shots', 'estimate', 'make'].map(i => {"
              " const e = document.getElementById(i) || document.querySelector('.' + i);"
              " return i + ' ' + Math.round(e.getBoundingClientRect().height); }).join(', ')")
-    with served_studio(sample, tmp_path, monkeypatch) as (studio, port):
-        driver = start_chromium(tmp_path / "profile")
-        try:
-            driver.set_window_size(1280, 900)
-            wait = WebDriverWait(driver, 120, 0.05)
-            driver.get(f"http://127.0.0.1:{port}/?token={TOKEN}")
-            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
-            driver.execute_script("document.querySelector(\"#episode-list li[data-id='0']\").click()")
-            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
-            first, before = driver.execute_script(top), driver.execute_script(parts)
-            seen = [first]
-            estimate = "return document.getElementById('estimate').textContent"
 
-            def watching(until):
-                def check(d):
-                    seen.append(d.execute_script(top))
-                    return until(d)
-                return check
+    def window(driver, origin):
+        driver.set_window_size(1280, 900)
 
-            driver.execute_script("document.querySelector('#lines li').click()")  # a line: its range
-            _wait_or_say(driver, studio, wait, watching(lambda d: d.execute_script(estimate).startswith("About")))
-            driver.execute_script("const e = document.getElementById('max-size'); e.value = '300KB';"
-                                  " e.dispatchEvent(new Event('input'))")
-            _wait_or_say(driver, studio, wait, watching(lambda d: "it will be fitted" in d.execute_script(estimate)))
-            _wait_or_say(driver, studio, wait, watching(
-                lambda d: (d.execute_script("return document.getElementById('video').readyState") >= 1
-                           and d.find_elements(By.CSS_SELECTOR, "#shots li.shot img")
-                           and d.execute_script("return document.getElementById('shots-progress').hidden"))))
-            seen.append(driver.execute_script(top))
-            # the shots' progress bar shown (as while they are found) or hidden: the same room
-            for hidden in ("false", "true"):
-                seen.append(driver.execute_script(f"document.getElementById('shots-progress').hidden = {hidden}; " + top))
-            assert max(seen) - min(seen) <= 1, (first, sorted(set(seen)), before, driver.execute_script(parts))
-        finally:
-            driver.quit()
+    with _episode_page(sample, tmp_path, monkeypatch, poll=0.05, before=window) as (studio, driver, wait, origin):
+        first, before = driver.execute_script(top), driver.execute_script(parts)
+        seen = [first]
+        estimate = "return document.getElementById('estimate').textContent"
+
+        def watching(until):
+            def check(d):
+                seen.append(d.execute_script(top))
+                return until(d)
+            return check
+
+        driver.execute_script("document.querySelector('#lines li').click()")  # a line: its range
+        _wait_or_say(driver, studio, wait, watching(lambda d: d.execute_script(estimate).startswith("About")))
+        driver.execute_script("const e = document.getElementById('max-size'); e.value = '300KB';"
+                              " e.dispatchEvent(new Event('input'))")
+        _wait_or_say(driver, studio, wait, watching(lambda d: "it will be fitted" in d.execute_script(estimate)))
+        _wait_or_say(driver, studio, wait, watching(
+            lambda d: (d.execute_script("return document.getElementById('video').readyState") >= 1
+                       and d.find_elements(By.CSS_SELECTOR, "#shots li.shot img")
+                       and d.execute_script("return document.getElementById('shots-progress').hidden"))))
+        seen.append(driver.execute_script(top))
+        # the shots' progress bar shown (as while they are found) or hidden: the same room
+        for hidden in ("false", "true"):
+            seen.append(driver.execute_script(f"document.getElementById('shots-progress').hidden = {hidden}; " + top))
+        assert max(seen) - min(seen) <= 1, (first, sorted(set(seen)), before, driver.execute_script(parts))
