@@ -236,7 +236,9 @@ def test_a_cancelled_job_stopped_by_the_manager_leaves_no_temporary_files(sample
         while not job.finished:
             assert time.monotonic() < end, job.state
             time.sleep(0.05)
-        job.process.join(30)
+        while job.process.exitcode is None:  # (not join: the manager's thread may reap the worker first)
+            assert time.monotonic() < end, "the worker did not exit"
+            time.sleep(0.05)
         assert job.state == "cancelled", (job.state, job.error)
         assert list(spill_home.iterdir()) == [] and list(out.iterdir()) == []
     finally:
@@ -272,7 +274,11 @@ def test_a_cancel_while_the_gif_prepares_its_frames_stops_it_there(sample, truth
         while not job.finished:
             assert time.monotonic() < end, (job.state, job.done)
             time.sleep(0.05)
-        job.process.join(30)
+        # (the manager's thread reaps the worker too: a join here can return before that thread records the
+        # exit code, so wait for the code itself)
+        while job.process.exitcode is None:
+            assert time.monotonic() < end, "the worker did not exit"
+            time.sleep(0.05)
         assert job.state == "cancelled", (job.state, job.error)
         assert job.done <= decoded + frames, (job.done, job.total)  # stopped before it encoded a frame
         assert job.process.exitcode == 0
