@@ -8,7 +8,7 @@ missing file, an unknown option value), 1 for failures of the work itself
 never exits; it raises these.
 
 A message that names an option names it as the caller typed it (:func:`option`):
-``--crop 4:3`` on the command line (:func:`naming_flags`), ``crop='4:3'`` in Python.
+``--crop 4:3`` on the command line (the CLI runs commands in :func:`spelling` ``("flags")``), ``crop='4:3'`` in Python.
 """
 
 from __future__ import annotations
