@@ -132,6 +132,35 @@ def test_click_usage_errors_are_one_line_with_what_to_do(args, words, see, tmp_p
     assert res.stdout == "" and not list(tmp_path.glob("*.gif"))
 
 
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["strip", "v.mkv", "--range", "12:00", "13:00"], "--range takes one value, START-END: write --range 12:00-13:00 "),
+        (["strip", "v.mkv", "--range", "12:00", "+1:00"], "write --range 12:00-+1:00 "),
+        (["strip", "v.mkv", "--at", "0:05", "0:12", "f300", "--count", "3"], "--at takes one value, the times comma-separated: "
+                                                                           "write --at 0:05,0:12,f300 "),
+        (["gif", "v.mkv", "0:02", "0:05", "--caption-at", "0:03", "0:04", "He knew."],
+         'write --caption-at 0:03-0:04 "He knew." (not --caption-at 0:03 0:04 …)'),
+        (["still", "v.mkv", "0:02", "--caption-at", "0:01", "0:04", "Hi", "--best"], "write --caption-at 0:01-0:04 Hi "),
+    ],
+)
+def test_the_times_of_a_one_value_option_typed_apart_say_how_to_write_it(args, says, tmp_path):
+    """``--range 12:00 13:00`` (two words for a one-word option) was "Got unexpected extra argument (13:00)": the line
+    now says how the option is written, with the user's own times."""
+    res = run(*args, cwd=tmp_path)
+    lines = res.stderr.strip().splitlines()
+    assert res.returncode == 2 and len(lines) == 1 and says in lines[0], res.stderr
+    assert lines[0].startswith("clipkit: error: ") and lines[0].endswith(f"see 'clipkit {args[0]} --help'")
+
+
+@pytest.mark.parametrize("args, extra", [(["strip", "v.mkv", "--range", "0:12-0:30", "0:40"], "(0:40)"),
+                                         (["strip", "v.mkv", "stray", "words"], "arguments (stray words)"),
+                                         (["gif", "v.mkv", "0:02", "0:05", "--caption-at", "0:03-0:04", "Hi", "there"], "(there)")])
+def test_other_extra_words_are_still_clicks_message(args, extra, tmp_path):
+    res = run(*args, cwd=tmp_path)
+    assert res.returncode == 2 and f"Got unexpected extra {extra if 'arguments' in extra else 'argument ' + extra}" in res.stderr
+
+
 @pytest.mark.parametrize("args", [[], ["presets"]])
 def test_a_group_alone_shows_its_help(args):
     res = run(*args)  # click's "no arguments: show the help", not squeezed into an error line

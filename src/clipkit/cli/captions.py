@@ -14,6 +14,7 @@ import click
 from ..settings import DEFAULT_CAPTION, CaptionSettings
 from ..settings_apply import convert, field_of
 from .params import setting_option
+from .spans import SPAN
 
 
 def _choices(name: str) -> tuple[str, ...]:
@@ -52,7 +53,7 @@ def caption_options(*, subs_default: str):
                               f"your language), off, a .srt/.ass/.vtt file, track:N, lang:xxx. Default: {subs_default}."),
             click.option("--caption", "caption", multiple=True, metavar="TEXT",
                          help="Text shown over the whole output (repeatable). Replaces --subs auto."),
-            click.option("--caption-at", "caption_at", nargs=2, multiple=True, metavar="START-END TEXT",
+            click.option("--caption-at", "caption_at", type=(SPAN, str), multiple=True, metavar="START-END TEXT",
                          help='Text shown for a span, in file time: --caption-at 12:32-12:34 "He knew." (repeatable).'),
             setting_option("--caption-style", cls=CaptionSettings, name="caption_style", metavar="|".join(_choices("caption_style")),
                            help="classic (white, black outline, shadow), yellow, or boxed (translucent band). Default: {default}."),

@@ -37,6 +37,30 @@ def debug_enabled() -> bool:
     return os.environ.get("CLIPKIT_DEBUG", "") not in ("", "0")
 
 
+class ClipkitCommand(click.Command):
+    """A command whose left-over words get a hint when they are a joined option's times typed apart
+    (``--range 12:00 13:00``: "write --range 12:00-13:00"), rather than click's bare "unexpected extra argument"."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        allowed = ctx.allow_extra_args
+        ctx.allow_extra_args = True
+        try:
+            rest = super().parse_args(ctx, args)
+        finally:
+            ctx.allow_extra_args = allowed
+        if rest and not allowed and not ctx.resilient_parsing:
+            from gettext import ngettext
+
+            from .spans import split_value_line
+
+            line = split_value_line(ctx, rest)
+            if line:
+                ctx.fail(line)
+            ctx.fail(ngettext("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})",
+                                         len(rest)).format(args=" ".join(map(str, rest))))
+        return rest
+
+
 class ClipkitGroup(click.Group):
     """Turns library errors into one line on stderr and an exit code.
 
@@ -47,6 +71,7 @@ class ClipkitGroup(click.Group):
     #: command name → module that defines it; imported only when that command runs
     #: (or for the list in --help), so each command pays only for its own imports.
     lazy_commands: dict[str, str] = {}
+    command_class = ClipkitCommand
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.lazy_commands))

@@ -13,6 +13,7 @@ from .main import echo_notes, main, printable
 from .tv_options import tv_options
 from .params import MEDIA_FILE, OUTPUT, setting_option
 from .progress import ProgressBar
+from .spans import SPAN, TIMES
 
 _counts = ", ".join(f"{n} for a {layout}" for layout, n in STRIP_DEFAULT_COUNT.items())
 
@@ -41,8 +42,8 @@ _counts = ", ".join(f"{n} for a {layout}" for layout, n in STRIP_DEFAULT_COUNT.i
 @setting_option("--font", cls=StripSettings, name="font", metavar="FONT", help="Font file or family for labels and header. Default: an installed font that has every character.")
 @setting_option("--skip-start", cls=StripSettings, name="skip_start", metavar="PERCENT", help="Percent skipped at the start (opening titles). Default {default}.")
 @setting_option("--skip-end", cls=StripSettings, name="skip_end", metavar="PERCENT", help="Percent skipped at the end (credits). Default {default}.")
-@click.option("--at", "at", help="Exact moments instead, comma-separated: --at 12:30,14:02,20:11.5")
-@click.option("--range", "range_", help="Only this part: START-END, e.g. 12:00-18:00 or 12:00-+6:00.")
+@click.option("--at", "at", type=TIMES, help="Exact moments instead, comma-separated: --at 12:30,14:02,20:11.5")
+@click.option("--range", "range_", type=SPAN, help="Only this part: START-END, e.g. 12:00-18:00 or 12:00-+6:00.")
 @click.option("--per-scene", is_flag=True, help="One frame per shot (runs scene detection; cached); with --count N or --cols × --rows, the N longest.")
 @setting_option("--window", cls=StripSettings, name="window", metavar="SECONDS", help="How far either side of each slot the best frame is looked for (default {default} s).")
 @setting_option("--max-size", cls=StripSettings, name="max_size", metavar="SIZE", help="Fit under this size (e.g. 500KB): JPEG/WebP quality is lowered to fit.")

@@ -1,0 +1,81 @@
+"""Options whose one value joins several times: ``--range START-END``, ``--at T1,T2``, ``--caption-at START-END TEXT``.
+
+Typed with a space instead (``--range 12:00 13:00``), the second time is left over and click says only "unexpected
+extra argument (13:00)".  :func:`split_value_line` recognises that and says how the value is written.
+"""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+
+import click
+
+__all__ = ["Joined", "SPAN", "TIMES", "split_value_line"]
+
+
+class Joined(click.ParamType):
+    """Text that joins times with ``joiner`` (``-`` in a span, ``,`` in a list); passed on as typed (the pipeline
+    parses it, for the API and the CLI alike).  Its type marks the option for :func:`split_value_line`."""
+
+    def __init__(self, metavar: str, joiner: str, what: str) -> None:
+        self.name, self.joiner, self.what = metavar, joiner, what
+
+    def get_metavar(self, param, ctx=None):
+        return self.name
+
+    def convert(self, value, param, ctx):
+        return value
+
+    def joins(self, text: str) -> bool:
+        """Whether ``text`` already holds a second time (``12:00-13:00``, ``12:00..13:00``, ``12:30,14:02``)."""
+        if self.joiner == "-":
+            return any(sep in text for sep in ("..", "–", "—")) or "-" in text.strip()[1:]
+        return self.joiner in text
+
+
+SPAN = Joined("START-END", "-", "one value, START-END")
+TIMES = Joined("TIME,TIME…", ",", "one value, the times comma-separated")
+
+
+def _is_time(text: str) -> bool:
+    from ..errors import ClipkitError
+    from ..timecode import parse_time
+
+    try:
+        parse_time(str(text).strip().removeprefix("+"), frame_rate=Fraction(25))  # f1500 is a time too
+    except ClipkitError:
+        return False
+    return True
+
+
+def _quoted(text: str) -> str:
+    return f'"{text}"' if not text or any(ch.isspace() or ch in "\"'$`\\;&|<>()" for ch in text) else text
+
+
+def split_value_line(ctx: click.Context, extra: list[str]) -> str | None:
+    """What to say when ``extra`` words were left over because a joined option's times were typed apart
+    (``--range 12:00 13:00``): the option as it is written, with the user's own times; else None."""
+    for param in ctx.command.params:
+        kind = param.type
+        pair = isinstance(kind, click.Tuple) and kind.types and isinstance(kind.types[0], Joined)
+        if not (isinstance(kind, Joined) or pair):
+            continue
+        value = ctx.params.get(param.name)
+        if not value:
+            continue
+        flag = param.opts[-1] if param.opts else param.name
+        if pair:  # --caption-at START-END TEXT: the end was read as TEXT, the text is left over
+            joined = kind.types[0]
+            for span, text in value if param.multiple else [value]:
+                if not joined.joins(span) and _is_time(span) and _is_time(text):
+                    said = _quoted(extra[0]) if len(extra) == 1 else "TEXT"
+                    return (f"{flag} takes its span as {joined.what}, then the text: write {flag} {span}{joined.joiner}{text} {said} "
+                            f"(not {flag} {span} {text} …)")
+            continue
+        last = value[-1] if param.multiple else value
+        if not kind.joins(last) and _is_time(last) and extra and _is_time(extra[0]):
+            times = [last, *itertools.takewhile(_is_time, extra)] if kind.joiner == "," else [last, extra[0]]
+            return (f"{flag} takes {kind.what}: write {flag} {kind.joiner.join(times)} "
+                    f"(not {flag} {' '.join(times)})")
+    return None
