@@ -161,6 +161,48 @@ def test_other_extra_words_are_still_clicks_message(args, extra, tmp_path):
     assert res.returncode == 2 and f"Got unexpected extra {extra if 'arguments' in extra else 'argument ' + extra}" in res.stderr
 
 
+@pytest.mark.parametrize(
+    "args, flag, meant",
+    [
+        (["strip", "v.mkv", "--embed", "mardown"], "--embed", "markdown"),
+        (["gif", "v.mkv", "0", "1", "--embed", "BBCODE-XENFORE"], "--embed", "bbcode-xenforo"),  # any case, as it is taken
+        (["embed", "x.gif", "--format", "wordpres"], "--format", "wordpress"),
+        (["embed", "x.gif", "--bbcode-dialect", "xenfor"], "--bbcode-dialect", "xenforo"),
+        (["clip", "v.mkv", "0", "1", "--encoder-preset", "veryfats"], "--encoder-preset", "veryfast"),
+        (["clip", "v.mkv", "0", "1", "--copy-fallback", "snp"], "--copy-fallback", "snap"),
+        (["still", "v.mkv", "1", "--deinterlace", "of"], "--deinterlace", "off"),
+    ],
+)
+def test_a_misspelt_choice_gets_the_did_you_mean_of_every_other_choice(args, flag, meant, tmp_path):
+    """click's choices (--embed, --encoder-preset, …) listed the choices without the name meant, where the
+    settings' choices (--layout gird) and preset names say "did you mean"."""
+    res = run(*args, cwd=tmp_path)
+    lines = res.stderr.strip().splitlines()
+    assert res.returncode == 2 and len(lines) == 1, res.stderr
+    assert f"'{flag}'" in lines[0] and f"(did you mean '{meant}'?)" in lines[0], lines[0]
+    res = run(*args[:-1], "zzzzz", cwd=tmp_path)  # nothing near: no guess
+    assert res.returncode == 2 and "did you mean" not in res.stderr and "is not one of" in res.stderr
+
+
+def test_every_choice_of_the_command_line_suggests():
+    """A choice option added later with click's own Choice would be without the did-you-mean again."""
+    import click
+
+    from clipkit.cli import main
+    from clipkit.cli.params import Choice
+
+    def params(group, ctx):
+        for name in group.list_commands(ctx):
+            cmd = group.get_command(ctx, name)
+            yield from ((name, p) for p in cmd.params)
+            if isinstance(cmd, click.Group):
+                yield from params(cmd, click.Context(cmd, parent=ctx))
+
+    choices = [(name, p.opts[-1], type(p.type)) for name, p in params(main, click.Context(main))
+               if isinstance(p.type, click.Choice)]
+    assert len(choices) >= 8 and all(kind is Choice for _, _, kind in choices), choices
+
+
 @pytest.mark.parametrize("args", [[], ["presets"]])
 def test_a_group_alone_shows_its_help(args):
     res = run(*args)  # click's "no arguments: show the help", not squeezed into an error line

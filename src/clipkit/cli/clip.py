@@ -10,7 +10,7 @@ from .captions import caption_options, pop_caption_params
 from .line_options import line_options
 from .embed_options import EmbedOptions, emit_embed, embed_options
 from .main import echo_notes, main, printable
-from .params import MEDIA_FILE, OUTPUT, default_text, setting_option
+from .params import MEDIA_FILE, OUTPUT, Choice, default_text, setting_option
 from .preset_options import load_layers, preset_kwargs, preset_options
 from .progress import ProgressBar
 from .tv_options import tv_options
@@ -23,20 +23,20 @@ from .tv_options import tv_options
 @click.option("--scene", type=click.IntRange(1), help="Shot N of the episode (numbered as `clipkit scenes` lists them) instead of START END.")
 @click.option("--snap", is_flag=True, help=f"Move START and END to the nearest cut within {default_text(ScenesSettings, 'snap_window')} s.")
 @click.option("-o", "--output", type=OUTPUT, help="Clip file or folder (created if missing). Default: VIDEO-STEM_START_END.mp4 here.")
-@click.option("--format", "format_", type=click.Choice(["mp4", "webm"]), help=f"mp4 (H.264 + AAC) or webm (VP9 + Opus). Default {DEFAULT_CLIP.format}.")
+@click.option("--format", "format_", type=Choice(["mp4", "webm"]), help=f"mp4 (H.264 + AAC) or webm (VP9 + Opus). Default {DEFAULT_CLIP.format}.")
 @setting_option("--audio", cls=ClipSettings, name="audio", metavar="on|off", help="off: no sound track. Default {default}.")
 @setting_option("--audio-track", cls=ClipSettings, name="audio_track", metavar="N", help="The N-th sound stream (from 0, as `clipkit info` lists them). Default: the first.")
-@click.option("--audio-only", type=click.Choice(["m4a"]), help="Only the sound, as AAC in .m4a.")
+@click.option("--audio-only", type=Choice(["m4a"]), help="Only the sound, as AAC in .m4a.")
 @setting_option("--width", cls=ClipSettings, name="width", metavar="PX", help="Width in pixels ({range}); the height keeps the aspect. Default: the source's.")
 @setting_option("--height", cls=ClipSettings, name="height", metavar="PX", help="Height in pixels ({range}; with --width: exactly that size).")
 @setting_option("--fps", cls=ClipSettings, name="fps", metavar="N", help="Frame rate, {range} (default: the source's own frames and timestamps).")
 @setting_option("--crop", cls=ClipSettings, name="crop", metavar="W:H:X:Y|auto", help="W:H:X:Y in display pixels, W:H (centred), or auto (remove black bars).")
 @setting_option("--crf", cls=ClipSettings, name="crf", metavar="0-51", help="H.264 quality {range}, lower is better (default {default}).")
-@click.option("--encoder-preset", "encoder_preset", type=click.Choice(X264_PRESETS),
+@click.option("--encoder-preset", "encoder_preset", type=Choice(X264_PRESETS),
               help=f"x264 speed preset (default {DEFAULT_CLIP.preset}): faster presets make bigger files.")
 @setting_option("--max-size", cls=ClipSettings, name="max_size", metavar="SIZE", help="Fit under this size (e.g. 10MB; 1000-based): two-pass encode at the bitrate that fits.")
 @setting_option("--copy", cls=ClipSettings, name="copy", is_flag=True, help="Lossless smart cut: copy the video, re-encode only START → the next keyframe.")
-@click.option("--copy-fallback", type=click.Choice(["encode", "snap"]),
+@click.option("--copy-fallback", type=Choice(["encode", "snap"]),
               help="When --copy cannot match the source's codec: encode (a normal cut) or snap (copy from the keyframe before START).")
 @click.option("--soft-subs", is_flag=True, help="Dialogue as a selectable subtitle track (mov_text / WebVTT) instead of burned in.")
 @click.option("--no-poster", is_flag=True, help="No JPEG poster beside the clip.")

@@ -23,10 +23,11 @@ from ..artifact import Artifact
 from ..embed import FORMATS, check_base_url, snippet
 from ..embed.bbcode import DIALECTS
 from ..settings import DEFAULT_EMBED, EmbedOptions, EmbedSettings
+from .params import Choice
 
 __all__ = ["EmbedOptions", "embed_options", "emit_embed", "FORMAT_CHOICE"]
 
-FORMAT_CHOICE = click.Choice([*FORMATS, "none"], case_sensitive=False)
+FORMAT_CHOICE = Choice([*FORMATS, "none"], case_sensitive=False)
 
 
 def _declarations(format_flags: tuple[str, ...], title_flag: str, dialect: bool, recorded: bool) -> list:
@@ -47,7 +48,7 @@ def _declarations(format_flags: tuple[str, ...], title_flag: str, dialect: bool,
                      help="Wrap the snippet in the platform's spoiler form (<details>, [spoiler]…)."),
     ]
     if dialect:
-        options.append(click.option("--bbcode-dialect", "embed_dialect", type=click.Choice(DIALECTS, case_sensitive=False),
+        options.append(click.option("--bbcode-dialect", "embed_dialect", type=Choice(DIALECTS, case_sensitive=False),
                                     default=None, help="Spoiler form for --format bbcode: " + ", ".join(DIALECTS) +
                                     f" (default: {DEFAULT_EMBED.bbcode_dialect})."))
     return options

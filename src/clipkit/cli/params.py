@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import click
 
-from ..settings_apply import convert, field_of, range_text, show_value
+from ..settings_apply import close_match, convert, field_of, range_text, show_value
 
-__all__ = ["MEDIA_FILE", "OUTPUT", "SettingType", "setting_option", "default_text"]
+__all__ = ["MEDIA_FILE", "OUTPUT", "Choice", "SettingType", "setting_option", "default_text"]
 
 #: A video argument.  Existence is checked by the library (one clear message
 #: for the CLI and the API alike), so click only completes file names.
@@ -19,6 +19,21 @@ MEDIA_FILE = click.Path(dir_okay=False, path_type=str)
 
 #: An output file or folder.
 OUTPUT = click.Path(path_type=str)
+
+
+class Choice(click.Choice):
+    """click's choice with the "did you mean" of every other choice in clipkit (a settings field's, a preset's
+    name): ``--embed mardown`` → "… (did you mean 'markdown'?)"."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            typed = str(value) if self.case_sensitive else str(value).lower()
+            close = close_match(typed, [str(c) if self.case_sensitive else str(c).lower() for c in self.choices])
+            if close:
+                exc.message = f"{exc.message.rstrip().removesuffix('.')} (did you mean {close!r}?)"
+            raise
 
 
 class SettingType(click.ParamType):

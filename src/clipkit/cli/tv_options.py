@@ -12,6 +12,7 @@ import functools
 import click
 
 from ..media.interlace import MODES
+from .params import Choice
 
 __all__ = ["tv_options", "video_path"]
 
@@ -22,7 +23,7 @@ def video_path(video) -> str:
 
 
 def tv_options(command):
-    @click.option("--deinterlace", type=click.Choice(MODES), default=None,
+    @click.option("--deinterlace", type=Choice(MODES), default=None,
                   help="Interlaced/telecined video: auto (detect from flags and a sample; default), on, off.")
     @click.option("--video-track", type=click.IntRange(0), default=None, metavar="N",
                   help="Use the N-th video stream (from 0, as `clipkit info` lists them) instead of the main one.")
