@@ -59,6 +59,21 @@ def test_info_names_the_shape_a_pixel_off(size, shown, tmp_path):
     assert res.returncode == 0 and f"{size.replace('x', '×')} {shown}" in res.stdout, res.stdout
 
 
+def test_info_shows_a_low_bitrate_in_kilobits(sample, tmp_path):
+    """A tiny file's bitrate was "0.0 Mb/s": under 1 Mb/s it is in kb/s, near its size × 8 / duration."""
+    from media import ffmpeg
+
+    tiny = tmp_path / "tiny.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=64x48:r=10:d=20", "-c:v", "libx264", "-pix_fmt", "yuv420p", tiny)
+    head = run("info", tiny).stdout.splitlines()[0]
+    shown = re.search(r", (\d+) kb/s\)$", head)
+    assert shown and "Mb/s" not in head, head
+    assert abs(int(shown.group(1)) - tiny.stat().st_size * 8 / 20 / 1000) <= 1.5, head
+    head = run("info", sample).stdout.splitlines()[0]  # the sample: 7.6 MB in 60 s, about 1 Mb/s
+    shown = re.search(r", (\d+\.\d) Mb/s\)$", head)
+    assert shown and abs(float(shown.group(1)) - sample.stat().st_size * 8 / 60 / 1e6) <= 0.06, head
+
+
 def test_still_prints_snippet_to_stdout_and_writes(sample, tmp_path):
     res = run("still", sample, "12:00" if False else "0:12", "-o", tmp_path / "s.png", "--width", "320")
     assert res.returncode == 0, res.stderr

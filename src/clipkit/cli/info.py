@@ -23,6 +23,12 @@ def _size(n: int) -> str:
     return f"{n} B"
 
 
+def _bitrate(bps: int) -> str:
+    """Bits per second as a reader of bitrates writes them: ``950 kb/s`` under 1 Mb/s (a tiny file was ``0.0 Mb/s``),
+    ``4.2 Mb/s`` above."""
+    return f"{bps / 1e6:.1f} Mb/s" if bps >= 999_500 else f"{max(1, round(bps / 1000))} kb/s"
+
+
 def _rate(rate) -> str:
     if rate is None:
         return "unknown rate"
@@ -91,7 +97,7 @@ def _video_lines(info: MediaInfo) -> list[str]:
 
 def render_info(info: MediaInfo) -> str:
     lines = []
-    extra = f", {info.bitrate / 1e6:.1f} Mb/s" if info.bitrate else ""
+    extra = f", {_bitrate(info.bitrate)}" if info.bitrate else ""
     lines.append(f"{info.path.name}  ({info.container.split(',')[0]}, {_size(info.size_bytes)}{extra})")
     if info.title:
         lines.append(f"title      {info.title}")
