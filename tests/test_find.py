@@ -418,3 +418,33 @@ def test_a_limit_of_one_says_match_not_matches(season):
     assert "note: showing the first 1 match (--limit)" in res.output, res.output
     res = CliRunner().invoke(cli, ["find", str(season), "you", "--limit", "2"])
     assert "note: showing the first 2 matches (--limit)" in res.output, res.output
+
+
+def test_skipped_files_are_not_counted_among_the_episodes_searched(season, tmp_path):
+    """`clipkit find FOLDER WORDS --lang jpn` with a file that is no video among the episodes said "no line says … in
+    3 episodes" beside "note: skipped ep02.mkv": the skipped file is not an episode searched; it is counted apart."""
+    folder = tmp_path / "eps"
+    folder.mkdir()
+    shutil.copyfile(season / "show-e01.mkv", folder / "show-e01.mkv")
+    shutil.copyfile(season / "show-e02.mkv", folder / "show-e02.mkv")
+    (folder / "show-e03.mkv").write_text("not a video: a download that failed")
+    for _ in range(2):  # the first search reads the files, the second answers from the index
+        r = find(folder, "zebra crossing", lang="jpn")
+        assert [p.name for p in r.episodes] == ["show-e01.mkv", "show-e02.mkv"], r.episodes
+        assert [p.name for p in r.skipped] == ["show-e03.mkv"] and any("skipped show-e03.mkv" in n for n in r.notes)
+    res = CliRunner().invoke(cli, ["find", str(folder), "zebra crossing", "--lang", "jpn"])
+    assert res.exit_code == 1 and "no line says 'zebra crossing' in 2 episodes (1 file skipped)" in res.output, res.output
+    res = CliRunner().invoke(cli, ["find", str(folder), "そう言うのね", "--lang", "jpn", "--json"])
+    data = json.loads(res.stdout)
+    assert len(data["episodes"]) == 2 and [Path(p).name for p in data["skipped"]] == ["show-e03.mkv"]
+    assert {Path(m["video"]).name for m in data["matches"]} == {"show-e01.mkv", "show-e02.mkv"}
+
+
+def test_an_index_made_before_skipped_files_were_marked_is_brought_up_to_date(season, tmp_path):
+    """An index from before INDEX_VERSION 7 has no files.skipped column: it is added, and the files read again."""
+    path = index_path()
+    path.parent.mkdir(parents=True)
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE files(id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT UNIQUE, signature TEXT, notes TEXT)")
+    r = find(season, "you always say that", lang="eng")
+    assert len(r.matches) == 2 and len(r.episodes) == 2 and r.skipped == ()

@@ -79,6 +79,7 @@ def find(sources: tuple[str, ...], query: str, preset: str | None, track: str | 
         click.echo(json.dumps({
             "query": result.query,
             "episodes": [str(p) for p in result.episodes],
+            "skipped": [str(p) for p in result.skipped],
             "matches": [{"video": str(m.video), "subs": m.subs, "language": m.language, "start": str(m.start),
                          "end": str(m.end), "start_seconds": float(m.start), "end_seconds": float(m.end),
                          "start_timecode": format_time(m.start), "end_timecode": format_time(m.end),
@@ -88,7 +89,9 @@ def find(sources: tuple[str, ...], query: str, preset: str | None, track: str | 
         return
     n_eps = len(result.episodes)
     if not result.matches:
-        click.echo(f"no line says {_shown(query)!r} in {n_eps} episode{'s' if n_eps != 1 else ''}", err=True)
+        n_skip = len(result.skipped)
+        skipped = f" ({n_skip} file{'s' if n_skip != 1 else ''} skipped)" if n_skip else ""  # the notes above say why
+        click.echo(f"no line says {_shown(query)!r} in {n_eps} episode{'s' if n_eps != 1 else ''}{skipped}", err=True)
         raise SystemExit(1)
     reachable: dict = {}
     for n, m in enumerate(result.matches, 1):

@@ -38,13 +38,15 @@ __all__ = ["DialogueIndex", "IndexedLine", "index_path", "INDEX_VERSION"]
 #: 4: a "<" in SRT/WebVTT text that is no tag kept as written ("< y >" was left out, "a < b and c > d" read "a  d").
 #: 5: a cue's last line of digits kept ("1999"), WebVTT NOTE/STYLE/REGION blocks left out of the cue before them.
 #: 6: a cue written twice (same times, text and place) is one line.
-INDEX_VERSION = "6"
+#: 7: a file that could not be read is marked (files.skipped): it is not counted among the episodes searched.
+INDEX_VERSION = "7"
 #: Two consecutive lines further apart than this are not joined into one sentence.
 _JOIN_GAP = Fraction(2)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT UNIQUE, signature TEXT, notes TEXT);
+CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT UNIQUE, signature TEXT, notes TEXT,
+                                 skipped INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS sources(id INTEGER PRIMARY KEY, file_id INTEGER, subs TEXT, lang TEXT);
 CREATE TABLE IF NOT EXISTS lines(id INTEGER PRIMARY KEY, source_id INTEGER, seq INTEGER, n INTEGER,
                                  start TEXT, "end" TEXT, text TEXT, folded TEXT, packed TEXT);
@@ -100,7 +102,7 @@ class DialogueIndex:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30)
-            self.db.executescript(_SCHEMA)
+            self._create()
         except sqlite3.DatabaseError as exc:
             if "malformed" in str(exc) or "not a database" in str(exc):
                 self._rebuild()
@@ -115,7 +117,14 @@ class DialogueIndex:
         with contextlib.suppress(OSError):
             self.path.unlink()
         self.db = sqlite3.connect(self.path, timeout=30)
+        self._create()
+
+    def _create(self) -> None:
         self.db.executescript(_SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(files)")}
+        if "skipped" not in columns:  # an index made before INDEX_VERSION 7 (its files are all read again)
+            with self.db:
+                self.db.execute("ALTER TABLE files ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0")
 
     def __enter__(self):
         return self
@@ -134,13 +143,13 @@ class DialogueIndex:
         self.db.execute("DELETE FROM sources WHERE file_id = ?", (file_id,))
         self.db.execute("DELETE FROM files WHERE id = ?", (file_id,))
 
-    def _store(self, video: Path, signature: str, sources: list[SourceLines], notes: list[str]) -> None:
+    def _store(self, video: Path, signature: str, sources: list[SourceLines], notes: list[str], skipped: bool = False) -> None:
         with self.db:
             old = self.db.execute("SELECT id FROM files WHERE path = ?", (str(video),)).fetchone()
             if old:
                 self._forget(old[0])
-            file_id = self.db.execute("INSERT INTO files(path, signature, notes) VALUES(?, ?, ?)",
-                                      (str(video), signature, "\n".join(notes))).lastrowid
+            file_id = self.db.execute("INSERT INTO files(path, signature, notes, skipped) VALUES(?, ?, ?, ?)",
+                                      (str(video), signature, "\n".join(notes), int(skipped))).lastrowid
             for src in sources:
                 source_id = self.db.execute("INSERT INTO sources(file_id, subs, lang) VALUES(?, ?, ?)",
                                             (file_id, src.subs, src.language)).lastrowid
@@ -181,13 +190,13 @@ class DialogueIndex:
             video, sig = item
             found: list[str] = []
             try:
-                return video, sig, read_sources(video, notes=found), found
+                return video, sig, read_sources(video, notes=found), found, False
             except ClipkitError as exc:
-                return video, sig, [], [f"skipped {video.name}: {exc.message}"]
+                return video, sig, [], [f"skipped {video.name}: {exc.message}"], True
 
         with ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 2)) as pool:
-            for done, (video, sig, sources, found) in enumerate(pool.map(read, todo), 1):
-                self._store(video, sig, sources, found)
+            for done, (video, sig, sources, found, skipped) in enumerate(pool.map(read, todo), 1):
+                self._store(video, sig, sources, found, skipped)
                 notes.extend(found)
                 report(progress, done, total)
         return notes
@@ -199,6 +208,11 @@ class DialogueIndex:
             if row and row[0]:
                 out.extend(row[0].split("\n"))
         return out
+
+    def unreadable(self, videos: list[Path]) -> list[Path]:
+        """Those of ``videos`` that were skipped (not a media file ffmpeg reads, or not there): not searched."""
+        read = {row[0] for row in self.db.execute("SELECT path FROM files WHERE skipped = 0")}
+        return [v for v in videos if str(v) not in read]
 
     def sources(self, videos: list[Path]) -> list[tuple[str, str | None]]:
         """Every text source of ``videos``: its ``--subs`` name ("track:1", "ep07.en.srt") and language."""

@@ -37,12 +37,14 @@ DEFAULT_PAD = Fraction(3, 10)
 
 @dataclass(frozen=True)
 class FindResult:
-    """What :func:`find` found: matches best first, the episodes searched, notes."""
+    """What :func:`find` found: matches best first, the episodes searched, notes, and the files skipped (not
+    media files ffmpeg reads: not among ``episodes``)."""
 
     query: str
     matches: tuple[Match, ...]
     episodes: tuple[Path, ...]
     notes: tuple[str, ...] = ()
+    skipped: tuple[Path, ...] = ()
 
 
 def _videos_in(folder: Path) -> list[Path]:
@@ -147,6 +149,7 @@ def find(source: str | os.PathLike | list | tuple | None = None, query: str = ""
     videos = episodes_of(source, preset=preset)
     with DialogueIndex() as index:
         notes = index.update(videos, reindex=reindex, progress=progress)
+        skipped = index.unreadable(videos)
         language = normalize_language(lang)
         matches = search(index, videos, query, subs=_subs_filter(track), language=language,
                          fuzzy=fuzzy, context=context, limit=limit, fuzzy_min=fuzzy_min)
@@ -167,7 +170,8 @@ def find(source: str | os.PathLike | list | tuple | None = None, query: str = ""
                 notes.append(f"no subtitles in {language!r} here" + (
                     f" (there are: {', '.join(tagged)}" + (f", and {untagged} without a language tag" if untagged else "") + ")"
                     if tagged else f" ({untagged} without a language tag)" if untagged else " (no text subtitles at all)"))
-    return FindResult(query, tuple(matches), tuple(videos), tuple(dict.fromkeys(notes)))
+    searched = tuple(v for v in videos if v not in skipped)
+    return FindResult(query, tuple(matches), searched, tuple(dict.fromkeys(notes)), tuple(skipped))
 
 
 # ---------------------------------------------------------------- --line ranges
