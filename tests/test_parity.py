@@ -403,6 +403,8 @@ def test_an_embed_format_typo_in_python_is_refused_before_any_work(sample, tmp_p
     ("strip", [], {"at": "0.5,1", "count": 3}, "count=3 but 2 times given with at=", "leave out count= with at="),
     ("strip", [], {"at": "0.5", "range_": "0-1"}, "at= gives exact moments, so range_= does not apply", None),
     ("gif", ["0", None], {}, "a GIF needs start and end (or scene=N, or line=…)", "clipkit.gif('ep07.mkv', '12:30', '+6')"),
+    ("strip", [], {"range_": "0:01"}, "range_='0:01' is not a range", "e.g. range_='12:00-18:00'"),
+    ("still", ["0.5"], {"font": "missing.ttf", "caption": "Hi"}, "font file not found", "check the font= path"),
 ])
 def test_errors_name_options_as_the_caller_wrote_them(tmp_path, kind, args, kwargs, said, typed):
     """An error raised from Python named the command line's flags (``--crop 4:3 keeps only 4×3 pixels — … e.g.
@@ -425,4 +427,44 @@ def test_errors_name_options_as_the_caller_wrote_them(tmp_path, kind, args, kwar
     assert res.exit_code == 2, res.output
     first = next(iter(kwargs), None)
     if first:  # the command line names the flag typed
-        assert f"--{first.replace('_', '-')}" in res.output, res.output
+        assert f"--{first.rstrip('_').replace('_', '-')}" in res.output, res.output
+
+
+def test_hints_name_options_as_the_caller_wrote_them(sample, tmp_path, monkeypatch):
+    """Hints and notes built with the command line's flags written in (``pass --overwrite``, ``use --all``,
+    ``--audio-only m4a with --audio off``, ``--font``, the ``--quality`` note) told a Python caller of flags it
+    never typed: they name the keyword there, the flag on the command line."""
+    from clipkit.errors import spelling
+    from clipkit.pipeline import gif as gif_pipeline
+
+    taken = tmp_path / "taken.png"
+    taken.write_bytes(b"someone else's picture")
+    bad_font = tmp_path / "not-a-font.ttf"
+    bad_font.write_text("not a font")
+    cases = [  # (the Python call, what it says; the command line, what it says)
+        (lambda: clipkit.still(sample, "0:24", taken), "pass overwrite=True to replace it",
+         ["still", sample, "0:24", "-o", taken], "pass --overwrite to replace it"),
+        (lambda: clipkit.embed([tmp_path]), "or use all=True to embed everything",
+         ["embed", tmp_path], "or use --all to embed everything"),
+        (lambda: clipkit.embed([]), "or use all=True for everything recorded", ["embed"], "or use --all for everything"),
+        (lambda: clipkit.clip(sample, "0", "+1", tmp_path / "a.m4a", format="m4a", audio="off"),
+         "format='m4a' with audio='off' leaves nothing to write",
+         ["clip", sample, "0", "+1", "--audio-only", "m4a", "--audio", "off"], "--audio-only m4a with --audio off leaves"),
+        (lambda: clipkit.still(sample, "0:24", tmp_path / "f.png", caption="Hi", font=str(bad_font)),
+         "give a .ttf, .otf or .ttc font with font=, or leave font= out",
+         ["still", sample, "0:24", "-o", tmp_path / "f.png", "--caption", "Hi", "--font", bad_font],
+         "give a .ttf, .otf or .ttc font with --font, or leave --font out"),
+    ]
+    for call, said, args, typed in cases:
+        with pytest.raises(UsageError) as exc:
+            call()
+        assert said in str(exc.value) and not re.search(r"(?<![\w-])--[a-z]", str(exc.value)), exc.value
+        res = CliRunner().invoke(MAIN, [str(a) for a in args])
+        assert res.exit_code == 2 and typed in res.output, res.output
+    # the --quality note where the compiled error diffusion is missing (this machine has it: the check is made to say no)
+    monkeypatch.setattr(gif_pipeline, "diffusion_built", lambda: False)
+    art = clipkit.gif(sample, "0:24", "+0.5", tmp_path / "q.gif", width=96, quality=100, subs="off", record=False)
+    assert "quality=100 without its error diffusion" in " ".join(art.notes), art.notes
+    with spelling("flags"):
+        art = clipkit.gif(sample, "0:24", "+0.5", tmp_path / "q2.gif", width=96, quality=100, subs="off", record=False)
+    assert "--quality 100 without its error diffusion" in " ".join(art.notes), art.notes

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .atomic import carries_mark, ensure_writable_dir, written_here
-from .errors import OutputError, UsageError
+from .errors import SPELLING, OutputError, UsageError, option
 
 __all__ = ["SYSTEM_FOLDERS", "check_outputs", "check_clash", "check_not_system", "check_writable", "made_by_clipkit",
            "font_input", "subs_input", "real_path", "sibling_path"]
@@ -124,6 +124,11 @@ def check_writable(path: str | os.PathLike) -> None:
         os.unlink(probe)
 
 
+def _overwrite() -> str:
+    """``--overwrite`` / ``overwrite=True`` as the caller writes it; a job file has no such key: its batch's flag."""
+    return "--overwrite" if SPELLING.get() == "job" else option("overwrite", True)
+
+
 def check_outputs(outputs: Iterable[str | os.PathLike], inputs: Iterable[str | os.PathLike | None], *,
                   overwrite: bool = False, manifest: bool = True) -> None:
     """Everything about a job's outputs that can be known before decoding, in this order:
@@ -146,7 +151,7 @@ def check_outputs(outputs: Iterable[str | os.PathLike], inputs: Iterable[str | o
                              "rename or move that folder, or give the output another name with -o")
         if not overwrite and (out.exists() or out.is_symlink()) and not made_by_clipkit(out):
             raise UsageError(f"{out} exists and clipkit did not make it (its folder's manifest does not list it)",
-                             "choose another name, or pass --overwrite to replace it")
+                             f"choose another name, or pass {_overwrite()} to replace it")
     for out in {o.parent: o for o in reversed(outs)}.values():  # each folder once, named by its first file
         check_writable(out)
 

@@ -392,7 +392,10 @@ class ClipSettings:
 
     def check(self) -> str | None:
         if self.format == "m4a" and self.audio == "off":
-            return "--audio-only m4a with --audio off leaves nothing to write: drop one of them"
+            from .errors import option
+
+            return (f"{option('format', 'm4a', flag='--audio-only')} with {option('audio', 'off')} leaves nothing to write: "
+                    "drop one of them")
         return None
 
 

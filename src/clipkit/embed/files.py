@@ -7,7 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..artifact import Artifact, sha256_of
-from ..errors import InputError
+from ..errors import InputError, option
 from ..manifest import find_entry
 from ..media.probe import probe
 
@@ -70,7 +70,7 @@ def describe_file(path: str | os.PathLike, *, siblings: bool = True) -> Artifact
     if not path.exists():
         raise InputError(f"{path} does not exist", "check the name; `ls` the output folder")
     if path.is_dir():
-        raise InputError(f"{path} is a folder", "name the files, or use --all to embed everything recorded in a folder")
+        raise InputError(f"{path} is a folder", f"name the files, or use {option('all', True)} to embed everything recorded in a folder")
     if path.stat().st_size == 0:
         raise InputError(f"{path} is empty", "make it again")
     art = _image(path)

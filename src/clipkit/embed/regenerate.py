@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..artifact import Artifact
-from ..errors import ClipkitError, InputError, UsageError
+from ..errors import ClipkitError, InputError, UsageError, option
 from ..manifest import ManifestEntry, manifest_path, read_manifest, rewrite_manifest
 from ..settings import EmbedOptions, EmbedSettings
 from .files import artifact_for, describe_file
@@ -173,7 +173,7 @@ def embed_files(
     if all:
         for folder in paths or (".",):
             if not Path(folder).is_dir():
-                raise InputError(f"{folder} is not a folder", "with --all, name the output folders (default: the current one)")
+                raise InputError(f"{folder} is not a folder", f"with {option('all', True)}, name the output folders (default: the current one)")
             for entry in _with_subfolders(Path(folder), notes):
                 if not entry.artifact.path.is_file():
                     notes.append(f"{entry.artifact.path} is in the manifest but no longer exists; skipped")
@@ -184,7 +184,7 @@ def embed_files(
             raise InputError(f"the manifest lists no files that exist{why}", "make some with clipkit gif/still/strip first")
     else:
         if not paths:
-            raise UsageError("name at least one file", "or use --all for everything recorded in a folder")
+            raise UsageError("name at least one file", f"or use {option('all', True)} for everything recorded in a folder")
         jobs = [artifact_for(p) for p in paths]
 
     out = []

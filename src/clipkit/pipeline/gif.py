@@ -187,7 +187,7 @@ def make_gif(
     options = GifOptions(colors=s.colors, dither=s.dither, quality=s.quality, loop=loop,
                          reserve_colors=tuple(map(tuple, reserve_colors)), per_scene_palette=s.per_scene_palette)
     if quality_level(s.quality).diffuse and s.dither == "none" and not diffusion_built():
-        notes.append(f"--quality {s.quality} without its error diffusion: clipkit's compiled dither was not built "
+        notes.append(f"{option('quality', s.quality)} without its error diffusion: clipkit's compiled dither was not built "
                      "(no C compiler when it was installed; reinstall with gcc to get it)")
     with spill_dir(s.frame_memory) as spill:  # frames beyond the memory budget, encoded tries: removed however the job ends
         decoded = _decode(job, s, spill, progress, notes)

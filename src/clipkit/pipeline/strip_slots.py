@@ -40,7 +40,8 @@ def parse_range_text(text: str) -> tuple[str, str]:
             return a.strip(), b.strip()
     head, sep, tail = text.strip().partition("-")
     if not sep or not head or not tail:
-        raise TimecodeError(f'"{text}" is not a range', "write it as START-END, e.g. 12:00-18:00 or 12:00-+6:00")
+        raise TimecodeError(f"{option('range_', text, flag='--range')} is not a range",
+                            f"write it as START-END, e.g. {option('range_', '12:00-18:00', flag='--range')} or 12:00-+6:00")
     return head.strip(), tail.strip()
 
 

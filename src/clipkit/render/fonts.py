@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import UsageError, option
 from ..language import is_cjk, text_language
 
 __all__ = [
@@ -53,9 +53,13 @@ __all__ = [
 
 FONT_INSTALL_HINT = (
     "install a font that has them, e.g. Noto Sans CJK for Japanese/Korean/Chinese "
-    "(Debian/Ubuntu: sudo apt-get install fonts-noto-cjk; other systems: fonts.google.com/noto), "
-    "or pass --font PATH"
+    "(Debian/Ubuntu: sudo apt-get install fonts-noto-cjk; other systems: fonts.google.com/noto)"
 )
+
+
+def _or_pass_font() -> str:
+    """The hint's end, naming the font option as the caller writes it (``--font PATH``, ``font='PATH'``)."""
+    return f", or pass {option('font', 'PATH')}"
 
 _CJK_SCRIPTS = {"Hangul", "Hiragana", "Katakana", "Bopomofo", "Cjk", "Ideographic"}
 
@@ -80,11 +84,11 @@ def install_hint(chars) -> str:
         if want not in wants:
             wants.append(want)
     if not wants:
-        return FONT_INSTALL_HINT
+        return FONT_INSTALL_HINT + _or_pass_font()
     fonts = ", ".join(f for f, _ in wants)
     packages = " ".join(dict.fromkeys(pkg for _, pkg in wants))
     return (f"install a font that has them, e.g. {fonts} (Debian/Ubuntu: sudo apt-get install {packages}; "
-            "other systems: fonts.google.com/noto), or pass --font PATH")
+            "other systems: fonts.google.com/noto)" + _or_pass_font())
 
 
 # How many of fontconfig's ranked fonts are checked before giving up.
@@ -132,11 +136,11 @@ def _cmap(path: str, index: int) -> frozenset[int]:
     try:
         font = TTFont(path, fontNumber=index, lazy=True)
     except OSError as exc:
-        raise UsageError(f"cannot read the font {path}: {exc.strerror or exc}", "check the --font path") from None
+        raise UsageError(f"cannot read the font {path}: {exc.strerror or exc}", f"check the {option('font')} path") from None
     except Exception as exc:  # fontTools raises many kinds for a non-font file
         raise UsageError(
             f"{path} is not a font file ({type(exc).__name__})",
-            "give a .ttf, .otf or .ttc font with --font, or leave --font out",
+            f"give a .ttf, .otf or .ttc font with {option('font')}, or leave {option('font')} out",
         ) from None
     try:
         try:
@@ -145,7 +149,7 @@ def _cmap(path: str, index: int) -> frozenset[int]:
             fast = None
         return fast if fast is not None else frozenset(font.getBestCmap() or {})
     except Exception as exc:
-        raise UsageError(f"{path} has no readable character map ({type(exc).__name__})", "give another font with --font") from None
+        raise UsageError(f"{path} has no readable character map ({type(exc).__name__})", f"give another font with {option('font')}") from None
     finally:
         font.close()
 
@@ -247,11 +251,11 @@ def _faces(path: str) -> tuple[tuple[int, str, str], ...]:
         font.close()
         return out
     except OSError as exc:
-        raise UsageError(f"cannot read the font {path}: {exc.strerror or exc}", "check the --font path") from None
+        raise UsageError(f"cannot read the font {path}: {exc.strerror or exc}", f"check the {option('font')} path") from None
     except Exception as exc:
         raise UsageError(
             f"{path} is not a font file ({type(exc).__name__}: {exc})",
-            "give a .ttf, .otf or .ttc font with --font, or leave --font out to use an installed font",
+            f"give a .ttf, .otf or .ttc font with {option('font')}, or leave {option('font')} out to use an installed font",
         ) from None
 
 
@@ -355,7 +359,7 @@ def _covering(text: str, lang: str | None, bold: bool, italic: bool) -> tuple[Fo
     the readable faces ranked before it; UsageError when no fonts are installed at all."""
     candidates = _ranked(text_language(text, lang), bold, italic)
     if not candidates:
-        raise UsageError("no fonts were found on this system to draw the caption", FONT_INSTALL_HINT)
+        raise UsageError("no fonts were found on this system to draw the caption", FONT_INSTALL_HINT + _or_pass_font())
     readable: list[FontChoice] = []
     for cand in candidates:
         cand = _readable(cand, text, lang, bold, italic)
@@ -380,7 +384,7 @@ def _find_installed(text: str, lang: str | None, bold: bool, italic: bool = Fals
         raise UsageError(f"no installed font has the characters {_describe(uncovered)}", install_hint(uncovered))
     raise UsageError(
         "no single installed font has every character of this text (it mixes scripts)",
-        "pass --font with a font that covers them all, or " + FONT_INSTALL_HINT.split(", or pass")[0],
+        f"pass {option('font')} with a font that covers them all, or " + FONT_INSTALL_HINT,
     )
 
 
@@ -528,7 +532,7 @@ def font_plan(
         if found is not None:
             return FontPlan(found)
         if not readable:
-            raise UsageError("no readable fonts were found on this system to draw the caption", FONT_INSTALL_HINT)
+            raise UsageError("no readable fonts were found on this system to draw the caption", FONT_INSTALL_HINT + _or_pass_font())
         primary = readable[0]  # fontconfig's first choice for the text's language
     return _plan(text, primary, lang, bold, italic)
 
@@ -579,7 +583,7 @@ def _given_font(font: str | os.PathLike | FontChoice, text: str, lang: str | Non
     looks_like_path = given.suffix.lower() in _FONT_SUFFIXES or os.sep in str(font) or given.exists()
     if looks_like_path:
         if not given.is_file():
-            raise UsageError(f"font file not found: {given}", "check the --font path, or give a family name like 'Noto Sans CJK JP'")
+            raise UsageError(f"font file not found: {given}", f"check the {option('font')} path, or give a family name like 'Noto Sans CJK JP'")
         return _pick_face(given, text, lang, bold, italic)
     name = str(font).strip()
     matches = [c for c in _fc_candidates(name + (":weight=bold" if bold else "")) if c.family.lower() == name.lower()]
@@ -616,7 +620,7 @@ def find_font(
     if missing:
         raise UsageError(
             f"the font {choice} has no glyphs for {_describe(missing)}",
-            "choose a font that has them, or leave --font out to pick an installed one that does "
+            f"choose a font that has them, or leave {option('font')} out to pick an installed one that does "
             "(for Japanese/Korean/Chinese: Noto Sans CJK, Debian package fonts-noto-cjk)",
         )
     return choice
@@ -630,7 +634,7 @@ def _load(path: str, index: int, size: int):
     try:
         return ImageFont.truetype(path, size, index=index, layout_engine=engine)
     except OSError as exc:
-        raise UsageError(f"{path} is not a font FreeType can open ({exc})", "give a .ttf, .otf or .ttc font with --font") from None
+        raise UsageError(f"{path} is not a font FreeType can open ({exc})", f"give a .ttf, .otf or .ttc font with {option('font')}") from None
 
 
 @lru_cache(maxsize=32)

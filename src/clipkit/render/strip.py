@@ -72,7 +72,7 @@ class StripLayout:
 
 def _positive(name: str, value: int | None) -> None:
     if value is not None and value <= 0:
-        raise UsageError(f"--{name} must be 1 or more (got {value})", f"give a positive number of tiles for --{name}")
+        raise UsageError(f"{option(name, value)}: must be 1 or more", f"give a positive number of tiles for {option(name)}")
 
 
 def grid_shape(layout: str, count: int | None = None, cols: int | None = None, rows: int | None = None) -> tuple[int, int, int]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Callable
 
-from ...errors import UsageError
+from ...errors import UsageError, option
 from ...language import is_cjk
 from ...settings import CaptionSettings
 from ...subtitles.model import Cue, Run
@@ -170,7 +170,7 @@ def fit_lines(cue: Cue, measure_at: Callable[[int], Measure], settings: CaptionS
         raise UsageError(
             f"the caption {text!r} needs {len(lines)} lines even at the minimum size ({size} px on a {frame_w} px wide frame); "
             f"at most {limit} fit",
-            "shorten it, split it into spans with --caption-at, or make the output wider",
+            f"shorten it, split it into spans with {option('caption_at')}, or make the output wider",
         )
     kept = lines[:limit]
     cut = " ".join(line_text(ln) for ln in lines[limit:])
