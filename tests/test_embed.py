@@ -347,6 +347,22 @@ def test_default_alt_is_the_dialogue_trimmed(arts):
     assert Tree(snippet(sheet, "html")).first("img")["alt"] == "16 frames of ep07, 0:04.2 to 0:55.99"
 
 
+@pytest.mark.parametrize("caption, alt", [
+    ("天文台で。\n星を数えていた。", "天文台で。星を数えていた。"),  # Japanese: no space where the line broke
+    ("我们走吧，\n现在就走。", "我们走吧，现在就走。"),  # Chinese
+    ("ｶﾀｶﾅ\nﾃﾞｽ", "ｶﾀｶﾅﾃﾞｽ"),  # half-width katakana
+    ("彼はNASAに\nいた。", "彼はNASAにいた。"),
+    ("At the observatory.\nCounting stars.", "At the observatory. Counting stars."),  # Latin: one space
+    ("안녕하세요\n반갑습니다", "안녕하세요 반갑습니다"),  # Korean is written with spaces between words
+    ("OK\n行こう", "OK 行こう"),
+])
+def test_the_alt_text_joins_a_captions_lines_as_its_script_is_written(arts, caption, alt):
+    """A two-line Japanese subtitle gave the alt text "天文台で。 星を数えていた。": a space Japanese and Chinese
+    are not written with."""
+    art = arts["gif"].with_(captions=(caption, "次の行。"))
+    assert Tree(snippet(art, "html")).first("img")["alt"] == f"{alt} / 次の行。"
+
+
 def test_control_and_bidi_characters_are_removed(arts):
     alt = Tree(snippet(arts["still"], "html", alt="gif\u202e\u200bfdp.exe\x07 two\nlines")).first("img")["alt"]
     assert alt == "giffdp.exe two lines"

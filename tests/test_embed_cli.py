@@ -228,3 +228,15 @@ def test_embed_all_keeps_a_symlinked_episodes_own_name(clip, tmp_path):
     res = run("embed", "--all", out, "--format", "markdown")
     assert res.exit_code == 0, res.output
     assert res.stdout.startswith("![Still from ep07 at 0:01]("), res.stdout
+
+
+def test_a_two_line_japanese_subtitle_is_one_unspaced_line_of_alt_text(sample, tmp_path):
+    """The sample's Japanese subtitle at 0:04–0:07.5 is "天文台で。" over "星を数えていた。" (its truth file): the alt text
+    of a still there reads them as one sentence, without the space an English one gets between its lines."""
+    truth = json.loads(sample.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    cue = next(c for c in truth["subtitles"] if c["start"] == 4.0)
+    for lang, want in (("jpn", cue["jpn"].replace("\n", "")), ("eng", cue["eng"].replace("\n", " "))):
+        res = run("still", sample, "0:05", "--subs", f"lang:{lang}", "-o", tmp_path / f"{lang}.png", "--embed", "markdown")
+        assert res.exit_code == 0, res.output
+        text = res.stdout.strip()
+        assert text.startswith(f"![{want}](") and text.endswith(f"/{lang}.png)"), text

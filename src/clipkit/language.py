@@ -13,8 +13,9 @@ from __future__ import annotations
 import locale
 import os
 import re
+import unicodedata
 
-__all__ = ["is_language_code", "normalize_language", "language_in_name", "locale_code", "preferred_language", "cjk_tag", "text_language", "is_cjk"]
+__all__ = ["is_language_code", "normalize_language", "language_in_name", "locale_code", "preferred_language", "cjk_tag", "text_language", "is_cjk", "join_lines"]
 
 _LANG_EQUIV = {
     "en": "eng", "ja": "jpn", "jp": "jpn", "ko": "kor", "zh": "zho", "chi": "zho", "fr": "fra", "fre": "fra",
@@ -127,3 +128,23 @@ def is_cjk(ch: str) -> bool:
     o = ord(ch)
     return (0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
             or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x3FFFF)
+
+
+def _unspaced(ch: str) -> bool:
+    """A character written without spaces around it: East Asian wide, full- or half-width (kanji, kana, CJK
+    punctuation), but Hangul (Korean puts spaces between words) and emoji."""
+    return (unicodedata.east_asian_width(ch) in ("W", "F", "H") and unicodedata.category(ch) != "So"
+            and "HANGUL" not in unicodedata.name(ch, ""))
+
+
+def join_lines(text: str) -> str:
+    """A caption's lines as one line (alt text, a description): joined with a space, but with none where the
+    characters either side of the break are both Japanese or Chinese ("天文台で。" + "星を数えていた。"), as a
+    browser joins lines (CSS Text: a segment break between two East Asian wide characters is removed)."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    out = ""
+    for line in (ln for ln in lines if ln):
+        if out:
+            out += "" if _unspaced(out[-1]) and _unspaced(line[0]) else " "
+        out += line
+    return out

@@ -11,6 +11,7 @@ import unicodedata
 from fractions import Fraction
 
 from ..artifact import Artifact
+from ..language import join_lines
 from ..timecode import format_time
 
 __all__ = ["clean_text", "shorten", "default_alt", "caption_text"]
@@ -51,7 +52,7 @@ def shorten(text: str, max_chars: int) -> str:
 
 def default_alt(artifact: Artifact, max_chars: int) -> str:
     """Alt text when the user gave none: the dialogue in the clip, else what and where it is from."""
-    spoken = clean_text(" / ".join(c for c in (clean_text(c) for c in artifact.captions) if c))
+    spoken = clean_text(" / ".join(c for c in (clean_text(join_lines(str(c))) for c in artifact.captions) if c))
     if spoken:
         return shorten(spoken, max_chars)
     word = _KIND_WORDS.get(artifact.kind, "Image")
