@@ -361,3 +361,41 @@ def test_caption_at_that_is_not_span_text_pairs_is_a_usage_error(tmp_path, capti
     assert not (tmp_path / "a.gif").exists()
     pair = clipkit.gif(frames, output=tmp_path / "b.gif", caption_at=("0:01-0:03", "hi"), width=160)
     assert pair.path.exists()  # one pair, not in a list, as before
+
+
+def test_an_srt_ampersand_is_drawn_as_one_and_escaped_once_in_the_snippet(sample, tmp_path):
+    """A "&amp;" in an SRT was burned as "&amp;": the caption is drawn as the same text typed with --caption
+    ("Tom & Jerry <3"), not as the reference; the snippet's alt escapes that text once ("Tom &amp; Jerry &lt;3")."""
+    import html
+    from html.parser import HTMLParser
+
+    from click.testing import CliRunner
+
+    from clipkit.cli import main
+
+    srt = tmp_path / "web.srt"
+    srt.write_text("1\n00:00:04,000 --> 00:00:06,000\nTom &amp; Jerry &lt;3 it&#39;s &quot;ok&quot;\n", encoding="utf-8")
+    said = 'Tom & Jerry <3 it\'s "ok"'
+
+    def still(name, *extra):
+        res = CliRunner().invoke(main, ["still", str(sample), "0:05", "-o", str(tmp_path / name), "--width", "320",
+                                        "--embed", "html", *map(str, extra)])
+        assert res.exit_code == 0, res.output
+        return np.asarray(Image.open(tmp_path / name).convert("RGB")).astype(int), res.stdout
+
+    burned, snippet = still("srt.png", "--subs", srt)
+    typed, _ = still("typed.png", "--caption", said)
+    as_written, _ = still("raw.png", "--caption", "Tom &amp; Jerry &lt;3 it&#39;s &quot;ok&quot;")
+    bare, _ = still("bare.png", "--subs", "off")
+    assert np.abs(burned - bare).max() > 100  # a caption was drawn
+    assert np.abs(burned - typed).max() == 0 and np.abs(burned - as_written).max() > 100
+
+    class Alt(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                self.alt = dict(attrs)["alt"]
+
+    parser = Alt()
+    parser.feed(snippet)
+    assert parser.alt == said, snippet  # the page shows the text as said
+    assert f'alt="{html.escape(said)}"' in snippet and "&amp;amp;" not in snippet, snippet

@@ -247,6 +247,25 @@ def test_vtt_character_references_are_the_characters(tmp_path):
     assert [(r.bold, r.italic) for r in cue.lines[0]] == [(False, False), (True, False)]
 
 
+def test_srt_html_character_references_are_the_characters(tmp_path):
+    """SRT from the web writes "Tom &amp; Jerry": it was drawn (and put in the alt text) as "&amp;".  The common
+    references are read — after the tags, so an escaped tag is text — others kept as written, and each only once."""
+    body = ("Tom &amp; Jerry &lt;3 &quot;hi&quot; it&#39;s&nbsp;<i>ok</i>\n"
+            "&lt;i&gt;sic&lt;/i&gt; &copy; R&D &amp;amp; &#x2014; &#0;")
+    p = tmp_path / "web.srt"
+    p.write_text(f"1\n00:00:01,000 --> 00:00:02,000\n{body}\n", encoding="utf-8")
+    (cue,) = load_subtitle_file(p)
+    assert cue.text == 'Tom & Jerry <3 "hi" it\'s\u00a0ok\n<i>sic</i> &copy; R&D &amp; \u2014 &#0;'
+    assert [(r.text, r.italic) for r in cue.lines[0]] == [('Tom & Jerry <3 "hi" it\'s\u00a0', False), ("ok", True)]
+    assert [r.italic for r in cue.lines[1]] == [False]  # the escaped tag is not italics
+    # an SRT track muxed into a video (copied as muxed) reads the same
+    video = tmp_path / "v.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=64x48:r=10:d=3", "-i", p, "-map", "0", "-map", "1", "-c:v", "libx264",
+           "-pix_fmt", "yuv420p", "-c:s", "srt", video)
+    (track_cue,) = extract_track(probe(video), 0)
+    assert track_cue.text == cue.text
+
+
 def test_a_ruby_reading_is_not_shown_beside_its_word(tmp_path):
     # Japanese WebVTT writes furigana as ruby: the caption (and the alt text, and find) shows the base text
     # once — before, pysubs2 dropped the tags and kept the reading: "東京とうきょう"; <rp> fallbacks go too

@@ -39,7 +39,8 @@ __all__ = ["DialogueIndex", "IndexedLine", "index_path", "INDEX_VERSION"]
 #: 5: a cue's last line of digits kept ("1999"), WebVTT NOTE/STYLE/REGION blocks left out of the cue before them.
 #: 6: a cue written twice (same times, text and place) is one line.
 #: 7: a file that could not be read is marked (files.skipped): it is not counted among the episodes searched.
-INDEX_VERSION = "7"
+#: 8: SRT's common HTML character references decoded ("Tom &amp; Jerry" is "Tom & Jerry").
+INDEX_VERSION = "8"
 #: Two consecutive lines further apart than this are not joined into one sentence.
 _JOIN_GAP = Fraction(2)
 

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from .model import Cue, Run
 
-__all__ = ["parse_ass_text", "cues_from_events"]
+__all__ = ["parse_ass_text", "cues_from_events", "srt_unescape"]
 
 _BLOCK_RE = re.compile(r"\{([^}]*)\}")
 _TAG_RE = re.compile(r"\\(\d?[a-zA-Z]+)(\([^)]*\)|[^\\]*)")
@@ -25,6 +25,28 @@ _TAG_RE = re.compile(r"\\(\d?[a-zA-Z]+)(\([^)]*\)|[^\\]*)")
 _HTML_RE = re.compile(r"<(?P<close>/?)(?P<name>i|b|u|s|c|ruby|rt)(?:\.[\w.-]*)?\s*>"
                       r"|<(?:v|lang)(?:\.[\w.-]*)?(?:\s[^<>\n]*)?>|</(?:v|lang)\s*>"
                       r"|<font(?:\s[^<>\n]*)?>|</font\s*>|<\d+:\d+[:.\d]*>", re.IGNORECASE)
+
+
+#: The HTML character references SRT files from the web carry ("Tom &amp; Jerry"): SRT defines none, so only these
+#: common ones are read (and numeric ones, ``&#39;``); WebVTT defines them all (``html.unescape``).
+_SRT_REFERENCE = re.compile(r"&(?:(amp|lt|gt|quot|apos|nbsp)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
+_SRT_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": "\u00a0"}
+
+
+def _srt_reference(m: re.Match) -> str:
+    if m.group(1):
+        return _SRT_NAMED[m.group(1)]
+    code = int(m.group(2)) if m.group(2) else int(m.group(3), 16)
+    if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return m.group(0)  # no character: kept as written
+    return chr(code)
+
+
+def srt_unescape(text: str) -> str:
+    """SRT text with its common HTML character references read: ``&amp;`` → ``&``, ``&lt;`` → ``<``, ``&#39;`` →
+    ``'``, ``&nbsp;`` → a no-break space; any other ``&…;`` is kept as written.  The result is text (escaped
+    again where it lands: a snippet's HTML)."""
+    return _SRT_REFERENCE.sub(_srt_reference, text) if "&" in text else text
 
 
 def _markup_as_ass(m: re.Match) -> str:
@@ -108,7 +130,8 @@ def parse_ass_text(text: str, *, bold: bool = False, italic: bool = False, top: 
 def cues_from_events(subs) -> list[Cue]:
     """A parsed ``pysubs2.SSAFile`` → cues in time order (comments, empty events and exact repeats left out)."""
     cues: list[Cue] = []
-    vtt = getattr(subs, "format", None) == "vtt"  # WebVTT text escapes & < > as &amp; &lt; &gt; (and &nbsp; …)
+    # WebVTT text escapes & < > as &amp; &lt; &gt; (and &nbsp; …); SRT from the web often does too
+    unescape = {"vtt": html.unescape, "srt": srt_unescape}.get(getattr(subs, "format", None))
     for ev in subs.events:
         if getattr(ev, "is_comment", False) or ev.end <= ev.start:
             continue
@@ -117,8 +140,8 @@ def cues_from_events(subs) -> list[Cue]:
         italic = bool(style and style.italic)
         top = bool(style and int(getattr(style, "alignment", 2)) >= 7)
         lines, top = parse_ass_text(ev.text, bold=bold, italic=italic, top=top)
-        if vtt:  # after the tags are read: an escaped "&lt;i&gt;" is text, not a tag
-            lines = tuple(tuple(replace(r, text=html.unescape(r.text)) for r in line) for line in lines)
+        if unescape:  # after the tags are read: an escaped "&lt;i&gt;" is text, not a tag
+            lines = tuple(tuple(replace(r, text=unescape(r.text)) for r in line) for line in lines)
         if not any(lines):
             continue  # an empty event: nothing to show
         cues.append(Cue(Fraction(ev.start, 1000), Fraction(ev.end, 1000), lines, top))
