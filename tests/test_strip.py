@@ -20,6 +20,7 @@ from clipkit.cli import main
 from clipkit.errors import OutputError, TimecodeError, UsageError
 from clipkit.render.strip import grid_shape, plan_layout, render_strip
 from media import ffmpeg
+from test_fonts import needs_cjk
 
 FPS = 24
 BAND = 16  # pixels: the top band that encodes the frame number
@@ -245,12 +246,11 @@ def test_formats_and_size_budget(sample, tmp_path):
     (dict(at="0:05,2:00"), TimecodeError, "past the end"),
     (dict(output="sheet.gif"), UsageError, ".gif"),
     (dict(output="sheet.png", max_size="2KB"), OutputError, "budget"),
-    (dict(title="日本語のタイトル", font="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), UsageError, "glyphs"),
+    # (a title the --font lacks characters of is drawn with fallback faces for them, as a caption: see below)
+    (dict(title="日本語のタイトル", font="no-such-font.ttf"), UsageError, "font file not found"),
     (dict(title="\U00010000\U00010001 Linear B"), UsageError, "install"),
 ])
 def test_bad_input_is_one_clear_error_and_leaves_no_file(sample, tmp_path, kwargs, error, words):
-    if "font" in kwargs and not __import__("pathlib").Path(kwargs["font"]).exists():
-        pytest.skip("DejaVu Sans is not installed here")
     out = tmp_path / kwargs.pop("output", "sheet.png")
     with pytest.raises(error) as info:
         make_strip(sample, out, **kwargs)
@@ -460,3 +460,34 @@ def test_per_scene_with_a_count_spreads_shots_of_one_length_over_the_video(tmp_p
            "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "25", video)
     art = make_strip(video, tmp_path / "four.png", per_scene=True, count=4, layout="row", width=640, record=False)
     assert sorted(int(t) for t in tile_times(art)) == [0, 2, 4, 6], art.notes[0]
+
+
+@needs_cjk
+@pytest.mark.parametrize("font", [None, "DejaVu Sans"])
+def test_a_header_in_several_scripts_is_drawn_from_faces_that_have_them(tmp_path, font):
+    """The header's title and facts line (the file's name in it) were drawn with one face that had every character:
+    a Japanese and Arabic title or file name was refused ("no single installed font has every character"), and so
+    was a Japanese one with --font "DejaVu Sans".  Each line now takes, as a caption does, the characters its face
+    lacks from faces that have them: a title that differs only in its kanji (or only in its Arabic) is drawn
+    differently, which boxes for missing glyphs would not be."""
+    from clipkit.render.fonts import find_font, missing_chars
+
+    if font and not missing_chars(find_font("x", font=font), "天"):
+        pytest.skip(f"{font} has kanji here")
+    video = tmp_path / "星空 نجوم.mkv"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24:duration=2", "-c:v", "libx264", "-pix_fmt", "yuv420p", video)
+    tiles = plan_layout(3, 3, 1, width=600, aspect=Fraction(16, 9)).height
+
+    def header(title: str) -> np.ndarray:
+        art = make_strip(video, tmp_path / f"{len(list(tmp_path.iterdir()))}.png", title=title, layout="row", count=3,
+                         width=600, labels=False, font=font)
+        img = np.asarray(Image.open(art.path).convert("L")).astype(int)
+        return img[: art.height - tiles]
+
+    base = header("天文台 مرحبا ep07")
+    kanji = header("星空月 مرحبا ep07")
+    arabic = header("天文台 سلامك ep07")
+    assert base.shape == kanji.shape == arabic.shape and base.shape[0] > 30
+    lit = (base > 128).sum(axis=0) > 0  # the columns with text in them: the title runs across
+    assert lit[:200].sum() > 60, lit[:200].sum()
+    assert np.abs(base - kanji).max() > 128 and np.abs(base - arabic).max() > 128

@@ -151,6 +151,7 @@ def make_strip(
     count, cols, rows = layout_mod.grid_shape(s.layout, n_at or s.count, s.cols, s.rows)
 
     # Fonts before decoding: a title no installed font covers fails now, naming a font to install.
+    from ..render.captions.line import TextLine
     from ..render.fonts import find_font, load_font
 
     header = None
@@ -160,11 +161,9 @@ def make_strip(
         facts = _facts(info)
         title_size = max(14, round(s.width / 36))
         facts_size = max(11, round(title_size * 0.62))
-        header = layout_mod.Header(
-            title=title, facts=facts,
-            title_font=load_font(find_font(title, font=s.font, bold=True) if s.font is None else find_font(title, font=s.font), title_size),
-            facts_font=load_font(find_font(facts, font=s.font), facts_size),
-        )
+        # each line in the faces that have its characters (a Japanese title, an Arabic file name), as a caption
+        header = layout_mod.Header(title=TextLine(title, title_size, font=s.font, bold=s.font is None),
+                                   facts=TextLine(facts, facts_size, font=s.font) if facts else None)
     if per_scene:
         grid = s.layout == "grid"
         cap = s.count or (s.cols * s.rows if grid and s.cols and s.rows else None)  # --cols 4 --rows 2: the 8 longest

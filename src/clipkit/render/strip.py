@@ -17,12 +17,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, ImageColor, ImageDraw
 
 from ..errors import UsageError, option
 from ..timecode import format_time
+
+if TYPE_CHECKING:
+    from .captions.line import TextLine
 
 __all__ = [
     "LAYOUTS",
@@ -169,34 +173,19 @@ def _text_colour(background: tuple[int, int, int]) -> tuple[int, int, int]:
 
 @dataclass(frozen=True)
 class Header:
-    """The header above the tiles: a title line and a line of file facts."""
+    """The header above the tiles: a title line and a line of file facts (the file's name among them), each
+    drawn in the faces that have its characters, as a caption is (:class:`~clipkit.render.captions.line.TextLine`)."""
 
-    title: str
-    facts: str
-    title_font: object  # PIL FreeTypeFont
-    facts_font: object
-
-
-def _line_height(font) -> int:
-    ascent, descent = font.getmetrics()
-    return ascent + descent
+    title: TextLine
+    facts: TextLine | None
 
 
 def header_height(header: Header | None, margin: int) -> int:
     """Pixels the header takes at the top (0 without one)."""
     if header is None:
         return 0
-    lines = _line_height(header.title_font) + (_line_height(header.facts_font) if header.facts else 0)
-    return margin + lines + max(4, _line_height(header.facts_font) // 3)
-
-
-def _fit_text(draw: ImageDraw.ImageDraw, text: str, font, max_width: int) -> str:
-    """``text`` cut with "..." so that it fits in ``max_width`` pixels."""
-    if draw.textlength(text, font=font) <= max_width:
-        return text
-    while text and draw.textlength(text + "...", font=font) > max_width:
-        text = text[:-1]
-    return text.rstrip() + "..."
+    facts = header.facts.height if header.facts else 0
+    return margin + header.title.height + facts + max(4, (header.facts or header.title).height // 3)
 
 
 def _tile_mask(w: int, h: int, radius: int) -> Image.Image | None:
@@ -263,15 +252,13 @@ def render_strip(
         x, y, _, _ = layout.tile_box(i)
         canvas.paste(img, (x, y), mask)
     if header is not None:
-        draw = ImageDraw.Draw(canvas)
         colour = _text_colour(background)
         facts_colour = tuple(int(0.75 * c + 0.25 * b) for c, b in zip(colour, background))
         x, y = layout.left, margin
         room = layout.width - 2 * x
-        draw.text((x, y), _fit_text(draw, header.title, header.title_font, room), font=header.title_font, fill=colour)
+        header.title.draw(canvas, (x, y), colour, room)
         if header.facts:
-            y += _line_height(header.title_font)
-            draw.text((x, y), _fit_text(draw, header.facts, header.facts_font, room), font=header.facts_font, fill=facts_colour)
+            header.facts.draw(canvas, (x, y + header.title.height), facts_colour, room)
     return canvas
 
 
