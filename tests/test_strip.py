@@ -478,10 +478,13 @@ def test_a_header_in_several_scripts_is_drawn_from_faces_that_have_them(tmp_path
     ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24:duration=2", "-c:v", "libx264", "-pix_fmt", "yuv420p", video)
     tiles = plan_layout(3, 3, 1, width=600, aspect=Fraction(16, 9)).height
 
+    notes: list[str] = []
+
     def header(title: str) -> np.ndarray:
         art = make_strip(video, tmp_path / f"{len(list(tmp_path.iterdir()))}.png", title=title, layout="row", count=3,
                          width=600, labels=False, font=font)
         img = np.asarray(Image.open(art.path).convert("L")).astype(int)
+        notes.extend(art.notes)
         return img[: art.height - tiles]
 
     base = header("天文台 مرحبا ep07")
@@ -491,3 +494,6 @@ def test_a_header_in_several_scripts_is_drawn_from_faces_that_have_them(tmp_path
     lit = (base > 128).sum(axis=0) > 0  # the columns with text in them: the title runs across
     assert lit[:200].sum() > 60, lit[:200].sum()
     assert np.abs(base - kanji).max() > 128 and np.abs(base - arabic).max() > 128
+    # a --font that lacks them says which faces drew them, as for captions
+    said = [n for n in notes if "has no glyphs for some characters of the title; they are drawn from" in n]
+    assert bool(said) == bool(font) and (not font or all(n.startswith(f"the font {font}") for n in said)), notes

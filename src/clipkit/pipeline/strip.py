@@ -203,6 +203,8 @@ def make_strip(
     # times as clipkit prints them elsewhere (rounded, like the alt text): typed back, each is on its tile's frame
     notes = [f"{count} tile{'s' if count != 1 else ''} from {where}: " + _listed([format_time(t.time) for t in tiles])]
     notes.extend(crop_notes)
+    if header is not None:  # a --font without some of the title's (or file name's) characters: drawn from others
+        notes.extend(dict.fromkeys([*header.title.notes("the title"), *(header.facts.notes("the file's name") if header.facts else [])]))
     if info.incomplete:
         notes.append(incomplete_note(info))
     moved = [t for t in tiles if not t.slot.exact and not t.clean]

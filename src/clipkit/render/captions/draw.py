@@ -79,13 +79,14 @@ class _Fonts:
     def faces(self) -> tuple[FontChoice, ...]:
         return tuple(dict.fromkeys(f for plan in self._plans.values() for f in plan.faces))
 
-    def notes(self) -> list[str]:
-        """What the user should know: a ``--font`` without some characters had them drawn from other faces."""
+    def notes(self, what: str = "the captions") -> list[str]:
+        """What the user should know: a ``--font`` without some characters (of ``what``) had them drawn from other
+        faces."""
         plan = self._plans[False, False]
         if not self.settings.font or not plan.fallback:
             return []
         others = ", ".join(_name(f) for f in plan.faces[1:])
-        return [f"the font {_name(plan.primary)} has no glyphs for some characters of the captions; they are drawn from {others}"]
+        return [f"the font {_name(plan.primary)} has no glyphs for some characters of {what}; they are drawn from {others}"]
 
     def pieces(self, run: Run) -> list[tuple[Run, FontChoice]]:
         """``run`` in the pieces each drawn from one face, in order."""

@@ -44,6 +44,10 @@ class TextLine:
         """Every face the line may be drawn from, the primary first."""
         return self._fonts.faces
 
+    def notes(self, what: str) -> list[str]:
+        """A given font without some of the line's characters: which faces drew them (``what``: "the title")."""
+        return self._fonts.notes(what)
+
     def width(self, text: str | None = None) -> float:
         return self._measure(Run(self.text if text is None else text, self.bold))
 
