@@ -15,6 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import click
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -468,3 +469,17 @@ def test_hints_name_options_as_the_caller_wrote_them(sample, tmp_path, monkeypat
     with spelling("flags"):
         art = clipkit.gif(sample, "0:24", "+0.5", tmp_path / "q2.gif", width=96, quality=100, subs="off", record=False)
     assert "--quality 100 without its error diffusion" in " ".join(art.notes), art.notes
+
+
+def test_a_path_setting_takes_a_path_object_as_its_text(sample, tmp_path):
+    # font=Path(...) was refused with "expected a string" while font=str(path) worked
+    from PIL import Image
+
+    from clipkit.render.fonts import find_font
+
+    face = Path(find_font("Hi").path)
+    a = clipkit.still(sample, "0:24", tmp_path / "a.png", caption="Hi", font=face, width=160, record=False)
+    b = clipkit.still(sample, "0:24", tmp_path / "b.png", caption="Hi", font=str(face), width=160, record=False)
+    c = clipkit.still(sample, "0:24", tmp_path / "c.png", width=160, record=False)
+    pa, pb, pc = (np.asarray(Image.open(x.path).convert("RGB")) for x in (a, b, c))
+    assert np.array_equal(pa, pb) and not np.array_equal(pa, pc)

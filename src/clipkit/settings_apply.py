@@ -132,6 +132,8 @@ def coerce(value: Any, tp: Any, *, from_text: bool = False, size: bool = False) 
     if tp is str:
         if isinstance(value, str):
             return value
+        if isinstance(value, os.PathLike):  # font=Path(...), subs=Path(...): a path is text to these settings
+            return os.fspath(value)
         raise ValueError("expected a string")
     return value
 
