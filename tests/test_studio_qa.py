@@ -459,6 +459,73 @@ def test_studio_command_bad_input_is_one_line_and_nothing_served(tmp_path):
     assert not (library / "clipkit-studio").exists()
 
 
+@contextlib.contextmanager
+def _unwritable(folder: Path):
+    """``folder`` made where no file can be written: mode 555 for a user; for root (whom modes do not stop) the
+    immutable attribute (ext4 and the like; skipped where the filesystem or the container refuses it)."""
+    import os
+    import subprocess
+
+    folder.mkdir()
+    folder.chmod(0o555)
+    root = os.geteuid() == 0
+    if root and subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("root, and no immutable attribute here: no folder root cannot write")
+    try:
+        yield folder
+    finally:
+        if root:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        folder.chmod(0o755)
+
+
+def test_a_read_only_output_folder_is_refused_at_start(tmp_path):
+    """`clipkit studio -o FOLDER` where nothing can be written: one line and exit 1 at start, nothing served (it
+    started, and every job failed later with 'cannot write'; the page cannot change the folder)."""
+    import subprocess
+    import sys
+
+    from media import ffmpeg
+
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=64x36:r=5:d=1", "-pix_fmt", "yuv420p", tmp_path / "ep01.mp4")
+    with _unwritable(tmp_path / "ro") as ro:
+        try:
+            res = subprocess.run([sys.executable, "-m", "clipkit", "studio", str(tmp_path / "ep01.mp4"), "-o", str(ro),
+                                  "--no-browser"], capture_output=True, text=True, timeout=60)
+        except subprocess.TimeoutExpired as exc:
+            pytest.fail(f"the studio started serving: {exc.stdout!r} {exc.stderr!r}")
+        assert list(ro.iterdir()) == []
+    assert res.returncode == 1 and res.stdout == "", (res.returncode, res.stdout, res.stderr)
+    assert res.stderr == f"clipkit: error: cannot write to the folder {ro}: permission denied — give a folder you " \
+                         "can write to with -o\n", res.stderr
+
+
+def test_an_output_folder_on_a_read_only_file_system_is_refused_at_start_saying_so(tmp_path):
+    """The same on a read-only mount (a tmpfs mounted ro in a namespace of its own): the line says read-only, not
+    'permission denied' (what a user checks first is the folder's mode, which allows writing)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from media import ffmpeg
+
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-Urm", "true"], capture_output=True).returncode:
+        pytest.skip("no user and mount namespaces here for a read-only mount")
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=64x36:r=5:d=1", "-pix_fmt", "yuv420p", tmp_path / "ep01.mp4")
+    ro = tmp_path / "mnt"
+    ro.mkdir()
+    script = 'mount -t tmpfs -o ro none "$1" && shift && exec "$@"'
+    try:
+        res = subprocess.run(["unshare", "-Urm", "sh", "-c", script, "sh", str(ro), sys.executable, "-m", "clipkit",
+                              "studio", str(tmp_path / "ep01.mp4"), "-o", str(ro), "--no-browser"],
+                             capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"the studio started serving: {exc.stdout!r} {exc.stderr!r}")
+    assert res.returncode == 1 and res.stdout == "", (res.returncode, res.stdout, res.stderr)
+    assert res.stderr == f"clipkit: error: cannot write to the folder {ro}: it is on a read-only file system — give " \
+                         "a folder you can write to with -o\n", res.stderr
+
+
 def test_the_studio_starts_again_on_the_port_it_just_left(tmp_path):
     """`clipkit studio --port N` stopped and started again: the browser's connections to the old server linger on
     that port for a minute (TIME_WAIT), and the port check said "cannot listen: Address already in use" though the

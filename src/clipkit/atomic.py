@@ -104,7 +104,11 @@ def ensure_writable_dir(folder: Path) -> None:
     except OSError as exc:
         raise OutputError(f"cannot create the folder {folder}: {exc.strerror}", "choose another output folder with -o") from exc
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write to the folder {folder}: permission denied", "choose another output folder with -o")
+        why = "permission denied"
+        with contextlib.suppress(OSError, AttributeError):
+            if os.statvfs(folder).f_flag & os.ST_RDONLY:
+                why = "it is on a read-only file system"
+        raise OutputError(f"cannot write to the folder {folder}: {why}", "choose another output folder with -o")
 
 
 @contextlib.contextmanager

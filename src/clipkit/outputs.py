@@ -29,8 +29,8 @@ from pathlib import Path
 from .atomic import carries_mark, ensure_writable_dir, written_here
 from .errors import SPELLING, OutputError, UsageError, option
 
-__all__ = ["SYSTEM_FOLDERS", "check_outputs", "check_clash", "check_not_system", "check_writable", "made_by_clipkit",
-           "font_input", "subs_input", "real_path", "sibling_path"]
+__all__ = ["SYSTEM_FOLDERS", "check_outputs", "check_clash", "check_not_system", "check_writable", "check_writable_folder",
+           "made_by_clipkit", "font_input", "subs_input", "real_path", "sibling_path"]
 
 #: Folders (and everything under them) clipkit never writes into.
 SYSTEM_FOLDERS = ("/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot", "/proc", "/sys",
@@ -103,14 +103,20 @@ def made_by_clipkit(path: str | os.PathLike) -> bool:
 
 
 def check_writable(path: str | os.PathLike) -> None:
-    """Create ``path``'s folder if needed and make sure a file can be written there (a probe file with no
-    name where the system has them, else one removed at once); raise :class:`OutputError` naming ``path``."""
+    """Create ``path``'s folder if needed and make sure a file can be written there; raise :class:`OutputError`
+    naming ``path``."""
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        ensure_writable_dir(folder)
+        check_writable_folder(path.parent if str(path.parent) else Path("."))
     except OutputError as exc:
         raise OutputError(f"cannot write {path}: {exc.message}", exc.hint) from exc
+
+
+def check_writable_folder(folder: str | os.PathLike) -> None:
+    """Create ``folder`` if needed and make sure a file can be written in it (a probe file with no name where the
+    system has them, else one removed at once); raise :class:`OutputError` naming ``folder``."""
+    folder = Path(folder)
+    ensure_writable_dir(folder)
     if hasattr(os, "O_TMPFILE"):  # Linux: a file with no name, so even SIGKILL right here leaves nothing behind
         with contextlib.suppress(OSError):  # (a filesystem without it: the named probe below answers)
             os.close(os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o600))
@@ -118,7 +124,8 @@ def check_writable(path: str | os.PathLike) -> None:
     try:  # named like a temporary file, which the next run removes once its writer is gone (atomic.remove_leftovers)
         fd, probe = tempfile.mkstemp(prefix=f".clipkit-probe.{os.getpid()}-", suffix=".part", dir=folder)
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}", "choose another output folder with -o") from exc
+        raise OutputError(f"cannot write to the folder {folder}: {exc.strerror or exc}",
+                          "choose another output folder with -o") from exc
     os.close(fd)
     with contextlib.suppress(OSError):
         os.unlink(probe)

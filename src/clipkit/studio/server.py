@@ -80,9 +80,10 @@ def output_folder(episodes: tuple[Path, ...], given: str | os.PathLike | None,
                   sources: tuple[str, ...] = ()) -> Path:
     """Where made files go: ``given``, else ``clipkit-studio/`` beside the first episode as the user named it (the
     folder given, or a file's own folder: an episode that is a symlink into a media library is not followed there).
-    Never a system folder (UsageError); created if missing."""
+    Never a system folder (UsageError); created if missing; refused (OutputError) where no file can be written, as
+    ``-o`` of the other commands: the page cannot change it, and every job would fail."""
     from ..errors import OutputError
-    from ..outputs import check_not_system
+    from ..outputs import check_not_system, check_writable_folder
 
     if given:
         out = Path(given).expanduser()
@@ -98,6 +99,10 @@ def output_folder(episodes: tuple[Path, ...], given: str | os.PathLike | None,
     except OSError as exc:
         raise OutputError(f"cannot make the output folder {out}: {exc.strerror or exc}",
                           "give a folder you can write to with -o") from None
+    try:
+        check_writable_folder(out)
+    except OutputError as exc:
+        raise OutputError(exc.message, "give a folder you can write to with -o") from None
     return out.resolve()
 
 
