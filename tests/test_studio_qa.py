@@ -6,6 +6,7 @@ not seen a job land (another tab, a reload mid-job) dropped it from the tray on 
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 
 import pytest
@@ -416,12 +417,38 @@ def test_a_failed_job_says_what_to_do_in_the_page_not_on_the_command_line(client
     error = job["error"]
     assert error.startswith("no installed font has the characters") and "U+10FFFD" in error, error
     assert "--font" not in error and "change the caption text (or turn Captions off)" in error, error
-    from clipkit.errors import UsageError
-    from clipkit.studio.jobs import page_error
 
-    said = page_error(UsageError("cannot fit", "give a shorter range, a smaller --width or a larger --max-size; "
-                                                "nothing was written"))
-    assert said == "cannot fit — give a shorter range, a smaller Width or a larger Max size; nothing was written"
+
+def test_the_pages_errors_name_its_fields_not_the_apis(client):
+    """What the page shows when a setting is wrong names the field as the page labels it (Width, In, Out, Crop, Max
+    size), in the checks before a job and in a job's own failure: it said `width is …`, `start must be …`,
+    `--crop 999:10:0:0 does not fit`."""
+    base = {"kind": "gif", "episode": 0, "start": "24", "end": "25", "width": 96, "fps": 5, "captions": False}
+    for extra, said in (({"width": 5000}, "Width is a whole number from 16 to 1920"),
+                        ({"start": ""}, "In is a number of seconds"),
+                        ({"start": "26"}, "Out must come after In, and at most 60 s after it"),
+                        ({"fps": "99"}, "FPS is above 0 and at most 50"),
+                        ({"crop": "4:3"}, "Crop is auto or W:H:X:Y (display pixels)"),
+                        ({"max_size": "lots"}, "Max size is a size such as 3MB or 500KB"),
+                        ({"caption_style": "pink"}, "Style is one of classic, yellow, boxed"),
+                        ({"kind": "strip", "count": 61}, "Tiles is a whole number from 1 to 60")):
+        for route in ("/api/jobs", "/api/estimate"):
+            r = client.post(route, json={**base, **extra})
+            assert r.status_code == 400 and r.json()["error"] == said, (route, extra, r.text)
+    r = client.post("/api/jobs", json={**base, "crop": "999:10:0:0"})  # the worker's own check
+    job = _wait(client, r.json()["id"])
+    assert job["state"] == "failed" and job["error"].startswith("Crop 999:10:0:0 does not fit inside the "), job["error"]
+    r = client.post("/api/jobs", json={**base, "end": "27", "max_size": "1KB"})
+    job = _wait(client, r.json()["id"])
+    error = job["error"]
+    assert job["state"] == "failed" and re.search(r" — Max size \d\S* would fit at that size;", error), error
+    assert "--" not in error and "max_size" not in error, error
+    from clipkit.studio.jobs import PAGE_LABELS
+    from clipkit.studio.server import _STATIC
+
+    page = (_STATIC / "index.html").read_text(encoding="utf-8")
+    shown = set(re.findall(r"<label[^>]*>(?:<input[^>]*> )?([^<]+?) ?<", page))  # each label's own text, as the page shows it
+    assert set(PAGE_LABELS.values()) <= shown, set(PAGE_LABELS.values()) - shown
 
 
 def test_studio_command_bad_input_is_one_line_and_nothing_served(tmp_path):

@@ -8,14 +8,16 @@ missing file, an unknown option value), 1 for failures of the work itself
 never exits; it raises these.
 
 A message that names an option names it as the caller typed it (:func:`option`):
-``--crop 4:3`` on the command line (the CLI runs commands in :func:`spelling` ``("flags")``), ``crop='4:3'`` in Python.
+``--crop 4:3`` on the command line (the CLI runs commands in :func:`spelling` ``("flags")``), ``crop='4:3'`` in Python,
+``Crop 4:3`` in the studio's page (its fields' labels, :data:`LABELS`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 
 
 class ClipkitError(Exception):
@@ -68,21 +70,32 @@ class Cancelled(ClipkitError):
 #: How the caller wrote its options: "keywords" (the Python API, ``crop='4:3'``), "flags" (the command line,
 #: ``--crop 4:3``) or "job" (a batch job file's keys, ``crop = "4:3"``), so a message says what to write there.
 SPELLING: contextvars.ContextVar[str] = contextvars.ContextVar("clipkit_spelling", default="keywords")
+#: The labels of a page's fields for the options it has (the studio's ``{"width": "Width", "start": "In"}``): while
+#: set, :func:`option` names those options by them (``Width``, ``Crop 999:10:0:0``), the others as SPELLING says.
+LABELS: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar("clipkit_labels", default=MappingProxyType({}))
 _NO_VALUE = object()
+
+
+def _with_value(name: str, value) -> str:
+    """``name``, or ``name value`` (quoted if empty or spaced) as typed after a flag or beside a field's label."""
+    if value is _NO_VALUE or value is True:  # a flag's own switch: --copy, not --copy True
+        return name
+    text = str(value)
+    return f'{name} "{text}"' if not text or any(ch.isspace() for ch in text) else f"{name} {text}"
 
 
 def option(name: str, value=_NO_VALUE, *, flag: str | None = None) -> str:
     """Option ``name`` (its API keyword, ``"crop"``) as the caller wrote it (:data:`SPELLING`): ``--crop`` /
     ``--crop 240:180`` on the command line, ``crop=`` / ``crop='240:180'`` in Python, ``crop`` /
-    ``crop = "240:180"`` in a job file (a Python caller never typed ``--crop``).  ``flag``: the command line's
-    flag where it is not the keyword with dashes (``--from`` for ``line_from``)."""
+    ``crop = "240:180"`` in a job file (a Python caller never typed ``--crop``); by its field's label where a page
+    has one (:data:`LABELS`: ``Crop 240:180``).  ``flag``: the command line's flag where it is not the keyword
+    with dashes (``--from`` for ``line_from``)."""
+    label = LABELS.get().get(name)
+    if label is not None:
+        return _with_value(label, value)
     spelling = SPELLING.get()
     if spelling == "flags":
-        flag = flag or "--" + name.replace("_", "-")
-        if value is _NO_VALUE or value is True:  # a flag's own switch: --copy, not --copy True
-            return flag
-        text = str(value)
-        return f'{flag} "{text}"' if not text or any(ch.isspace() for ch in text) else f"{flag} {text}"
+        return _with_value(flag or "--" + name.replace("_", "-"), value)
     if spelling == "job":
         import json
 
@@ -96,17 +109,24 @@ def typed_flags() -> bool:
 
 
 @contextlib.contextmanager
-def spelling(how: str) -> Iterator[None]:
-    """Within it, :func:`option` names options as ``how`` says (:data:`SPELLING`); the CLI runs commands in
-    ``spelling("flags")``, a batch runs a job file's jobs in ``spelling("job")``."""
+def spelling(how: str, labels: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Within it, :func:`option` names options as ``how`` says (:data:`SPELLING`), and those in ``labels`` by their
+    labels (:data:`LABELS`); the CLI runs commands in ``spelling("flags")``, a batch runs a job file's jobs in
+    ``spelling("job")``, the studio its requests in ``spelling("flags", PAGE_LABELS)``."""
     token = SPELLING.set(how)
+    labelled = LABELS.set(MappingProxyType(dict(labels))) if labels is not None else None
     try:
         yield
     finally:
+        if labelled is not None:
+            LABELS.reset(labelled)
         SPELLING.reset(token)
 
 
-def name_options_as_flags() -> None:
-    """For the rest of this process (or context), name options as flags: a studio worker, whose errors the
-    page turns from flags (``--width``) into its own fields (``Width``)."""
-    SPELLING.set("flags")
+def name_options(how: str, labels: Mapping[str, str] | None = None) -> None:
+    """For the rest of this process (or context), :func:`spelling` ``(how, labels)``: a studio worker, whose
+    errors name the page's fields (``Width``), and the command line's flags for the rest (which the page leaves
+    out of what it shows)."""
+    SPELLING.set(how)
+    if labels is not None:
+        LABELS.set(MappingProxyType(dict(labels)))

@@ -69,9 +69,9 @@ def _work(kind: str, params: dict, out, cancel) -> None:
 
     from ..artifact import artifact_to_json
     from ..atomic import settle_after_interrupt
-    from ..errors import Cancelled, ClipkitError, name_options_as_flags
+    from ..errors import Cancelled, ClipkitError, name_options
 
-    name_options_as_flags()  # errors say --width, --crop…: page_error turns them into the page's fields
+    name_options("flags", PAGE_LABELS)  # errors say Width, Crop…; page_error leaves out what only the CLI can do
     progress = _reporter(out, cancel)
     if kind == "scenes":
         # a first detection runs for minutes in the background: the player's segments and the user's own jobs
@@ -108,18 +108,27 @@ def _work(kind: str, params: dict, out, cancel) -> None:
         out.put(("failed", f"{type(exc).__name__}: {exc}"))
 
 
-_FIELDS = {"--width": "Width", "--max-size": "Max size", "--fps": "FPS", "--crop": "Crop", "--count": "Tiles"}
+#: The page's labels of its fields (index.html) for the settings of the same names: what its errors call them.
+PAGE_LABELS = {"start": "In", "end": "Out", "snap": "Snap to shots", "kind": "Kind", "width": "Width", "fps": "FPS",
+               "crop": "Crop", "max_size": "Max size", "count": "Tiles", "captions": "Captions", "caption_style": "Style",
+               "caption": "Caption text", "subs": "Subtitles"}
+
+
+def page_naming():
+    """Options named as the page names them (:data:`PAGE_LABELS`; the rest as flags, which :func:`page_error`
+    leaves out), for a request's checks and errors: ``with page_naming(): …``."""
+    from ..errors import spelling
+
+    return spelling("flags", PAGE_LABELS)
 
 
 def page_error(exc) -> str:
-    """A job's error as the page says it: the message, and of its hint only what a user of the page can do
-    (``pass --font``, ``run `clipkit info```… are the command line's); a caption the fonts cannot draw can be
-    changed in the page."""
+    """A job's error as the page says it (the worker names options by the page's labels): the message, and of its
+    hint only what a user of the page can do (``pass --font``, ``run `clipkit info```, ``-o``… are the command
+    line's); a caption the fonts cannot draw can be changed in the page."""
     hint = exc.hint or ""
-    for flag, field_ in _FIELDS.items():  # the page's own fields for the CLI's flags of the same settings
-        hint = re.sub(rf"(?<![\w-]){flag}(?![\w-])", field_, hint)
     parts = [p for p in re.split(r", or |; or |; | or (?=pass |run |use |give |add )", hint) if p.strip()]
-    kept = [p for p in parts if not re.search(r"(?<![\w-])--[a-z]|`clipkit|clipkit [a-z]+ ", p)]
+    kept = [p for p in parts if not re.search(r"(?<![\w-])--?[a-z]|`clipkit|clipkit [a-z]+ ", p)]
     if "font" in exc.message:
         kept.append("change the caption text (or turn Captions off)")
     return exc.message + (f" — {'; '.join(kept)}" if kept else "")

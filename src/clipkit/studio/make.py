@@ -22,6 +22,7 @@ from starlette.routing import Route
 from ..errors import ClipkitError
 from ..settings_apply import parse_size
 from .estimate import estimate
+from .jobs import PAGE_LABELS, page_error, page_naming
 
 __all__ = ["routes", "job_params", "KINDS"]
 
@@ -40,9 +41,9 @@ def _time(body: dict, key: str) -> Fraction:
     try:
         value = Fraction(str(body[key]))
     except (KeyError, ValueError, ZeroDivisionError):
-        raise ValueError(f"{key} must be a number of seconds") from None
+        raise ValueError(f"{PAGE_LABELS[key]} is a number of seconds") from None
     if value < 0:
-        raise ValueError(f"{key} must not be negative")
+        raise ValueError(f"{PAGE_LABELS[key]} must not be negative")
     return value
 
 
@@ -54,7 +55,7 @@ def _subs(video: Path, value) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or len(value) > 200:
-        raise ValueError("subs is track:N, lang:xxx, auto or a subtitle file's name")
+        raise ValueError(f"{PAGE_LABELS['subs']} is track:N, lang:xxx, auto or a subtitle file's name")
     if value == "auto" or re.fullmatch(r"track:\d{1,3}|lang:[A-Za-z-]{2,12}", value):
         return value
     for f in sidecar_files(video):
@@ -68,7 +69,7 @@ def _int(body: dict, key: str, lo: int, hi: int) -> int | None:
     if value is None or value == "":
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-        raise ValueError(f"{key} is a whole number from {lo} to {hi}")
+        raise ValueError(f"{PAGE_LABELS[key]} is a whole number from {lo} to {hi}")
     return value
 
 
@@ -78,7 +79,7 @@ def _captions(kind: str, video: Path, body: dict) -> dict:
     options: dict = {}
     text = body.get("caption")
     if text is not None and (not isinstance(text, str) or len(text) > _MAX_TEXT):
-        raise ValueError(f"caption is text of at most {_MAX_TEXT} characters")
+        raise ValueError(f"{PAGE_LABELS['caption']} is text of at most {_MAX_TEXT} characters")
     subs = _subs(video, body.get("subs"))
     if body.get("captions") is False:
         options["subs"] = "off"
@@ -90,7 +91,7 @@ def _captions(kind: str, video: Path, body: dict) -> dict:
     style = body.get("caption_style")
     if style not in (None, ""):
         if style not in _STYLES:
-            raise ValueError(f"caption_style is one of {', '.join(_STYLES)}")
+            raise ValueError(f"{PAGE_LABELS['caption_style']} is one of {', '.join(_STYLES)}")
         options["caption_style"] = style
     return options
 
@@ -99,7 +100,7 @@ def job_params(studio, body: dict) -> tuple[str, dict]:
     """(kind, the worker's parameters) for a request body; ValueError says what is wrong."""
     kind = body.get("kind", "gif")
     if kind not in KINDS:
-        raise ValueError(f"kind is one of {', '.join(KINDS)}")
+        raise ValueError(f"{PAGE_LABELS['kind']} is one of {', '.join(KINDS)}")
     ep = body.get("episode")
     if not isinstance(ep, int) or isinstance(ep, bool) or not 0 <= ep < len(studio.episodes):
         raise ValueError("no such episode")
@@ -109,20 +110,20 @@ def job_params(studio, body: dict) -> tuple[str, dict]:
     if kind in ("gif", "clip"):
         start, end = _time(body, "start"), _time(body, "end")
         if not start < end <= start + _MAX_SPAN[kind]:
-            raise ValueError(f"the range must end after it starts and be at most {_MAX_SPAN[kind]} s long")
+            raise ValueError(f"Out must come after In, and at most {_MAX_SPAN[kind]} s after it")
         if body.get("snap") is True:
             options["snap"] = True  # each end onto the nearest cut within 0.5 s, as --snap
         crop = body.get("crop")
         if crop not in (None, ""):
             if not isinstance(crop, str) or not _CROP.fullmatch(crop):
-                raise ValueError("crop is auto or W:H:X:Y (display pixels)")
+                raise ValueError(f"{PAGE_LABELS['crop']} is auto or W:H:X:Y (display pixels)")
             options["crop"] = crop
     elif kind == "still":
         start = _time(body, "start")
     elif body.get("start") not in (None, "") and body.get("end") not in (None, ""):  # a strip of the range
         a, b = _time(body, "start"), _time(body, "end")
         if not a < b:
-            raise ValueError("the range must end after it starts")
+            raise ValueError("Out must come after In")
         options["range_"] = (a, b)
     width = _int(body, "width", 16, 1920 if kind != "strip" else 4000)
     if width is not None:
@@ -131,9 +132,9 @@ def job_params(studio, body: dict) -> tuple[str, dict]:
         try:
             fps = Fraction(str(body["fps"]))
         except (ValueError, ZeroDivisionError):
-            raise ValueError("fps is a number") from None
+            raise ValueError(f"{PAGE_LABELS['fps']} is a number") from None
         if not 0 < fps <= 50:
-            raise ValueError("fps is above 0 and at most 50")
+            raise ValueError(f"{PAGE_LABELS['fps']} is above 0 and at most 50")
         options["fps"] = fps
     if kind == "strip":
         count = _int(body, "count", 1, 60)
@@ -149,9 +150,9 @@ def _size(value) -> int:
     try:
         size = parse_size(value if isinstance(value, (str, int)) and not isinstance(value, bool) else "?")
     except (ClipkitError, ValueError):
-        raise ValueError("max_size is a size such as 3MB or 500KB") from None
+        raise ValueError(f"{PAGE_LABELS['max_size']} is a size such as 3MB or 500KB") from None
     if size <= 0:
-        raise ValueError("max_size must be above 0")
+        raise ValueError(f"{PAGE_LABELS['max_size']} must be above 0")
     return size
 
 
@@ -217,6 +218,11 @@ def check_range(kind: str, params: dict) -> None:
 
 
 async def submit(request: Request) -> Response:
+    with page_naming():  # the checks' errors name the page's fields (Width, Out), as the job's worker does
+        return await _submit(request)
+
+
+async def _submit(request: Request) -> Response:
     studio = request.app.state.studio
     try:
         kind, params = job_params(studio, await _body(request))
@@ -226,7 +232,7 @@ async def submit(request: Request) -> Response:
     except (ValueError, json.JSONDecodeError) as exc:
         return _error(str(exc) or "bad JSON")
     except ClipkitError as exc:
-        return _error(str(exc), 422)
+        return _error(page_error(exc), 422)
     with studio.lock:  # two pages asking at once still get two names
         job = studio.jobs.submit(kind, name_job(studio, kind, params))
     return JSONResponse(job.view(), status_code=202)
@@ -234,6 +240,11 @@ async def submit(request: Request) -> Response:
 
 async def size_estimate(request: Request) -> Response:
     """The size the job would have, before encoding it (see :mod:`.estimate` for how it is computed)."""
+    with page_naming():
+        return await _size_estimate(request)
+
+
+async def _size_estimate(request: Request) -> Response:
     studio = request.app.state.studio
     try:
         kind, params = job_params(studio, await _body(request))
@@ -247,11 +258,11 @@ async def size_estimate(request: Request) -> Response:
     except ValueError as exc:
         return _error(str(exc))
     except ClipkitError as exc:
-        return _error(str(exc), 422)
+        return _error(page_error(exc), 422)
     try:
         return JSONResponse(await run_in_threadpool(estimate, kind, params, made))
     except ClipkitError as exc:
-        return _error(str(exc), 422)
+        return _error(page_error(exc), 422)
 
 
 routes = [
