@@ -274,6 +274,47 @@ def test_a_reloaded_page_follows_the_running_job_and_removes_what_it_says(sample
 
 
 @pytest.mark.browser
+def test_a_reloaded_page_shows_the_episode_and_the_settings_the_user_had_set(sample, tmp_path, monkeypatch):
+    """In Chromium: In / Out and the Make panel's fields set for an episode, then the page reloaded: it came back on
+    the list of episodes, and the episode opened again showed empty In / Out and the default width and fps.  It now
+    opens that episode again with what was set (the caption text the user typed too); back on the list, a reload
+    stays there."""
+    from selenium.webdriver.common.by import By
+
+    fields = {"in": "12.5", "out": "15.25", "width": "320", "fps": "10", "crop": "auto", "max-size": "2MB",
+              "caption-style": "boxed", "caption-text": "Tom & Jerry's <b>", "kind": "clip"}  # (a clip: FPS off, last)
+    read = ("const value = (id) => document.getElementById(id);"
+            " return Object.assign(Object.fromEntries(Object.keys(arguments[0]).map(k => [k, value(k).value])),"
+            " {snap: value('snap').checked, captions: value('captions').checked})")
+    with _episode_page(sample, tmp_path, monkeypatch) as (studio, driver, wait, origin):
+        for key, value in fields.items():
+            element = driver.find_element(By.ID, key)
+            if element.tag_name == "select":
+                driver.execute_script("arguments[0].value = arguments[1];"
+                                      " arguments[0].dispatchEvent(new Event('change'))", element, value)
+            else:
+                driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+                element.clear()
+                element.send_keys(value)  # typed, as a user does
+        for key in ("snap", "captions"):
+            driver.execute_script("document.getElementById(arguments[0]).click()", key)
+        want = {**fields, "snap": True, "captions": False}
+        assert driver.execute_script(read, fields) == want
+        driver.refresh()
+        episode_open = "return !document.getElementById('episode').hidden"
+        wait.until(lambda d: d.execute_script(episode_open) and d.find_elements(By.CSS_SELECTOR, "#lines li .time"))
+        assert driver.find_element(By.ID, "episode-name").text == sample.name
+        assert driver.execute_script(read, fields) == want
+        driver.execute_script("document.getElementById('back').click()")
+        driver.refresh()
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#episode-list li[data-id]"))
+        assert not driver.execute_script(episode_open)
+        driver.execute_script("document.querySelector(\"#episode-list li[data-id='0']\").click()")
+        wait.until(lambda d: d.execute_script(episode_open))
+        assert driver.execute_script(read, fields) == want  # (opened from the list: the same)
+
+
+@pytest.mark.browser
 def test_copy_right_after_typing_the_base_url_copies_the_snippet_with_it(sample, tmp_path, monkeypatch):
     """In Chromium, with a still made: a Base URL typed and Copy clicked at once (the field's change comes as the click
     begins; the new snippet is asked for then) copied the snippet shown before it, with the file's local path — the

@@ -2,7 +2,8 @@
 // Every text from the server is put in the page with textContent (never innerHTML).
 import { FORMATS, getJSON } from "./api.js";
 import { $, clock, el } from "./dom.js";
-import { captionFromLine, clearResult, estimateSoon, resumeJob, setupMake, showSnippet } from "./make.js";
+import { episodeInHash, restoreForm, showInHash } from "./form.js";
+import { captionFromLine, clearResult, estimateSoon, formRestored, resumeJob, setupMake, showSnippet } from "./make.js";
 import { loadShots } from "./timeline.js";
 import { openPlayer } from "./player.js";
 import { setupTray } from "./tray.js";
@@ -15,6 +16,7 @@ function fillFormats(select) {
 
 async function showEpisodes() {
   state.episode = null;
+  showInHash(null);
   $("episode").hidden = true; $("episodes").hidden = false; $("back").hidden = true;
   const list = $("episode-list");
   list.replaceChildren(el("li", "Reading the episodes…", "note"));
@@ -95,6 +97,9 @@ function setRange(a, b) {
 
 async function openEpisode(ep) {
   state.episode = ep;
+  showInHash(ep);
+  const kept = restoreForm(ep);  // what the user last set for this episode, before anything keeps the fields anew
+  if (kept) { formRestored(kept); estimateSoon(); }
   $("episodes").hidden = true; $("episode").hidden = false; $("back").hidden = false;
   $("episode-name").textContent = ep.name;
   clearResult();
@@ -168,6 +173,7 @@ function keys(ev) {
 }
 
 async function start() {
+  const reopen = episodeInHash();  // a reload of an episode's view: that episode again (unless a running job's opened)
   fillFormats($("format")); fillFormats($("export-format"));
   $("back").addEventListener("click", showEpisodes);
   $("search").addEventListener("change", search);
@@ -178,6 +184,8 @@ async function start() {
   setupMake(state);
   await Promise.all([showEpisodes(), setupTray()]);
   await resumeJob((n) => openEpisode(state.episodes[n]));
+  const ep = reopen === null || state.episode ? null : state.episodes[reopen];
+  if (ep && !ep.error) await openEpisode(ep);
 }
 
 start().catch((e) => { $("job-state").textContent = e.message; $("job-state").className = "error"; });

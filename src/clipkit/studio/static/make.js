@@ -1,6 +1,7 @@
 // The Make panel: the request for clipkit.gif / clip / still / strip, the live size estimate, progress, the result.
 import { followJob, getJSON, postJSON } from "./api.js";
 import { $, el, fraction, kb } from "./dom.js";
+import { keepForm } from "./form.js";
 import { refreshTray } from "./tray.js";
 
 const panel = { job: null, running: false, captionEdited: false, timer: null, state: null, snippet: null, asked: 0 };
@@ -25,8 +26,15 @@ function request() {
   return b;
 }
 
-// Shown while the settings change: how big the file will be (computed on the server, nothing decoded).
+// The fields as they are now, kept for this episode (a reload shows them again).
+function keep() {
+  keepForm(panel.state && panel.state.episode, panel.captionEdited);
+}
+
+// Shown while the settings change: how big the file will be (computed on the server, nothing decoded).  The settings
+// are kept for the episode too.
 export function estimateSoon() {
+  keep();
   clearTimeout(panel.timer);
   panel.timer = setTimeout(estimate, 250);
 }
@@ -59,6 +67,12 @@ async function estimate() {
 export function captionFromLine(text) {
   $("caption-text").value = text || "";
   panel.captionEdited = false;
+  keep();
+}
+
+// The fields kept for an episode are back (form.js): its caption text is the user's own if it was then.
+export function formRestored(form) {
+  panel.captionEdited = Boolean(form && form.captionEdited);
 }
 
 function fail(message) {
@@ -133,7 +147,8 @@ export function setupMake(state) {
   panel.state = state;
   $("make").addEventListener("click", make);
   $("cancel").addEventListener("click", () => panel.job && postJSON(`/api/jobs/${panel.job}/cancel`));
-  $("caption-text").addEventListener("input", () => { panel.captionEdited = true; });
+  $("caption-text").addEventListener("input", () => { panel.captionEdited = true; keep(); });
+  for (const id of ["snap", "captions", "caption-style"]) $(id).addEventListener("change", keep);
   for (const id of ["kind", "width", "fps", "crop", "max-size", "in", "out", "count"]) {
     $(id).addEventListener("input", estimateSoon);
     $(id).addEventListener("change", estimateSoon);
