@@ -89,8 +89,8 @@ def test_the_tray_keeps_an_item_the_page_had_not_seen(client):
     assert [i["job"] for i in client.get("/api/tray").json()["items"]] == [gif["id"]]  # and it stays out
 
 
-def test_embed_all_lists_the_tray_in_its_order_before_any_edit(client):
-    """Made later moment first: the tray (and its export) shows them so, and so does `clipkit embed --all` on the
+def test_embed_all_lists_the_tray_in_its_order_before_any_edit(client, monkeypatch):
+    """Made later moment first: the tray (and its export) shows them so, and so does `clipkit embed --all` in the
     output folder as soon as the page has read the tray, before any reorder or edit (it listed source order)."""
     from clipkit.embed import embed_files
 
@@ -101,6 +101,7 @@ def test_embed_all_lists_the_tray_in_its_order_before_any_edit(client):
     listed = [a.path.name for a in embed_files([client.studio.output], "html", all=True).artifacts]
     assert listed == [i["name"] for i in items]
     export = client.get("/api/export", params={"format": "html"}).json()["text"]
+    monkeypatch.chdir(client.studio.output)  # the export names the files as they are there (beside the post)
     assert export == embed_files([client.studio.output], "html", all=True).text
 
 
@@ -109,9 +110,38 @@ def test_a_video_snippet_of_a_gif_without_its_mp4_says_so(client):
     the page says why (it looked like a <video> snippet that had silently failed)."""
     gif = _make(client, kind="gif", start="24", end="25", width=96, fps=5, captions=False)
     for fmt, kind in (("video", "MP4"), ("picture", "WEBP")):
-        r = client.get(f"/api/jobs/{gif['id']}/snippet", params={"format": fmt}).json()
+        r = client.get(f"/api/jobs/{gif['id']}/snippet", params={"format": fmt, "base_url": "/up/"}).json()
         assert r["text"].startswith("<img ") and len(r["notes"]) == 1 and f"no {kind} copy" in r["notes"][0], r
-    assert client.get(f"/api/jobs/{gif['id']}/snippet", params={"format": "html"}).json()["notes"] == []
+    assert client.get(f"/api/jobs/{gif['id']}/snippet", params={"format": "html", "base_url": "/up/"}).json()["notes"] == []
+
+
+def test_a_snippet_without_a_base_url_names_the_files_as_uploaded_beside_the_post(client, tmp_path, monkeypatch):
+    """No Base URL: a made file's snippet and the post's export named each file by its path from the folder the
+    studio was started in (`../../episodes/out/x.gif`), which means nothing where the snippet is pasted.  They name it
+    as it is in the output folder — the name it is uploaded under, beside the post — and say that a Base URL makes
+    the addresses full."""
+    elsewhere = tmp_path / "started" / "here"
+    elsewhere.mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)  # the studio's working folder is not the output folder
+    gif = _make(client, kind="gif", start="24", end="25", width=96, fps=5, captions=False)
+    still = _make(client, kind="still", start="9.5", width=96)
+    gif_name, still_name = (Path(j["result"]["path"]).name for j in (gif, still))
+    assert Path(gif["result"]["path"]).parent == client.studio.output
+    said = {"markdown": f"({gif_name})", "html": f'<img src="{gif_name}" width="96" height="54" ',
+            "bbcode": f"[img]{gif_name}[/img]"}
+    for fmt, text in said.items():
+        r = client.get(f"/api/jobs/{gif['id']}/snippet", params={"format": fmt}).json()
+        assert text in r["text"] and "/" not in r["text"].replace("[/img]", ""), (fmt, r["text"])
+        assert r["notes"] == ["No Base URL: the files are named as they are in the output folder, for uploading beside "
+                              "the post; a Base URL (the web folder they will be uploaded to) makes the addresses "
+                              "full."], r["notes"]
+    post = client.get("/api/export", params={"format": "markdown"}).json()
+    assert post["text"].endswith(f"({gif_name})\n\n![Still from {client.studio.episodes[0].stem} at 0:09.5]({still_name})"), post
+    assert post["notes"][0].startswith("No Base URL: ")
+    r = client.get(f"/api/jobs/{gif['id']}/snippet", params={"format": "markdown", "base_url": "https://b.example/up"}).json()
+    assert r["text"].endswith(f"(https://b.example/up/{gif_name})") and r["notes"] == [], r
+    post = client.get("/api/export", params={"format": "markdown", "base_url": "https://b.example/up/"}).json()
+    assert f"(https://b.example/up/{still_name})" in post["text"] and post["notes"] == [], post
 
 
 def test_a_shot_detection_has_no_snippet(client):
@@ -335,6 +365,8 @@ def test_copy_right_after_typing_the_base_url_copies_the_snippet_with_it(sample,
         name = Path(studio.jobs.all()[-1].result["path"]).name
         driver.find_element(By.ID, "format").send_keys("markdown")
         wait.until(lambda d: d.execute_script(snippet).startswith("!["))
+        assert driver.execute_script(snippet).endswith(f"({name})")  # as uploaded beside the post, and the page says so
+        assert driver.find_element(By.ID, "snippet-note").text.startswith("No Base URL: the files are named as they are")
         driver.find_element(By.ID, "base-url").send_keys("https://myblog.example/uploads/")
         copy = driver.find_element(By.ID, "copy")
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", copy)

@@ -208,11 +208,12 @@ async def snippet(request: Request) -> Response:
     if fmt not in FORMATS:
         return _error(f"format is one of {', '.join(FORMATS)}")
     art = artifact_from_json(job.result)
+    base_url = request.query_params.get("base_url", "").strip() or None
     try:
-        text = make_snippet(art, fmt, base_url=request.query_params.get("base_url") or None)
+        text = make_snippet(tray.beside_post(art, request.app.state.studio.output), fmt, base_url=base_url)
     except ClipkitError as exc:
         return _error(str(exc))
-    notes = []
+    notes = [] if base_url else [tray.NO_BASE_URL]
     want = {"video": ("mp4", "an MP4"), "picture": ("webp", "an animated WebP")}.get(fmt)
     if want and art.kind == "gif" and not any(s.path.suffix.lower() == f".{want[0]}" for s in art.siblings):
         notes.append(f"this GIF has no {want[0].upper()} copy beside it ({want[1]} is not made here), "

@@ -11,6 +11,7 @@ it last read the tray, is kept).  Edits are also recorded in the output folder's
 from __future__ import annotations
 
 import json
+import os
 from fractions import Fraction
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from starlette.routing import Route
 from ..errors import ClipkitError
 from .make import KINDS
 
-__all__ = ["routes", "job_file_text", "sync"]
+__all__ = ["routes", "job_file_text", "sync", "beside_post", "NO_BASE_URL"]
 
 _TEXT_KEYS = ("alt", "title", "credit")
 _MAX_TEXT = 500
@@ -32,8 +33,24 @@ JOB_FILE = "post.toml"
 _JOB_FILE_MARK = "# Made by clipkit studio:"
 
 
+#: Said beside a snippet made without a Base URL.
+NO_BASE_URL = ("No Base URL: the files are named as they are in the output folder, for uploading beside the post; "
+               "a Base URL (the web folder they will be uploaded to) makes the addresses full.")
+
+
 def _error(message: str, status: int = 400) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
+
+
+def beside_post(art, folder: Path):
+    """``art`` (and its siblings) with each file named relative to the studio's output ``folder``, where the studio
+    makes them all: a snippet without a base URL names them as they will be uploaded beside the post (``x.gif``),
+    not by a path from the folder the studio was started in (``../../clips/x.gif``), which is nothing where the
+    snippet is pasted.  (With a base URL a snippet uses the names only either way.)"""
+    def rel(path: Path) -> Path:
+        return Path(os.path.relpath(path, folder)) if path.is_absolute() else path
+
+    return art.with_(path=rel(art.path), siblings=tuple(s.with_(path=rel(s.path)) for s in art.siblings))
 
 
 def sync(studio) -> list[dict]:
@@ -152,7 +169,7 @@ async def update(request: Request) -> Response:
 
 async def export(request: Request) -> Response:
     """The whole post in one format: each tray item's snippet (as ``clipkit embed`` makes it), in tray order.
-    Without a base URL, paths are relative to the folder the studio was started in, as the CLI's are."""
+    Without a base URL, files are named relative to the output folder (:func:`beside_post`), and a note says so."""
     from ..artifact import artifact_from_json
     from ..embed import FORMATS, snippet
 
@@ -163,7 +180,7 @@ async def export(request: Request) -> Response:
     items = sync(studio)
     if not items:
         return JSONResponse({"format": fmt, "text": "", "notes": ["nothing made yet"]})
-    base_url = request.query_params.get("base_url") or None
+    base_url = request.query_params.get("base_url", "").strip() or None
 
     def compose() -> tuple[str, list[str]]:
         parts, notes = [], []
@@ -173,7 +190,9 @@ async def export(request: Request) -> Response:
                 notes.append(f"{art.path.name} is no longer in {art.path.parent}: left out (make it again, or take "
                              "it out of the tray)")
                 continue
-            parts.append(snippet(art, options=_options(i, format=fmt, base_url=base_url)))
+            parts.append(snippet(beside_post(art, studio.output), options=_options(i, format=fmt, base_url=base_url)))
+        if not base_url and parts:
+            notes.append(NO_BASE_URL)
         return "\n\n".join(t for t in parts if t), notes
     try:
         text, notes = await run_in_threadpool(compose)
