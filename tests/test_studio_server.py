@@ -164,9 +164,10 @@ def test_size_estimate(app):
         body = {"kind": "gif", "episode": 0, "start": "24", "end": "27", "width": 240, "fps": 10}
         e = c.post("/api/estimate", json=body).json()
         assert (e["width"], e["height"], e["frames"]) == (240, 136, 30) and e["fits"] is None
-        from clipkit.studio.estimate import GIF_BYTES_PER_PIXEL
+        from clipkit.studio.estimate import GIF_BYTES_PER_UNIT, gif_bytes
 
-        assert e["bytes"] == pytest.approx(240 * 136 * 30 * GIF_BYTES_PER_PIXEL, rel=0.01) and "B/px" in e["how"]
+        assert e["bytes"] == pytest.approx(gif_bytes(GIF_BYTES_PER_UNIT, 240, 136, 3, 10), rel=0.01)
+        assert e["how"].startswith("240×136 px, 30 frames in 3.00 s, q = ")
         assert c.post("/api/estimate", json={**body, "max_size": "10MB"}).json()["fits"] is True
         assert c.post("/api/estimate", json={**body, "max_size": "10KB"}).json()["fits"] is False
         cropped = c.post("/api/estimate", json={**body, "crop": "320:320:100:0"}).json()
@@ -202,13 +203,33 @@ def test_thumbnails_show_the_frame_at_that_time(app, truth, tmp_path, monkeypatc
 
 
 def test_size_estimate_learns_from_what_this_episode_made(sample):
-    """Once GIFs of the episode were made, their bytes per pixel per frame replace the built-in figure."""
-    from clipkit.studio.estimate import estimate
+    """Once GIFs of the episode were made, their own figure (``q``, their bytes over the model's other factors)
+    replaces the built-in one: the median of theirs."""
+    from clipkit.studio.estimate import estimate, gif_bytes
 
     params = {"video": str(sample), "start": Fraction(24), "end": Fraction(27), "options": {"width": 240, "fps": Fraction(10)}}
-    made = [{"bytes": 100 * 50 * 10 * k, "width": 100, "height": 50, "frame_count": 10} for k in (0.5, 0.9, 0.6)]
+    made = [{"bytes": gif_bytes(q, 100, 50, 1, 10), "width": 100, "height": 50, "frame_count": 10, "duration": "1"}
+            for q in (5, 9, 6)]
     e = estimate("gif", params, made)
-    assert e["bytes"] == pytest.approx(240 * 136 * 30 * 0.6, rel=0.01) and "3 GIF(s)" in e["how"]
+    assert e["bytes"] == pytest.approx(gif_bytes(6, 240, 136, 3, 10), rel=0.01) and "3 GIF(s)" in e["how"]
+
+
+def test_the_gif_estimate_counts_the_frames_the_source_has(tmp_path):
+    """A GIF at 20 fps of a 10-fps source has 10 distinct frames a second (each shown for two ticks is merged into
+    one): made, it is the size of the 10-fps one, and so is its estimate (it was twice: 20 frames a second)."""
+    import clipkit
+    from clipkit.studio.estimate import estimate
+    from media import ffmpeg
+
+    src = tmp_path / "moving10.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x180:r=10:d=3", "-pix_fmt", "yuv420p", src)
+    made, said = {}, {}
+    for fps in (10, 20):
+        made[fps] = clipkit.gif(src, 0, 2, tmp_path / f"m{fps}.gif", width=160, fps=fps, subs="off", record=False).bytes
+        params = {"video": str(src), "start": Fraction(0), "end": Fraction(2), "options": {"width": 160, "fps": Fraction(fps)}}
+        said[fps] = estimate("gif", params, [])["bytes"]
+    assert made[20] == pytest.approx(made[10], rel=0.1), made  # the truth: the same frames
+    assert said[20] == pytest.approx(said[10], rel=0.1), said
 
 
 @pytest.mark.parametrize("text", ['say "hi"', "back\\slash", "two\nlines", "tab\there", "del\x7fchar", "\u2028sep",
