@@ -17,6 +17,7 @@ from PIL import Image
 from clipkit import make_gif
 from clipkit.errors import OutputError
 from clipkit.pipeline.gif_fit import LAST_FIT_QUALITY, MIN_FIT_QUALITY, MIN_FIT_WIDTH
+from clipkit.settings_apply import parse_size
 from media import ffmpeg
 
 ASKED = dict(width=320, fps=20, quality=90, record=False)
@@ -103,6 +104,18 @@ def test_a_budget_of_a_few_bytes_is_said_in_bytes_and_no_range_is_suggested(grai
     assert "fit in 10 bytes" in str(err.value), str(err.value)
     assert "would fit" in err.value.hint and "range" not in err.value.hint
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_size_a_refusal_offers_is_one_max_size_takes_and_a_gif_fits_in_it(tmp_path):
+    # a calm clip's smallest GIF is under 10 KB: the hint offered "9678bytes", which max_size refused
+    calm = tmp_path / "calm.mkv"
+    ffmpeg("-f", "lavfi", "-i", "color=c=0x3060a0:s=320x180:r=25:d=1", "-c:v", "libx264", "-crf", "16", calm)
+    with pytest.raises(OutputError) as err:
+        make_gif(calm, "0", "1", tmp_path / "fit.gif", max_size=10, **ASKED)
+    offered = re.search(r"max_size=['\"]?([^'\"\s]+)['\"]? would fit", err.value.hint)
+    assert offered and parse_size(offered.group(1)) < 10_000, err.value.hint
+    art = make_gif(calm, "0", "1", tmp_path / "fit.gif", max_size=offered.group(1), **ASKED)
+    assert art.bytes <= parse_size(offered.group(1))
 
 
 def test_running_out_of_tries_says_so_and_writes_nothing(grain, tmp_path):

@@ -75,6 +75,16 @@ class _Tried(Protocol):
 M = TypeVar("M", bound=_Tried)
 
 
+
+def _typed_size(n: int) -> str:
+    """``n`` bytes written as ``--max-size`` / ``max_size=`` takes it (parse_size), never under ``n``: bytes under
+    10 KB, else whole KB or hundredths of MB rounded up ("9678bytes" was refused)."""
+    if n < 10_000:
+        return str(n)
+    if n < 1_000_000:
+        return f"{-(-n // 1000)}KB"
+    return f"{-(-n // 10_000) / 100:.2f}MB"
+
 def fit(s: GifSettings, first: M, make: Callable[[_Try], M], notes: list[str], source_rate: Fraction | None = None) -> M:
     """The first try (``first``) or a later one (``make(next try)``) at most ``s.max_size`` bytes.
 
@@ -112,11 +122,11 @@ def fit(s: GifSettings, first: M, make: Callable[[_Try], M], notes: list[str], s
             f"(max_tries): the smallest "
             f"({low.attempt.describe()}) was {_kb(low.size)}",
             f"allow more tries ([gif] max_tries = {min(20, len(tried) + 4)} in a preset), or "
-            f"{option('max_size', _kb(int(low.size * 1.05) + 1).replace(' ', ''))} would fit at that size; nothing was written")
+            f"{option('max_size', _typed_size(int(low.size * 1.05) + 1))} would fit at that size; nothing was written")
     raise OutputError(
         f"could not make the GIF fit in {_kb(budget)}: the smallest readable try ({low.attempt.describe()}) was "
         f"{_kb(low.size)}",
-        f"{option('max_size', _kb(int(low.size * 1.05) + 1).replace(' ', ''))} would fit at that size"
+        f"{option('max_size', _typed_size(int(low.size * 1.05) + 1))} would fit at that size"
         + (f", or a range about {budget / low.size:.0%} as long" if budget >= 0.1 * low.size else "")
         + "; nothing was written")
 
