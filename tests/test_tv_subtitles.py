@@ -100,19 +100,27 @@ def test_a_clip_burns_the_pictures_at_their_times(discs, kind, tmp_path):
     assert len(shown) >= 40
 
 
-def test_a_clip_from_a_dvd_program_stream_shows_no_picture_early_and_says_so(discs, tmp_path):
-    # a .vob is read from before START on a shifted clock, where ffmpeg laid its subtitle pictures over every frame
-    # from the first (0.5 s early here): the clip says they are not burned instead
+def test_a_clip_from_a_dvd_program_stream_burns_the_pictures_at_their_times(discs, tmp_path):
+    """A .vob clip with DVD pictures.  Before: ffmpeg laid them over every frame from the first (0.5 s early here:
+    an input that uses only the subtitle track starts its clock at the first subtitle, not where the file starts),
+    so the clip burned none and said `clipkit gif`/`still` would; now the program stream is read on its own clock
+    (-copyts) as gif/still read it, and the pictures come on at their times."""
     from clipkit import make_clip
     from clipkit.media.frames import read_frames
     from media import ffmpeg
 
     vob = tmp_path / "title.vob"
     ffmpeg("-i", discs["dvd"], "-map", "0", "-c:v", "mpeg2video", "-q:v", "2", "-c:s", "copy", "-f", "dvd", vob)
-    art = make_clip(vob, F(1, 2), F(3, 2), tmp_path / "c.mp4", poster=False, subs="track:0")
-    assert any("not burned" in n for n in art.notes) and not any("burned as the disc" in n for n in art.notes)
-    early = [f for f in read_frames(art.path, width=320, height=180) if f.time < F(2, 5)]
-    assert early and not any(at(f.image, 160, 140).min() > 200 for f in early)  # (ffmpeg's DVD palette: white)
+    art = make_clip(vob, F(1, 2), F(7, 2), tmp_path / "c.mp4", poster=False, subs="track:0")
+    assert any("burned as the disc" in n for n in art.notes) and not any("not burned" in n for n in art.notes), art.notes
+    shown = {}
+    for frame in read_frames(art.path, width=320, height=180):
+        # (the .vob carries no palette: ffmpeg's default draws both boxes white on the grey)
+        shown[frame.time] = (at(frame.image, 160, 140).min() > 200, at(frame.image, 60, 35).min() > 200)
+    # The bottom box begins at 1.0 s (clip 0.5 s) and stays up until the top one, at 3.0 s (clip 2.5 s): DVD
+    # subtitles keep their starts, each stays until the next.
+    assert all(v == (F(1, 2) <= t < F(5, 2), t >= F(5, 2)) for t, v in shown.items()), [(float(t), v) for t, v in sorted(shown.items())]
+    assert len(shown) >= 70
 
 
 def test_info_says_pictures(discs):

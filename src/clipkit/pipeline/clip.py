@@ -218,12 +218,7 @@ def make_clip(
         pre = [crop_filter(box, video.display_size, _decoded_frame_size(info))] if box else []
         post = tonemap_filters(video) if video is not None else []  # HDR → BT.709, as gif/still show it
         pictures = None
-        if job_captions.picture_track is not None and video is not None and info.container == "mpeg":
-            # read from before START on a shifted clock, ffmpeg shows a program stream's pictures too early
-            notes[:] = [n for n in notes if "burned as the disc" not in n]
-            notes.append("picture subtitles of a DVD program stream (.vob/.mpg) are not burned into clips yet: "
-                         "`clipkit gif` and `clipkit still` burn them")
-        elif job_captions.picture_track is not None and video is not None:  # PGS/DVD/DVB: laid over as drawn
+        if job_captions.picture_track is not None and video is not None:  # PGS/DVD/DVB: laid over as drawn
             from .clip_captions import picture_subs
 
             pictures = picture_subs(info, job_captions.picture_track, first, transport)

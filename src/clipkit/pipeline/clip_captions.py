@@ -85,20 +85,22 @@ def picture_subs(info, track_index: int, first: Fraction, transport: dict) -> Pi
     """The picture subtitle track ``track_index`` (N of 0:s:N) for a clip opened at ``first``: the file
     opened again from ``_PICTURE_LEAD`` earlier, its times moved onto the video input's clock.
     ``transport``: how the clip's video input is opened when not at ``-ss first`` (an MPEG-TS from a byte
-    offset with ``-copyts``; a program stream read from earlier, ``clock_zero``), or empty."""
+    offset, a program stream read from earlier, both with ``-copyts``), or empty."""
     track = next(t for t in info.subtitles if t.index == track_index)
     video = info.require_video()
     early = max(Fraction(0), first - _PICTURE_LEAD)
     if "-copyts" in transport.get("input_args", ()):  # -copyts (global): both inputs keep the stream's own clock
-        from ..media.frames import transport_index
+        if info.container.startswith("mpegts"):
+            from ..media.frames import transport_index
 
-        ts = transport_index(info)
-        args = ("-skip_initial_bytes", str(int(ts.offsets[ts.start_entry(early)])), "-i", str(info.path))
-        spec = f"i:{track.pid}" if track.pid is not None else str(track.stream_index)
-        return PictureSubs(args, spec, Fraction(0), (video.width, video.height))
-    # Each input's times count from its own seek point: the video's from its clock zero (``first``, or where a
-    # program stream's read begins), these from ``early``.
-    zero = transport.get("clock_zero", first)
-    early = min(early, zero)
+            ts = transport_index(info)
+            args = ("-skip_initial_bytes", str(int(ts.offsets[ts.start_entry(early)])), "-i", str(info.path))
+            spec = f"i:{track.pid}" if track.pid is not None else str(track.stream_index)
+            return PictureSubs(args, spec, Fraction(0), (video.width, video.height))
+        args = (("-ss", seconds(early)) if early > 0 else ()) + ("-i", str(info.path))
+        return PictureSubs(args, str(track.stream_index), Fraction(0), (video.width, video.height))
+    # Each input's times count from its own seek point: the video's from ``first``, these from ``early``.
+    # (Not for a program stream: ffmpeg starts an input's clock where the streams it uses start, and the
+    # subtitle track alone may start after ``early``.)
     args = (("-ss", seconds(early)) if early > 0 else ()) + ("-i", str(info.path))
-    return PictureSubs(args, str(track.stream_index), early - zero, (video.width, video.height))
+    return PictureSubs(args, str(track.stream_index), early - first, (video.width, video.height))

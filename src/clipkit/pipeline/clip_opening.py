@@ -33,7 +33,7 @@ def opening(info: MediaInfo, rng: TimeRange, audio) -> tuple[Fraction, Fraction 
     if info.container == "mpeg":
         # A program stream (DVD .vob, .mpg) stores no time for most B-frames: the frames are decoded to be timed
         first, shown = _decoded_opening(info, rng.start)
-        return first, shown, _program_stream_input(first)
+        return first, shown, _program_stream_input(info, first)
     try:
         first = frame_on_screen(info, rng.start)
         if rng.start - first > 1:
@@ -103,11 +103,15 @@ def _decoded_opening(info: MediaInfo, start: Fraction) -> tuple[Fraction, Fracti
     return times[0], next_if_flash(start, times[0], times)
 
 
-def _program_stream_input(first: Fraction) -> dict:
+def _program_stream_input(info: MediaInfo, first: Fraction) -> dict:
     """For an MPEG program stream: seek :data:`PROGRAM_STREAM_LEAD` before the first frame (or read from the
-    start), on a clock that starts there."""
+    start), with the stream's own timestamps (``-copyts``, as media/frames.py reads it).
+
+    Before: the read's clock started at the seek point, as ffmpeg sets it from the start of the streams an input
+    uses; a second input of the file for its picture subtitles alone started its clock at the first subtitle
+    instead (when that came after the seek point), and the pictures were laid over the clip that much early."""
     zero = max(Fraction(0), first - PROGRAM_STREAM_LEAD)
-    return {"input_args": ["-ss", seconds(zero)] if zero > 0 else [], "clock_zero": zero}
+    return {"input_args": (["-ss", seconds(zero)] if zero > 0 else []) + ["-copyts"], "clock_zero": -info.start_time}
 
 
 
