@@ -421,12 +421,17 @@ def test_a_clip_of_an_old_avi_with_b_frames(tmp_path):
     from tv_media import frame_number, make_counter_ts
 
     src = make_counter_ts(tmp_path / "old.avi", frames=100, gop=50, muxer="avi")
-    for start, first in ((Fraction(0), 0), (Fraction(1, 50), 0), (Fraction(2), 48)):
+    # (0.08 s and 0.1 s: the first frame is on screen at START, and ffmpeg's seek to it landed on the keyframe at
+    # 2.08 s — the clip had no video, or one frame of the wrong one; it is read from the start now)
+    for start, first in ((Fraction(0), 0), (Fraction(1, 50), 0), (Fraction(2, 25), 0), (Fraction(1, 10), 0),
+                         (Fraction(3, 10), 5), (Fraction(2), 48)):
         art = make_clip(src, start, start + 1, tmp_path / "c.mp4", record=False, poster=False, overwrite=True)
         frames = list(read_frames(art.path, pix_fmt="gray"))
         numbers = [frame_number(float(f.image.mean())) for f in frames]
         # frame n is shown at (n + 2)/25 (ffmpeg's times for this AVI): the frame on screen at START, then each once
         assert numbers == list(range(first, first + len(numbers))) and len(numbers) >= 23, (start, numbers)
+        if start >= Fraction(2, 25):  # each after the first at its own time in the clip
+            assert [f.time for f in frames[1:4]] == [Fraction(first + n + 2, 25) - start for n in (1, 2, 3)], start
     with pytest.raises(UsageError, match="AVI file.*copy_fallback='encode'"):
         make_clip(src, Fraction(1), Fraction(2), tmp_path / "copy.mp4", record=False, copy=True)
 

@@ -45,7 +45,17 @@ def opening(info: MediaInfo, rng: TimeRange, audio) -> tuple[Fraction, Fraction 
         # START is before the video's first frame: read from the file's start, no seek (ffmpeg's seek to a
         # time before an AVI's first frame, shown a decoder delay after 0, lands seconds late)
         return Fraction(0), None, transport
+    if first < SEEK_FLOOR:
+        # Nor a seek to a frame this near the start: read from the start on the file's own clock, the trims cut
+        return first, shown, {"input_args": ["-copyts"], "clock_zero": -info.start_time}
     return first, shown, transport
+
+
+#: ffmpeg seeks 3/23 s before the time asked when the video has B-frames (its guess of the decoding delay, in
+#: containers that seek by decoding times); asked for less, the seek is before the file's start, and in an AVI
+#: it lands on a later keyframe (a clip from the first frame, shown at 0.08 s, had no video; 2.08 s in a test
+#: file).  A first frame before this is read from the file's start instead.
+SEEK_FLOOR = Fraction(1, 5)
 
 
 def _transport_input(info: MediaInfo, first: Fraction, start: Fraction, audio, end: Fraction) -> dict:
