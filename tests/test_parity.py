@@ -378,7 +378,7 @@ def test_preset_or_platform_keyword_says_how_python_passes_a_preset(sample, tmp_
                                 ("clip", ("0:24", "+1"), "platform")]:
         with pytest.raises(UsageError, match=f"unknown option '{key}': in Python a {key} is passed as its settings") as err:
             getattr(clipkit, function)(sample, *args, tmp_path / "out/", **{key: "tumblr"})
-        assert f"settings=clipkit.resolve_presets(" in err.value.hint and f"['{function}']" in err.value.hint
+        assert "settings=clipkit.resolve_presets(" in err.value.hint and f"['{function}']" in err.value.hint
         assert "limit_platform" not in str(err.value)
     tumblr = clipkit.resolve_presets(platform="tumblr")
     art = clipkit.gif(sample, "0:24", "+0.5", tmp_path / "t.gif", settings=tumblr["gif"], fps=10, record=False)

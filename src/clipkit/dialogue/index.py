@@ -212,7 +212,9 @@ class DialogueIndex:
 
     def unreadable(self, videos: list[Path]) -> list[Path]:
         """Those of ``videos`` that were skipped (not a media file ffmpeg reads, or not there): not searched."""
-        read = {row[0] for row in self.db.execute("SELECT path FROM files WHERE skipped = 0")}
+        marks = ",".join("?" * len(videos))  # only these files' rows, as sources() reads them
+        read = {row[0] for row in self.db.execute(f"SELECT path FROM files WHERE skipped = 0 AND path IN ({marks})",
+                                                  tuple(str(v) for v in videos))}
         return [v for v in videos if str(v) not in read]
 
     def sources(self, videos: list[Path]) -> list[tuple[str, str | None]]:

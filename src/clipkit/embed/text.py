@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from fractions import Fraction
 
 from ..artifact import Artifact
 from ..language import join_lines

@@ -170,7 +170,8 @@ def find(source: str | os.PathLike | list | tuple | None = None, query: str = ""
                 notes.append(f"no subtitles in {language!r} here" + (
                     f" (there are: {', '.join(tagged)}" + (f", and {untagged} without a language tag" if untagged else "") + ")"
                     if tagged else f" ({untagged} without a language tag)" if untagged else " (no text subtitles at all)"))
-    searched = tuple(v for v in videos if v not in skipped)
+    unread = set(skipped)
+    searched = tuple(v for v in videos if v not in unread)
     return FindResult(query, tuple(matches), searched, tuple(dict.fromkeys(notes)), tuple(skipped))
 
 

@@ -75,7 +75,6 @@ class _Tried(Protocol):
 M = TypeVar("M", bound=_Tried)
 
 
-
 def _typed_size(n: int) -> str:
     """``n`` bytes written as ``--max-size`` / ``max_size=`` takes it (parse_size), never under ``n``: bytes under
     10 KB, else whole KB or hundredths of MB rounded up ("9678bytes" was refused)."""
@@ -84,6 +83,7 @@ def _typed_size(n: int) -> str:
     if n < 1_000_000:
         return f"{-(-n // 1000)}KB"
     return f"{-(-n // 10_000) / 100:.2f}MB"
+
 
 def fit(s: GifSettings, first: M, make: Callable[[_Try], M], notes: list[str], source_rate: Fraction | None = None) -> M:
     """The first try (``first``) or a later one (``make(next try)``) at most ``s.max_size`` bytes.
