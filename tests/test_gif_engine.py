@@ -323,7 +323,7 @@ def test_a_slow_fade_of_a_still_shot_keeps_the_key_frame_where_it_is_closer():
 
 def test_a_shots_palette_is_fitted_in_xyb_below_quality_80():
     """From 32 colours below quality 80 the shot's median cut gets k-means steps in XYB, flat areas counting
-    most: its XYB error over the shot falls; reserved colours stay first and exact.  Not at 14 colours (q30)."""
+    most: its XYB error over the shot falls; reserved colours stay first and exact."""
     from clipkit.encode.gif.dither import xyb_space
     from clipkit.encode.gif.palette import build_palette
     from clipkit.encode.gif.quality import quality_level
@@ -341,5 +341,17 @@ def test_a_shots_palette_is_fitted_in_xyb_below_quality_80():
         return float(np.mean([((x[i:i + 4096, None] - p[None]) ** 2).sum(2).min(1).mean() for i in range(0, len(x), 4096)]))
 
     assert error(fitted) < 0.97 * error(cut)  # measured 265 vs 277
-    low = quality_level(30)
-    assert (low.space, low.shot_steps, low.key_frame) == ("rgb", 0, False)
+    low = quality_level(30)  # 14 colours: more steps (cheap at so few colours), no key frame
+    assert (low.space, low.shot_steps, low.key_frame) == ("xyb", 8, False)
+
+
+def test_a_small_saturated_object_keeps_its_colour_at_a_low_quality():
+    """At quality 30 (14 colours) a few entries go to the colours the shot's palette fits worst: a small red
+    sign (1 % of the picture) over a wide sky of many colours is shown red, where a palette spent on the sky alone
+    would turn it into the nearest sky shade."""
+    frames, sky = _still_sky()
+    for f in frames:
+        f[10:20, 150:162] = (220, 20, 40)
+    played = gif_pictures(_encode(frames, quality=30, per_scene_palette=False))
+    for p in played:
+        assert np.abs(p[11:19, 151:161].astype(int) - (220, 20, 40)).mean() <= 24

@@ -9,11 +9,12 @@ bytes of every frame.  So the top of the scale tolerates small changes
 halve the palette (70 → 144 colours, 50 → 45, 30 → 14) and frames share their
 shot's palette (a per-frame table costs more bytes than it buys there); one
 entry in eight goes to the colours that palette fits worst, so small saturated
-objects keep their colour.  From 32 colours (q ≥ 44) the shot's palette is also
-fitted in XYB (the space SSIMULACRA2 and the eye judge colour in), and a shot
+objects keep their colour.  The shot's palette is fitted in XYB (the space
+SSIMULACRA2 and the eye judge colour in), and from 32 colours (q ≥ 44) a shot
 whose picture mostly stays (a still camera) opens with a frame of its own full
 palette that the later frames keep wherever it is closer to the source than
-what they would write (bench/README.md, "the low end, session 24").
+what they would write (bench/README.md, "the low end, session 24" and
+"session 32").
 """
 
 from __future__ import annotations
@@ -30,10 +31,8 @@ HALVING_STEPS = 12
 MIN_COLORS = 8
 #: Below FULL_PALETTE_FROM, one palette entry in this many goes to the colours fitted worst (small
 #: saturated objects): handheld tilt q50 329 → 316 KB, S2 27.6 → 31.7; bird 444 → 430 KB, −1.6 → −2.2.
-#: Not below OUTLIERS_FROM colours, where each entry taken from the body costs more than it buys
-#: (tilt q30, 13 colours: 185 → 157 KB but S2 8.8 → −11.1, below the curve).
+#: (Below 32 colours: SMALL_OUTLIER_SHARE.)
 OUTLIER_SHARE = 8
-OUTLIERS_FROM = 32
 #: From this quality a moved pixel is rewritten only when the new frame's colour is closer to its source than
 #: the one shown (an earlier palette's shade that fits better stays): bird q100 1452 → 1271 KB, S2 40.3 → 41.4.
 KEEP_CLOSER_FROM = 90
@@ -54,10 +53,18 @@ LUMA_FROM = 95
 #: Below FULL_PALETTE_FROM, from this many colours (q ≥ 44): the shot's palette gets SHOT_STEPS k-means steps in
 #: XYB (flat areas counting most) and is searched in XYB; moved pixels are rewritten only when closer (keep_closer);
 #: a still shot opens with a full-palette key frame (engine.py).  Bird q50 431 KB, S2 −3.1 → 458 KB, 18.7 (gifski
-#: -Q 50: 516 KB, 14.0); pan 1365, −5.8 → 1405, 4.6.  Not below: at 11–14 colours XYB's weight on hue costs luma
-#: and a 256-colour key frame costs more than it buys (handheld tilt q25 136 KB, S2 −17.4 → 169, −7.0: below the curve).
+#: -Q 50: 516 KB, 14.0); pan 1365, −5.8 → 1405, 4.6.  The key frame not below: at 11–14 colours a 256-colour key
+#: frame costs more than it buys (handheld tilt q25 136 KB, S2 −17.4 → 169, −7.0 with it: below the curve).
 PERCEPTUAL_FROM = 32
 SHOT_STEPS = 4
+#: Below PERCEPTUAL_FROM (8–31 colours, q < 44) the shot's palette is fitted and searched in XYB too, with
+#: keep-closer, SMALL_SHOT_STEPS k-means steps (cheap at so few colours) and one entry in SMALL_OUTLIER_SHARE for
+#: the colours fitted worst (was: median cut in RGB, no outliers): handheld tilt q30 185 KB, S2 8.1 → 145 KB, −0.5
+#: (gifski -Q 50: 169 KB, −1.6), q40 261, 17.6 → 222, 18.1; sample q35 789, 25.0 → 758, 26.7; noisy q30 1144,
+#: 17.7 → 911, 13.5 (bench/README.md, session 32).  With 4 steps: tilt 14 entries, 4 of them outliers
+#: (`--quality 44 --colors 15`) 152 KB, −1.9; 8 steps 147 KB, −0.2; 12 steps 146 KB, 0.3.
+SMALL_SHOT_STEPS = 8
+SMALL_OUTLIER_SHARE = 5
 #: At this quality each frame is error-diffused against the screen (diffuse.py) at DIFFUSE_LEVEL of the error,
 #: clamped to DIFFUSE_CLAMP (one grey level: 3): fire2 q100 1846 KB, SSIM .9831, S2 76.3 -> 1988 KB, .9805, 77.9
 #: (gifski -Q 100: 2421 KB, .9790, 77.7; bench/README.md, session 25).  Level 0.4: S2 77.7, not above gifski's;
@@ -116,8 +123,7 @@ def quality_level(quality: int, reserved: int = 0) -> QualityLevel:
                             shown_error=DIFFUSE_SHOWN_ERROR if q >= DIFFUSE_FROM else None)
     colors = round(256 * 2 ** ((q - FULL_PALETTE_FROM) / HALVING_STEPS))
     colors = max(MIN_COLORS, colors)
-    perceptual = colors >= PERCEPTUAL_FROM
-    return QualityLevel(tolerance_for(q), min(256, colors + reserved), False,
-                        colors // OUTLIER_SHARE if colors >= OUTLIERS_FROM else 0,
-                        keep_closer=perceptual, space="xyb" if perceptual else "rgb",
-                        shot_steps=SHOT_STEPS if perceptual else 0, key_frame=perceptual)
+    large = colors >= PERCEPTUAL_FROM
+    outliers = colors // OUTLIER_SHARE if large else max(1, round(colors / SMALL_OUTLIER_SHARE))
+    return QualityLevel(tolerance_for(q), min(256, colors + reserved), False, outliers, keep_closer=True,
+                        space="xyb", shot_steps=SHOT_STEPS if large else SMALL_SHOT_STEPS, key_frame=large)
