@@ -285,6 +285,33 @@ def test_cuts_in_telecined_film_are_on_film_frames_with_the_coarse_pass(tmp_path
     assert [c.time for c in detect_scenes(path, cache=False, fast=False).cuts] == truth
 
 
+def test_cuts_in_grainy_telecined_film_with_the_full_decode_are_on_their_film_frames(tmp_path):
+    """Grainy film (noise on each film frame) cut between three sources (one slow), 3:2 pulled down to MPEG-2 at 3 Mb/s:
+    compression noise keeps decimate from seeing any repeat as a copy.  Before: --full-decode put the cuts at
+    film frames 78 and 202 a film frame late — decimate then dropped the new shot's first frame (its 'scene
+    change' choice), or, where the new shot starts slow, one of its first frames instead of the repeat, and timed
+    what it kept on its own grid.  Now the repeat is dropped and a frame decimate timed a film frame after its own
+    time in the stream is put back there."""
+    from clipkit import detect_scenes
+
+    rate, size = "24000/1001", "320x240"
+    sources = [f"testsrc2=size={size}:rate={rate}", f"mandelbrot=size={size}:rate={rate}:maxiter=64:start_scale=2:end_scale=0.5",
+               f"gradients=size={size}:rate={rate}:c0=#1d2b53:c1=#e08a3c:c2=#7e2553:n=3:speed=0.05:seed=7"]
+    lengths = [41, 37, 43, 39, 42, 38]
+    shots = [f"{sources[i % 3]},trim=end_frame={n},setpts=PTS-STARTPTS,format=yuv420p,setsar=1[s{i}]" for i, n in enumerate(lengths)]
+    graph = (";".join(shots) + ";" + "".join(f"[s{i}]" for i in range(len(lengths))) +
+             f"concat=n={len(lengths)}:v=1,noise=alls=10:allf=t,telecine=first_field=top:pattern=23,setfield=tff[v]")
+    path = tmp_path / "grain.ts"
+    ffmpeg("-filter_complex", graph, "-map", "[v]", "-c:v", "mpeg2video", "-b:v", "3M", "-g", "15", "-flags", "+ilme+ildct",
+           "-f", "mpegts", path)
+    assert probe(path).video.scan.kind == "telecined"
+    film = Fraction(24000, 1001)
+    truth = [sum(lengths[:i + 1]) for i in range(len(lengths) - 1)]
+    for fast in (False, True):
+        got = [c.time * film for c in detect_scenes(path, cache=False, fast=fast, one_pass_frames=100).cuts]
+        assert len(got) == len(truth) and all(abs(g - j) < Fraction(1, 2) for g, j in zip(got, truth)), (fast, [float(g) for g in got])
+
+
 @pytest.mark.parametrize("name", ["film.ts", "film.mkv"])
 def test_a_clip_of_telecined_film_opens_on_the_film_frame_of_its_start_and_keeps_every_frame(tmp_path, name):
     """A clip from j/23.976 + 10 ms: film frame j first, then j+1 at 31.7 ms (its own start), then each

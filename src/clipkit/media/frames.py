@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import Cancelled, MediaError
 from .ffmpeg import start_ffmpeg
+from .film_times import with_probes
 from .hdr import tonemap_filters
 from .interlace import decode_filters
 from .probe import MediaInfo, probe, snap_to_grid, ts_offset
@@ -166,6 +167,8 @@ def read_frames(
             cmd += ["-t", _ffmpeg_time(end - seek + Fraction(1, 2))]
         cmd += ["-i", str(info.path)]
         vspec = f"0:{video.index}"
+    # each film frame's time before decimate, to put right one decimate timed a frame late (film_times)
+    cleaning, sources = with_probes(cleaning)
     if info.burn_subtitles is None:
         cmd += ["-map", vspec, "-vf", ",".join(cleaning + filters)]
     else:
@@ -182,6 +185,8 @@ def read_frames(
         assert proc.stderr is not None
         for raw in iter(proc.stderr.readline, b""):
             line = raw.decode("utf-8", "replace").rstrip()
+            if sources is not None and sources.line(line):
+                continue
             m = _SHOWINFO_RE.search(line)
             if m:
                 # The size travels with each frame's time: the reader never looks at
@@ -189,7 +194,8 @@ def read_frames(
                 s = re.search(r"\bs:(\d+)x(\d+)", line)
                 if s:
                     size_box[:] = [(int(s.group(1)), int(s.group(2)))]
-                times.put((int(m.group(2)), tb, int(m.group(3)) * tb if int(m.group(3)) > 0 else None, size_box[0] if size_box else None))
+                times.put((int(m.group(2)), tb, int(m.group(3)) * tb if int(m.group(3)) > 0 else None, size_box[0] if size_box else None,
+                           sources.before(int(m.group(2)), tb) if sources is not None else None))
                 continue
             m = _TIMEBASE_RE.search(line)
             if m and "showinfo" in line:
@@ -208,6 +214,11 @@ def read_frames(
     rate = video.frame_rate if not video.variable_frame_rate else None
     if rate and video.stream_frame_rate and not film:
         rate = video.stream_frame_rate  # telecined, but read as stored: the stream's own frame grid
+    def stream_time(ticks: int, tb: Fraction) -> Fraction:
+        if clock is not None:
+            return lead + clock.time(round(ticks * tb * CLOCK) + film_shift)
+        return ticks * tb - info.start_time
+
     held: Frame | None = None
     n_out = 0
     late = False
@@ -222,7 +233,7 @@ def read_frames(
             item = times.get()
             if item is None:
                 break
-            ticks, tb, dur, size = item
+            ticks, tb, dur, size, source = item
             if size is None:
                 raise MediaError(f"ffmpeg did not report the frame size of {info.path}", "run with --debug and report it")
             w, h = size
@@ -237,12 +248,14 @@ def read_frames(
                 got += n
             if got < nbytes:
                 break
-            if clock is not None:
-                t = lead + clock.time(round(ticks * tb * CLOCK) + film_shift)
-            else:
-                t = ticks * tb - info.start_time
+            t = stream_time(ticks, tb)
             if rate and film:  # decimated film frames: decimate's own clock is on a coarser grid; the film's starts with the video
                 t = anchor + Fraction(round((t - anchor) * rate)) / rate
+                if source is not None:
+                    # decimate kept a frame of the 29.97 stream shown (0.4 film frames or less after its own time)
+                    # a film frame before the time it gave it: it dropped one after the repeat, not the repeat
+                    own = anchor + Fraction(round((stream_time(*source) - anchor) * rate)) / rate
+                    t = min(t, own)
             elif rate:
                 t = snap_to_grid(t, rate, Fraction(1, 1000))
             shape = (h, w) if channels == 1 else (channels, h, w) if pix_fmt in PLANAR else (h, w, channels)
