@@ -16,7 +16,7 @@ from PIL import Image
 from clipkit import make_gif, still
 from clipkit.media.hdr import hdr_kind
 from clipkit.media.probe import probe
-from tv_media import BARS, make_hdr_bars
+from tv_media import BARS, make_hdr_bars, make_hdr_dissolve
 
 CLOSE = 30  # RGB distance per bar (the 10-bit codec and 4:2:0 chroma cost a little near black)
 
@@ -87,3 +87,45 @@ def test_a_strips_header_says_the_source_is_hdr(tmp_path):
     ffmpeg("-f", "lavfi", "-i", "color=c=0xBF0000:s=64x64:r=24:d=0.5", "-c:v", "libx264", "-pix_fmt", "yuv420p", sdr)
     facts = _facts(probe(sdr))
     assert "h264" in facts and "HDR" not in facts and "HLG" not in facts
+
+
+def test_a_bright_to_dim_dissolve_in_pq_is_found_where_it_is(tmp_path):
+    """A shot with highlights at 1218 cd/m² dissolving (in its PQ signal) into one at 40 % of SDR's light over
+    frames 60–84: scene detection sees HDR through a curve of its own (SDR's up to reference white, log
+    above), not the display tone map.  Before: the tone map kept the highlights flat near white until they
+    came down to its roll-off — the dissolve began at frame 69 (of 60), its middle at 76 (of 72)."""
+    from clipkit import detect_scenes
+
+    path = make_hdr_dissolve(tmp_path / "bright.mkv", 6, 0.4)
+    found = detect_scenes(path, cache=False, fast=False)
+    assert not found.cuts and [t.kind for t in found.transitions] == ["dissolve"], (found.cuts, found.transitions)
+    got = found.transitions[0]
+    assert abs(got.start - Fraction(5, 2)) <= Fraction(3, 24), float(got.start * 24)
+    assert abs(got.middle - 3) <= Fraction(3, 24), float(got.middle * 24)
+    assert abs(got.end - Fraction(7, 2)) <= Fraction(6, 24), float(got.end * 24)
+
+
+def test_an_sdr_dissolve_carried_in_pq_is_found_as_in_sdr(tmp_path):
+    """The same dissolve blended as SDR, then carried in PQ (SDR white at 203 cd/m²): the detection curve is
+    SDR's below reference white, so it is found where it is (middle at frame 72, as the SDR file's)."""
+    from clipkit import detect_scenes
+
+    path = make_hdr_dissolve(tmp_path / "sdr_in_pq.mkv", 1, 1, graded_in="sdr")
+    found = detect_scenes(path, cache=False, fast=False)
+    assert not found.cuts and [t.kind for t in found.transitions] == ["dissolve"], (found.cuts, found.transitions)
+    got = found.transitions[0]
+    assert abs(got.start - Fraction(5, 2)) <= Fraction(3, 24) and abs(got.end - Fraction(7, 2)) <= Fraction(3, 24)
+    assert abs(got.middle - 3) <= Fraction(1, 24), float(got.middle * 24)
+
+
+def test_the_detection_curve_is_sdrs_up_to_reference_white_and_log_above():
+    from clipkit.media.hdr import detection_curve
+
+    white = detection_curve(1)
+    for light in (0.01, 0.1, 0.5, 1):  # BT.709's curve, scaled
+        sdr = 4.5 * light if light < 0.018 else 1.099 * light ** 0.45 - 0.099
+        assert abs(detection_curve(light) - white * sdr) < 1e-9
+    # above: each doubling of light moves it as far (log), up to 1000 cd/m² at 1
+    steps = [detection_curve(2 ** k * 1.2) - detection_curve(2 ** (k - 1) * 1.2) for k in (1, 2)]
+    assert abs(steps[0] - steps[1]) < 1e-9 and steps[0] > 0.15
+    assert abs(detection_curve(1000 / 203) - 1) < 1e-9 and detection_curve(4000 / 203) == 1

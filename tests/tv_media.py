@@ -13,7 +13,7 @@ from pathlib import Path
 from media import ffmpeg, level_of, luma_of
 
 __all__ = ["make_counter_ts", "join_files", "lose_packets", "frame_number", "level_of", "make_interlaced", "make_telecined", "film_level", "film_number", "make_zoom", "comb",
-           "stripe_shift", "STRIPE_STEP", "BARS", "make_hdr_bars", "write_pgs", "make_with_pictures"]
+           "stripe_shift", "STRIPE_STEP", "BARS", "make_hdr_bars", "make_hdr_dissolve", "write_pgs", "make_with_pictures"]
 
 
 def make_counter_ts(path: Path, *, frames: int = 250, rate: str = "25", gop: int = 50, codec: str = "libx264",
@@ -193,6 +193,34 @@ def make_hdr_bars(path: Path, transfer: str = "smpte2084", *, codec: str = "libx
            if codec == "libx265" else ["-c:v", "libx264", "-profile:v", "high10", "-crf", "12"])
     ffmpeg("-filter_complex", graph, "-map", "[out]", "-frames:v", str(frames), "-r", "24", *enc, *tags,
            "-pix_fmt", "yuv420p10le", path)
+    return path
+
+
+def make_hdr_dissolve(path: Path, bright: float, dim: float, *, graded_in: str = "pq") -> Path:
+    """A 1 s dissolve at 2.5–3.5 s (frames 60–84 at 24 fps; its middle at 3.0 s) from a moving test pattern to
+    slow gradients, as 10-bit HEVC PQ (BT.2020, SDR white at 203 cd/m²).  ``bright`` and ``dim`` scale each
+    shot's light (6: the pattern's white at 1218 cd/m²; up to 8).  ``graded_in="pq"`` blends the shots' PQ
+    signals (an edit on an HDR timeline); ``"sdr"`` blends SDR pictures first, then converts (an SDR programme
+    carried in HDR; ``bright``/``dim`` are then ignored)."""
+    import math
+
+    a = "testsrc2=size=320x180:rate=24,trim=duration=3.5,setpts=PTS-STARTPTS"
+    b = "gradients=size=320x180:rate=24:c0=#1d2b53:c1=#e08a3c:c2=#7e2553:n=3:speed=0.05:seed=7,trim=duration=4,setpts=PTS-STARTPTS"
+    pq = "zscale=tin=linear:min=gbr:pin=bt2020:rin=full:t=smpte2084:m=bt2020nc:p=bt2020:r=tv:npl=203,format=yuv420p10le"
+
+    def lit(gain: float) -> str:  # the SDR picture in linear light (BT.2020), times gain, as PQ
+        return (f"format=gbrpf32le,zscale=rin=full:tin=bt709:min=gbr:pin=bt709:t=linear:p=bt2020:npl=203,"
+                f"exposure=exposure={math.log2(gain):.4f}:black=0,{pq}")
+
+    fade = "xfade=transition=fade:duration=1:offset=2.5"
+    if graded_in == "pq":
+        graph = f"{a},{lit(bright)}[a];{b},{lit(dim)}[b];[a][b]{fade},setsar=1[v]"
+    else:
+        graph = (f"{a},format=yuv420p[a];{b},format=yuv420p[b];[a][b]{fade},format=gbrpf32le,"
+                 f"zscale=rin=tv:tin=bt709:min=bt709:pin=bt709:t=smpte2084:m=bt2020nc:p=bt2020:r=tv:npl=203,format=yuv420p10le,setsar=1[v]")
+    tags = ["-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc", "-color_range", "tv"]
+    ffmpeg("-filter_complex", graph, "-map", "[v]", "-c:v", "libx265", "-x265-params",
+           "log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:crf=12", *tags, "-pix_fmt", "yuv420p10le", path)
     return path
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from ..errors import Cancelled, MediaError
 from .ffmpeg import start_ffmpeg
 from .film_times import with_probes
-from .hdr import tonemap_filters
+from .hdr import detection_filters, tonemap_filters
 from .interlace import decode_filters
 from .probe import MediaInfo, probe, snap_to_grid, ts_offset
 from .tsindex import CLOCK, WRAP, TsIndex, ts_index
@@ -81,6 +81,7 @@ def read_frames(
     threads: int | None = None,
     decoder_options: Sequence[str] = (),
     lead_in: Fraction = Fraction(1, 4),
+    detection: bool = False,
 ) -> Iterator[Frame]:
     """Yield every frame on screen during ``[start, end)``, in order.
 
@@ -97,7 +98,8 @@ def read_frames(
     as in an MPEG program stream, it reads again from 2, 8, 32 … s earlier); 0 or less when ``start`` is just after a known
     keyframe, so nothing before it is decoded (with ``-noaccurate_seek`` among
     the decoder options ffmpeg keeps the frames from where its seek lands:
-    otherwise it trims those before the seek time).  Closing the generator stops ffmpeg.
+    otherwise it trims those before the seek time).  ``detection``: HDR comes out through scene detection's
+    curve (:func:`~clipkit.media.hdr.detection_filters`), not the display tone map.  Closing the generator stops ffmpeg.
     """
     info = source if isinstance(source, MediaInfo) else probe(source)
     video = info.require_video()
@@ -118,7 +120,8 @@ def read_frames(
     filters = list(pre_filters)
     if out_w > 0:
         filters.append(f"scale={out_w}:{out_h}:flags={scale_flags}")
-    filters += tonemap_filters(video)  # HDR → SDR on the output size (per pixel, so after scaling is cheap)
+    # HDR → SDR on the output size (per pixel, so after scaling is cheap)
+    filters += detection_filters(video) if detection else tonemap_filters(video)
     if out_w > 0:
         filters.append("setsar=1")
     filters.append("showinfo")
@@ -302,7 +305,8 @@ def read_frames(
     if late:
         yield from read_frames(info, start=start, end=end, width=width, height=height, pix_fmt=pix_fmt,
                                pre_filters=pre_filters, scale_flags=scale_flags, warnings=warnings, threads=threads,
-                               decoder_options=decoder_options, lead_in=max(Fraction(2), Fraction(lead_in) * 4))
+                               decoder_options=decoder_options, lead_in=max(Fraction(2), Fraction(lead_in) * 4),
+                               detection=detection)
         return
     if n_out == 0:
         detail = last_words(tail)

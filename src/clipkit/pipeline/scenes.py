@@ -139,7 +139,8 @@ def detect_scenes(
     # Long ranges: two single-threaded ffmpeg processes, a chunk each (both cores busy).
     frames = read_frames_parallel(info, start=rng.start, end=rng.end, workers=min(2, os.cpu_count() or 1),
                                   width=s.analysis_width, pix_fmt="yuv444p", pre_filters=prescale,
-                                  scale_flags="area", warnings=warnings, decoder_options=tuple(options))
+                                  scale_flags="area", warnings=warnings, decoder_options=tuple(options),
+                                  detection=True)
     total = int(rng.duration * rate)
     detectors = _detectors(s, rate, coarse=fast)
     times: list[Fraction] = []

@@ -101,7 +101,7 @@ class ExactPass:
     def _window(self, a: Fraction, b: Fraction) -> list[FrameFeatures]:
         frames = read_frames(self.info, start=a, end=b, width=self.s.analysis_width, pix_fmt="yuv444p",
                              scale_flags="area", decoder_options=self.options, pre_filters=self.pre_filters,
-                             threads=WINDOW_THREADS)
+                             threads=WINDOW_THREADS, detection=True)
         try:
             feats = [features_of(f.image, f.time, f.index, f.duration) for f in frames]
         finally:
