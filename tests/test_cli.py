@@ -152,6 +152,11 @@ def test_click_usage_errors_are_one_line_with_what_to_do(args, words, see, tmp_p
     [
         (["strip", "v.mkv", "--range", "12:00", "13:00"], "--range takes one value, START-END: write --range 12:00-13:00 "),
         (["strip", "v.mkv", "--range", "12:00", "+1:00"], "write --range 12:00-+1:00 "),
+        # the second time where the video goes: VIDEO was 13:00, the video left over (or nothing after it)
+        (["strip", "--range", "12:00", "13:00", "v.mkv"], "--range takes one value, START-END: write --range 12:00-13:00 "),
+        (["strip", "--range", "12:00", "13:00"], "write --range 12:00-13:00 "),
+        (["strip", "--range=12:00", "+1:00", "v.mkv"], "write --range 12:00-+1:00 "),
+        (["strip", "--at", "0:05", "0:12", "f300", "v.mkv", "--count", "3"], "write --at 0:05,0:12,f300 "),
         (["strip", "v.mkv", "--at", "0:05", "0:12", "f300", "--count", "3"], "--at takes one value, the times comma-separated: "
                                                                            "write --at 0:05,0:12,f300 "),
         (["gif", "v.mkv", "0:02", "0:05", "--caption-at", "0:03", "0:04", "He knew."],

@@ -39,23 +39,27 @@ def debug_enabled() -> bool:
 
 class ClipkitCommand(click.Command):
     """A command whose left-over words get a hint when they are a joined option's times typed apart
-    (``--range 12:00 13:00``: "write --range 12:00-13:00"), rather than click's bare "unexpected extra argument"."""
+    (``--range 12:00 13:00``: "write --range 12:00-13:00"), rather than click's bare "unexpected extra argument";
+    so does a second time that was taken for the video (``--range 12:00 13:00 EP``, or no EP after it)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         allowed = ctx.allow_extra_args
         ctx.allow_extra_args = True
+        typed = list(args)  # click's parser consumes the list it is given
         try:
             rest = super().parse_args(ctx, args)
         finally:
             ctx.allow_extra_args = allowed
-        if rest and not allowed and not ctx.resilient_parsing:
+        if ctx.resilient_parsing or allowed:
+            return rest
+        from .spans import split_value_line
+
+        line = split_value_line(ctx, rest, typed)
+        if line:
+            ctx.fail(line)
+        if rest:
             from gettext import ngettext
 
-            from .spans import split_value_line
-
-            line = split_value_line(ctx, rest)
-            if line:
-                ctx.fail(line)
             ctx.fail(ngettext("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})",
                                          len(rest)).format(args=" ".join(map(str, rest))))
         return rest

@@ -53,9 +53,11 @@ def _quoted(text: str) -> str:
     return f'"{text}"' if not text or any(ch.isspace() or ch in "\"'$`\\;&|<>()" for ch in text) else text
 
 
-def split_value_line(ctx: click.Context, extra: list[str]) -> str | None:
-    """What to say when ``extra`` words were left over because a joined option's times were typed apart
-    (``--range 12:00 13:00``): the option as it is written, with the user's own times; else None."""
+def split_value_line(ctx: click.Context, extra: list[str], args: list[str] | None = None) -> str | None:
+    """What to say when a joined option's times were typed apart (``--range 12:00 13:00``): the option as it is
+    written, with the user's own times; else None.  ``extra`` are the words left over, ``args`` the command line
+    as typed: the second time may have landed where the video goes (``--range 0:12 0:30 EP``), leaving the video
+    over — or nothing over, when no video followed (VIDEO is then "0:30", a file that is not there)."""
     for param in ctx.command.params:
         kind = param.type
         pair = isinstance(kind, click.Tuple) and kind.types and isinstance(kind.types[0], Joined)
@@ -66,6 +68,8 @@ def split_value_line(ctx: click.Context, extra: list[str]) -> str | None:
             continue
         flag = param.opts[-1] if param.opts else param.name
         if pair:  # --caption-at START-END TEXT: the end was read as TEXT, the text is left over
+            if not extra:
+                continue
             joined = kind.types[0]
             for span, text in value if param.multiple else [value]:
                 if not joined.joins(span) and _is_time(span) and _is_time(text):
@@ -74,8 +78,39 @@ def split_value_line(ctx: click.Context, extra: list[str]) -> str | None:
                             f"(not {flag} {span} {text} …)")
             continue
         last = value[-1] if param.multiple else value
-        if not kind.joins(last) and _is_time(last) and extra and _is_time(extra[0]):
-            times = [last, *itertools.takewhile(_is_time, extra)] if kind.joiner == "," else [last, extra[0]]
-            return (f"{flag} takes {kind.what}: write {flag} {kind.joiner.join(times)} "
-                    f"(not {flag} {' '.join(times)})")
+        if kind.joins(last) or not _is_time(last):
+            continue
+        # The words typed after the value: the second time may have been taken as the command's argument
+        # (`strip --range 0:12 0:30 EP`: VIDEO is 0:30 and EP is left over), so they are read from the line.
+        after = _words_after(param, last, args) if args is not None else None
+        if after and _is_time(after[0]) and (extra or _taken_for_a_missing_file(ctx, after[0])):
+            following = after
+        elif extra and _is_time(extra[0]):
+            following = extra
+        else:
+            continue
+        times = [last, *itertools.takewhile(_is_time, following)] if kind.joiner == "," else [last, following[0]]
+        return (f"{flag} takes {kind.what}: write {flag} {kind.joiner.join(times)} "
+                f"(not {flag} {' '.join(times)})")
     return None
+
+
+def _words_after(param: click.Parameter, value: str, args: list[str]) -> list[str] | None:
+    """The words of the command line after the last ``--flag VALUE`` (or ``--flag=VALUE``) of ``param``."""
+    for i in range(len(args) - 1, -1, -1):
+        word = args[i]
+        if word == "--":
+            continue
+        if word in param.opts and i + 1 < len(args) and args[i + 1] == value:
+            return args[i + 2:]
+        if any(word == f"{opt}={value}" for opt in param.opts):
+            return args[i + 1:]
+    return None
+
+
+def _taken_for_a_missing_file(ctx: click.Context, word: str) -> bool:
+    """Whether ``word`` became the value of a path argument (VIDEO) that names no file: a time, not a video."""
+    import os
+
+    return any(isinstance(p, click.Argument) and isinstance(p.type, click.Path) and ctx.params.get(p.name) == word
+               and not os.path.exists(word) for p in ctx.command.params)
