@@ -514,7 +514,7 @@ def test_the_pages_errors_name_its_fields_not_the_apis(client):
     r = client.post("/api/jobs", json={**base, "end": "27", "max_size": "1KB"})
     job = _wait(client, r.json()["id"])
     error = job["error"]
-    assert job["state"] == "failed" and re.search(r" — Max size \d\S* would fit at that size;", error), error
+    assert job["state"] == "failed" and re.search(r" — Max size \d\S* would fit at that size[,;]", error), error
     assert "--" not in error and "max_size" not in error, error
     from clipkit.studio.jobs import PAGE_LABELS
     from clipkit.studio.server import _STATIC
@@ -720,3 +720,63 @@ def test_the_make_button_stays_put_while_the_episode_view_fills(sample, tmp_path
         for hidden in ("false", "true"):
             seen.append(driver.execute_script(f"document.getElementById('shots-progress').hidden = {hidden}; " + top))
         assert max(seen) - min(seen) <= 1, (first, sorted(set(seen)), before, driver.execute_script(parts))
+
+
+@pytest.mark.browser
+def test_the_trays_errors_name_the_fields_the_page_shows(sample, tmp_path, monkeypatch):
+    """In Chromium, a still in the tray: the tray's errors said the API's keys (`spoiler is true or false`, `alt is
+    text…`, `format is one of…`, `title is…` for the Post title), and a Base URL that is no web address beside Export
+    (or the snippet's) showed nothing at all — the export kept the last text, Copy the snippet without the Base URL.
+    Each error now starts with a label the page shows (read from the page itself), and is shown where it was asked."""
+    from selenium.webdriver.common.by import By
+
+    with _episode_page(sample, tmp_path, monkeypatch) as (studio, driver, wait, origin):
+        driver.execute_script("for (const [k, v] of [['kind', 'still'], ['in', '9.5'], ['width', '160']]) {"
+                              " const e = document.getElementById(k); e.value = v; e.dispatchEvent(new Event('input')); }")
+        driver.execute_script("document.getElementById('make').click()")
+        _wait_or_say(driver, studio, wait, lambda d: d.find_elements(By.CSS_SELECTOR, "#tray-list li[data-job]"))
+        wait.until(lambda d: d.execute_script("return document.getElementById('snippet').value").startswith("<img "))
+        job = studio.jobs.all()[-1].id
+        labels = set(driver.execute_script(  # each label's own words, as the page shows them (not its select's options)
+            "return [...document.querySelectorAll('label')].map(l => [...l.childNodes].filter(n => n.nodeType === 3)"
+            ".map(n => n.textContent).join('').trim()).filter(Boolean)"))
+        assert {"Alt", "Title", "Credit", "Spoiler", "Export as", "Post title", "Base URL", "Snippet"} <= labels, labels
+
+        shown = {}
+        driver.find_element(By.ID, "export-format").send_keys("markdown")
+        driver.find_element(By.ID, "export").click()
+        wait.until(lambda d: d.execute_script("return document.getElementById('export-text').value").startswith("!["))
+        driver.find_element(By.ID, "export-base-url").send_keys("javascript:alert(1)")
+        driver.find_element(By.ID, "export").click()
+        wait.until(lambda d: d.find_element(By.ID, "export-notes").get_attribute("class") == "error")
+        shown["Base URL"] = driver.find_element(By.ID, "export-notes").text
+        assert driver.execute_script("return document.getElementById('export-text').value") == ""  # not the old export
+        field = driver.find_element(By.ID, "base-url")  # the made file's snippet
+        field.send_keys("ftp://myblog.example/")
+        driver.execute_script("arguments[0].dispatchEvent(new Event('change'))", field)
+        wait.until(lambda d: d.find_element(By.ID, "snippet-note").get_attribute("class") == "error")
+        assert driver.execute_script("return document.getElementById('snippet').value") == ""
+        snippet_error = driver.find_element(By.ID, "snippet-note").text
+
+        asked = driver.execute_async_script("""
+            const [job, done] = arguments, long = 'x'.repeat(501), out = {};
+            const said = async (r) => (await r.json()).error;
+            const tray = (await (await fetch('/api/tray')).json()).items;
+            const put = (edit) => fetch('/api/tray', {method: 'PUT', headers: {'Content-Type': 'application/json'},
+              body: JSON.stringify({items: tray.map(i => ({...i, ...edit}))})});
+            for (const key of ['alt', 'title', 'credit']) out[key] = await said(await put({[key]: long}));
+            out.spoiler = await said(await put({spoiler: 'yes'}));
+            out.format = await said(await fetch('/api/export?format=mardown'));
+            out.snippet = await said(await fetch(`/api/jobs/${job}/snippet?format=mardown`));
+            out.post_title = await said(await fetch('/api/tray/jobfile', {method: 'POST',
+              headers: {'Content-Type': 'application/json'}, body: JSON.stringify({title: long})}));
+            done(out);""", job)
+    expected = {"alt": "Alt", "title": "Title", "credit": "Credit", "spoiler": "Spoiler", "format": "Export as",
+                "snippet": "Snippet", "post_title": "Post title"}
+    errors = [(expected[k], e) for k, e in asked.items()] + [("Base URL", shown["Base URL"]), ("Base URL", snippet_error)]
+    for label, error in errors:
+        named = max((lb for lb in labels if re.match(re.escape(lb) + r"[ :]", error or "")), key=len, default=None)
+        assert named == label, (label, error)  # the field it is about, as the page labels it
+        assert not re.search(r"\b(base_url|post_title|max_size)\b|^(alt|title|credit|spoiler|format) ", error), error
+    assert "javascript:alert(1) is not a web address" in shown["Base URL"], shown
+    assert "ftp://myblog.example/ is not a web address" in snippet_error, snippet_error

@@ -98,7 +98,7 @@ def test_export_leaves_out_a_file_removed_since_and_a_spoiler_is_true_or_false(s
         gone, kept = (studio.output / i["name"] for i in items)
         bad = c.put("/api/tray", json={"items": [{"job": i["job"], "alt": "", "title": "", "credit": "", "spoiler": "yes"}
                                                  for i in items]})
-        assert bad.status_code == 400 and "spoiler is true or false" in bad.text
+        assert bad.status_code == 400 and "Spoiler is on or off (true or false)" in bad.text
         assert not any(i["spoiler"] for i in c.get("/api/tray").json()["items"])
         gone.unlink()
         out = c.get("/api/export", params={"format": "markdown"}).json()

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from ..errors import UsageError
+from ..errors import UsageError, option
 
 __all__ = ["url_for", "check_base_url", "base_url_problem"]
 
@@ -32,7 +32,7 @@ def check_base_url(base_url: str | None) -> str | None:
     text = str(base_url).strip()
     problem = base_url_problem(text)
     if problem:
-        raise UsageError(f"the base URL {text!r} {problem[0]}", problem[1])
+        raise UsageError(f"{option('base_url', text)} {problem[0]}", problem[1])
     encoded = _BARE_PERCENT.sub("%25", quote(text, safe=_BASE_SAFE))
     return encoded if encoded.endswith("/") else encoded + "/"
 

@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from ..errors import ClipkitError
 from . import make, timeline, tray
-from .jobs import FINISHED
+from .jobs import FINISHED, page_error, page_naming
 from .proxy import SEGMENT_SECONDS, proxy_state, segment_count, segment_file, segment_mime
 from .security import inside
 
@@ -206,13 +206,14 @@ async def snippet(request: Request) -> Response:
         return _error("no such finished job", 404)
     fmt = request.query_params.get("format", "html")
     if fmt not in FORMATS:
-        return _error(f"format is one of {', '.join(FORMATS)}")
+        return _error(tray.format_error("Snippet", fmt))
     art = artifact_from_json(job.result)
     base_url = request.query_params.get("base_url", "").strip() or None
     try:
-        text = make_snippet(tray.beside_post(art, request.app.state.studio.output), fmt, base_url=base_url)
+        with page_naming():  # a bad Base URL is said as the page labels it
+            text = make_snippet(tray.beside_post(art, request.app.state.studio.output), fmt, base_url=base_url)
     except ClipkitError as exc:
-        return _error(str(exc))
+        return _error(page_error(exc))
     notes = [] if base_url else [tray.NO_BASE_URL]
     want = {"video": ("mp4", "an MP4"), "picture": ("webp", "an animated WebP")}.get(fmt)
     if want and art.kind == "gif" and not any(s.path.suffix.lower() == f".{want[0]}" for s in art.siblings):

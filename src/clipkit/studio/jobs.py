@@ -111,7 +111,7 @@ def _work(kind: str, params: dict, out, cancel) -> None:
 #: The page's labels of its fields (index.html) for the settings of the same names: what its errors call them.
 PAGE_LABELS = {"start": "In", "end": "Out", "snap": "Snap to shots", "kind": "Kind", "width": "Width", "fps": "FPS",
                "crop": "Crop", "max_size": "Max size", "count": "Tiles", "captions": "Captions", "caption_style": "Style",
-               "caption": "Caption text", "subs": "Subtitles"}
+               "caption": "Caption text", "subs": "Subtitles", "base_url": "Base URL"}
 
 
 def page_naming():
@@ -129,6 +129,8 @@ def page_error(exc) -> str:
     hint = exc.hint or ""
     parts = [p for p in re.split(r", or |; or |; | or (?=pass |run |use |give |add )", hint) if p.strip()]
     kept = [p for p in parts if not re.search(r"(?<![\w-])--?[a-z]|`clipkit|clipkit [a-z]+ ", p)]
+    if len(kept) == len(parts):  # all of it is the page's to do: as it was written
+        kept = [hint] if hint.strip() else []
     if "font" in exc.message:
         kept.append("change the caption text (or turn Captions off)")
     return exc.message + (f" — {'; '.join(kept)}" if kept else "")

@@ -21,11 +21,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..errors import ClipkitError
+from .jobs import page_error, page_naming
 from .make import KINDS
 
 __all__ = ["routes", "job_file_text", "sync", "beside_post", "NO_BASE_URL"]
 
 _TEXT_KEYS = ("alt", "title", "credit")
+#: The tray's fields as the page labels them (each item's in tray.js, the others in index.html): what its errors
+#: call them (the Base URL beside Export is PAGE_LABELS' base_url).
+LABELS = {"alt": "Alt", "title": "Title", "credit": "Credit", "spoiler": "Spoiler", "format": "Export as",
+          "post_title": "Post title"}
 _MAX_TEXT = 500
 #: The job file the tray is saved as (in the output folder), unless the page names another.
 JOB_FILE = "post.toml"
@@ -116,12 +121,12 @@ def _checked(studio, body) -> list[dict]:
             raise ValueError("each item is one of the tray's own, once")
         ids.add(item["job"])
         if item.get("spoiler") not in (None, True, False):
-            raise ValueError("spoiler is true or false")
+            raise ValueError(f"{LABELS['spoiler']} is on or off (true or false)")
         clean = {"job": item["job"], "spoiler": item.get("spoiler") is True}
         for key in _TEXT_KEYS:
             value = item.get(key) or ""
             if not isinstance(value, str) or len(value) > _MAX_TEXT:
-                raise ValueError(f"{key} is text of at most {_MAX_TEXT} characters")
+                raise ValueError(f"{LABELS[key]} is text of at most {_MAX_TEXT} characters")
             clean[key] = value.strip()
         out.append(clean)
     # An item the page did not send and did not remove joined the tray after the page last read it (a job that
@@ -163,11 +168,23 @@ async def update(request: Request) -> Response:
     try:
         await run_in_threadpool(_record, studio, items)
     except ClipkitError as exc:
-        return _error(str(exc), 422)
+        return _error(page_error(exc), 422)
     return JSONResponse({"items": [_view(studio, i) for i in items]})
 
 
+def format_error(label: str, fmt: str) -> str:
+    """A snippet format the page does not offer, said with its field's ``label`` (Export as, Snippet)."""
+    from ..embed import FORMATS
+
+    return f"{label}: choose one of {', '.join(FORMATS)} (not {fmt!r})"
+
+
 async def export(request: Request) -> Response:
+    with page_naming():  # a bad Base URL is said as the page labels it
+        return await _export(request)
+
+
+async def _export(request: Request) -> Response:
     """The whole post in one format: each tray item's snippet (as ``clipkit embed`` makes it), in tray order.
     Without a base URL, files are named relative to the output folder (:func:`beside_post`), and a note says so."""
     from ..artifact import artifact_from_json
@@ -176,7 +193,7 @@ async def export(request: Request) -> Response:
     studio = request.app.state.studio
     fmt = request.query_params.get("format", "html")
     if fmt not in FORMATS:
-        return _error(f"format is one of {', '.join(FORMATS)}")
+        return _error(format_error(LABELS["format"], fmt))
     items = sync(studio)
     if not items:
         return JSONResponse({"format": fmt, "text": "", "notes": ["nothing made yet"]})
@@ -197,7 +214,7 @@ async def export(request: Request) -> Response:
     try:
         text, notes = await run_in_threadpool(compose)
     except ClipkitError as exc:
-        return _error(str(exc), 422)
+        return _error(page_error(exc), 422)
     return JSONResponse({"format": fmt, "text": text, "notes": notes})
 
 
@@ -255,7 +272,7 @@ async def save_job_file(request: Request) -> Response:
         return _error("the request's body is not JSON: send {\"title\": \"…\"}")
     title = body.get("title", "") if isinstance(body, dict) else ""
     if not isinstance(title, str) or len(title) > _MAX_TEXT:
-        return _error(f"title is text of at most {_MAX_TEXT} characters")
+        return _error(f"{LABELS['post_title']} is text of at most {_MAX_TEXT} characters")
     items = sync(studio)
     if not items:
         return _error("the tray is empty: make something first", 409)

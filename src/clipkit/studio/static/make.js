@@ -137,10 +137,16 @@ export function showSnippet() {
 async function loadSnippet(asked) {
   if (!panel.job) return;
   const query = new URLSearchParams({ format: $("format").value, base_url: $("base-url").value.trim() });
-  const { data } = await getJSON(`/api/jobs/${panel.job}/snippet?${query}`);
+  let data;
+  try { ({ data } = await getJSON(`/api/jobs/${panel.job}/snippet?${query}`)); } catch (e) {
+    if (asked !== panel.asked) return;
+    // e.g. a Base URL that is no web address: said, and the snippet made without it is not left to be copied
+    $("snippet").value = ""; $("snippet-note").textContent = e.message; $("snippet-note").className = "error";
+    return;
+  }
   if (asked !== panel.asked) return;  // a newer one was asked for meanwhile
   $("snippet").value = data.text;
-  $("snippet-note").textContent = (data.notes || []).join(" ");
+  $("snippet-note").textContent = (data.notes || []).join(" "); $("snippet-note").className = "note";
 }
 
 export function setupMake(state) {
@@ -157,6 +163,7 @@ export function setupMake(state) {
   $("base-url").addEventListener("change", showSnippet);
   $("copy").addEventListener("click", async () => {
     await (panel.snippet || Promise.resolve()).catch(() => {});
+    if (!$("snippet").value) return;  // no snippet (its Base URL was refused: the note says why)
     $("snippet").select();
     const copied = await (navigator.clipboard ? navigator.clipboard.writeText($("snippet").value) : Promise.reject())
       .then(() => true, () => document.execCommand("copy"));

@@ -99,9 +99,16 @@ function render() {
 
 async function exportPost() {
   const query = new URLSearchParams({ format: $("export-format").value, base_url: $("export-base-url").value.trim() });
-  const { data } = await getJSON(`/api/export?${query}`);
-  $("export-text").value = data.text;
-  $("export-notes").textContent = (data.notes || []).join(" ");  // e.g. a file removed since it was made: left out
+  const notes = $("export-notes");
+  try {
+    const { data } = await getJSON(`/api/export?${query}`);
+    $("export-text").value = data.text;
+    notes.className = "note";
+    notes.textContent = (data.notes || []).join(" ");  // e.g. a file removed since it was made: left out
+  } catch (e) {  // e.g. a Base URL that is no web address: said, and no post to copy that is not what was asked
+    $("export-text").value = "";
+    notes.className = "error"; notes.textContent = e.message;
+  }
 }
 
 async function saveJobFile() {
