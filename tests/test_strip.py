@@ -498,3 +498,37 @@ def test_a_header_in_several_scripts_is_drawn_from_faces_that_have_them(tmp_path
     # a --font that lacks them says which faces drew them, as for captions
     said = [n for n in notes if "has no glyphs for some characters of the title; they are drawn from" in n]
     assert bool(said) == bool(font) and (not font or all(n.startswith(f"the font {font}") for n in said)), notes
+
+
+@pytest.mark.parametrize("font", [None, "DejaVu Sans"])
+@pytest.mark.parametrize("title", ["ปฏิทินที่ฐู ฎุ ญู", "कृष्ण र्ँ ह्रृ द्ध की कहानी"])
+def test_a_header_title_from_a_taller_face_has_room_for_its_ink(tmp_path, title, font):
+    """A Thai or Devanagari title (a Latin --font: drawn from Noto Sans Thai / Devanagari at DejaVu's cap height; or
+    one Noto face whose stacked marks go past its own metrics) was given the primary face's ascent and descent: its
+    marks were cut off at the image's top and its vowel signs ran into the facts line below.  The header's lines
+    are now as tall as their ink: the strip's title band is the title drawn alone, to the pixel, and no ink of the
+    title lies outside it."""
+    from clipkit.render.captions.line import TextLine
+    from clipkit.render.strip import Header, header_height
+
+    size, bg, margin = 40, (16, 16, 16), 2
+    try:
+        line = TextLine(title, size, font=font, bold=font is None)
+    except UsageError:
+        pytest.skip("no installed font has Thai or Devanagari (Debian: fonts-noto-core)")
+    facts = TextLine("ep07.mkv · 1:00 · 640×360 · h264", 25, font=font)
+    header = Header(title=line, facts=facts)
+    plan = plan_layout(2, 2, 1, width=1000, aspect=Fraction(16, 9), gap=margin, header_height=header_height(header, margin))
+    strip = np.asarray(render_strip([np.zeros((90, 160, 3), np.uint8)] * 2, plan, background=bg, header=header,
+                                    margin=margin, labels=None).convert("L")).astype(int)
+    alone = Image.new("RGB", (1000, 400), bg)  # the title by itself, far from any edge
+    line.draw(alone, (plan.left, 150), (240, 240, 240), 1000 - 2 * plan.left)
+    alone = np.asarray(alone.convert("L")).astype(int)
+    rows = np.nonzero((alone > bg[0]).any(axis=1))[0]
+    top, bottom = rows[0] - 150, rows[-1] + 1 - 150  # the title's ink, from the line's top
+    assert top >= 0 and bottom <= line.height, (top, bottom, line.height)  # inside the line the header makes room for
+    band = strip[: margin + line.height]
+    assert np.array_equal(band, alone[150 - margin: 150 + line.height]), "the header's title is not the title drawn alone"
+    # the facts below it start where the title's band ends (nothing of theirs above), and the tiles below both
+    facts_rows = np.nonzero((strip[margin + line.height: plan.tile_box(0)[1]] > bg[0]).any(axis=1))[0]
+    assert len(facts_rows) and margin + line.height + facts_rows[-1] < plan.tile_box(0)[1]

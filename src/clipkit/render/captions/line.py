@@ -32,11 +32,26 @@ class TextLine:
         self._fonts = _Fonts(text + _CUT, CaptionSettings(font=font), lang)  # the cut's dots too
         self._fonts.plan(bold, False)
         self._measure = self._fonts.measure_at(size)
-        self.ascent, self.descent = load_font(self._fonts.regular, size).getmetrics()
+        self.ascent, self.descent = self._extent()
+
+    def _extent(self) -> tuple[int, int]:
+        """Pixels the line reaches above and below its baseline: its primary face's ascent and descent, or more where
+        its ink does — a fallback face is drawn at the primary's cap height, and a Devanagari or Thai face's marks reach
+        well above and below a Latin face's (a stacked Thai tone mark, a Devanagari vowel sign under a conjunct).
+        Measured on the line as drawn (with the cut's dots: a cut line reaches no further)."""
+        ascent, descent = load_font(self._fonts.regular, self.size).getmetrics()
+        text = self.text + _CUT
+        for fill, _outline, _advance, pad, piece_ascent in _draw_line((Run(text, self.bold),), self._fonts, self.size, 0,
+                                                                    paragraph_level(text)):
+            box = fill.getbbox()
+            if box:  # the piece's baseline is pad + piece_ascent down its mask
+                ascent = max(ascent, pad + piece_ascent - box[1])
+                descent = max(descent, box[3] - pad - piece_ascent)
+        return ascent, descent
 
     @property
     def height(self) -> int:
-        """Pixels from the line's top to the bottom of its primary face's descent."""
+        """Pixels from the line's top to its bottom: every face's ink on it fits (:meth:`_extent`)."""
         return self.ascent + self.descent
 
     @property
