@@ -440,6 +440,29 @@ def test_skipped_files_are_not_counted_among_the_episodes_searched(season, tmp_p
     assert {Path(m["video"]).name for m in data["matches"]} == {"show-e01.mkv", "show-e02.mkv"}
 
 
+def test_nothing_searched_because_no_file_given_is_a_video_is_an_error_not_no_match(tmp_path):
+    """`clipkit find notes.mkv WORDS` (a file that is no video, as `clipkit gif notes.mkv` refuses in one line, exit 2)
+    said "note: skipped notes.mkv: …" and "no line says 'WORDS' in 0 episodes (1 file skipped)", exit 1: as if the
+    words had been looked for.  Now one line saying what the file is and what to do, exit 2; a folder of such files
+    names them.  (Once indexed, the same: the index answers the second time.)"""
+    from clipkit.errors import InputError
+
+    bad = tmp_path / "notes.mkv"
+    bad.write_text("not a video: a download that failed")
+    for _ in range(2):
+        res = CliRunner().invoke(cli, ["find", str(bad), "always knew"])
+        lines = res.output.strip().splitlines()
+        assert res.exit_code == 2 and len(lines) == 1, res.output
+        assert lines[0] == (f"clipkit: error: {bad} is not a media file ffmpeg can read (Invalid data found when processing "
+                            "input) — check that it is a video file (mkv, mp4, …) and that it downloaded completely"), lines
+    folder = tmp_path / "eps"
+    folder.mkdir()
+    for name in ("a.mkv", "b.mp4"):
+        (folder / name).write_text("not a video")
+    with pytest.raises(InputError, match=r"none of the 2 files is a video ffmpeg can read \(a\.mkv, b\.mp4\)"):
+        find(folder, "always knew")
+
+
 def test_an_index_made_before_skipped_files_were_marked_is_brought_up_to_date(season, tmp_path):
     """An index from before INDEX_VERSION 7 has no files.skipped column: it is added, and the files read again."""
     path = index_path()

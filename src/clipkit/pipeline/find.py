@@ -172,6 +172,13 @@ def find(source: str | os.PathLike | list | tuple | None = None, query: str = ""
                     if tagged else f" ({untagged} without a language tag)" if untagged else " (no text subtitles at all)"))
     unread = set(skipped)
     searched = tuple(v for v in videos if v not in unread)
+    if videos and not searched:  # nothing was searched: not "no line says … in 0 episodes"
+        said = [n.split(": ", 1)[1] for n in notes if n.startswith("skipped ") and ": " in n]
+        if len(videos) == 1 and said:
+            raise InputError(said[0], "check that it is a video file (mkv, mp4, …) and that it downloaded completely")
+        names = ", ".join(v.name for v in videos[:3]) + (f" and {len(videos) - 3} more" if len(videos) > 3 else "")
+        raise InputError(f"none of the {len(videos)} files is a video ffmpeg can read ({names})",
+                         "give video files (mkv, mp4, …) or a folder of episodes")
     return FindResult(query, tuple(matches), searched, tuple(dict.fromkeys(notes)), tuple(skipped))
 
 
