@@ -8,6 +8,9 @@
 2. **Size estimate vs the real size**: GIFs (480 px, 15 fps) and clips (480 px) of 3 s from the sample and the
    real clips in ../shared/media: estimate / made, with the built-in figure and calibrated on another 3 s of the
    same file (what the studio does once this episode has a GIF made).
+3. **Clip estimate over ranges and widths** (``--clips``): 13 ranges of the real clips at 240, 480, 720 px and the
+   source's width, made with ``clipkit.clip`` at the page's settings: estimate / made before the player's segments
+   of the episode are made (the model) and after (the range's own H.264 cost, ``studio/player_cost.py``).
 
     python bench/bench_studio.py [--long FILE] [--media ../shared/media] [--dir /tmp/clipkit-bench-studio]
 """
@@ -169,6 +172,45 @@ def estimates(media: Path, sample: Path) -> list[str]:
     return rows
 
 
+CLIP_RANGES = [("big_buck_bunny_0_30.webm", [(0, 3), (12, 15), (15.7, 20.7), (24, 28), (3, 11)]),
+               ("chaplin.mp4", [(1, 5), (5, 9)]),
+               ("video_with_failing_audio.mp4", [(1, 4), (4, 8), (7, 10)]),
+               ("fire2.mp4", [(0, 2.3), (0.5, 1.7)])]
+
+
+def clip_estimates(media: Path, folder: Path) -> list[str]:
+    """Each range × width: made bytes, the estimate with no segments made, and with the episode's segments made."""
+    os.environ["XDG_CACHE_HOME"] = str(folder / "cache")  # the player's segments of these files, made here
+    import clipkit
+    from clipkit.media.probe import probe
+    from clipkit.studio.estimate import estimate
+    from clipkit.studio.proxy import segment_count, segment_file
+    from clipkit.studio.server import Studio
+
+    cases = [(media / name, ranges) for name, ranges in CLIP_RANGES if (media / name).exists()]
+    studio = Studio(episodes=tuple(p for p, _ in cases), output=folder)
+    made = []  # (path, a, b, params, bytes, the estimate before any segment is made)
+    for path, ranges in cases:
+        for a, b in ranges:
+            for width in (240, 480, 720, None):
+                opts = {"width": width} if width else {}
+                start, end = Fraction(str(a)), Fraction(str(b))
+                art = clipkit.clip(path, start, end, folder / "clip.mp4", record=False, overwrite=True, subs="off", **opts)
+                params = {"video": str(path), "start": start, "end": end, "options": {"width": art.width}}
+                made.append((path, a, b, params, art.bytes, estimate("clip", params, [])["bytes"]))
+    for path, _ in cases:
+        for n in range(segment_count(probe(path).duration)):
+            segment_file(studio, path, n)  # as the page plays the episode
+    rows, before, after = [], [], []
+    for path, a, b, params, size, model in made:
+        before.append(model / size)
+        after.append(estimate("clip", params, [])["bytes"] / size)
+        rows.append(f"| {path.name} {a}–{b} s | {params['options']['width']} | {size / 1000:.0f} KB | {before[-1]:.2f}× | "
+                    f"{after[-1]:.2f}× |")
+    rows.append(f"| all {len(rows)} | | | {min(before):.2f}–{max(before):.2f}× | {min(after):.2f}–{max(after):.2f}× |")
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--long", type=Path, help="a long episode to use (default: generate 45 min)")
@@ -177,8 +219,17 @@ def main() -> None:
     ap.add_argument("--media", type=Path, default=media, help="the real clips (default: ../shared/media)")
     ap.add_argument("--dir", type=Path, default=Path("/tmp/clipkit-bench-studio"))
     ap.add_argument("--skip-view", action="store_true")
+    ap.add_argument("--clips", action="store_true", help="only the clip estimate over ranges and widths (3.)")
     args = ap.parse_args()
     from clipkit.sample import make_sample
+
+    if args.clips:
+        args.dir.mkdir(parents=True, exist_ok=True)
+        print("## Clip estimate / made size, before and after the player's segments are made\n")
+        print("| range | width | made | model | from the segments |\n|---|---|---|---|---|")
+        for row in clip_estimates(args.media, args.dir):
+            print(row, flush=True)
+        return
 
     args.dir.mkdir(parents=True, exist_ok=True)
     print("## Size estimate / made size (3 s, 480 px; GIF at 15 fps)\n")

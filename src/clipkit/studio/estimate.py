@@ -12,9 +12,12 @@ Nothing is decoded.  The output size follows from the settings the job would use
   median of the GIFs already made from this episode in this session when there
   are any, else :data:`GIF_BYTES_PER_UNIT`, measured on the real clips with the
   GIF engine as it is now;
-* clip: ``duration × (pixels × fps × b / 8 + audio bitrate / 8)`` with ``b`` bits
-  per pixel per frame at the default CRF: likewise calibrated on this episode's
-  clips, else :data:`CLIP_BITS_PER_PIXEL`.
+* clip: the picture's bytes from what the range costs in H.264 where the page's player has its segments
+  (:mod:`.proxy`: the episode at 360 lines, CRF 28, cut in 5-s pieces as the user plays it), which
+  is the range's own content: ``k × (its video bytes a second) × seconds × (pixels / the segment's) ** 0.8``
+  (:data:`CLIP_PLAYER_FACTOR`), and the sound at the clip's bitrate for as much of it as the segments'
+  sound is not silence (AAC spends ~15× less on silence); without segments ``q × pixels ** 0.8 × fps ** 0.25
+  × seconds`` (:data:`CLIP_BITS_PER_UNIT`), or that ``q`` as this episode's clips made it, plus the sound.
 
 Content moves the truth by a factor of two either way (a static shot is small,
 grain or fire is big), so the page shows the figure as "about" and says how it was made.
@@ -26,10 +29,11 @@ from __future__ import annotations
 import math
 import statistics
 from fractions import Fraction
+from pathlib import Path
 
 from ..settings import DEFAULT_CLIP, DEFAULT_GIF
 
-__all__ = ["estimate", "gif_bytes", "GIF_BYTES_PER_UNIT", "CLIP_BITS_PER_PIXEL"]
+__all__ = ["estimate", "gif_bytes", "clip_video_bits", "GIF_BYTES_PER_UNIT", "CLIP_BITS_PER_UNIT", "CLIP_PLAYER_FACTOR"]
 
 #: ``q`` of a GIF at the default quality (see above): the geometric mean of 8 ranges of the 4 real clips
 #: (../shared/media, 480 px, 15 fps, session 31's engine), whose estimates are 0.40–1.72× what was made (a soft shot
@@ -38,8 +42,21 @@ __all__ = ["estimate", "gif_bytes", "GIF_BYTES_PER_UNIT", "CLIP_BITS_PER_PIXEL"]
 GIF_BYTES_PER_UNIT = 7.4
 _PIXELS_POWER = 0.8
 _RATE_POWER = 0.5
-#: H.264 bits per pixel per frame at the default CRF 20 / veryfast (likewise: the median of the same clips).
-CLIP_BITS_PER_PIXEL = 0.17
+#: The clip's picture (H.264, CRF 20, veryfast) over the player's segments' picture (CRF 28, ultrafast, 360 lines) of
+#: the same seconds, at the segment's pixels (``(pixels / segment pixels) ** 0.8`` scales it): the middle of the 48
+#: clips measured (session 32: 13 ranges of the 4 real clips at 240, 480, 720 px and the source's width), whose
+#: estimates are then 0.45–2.01× what was made — fire2 at 1280 px under (its detail grows with the pixels as
+#: nothing else's does), the bunny's 1280-px shots over.
+CLIP_PLAYER_FACTOR = 0.92
+#: ``q`` of a clip's picture without segments: ``bits a second = q × pixels ** 0.8 × fps ** 0.25`` (the same 48 clips;
+#: 12 → 6 fps cost 0.8–0.9× the bytes, 24 → 12 fps 0.75–0.9×: fps ** 0.25).  Content-blind: 0.41–2.45× on the clips
+#: with sound, a silent range 5× over (its sound is nearly free); the figure it replaces (0.17 bit per pixel per
+#: frame, linear in both) 0.33–5.15×.
+CLIP_BITS_PER_UNIT = 19.4
+_CLIP_PIXELS_POWER = 0.8
+_CLIP_RATE_POWER = 0.25
+#: The segments' sound: AAC at 96 kbit/s (proxy._picture_args); a second of it under that is part silence.
+_PLAYER_AUDIO_BITRATE = 96_000
 
 
 def _fraction(text) -> Fraction:
@@ -83,6 +100,11 @@ def _gif_q(r: dict, source_fps) -> float | None:
     return r["bytes"] / gif_bytes(1.0, r["width"], r["height"], seconds, rate)
 
 
+def clip_video_bits(q: float, width: int, height: int, fps: float) -> float:
+    """The clip's picture without the player's segments, in bits a second: ``q × pixels^0.8 × fps^0.25``."""
+    return q * (width * height) ** _CLIP_PIXELS_POWER * fps ** _CLIP_RATE_POWER
+
+
 def _factor(made: list[dict], key) -> float | None:
     values = [key(r) for r in made]
     values = [v for v in values if v and v > 0]
@@ -112,19 +134,46 @@ def estimate(kind: str, params: dict, made: list[dict]) -> dict:
                + (f"(as the {len(made)} GIF(s) made from this episode)" if q else "(the middle of the real clips measured)"))
         total = gif_bytes(q or GIF_BYTES_PER_UNIT, width, height, float(span), rate)
     else:
-        video = info.require_video()
-        fps = Fraction(video.frame_rate or 25)
-        frames = math.ceil(span * fps)
-        audio = DEFAULT_CLIP.audio_bitrate if info.audio else 0
-
-        def bpp(r):
-            d = float(_fraction(r["duration"])) if r.get("duration") else 0
-            return (r["bytes"] * 8 - d * audio) / (r["width"] * r["height"] * d * float(fps)) if d else None
-        k = _factor(made, bpp)
-        how = (f"{width}×{height} px × {float(fps):.3g} fps × {float(span):.2f} s × {k or CLIP_BITS_PER_PIXEL:.3f} bit/px"
-               f" + sound at {audio // 1000} kbit/s "
-               + (f"(as the {len(made)} clip(s) made from this episode)" if k else "(typical at CRF 20)"))
-        total = float(span) * (width * height * float(fps) * (k or CLIP_BITS_PER_PIXEL) + audio) / 8
+        total, frames, how = _clip(info, params, options, width, height, made)
     total = int(total)
     return {"bytes": total, "width": width, "height": height, "frames": frames, "how": how, "max_size": max_size,
             "fits": None if max_size is None else total <= max_size}
+
+
+def _clip(info, params: dict, options: dict, width: int, height: int, made: list[dict]) -> tuple[float, int, str]:
+    """(bytes, frames, how) of a clip: from the player's segments of the range where there are any, else the model."""
+    from .player_cost import range_cost
+
+    video = info.require_video()
+    fps = float(video.frame_rate or 25)
+    span = float(params["end"] - params["start"])
+    frames = math.ceil(span * fps)
+    audio = DEFAULT_CLIP.audio_bitrate if info.audio else 0
+    cost = range_cost(Path(params["video"]), info.duration, params["start"], params["end"])
+    if cost is not None:
+        seg_w, seg_h = cost.size
+        crop = options.get("crop")
+        share = 1.0
+        if crop and crop != "auto":  # the crop's share of the picture is what the clip shows of the segments' bits
+            cw, ch, _x, _y = (int(v) for v in crop.split(":"))
+            sw, sh = video.display_size
+            share = min(1.0, cw * ch / (sw * sh))
+        picture = CLIP_PLAYER_FACTOR * cost.video_bytes * share * (width * height / (seg_w * seg_h * share)) ** _CLIP_PIXELS_POWER
+        sounding = min(1.0, cost.audio_bytes * 8 / (_PLAYER_AUDIO_BITRATE * cost.seconds)) if cost.seconds else 1.0
+        total = span / cost.seconds * picture + span * audio * sounding / 8
+        how = (f"{width}×{height} px, {span:.2f} s: the H.264 cost of {cost.seconds:.3g} s of it in the player's preview "
+               f"({cost.video_bytes * 8 / cost.seconds / 1000:.0f} kbit/s at {seg_w}×{seg_h}) × {CLIP_PLAYER_FACTOR} × "
+               f"(pixels / its pixels)^{_CLIP_PIXELS_POWER}" + (f" + sound at {audio // 1000} kbit/s"
+                                                             + (f", {sounding:.0%} of it not silence" if sounding < 0.95 else "")
+                                                             if audio else ""))
+        return total, frames, how
+
+    def q_of(r):
+        d = float(_fraction(r["duration"])) if r.get("duration") else 0
+        return (r["bytes"] * 8 / d - audio) / clip_video_bits(1.0, r["width"], r["height"], fps) if d else None
+    q = _factor(made, q_of)
+    how = (f"{width}×{height} px × {fps:.3g} fps × {span:.2f} s, q = {q or CLIP_BITS_PER_UNIT:.3g} "
+           + (f"(as the {len(made)} clip(s) made from this episode)" if q else "(the middle of the real clips measured; "
+              "play the range for an estimate from its own pictures)")
+           + (f" + sound at {audio // 1000} kbit/s" if audio else ""))
+    return span * (clip_video_bits(q or CLIP_BITS_PER_UNIT, width, height, fps) + audio) / 8, frames, how
