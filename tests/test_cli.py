@@ -302,3 +302,24 @@ def test_a_full_disk_on_stdout_is_one_line_and_exit_1(sample, tmp_path):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert "No space left on device" in proc.stderr and "free some space" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+@pytest.mark.parametrize("args, said", [
+    (["gif", "{ep}", "70", "72"], "the start 1:10 is past the end of the file (1:00) — give a start before 1:00"),
+    (["clip", "{ep}", "70", "72"], "the start 1:10 is past the end of the file (1:00) — give a start before 1:00"),
+    (["gif", "{ep}", "1", "2", "--fps", "0"], "--fps 0 is out of range: it must be above 0 and at most 50 — give --fps "
+                                              "above 0 and at most 50 (default 20)"),
+    (["gif", "{ep}", "1", "2", "--fps", "60"], "— browsers play delays under 2 cs as 10 cs; use 50 fps or less"),
+    (["gif", "{ep}", "1", "2", "--colors", "1"], "--colors 1 is out of range: it must be from 2 to 256 — give --colors "
+                                                 "from 2 to 256 (default 256)"),
+    (["gif", "{ep}", "1", "2", "--colors", "300"], "— GIF frames hold at most 256 colours"),
+])
+def test_a_value_out_of_range_gets_the_hint_for_its_side(args, said, sample, tmp_path):
+    """`clipkit gif EP 70 72` on a 1-min episode said "the start 1:10 is past the end of the file (1:00) — run `clipkit
+    info FILE` to see its duration": the length was in the line, FILE was no file.  `--fps 0` was told "browsers play
+    delays under 2 cs as 10 cs; use 50 fps or less", `--colors 1` "GIF frames hold at most 256 colours": the hint for
+    a value over the top.  Each now says what to give."""
+    res = run(*[a.format(ep=sample) for a in args], cwd=tmp_path)
+    lines = res.stderr.strip().splitlines()
+    assert res.returncode == 2 and len(lines) == 1 and said in lines[0], res.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -151,15 +151,15 @@ STRIP_DEFAULT_COUNT = {"grid": 16, "row": 5, "column": 5}
 
 def setting(default: Any, *, min: Any = None, max: Any = None, above: Any = None, choices: tuple | None = None,
             size: bool = False, valid: Any = None, file_valid: Any = None, hint: str | None = None,
-            same_output: bool = False) -> Any:
+            over: str | None = None, same_output: bool = False) -> Any:
     """A settings field with its allowed values: ``min``/``max`` inclusive, ``above`` exclusive,
     ``choices`` (for a tuple: of each item), ``size`` (bytes, written ``"3MB"``), ``valid(value)``
     (what is wrong with it, or None), ``file_valid(value)`` (the same, checked only for a value read from a
     preset or job file: a typed value is checked where it is used, which can say more), and the ``hint`` an error
-    about it gives; ``same_output``: the field changes how, not what, is made (left out of a batch's "up to date?"
+    about it gives (``over``: the hint for a value above ``max`` only — why that is the limit); ``same_output``: the field changes how, not what, is made (left out of a batch's "up to date?"
     fingerprint)."""
     meta = {"min": min, "max": max, "above": above, "choices": choices, "size": size or None, "valid": valid,
-            "file_valid": file_valid, "hint": hint, "same_output": same_output or None}
+            "file_valid": file_valid, "hint": hint, "over": over, "same_output": same_output or None}
     return field(default=default, metadata={k: v for k, v in meta.items() if v is not None})
 
 
@@ -259,8 +259,8 @@ class GifSettings:
     width: int | None = setting(540, min=16, max=4096)  # pixels (Tumblr/blog full width); None: the source's width
     height: int | None = setting(None, min=16, max=4096)  # pixels; with width too, the exact size (crop first to avoid stretching)
     fps: Fraction = setting(Fraction(20), above=0, max=50,  # (encode.gif.MAX_FPS)
-                            hint="browsers play delays under 2 cs as 10 cs; use 50 fps or less (20 is exact)")  # output frames per second; at most 50. 20 = exactly 5 cs per frame
-    colors: int = setting(256, min=2, max=256, hint="GIF frames hold at most 256 colours")  # palette size, 2–256 (one entry is the transparent "unchanged" colour)
+                            over="browsers play delays under 2 cs as 10 cs; use 50 fps or less (20 is exact)")  # output frames per second; at most 50. 20 = exactly 5 cs per frame
+    colors: int = setting(256, min=2, max=256, over="GIF frames hold at most 256 colours")  # palette size, 2–256 (one entry is the transparent "unchanged" colour)
     dither: str = setting("none", choices=GIF_DITHERS)  # none (smallest, best SSIM in bench/) | ordered (Bayer: stable, for few colours) | diffusion (Floyd–Steinberg) | gradient (pattern on flat areas only)
     quality: int = setting(90, min=1, max=100)  # 1–100, about gifski's -Q scale: lower leaves more small changes unwritten; below 80 also fewer colours (70 → 144, 50 → 45, 30 → 14; encode/gif/quality.py); 100 writes every change, error-diffused (encode/gif/diffuse.py)
     crop: str | None = setting(None, valid=_crop, file_valid=_crop_in_pixels, hint="a crop is W:H:X:Y in pixels, e.g. 640:272:0:44, or auto to remove black bars")  # None | "auto" (remove letterbox bars) | "W:H:X:Y" in display pixels

@@ -288,9 +288,10 @@ def check_value(cls: type, name: str, value: Any, *, source: str = "", error: ty
                             meta.get("hint") or f"use one of: {', '.join(choices)}")
     if isinstance(value, (int, float, Fraction)) and not isinstance(value, bool):
         low = ("above" in meta and value <= meta["above"]) or ("min" in meta and value < meta["min"])
-        if low or ("max" in meta and value > meta["max"]):
+        if low or ("max" in meta and value > meta["max"]):  # (``over`` says why the top is the top: not for a low one)
             raise error(f"{source}{label} {show_value(value)} is out of range: it must be {_rule_words(meta)}",
-                        meta.get("hint") or f"give {label} {_rule_words(meta)}{_default_words(cls, name)}")
+                        (None if low else meta.get("over")) or meta.get("hint")
+                        or f"give {label} {_rule_words(meta)}{_default_words(cls, name)}")
 
 
 def _default_words(cls: type, name: str) -> str:

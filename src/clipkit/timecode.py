@@ -214,7 +214,7 @@ def parse_range(
         if s >= duration:
             raise TimecodeError(
                 f"the start {format_time(s)} is past the end of {name or 'the file'} ({format_time(duration)})",
-                f"give a start before {format_time(duration)}" if name else "run `clipkit info FILE` to see its duration",
+                f"give a start before {format_time(duration)}",  # (the length is said: not `clipkit info FILE` to see it)
             )
         if e > duration:
             if e - duration <= _SHOWN:  # the duration as shown (rounded to the ms) typed back: its end

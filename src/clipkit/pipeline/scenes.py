@@ -115,8 +115,7 @@ def detect_scenes(
         s0 = parse_time(start, frame_rate=video.frame_rate) if isinstance(start, str) else Fraction(start)
         if s0 >= info.duration:
             raise TimecodeError(info.past_end(f"the start {format_time(s0)}"),
-                                f"give a start before {format_time(info.duration)}" if info.label
-                                else "run `clipkit info FILE` to see its duration")
+                                f"give a start before {format_time(info.duration)}")
     rng = parse_range(lo, hi, duration=info.duration, frame_rate=video.frame_rate, name=info.label)
 
     key = cache.cache_key(info, rng.start, rng.end, s) if s.cache else None
