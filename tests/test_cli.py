@@ -323,3 +323,34 @@ def test_a_value_out_of_range_gets_the_hint_for_its_side(args, said, sample, tmp
     lines = res.stderr.strip().splitlines()
     assert res.returncode == 2 and len(lines) == 1 and said in lines[0], res.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_into_a_folder_it_cannot_write_says_so_in_one_line(tmp_path):
+    """`clipkit demo -o /proc/demo` said "making the sample episode … in /proc/demo/ …" and then "No such file or
+    directory (/proc/demo) — run with --debug for details", exit 1; into a read-only mount the same, with the
+    errno.  It is now refused before anything is said or made, as every command's -o is."""
+    import shutil
+    import subprocess
+    import sys
+
+    res = run("demo", "-o", "/proc/demo", cwd=tmp_path)
+    assert res.returncode == 2 and res.stderr == ("clipkit: error: /proc/demo is in the system folder /proc: clipkit does "
+                                                  "not write there — write into your own folder (e.g. -o ~/clips/); /tmp "
+                                                  "and /var/tmp are fine\n"), res.stderr
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-Urm", "true"], capture_output=True).returncode:
+        pytest.skip("no user and mount namespaces here for a read-only mount")
+    ro = tmp_path / "mnt"
+    ro.mkdir()
+    res = subprocess.run(["unshare", "-Urm", "sh", "-c", 'mount -t tmpfs -o ro none "$1" && shift && exec "$@"', "sh",
+                          str(ro), sys.executable, "-m", "clipkit", "demo", "-o", str(ro)], capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 1 and res.stderr == (f"clipkit: error: cannot write to the folder {ro}: it is on a read-only "
+                                                  "file system — choose another output folder with -o\n"), res.stderr
+
+
+def test_a_line_and_a_time_together_say_give_only_one_once(sample, tmp_path):
+    """`clipkit still EP 5 --line "stars"` said "… (--line, --from/--to) — give only one — --line "always knew"
+    alone": two dashes, the second hint cut off from the first."""
+    res = run("still", sample, "5", "--line", "stars", cwd=tmp_path)
+    assert res.returncode == 2 and res.stderr.count(" — ") == 1, res.stderr
+    assert res.stderr.endswith(' — give only one, e.g. --line "always knew" alone\n'), res.stderr

@@ -27,6 +27,10 @@ def demo(output: str) -> None:
     the scene detection and the two GIFs are most of it); a second run
     reuses the sample.
     """
+    from ..outputs import check_not_system, check_writable_folder
+
+    check_not_system(output)  # before saying it is making anything there (run_demo checks it too, for the API)
+    check_writable_folder(output)
     click.echo(f"making the sample episode and the demo outputs in {output}/ …", err=True)
     with ProgressBar("demo") as bar:
         sample, made, page = run_demo(output, progress=bar)

@@ -36,7 +36,11 @@ def demo(folder: str | os.PathLike = "clipkit-demo", *, progress: ProgressFn | N
     sharpest still near a moment, a contact sheet, and ``index.html`` showing
     them with their embed snippets.
     """
+    from ..outputs import check_not_system, check_writable_folder
+
     folder = Path(folder)
+    check_not_system(folder)  # as every command's -o: not /proc/demo's "No such file or directory" halfway
+    check_writable_folder(folder)
     sample = make_sample(folder)
     shots = detect_scenes(sample)
     made = [
