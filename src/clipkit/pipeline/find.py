@@ -386,7 +386,7 @@ def said_range(info, start=None, end=None, *, what: str, scene=None, line: "str 
     if start is not None or end is not None or scene is not None:
         raise UsageError(f"{what} takes its range one way: typed times (or {option('scene')}, {option('range_', flag='--range')}, "
                          f"{option('at')}), or a line of dialogue ({option('line')}, {option('line_from', flag='--from')}/"
-                         f"{option('line_to', flag='--to')}) — give only one", f"{option('line', 'always knew')} alone")
+                         f"{option('line_to', flag='--to')})", f"give only one, e.g. {option('line', 'always knew')} alone")
     if getattr(info, "label", None):  # frames: stored in a temporary file that has no subtitles beside it or in it
         said = choice.text or choice.line_from
         raise UsageError(f"there is no dialogue in {info.label} to find {said!r} in",
