@@ -10,11 +10,10 @@ halve the palette (70 → 144 colours, 50 → 45, 30 → 14) and frames share th
 shot's palette (a per-frame table costs more bytes than it buys there); one
 entry in eight goes to the colours that palette fits worst, so small saturated
 objects keep their colour.  The shot's palette is fitted in XYB (the space
-SSIMULACRA2 and the eye judge colour in), and from 32 colours (q ≥ 44) a shot
-whose picture mostly stays (a still camera) opens with a frame of its own full
-palette that the later frames keep wherever it is closer to the source than
-what they would write (bench/README.md, "the low end, session 24" and
-"session 32").
+SSIMULACRA2 and the eye judge colour in), and a shot whose picture mostly
+stays (a still camera) opens with a frame of its own full palette that the
+later frames keep wherever it is closer to the source than what they would
+write (bench/README.md, "the low end, session 24" and "session 32").
 """
 
 from __future__ import annotations
@@ -53,16 +52,18 @@ LUMA_FROM = 95
 #: Below FULL_PALETTE_FROM, from this many colours (q ≥ 44): the shot's palette gets SHOT_STEPS k-means steps in
 #: XYB (flat areas counting most) and is searched in XYB; moved pixels are rewritten only when closer (keep_closer);
 #: a still shot opens with a full-palette key frame (engine.py).  Bird q50 431 KB, S2 −3.1 → 458 KB, 18.7 (gifski
-#: -Q 50: 516 KB, 14.0); pan 1365, −5.8 → 1405, 4.6.  The key frame not below: at 11–14 colours a 256-colour key
-#: frame costs more than it buys (handheld tilt q25 136 KB, S2 −17.4 → 169, −7.0 with it: below the curve).
+#: -Q 50: 516 KB, 14.0); pan 1365, −5.8 → 1405, 4.6.
 PERCEPTUAL_FROM = 32
 SHOT_STEPS = 4
 #: Below PERCEPTUAL_FROM (8–31 colours, q < 44) the shot's palette is fitted and searched in XYB too, with
-#: keep-closer, SMALL_SHOT_STEPS k-means steps (cheap at so few colours) and one entry in SMALL_OUTLIER_SHARE for
-#: the colours fitted worst (was: median cut in RGB, no outliers): handheld tilt q30 185 KB, S2 8.1 → 145 KB, −0.5
-#: (gifski -Q 50: 169 KB, −1.6), q40 261, 17.6 → 222, 18.1; sample q35 789, 25.0 → 758, 26.7; noisy q30 1144,
-#: 17.7 → 911, 13.5 (bench/README.md, session 32).  With 4 steps: tilt 14 entries, 4 of them outliers
-#: (`--quality 44 --colors 15`) 152 KB, −1.9; 8 steps 147 KB, −0.2; 12 steps 146 KB, 0.3.
+#: keep-closer, SMALL_SHOT_STEPS k-means steps (cheap at so few colours), one entry in SMALL_OUTLIER_SHARE for
+#: the colours fitted worst and a still shot's key frame (was: median cut in RGB, no outliers, no key frame).
+#: Handheld tilt q30 185 KB, S2 8.1 → 145 KB, −0.5 (gifski -Q 50: 169 KB, −1.6), q40 261, 17.6 → 222, 18.1; with 4
+#: steps its 14 entries, 4 of them outliers (`--quality 44 --colors 15`), 152 KB, −1.9; 8 steps 147 KB, −0.2.
+#: The key frame, on a still shot only: bird q35 304 KB, −24.0 → 335, 3.9 (gifski -Q 30: 336 KB, 5.3); q43 355,
+#: −13.7 → 384, 10.7 (-Q 40: 392, 8.8).  Session 24 found it cost more than it bought at 11–14 colours in RGB
+#: (handheld tilt q25 136 KB, S2 −17.4 → 169, −7.0); in XYB with keep-closer the tilt gets none and its bytes
+#: stay.  The generated sample at q25–30 is the exception: 594 KB, −13.0 → 648, −7.6 (bench/README.md, session 32).
 SMALL_SHOT_STEPS = 8
 SMALL_OUTLIER_SHARE = 5
 #: At this quality each frame is error-diffused against the screen (diffuse.py) at DIFFUSE_LEVEL of the error,
@@ -126,4 +127,4 @@ def quality_level(quality: int, reserved: int = 0) -> QualityLevel:
     large = colors >= PERCEPTUAL_FROM
     outliers = colors // OUTLIER_SHARE if large else max(1, round(colors / SMALL_OUTLIER_SHARE))
     return QualityLevel(tolerance_for(q), min(256, colors + reserved), False, outliers, keep_closer=True,
-                        space="xyb", shot_steps=SHOT_STEPS if large else SMALL_SHOT_STEPS, key_frame=large)
+                        space="xyb", shot_steps=SHOT_STEPS if large else SMALL_SHOT_STEPS, key_frame=True)
