@@ -261,6 +261,20 @@ def test_a_fade_in_telecined_film_on_a_ts_is_one_fade(tmp_path):
         assert blank[0] == 60 / film and 72 / film <= blank[1] <= 73 / film
 
 
+def _telecined_shots(path, lengths: list[int], grain: str = ""):
+    """Film shots of ``lengths`` frames cut between three sources (one slow), ``grain`` (filters) on each film
+    frame, 3:2 pulled down to interlaced MPEG-2 at 3 Mb/s in a transport stream."""
+    rate, size = "24000/1001", "320x240"
+    sources = [f"testsrc2=size={size}:rate={rate}", f"mandelbrot=size={size}:rate={rate}:maxiter=64:start_scale=2:end_scale=0.5",
+               f"gradients=size={size}:rate={rate}:c0=#1d2b53:c1=#e08a3c:c2=#7e2553:n=3:speed=0.05:seed=7"]
+    shots = [f"{sources[i % 3]},trim=end_frame={n},setpts=PTS-STARTPTS,format=yuv420p,setsar=1[s{i}]" for i, n in enumerate(lengths)]
+    graph = (";".join(shots) + ";" + "".join(f"[s{i}]" for i in range(len(lengths))) +
+             f"concat=n={len(lengths)}:v=1,{grain}telecine=first_field=top:pattern=23,setfield=tff[v]")
+    ffmpeg("-filter_complex", graph, "-map", "[v]", "-c:v", "mpeg2video", "-b:v", "3M", "-g", "15", "-flags", "+ilme+ildct",
+           "-f", "mpegts", path)
+    return path
+
+
 def test_cuts_in_telecined_film_are_on_film_frames_with_the_coarse_pass(tmp_path):
     """The default coarse pass decodes reference frames only: telecined film then comes out deinterlaced at
     the 29.97 stream's times, and a cut whose frame before was decoded was kept there — at film frame 400.8
@@ -268,16 +282,8 @@ def test_cuts_in_telecined_film_are_on_film_frames_with_the_coarse_pass(tmp_path
     placed again on the film's own frames now, as the full decode finds them."""
     from clipkit import detect_scenes
 
-    rate, size = "24000/1001", "320x240"
-    sources = [f"testsrc2=size={size}:rate={rate}", f"mandelbrot=size={size}:rate={rate}:maxiter=64:start_scale=2:end_scale=0.5",
-               f"gradients=size={size}:rate={rate}:c0=#1d2b53:c1=#e08a3c:c2=#7e2553:n=3:speed=0.05:seed=7"]
     lengths = [131, 157, 113, 149, 127, 161]
-    shots = [f"{sources[i % 3]},trim=end_frame={n},setpts=PTS-STARTPTS,format=yuv420p,setsar=1[s{i}]" for i, n in enumerate(lengths)]
-    graph = (";".join(shots) + ";" + "".join(f"[s{i}]" for i in range(len(lengths))) +
-             f"concat=n={len(lengths)}:v=1,telecine=first_field=top:pattern=23,setfield=tff[v]")
-    path = tmp_path / "film.ts"
-    ffmpeg("-filter_complex", graph, "-map", "[v]", "-c:v", "mpeg2video", "-b:v", "3M", "-g", "15", "-flags", "+ilme+ildct",
-           "-f", "mpegts", path)
+    path = _telecined_shots(tmp_path / "film.ts", lengths)
     film = Fraction(24000, 1001)
     truth = [sum(lengths[:i + 1]) / film for i in range(len(lengths) - 1)]
     coarse = detect_scenes(path, cache=False, one_pass_frames=100)  # the coarse pass even on this short file
@@ -294,16 +300,8 @@ def test_cuts_in_grainy_telecined_film_with_the_full_decode_are_on_their_film_fr
     time in the stream is put back there."""
     from clipkit import detect_scenes
 
-    rate, size = "24000/1001", "320x240"
-    sources = [f"testsrc2=size={size}:rate={rate}", f"mandelbrot=size={size}:rate={rate}:maxiter=64:start_scale=2:end_scale=0.5",
-               f"gradients=size={size}:rate={rate}:c0=#1d2b53:c1=#e08a3c:c2=#7e2553:n=3:speed=0.05:seed=7"]
     lengths = [41, 37, 43, 39, 42, 38]
-    shots = [f"{sources[i % 3]},trim=end_frame={n},setpts=PTS-STARTPTS,format=yuv420p,setsar=1[s{i}]" for i, n in enumerate(lengths)]
-    graph = (";".join(shots) + ";" + "".join(f"[s{i}]" for i in range(len(lengths))) +
-             f"concat=n={len(lengths)}:v=1,noise=alls=10:allf=t,telecine=first_field=top:pattern=23,setfield=tff[v]")
-    path = tmp_path / "grain.ts"
-    ffmpeg("-filter_complex", graph, "-map", "[v]", "-c:v", "mpeg2video", "-b:v", "3M", "-g", "15", "-flags", "+ilme+ildct",
-           "-f", "mpegts", path)
+    path = _telecined_shots(tmp_path / "grain.ts", lengths, "noise=alls=10:allf=t,")
     assert probe(path).video.scan.kind == "telecined"
     film = Fraction(24000, 1001)
     truth = [sum(lengths[:i + 1]) for i in range(len(lengths) - 1)]
