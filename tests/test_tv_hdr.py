@@ -118,14 +118,47 @@ def test_an_sdr_dissolve_carried_in_pq_is_found_as_in_sdr(tmp_path):
     assert abs(got.middle - 3) <= Fraction(1, 24), float(got.middle * 24)
 
 
-def test_the_detection_curve_is_sdrs_up_to_reference_white_and_log_above():
+@pytest.mark.parametrize("passes", [{}, {"one_pass_frames": 0}], ids=["one pass", "coarse"])
+def test_the_hard_cuts_clip_carried_in_pq_has_the_sdr_files_cuts(tmp_path, passes):
+    """The scene tests' hard-cut clip (five unrelated shots) converted to PQ as an SDR programme in HDR is.
+    Before: its cut at 6.0 s (a dim, fine-grained shot into a busy black-and-white one) was missed — score 57.8
+    against the 62.8 the busy shot after it asks (1.4 × its 44.9), SDR 65.7 against 61.0: the detection curve
+    (BT.709's camera curve) did not undo zscale's BT.1886 (dark shots came out about half as bright, their
+    colour under the near-black mask) and the shrink averaged in PQ's signal."""
+    import scenes_media
+    from clipkit import detect_scenes
+    from tv_media import sdr_in_pq
+
+    sdr, truth = scenes_media.hard_cuts(tmp_path)
+    pq = sdr_in_pq(sdr, tmp_path / "cuts_pq.mkv")
+    assert hdr_kind(probe(pq).video) == "HDR10 (PQ)"
+    for path in (sdr, pq):
+        found = detect_scenes(path, cache=False, **passes)
+        got = [c.time for c in found.cuts]
+        assert len(got) == len(truth["cuts"]) and not found.transitions, (path.name, [float(t) for t in got])
+        for g, t in zip(got, truth["cuts"]):
+            assert abs(g - Fraction(t)) <= Fraction(1, 24), (path.name, float(g), t)
+
+
+def test_the_detection_curve_is_sdrs_up_to_reference_white_and_log_above(tmp_path):
+    from clipkit.media.frames import read_frames
     from clipkit.media.hdr import detection_curve
+    from tv_media import PQ_HEVC, SDR_TO_PQ, ffmpeg
 
     white = detection_curve(1)
-    for light in (0.01, 0.1, 0.5, 1):  # BT.709's curve, scaled
-        sdr = 4.5 * light if light < 0.018 else 1.099 * light ** 0.45 - 0.099
-        assert abs(detection_curve(light) - white * sdr) < 1e-9
+    for light in (0.01, 0.1, 0.5, 1):  # BT.1886's inverse (zscale's bt709), scaled
+        assert abs(detection_curve(light) - white * light ** (1 / 2.4)) < 1e-9
     # above: each doubling of light moves it as far (log), up to 1000 cd/m² at 1
     steps = [detection_curve(2 ** k * 1.2) - detection_curve(2 ** (k - 1) * 1.2) for k in (1, 2)]
     assert abs(steps[0] - steps[1]) < 1e-9 and steps[0] > 0.15
     assert abs(detection_curve(1000 / 203) - 1) < 1e-9 and detection_curve(4000 / 203) == 1
+    # SDR greys carried in PQ come out of the filters (a table on the PQ signal) as the SDR greys, scaled
+    levels = [16, 40, 80, 126, 180, 235]
+    bars = ";".join(f"color=c=0x{v:02X}{v:02X}{v:02X}:s=32x32:r=24:d=0.25,format=yuv444p[c{k}]" for k, v in enumerate(levels))
+    src = tmp_path / "greys.mkv"
+    ffmpeg("-filter_complex", f"{bars};{''.join(f'[c{k}]' for k in range(len(levels)))}hstack={len(levels)},"
+           f"{SDR_TO_PQ}[v]", "-map", "[v]", *PQ_HEVC, src)
+    y = next(read_frames(src, width=len(levels) * 32, pix_fmt="yuv444p", detection=True)).image[0].astype(float)
+    for k, v in enumerate(levels):
+        sdr = 16 + 219 * v / 255  # the RGB grey as the SDR file's luma
+        assert abs(y[16, 32 * k + 16] - (16 + white * (sdr - 16))) < 2.5, (v, y[16, 32 * k + 16], 16 + white * (sdr - 16))

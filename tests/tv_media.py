@@ -216,11 +216,21 @@ def make_hdr_dissolve(path: Path, bright: float, dim: float, *, graded_in: str =
     if graded_in == "pq":
         graph = f"{a},{lit(bright)}[a];{b},{lit(dim)}[b];[a][b]{fade},setsar=1[v]"
     else:
-        graph = (f"{a},format=yuv420p[a];{b},format=yuv420p[b];[a][b]{fade},format=gbrpf32le,"
-                 f"zscale=rin=tv:tin=bt709:min=bt709:pin=bt709:t=smpte2084:m=bt2020nc:p=bt2020:r=tv:npl=203,format=yuv420p10le,setsar=1[v]")
-    tags = ["-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc", "-color_range", "tv"]
-    ffmpeg("-filter_complex", graph, "-map", "[v]", "-c:v", "libx265", "-x265-params",
-           "log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:crf=12", *tags, "-pix_fmt", "yuv420p10le", path)
+        graph = f"{a},format=yuv420p[a];{b},format=yuv420p[b];[a][b]{fade},{SDR_TO_PQ},setsar=1[v]"
+    ffmpeg("-filter_complex", graph, "-map", "[v]", *PQ_HEVC, path)
+    return path
+
+
+#: An SDR (BT.709) picture carried in PQ, SDR white at 203 cd/m² (BT.2408), and the 10-bit HEVC it is stored as.
+SDR_TO_PQ = "format=gbrpf32le,zscale=rin=tv:tin=bt709:min=bt709:pin=bt709:t=smpte2084:m=bt2020nc:p=bt2020:r=tv:npl=203,format=yuv420p10le"
+PQ_HEVC = ["-c:v", "libx265", "-x265-params", "log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:crf=12",
+           "-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc", "-color_range", "tv",
+           "-pix_fmt", "yuv420p10le"]
+
+
+def sdr_in_pq(src: Path, path: Path) -> Path:
+    """An SDR file converted to PQ (BT.2020, SDR white at 203 cd/m²) as an HDR master of an SDR programme carries it."""
+    ffmpeg("-i", src, "-vf", f"{SDR_TO_PQ},setsar=1", *PQ_HEVC, path)
     return path
 
 

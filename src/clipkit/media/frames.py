@@ -118,10 +118,13 @@ def read_frames(
     cleaning = decode_filters(video.scan, info.deinterlace, sparse=sparse)
     film = any(f.startswith("decimate") for f in cleaning)
     filters = list(pre_filters)
+    # HDR → SDR: the display tone map on the output size (per pixel, so after scaling is cheap); detection's
+    # curve (a table) before the shrink, so that it averages in SDR's signal as an SDR file's does
+    before, after = detection_filters(video) if detection else ([], tonemap_filters(video))
+    filters += before
     if out_w > 0:
         filters.append(f"scale={out_w}:{out_h}:flags={scale_flags}")
-    # HDR → SDR on the output size (per pixel, so after scaling is cheap)
-    filters += detection_filters(video) if detection else tonemap_filters(video)
+    filters += after
     if out_w > 0:
         filters.append("setsar=1")
     filters.append("showinfo")

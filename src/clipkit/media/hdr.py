@@ -11,9 +11,12 @@ on the output size, so a 4K HDR source costs little more than an SDR one.
 Scene detection sees HDR through another curve (:func:`detection_filters`): the display tone map
 flattens highlights, so a bright shot dissolving into a dim one hardly changed until its highlights
 came down to the roll-off (the dissolve was found 9 frames after it began, its middle 4 late, and the
-coarse pass called it a cut).  Detection keeps SDR's BT.709 curve up to reference white and continues
-it above in log light, at the slope it has there, up to :data:`DETECTION_PEAK`: a highlight dimming by
-half moves as far at 1000 cd/m² as at 400.  It is never shown.
+coarse pass called it a cut).  Detection keeps SDR's curve up to reference white — BT.1886's, V = L^(1/2.4),
+the one zscale carries SDR into PQ with and brings it back by, so an SDR programme in PQ reads as its SDR
+picture, scaled — and continues it above in log light, at the slope it has there, up to
+:data:`DETECTION_PEAK`: a highlight dimming by half moves as far at 1000 cd/m² as at 400.  The curve is
+applied before the picture is shrunk (a 16-bit table on the PQ signal: cheap at any size), so the shrink
+averages in SDR's signal, as it does for an SDR file.  It is never shown.
 """
 
 from __future__ import annotations
@@ -27,8 +30,10 @@ __all__ = ["hdr_kind", "tonemap_filters", "detection_filters", "detection_curve"
 REFERENCE_WHITE = 203  # cd/m², BT.2408's HDR reference white = SDR's 100 %
 #: The light at the top of the detection curve (cd/m²): HDR10's usual mastering peak.
 DETECTION_PEAK = 1000
-#: BT.709's curve V = 1.099 L^0.45 − 0.099 rises by 1.099 × 0.45 per e-fold of light at reference white (L = 1).
-_SLOPE = 1.099 * 0.45
+#: BT.1886's inverse V = L^(1/2.4) (zscale's bt709, how SDR is carried into PQ) rises by 1/2.4 per e-fold
+#: of light at reference white (L = 1).
+_GAMMA = 1 / 2.4
+_SLOPE = _GAMMA
 #: Where reference white lands on the detection curve (0–1), so that DETECTION_PEAK lands on 1.
 _WHITE = 1 / (1 + _SLOPE * math.log(DETECTION_PEAK / REFERENCE_WHITE))
 _TRANSFERS = {"smpte2084": "HDR10 (PQ)", "arib-std-b67": "HLG"}
@@ -76,26 +81,42 @@ def tonemap_filters(video: VideoStream | None) -> list[str]:
 
 
 def detection_curve(light: float) -> float:
-    """The value (0–1) scene detection sees for linear ``light`` (1 = reference white): BT.709's curve
-    scaled to put reference white at :data:`_WHITE`, logarithmic above it, 1 from DETECTION_PEAK up."""
+    """The value (0–1) scene detection sees for linear ``light`` (1 = reference white): BT.1886's inverse
+    (V = L^(1/2.4), as zscale's bt709) scaled to put reference white at :data:`_WHITE`, logarithmic above
+    it, 1 from DETECTION_PEAK up."""
     if light <= 1:
-        v = 4.5 * light if light < 0.018 else 1.099 * light ** 0.45 - 0.099
-        return _WHITE * max(0.0, v)
+        return _WHITE * max(0.0, light) ** _GAMMA
     return min(1.0, _WHITE * (1 + _SLOPE * math.log(light)))
 
 
-def detection_filters(video: VideoStream | None) -> list[str]:
-    """ffmpeg filters from the stream's HDR to the 8-bit picture scene detection looks at (none for SDR):
-    :func:`detection_curve` on each of R, G, B (their values as the BT.709 signal; never shown)."""
-    linear = _to_linear(video)
-    if not linear:
-        return []
+#: SMPTE ST 2084 (PQ) constants.
+_M1, _M2 = 2610 / 16384, 2523 / 4096 * 128
+_C1, _C2, _C3 = 3424 / 4096, 2413 / 4096 * 32, 2392 / 4096 * 32
 
-    def curve(c: str) -> str:
-        x = f"{c}(X\\,Y)"
-        sdr = f"if(lt({x}\\,0.018)\\,4.5*{x}\\,1.099*pow({x}\\,0.45)-0.099)"
-        return (f"clip(if(lte({x}\\,1)\\,{_WHITE:.6f}*{sdr}\\,{_WHITE:.6f}*(1+{_SLOPE:.6f}*log({x})))\\,0\\,1)")
 
-    # geq on the float picture (small: detection scales first); its values are the signal already
-    return [*linear, f"geq=r='{curve('r')}':g='{curve('g')}':b='{curve('b')}'", "zscale=tin=linear:t=linear:m=bt709:r=tv",
-            "format=yuv444p"]
+def _curve_of_pq() -> str:
+    """An ffmpeg expression of ``val`` (a 16-bit PQ code value): :func:`detection_curve` of its light, ×maxval."""
+    e = f"pow(val/maxval\\,{1 / _M2:.10f})"
+    light = f"(pow(max({e}-{_C1}\\,0)/({_C2}-{_C3}*{e})\\,{1 / _M1:.10f})*{10000 / REFERENCE_WHITE:.8f})"
+    sdr = f"{_WHITE:.8f}*pow({light}\\,{_GAMMA:.8f})"
+    log = f"{_WHITE:.8f}*(1+{_SLOPE:.8f}*log({light}))"
+    return f"maxval*clip(if(lte({light}\\,1)\\,{sdr}\\,{log})\\,0\\,1)"
+
+
+def detection_filters(video: VideoStream | None) -> tuple[list[str], list[str]]:
+    """ffmpeg filters from the stream's HDR to the 8-bit picture scene detection looks at (none for SDR), as
+    (before the shrink, after it): the stream as 16-bit PQ in BT.709 primaries, :func:`detection_curve` on each
+    of R, G, B by a table (their values as the signal; never shown), then — after the shrink — to Y'CbCr."""
+    kind = hdr_kind(video)
+    if kind is None:
+        return [], []
+    parts = _colour_parts(video)
+    transfer = "smpte2084" if kind.startswith("HDR10") else "arib-std-b67"
+    matrix = next((p for p in parts if p in _MATRICES), "bt2020nc")
+    primaries = next((p for p in parts if p in _PRIMARIES), "bt2020")
+    rng = "full" if "pc" in parts else "tv"
+    curve = _curve_of_pq()
+    before = ["format=yuv444p10le",  # 4:4:4 in and out of zimg (odd sizes), as _to_linear
+              f"zscale=tin={transfer}:min={matrix}:pin={primaries}:rin={rng}:t=smpte2084:p=bt709:m=gbr:r=full"
+              f":npl={REFERENCE_WHITE}", "format=gbrp16le", f"lutrgb=r='{curve}':g='{curve}':b='{curve}'"]
+    return before, ["zscale=tin=linear:t=linear:min=gbr:m=bt709:rin=full:r=tv", "format=yuv444p"]
