@@ -63,14 +63,19 @@ def _fraction(text) -> Fraction:
     return Fraction(str(text))
 
 
+def _crop_size(options: dict) -> tuple[int, int] | None:
+    """The typed crop's width and height (the page sends W:H:X:Y in display pixels); None without one or for auto."""
+    crop = options.get("crop")
+    if not crop or crop == "auto":
+        return None
+    cw, ch, _x, _y = (int(v) for v in crop.split(":"))
+    return max(cw, 1), max(ch, 1)
+
+
 def _size(info, options: dict) -> tuple[int, int]:
     """Output width and height as the pipeline would make them (even numbers; crop's aspect if given)."""
     video = info.require_video()
-    sw, sh = video.display_size
-    crop = options.get("crop")
-    if crop and crop != "auto":
-        cw, ch, _x, _y = (int(v) for v in crop.split(":"))
-        sw, sh = max(cw, 1), max(ch, 1)
+    sw, sh = _crop_size(options) or video.display_size
     if options.get("kind") == "gif":
         width = options.get("width") or DEFAULT_GIF.width or sw
     else:
@@ -152,12 +157,10 @@ def _clip(info, params: dict, options: dict, width: int, height: int, made: list
     cost = range_cost(Path(params["video"]), info.duration, params["start"], params["end"])
     if cost is not None:
         seg_w, seg_h = cost.size
-        crop = options.get("crop")
-        share = 1.0
-        if crop and crop != "auto":  # the crop's share of the picture is what the clip shows of the segments' bits
-            cw, ch, _x, _y = (int(v) for v in crop.split(":"))
-            sw, sh = video.display_size
-            share = min(1.0, cw * ch / (sw * sh))
+        # the crop's share of the picture is what the clip shows of the segments' bits
+        cw, ch = _crop_size(options) or video.display_size
+        sw, sh = video.display_size
+        share = min(1.0, cw * ch / (sw * sh))
         picture = CLIP_PLAYER_FACTOR * cost.video_bytes * share * (width * height / (seg_w * seg_h * share)) ** _CLIP_PIXELS_POWER
         sounding = min(1.0, cost.audio_bytes * 8 / (_PLAYER_AUDIO_BITRATE * cost.seconds)) if cost.seconds else 1.0
         total = span / cost.seconds * picture + span * audio * sounding / 8
