@@ -9,8 +9,9 @@
    real clips in ../shared/media: estimate / made, with the built-in figure and calibrated on another 3 s of the
    same file (what the studio does once this episode has a GIF made).
 3. **Clip estimate over ranges and widths** (``--clips``): 13 ranges of the real clips at 240, 480, 720 px and the
-   source's width, made with ``clipkit.clip`` at the page's settings: estimate / made before the player's segments
-   of the episode are made (the model) and after (the range's own H.264 cost, ``studio/player_cost.py``).
+   source's width, made with ``clipkit.clip`` at the page's settings: estimate / made by the model (no segments),
+   by the studio with nothing played (the segments it samples of the range made for it, ``player_cost.sample_range``)
+   and with all the episode's segments made (the range's own H.264 cost, ``studio/player_cost.py``).
 
     python bench/bench_studio.py [--long FILE] [--media ../shared/media] [--dir /tmp/clipkit-bench-studio]
 """
@@ -181,6 +182,8 @@ CLIP_RANGES = [("big_buck_bunny_0_30.webm", [(0, 3), (12, 15), (15.7, 20.7), (24
 def clip_estimates(media: Path, folder: Path) -> list[str]:
     """Each range × width: made bytes, the estimate with no segments made, and with the episode's segments made."""
     os.environ["XDG_CACHE_HOME"] = str(folder / "cache")  # the player's segments of these files, made here
+    import shutil
+
     import clipkit
     from clipkit.media.probe import probe
     from clipkit.studio.estimate import estimate
@@ -190,6 +193,7 @@ def clip_estimates(media: Path, folder: Path) -> list[str]:
     cases = [(media / name, ranges) for name, ranges in CLIP_RANGES if (media / name).exists()]
     studio = Studio(episodes=tuple(p for p, _ in cases), output=folder)
     made = []  # (path, a, b, params, bytes, the estimate before any segment is made)
+    waited: list[float] = []
     for path, ranges in cases:
         for a, b in ranges:
             for width in (240, 480, 720, None):
@@ -198,16 +202,24 @@ def clip_estimates(media: Path, folder: Path) -> list[str]:
                 art = clipkit.clip(path, start, end, folder / "clip.mp4", record=False, overwrite=True, subs="off", **opts)
                 params = {"video": str(path), "start": start, "end": end, "options": {"width": art.width}}
                 made.append((path, a, b, params, art.bytes, estimate("clip", params, [])["bytes"]))
+    sampled = []  # as the studio says it with nothing played: the segments it samples of the range, made for it
+    for k, (path, a, b, params, size, model) in enumerate(made):
+        shutil.rmtree(folder / "cache" / "clipkit" / "studio" / "segments", ignore_errors=True)
+        t = time.perf_counter()
+        sampled.append(estimate("clip", params, [], studio)["bytes"] / size)
+        waited.append(time.perf_counter() - t)
     for path, _ in cases:
         for n in range(segment_count(probe(path).duration)):
             segment_file(studio, path, n)  # as the page plays the episode
     rows, before, after = [], [], []
-    for path, a, b, params, size, model in made:
+    for (path, a, b, params, size, model), first in zip(made, sampled):
         before.append(model / size)
         after.append(estimate("clip", params, [])["bytes"] / size)
         rows.append(f"| {path.name} {a}–{b} s | {params['options']['width']} | {size / 1000:.0f} KB | {before[-1]:.2f}× | "
-                    f"{after[-1]:.2f}× |")
-    rows.append(f"| all {len(rows)} | | | {min(before):.2f}–{max(before):.2f}× | {min(after):.2f}–{max(after):.2f}× |")
+                    f"{first:.2f}× | {after[-1]:.2f}× |")
+    rows.append(f"| all {len(rows)} | | | {min(before):.2f}–{max(before):.2f}× | {min(sampled):.2f}–{max(sampled):.2f}× "
+                f"| {min(after):.2f}–{max(after):.2f}× |")
+    rows.append(f"| (the studio's estimate with nothing played took {min(waited):.1f}–{max(waited):.1f} s) | | | | | |")
     return rows
 
 
@@ -226,7 +238,7 @@ def main() -> None:
     if args.clips:
         args.dir.mkdir(parents=True, exist_ok=True)
         print("## Clip estimate / made size, before and after the player's segments are made\n")
-        print("| range | width | made | model | from the segments |\n|---|---|---|---|---|")
+        print("| range | width | made | model | the studio, nothing played | all segments made |\n|---|---|---|---|---|---|")
         for row in clip_estimates(args.media, args.dir):
             print(row, flush=True)
         return

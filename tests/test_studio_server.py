@@ -232,41 +232,49 @@ def test_the_gif_estimate_counts_the_frames_the_source_has(tmp_path):
     assert said[20] == pytest.approx(said[10], rel=0.1), said
 
 
-def test_the_clip_estimate_reads_the_ranges_own_pictures_and_sound_in_the_players_segments(tmp_path, monkeypatch):
-    """The clip estimate was content-blind (0.17 bit per pixel per frame, linear in pixels and fps, the sound at its full
-    bitrate): a still, silent range and a grainy, sounding one of the same length got the same figure, though one made
-    clip is many times the other (on the real clips 0.44–3.19×, a fade with dead sound 5×).  Where the page's player
-    has made its segments of the range, the estimate reads what those pictures and that sound cost in H.264: each half
-    of this episode is estimated within 0.5–2× of the clip made of it.  A range not played yet: the model, which says so."""
-    import clipkit
-    from clipkit.studio.estimate import estimate
-    from clipkit.studio.proxy import segment_file
-    from clipkit.studio.server import Studio
+def test_the_clip_estimate_reads_the_ranges_own_pictures_and_sound_also_before_the_player_made_them(tmp_path,
+                                                                                                   monkeypatch):
+    """The clip estimate reads what the range's pictures and sound cost in H.264 in the page's player's segments.  It
+    read only those the player had made: a range not played yet got the content-blind model, the same figure for a
+    still, silent range and a grainy, sounding one of the same length, though one made clip is many times the other
+    (a silent fade of the real clips 5.65×).  Now the studio makes the segments it samples of the range for the
+    estimate: each half of this episode, asked before anything is played, is within 0.5–2× of the MP4 the studio
+    then makes of it (without: 36.8× and 0.13×); and the segments it made are the player's (one made, not two)."""
+    import time
+
+    from clipkit.studio.player_cost import sampled_segments
+    from clipkit.studio.proxy import segment_path
+    from clipkit.studio.server import Studio, make_app
     from media import ffmpeg
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    src = tmp_path / "still then grain.mkv"  # 0–5 s a still picture and silence, 5–10 s grain and a tone
+    src = (tmp_path / "still then grain.mkv").resolve()  # 0–5 s a still picture and silence, 5–10 s grain and a tone
     ffmpeg("-f", "lavfi", "-i", "smptehdbars=s=640x360:r=25:d=10,format=yuv420p,noise=alls=40:allf=t+u:enable='gte(t,5)'",
            "-f", "lavfi", "-i", "sine=f=440:d=10,volume=volume=0:enable='lt(t,5)'",
            "-c:v", "libx264", "-crf", "18", "-pix_fmt", "yuv420p", "-c:a", "aac", src)
-    studio = Studio(episodes=(src.resolve(),), output=(tmp_path / "out").resolve())
-    ranges = ((Fraction(1, 2), Fraction(9, 2)), (Fraction(11, 2), Fraction(19, 2)))
-
-    def said(a, b):
-        return estimate("clip", {"video": str(src.resolve()), "start": a, "end": b, "options": {"width": 480}}, [])
-
-    before = [said(a, b) for a, b in ranges]  # nothing played yet
-    for n in (0, 1):  # the page plays the episode: its segments are made
-        segment_file(studio, src.resolve(), n)
-    made = [clipkit.clip(src, a, b, tmp_path / f"c{k}.mp4", width=480, subs="off", record=False).bytes
-            for k, (a, b) in enumerate(ranges)]
+    out = (tmp_path / "out").resolve()
+    out.mkdir()
+    studio = Studio(episodes=(src,), output=out)
+    ranges = (("0.5", "4.5"), ("5.5", "9.5"))
+    with TestClient(make_app(studio, token=TOKEN, port=PORT), base_url=BASE, headers={"x-clipkit-token": TOKEN}) as c:
+        said, made = [], []
+        for a, b in ranges:
+            body = {"kind": "clip", "episode": 0, "start": a, "end": b, "width": 480, "captions": False}
+            said.append(c.post("/api/estimate", json=body).json())
+            job = c.post("/api/jobs", json=body).json()
+            deadline = time.monotonic() + 240
+            while job["state"] not in ("done", "failed", "cancelled") and time.monotonic() < deadline:
+                time.sleep(0.2)
+                job = c.get(f"/api/jobs/{job['id']}").json()
+            assert job["state"] == "done", job
+            made.append(job["result"]["bytes"])
     assert made[1] > 4 * made[0], made  # the truth: grain and sound cost many times a still, silent picture
-    after = [said(a, b) for a, b in ranges]
-    ratios = [e["bytes"] / m for e, m in zip(after, made)]
-    assert all(0.5 <= r <= 2 for r in ratios), (ratios, made, [e["how"] for e in after])
-    assert "player's preview" in after[0]["how"] and "not silence" in after[0]["how"], after[0]["how"]
-    # not played: the model, the same for both halves, and the page is told how to get a better one
-    assert before[0]["bytes"] == before[1]["bytes"] and "play the range" in before[0]["how"], before[0]["how"]
+    ratios = [e["bytes"] / m for e, m in zip(said, made)]
+    assert all(0.5 <= r <= 2 for r in ratios), (ratios, made, [e["how"] for e in said])
+    assert "player's preview" in said[0]["how"] and "not silence" in said[0]["how"], said[0]["how"]
+    sampled = {n for a, b in ranges for n in sampled_segments(Fraction(10), Fraction(a), Fraction(b))}
+    assert sampled == {0, 1} and all(segment_path(src, n).exists() for n in sampled)
+    assert len(list(segment_path(src, 0).parent.iterdir())) == 2  # the player's own files, nothing beside them
 
 
 @pytest.mark.parametrize("text", ['say "hi"', "back\\slash", "two\nlines", "tab\there", "del\x7fchar", "\u2028sep",

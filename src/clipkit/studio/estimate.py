@@ -1,6 +1,6 @@
 """A cheap size estimate for a GIF or clip before it is encoded (the Make panel's live ``--max-size`` check).
 
-Nothing is decoded.  The output size follows from the settings the job would use
+No picture of the GIF or clip is encoded.  The output size follows from the settings the job would use
 (width, or the source's; height from the display aspect or the crop; GIF frames
 = duration × fps; a clip keeps the source's frame rate), and the bytes are
 
@@ -12,12 +12,14 @@ Nothing is decoded.  The output size follows from the settings the job would use
   median of the GIFs already made from this episode in this session when there
   are any, else :data:`GIF_BYTES_PER_UNIT`, measured on the real clips with the
   GIF engine as it is now;
-* clip: the picture's bytes from what the range costs in H.264 where the page's player has its segments
-  (:mod:`.proxy`: the episode at 360 lines, CRF 28, cut in 5-s pieces as the user plays it), which
+* clip: the picture's bytes from what the range costs in H.264 in the page's player's segments
+  (:mod:`.proxy`: the episode at 360 lines, CRF 28, cut in 5-s pieces; those the range needs made for the
+  estimate when the player has not made them yet, :func:`~.player_cost.sample_range`), which
   is the range's own content: ``k × (its video bytes a second) × seconds × (pixels / the segment's) ** 0.8``
   (:data:`CLIP_PLAYER_FACTOR`), and the sound at the clip's bitrate for as much of it as the segments'
-  sound is not silence (AAC spends ~15× less on silence); without segments ``q × pixels ** 0.8 × fps ** 0.25
-  × seconds`` (:data:`CLIP_BITS_PER_UNIT`), or that ``q`` as this episode's clips made it, plus the sound.
+  sound is not silence (AAC spends ~15× less on silence); where no segment can be made (or without the
+  studio) ``q × pixels ** 0.8 × fps ** 0.25 × seconds`` (:data:`CLIP_BITS_PER_UNIT`), or that ``q`` as this
+  episode's clips made it, plus the sound.
 
 Content moves the truth by a factor of two either way (a static shot is small,
 grain or fire is big), so the page shows the figure as "about" and says how it was made.
@@ -29,6 +31,7 @@ from __future__ import annotations
 import math
 import statistics
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 
 from ..settings import DEFAULT_CLIP, DEFAULT_GIF
@@ -116,8 +119,10 @@ def _factor(made: list[dict], key) -> float | None:
     return statistics.median(values) if values else None
 
 
-def estimate(kind: str, params: dict, made: list[dict]) -> dict:
-    """``{"bytes", "width", "height", "frames", "how", "max_size", "fits"}``; bytes None for kinds not estimated."""
+def estimate(kind: str, params: dict, made: list[dict], studio=None) -> dict:
+    """``{"bytes", "width", "height", "frames", "how", "max_size", "fits"}``; bytes None for kinds not estimated.
+    With the ``studio``, a clip's range gets the player's segments it needs made (blocks a second or two the first
+    time: call it from a worker thread); without, only those already made are read."""
     from ..media.probe import probe
 
     options = {**params.get("options", {}), "kind": kind}
@@ -139,22 +144,24 @@ def estimate(kind: str, params: dict, made: list[dict]) -> dict:
                + (f"(as the {len(made)} GIF(s) made from this episode)" if q else "(the middle of the real clips measured)"))
         total = gif_bytes(q or GIF_BYTES_PER_UNIT, width, height, float(span), rate)
     else:
-        total, frames, how = _clip(info, params, options, width, height, made)
+        total, frames, how = _clip(info, params, options, width, height, made, studio)
     total = int(total)
     return {"bytes": total, "width": width, "height": height, "frames": frames, "how": how, "max_size": max_size,
             "fits": None if max_size is None else total <= max_size}
 
 
-def _clip(info, params: dict, options: dict, width: int, height: int, made: list[dict]) -> tuple[float, int, str]:
+def _clip(info, params: dict, options: dict, width: int, height: int, made: list[dict],
+          studio=None) -> tuple[float, int, str]:
     """(bytes, frames, how) of a clip: from the player's segments of the range where there are any, else the model."""
-    from .player_cost import range_cost
+    from .player_cost import range_cost, sample_range
 
     video = info.require_video()
     fps = float(video.frame_rate or 25)
     span = float(params["end"] - params["start"])
     frames = math.ceil(span * fps)
     audio = DEFAULT_CLIP.audio_bitrate if info.audio else 0
-    cost = range_cost(Path(params["video"]), info.duration, params["start"], params["end"])
+    measure = range_cost if studio is None else partial(sample_range, studio)
+    cost = measure(Path(params["video"]), info.duration, params["start"], params["end"])
     if cost is not None:
         seg_w, seg_h = cost.size
         # the crop's share of the picture is what the clip shows of the segments' bits
@@ -176,7 +183,7 @@ def _clip(info, params: dict, options: dict, width: int, height: int, made: list
         return (r["bytes"] * 8 / d - audio) / clip_video_bits(1.0, r["width"], r["height"], fps) if d else None
     q = _factor(made, q_of)
     how = (f"{width}×{height} px × {fps:.3g} fps × {span:.2f} s, q = {q or CLIP_BITS_PER_UNIT:.3g} "
-           + (f"(as the {len(made)} clip(s) made from this episode)" if q else "(the middle of the real clips measured; "
-              "play the range for an estimate from its own pictures)")
+           + (f"(as the {len(made)} clip(s) made from this episode)" if q else "(the middle of the real clips measured: "
+              "the range's own pictures could not be read)")
            + (f" + sound at {audio // 1000} kbit/s" if audio else ""))
     return span * (clip_video_bits(q or CLIP_BITS_PER_UNIT, width, height, fps) + audio) / 8, frames, how

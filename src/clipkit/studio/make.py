@@ -260,7 +260,7 @@ async def _size_estimate(request: Request) -> Response:
     except ClipkitError as exc:
         return _error(page_error(exc), 422)
     try:
-        return JSONResponse(await run_in_threadpool(estimate, kind, params, made))
+        return JSONResponse(await run_in_threadpool(estimate, kind, params, made, studio))
     except ClipkitError as exc:
         return _error(page_error(exc), 422)
 

@@ -2,8 +2,11 @@
 estimate's measure of the range's own pictures (grain, fire, a still shot, a fade), which nothing else gives without
 encoding: the segments are the episode at 360 lines, CRF 28, made as the page plays it.
 
-Only segments already made are read (nothing is encoded for an estimate); each is read once (ffmpeg's packet list,
-``-c copy``, tens of milliseconds) and remembered while its file is unchanged.
+A range none of whose segments the player has made yet gets :data:`SAMPLED` of them made for the estimate
+(:func:`sample_range`: about a second each, and the player's own once the range is played): without them the estimate
+is content-blind, and a silent range or a fade to black was estimated at up to 5.65× the clip made of it.  Each
+segment is read once (ffmpeg's packet list, ``-c copy``, tens of milliseconds) and remembered while its file is
+unchanged.
 """
 
 from __future__ import annotations
@@ -13,9 +16,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from .proxy import SEGMENT_SECONDS, segment_count, segment_path
+from .proxy import SEGMENT_SECONDS, segment_count, segment_file, segment_path
 
-__all__ = ["RangeCost", "range_cost"]
+__all__ = ["RangeCost", "range_cost", "sample_range", "SAMPLED"]
+
+#: Segments an estimate has made of a range, at evenly spread points of it (the range's quarter points for two:
+#: one segment for a range inside one, two for a longer one, the same two for a 10-minute range).
+SAMPLED = 2
 
 _READ: dict[tuple[str, int, int], tuple[int, int, tuple[int, int]] | None] = {}
 _LOCK = threading.Lock()
@@ -91,3 +98,24 @@ def range_cost(video: Path, duration: Fraction, start: Fraction, end: Fraction) 
         seconds += covered
         size = size or read[2]
     return RangeCost(video_bytes, audio_bytes, seconds, size) if seconds > 0 and size else None
+
+
+def sampled_segments(duration: Fraction, start: Fraction, end: Fraction, count: int = SAMPLED) -> list[int]:
+    """The numbers of the segments holding ``count`` evenly spread points of ``start``–``end`` (no number twice)."""
+    start, end = Fraction(start), Fraction(end)
+    last = segment_count(duration) - 1
+    return sorted({min(last, int((start + (end - start) * (2 * i + 1) / (2 * count)) // SEGMENT_SECONDS))
+                   for i in range(count)})
+
+
+def sample_range(studio, video: Path, duration: Fraction, start: Fraction, end: Fraction) -> RangeCost | None:
+    """:func:`range_cost` once the segments at :func:`sampled_segments` of the range are made (the player's, shared
+    with it: made once); a segment that cannot be made is left out.  Blocks: call it from a worker thread."""
+    from ..errors import ClipkitError
+
+    for n in sampled_segments(duration, start, end):
+        try:
+            segment_file(studio, video, n)
+        except ClipkitError:
+            continue
+    return range_cost(video, duration, start, end)

@@ -4,7 +4,8 @@ import { $, el, fraction, kb } from "./dom.js";
 import { keepForm } from "./form.js";
 import { refreshTray } from "./tray.js";
 
-const panel = { job: null, running: false, captionEdited: false, timer: null, state: null, snippet: null, asked: 0 };
+const panel = { job: null, running: false, captionEdited: false, timer: null, state: null, snippet: null, asked: 0,
+  estimates: 0 };
 
 function request() {
   const state = panel.state, kind = $("kind").value;
@@ -31,7 +32,8 @@ function keep() {
   keepForm(panel.state && panel.state.episode, panel.captionEdited);
 }
 
-// Shown while the settings change: how big the file will be (computed on the server, nothing decoded).  The settings
+// Shown while the settings change: how big the file will be (computed on the server, nothing encoded but a clip's
+// preview segments of the range, which the player would make to play it).  The settings
 // are kept for the episode too.
 export function estimateSoon() {
   keep();
@@ -48,12 +50,16 @@ async function estimate() {
   $("max-size").disabled = kind === "still";
   for (const id of ["captions", "caption-style", "caption-text"]) $(id).disabled = kind === "strip";  // a strip has no captions
   if (!panel.state || !panel.state.episode || !["gif", "clip"].includes(kind) || $("in").value === "" || $("out").value === "") {
-    out.textContent = ""; delete out.dataset.bytes; return;
+    panel.estimates++; out.textContent = ""; delete out.dataset.bytes; return;
   }
   let e;
+  const mine = ++panel.estimates;  // a clip's first estimate of a range waits for its preview segments (a second or
+  const current = () => mine === panel.estimates;   // more): an answer to settings changed since is not shown
   try { e = await postJSON("/api/estimate", request()); } catch (err) {
-    out.textContent = err.message; out.className = "error"; delete out.dataset.bytes; return;
+    if (current()) { out.textContent = err.message; out.className = "error"; delete out.dataset.bytes; }
+    return;
   }
+  if (!current()) return;
   out.className = "note";
   let verdict = "";
   if (e.max_size) {
