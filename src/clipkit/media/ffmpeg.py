@@ -11,12 +11,14 @@ import functools
 import os
 import subprocess
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 from ..errors import MediaError
 
-__all__ = ["ffmpeg_exe", "ffmpeg_identity", "ffmpeg_command", "run_ffmpeg", "start_ffmpeg", "check_exit", "last_line", "framemd5_packets", "FFMPEG_QUIET"]
+__all__ = ["ffmpeg_exe", "ffmpeg_identity", "ffmpeg_command", "run_ffmpeg", "start_ffmpeg", "check_exit", "last_line", "framemd5_packets", "read_framecrc",
+           "Packet", "PacketList", "FFMPEG_QUIET"]
 
 #: Flags every clipkit ffmpeg call starts with.
 FFMPEG_QUIET = ("-hide_banner", "-nostdin", "-loglevel", "error")
@@ -93,28 +95,77 @@ def last_line(stderr: bytes) -> str:
 NOPTS = -(2 ** 63)
 
 
+@dataclass(frozen=True)
+class Packet:
+    """One row of ffmpeg's ``-f framecrc`` / ``-f framemd5`` output: a packet's stream, times (in ``tb``), size and
+    flags (ffmpeg writes ``F=`` only when they are not "keyframe" alone)."""
+
+    stream: int
+    dts: int
+    pts: int
+    duration: int
+    size: int
+    tb: Fraction
+    flags: int = 1
+
+    @property
+    def keyframe(self) -> bool:
+        return bool(self.flags & 1)
+
+
+@dataclass
+class PacketList:
+    """ffmpeg's ``-f framecrc`` / ``-f framemd5`` output, read: the packets in file order, and each stream's header
+    lines (``#media_type 0: video`` → ``streams[0]["media_type"] == "video"``; also ``tb``, ``codec_id``,
+    ``dimensions``…)."""
+
+    packets: list[Packet]
+    streams: dict[int, dict[str, str]]
+
+    def kind(self, stream: int) -> str | None:
+        """"video", "audio"… of a stream."""
+        return self.streams.get(stream, {}).get("media_type")
+
+    def dimensions(self, stream: int = 0) -> tuple[int, int] | None:
+        """A video stream's width and height (``#dimensions 0: 640x360``)."""
+        w, _, h = self.streams.get(stream, {}).get("dimensions", "").partition("x")
+        return (int(w), int(h)) if w.isdigit() and h.isdigit() else None
+
+
+def read_framecrc(stdout: bytes) -> PacketList:
+    """Parse ffmpeg's ``-f framecrc`` or ``-f framemd5`` output (the one reader of it: packet times, sizes, flags
+    and the streams' headers).  A packet's times are in its own stream's ``#tb`` (1/1000 before any is given)."""
+    streams: dict[int, dict[str, str]] = {}
+    packets: list[Packet] = []
+    for line in stdout.decode("ascii", "replace").splitlines():
+        if line.startswith("#"):  # "#tb 0: 1/25", "#media_type 1: audio", "#stream#, dts, …" (no colon: skipped)
+            key, _, rest = line[1:].partition(" ")
+            index, colon, value = rest.partition(":")
+            if colon and index.strip().isdigit():
+                streams.setdefault(int(index), {})[key] = value.strip()
+            continue
+        cols = [c.strip() for c in line.split(",")]
+        if len(cols) < 5:
+            continue
+        try:
+            stream, dts, pts, duration, size = (int(c) for c in cols[:5])
+            flags = next((int(c[2:], 16) for c in cols[6:] if c.startswith("F=")), 1)
+        except ValueError:
+            continue
+        num, _, den = streams.get(stream, {}).get("tb", "1/1000").partition("/")
+        packets.append(Packet(stream, dts, pts, duration, size, Fraction(int(num), int(den or 1)), flags))
+    return PacketList(packets, streams)
+
+
 def framemd5_packets(stdout: bytes, *, clock: str = "pts") -> list[tuple[int, int, Fraction]]:
     """``(time, duration, time base)`` of each packet in ffmpeg's ``-f framemd5`` or ``-f framecrc`` output, in file
     order: its presentation time (``clock="pts"``; a packet without one, AV_NOPTS_VALUE — most frames of an MPEG
     program stream, a DVD's .vob — is left out), its decoding time (``clock="dts"``: the demuxer gives every packet
     one, in decode order, evenly spaced at a constant frame rate), or the presentation time where there is one and
     else the decoding time (``clock="pts-else-dts"``: never later than the frame is shown)."""
-    tb = Fraction(1, 1000)
     rows = []
-    for line in stdout.decode("ascii", "replace").splitlines():
-        if line.startswith("#tb"):
-            num, den = line.split(":")[1].strip().split("/")
-            tb = Fraction(int(num), int(den))
-            continue
-        if line.startswith("#") or not line.strip():
-            continue
-        cols = [c.strip() for c in line.split(",")]
-        if len(cols) >= 4:
-            try:
-                dts, pts = int(cols[1]), int(cols[2])
-                t = dts if clock == "dts" or (clock == "pts-else-dts" and pts <= NOPTS) else pts
-                if t > NOPTS:
-                    rows.append((t, int(cols[3]), tb))
-            except ValueError:
-                continue
+    for p in read_framecrc(stdout).packets:
+        t = p.dts if clock == "dts" or (clock == "pts-else-dts" and p.pts <= NOPTS) else p.pts
+        if t > NOPTS:
+            rows.append((t, p.duration, p.tb))
     return rows

@@ -12,7 +12,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..errors import MediaError
-from .ffmpeg import NOPTS, run_ffmpeg
+from .ffmpeg import NOPTS, read_framecrc, run_ffmpeg
 from .probe import MediaInfo, snap_to_grid
 
 __all__ = ["read_packets", "packet_times", "frame_on_screen", "opening_frame", "next_if_flash", "keyframes", "copy_end"]
@@ -46,25 +46,11 @@ def read_packets(info: MediaInfo, start: Fraction, end: Fraction) -> list[tuple[
                          "the file may be damaged; try --debug")
     rate = video.frame_rate if not video.variable_frame_rate else None
     rows: list[tuple[Fraction, bool]] = []
-    tb = Fraction(1, 1000)
-    for line in proc.stdout.decode("ascii", "replace").splitlines():
-        if line.startswith("#tb"):
-            num, den = line.split(":")[1].strip().split("/")
-            tb = Fraction(int(num), int(den))
+    for p in read_framecrc(proc.stdout).packets:
+        if p.pts <= NOPTS:  # a packet without a time (B-frames in an MPEG program stream): not a time
             continue
-        cols = [c.strip() for c in line.split(",")]
-        if line.startswith("#") or len(cols) < 6:
-            continue
-        try:
-            pts = int(cols[2])
-            if pts <= NOPTS:  # a packet without a time (B-frames in an MPEG program stream): not a time
-                continue
-            # framecrc writes the flags only when they are not "keyframe" alone
-            flags = next((int(c[2:], 16) for c in cols[6:] if c.startswith("F=")), 1)
-        except ValueError:
-            continue
-        t = pts * tb - info.start_time
-        rows.append((snap_to_grid(t, rate, tb) if rate else t, bool(flags & 1)))
+        t = p.pts * p.tb - info.start_time
+        rows.append((snap_to_grid(t, rate, p.tb) if rate else t, p.keyframe))
     return rows
 
 

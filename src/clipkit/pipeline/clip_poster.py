@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..artifact import Artifact, sha256_of
 from ..encode.clip import PosterTap
-from ..media.ffmpeg import framemd5_packets
+from ..media.ffmpeg import framemd5_packets, read_framecrc
 
 __all__ = ["make_poster", "plan_tap", "poster_from_tap", "poster_from_source", "warm_up", "POSTER_QUALITY"]
 
@@ -64,10 +64,10 @@ def plan_tap(folder: Path, duration: Fraction, size: tuple[int, int], rate: Frac
 def _tap_index(tap: PosterTap, name: str) -> tuple[int, int, list[tuple[Fraction, Fraction | None, int]]]:
     """One side output's frame size and, for each whole frame in its .rgb file, (time, duration, byte offset)."""
     crc = (tap.folder / f"{name}.crc").read_bytes()
-    dims = re.search(rb"#dimensions 0: (\d+)x(\d+)", crc)
+    dims = read_framecrc(crc).dimensions(0)
     if dims is None:
         return 0, 0, []
-    w, h = int(dims.group(1)), int(dims.group(2))
+    w, h = dims
     size, frame_bytes = (tap.folder / f"{name}.rgb").stat().st_size, w * h * 3
     rows = [(pts * tb, dur * tb if dur > 0 else None, n * frame_bytes)
             for n, (pts, dur, tb) in enumerate(framemd5_packets(crc))]

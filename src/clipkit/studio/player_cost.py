@@ -41,7 +41,7 @@ class RangeCost:
 def _streams(path: Path) -> tuple[int, int, tuple[int, int]] | None:
     """(video bytes, audio bytes, picture size) of a segment file, from its packets; None if it cannot be read."""
     from ..errors import ClipkitError
-    from ..media.ffmpeg import run_ffmpeg
+    from ..media.ffmpeg import read_framecrc, run_ffmpeg
 
     try:
         st = path.stat()
@@ -56,23 +56,10 @@ def _streams(path: Path) -> tuple[int, int, tuple[int, int]] | None:
     except ClipkitError:
         found = None
     else:
-        video = audio = 0
-        size = None
-        kinds: dict[str, str] = {}
-        for line in proc.stdout.decode("ascii", "replace").splitlines():
-            if line.startswith("#media_type"):  # "#media_type 0: video"
-                index, kind = line.split(None, 1)[1].split(":")
-                kinds[index.strip()] = kind.strip()
-            elif line.startswith("#dimensions") and size is None:  # "#dimensions 0: 640x360"
-                w, h = line.split(":")[1].strip().split("x")
-                size = (int(w), int(h))
-            elif line and not line.startswith("#"):
-                cols = [c.strip() for c in line.split(",")]
-                if len(cols) >= 5 and cols[4].isdigit():
-                    if kinds.get(cols[0]) == "audio":
-                        audio += int(cols[4])
-                    else:
-                        video += int(cols[4])
+        read = read_framecrc(proc.stdout)
+        video = sum(p.size for p in read.packets if read.kind(p.stream) != "audio")
+        audio = sum(p.size for p in read.packets if read.kind(p.stream) == "audio")
+        size = next((d for n in sorted(read.streams) if (d := read.dimensions(n))), None)
         found = (video, audio, size) if size and video else None
     with _LOCK:
         _READ[key] = found
