@@ -471,3 +471,28 @@ def test_an_index_made_before_skipped_files_were_marked_is_brought_up_to_date(se
         db.execute("CREATE TABLE files(id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT UNIQUE, signature TEXT, notes TEXT)")
     r = find(season, "you always say that", lang="eng")
     assert len(r.matches) == 2 and len(r.episodes) == 2 and r.skipped == ()
+
+
+def test_a_skipped_files_reason_is_kept_as_such_not_read_back_from_its_note(season, tmp_path):
+    """find recovered why a file was skipped by cutting its note ("skipped NAME: REASON") at the first ": " — a name
+    with ": " in it (as TV titles have) gave half the name as the reason: `clipkit find "Blink: part 1.mkv" WORDS`
+    said "error: part 1.mkv: …/Blink: part 1.mkv is not a media file…".  The reason is now stored with the file in
+    the index and given as such (FindResult.skip_reasons, "skip_reasons" in --json), from the index the second time."""
+    bad = tmp_path / "Blink: part 1.mkv"
+    bad.write_text("not a video: a download that failed")
+    for _ in range(2):  # the first search reads the file, the second answers from the index
+        res = CliRunner().invoke(cli, ["find", str(bad), "always knew"])
+        lines = res.output.strip().splitlines()
+        assert res.exit_code == 2 and len(lines) == 1, res.output
+        assert lines[0].startswith(f"clipkit: error: {bad} is not a media file ffmpeg can read ("), lines
+    folder = tmp_path / "eps"
+    folder.mkdir()
+    shutil.copyfile(season / "show-e01.mkv", folder / "show-e01.mkv")
+    shutil.copyfile(bad, folder / "Blink: part 2.mkv")
+    for _ in range(2):
+        r = find(folder, "zebra crossing")
+        assert [p.name for p in r.episodes] == ["show-e01.mkv"] and [p.name for p in r.skipped] == ["Blink: part 2.mkv"]
+        assert list(r.skip_reasons) == [folder / "Blink: part 2.mkv"], r.skip_reasons
+        assert r.skip_reasons[folder / "Blink: part 2.mkv"].startswith(f"{folder / 'Blink: part 2.mkv'} is not a media file")
+    data = json.loads(CliRunner().invoke(cli, ["find", str(folder), "you", "--json"]).stdout)
+    assert data["skip_reasons"] == {str(folder / "Blink: part 2.mkv"): r.skip_reasons[folder / "Blink: part 2.mkv"]}

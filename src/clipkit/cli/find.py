@@ -80,6 +80,7 @@ def find(sources: tuple[str, ...], query: str, preset: str | None, track: str | 
             "query": result.query,
             "episodes": [str(p) for p in result.episodes],
             "skipped": [str(p) for p in result.skipped],
+            "skip_reasons": {str(p): why for p, why in result.skip_reasons.items()},
             "matches": [{"video": str(m.video), "subs": m.subs, "language": m.language, "start": str(m.start),
                          "end": str(m.end), "start_seconds": float(m.start), "end_seconds": float(m.end),
                          "start_timecode": format_time(m.start), "end_timecode": format_time(m.end),

@@ -40,14 +40,15 @@ __all__ = ["DialogueIndex", "IndexedLine", "index_path", "INDEX_VERSION"]
 #: 6: a cue written twice (same times, text and place) is one line.
 #: 7: a file that could not be read is marked (files.skipped): it is not counted among the episodes searched.
 #: 8: SRT's common HTML character references decoded ("Tom &amp; Jerry" is "Tom & Jerry").
-INDEX_VERSION = "8"
+#: 9: a skipped file's reason is kept as such (files.reason), not only inside its note.
+INDEX_VERSION = "9"
 #: Two consecutive lines further apart than this are not joined into one sentence.
 _JOIN_GAP = Fraction(2)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT UNIQUE, signature TEXT, notes TEXT,
-                                 skipped INTEGER NOT NULL DEFAULT 0);
+                                 skipped INTEGER NOT NULL DEFAULT 0, reason TEXT);
 CREATE TABLE IF NOT EXISTS sources(id INTEGER PRIMARY KEY, file_id INTEGER, subs TEXT, lang TEXT);
 CREATE TABLE IF NOT EXISTS lines(id INTEGER PRIMARY KEY, source_id INTEGER, seq INTEGER, n INTEGER,
                                  start TEXT, "end" TEXT, text TEXT, folded TEXT, packed TEXT);
@@ -100,6 +101,7 @@ class DialogueIndex:
 
     def __init__(self, path: Path | None = None):
         self.path = path or index_path()
+        self._unsigned: dict[str, str] = {}  # files update() could not even identify: why
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30)
@@ -123,9 +125,10 @@ class DialogueIndex:
     def _create(self) -> None:
         self.db.executescript(_SCHEMA)
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(files)")}
-        if "skipped" not in columns:  # an index made before INDEX_VERSION 7 (its files are all read again)
-            with self.db:
-                self.db.execute("ALTER TABLE files ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0")
+        for name, kind in (("skipped", "INTEGER NOT NULL DEFAULT 0"), ("reason", "TEXT")):
+            if name not in columns:  # an index made before INDEX_VERSION 7 or 9 (its files are all read again)
+                with self.db:
+                    self.db.execute(f"ALTER TABLE files ADD COLUMN {name} {kind}")
 
     def __enter__(self):
         return self
@@ -144,13 +147,16 @@ class DialogueIndex:
         self.db.execute("DELETE FROM sources WHERE file_id = ?", (file_id,))
         self.db.execute("DELETE FROM files WHERE id = ?", (file_id,))
 
-    def _store(self, video: Path, signature: str, sources: list[SourceLines], notes: list[str], skipped: bool = False) -> None:
+    def _store(self, video: Path, signature: str, sources: list[SourceLines], notes: list[str],
+               skipped: str | None = None) -> None:
+        """``skipped``: why the file could not be read (None: it was)."""
         with self.db:
             old = self.db.execute("SELECT id FROM files WHERE path = ?", (str(video),)).fetchone()
             if old:
                 self._forget(old[0])
-            file_id = self.db.execute("INSERT INTO files(path, signature, notes, skipped) VALUES(?, ?, ?, ?)",
-                                      (str(video), signature, "\n".join(notes), int(skipped))).lastrowid
+            file_id = self.db.execute("INSERT INTO files(path, signature, notes, skipped, reason) VALUES(?, ?, ?, ?, ?)",
+                                      (str(video), signature, "\n".join(notes), int(skipped is not None),
+                                       skipped)).lastrowid
             for src in sources:
                 source_id = self.db.execute("INSERT INTO sources(file_id, subs, lang) VALUES(?, ?, ?)",
                                             (file_id, src.subs, src.language)).lastrowid
@@ -170,15 +176,17 @@ class DialogueIndex:
 
     def update(self, videos: list[Path], *, reindex: bool = False, progress: ProgressFn | None = None,
                workers: int | None = None) -> list[str]:
-        """Read the subtitles of every video whose index entry is missing or stale; returns notes."""
+        """Read the subtitles of every video whose index entry is missing or stale; returns notes.  A file that
+        cannot be read is stored as skipped, with its reason (:meth:`unreadable`)."""
         known = dict(self.db.execute("SELECT path, signature FROM files").fetchall())
         todo: list[tuple[Path, str]] = []
         notes: list[str] = []
         for v in videos:
             try:
                 sig = _signature(v)
-            except OSError as exc:
-                notes.append(f"skipped {v.name}: {exc.strerror or exc}")
+            except OSError as exc:  # gone or unreadable: not stored (its identity is not known), said for this search
+                self._unsigned[str(v)] = str(exc.strerror or exc)
+                notes.append(f"skipped {v.name}: {self._unsigned[str(v)]}")
                 continue
             if reindex or known.get(str(v)) != sig:
                 todo.append((v, sig))
@@ -191,9 +199,9 @@ class DialogueIndex:
             video, sig = item
             found: list[str] = []
             try:
-                return video, sig, read_sources(video, notes=found), found, False
+                return video, sig, read_sources(video, notes=found), found, None
             except ClipkitError as exc:
-                return video, sig, [], [f"skipped {video.name}: {exc.message}"], True
+                return video, sig, [], [f"skipped {video.name}: {exc.message}"], exc.message
 
         with ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 2)) as pool:
             for done, (video, sig, sources, found, skipped) in enumerate(pool.map(read, todo), 1):
@@ -210,12 +218,17 @@ class DialogueIndex:
                 out.extend(row[0].split("\n"))
         return out
 
-    def unreadable(self, videos: list[Path]) -> list[Path]:
-        """Those of ``videos`` that were skipped (not a media file ffmpeg reads, or not there): not searched."""
+    def unreadable(self, videos: list[Path]) -> dict[Path, str]:
+        """Those of ``videos`` that were skipped (not a media file ffmpeg reads, or not there): not searched; each
+        with why, as :meth:`update` found it."""
         marks = ",".join("?" * len(videos))  # only these files' rows, as sources() reads them
-        read = {row[0] for row in self.db.execute(f"SELECT path FROM files WHERE skipped = 0 AND path IN ({marks})",
-                                                  tuple(str(v) for v in videos))}
-        return [v for v in videos if str(v) not in read]
+        rows = dict(self.db.execute(f"SELECT path, CASE WHEN skipped = 0 THEN NULL ELSE COALESCE(reason, '') END "
+                                    f"FROM files WHERE path IN ({marks})", tuple(str(v) for v in videos)).fetchall())
+        out = {}
+        for v in videos:
+            if str(v) not in rows or rows[str(v)] is not None:
+                out[v] = rows.get(str(v)) or self._unsigned.get(str(v)) or "not read"
+        return out
 
     def sources(self, videos: list[Path]) -> list[tuple[str, str | None]]:
         """Every text source of ``videos``: its ``--subs`` name ("track:1", "ep07.en.srt") and language."""

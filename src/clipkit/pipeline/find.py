@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,13 +38,14 @@ DEFAULT_PAD = Fraction(3, 10)
 @dataclass(frozen=True)
 class FindResult:
     """What :func:`find` found: matches best first, the episodes searched, notes, and the files skipped (not
-    media files ffmpeg reads: not among ``episodes``)."""
+    media files ffmpeg reads: not among ``episodes``), with why in ``skip_reasons`` (path → reason)."""
 
     query: str
     matches: tuple[Match, ...]
     episodes: tuple[Path, ...]
     notes: tuple[str, ...] = ()
     skipped: tuple[Path, ...] = ()
+    skip_reasons: dict[Path, str] = field(default_factory=dict)
 
 
 def _videos_in(folder: Path) -> list[Path]:
@@ -170,16 +171,14 @@ def find(source: str | os.PathLike | list | tuple | None = None, query: str = ""
                 notes.append(f"no subtitles in {language!r} here" + (
                     f" (there are: {', '.join(tagged)}" + (f", and {untagged} without a language tag" if untagged else "") + ")"
                     if tagged else f" ({untagged} without a language tag)" if untagged else " (no text subtitles at all)"))
-    unread = set(skipped)
-    searched = tuple(v for v in videos if v not in unread)
+    searched = tuple(v for v in videos if v not in skipped)
     if videos and not searched:  # nothing was searched: not "no line says … in 0 episodes"
-        said = [n.split(": ", 1)[1] for n in notes if n.startswith("skipped ") and ": " in n]
-        if len(videos) == 1 and said:
-            raise InputError(said[0], "check that it is a video file (mkv, mp4, …) and that it downloaded completely")
+        if len(videos) == 1:
+            raise InputError(skipped[videos[0]], "check that it is a video file (mkv, mp4, …) and that it downloaded completely")
         names = ", ".join(v.name for v in videos[:3]) + (f" and {len(videos) - 3} more" if len(videos) > 3 else "")
         raise InputError(f"none of the {len(videos)} files is a video ffmpeg can read ({names})",
                          "give video files (mkv, mp4, …) or a folder of episodes")
-    return FindResult(query, tuple(matches), searched, tuple(dict.fromkeys(notes)), tuple(skipped))
+    return FindResult(query, tuple(matches), searched, tuple(dict.fromkeys(notes)), tuple(skipped), skipped)
 
 
 # ---------------------------------------------------------------- --line ranges
