@@ -104,3 +104,24 @@ def test_export_leaves_out_a_file_removed_since_and_a_spoiler_is_true_or_false(s
         out = c.get("/api/export", params={"format": "markdown"}).json()
         assert gone.name not in out["text"] and kept.name in out["text"]
         assert any(gone.name in n and "left out" in n for n in out["notes"])
+
+
+def test_saving_the_tray_into_an_output_folder_that_cannot_be_written_says_so(sample, tmp_path):
+    """Save as job file with the output folder gone (moved away, a file of its name in its place) was a 500 "Internal
+    Server Error" and a traceback in the terminal; now the page is told in one line what is wrong, and the studio goes
+    on (the tray saves once the folder is back)."""
+    studio, app = make_studio(sample, tmp_path)
+    with TestClient(app, base_url=f"http://127.0.0.1:{PORT}", headers={"x-clipkit-token": TOKEN}) as c:
+        still = c.post("/api/jobs", json={"kind": "still", "episode": 0, "start": "9.5", "width": 160}).json()
+        assert _wait(c, still["id"])["state"] == "done"
+        aside = studio.output.with_name("moved away")
+        studio.output.rename(aside)
+        studio.output.write_text("a file where the output folder was")
+        r = c.post("/api/tray/jobfile", json={"title": "Episode 7"})
+        assert r.status_code == 422, (r.status_code, r.text)
+        said = r.json()["error"]
+        assert said == f"cannot write to {studio.output}: it exists and is not a folder", said
+        studio.output.unlink()
+        aside.rename(studio.output)
+        saved = c.post("/api/tray/jobfile", json={"title": "Episode 7"})
+        assert saved.status_code == 200 and (studio.output / saved.json()["name"]).is_file()

@@ -281,7 +281,10 @@ async def save_job_file(request: Request) -> Response:
     if not await run_in_threadpool(_replaceable, target):
         return _error(f"{target} exists and clipkit studio did not write it: it is left as it is — rename or move it "
                       "(or start the studio with another -o folder) to save the tray there", 409)
-    await run_in_threadpool(atomic_write_text, target, text)
+    try:
+        await run_in_threadpool(atomic_write_text, target, text)
+    except ClipkitError as exc:  # the output folder gone, not a folder, read-only, full: said, not a server error
+        return _error(page_error(exc), 422)
     return JSONResponse({"name": JOB_FILE, "text": text, "command": f"clipkit batch {target}"})
 
 
