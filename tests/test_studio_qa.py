@@ -780,3 +780,15 @@ def test_the_trays_errors_name_the_fields_the_page_shows(sample, tmp_path, monke
         assert not re.search(r"\b(base_url|post_title|max_size)\b|^(alt|title|credit|spoiler|format) ", error), error
     assert "javascript:alert(1) is not a web address" in shown["Base URL"], shown
     assert "ftp://myblog.example/ is not a web address" in snippet_error, snippet_error
+
+
+def test_a_caption_too_long_for_the_picture_says_what_the_page_can_do(client):
+    """A typed caption that cannot fit (500 characters on a 160-px GIF) failed with "— make the output wider": the
+    hint's first choice, "shorten it", went with the command line's --caption-at it was written beside.  Now the page
+    says both things it can do, by its own field's name, and nothing of the command line's."""
+    r = client.post("/api/jobs", json={"episode": 0, "kind": "gif", "start": "30", "end": "31", "width": 160, "fps": 5,
+                                       "caption": "長い" * 250})
+    assert r.status_code == 202, r.text
+    job = _wait(client, r.json()["id"])
+    assert job["state"] == "failed" and "needs" in job["error"] and "at most 2 fit" in job["error"], job
+    assert job["error"].endswith(" — shorten it or make the output wider (Width)"), job["error"]

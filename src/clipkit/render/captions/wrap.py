@@ -170,7 +170,8 @@ def fit_lines(cue: Cue, measure_at: Callable[[int], Measure], settings: CaptionS
         raise UsageError(
             f"the caption {text!r} needs {len(lines)} lines even at the minimum size ({size} px on a {frame_w} px wide frame); "
             f"at most {limit} fit",
-            f"shorten it, split it into spans with {option('caption_at')}, or make the output wider",
+            # (the page says the first part only: it has no spans)
+            f"shorten it or make the output wider ({option('width')}), or split it into spans with {option('caption_at')}",
         )
     kept = lines[:limit]
     cut = " ".join(line_text(ln) for ln in lines[limit:])
