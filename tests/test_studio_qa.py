@@ -792,3 +792,18 @@ def test_a_caption_too_long_for_the_picture_says_what_the_page_can_do(client):
     job = _wait(client, r.json()["id"])
     assert job["state"] == "failed" and "needs" in job["error"] and "at most 2 fit" in job["error"], job
     assert job["error"].endswith(" — shorten it or make the output wider (Width)"), job["error"]
+
+
+@pytest.mark.parametrize("crop, said", [
+    ("10:10:700:0", "Crop 10:10:700:0 does not fit inside the 640×360 picture — give W:H:X:Y with X+W ≤ 640 and Y+H ≤ 360"),
+    ("0:0:0:0", "Crop 0:0:0:0 keeps 0×0 pixels: nothing to show — give a width and height of at least 2, e.g. Crop 640:270"),
+])
+def test_a_crop_outside_the_picture_is_said_before_a_worker_starts(client, crop, said):
+    """A typed crop off the picture was estimated (\"About 780 KB\", 540×540 px) and sent to a worker, which failed
+    with the pipeline's words: now the estimate and Make say it at once, as the job would, and no job starts."""
+    for route in ("/api/estimate", "/api/jobs"):
+        r = client.post(route, json={"episode": 0, "kind": "gif", "start": "30", "end": "31", "crop": crop})
+        assert r.status_code == 422 and r.json()["error"] == said, (route, r.status_code, r.text)
+    assert client.get("/api/jobs").json() == []
+    r = client.post("/api/estimate", json={"episode": 0, "kind": "clip", "start": "30", "end": "31", "crop": "320:180:320:180"})
+    assert r.status_code == 200 and (r.json()["width"], r.json()["height"]) == (320, 180), r.text  # the corner: inside

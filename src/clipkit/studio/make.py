@@ -201,13 +201,18 @@ def name_job(studio, kind: str, params: dict) -> dict:
 
 
 def check_range(kind: str, params: dict) -> None:
-    """The times inside the episode (its duration read once, cached), said as the page says them: ValueError."""
+    """The times inside the episode (its duration read once, cached), said as the page says them: ValueError; and a
+    typed crop inside its picture, as the job would check it (UsageError, naming the page's Crop)."""
     from ..media.probe import probe
+    from ..render.crop import parse_crop
     from ..timecode import format_time
 
     if params["start"] is None and "range_" not in params["options"]:
         return
     info = probe(params["video"])
+    crop = params["options"].get("crop")
+    if crop and crop != "auto" and info.video is not None:
+        parse_crop(crop, info.video.display_size)
     start, end = params["options"].get("range_", (params["start"], params["end"]))
     length = f"{info.path.name} is {format_time(info.duration)} long"
     if start >= info.duration:
