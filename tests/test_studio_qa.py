@@ -807,3 +807,39 @@ def test_a_crop_outside_the_picture_is_said_before_a_worker_starts(client, crop,
     assert client.get("/api/jobs").json() == []
     r = client.post("/api/estimate", json={"episode": 0, "kind": "clip", "start": "30", "end": "31", "crop": "320:180:320:180"})
     assert r.status_code == 200 and (r.json()["width"], r.json()["height"]) == (320, 180), r.text  # the corner: inside
+
+
+@pytest.mark.browser
+def test_a_late_size_estimate_does_not_replace_the_one_for_the_settings_shown(sample, tmp_path, monkeypatch):
+    """In Chromium: a clip's first estimate of a range waits for the player's segments it reads (a second or more),
+    so the answer to an Out since changed can come after the answer to the Out shown — and it replaced it: the page
+    said the size of 8–14 s with Out at 13.  Here the answer for Out 14 is held back 3 s by the page's own fetch;
+    the estimate shown stays the one for 8–13 s."""
+    import time
+
+    with _episode_page(sample, tmp_path, monkeypatch) as (studio, driver, wait, origin):
+        driver.execute_script("""
+            const real = window.fetch;
+            window.fetch = async (url, init) => {
+              const answer = await real(url, init);
+              if (String(url).includes('/api/estimate') && init && String(init.body).includes('"end":"14"')) {
+                await new Promise((ok) => setTimeout(ok, 3000));  // this answer, once come, reaches the page 3 s late
+              }
+              return answer;
+            };
+            document.querySelector("#kind option[value='clip']").selected = true;
+            document.getElementById('kind').dispatchEvent(new Event('change'));""")
+        estimate = "return document.getElementById('estimate').textContent"
+
+        def set_out(value):
+            driver.execute_script("const o = document.getElementById('out'); o.value = arguments[0];"
+                                  "o.dispatchEvent(new Event('input'));", value)
+
+        driver.execute_script("document.getElementById('in').value = '8'")
+        set_out("14")
+        time.sleep(1)  # past the page's 250-ms wait: the estimate for 8–14 s is asked (and held)
+        set_out("13")
+        wait.until(lambda d: "5.00 s" in d.execute_script(estimate))
+        time.sleep(4)  # the answer for 8–14 s has reached the page by now
+        shown = driver.execute_script(estimate)
+        assert "5.00 s" in shown and "6.00 s" not in shown, shown
