@@ -508,9 +508,8 @@ def test_the_pages_errors_name_its_fields_not_the_apis(client):
         for route in ("/api/jobs", "/api/estimate"):
             r = client.post(route, json={**base, **extra})
             assert r.status_code == 400 and r.json()["error"] == said, (route, extra, r.text)
-    r = client.post("/api/jobs", json={**base, "crop": "999:10:0:0"})  # the worker's own check
-    job = _wait(client, r.json()["id"])
-    assert job["state"] == "failed" and job["error"].startswith("Crop 999:10:0:0 does not fit inside the "), job["error"]
+    r = client.post("/api/jobs", json={**base, "crop": "999:10:0:0"})  # the pipeline's own check, before a worker
+    assert r.status_code == 422 and r.json()["error"].startswith("Crop 999:10:0:0 does not fit inside the "), r.text
     r = client.post("/api/jobs", json={**base, "end": "27", "max_size": "1KB"})
     job = _wait(client, r.json()["id"])
     error = job["error"]
