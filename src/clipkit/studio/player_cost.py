@@ -2,9 +2,9 @@
 estimate's measure of the range's own pictures (grain, fire, a still shot, a fade), which nothing else gives without
 encoding: the segments are the episode at 360 lines, CRF 28, made as the page plays it.
 
-A range none of whose segments the player has made yet gets :data:`SAMPLED` of them made for the estimate
-(:func:`sample_range`: about a second each, and the player's own once the range is played): without them the estimate
-is content-blind, and a silent range or a fade to black was estimated at up to 5.65× the clip made of it.  Each
+The studio's estimate has the segments at :data:`SAMPLED` points of the range made where the player has not made them
+yet (:func:`sample_range`: about a second each, and the player's own once the range is played): with none, the
+estimate was content-blind, and a silent range or a fade to black was estimated at up to 5.65× the clip made of it.  Each
 segment is read once (ffmpeg's packet list, ``-c copy``, tens of milliseconds) and remembered while its file is
 unchanged.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .proxy import SEGMENT_SECONDS, segment_count, segment_file, segment_path
 
-__all__ = ["RangeCost", "range_cost", "sample_range", "SAMPLED"]
+__all__ = ["RangeCost", "range_cost", "sample_range", "sampled_segments", "SAMPLED"]
 
 #: Segments an estimate has made of a range, at evenly spread points of it (the range's quarter points for two:
 #: one segment for a range inside one, two for a longer one, the same two for a 10-minute range).
