@@ -165,6 +165,30 @@ def test_long_line_wraps_to_two_lines_inside_the_margins():
     assert cols.min() >= margin - 6 and cols.max() <= W - margin + 6  # outline/shadow may spill a few px
 
 
+@pytest.mark.parametrize("word", ["…and", "...and", "../notes", ")sighs"])
+def test_a_word_with_punctuation_in_front_starts_a_line_rather_than_running_past_the_edge(word):
+    # subtitles trail off and pick up ("night …and nobody came"): a word that opens with "…", "." or ")" is a word,
+    # and may start a line; before, it was kept on the full line and ran past the frame (at 540 px the caption
+    # below was 577 px wide, its first and last letters cut off). A lone "?" or "…" still stays on its line
+    from clipkit.render.captions import wrap_runs
+    from clipkit.subtitles import Run
+
+    def text_of(lines):
+        return ["".join(r.text for r in line) for line in lines]
+
+    ten = lambda run: 10.0 * len(run.text)  # noqa: E731 — every character 10 px: "aaaa bbbb" fills a 90 px line
+    assert text_of(wrap_runs([(Run(f"aaaa bbbb {word}"),)], 90, ten)) == ["aaaa bbbb", word]
+    assert text_of(wrap_runs([(Run("aaaa bbbb ? cc"),)], 90, ten)) == ["aaaa bbbb ?", "cc"]
+    assert text_of(wrap_runs([(Run("aaaa bbbb … cc"),)], 90, ten)) == ["aaaa bbbb …", "cc"]
+
+    s = CaptionSettings()
+    cue = Cue(F(0), F(1), *parse_ass_text("I waited for you at the station all night …and nobody came."))
+    out = burn_captions(grey_frame(), F(0), [cue], s)[0]
+    cols = changed_cols(out)
+    margin = int(W * s.caption_margin)
+    assert cols.min() >= margin - 6 and cols.max() <= W - margin + 6  # outline/shadow may spill a few px
+
+
 def test_subtitle_too_long_is_cut_with_a_note_but_typed_text_is_an_error():
     words = " ".join(["starlight"] * 40)
     cue = Cue(F(0), F(1), ((parse_ass_text(words)[0][0]),))

@@ -44,6 +44,13 @@ def direction(text: str) -> str | None:
     return None
 
 
+def _stays_after(atom: str) -> bool:
+    """Whether a line must not start with ``atom``: it opens with closing punctuation and is not a word of its own.
+    A Latin word written with its punctuation in front (``…and``, ``../notes``) starts a line like any word (kept
+    on the line before, it ran past the frame's edge); a lone ``?`` or ``…`` and CJK ``。``, ``ー`` stay after."""
+    return atom[0] in _NO_LINE_START and (is_cjk(atom[0]) or not any(ch.isalnum() for ch in atom))
+
+
 def _joins_previous(prev: str, ch: str) -> bool:
     """Whether ``ch`` belongs to the character before it on screen (no line break between them): a combining
     mark or vowel sign (Thai ``ู``, Devanagari ``ि``), a variation selector, a skin-tone modifier, a zero-width
@@ -127,7 +134,7 @@ def wrap_runs(lines, width: float, measure: Measure) -> list[tuple[Run, ...]]:
         current_w = 0.0
         for atom in _atoms(line):
             w = measure(Run(atom.text.rstrip(), atom.bold, atom.italic))
-            if current and current_w + w > width and atom.text[0] not in _NO_LINE_START:
+            if current and current_w + w > width and not _stays_after(atom.text):
                 result.append(join_runs(current))
                 current, current_w = [], 0.0
             if not current and w > width and len(atom.text.strip()) > 1:
