@@ -85,6 +85,23 @@ def test_lang_takes_a_subtitle_file_beside_the_episode_in_that_language(tmp_path
         select_subtitles(info, "lang:ko")
 
 
+def test_auto_takes_a_track_in_your_language_over_a_file_beside_it_named_for_another(sample, tmp_path):
+    # a series preset says subs_language = "jpn"; the episode has a Japanese track and English fansubs beside it
+    # (ep.en.srt): the GIFs got the English file's lines. A file in your language, or with no language in its
+    # name, still comes first; with no track in your language a file in another one is still used
+    (tmp_path / "ep.mkv").symlink_to(sample)
+    (tmp_path / "ep.en.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nFrom the file.\n", encoding="utf-8")
+    info = probe(tmp_path / "ep.mkv")
+    jp = select_subtitles(info, "auto", language="jpn")
+    assert jp.language == "jpn" and "日本語" in jp.description and jp.cues == tuple(extract_track(info, 1))
+    assert select_subtitles(info, "auto", language="eng").description == "ep.en.srt"
+    assert select_subtitles(info, "auto", language="fra").description == "ep.en.srt"  # no track in fra
+    (tmp_path / "ep.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nUntagged.\n", encoding="utf-8")
+    assert select_subtitles(info, "auto", language="jpn").description == "ep.srt"
+    (tmp_path / "ep.ja.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\n彼は知っていた。\n", encoding="utf-8")
+    assert select_subtitles(info, "auto", language="jpn").description == "ep.ja.srt"
+
+
 # ---------------------------------------------------------------- bitmap tracks
 
 

@@ -147,18 +147,21 @@ def select_subtitles(
         return SubtitleSource(tuple(extract_track(info, track.index)), _describe_track(track), want)
     if low == "auto":
         want = normalize_language(language) or preferred_language()
+        text_tracks = [t for t in info.subtitles if t.is_text]
+        mine = next((t for t in text_tracks if want and normalize_language(t.language) == want), None)
         sidecar = find_sidecar(info.path, want)
         if sidecar is not None:
-            return SubtitleSource(tuple(load_subtitle_file(sidecar)), sidecar.name, _sidecar_language(info.path, sidecar))
-        text_tracks = [t for t in info.subtitles if t.is_text]
+            # a file named for another language (ep07.en.srt when you want jpn) gives way to a track in yours
+            other = sidecar.stem != info.path.stem and language_in_name(sidecar.name) not in (None, want)
+            if mine is None or not other:
+                return SubtitleSource(tuple(load_subtitle_file(sidecar)), sidecar.name, _sidecar_language(info.path, sidecar))
         if not text_tracks:
             pictures = [t for t in info.subtitles if not t.is_text]
             if not pictures:
                 return None
             pick = next((t for t in pictures if want and normalize_language(t.language) == want), None)
             return _pictures(pick or next((t for t in pictures if t.default), None) or pictures[0])
-        pick = next((t for t in text_tracks if want and normalize_language(t.language) == want), None)
-        pick = pick or next((t for t in text_tracks if t.default), None) or text_tracks[0]
+        pick = mine or next((t for t in text_tracks if t.default), None) or text_tracks[0]
         return SubtitleSource(tuple(extract_track(info, pick.index)), _describe_track(pick), normalize_language(pick.language))
     path = Path(raw).expanduser()
     return SubtitleSource(tuple(load_subtitle_file(path)), path.name, language_in_name(path.name))  # ep07.ja.srt: jpn
