@@ -921,3 +921,13 @@ def test_a_backwards_or_mistyped_range_fails_its_job_in_a_dry_run(tmp_path):
     assert ok.status == frames.status == "planned", (ok.error, frames.error)  # frame numbers: the job's, with its rate
     assert backwards.status == "failed" and "the end 12:20 is not after the start 12:30" in backwards.error
     assert typo.status == "failed" and '"12:3O" is not a timestamp' in typo.error, typo.error
+
+
+def test_a_misspelt_job_kind_says_what_was_meant(tmp_path):
+    # kind = "sitll" got the list of kinds but no "did you mean", unlike a misspelt key of the same job
+    preset = tmp_path / "show.toml"
+    preset.write_text('[series]\nepisodes = "."\nepisode_pattern = "e{ep:02d}.mkv"\n', encoding="utf-8")
+    path = job_file(tmp_path, preset, [{"kind": "sitll", "ep": 7, "at": "3"}, {"kind": "sculpture", "ep": 7}])
+    typo, other = batch(path, output=tmp_path / "out", dry_run=True).results
+    assert typo.status == "failed" and typo.error == "unknown job kind 'sitll' (did you mean 'still'?)", typo.error
+    assert other.error == "unknown job kind 'sculpture'" and "still, gif, strip, clip" in other.hint

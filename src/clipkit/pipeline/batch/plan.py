@@ -108,8 +108,10 @@ def resolve_episode(resolved: Resolved, values: dict, from_text: bool) -> tuple[
 def _plan_one(job: Job, resolved: Resolved, output_dir: Path, series_name: str) -> PlannedJob:
     kind_name = job.kind
     if kind_name not in KINDS:
-        raise JobError(f"unknown job kind {job.values.get('kind', '')!r}" if job.values.get("kind") else "the job has no kind",
-                       "kind is one of: " + ", ".join(KINDS))
+        given = job.values.get("kind")
+        close = close_match(str(given).strip().lower(), KINDS) if given else None
+        raise JobError((f"unknown job kind {given!r}" + (f" (did you mean {close!r}?)" if close else "")) if given
+                       else "the job has no kind", "kind is one of: " + ", ".join(KINDS))
     kind = KINDS[kind_name]
     sections = settings_sections()
     settings = {s: resolved.get(s) for s in kind.sections if resolved.get(s) is not None}
