@@ -199,6 +199,22 @@ def test_subtitle_too_long_is_cut_with_a_note_but_typed_text_is_an_error():
         render_cue(typed_cue(words, F(0), F(1)), (W, H), strict=True)
 
 
+def test_a_two_speaker_line_too_long_keeps_both_speakers():
+    # two speakers, each line too long for one line even at the minimum size: the first speaker's line filled
+    # both lines and the reply was left out whole (the GIF showed a question and no answer); each keeps a line,
+    # cut with "…", and the note says what of each was left out
+    question = "- Where were you last night when the whole city went dark and nobody could find you?"
+    answer = "- At the observatory on the hill, counting stars with Kenji and Mari until morning."
+    cue = Cue(F(0), F(1), *parse_ass_text(question + r"\N" + answer))
+    rc = render_cue(cue, (W, H))
+    assert len(rc.lines) == 2, rc.lines
+    for shown, full in zip(rc.lines, (question, answer)):
+        assert shown.endswith("…") and full.startswith(shown[:-1]) and len(shown) > 20, rc.lines
+    assert "cut to 2 lines" in rc.notes[0] and "until morning." in rc.notes[0] and "find you?" in rc.notes[0]
+    out = burn_captions(grey_frame(), F(0), [cue])[0]
+    assert changed_cols(out).min() >= int(W * CaptionSettings().caption_margin) - 6
+
+
 def test_an8_goes_to_the_top_and_position_setting(tmp_path):
     top_cue = Cue(F(0), F(1), *parse_ass_text(r"{\an8}On top"))
     out = burn_captions(grey_frame(), F(0), [top_cue])[0]

@@ -180,9 +180,26 @@ def fit_lines(cue: Cue, measure_at: Callable[[int], Measure], settings: CaptionS
             # (the page says the first part only: it has no spans)
             f"shorten it or make the output wider ({option('width')}), or split it into spans with {option('caption_at')}",
         )
-    kept = lines[:limit]
-    cut = " ".join(line_text(ln) for ln in lines[limit:])
-    last = list(kept[-1])
+    # each line of the cue keeps a line of its own (two speakers: the reply is not dropped for the question's end);
+    # lines to spare go to the first that need them
+    parts = [wrap_runs([source], max_w, measure) for source in cue.lines] if len(cue.lines) <= limit else [lines]
+    spare = limit - len(parts) if len(parts) > 1 else limit - 1
+    kept: list[tuple[Run, ...]] = []
+    cuts: list[str] = []
+    for part in parts:
+        share = 1 + min(spare, len(part) - 1)
+        spare -= share - 1
+        kept += part[:share]
+        if len(part) > share:
+            kept[-1] = _ellipsized(kept[-1], measure, max_w)
+            cuts.append(" ".join(line_text(ln) for ln in part[share:]))
+    note = f"caption at {float(cue.start):.2f}s cut to {limit} line{'' if limit == 1 else 's'}; left out: {' / '.join(cuts)!r}"
+    return size, kept, [note]
+
+
+def _ellipsized(line: tuple[Run, ...], measure: Measure, max_w: int) -> tuple[Run, ...]:
+    """``line`` shortened until it fits ``max_w`` with ``…`` after it."""
+    last = list(line)
     ell = Run("…", last[-1].bold if last else False, last[-1].italic if last else False)
     while last and measure(Run(line_text(tuple(last)) + "…")) > max_w:
         tail = last[-1]
@@ -190,6 +207,4 @@ def fit_lines(cue: Cue, measure_at: Callable[[int], Measure], settings: CaptionS
             last.pop()
         else:
             last[-1] = Run(tail.text[:-1], tail.bold, tail.italic)
-    kept[-1] = join_runs(last + [ell])
-    note = f"caption at {float(cue.start):.2f}s cut to {limit} line{'' if limit == 1 else 's'}; left out: {cut!r}"
-    return size, kept, [note]
+    return join_runs(last + [ell])
