@@ -240,3 +240,24 @@ def test_a_two_line_japanese_subtitle_is_one_unspaced_line_of_alt_text(sample, t
         assert res.exit_code == 0, res.output
         text = res.stdout.strip()
         assert text.startswith(f"![{want}](") and text.endswith(f"/{lang}.png)"), text
+
+
+def test_a_gif_without_the_sibling_its_video_or_picture_snippet_needs_says_so(clip, tmp_path):
+    # --embed video on a GIF made without --also mp4 printed the plain <img> without a word: the blogger pasted the
+    # GIF believing it was the MP4 that is 10-20x smaller; the snippet is still the html one, and a note says why
+    out = tmp_path / "post"
+    res = run("gif", clip, "0", "+1", "--width", "160", "-o", f"{out}/", "--subs", "off", "--embed", "video")
+    assert res.exit_code == 0, res.output
+    assert [t for t, _ in Tags(res.stdout).tags] == ["img"]
+    gif = next(out.glob("*.gif"))
+    assert f"note: {gif.name} has no MP4 beside it: its video snippet is the html one (make the GIF with --also mp4" \
+        in res.stderr, res.stderr
+    res = run("embed", gif, "-f", "picture")
+    assert [t for t, _ in Tags(res.stdout).tags] == ["img"] and "has no WebP beside it" in res.stderr and "--also webp" in res.stderr
+    made = run("gif", clip, "0", "+1", "--width", "160", "-o", f"{out}/both.gif", "--subs", "off", "--also", "mp4",
+               "--embed", "video")
+    assert "<video" in made.stdout and "beside it" not in made.stderr, made.stderr
+    still = run("still", clip, "1", "-o", f"{out}/", "--embed", "video")
+    assert still.exit_code == 0 and "beside it" not in still.stderr, still.stderr
+    listed = run("embed", "--all", out, "-f", "video")
+    assert listed.stderr.count("has no MP4 beside it") == 1 and listed.stdout.count("<video") == 1, listed.stderr

@@ -20,9 +20,10 @@ from dataclasses import fields
 import click
 
 from ..artifact import Artifact
-from ..embed import FORMATS, check_base_url, snippet
+from ..embed import FORMATS, check_base_url, fallback_notes, snippet
 from ..embed.bbcode import DIALECTS
 from ..settings import DEFAULT_EMBED, EmbedOptions, EmbedSettings
+from .main import echo_notes
 from .params import Choice
 
 __all__ = ["EmbedOptions", "embed_options", "emit_embed", "FORMAT_CHOICE"]
@@ -79,6 +80,7 @@ def embed_options(command=None, *, title_flag: str = "--title", format_flags: tu
 def emit_embed(artifact: Artifact, options: EmbedOptions, *, settings: EmbedSettings | None = None) -> str:
     """Print ``artifact``'s snippet to stdout (the pipeline has recorded it already); return it."""
     text = snippet(artifact, options=options, settings=settings)
+    echo_notes(fallback_notes(artifact, options, settings))
     if text:
         click.echo(text)
     return text

@@ -12,7 +12,7 @@ from ..errors import ClipkitError, InputError, UsageError, option
 from ..manifest import ManifestEntry, manifest_path, read_manifest, rewrite_manifest
 from ..settings import EmbedOptions, EmbedSettings
 from .files import artifact_for, describe_file
-from .snippet import check_format, options_from, snippet
+from .snippet import check_format, fallback_notes, options_from, snippet
 from .urls import check_base_url
 
 __all__ = ["EmbedResult", "embed_files", "in_post_order"]
@@ -191,4 +191,5 @@ def embed_files(
     for artifact, recorded in jobs:
         chosen = {k: recorded[k] for k in EmbedOptions.RECORDED if getattr(o, k) is None and recorded.get(k) is not None}
         out.append(snippet(artifact, options=replace(o, **chosen), settings=settings))
+        notes += fallback_notes(artifact, o, settings)
     return EmbedResult("\n\n".join(t for t in out if t), tuple(a for a, _ in jobs), tuple(notes))

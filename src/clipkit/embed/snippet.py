@@ -6,13 +6,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from ..artifact import Artifact
-from ..errors import UsageError
+from ..errors import UsageError, option
 from ..settings import DEFAULT_EMBED, EMBED_FORMATS, EmbedOptions, EmbedSettings
 from . import bbcode, blogger, ghost, hugo, html, markdown, picture, video, wordpress
-from .item import EmbedItem, prepare
+from .item import VIDEO_KINDS, EmbedItem, prepare
 from .urls import check_base_url
 
-__all__ = ["FORMATS", "HTML_FORMATS", "snippet", "check_format", "options_from"]
+__all__ = ["FORMATS", "HTML_FORMATS", "snippet", "check_format", "options_from", "fallback_notes"]
 
 Render = Callable[[EmbedItem], str]
 Wrap = Callable[[str, str], str]
@@ -127,3 +127,17 @@ def snippet(
     if s.spoiler and body:
         body = wrap(body, s.spoiler_label)
     return body
+
+
+def fallback_notes(artifacts: Artifact | Iterable[Artifact], options: EmbedOptions | None = None,
+                   settings: EmbedSettings | None = None) -> list[str]:
+    """Why a GIF's ``video`` or ``picture`` snippet is the ``html`` one: the MP4 or WebP it shows is not beside it
+    (the GIF was made without ``--also``), so what was asked for would otherwise be swapped silently."""
+    fmt = check_format((options.format if options else None) or (settings or DEFAULT_EMBED).format)
+    kinds = {"video": VIDEO_KINDS, "picture": ("webp",)}.get(fmt)
+    items = [artifacts] if isinstance(artifacts, Artifact) else list(artifacts)
+    if kinds is None:
+        return []
+    also, name = ("mp4", "MP4") if fmt == "video" else ("webp", "WebP")
+    return [f"{a.path.name} has no {name} beside it: its {fmt} snippet is the html one (make the GIF with "
+            f"{option('also', also)} for it)" for a in items if a.kind == "gif" and not any(s.kind in kinds for s in a.siblings)]
