@@ -215,6 +215,22 @@ def test_a_two_speaker_line_too_long_keeps_both_speakers():
     assert changed_cols(out).min() >= int(W * CaptionSettings().caption_margin) - 6
 
 
+def test_a_cut_reply_in_hebrew_is_laid_out_right_to_left():
+    # the question cut with "…" held fewer letters than its line, so its reply (Hebrew) was counted as the rest of
+    # the question and laid out left to right, its words in reverse order
+    from clipkit.render.captions.draw import _Fonts, _paragraph_levels
+    from clipkit.render.captions.wrap import fit_lines, line_text
+
+    s = CaptionSettings()
+    question = "- Where were you last night when the whole city went dark and nobody could find you?"
+    answer = "- שלום, מה שלומך? אני בסדר גמור, תודה רבה לך על השאלה הזאת ששאלת אותי"
+    for first, second, want in ((question, answer, [0, 1]), (answer, question, [1, 0])):
+        cue = Cue(F(0), F(1), *parse_ass_text(first + r"\N" + second))
+        _, lines, notes = fit_lines(cue, _Fonts(cue.text, s, None).measure_at, s, W, False)
+        assert len(lines) == 2 and notes and all(line_text(ln).endswith("…") for ln in lines), lines
+        assert _paragraph_levels(cue, lines) == want
+
+
 def test_an8_goes_to_the_top_and_position_setting(tmp_path):
     top_cue = Cue(F(0), F(1), *parse_ass_text(r"{\an8}On top"))
     out = burn_captions(grey_frame(), F(0), [top_cue])[0]

@@ -182,19 +182,21 @@ def _draw_run(run: Run, face: FontChoice, fonts: _Fonts, size: int, stroke: int,
 
 def _paragraph_levels(cue: Cue, lines: list[tuple[Run, ...]]) -> list[int]:
     """The bidi paragraph level (1: right to left) of each wrapped line: that of the cue's line it was cut from,
-    so the second line of a wrapped Arabic sentence stays right to left even when it starts with a Latin word."""
+    so the second line of a wrapped Arabic sentence stays right to left even when it starts with a Latin word.
+    A line cut short with "…" (too long to fit, :func:`.wrap.fit_lines`) ends its cue line's share."""
     out: list[int] = []
     k = 0
     for source in cue.lines:
         text = "".join(r.text for r in source)
-        want = len("".join(text.split()))
+        want = "".join(text.split())
         level = paragraph_level(text)
-        got = 0
+        got = ""
         while k < len(lines):  # the wrapped lines that hold this line's text (one for an empty line)
-            got += len("".join(line_text(lines[k]).split()))
+            here = "".join(line_text(lines[k]).split())
+            got += here
             out.append(level)
             k += 1
-            if got >= want:
+            if len(got) >= len(want) or (here.endswith("…") and not want.startswith(got)):
                 break
     return out + [out[-1] if out else 0] * (len(lines) - len(out))
 
