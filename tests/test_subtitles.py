@@ -341,6 +341,26 @@ def test_parse_ass_text_edge_cases():
     assert parse_ass_text("{\\an2}  ")[0] == ()
 
 
+def test_a_bare_i_or_b_tag_goes_back_to_the_lines_style(tmp_path):
+    # {\i1}word{\i} closes the italics (libass reads a bare \i as the style's own): the rest of the line was
+    # drawn italic; in an italic style, {\i0}word{\i} goes back to italic
+    head = ("[Script Info]\nScriptType: v4.00+\n\n[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, "
+            "SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, "
+            "Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n"
+            + "".join(f"Style: {name},Arial,24,&H00FFFFFF,&H000000FF,&H00000000,&H80000000,0,{italic},0,0,100,100,0,0,"
+                      "1,2,1,2,10,10,10,1\n" for name, italic in (("Default", 0), ("Flashback", -1)))
+            + "\n[Events]\n"
+            "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n")
+    events = [r"Default,,0,0,0,,{\i1}Only{\i} this{\b1} and{\b} not this", r"Flashback,,0,0,0,,Then {\i0}now{\i} then"]
+    path = tmp_path / "styles.ass"
+    path.write_text(head + "".join(f"Dialogue: 0,0:00:0{n}.00,0:00:0{n + 1}.00,{e}\n" for n, e in enumerate(events)),
+                    encoding="utf-8")
+    plain, flashback = load_subtitle_file(path)
+    assert [(r.text, r.italic, r.bold) for r in plain.lines[0]] == \
+        [("Only", True, False), (" this", False, False), (" and", False, True), (" not this", False, False)]
+    assert [(r.text, r.italic) for r in flashback.lines[0]] == [("Then ", True), ("now", False), (" then", True)]
+
+
 # ---------------------------------------------------------------- sidecar files
 
 

@@ -102,10 +102,10 @@ def parse_ass_text(text: str, *, bold: bool = False, italic: bool = False, top: 
         pos = m.end()
         for tag, arg in _TAG_RE.findall(m.group(1)):
             name = tag.lower()
-            if name == "i":
-                italic = _flag(arg, True)
+            if name == "i":  # a bare \i or \b goes back to the line's style, as libass reads it
+                italic = _flag(arg, True) if arg.strip() else base_italic
             elif name == "b":
-                bold = _flag(arg, True)
+                bold = _flag(arg, True) if arg.strip() else base_bold
             elif name == "an" and arg.strip()[:1].isdigit():
                 top = int(arg.strip()[:1]) >= 7
             elif name == "a" and arg.strip().isdigit():  # legacy SSA alignment: 5-7 top
