@@ -105,6 +105,28 @@ def test_a_bright_to_dim_dissolve_in_pq_is_found_where_it_is(tmp_path):
     assert abs(got.end - Fraction(7, 2)) <= Fraction(6, 24), float(got.end * 24)
 
 
+@pytest.mark.parametrize("seconds,passes", [(0.5, {"one_pass_frames": 0}), (0.5, {"fast": False}), (1, {"one_pass_frames": 0})],
+                         ids=["short coarse", "short one pass", "coarse"])
+def test_a_bright_to_dim_dissolve_in_pq_is_not_a_cut(tmp_path, seconds, passes):
+    """The bright-to-dim dissolve blended in PQ, also over 0.5 s (frames 60–72, its middle at 2.75 s) and with the
+    coarse pass.  Its first blended frame (61) steps far — a few per cent of the dim shot's PQ signal brings the
+    saturated bars' channels that were near zero up the detection curve's steep toe (the green bar whitens; the
+    display's tone map shows it too) — and scored as a cut: 50.5 in the coarse pass, 37.4 at full rate over 0.5 s
+    (42.7 in the coarse pass over 1 s), well above the frames around it.  The dissolve detector found the blend
+    beginning on that very frame, and a cut anywhere in a dissolve from its first frame on threw the dissolve out:
+    "cut at 2.542".  A cut on a dissolve's first blended frame is now its first step."""
+    from clipkit import detect_scenes
+
+    path = make_hdr_dissolve(tmp_path / "bright.mkv", 6, 0.4, seconds=seconds)
+    found = detect_scenes(path, cache=False, **passes)
+    assert not found.cuts and [t.kind for t in found.transitions] == ["dissolve"], (found.cuts, found.transitions)
+    got = found.transitions[0]
+    frames = Fraction(3 if seconds == 1 else 2, 24)
+    assert abs(got.start - Fraction(5, 2)) <= frames, float(got.start * 24)
+    assert abs(got.middle - Fraction(5, 2) - Fraction(seconds) / 2) <= frames, float(got.middle * 24)
+    assert abs(got.end - Fraction(5, 2) - Fraction(seconds)) <= 2 * frames - Fraction(1, 24), float(got.end * 24)
+
+
 def test_an_sdr_dissolve_carried_in_pq_is_found_as_in_sdr(tmp_path):
     """The same dissolve blended as SDR, then carried in PQ (SDR white at 203 cd/m²): the detection curve is
     SDR's below reference white, so it is found where it is (middle at frame 72, as the SDR file's)."""

@@ -196,12 +196,13 @@ def make_hdr_bars(path: Path, transfer: str = "smpte2084", *, codec: str = "libx
     return path
 
 
-def make_hdr_dissolve(path: Path, bright: float, dim: float, *, graded_in: str = "pq") -> Path:
+def make_hdr_dissolve(path: Path, bright: float, dim: float, *, graded_in: str = "pq", seconds: float = 1) -> Path:
     """A 1 s dissolve at 2.5–3.5 s (frames 60–84 at 24 fps; its middle at 3.0 s) from a moving test pattern to
     slow gradients, as 10-bit HEVC PQ (BT.2020, SDR white at 203 cd/m²).  ``bright`` and ``dim`` scale each
     shot's light (6: the pattern's white at 1218 cd/m²; up to 8).  ``graded_in="pq"`` blends the shots' PQ
     signals (an edit on an HDR timeline); ``"sdr"`` blends SDR pictures first, then converts (an SDR programme
-    carried in HDR; ``bright``/``dim`` are then ignored)."""
+    carried in HDR; ``bright``/``dim`` are then ignored).  ``seconds``: a shorter dissolve, from 2.5 s (0.5: frames
+    60–72, its middle at 2.75 s)."""
     import math
 
     a = "testsrc2=size=320x180:rate=24,trim=duration=3.5,setpts=PTS-STARTPTS"
@@ -212,7 +213,7 @@ def make_hdr_dissolve(path: Path, bright: float, dim: float, *, graded_in: str =
         return (f"format=gbrpf32le,zscale=rin=full:tin=bt709:min=gbr:pin=bt709:t=linear:p=bt2020:npl=203,"
                 f"exposure=exposure={math.log2(gain):.4f}:black=0,{pq}")
 
-    fade = "xfade=transition=fade:duration=1:offset=2.5"
+    fade = f"xfade=transition=fade:duration={seconds:g}:offset=2.5"
     if graded_in == "pq":
         graph = f"{a},{lit(bright)}[a];{b},{lit(dim)}[b];[a][b]{fade},setsar=1[v]"
     else:

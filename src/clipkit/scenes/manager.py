@@ -128,10 +128,14 @@ def build_scenes(result: ScanResult, *, range_start: Fraction, min_scene: Fracti
     flashes = sorted((e for e in result.events if isinstance(e, Flash)), key=lambda f: f.start)
     fades = [e for e in result.events if isinstance(e, Transition) and e.kind != "dissolve"]
     slack = 2 * frame_time
-    # A hard cut inside a "dissolve" explains the change better (motion around a cut can look like a blend).
+    # A hard cut inside a "dissolve" explains the change better (motion around a cut can look like a blend) —
+    # but not one on the dissolve's first blended frame: that is the blend's first step, which the dissolve
+    # test found to be a small part of the whole change.  A blend of PQ signals takes saturated highlights'
+    # colour a long way in its first few per cent (the channels near zero come up on the detection curve's
+    # steep toe): a bright-to-dim dissolve in PQ began with a step that scored as a cut.
     dissolves = [e for e in result.events if isinstance(e, Transition) and e.kind == "dissolve"
                  and not any(_overlaps(e, f, slack) for f in fades)
-                 and not any(e.start <= c.time < e.end for c in cuts)]
+                 and not any(e.start < c.time < e.end for c in cuts)]
     transitions = sorted(fades + dissolves, key=lambda t: t.start)
     cuts = [c for c in cuts if not any(t.start - slack <= c.time <= t.end + slack for t in transitions)]
     flashes = [f for f in flashes if not any(t.start - slack <= f.start <= t.end + slack for t in transitions)]
