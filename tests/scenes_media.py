@@ -57,12 +57,15 @@ def hard_cuts(folder: Path) -> tuple[Path, dict]:
     return _encode(folder / "cuts.mkv", graph), {"cuts": [1.5, 3.0, 4.5, 6.0], "transitions": [], "duration": 7.5}
 
 
-def colour_cuts(folder: Path) -> tuple[Path, dict]:
-    """The same picture in four colour grades: only the hue changes at each cut (luma is identical)."""
+def colour_cuts(folder: Path, light: float = 1.0) -> tuple[Path, dict]:
+    """The same picture in four colour grades: only the hue changes at each cut (luma is identical).
+    ``light`` < 1 scales its R, G and B (a night scene: at 0.15 its white is luma 49)."""
     hues = [0, 90, 180, 270]
-    parts = [f"{_src('bars', 1.5, extra=f'hue=h={h}:s=1.5')}[s{i}]" for i, h in enumerate(hues)]
+    dim = f",lutrgb=r=val*{light}:g=val*{light}:b=val*{light}" if light != 1 else ""
+    parts = [f"{_src('bars', 1.5, extra=f'hue=h={h}:s=1.5{dim}')}[s{i}]" for i, h in enumerate(hues)]
     graph = ";".join(parts) + ";" + "".join(f"[s{i}]" for i in range(4)) + "concat=n=4:v=1[v]"
-    return _encode(folder / "colour.mkv", graph), {"cuts": [1.5, 3.0, 4.5], "transitions": [], "duration": 6.0}
+    name = "colour.mkv" if light == 1 else f"colour_{light:g}.mkv"
+    return _encode(folder / name, graph), {"cuts": [1.5, 3.0, 4.5], "transitions": [], "duration": 6.0}
 
 
 def fades(folder: Path) -> tuple[Path, dict]:

@@ -154,8 +154,35 @@ def test_the_hard_cuts_clip_carried_in_pq_has_the_sdr_files_cuts(tmp_path, passe
     sdr, truth = scenes_media.hard_cuts(tmp_path)
     pq = sdr_in_pq(sdr, tmp_path / "cuts_pq.mkv")
     assert hdr_kind(probe(pq).video) == "HDR10 (PQ)"
+    scores = []
     for path in (sdr, pq):
         found = detect_scenes(path, cache=False, **passes)
+        got = [c.time for c in found.cuts]
+        assert len(got) == len(truth["cuts"]) and not found.transitions, (path.name, [float(t) for t in got])
+        for g, t in zip(got, truth["cuts"]):
+            assert abs(g - Fraction(t)) <= Fraction(1, 24), (path.name, float(g), t)
+        scores.append([c.score for c in found.cuts])
+    if not passes:
+        # The same pictures score as in SDR (every frame decoded: the scores are of neighbouring frames).  Before,
+        # the features measured PQ's frames in their own levels, reference white at 60 % of SDR's (the colour
+        # of darker pixels masked, fainter): 121.3, 103.3, 67.4, 62.6 against SDR's 137.8, 111.8, 68.4, 65.7.
+        for s, p in zip(*scores):
+            assert abs(p - s) <= 0.06 * s, (scores)
+
+
+def test_dark_colour_grade_cuts_carried_in_pq_are_found_as_in_sdr(tmp_path):
+    """Colour-only cuts in a night scene (the colour-grade clip at 15 % light: white at luma 49): found in SDR
+    (scores 41.7, 40.4, 46.5 against the threshold 35).  Carried in PQ two were lost (scores 31.2, 26.3, 37.1): detection's picture of HDR has reference white at 60 % of the range, so these shots' pixels fell
+    under the near-black colour mask and their colour, divided by brightness plus a constant, came out fainter.
+    The features now measure HDR frames in SDR's levels."""
+    import scenes_media
+    from clipkit import detect_scenes
+    from tv_media import sdr_in_pq
+
+    sdr, truth = scenes_media.colour_cuts(tmp_path, light=0.15)
+    pq = sdr_in_pq(sdr, tmp_path / "colour_pq.mkv")
+    for path in (sdr, pq):
+        found = detect_scenes(path, cache=False)
         got = [c.time for c in found.cuts]
         assert len(got) == len(truth["cuts"]) and not found.transitions, (path.name, [float(t) for t in got])
         for g, t in zip(got, truth["cuts"]):

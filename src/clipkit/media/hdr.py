@@ -25,7 +25,7 @@ from .probe import VideoStream
 
 import math
 
-__all__ = ["hdr_kind", "tonemap_filters", "detection_filters", "detection_curve", "REFERENCE_WHITE"]
+__all__ = ["hdr_kind", "tonemap_filters", "detection_filters", "detection_curve", "detection_white", "REFERENCE_WHITE"]
 
 REFERENCE_WHITE = 203  # cd/m², BT.2408's HDR reference white = SDR's 100 %
 #: The light at the top of the detection curve (cd/m²): HDR10's usual mastering peak.
@@ -87,6 +87,13 @@ def detection_curve(light: float) -> float:
     if light <= 1:
         return _WHITE * max(0.0, light) ** _GAMMA
     return min(1.0, _WHITE * (1 + _SLOPE * math.log(light)))
+
+
+def detection_white(video: VideoStream | None) -> float:
+    """Where reference white lies (0–1 of the signal) in the picture scene detection is given: below 1 for
+    HDR (:func:`detection_curve` keeps room above it for highlights), 1 for SDR.  Scene detection measures
+    its frames in SDR's levels by it (:func:`~clipkit.scenes.features.features_of`)."""
+    return _WHITE if hdr_kind(video) is not None else 1.0
 
 
 #: SMPTE ST 2084 (PQ) constants.

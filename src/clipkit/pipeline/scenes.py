@@ -15,6 +15,7 @@ from ..atomic import atomic_write_text
 from ..errors import TimecodeError, UsageError
 from ..media.frames import frame_at
 from ..media.frames_parallel import read_frames_parallel
+from ..media.hdr import detection_white
 from ..media.probe import MediaInfo, first_frame_time, probe
 from ..progress import ProgressFn, report
 from ..scenes import cache, formats
@@ -148,7 +149,7 @@ def detect_scenes(
     try:
         result = scan(frames, detectors, end=rng.end, progress=progress, total=total,
                       rate=rate if fast else None, start=rng.start, times=times,
-                      on_events=exact.submit if exact is not None else None)
+                      on_events=exact.submit if exact is not None else None, white=detection_white(video))
     except BaseException:
         if exact is not None:
             exact.close()

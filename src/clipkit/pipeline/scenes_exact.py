@@ -20,6 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from fractions import Fraction
 
 from ..media.frames import read_frames
+from ..media.hdr import detection_white
 from ..media.interlace import film_decoded
 from ..media.probe import MediaInfo
 from ..scenes import refine
@@ -103,7 +104,8 @@ class ExactPass:
                              scale_flags="area", decoder_options=self.options, pre_filters=self.pre_filters,
                              threads=WINDOW_THREADS, detection=True)
         try:
-            feats = [features_of(f.image, f.time, f.index, f.duration) for f in frames]
+            white = detection_white(self.info.require_video())
+            feats = [features_of(f.image, f.time, f.index, f.duration, white) for f in frames]
         finally:
             frames.close()
         self.decoded += len(feats)

@@ -14,6 +14,14 @@ measures are chosen so that each kind of change shows up in its own number:
   flat) frames.
 * ``tiny`` — a 64-px luma copy for the dissolve test (is this frame a blend of
   the shots around it?).
+
+All of them are in SDR's code levels (black 16, reference white 235).  HDR comes
+through its detection curve with reference white lower down (``white`` of the
+signal's range, :func:`~clipkit.media.hdr.detection_white`, to leave room for
+highlights): its planes are scaled up first, so an SDR programme carried in PQ
+is measured as the SDR file is — the constants below (the near-black colour mask,
+the contrast floor, blank and flat frames) and the fade and dissolve detectors'
+levels mean the same light — and highlights go on above 235.
 """
 
 from __future__ import annotations
@@ -61,8 +69,14 @@ class FrameFeatures:
         return abs(self.mean - other.mean) < 6 and abs(self.u - other.u) < 5 and abs(self.v - other.v) < 5
 
 
-def features_of(planes: np.ndarray, time: Fraction, index: int, duration: Fraction | None = None) -> FrameFeatures:
-    """Features of one small frame given as yuv444p planes (3×H×W uint8)."""
+def features_of(planes: np.ndarray, time: Fraction, index: int, duration: Fraction | None = None,
+                white: float = 1.0) -> FrameFeatures:
+    """Features of one small frame given as yuv444p planes (3×H×W uint8) whose reference white is at
+    ``white`` of the range (1 for SDR; see the module's note)."""
+    if white != 1.0:
+        planes = planes.astype(np.float32)
+        planes[0] = _BLACK + (planes[0] - _BLACK) * (1.0 / white)
+        planes[1:] = 128.0 + (planes[1:] - 128.0) * (1.0 / white)
     y, u, v = planes[0], planes[1], planes[2]
     mean, std = cv2.meanStdDev(y)
     u_mean, v_mean = cv2.mean(u)[0], cv2.mean(v)[0]
@@ -79,7 +93,7 @@ def features_of(planes: np.ndarray, time: Fraction, index: int, duration: Fracti
     if not blank and (m < 60 or m > 200):
         # Black (or white) but for a channel logo or a caption: 97% of pixels at the level.
         lo, hi, _, _ = cv2.minMaxLoc(y)
-        off = cv2.countNonZero(cv2.inRange(y, lo + 4, 255) if m < 60 else cv2.inRange(y, 0, hi - 4))
+        off = np.count_nonzero(y >= lo + 4 if m < 60 else y <= hi - 4)
         blank = off < 0.03 * y.size
     return FrameFeatures(time=time, index=index, duration=duration, z=z, cu=cu, cv=cv, lit=lit, tiny=tiny,
                          mean=m, std=s, u=u_mean, v=v_mean, blank=blank)

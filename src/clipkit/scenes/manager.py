@@ -36,7 +36,7 @@ class ScanResult:
 def scan(frames: Iterable[Frame], detectors: Sequence[Detector], *, end: Fraction,
          progress: ProgressFn | None = None, total: int = 0, rate: Fraction | None = None,
          start: Fraction = Fraction(0), on_events: Callable[[list[Event]], None] | None = None,
-         times: list[Fraction] | None = None) -> ScanResult:
+         times: list[Fraction] | None = None, white: float = 1.0) -> ScanResult:
     """Feed every frame to every detector; collect their events.
 
     ``end`` is where the range stops (the end of the last frame when the
@@ -46,7 +46,8 @@ def scan(frames: Iterable[Frame], detectors: Sequence[Detector], *, end: Fractio
     the video from ``start``, decoded or not.  ``on_events`` is given each batch of
     events as soon as a detector decides them (the exact pass starts on them at once);
     ``times``, if given, is the list every decoded frame's time is appended to (it may be
-    read while the scan runs).
+    read while the scan runs).  ``white``: where reference white lies in the frames (HDR; see
+    :func:`~clipkit.scenes.features.features_of`).
     """
     events: list[Event] = []
     count, first_time, first_index = 0, None, 0
@@ -55,7 +56,7 @@ def scan(frames: Iterable[Frame], detectors: Sequence[Detector], *, end: Fractio
     report(progress, 0, total)
     for frame in frames:
         times.append(frame.time)
-        feats = features_of(frame.image, frame.time, frame.index, frame.duration)
+        feats = features_of(frame.image, frame.time, frame.index, frame.duration, white)
         if first_time is None:
             first_time, first_index = frame.time, frame.index
         for det in detectors:
