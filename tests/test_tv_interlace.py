@@ -261,10 +261,11 @@ def test_a_fade_in_telecined_film_on_a_ts_is_one_fade(tmp_path):
         assert blank[0] == 60 / film and 72 / film <= blank[1] <= 73 / film
 
 
-def _telecined_shots(path, lengths: list[int], grain: str = ""):
+def _telecined_shots(path, lengths: list[int], grain: str = "", rate: str = "24000/1001"):
     """Film shots of ``lengths`` frames cut between three sources (one slow), ``grain`` (filters) on each film
-    frame, 3:2 pulled down to interlaced MPEG-2 at 3 Mb/s in a transport stream."""
-    rate, size = "24000/1001", "320x240"
+    frame, 3:2 pulled down to interlaced MPEG-2 at 3 Mb/s in a transport stream.  ``rate``: the film's (``24``:
+    pulled down to exactly 30 fps)."""
+    size = "320x240"
     sources = [f"testsrc2=size={size}:rate={rate}", f"mandelbrot=size={size}:rate={rate}:maxiter=64:start_scale=2:end_scale=0.5",
                f"gradients=size={size}:rate={rate}:c0=#1d2b53:c1=#e08a3c:c2=#7e2553:n=3:speed=0.05:seed=7"]
     shots = [f"{sources[i % 3]},trim=end_frame={n},setpts=PTS-STARTPTS,format=yuv420p,setsar=1[s{i}]" for i, n in enumerate(lengths)]
@@ -275,20 +276,25 @@ def _telecined_shots(path, lengths: list[int], grain: str = ""):
     return path
 
 
-def test_cuts_in_telecined_film_are_on_film_frames_with_the_coarse_pass(tmp_path):
+@pytest.mark.parametrize("film", [Fraction(24000, 1001), Fraction(24)], ids=["on 29.97", "on 30"])
+def test_cuts_in_telecined_film_are_on_film_frames_with_the_coarse_pass(tmp_path, film):
     """The default coarse pass decodes reference frames only: telecined film then comes out deinterlaced at
     the 29.97 stream's times, and a cut whose frame before was decoded was kept there — at film frame 400.8
     for a cut at 401: `gif --scene N` from that time began on the last frame of the shot before.  Each cut is
-    placed again on the film's own frames now, as the full decode finds them."""
+    placed again on the film's own frames now, as the full decode finds them.  Film at exactly 24 fps pulled
+    down to exactly 30: its frames were read as 30 fps, their times put on the 1/30 s grid — the cuts at film
+    frames 131, 401, 550, 677 came out at 5.467, 16.7, 22.933, 28.2 s (of 5.458, 16.708, 22.917, 28.208), in
+    both passes; `clipkit info` said "30 fps constant"."""
     from clipkit import detect_scenes
 
     lengths = [131, 157, 113, 149, 127, 161]
-    path = _telecined_shots(tmp_path / "film.ts", lengths)
-    film = Fraction(24000, 1001)
+    path = _telecined_shots(tmp_path / "film.ts", lengths, rate=str(film))
     truth = [sum(lengths[:i + 1]) / film for i in range(len(lengths) - 1)]
     coarse = detect_scenes(path, cache=False, one_pass_frames=100)  # the coarse pass even on this short file
     assert [c.time for c in coarse.cuts] == truth, [float(c.time * film) for c in coarse.cuts]
     assert [c.time for c in detect_scenes(path, cache=False, fast=False).cuts] == truth
+    video = probe(path).video
+    assert (video.frame_rate, video.stream_frame_rate) == (film, film * Fraction(5, 4))
 
 
 def test_cuts_in_grainy_telecined_film_with_the_full_decode_are_on_their_film_frames(tmp_path):

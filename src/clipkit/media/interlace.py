@@ -26,7 +26,8 @@ from pathlib import Path
 
 from .ffmpeg import run_ffmpeg
 
-__all__ = ["Scan", "MODES", "field_flags", "measure_scan", "decode_filters", "film_decoded", "pulldown_cadence", "FILM_RATE"]
+__all__ = ["Scan", "MODES", "field_flags", "measure_scan", "decode_filters", "film_decoded", "pulldown_cadence", "FILM_RATE",
+           "PULLDOWN_RATES"]
 
 MODES = ("auto", "off", "on")
 FILM_RATE = Fraction(24000, 1001)
@@ -60,7 +61,7 @@ class Scan:
     def describe(self) -> str:
         order = {"tff": "top field first", "bff": "bottom field first"}.get(self.field_order or "", "")
         text = {"progressive": "progressive", "interlaced": f"interlaced ({order})",
-                "telecined": f"telecined film ({order}, 3:2 pulldown → 23.976 fps)"}[self.kind]
+                "telecined": f"telecined film ({order}, 3:2 pulldown → 4 frames of 5)"}[self.kind]
         flags = {"tff": "interlaced, top first", "bff": "interlaced, bottom first"}.get(self.flagged, self.flagged)
         extra = f"flags: {flags}"
         if self.measured:
@@ -213,8 +214,14 @@ def film_decoded(scan: Scan | None, mode: str = "auto") -> bool:
     return any(f.startswith("decimate") for f in decode_filters(scan, mode))
 
 
+#: The stored rates 3:2 pulldown gives: film at 24000/1001 on 30000/1001, or at exactly 24 on 30 frames a second.
+PULLDOWN_RATES = frozenset({Fraction(30000, 1001), Fraction(30)})
+
+
 def decoded_rate(scan: Scan | None, mode: str, rate: Fraction | None) -> Fraction | None:
-    """The frame rate frames come out at after :func:`decode_filters`."""
-    if scan is not None and mode != "off" and scan.kind == "telecined" and rate == Fraction(30000, 1001):
-        return FILM_RATE
+    """The frame rate frames come out at after :func:`decode_filters`: telecined film's own, four frames of the
+    stream's five (23.976 from 29.97, 24 from 30 — read as 30 fps, each film frame's time was put on the
+    1/30 s grid: a cut at film frame 131, 5.4583 s, came out at 5.467)."""
+    if scan is not None and mode != "off" and scan.kind == "telecined" and rate in PULLDOWN_RATES:
+        return rate * Fraction(4, 5)
     return rate

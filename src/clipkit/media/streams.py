@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from .interlace import SAMPLE_FRAMES, Scan, measure_scan
+from .interlace import PULLDOWN_RATES, SAMPLE_FRAMES, Scan, measure_scan
 
 if TYPE_CHECKING:
     from .probe import VideoStream
@@ -49,10 +49,6 @@ _FIELD_RATES = frozenset({Fraction(25), Fraction(30000, 1001), Fraction(30), Fra
                           Fraction(60)})
 
 
-#: The stored rates 3:2 pulldown gives (film 24000/1001 or 24 fps on 30000/1001 or 30 frames a second).
-_PULLDOWN_RATES = frozenset({Fraction(30000, 1001), Fraction(30)})
-
-
 def sample_scan(path: Path, video: VideoStream, duration: Fraction) -> Scan:
     """Flags and a short idet sample, from about 40 % into the file (past openings and ads)."""
     flagged = video.scan.flagged if video.scan else "unknown"
@@ -72,7 +68,7 @@ def sample_scan(path: Path, video: VideoStream, duration: Fraction) -> Scan:
         if index is not None and len(index.offsets):
             seek = ["-skip_initial_bytes", str(int(index.offsets[index.start_entry(at)]))]
     scan = measure_scan(path, video.index, seek, flagged, (video.width, video.height))
-    if scan.kind == "telecined" and video.frame_rate not in _PULLDOWN_RATES:
+    if scan.kind == "telecined" and video.frame_rate not in PULLDOWN_RATES:
         # 3:2 pulldown lays 24 film frames on 30 (29.97) frames a second; at 25 fps (film laid on PAL's 50 fields,
         # a field repeated now and then) decimating one frame in five would drop a film frame in six: deinterlaced
         # instead, every frame kept

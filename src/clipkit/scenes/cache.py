@@ -26,7 +26,7 @@ from .model import Cut, Flash, Scene, SceneList, Transition
 __all__ = ["cache_dir", "cache_key", "load", "save", "DETECTOR_VERSION", "result_settings"]
 
 #: Bump when detection changes what it finds: old entries stop matching.
-DETECTOR_VERSION = "7"  # 7: HDR measured in SDR's levels, a cut on a dissolve's first blended frame is its first step; 6: HDR seen through the detection curve, telecined film's frames at their own times (full decode); 5: a fade goes on over one repeated frame (24 fps film at 25); 4: frame numbers from the video's first frame
+DETECTOR_VERSION = "7"  # 7: HDR measured in SDR's levels, a cut on a dissolve's first blended frame is its first step, film pulled down to exactly 30 fps read at 24 (not on the 1/30 s grid); 6: HDR seen through the detection curve, telecined film's frames at their own times (full decode); 5: a fade goes on over one repeated frame (24 fps film at 25); 4: frame numbers from the video's first frame
 #: Settings that do not change what is detected, so are not part of the key.
 _NOT_IN_KEY = {"cache", "snap_window", "thumbnail_width"}
 
