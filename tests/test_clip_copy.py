@@ -102,11 +102,11 @@ def _field_flags(path: Path) -> list[str]:
 def test_an_interlaced_recording_is_copied_as_fields_throughout(tmp_path):
     # before: the re-encoded head was coded as progressive frames (its two fields woven, shown combed by a
     # player that deinterlaces by the flags) in front of the copied top-field-first frames
-    from tv_media import STRIPES
+    from tv_media import stripes
 
     src = tmp_path / "rec.mkv"
-    ffmpeg("-f", "lavfi", "-i", "color=c=black:size=320x240:rate=50,trim=end_frame=150", "-vf",
-           f"{STRIPES},interlace=scan=tff", "-c:v", "libx264", "-g", "25", "-bf", "2", "-flags", "+ildct+ilme",
+    ffmpeg("-f", "lavfi", "-i", stripes("50", 150), "-vf",
+           "interlace=scan=tff", "-c:v", "libx264", "-g", "25", "-bf", "2", "-flags", "+ildct+ilme",
            "-x264opts", "tff=1", "-pix_fmt", "yuv420p", src)  # 25i, keyframes every second
     art = make_clip(src, Fraction("0.5"), Fraction("2.2"), tmp_path / "c.mp4", copy=True, poster=False)
     assert any("smart cut" in n for n in art.notes)

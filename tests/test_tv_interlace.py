@@ -169,11 +169,11 @@ def test_every_film_frame_of_a_broadcast_ts_read_from_its_own_time(tmp_path):
     the film frame the whole read has there.  Before: a read starting at the keyframe just before the time gave
     fieldmatch + decimate no frames to settle on, its first film frame came after the time, and a still there
     failed with 'no frames could be decoded … (encoder : Lavc… rawvideo)' (or a GIF began a frame late)."""
-    from tv_media import STRIPES
+    from tv_media import stripes
 
     path = tmp_path / "film.ts"
-    ffmpeg("-f", "lavfi", "-i", "color=c=black:size=320x240:rate=24000/1001,trim=end_frame=120", "-vf",
-           f"{STRIPES},telecine=first_field=top:pattern=23,setfield=tff", "-c:v", "mpeg2video", "-q:v", "3", "-g", "12",
+    ffmpeg("-f", "lavfi", "-i", stripes("24000/1001", 120), "-vf",
+           "telecine=first_field=top:pattern=23,setfield=tff", "-c:v", "mpeg2video", "-q:v", "3", "-g", "12",
            "-flags", "+ilme+ildct", "-f", "mpegts", path)
     info = probe(path)
     assert info.video.scan.kind == "telecined"
