@@ -56,19 +56,27 @@ def hdr_kind(video: VideoStream | None) -> str | None:
     return None
 
 
-def _to_linear(video: VideoStream | None) -> list[str]:
-    """ffmpeg filters from the stream's HDR to linear BT.709-primaries RGB, 1.0 at reference white (none for SDR)."""
+def _zscale_input(video: VideoStream | None) -> str | None:
+    """zscale's options saying what the stream's HDR signal is (transfer, matrix, primaries, range), or None
+    for SDR."""
     kind = hdr_kind(video)
     if kind is None:
-        return []
+        return None
     parts = _colour_parts(video)
     transfer = "smpte2084" if kind.startswith("HDR10") else "arib-std-b67"
     matrix = next((p for p in parts if p in _MATRICES), "bt2020nc")
     primaries = next((p for p in parts if p in _PRIMARIES), "bt2020")
     rng = "full" if "pc" in parts else "tv"
+    return f"tin={transfer}:min={matrix}:pin={primaries}:rin={rng}"
+
+
+def _to_linear(video: VideoStream | None) -> list[str]:
+    """ffmpeg filters from the stream's HDR to linear BT.709-primaries RGB, 1.0 at reference white (none for SDR)."""
+    signal = _zscale_input(video)
+    if signal is None:
+        return []
     # zimg refuses 4:2:0 at an odd width or height (a strip's tile, --width 325): 4:4:4 in and out.
-    return ["format=yuv444p10le",
-            f"zscale=tin={transfer}:min={matrix}:pin={primaries}:rin={rng}:t=linear:npl={REFERENCE_WHITE}",
+    return ["format=yuv444p10le", f"zscale={signal}:t=linear:npl={REFERENCE_WHITE}",
             "format=gbrpf32le", "zscale=p=bt709"]
 
 
@@ -114,16 +122,11 @@ def detection_filters(video: VideoStream | None) -> tuple[list[str], list[str]]:
     """ffmpeg filters from the stream's HDR to the 8-bit picture scene detection looks at (none for SDR), as
     (before the shrink, after it): the stream as 16-bit PQ in BT.709 primaries, :func:`detection_curve` on each
     of R, G, B by a table (their values as the signal; never shown), then — after the shrink — to Y'CbCr."""
-    kind = hdr_kind(video)
-    if kind is None:
+    signal = _zscale_input(video)
+    if signal is None:
         return [], []
-    parts = _colour_parts(video)
-    transfer = "smpte2084" if kind.startswith("HDR10") else "arib-std-b67"
-    matrix = next((p for p in parts if p in _MATRICES), "bt2020nc")
-    primaries = next((p for p in parts if p in _PRIMARIES), "bt2020")
-    rng = "full" if "pc" in parts else "tv"
     curve = _curve_of_pq()
     before = ["format=yuv444p10le",  # 4:4:4 in and out of zimg (odd sizes), as _to_linear
-              f"zscale=tin={transfer}:min={matrix}:pin={primaries}:rin={rng}:t=smpte2084:p=bt709:m=gbr:r=full"
-              f":npl={REFERENCE_WHITE}", "format=gbrp16le", f"lutrgb=r='{curve}':g='{curve}':b='{curve}'"]
+              f"zscale={signal}:t=smpte2084:p=bt709:m=gbr:r=full:npl={REFERENCE_WHITE}",
+              "format=gbrp16le", f"lutrgb=r='{curve}':g='{curve}':b='{curve}'"]
     return before, ["zscale=tin=linear:t=linear:min=gbr:m=bt709:rin=full:r=tv", "format=yuv444p"]
