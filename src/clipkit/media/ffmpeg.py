@@ -132,17 +132,24 @@ class PacketList:
         return (int(w), int(h)) if w.isdigit() and h.isdigit() else None
 
 
+_MILLI = Fraction(1, 1000)  # framecrc's time base before any #tb line
+
+
 def read_framecrc(stdout: bytes) -> PacketList:
     """Parse ffmpeg's ``-f framecrc`` or ``-f framemd5`` output (the one reader of it: packet times, sizes, flags
     and the streams' headers).  A packet's times are in its own stream's ``#tb`` (1/1000 before any is given)."""
     streams: dict[int, dict[str, str]] = {}
     packets: list[Packet] = []
+    bases: dict[int, Fraction] = {}  # each stream's #tb, read once (a long file lists tens of thousands of packets)
     for line in stdout.decode("ascii", "replace").splitlines():
         if line.startswith("#"):  # "#tb 0: 1/25", "#media_type 1: audio", "#stream#, dts, …" (no colon: skipped)
             key, _, rest = line[1:].partition(" ")
             index, colon, value = rest.partition(":")
             if colon and index.strip().isdigit():
                 streams.setdefault(int(index), {})[key] = value.strip()
+                if key == "tb":
+                    num, _, den = value.strip().partition("/")
+                    bases[int(index)] = Fraction(int(num), int(den or 1))
             continue
         cols = [c.strip() for c in line.split(",")]
         if len(cols) < 5:
@@ -152,8 +159,7 @@ def read_framecrc(stdout: bytes) -> PacketList:
             flags = next((int(c[2:], 16) for c in cols[6:] if c.startswith("F=")), 1)
         except ValueError:
             continue
-        num, _, den = streams.get(stream, {}).get("tb", "1/1000").partition("/")
-        packets.append(Packet(stream, dts, pts, duration, size, Fraction(int(num), int(den or 1)), flags))
+        packets.append(Packet(stream, dts, pts, duration, size, bases.get(stream, _MILLI), flags))
     return PacketList(packets, streams)
 
 
